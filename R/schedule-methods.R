@@ -1,0 +1,134 @@
+#' Evaluate a schedule
+#'
+#' The learning rate of `schedule` at each clock value of `t`, computed in
+#' float64 by the Python formula in one call.
+#'
+#' @param schedule An lrdecay schedule, made by a `schedule_*()` function.
+#' @param t A numeric vector of clock values, each finite and `>= 0`: 0-based
+#'   epochs for [callback_lr_scheduler()], optimizer iterations in-graph.
+#' @returns A numeric vector as long as `t`.
+#' @family schedule tools
+#' @export
+#' @examplesIf lrdecay_available()
+#' lr_at(schedule_step(0.01, drop = 0.5, every = 10), 0:20)
+lr_at <- function(schedule, t) {
+  check_schedule(schedule)
+  t <- check_clock(t)
+  if (length(t) == 0) return(numeric())
+  as.vector(reticulate::py_call(schedule, reticulate::np_array(t, dtype = "float64")))
+}
+
+default_clock <- function(x) {
+  seq(0, x$default_horizon())
+}
+
+#' Print, format, plot and tabulate a schedule
+#'
+#' `format()` and `print()` show the family, the parameters and the formula;
+#' `plot()` draws the learning rate against `t` with base graphics and returns
+#' the data invisibly; `as.data.frame()` gives columns `t` and `lr`.
+#'
+#' @param x An lrdecay schedule.
+#' @param t Clock values; by default a range that shows the schedule's shape.
+#' @param ... For `plot()`, passed to [graphics::plot()]; otherwise unused.
+#' @param row.names,optional Unused; for compatibility with [as.data.frame()].
+#' @param main,xlab,ylab,type Passed to [graphics::plot()].
+#' @returns `format()`: a character vector; `print()`: `x`, invisibly;
+#'   `plot()` and `as.data.frame()`: a data frame with columns `t` and `lr`
+#'   (invisibly for `plot()`).
+#' @name schedule-methods
+#' @family schedule tools
+#' @examplesIf lrdecay_available()
+#' s <- schedule_cosine(0.01, decay_steps = 50)
+#' s
+#' head(as.data.frame(s, t = 0:50))
+#' plot(s)
+NULL
+
+#' @rdname schedule-methods
+#' @method format lrdecay.Schedule
+#' @export
+format.lrdecay.Schedule <- function(x, ...) {
+  d <- x$describe()
+  c(sprintf("<lrdecay schedule: %s>", d$family), paste0("  ", d$call), paste0("  ", d$formula))
+}
+
+#' @rdname schedule-methods
+#' @method print lrdecay.Schedule
+#' @export
+print.lrdecay.Schedule <- function(x, ...) {
+  cat(format(x, ...), sep = "\n")
+  invisible(x)
+}
+
+#' @rdname schedule-methods
+#' @method as.data.frame lrdecay.Schedule
+#' @export
+as.data.frame.lrdecay.Schedule <- function(x, row.names = NULL, optional = FALSE, ..., t = NULL) {
+  t <- if (is.null(t)) default_clock(x) else check_clock(t)
+  data.frame(t = t, lr = lr_at(x, t))
+}
+
+#' @rdname schedule-methods
+#' @method plot lrdecay.Schedule
+#' @export
+plot.lrdecay.Schedule <- function(x, t = NULL, ..., main = NULL, xlab = "t",
+                                  ylab = "learning rate", type = "l") {
+  data <- as.data.frame(x, t = t)
+  graphics::plot(data$t, data$lr, type = type, xlab = xlab, ylab = ylab,
+                 main = main %||% paste("lrdecay:", x$describe()$family), ...)
+  invisible(data)
+}
+
+#' Run a schedule inside the training graph
+#'
+#' Wraps `schedule` as a Keras `LearningRateSchedule` (computed with
+#' `keras.ops`, in float32, registered serializable), to pass as an optimizer's
+#' `learning_rate`. The optimizer then evaluates it at every update, with
+#' `t = iterations` (0 at the first update), or `t = iterations / steps_per_epoch`
+#' (fractional epochs) when `steps_per_epoch` is given.
+#'
+#' A schedule made by [schedule_function()] cannot run in-graph; use it with
+#' [callback_lr_scheduler()].
+#'
+#' @param schedule An lrdecay schedule.
+#' @param steps_per_epoch `NULL`, or the number of batches per epoch (a positive
+#'   number), to express `t` in epochs.
+#' @returns A Python `keras.optimizers.schedules.LearningRateSchedule`.
+#' @family schedule tools
+#' @export
+#' @examplesIf lrdecay_available(keras = TRUE)
+#' s <- schedule_exponential(0.1, decay_rate = 0.96, decay_steps = 1000, staircase = TRUE)
+#' opt <- keras$optimizers$SGD(learning_rate = as_keras_schedule(s))
+as_keras_schedule <- function(schedule, steps_per_epoch = NULL) {
+  check_schedule(schedule)
+  if (inherits(schedule, "lrdecay.FromFunction")) {
+    cli::cli_abort(c(
+      "A schedule made by {.fn schedule_function} cannot run inside the training graph.",
+      "i" = "Its function runs in R (or Python), not in Keras ops.",
+      "i" = "Use it with {.fn callback_lr_scheduler} instead, or pick a built-in family."
+    ), class = "lrdecay_error_argument")
+  }
+  if (!is.null(steps_per_epoch)) {
+    steps_per_epoch <- check_number(steps_per_epoch, lower = 0, lower_open = TRUE)
+  }
+  schedule$to_keras(steps_per_epoch = steps_per_epoch)
+}
+
+#' Is lrdecay's Python side available?
+#'
+#' `TRUE` when reticulate finds a Python with numpy (and, with `keras = TRUE`,
+#' Keras 3), so that lrdecay's functions can run. Used by the examples.
+#'
+#' @param keras Also require Keras 3.
+#' @returns `TRUE` or `FALSE`.
+#' @export
+#' @examples
+#' lrdecay_available()
+lrdecay_available <- function(keras = FALSE) {
+  ok <- tryCatch(reticulate::py_module_available("numpy"), error = function(e) FALSE)
+  if (isTRUE(ok) && isTRUE(keras)) {
+    ok <- tryCatch(reticulate::py_module_available("keras"), error = function(e) FALSE)
+  }
+  isTRUE(ok)
+}

@@ -1,0 +1,169 @@
+"""Argument checkers shared by every constructor.
+
+Each checker names the argument, says what it must be and what it got, in the
+same words as the R side (``R/checks.R``): "`drop` must be a number in (0, 1],
+not 2."
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+
+def _show(value: Any) -> str:
+    """Format a received value the way error messages show it."""
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "NaN"
+        if math.isinf(value):
+            return "Inf" if value > 0 else "-Inf"
+        return repr(value)
+    if isinstance(value, (list, tuple, np.ndarray)):
+        items = list(np.asarray(value, dtype=object).ravel()) if isinstance(value, np.ndarray) else list(value)
+        inner = ", ".join(_show(v) for v in items[:6])
+        more = ", ..." if len(items) > 6 else ""
+        return f"[{inner}{more}]"
+    if value is None:
+        return "None"
+    return repr(value)
+
+
+def fail(name: str, must: str, value: Any, exc: type[Exception] = ValueError) -> None:
+    """Raise ``exc`` with the project's message form."""
+    raise exc(f"`{name}` must be {must}, not {_show(value)}.")
+
+
+def _is_real(value: Any) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def check_number(
+    name: str,
+    value: Any,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+    must: str | None = None,
+) -> float:
+    """Check that ``value`` is one finite real number within the given bounds.
+
+    Args:
+        name: the argument's name, as the user wrote it.
+        value: what the user passed.
+        low, high: bounds (``None`` for unbounded).
+        low_open, high_open: whether the bounds are excluded.
+        must: the phrase after "must be"; made from the bounds when ``None``.
+
+    Returns:
+        ``value`` as a Python float.
+    """
+    if must is None:
+        if low is not None and high is not None:
+            must = f"a number in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+        elif low == 0 and low_open:
+            must = "a positive number"
+        elif low == 0:
+            must = "a non-negative number"
+        elif low is not None:
+            must = f"a number {'>' if low_open else '>='} {low:g}"
+        else:
+            must = "a finite number"
+    if isinstance(value, np.ndarray) and value.shape == ():
+        value = value.item()
+    if isinstance(value, (list, tuple, np.ndarray)):
+        if len(value) == 1 and _is_real(value[0]):
+            value = value[0]
+        else:
+            fail(name, must + " (one value)", value, TypeError)
+    if not _is_real(value):
+        fail(name, must, value, TypeError)
+    x = float(value)
+    if not math.isfinite(x):
+        fail(name, must, x)
+    if low is not None and (x < low or (low_open and x == low)):
+        fail(name, must, value)
+    if high is not None and (x > high or (high_open and x == high)):
+        fail(name, must, value)
+    return x
+
+
+def check_integer(name: str, value: Any, *, low: int = 1) -> int:
+    """Check a whole number ``>= low``; an integral float (R's ``10``) is accepted."""
+    must = "a positive whole number" if low == 1 else f"a whole number >= {low}"
+    x = check_number(name, value, must=must)
+    if x != math.floor(x) or x < low:
+        fail(name, must, value)
+    return int(x)
+
+
+def check_bool(name: str, value: Any) -> bool:
+    """Check ``True`` or ``False`` (NumPy bools included)."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    fail(name, "TRUE/True or FALSE/False", value, TypeError)
+    raise AssertionError  # unreachable
+
+
+def check_choice(name: str, value: Any, choices: Sequence[str]) -> str:
+    """Check that ``value`` is one of ``choices``."""
+    if isinstance(value, str) and value in choices:
+        return value
+    must = "one of " + ", ".join(f'"{c}"' for c in choices)
+    fail(name, must, value, TypeError if not isinstance(value, str) else ValueError)
+    raise AssertionError  # unreachable
+
+
+def check_vector(
+    name: str,
+    value: Any,
+    *,
+    low: float | None = None,
+    low_open: bool = False,
+    increasing: bool = False,
+    min_length: int = 1,
+    must: str = "numbers",
+) -> list[float]:
+    """Check a sequence of finite numbers (optionally strictly increasing).
+
+    Returns:
+        The values as a list of Python floats.
+    """
+    if _is_real(value):
+        value = [value]
+    if isinstance(value, np.ndarray):
+        value = value.ravel().tolist()
+    if not isinstance(value, (list, tuple)) or not all(_is_real(v) for v in value):
+        fail(name, f"a vector of {must}", value, TypeError)
+    xs = [float(v) for v in value]
+    if len(xs) < min_length:
+        fail(name, f"a vector of at least {min_length} {must}", value)
+    if not all(math.isfinite(x) for x in xs):
+        fail(name, f"a vector of finite {must}", value)
+    if low is not None and any(x < low or (low_open and x == low) for x in xs):
+        fail(name, f"a vector of {must}", value)
+    if increasing and any(b <= a for a, b in zip(xs, xs[1:])):
+        fail(name, f"a strictly increasing vector of {must}", value)
+    return xs
+
+
+def check_clock(t: Any) -> np.ndarray:
+    """Check the clock ``t``: real, finite, ``>= 0``. Returns a float64 array."""
+    try:
+        arr = np.asarray(t, dtype=np.float64)
+    except (TypeError, ValueError):
+        fail("t", "a vector of non-negative finite numbers", t, TypeError)
+    if arr.dtype == object or (isinstance(t, (bool, np.bool_))):
+        fail("t", "a vector of non-negative finite numbers", t, TypeError)
+    if arr.size and not (np.isfinite(arr).all() and arr.min() >= 0.0):
+        bad = arr[~(np.isfinite(arr) & (arr >= 0.0))]
+        fail("t", "a vector of non-negative finite numbers", bad.ravel()[:3].tolist())
+    return arr

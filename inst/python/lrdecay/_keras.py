@@ -1,0 +1,60 @@
+"""The Keras adapter: any lrdecay schedule as an in-graph ``LearningRateSchedule``.
+
+The formula is the schedule's own ``_compute``, run on ``keras.ops`` in float32,
+so it works on the TensorFlow, JAX and PyTorch backends. The class is registered
+serializable as ``lrdecay>KerasSchedule``; a model saved as ``.keras`` with it
+inside its optimizer loads wherever ``lrdecay`` has been imported.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import keras
+
+from ._checks import check_number, fail
+from ._ops import keras_ops
+from .schedules import Schedule, from_config
+
+
+@keras.saving.register_keras_serializable(package="lrdecay", name="KerasSchedule")
+class KerasSchedule(keras.optimizers.schedules.LearningRateSchedule):
+    """An lrdecay schedule evaluated in-graph at ``t = iterations [/ steps_per_epoch]``.
+
+    Args:
+        schedule: an lrdecay schedule (not ``FromFunction``).
+        steps_per_epoch: when given, ``t`` counts fractional epochs.
+    """
+
+    def __init__(self, schedule: Schedule, steps_per_epoch: float | None = None) -> None:
+        super().__init__()
+        if not isinstance(schedule, Schedule):
+            fail("schedule", "an lrdecay schedule", schedule, TypeError)
+        schedule.get_config()  # raises the clear error for a user-function schedule
+        self.schedule = schedule
+        self.steps_per_epoch = None if steps_per_epoch is None else check_number(
+            "steps_per_epoch", steps_per_epoch, low=0.0, low_open=True)
+
+    def __call__(self, step: Any) -> Any:
+        ops = keras.ops
+        t = ops.cast(step, "float32")
+        if self.steps_per_epoch is not None:
+            t = t / self.steps_per_epoch
+        return ops.cast(self.schedule._compute(t, keras_ops()), "float32")
+
+    def get_config(self) -> dict[str, Any]:
+        return {"schedule": self.schedule.get_config(), "steps_per_epoch": self.steps_per_epoch}
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> KerasSchedule:
+        if not isinstance(config, dict) or "schedule" not in config:
+            fail("config", "a dict with the keys 'schedule' and 'steps_per_epoch'", config,
+                 TypeError)
+        extra = sorted(set(config) - {"schedule", "steps_per_epoch"})
+        if extra:
+            fail("config", "a dict with the keys 'schedule' and 'steps_per_epoch'", extra)
+        return cls(from_config(config["schedule"]), config.get("steps_per_epoch"))
+
+    def __repr__(self) -> str:
+        spe = "" if self.steps_per_epoch is None else f", steps_per_epoch={self.steps_per_epoch:g}"
+        return f"KerasSchedule({self.schedule!r}{spe})"

@@ -1,0 +1,749 @@
+"""Learning-rate schedules: one class per family, one formula per class.
+
+A schedule maps a clock value ``t >= 0`` (an epoch index, an optimizer
+iteration, or a fractional epoch) to a learning rate. Each formula is written
+once, in ``_compute(t, ops)``, against the small maths namespace of
+``lrdecay._ops``: NumPy (float64) to preview and to drive epoch callbacks, and
+``keras.ops`` (float32) inside the training graph (``to_keras()``).
+
+>>> from lrdecay import Step
+>>> Step(0.01, drop=0.5, every=10)([0, 9, 10, 25]).tolist()
+[0.01, 0.01, 0.005, 0.0025]
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+from collections.abc import Callable
+from collections.abc import Sequence as Seq
+from typing import Any, ClassVar
+
+import numpy as np
+
+from ._checks import (
+    check_bool,
+    check_choice,
+    check_clock,
+    check_integer,
+    check_number,
+    check_vector,
+    fail,
+)
+from ._ops import NUMPY, NumpyOps
+
+__all__ = [
+    "Schedule",
+    "Constant",
+    "Step",
+    "MultiStep",
+    "Piecewise",
+    "Exponential",
+    "InverseTime",
+    "Polynomial",
+    "Cosine",
+    "CosineRestarts",
+    "Linear",
+    "Cyclic",
+    "OneCycle",
+    "Warmup",
+    "Sequence",
+    "FromFunction",
+    "from_config",
+]
+
+
+def _lr(name: str, value: Any, *, positive: bool = False) -> float:
+    """A learning rate: finite, ``>= 0`` (``> 0`` when ``positive``)."""
+    return check_number(name, value, low=0.0, low_open=positive)
+
+
+class Schedule:
+    """Base class of every lrdecay schedule.
+
+    Subclasses set ``family`` and ``formula``, store their constructor's
+    arguments under the same names, and implement ``_compute(t, ops)``.
+    """
+
+    family: ClassVar[str] = "schedule"
+    formula: ClassVar[str] = ""
+
+    # -- evaluation ---------------------------------------------------------
+    def __call__(self, t: Any) -> Any:
+        """The learning rate at clock value(s) ``t`` (float64).
+
+        Args:
+            t: one number or an array of numbers, each finite and ``>= 0``.
+
+        Returns:
+            A float for a scalar ``t``, else a float64 array of ``t``'s shape.
+
+        Raises:
+            ValueError: if any ``t`` is negative, NaN or infinite.
+        """
+        arr = check_clock(t)
+        out = np.broadcast_to(np.asarray(self._compute(arr, NUMPY), dtype=np.float64), arr.shape)
+        if arr.ndim == 0:
+            return float(out)
+        return np.array(out, dtype=np.float64, copy=True)
+
+    def _compute(self, t: Any, ops: Any) -> Any:
+        raise NotImplementedError  # every family overrides this
+
+    # -- configuration ------------------------------------------------------
+    def _params(self) -> dict[str, Any]:
+        """The constructor's keyword arguments, as given (after checking)."""
+        names = [p for p in inspect.signature(type(self).__init__).parameters if p != "self"]
+        return {name: getattr(self, name) for name in names}
+
+    def get_config(self) -> dict[str, Any]:
+        """A JSON-able description: ``{"class_name": ..., "config": {kwargs}}``.
+
+        Nested schedules (``Warmup``, ``Sequence``) hold their own configs, so
+        ``lrdecay.from_config(s.get_config()) == s`` for every serializable family.
+        """
+
+        def ser(v: Any) -> Any:
+            if isinstance(v, Schedule):
+                return v.get_config()
+            if isinstance(v, (list, tuple)):
+                return [ser(x) for x in v]
+            return v
+
+        return {"class_name": type(self).__name__,
+                "config": {k: ser(v) for k, v in self._params().items()}}
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Schedule:
+        """Rebuild a schedule from ``get_config()`` output (see ``lrdecay.from_config``)."""
+        sched = from_config(config)
+        if not isinstance(sched, cls):
+            fail("config", f"a config of {cls.__name__}", config.get("class_name"))
+        return sched
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other) and self.get_config() == other.get_config()  # type: ignore[union-attr]
+
+    def __hash__(self) -> int:
+        return hash(repr(self.get_config()))
+
+    # -- presentation -------------------------------------------------------
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={_fmt(v)}" for k, v in self._params().items())
+        return f"{type(self).__name__}({args})"
+
+    def describe(self) -> dict[str, Any]:
+        """Family, parameters and formula, for printing (R's ``format()`` uses it)."""
+        return {"family": self.family, "class_name": type(self).__name__,
+                "call": repr(self), "formula": self.formula}
+
+    def plot(self, t: Any = None, ax: Any = None, **kwargs: Any) -> Any:
+        """Draw lr against ``t`` with matplotlib (optional dependency).
+
+        Args:
+            t: clock values; default ``0..default_horizon()``.
+            ax: a matplotlib Axes to draw on; a new figure's when ``None``.
+            **kwargs: passed to ``ax.plot``.
+
+        Returns:
+            The Axes drawn on.
+        """
+        try:
+            import matplotlib.pyplot as plt
+        except ImportError as err:  # pragma: no cover - depends on the environment
+            raise ImportError("Schedule.plot() needs matplotlib: pip install matplotlib") from err
+        ts = np.arange(self.default_horizon() + 1, dtype=np.float64) if t is None else check_clock(t)
+        if ax is None:
+            _, ax = plt.subplots()
+        ax.plot(ts, self(ts), **kwargs)
+        ax.set_xlabel("t")
+        ax.set_ylabel("learning rate")
+        ax.set_title(repr(self), fontsize=8)
+        return ax
+
+    def default_horizon(self) -> int:
+        """A clock range that shows the schedule's shape (for plots and previews)."""
+        return 100
+
+    # -- Keras --------------------------------------------------------------
+    def to_keras(self, steps_per_epoch: Any = None) -> Any:
+        """This schedule as a ``keras.optimizers.schedules.LearningRateSchedule``.
+
+        The optimizer then evaluates it in-graph, in float32, at every update:
+        ``t = optimizer.iterations``, or ``iterations / steps_per_epoch`` (fractional
+        epochs) when ``steps_per_epoch`` is given.
+        """
+        from ._keras import KerasSchedule
+
+        return KerasSchedule(self, steps_per_epoch=steps_per_epoch)
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:g}"
+    if isinstance(v, list):
+        return "[" + ", ".join(_fmt(x) for x in v) + "]"
+    if isinstance(v, tuple):
+        return _fmt(list(v))
+    return repr(v)
+
+
+# ---------------------------------------------------------------------------
+# Families
+# ---------------------------------------------------------------------------
+
+
+class Constant(Schedule):
+    """A constant learning rate: ``lr(t) = lr``."""
+
+    family = "constant"
+    formula = "lr(t) = lr"
+
+    def __init__(self, lr: float) -> None:
+        self.lr = _lr("lr", lr)
+
+    def _compute(self, t: Any, ops: Any) -> Any:
+        return t * 0.0 + self.lr
+
+
+class Step(Schedule):
+    """Step decay: ``initial_lr * drop ** floor(t / every)``.
+
+    >>> Step(0.01, 0.5, 10)([0, 10]).tolist()
+    [0.01, 0.005]
+    """
+
+    family = "step"
+    formula = "lr(t) = initial_lr * drop^floor(t / every)"
+
+    def __init__(self, initial_lr: float, drop: float = 0.5, every: float = 10) -> None:
+        self.initial_lr = _lr("initial_lr", initial_lr, positive=True)
+        self.drop = check_number("drop", drop, low=0.0, high=1.0, low_open=True)
+        self.every = check_number("every", every, low=0.0, low_open=True)
+
+    def _compute(self, t: Any, ops: Any) -> Any:
+        return self.initial_lr * ops.power(self.drop, ops.floor(t / self.every))
+
+    def default_horizon(self) -> int:
+        return max(int(math.ceil(self.every * 5)), 10)
+
+
+class MultiStep(Schedule):
+    """Drops by ``gamma`` at each milestone: ``initial_lr * gamma ** (#milestones <= t)``."""
+
+    family = "multistep"
+    formula = "lr(t) = initial_lr * gamma^(number of milestones <= t)"
+
+    def __init__(self, initial_lr: float, milestones: Seq[float], gamma: float = 0.1) -> None:
+        self.initial_lr = _lr("initial_lr", initial_lr, positive=True)
+        self.milestones = check_vector("milestones", milestones, low=0.0, increasing=True,
+                                       must="non-negative numbers")
+        self.gamma = check_number("gamma", gamma, low=0.0, high=1.0, low_open=True)
+
+    def _compute(self, t: Any, ops: Any) -> Any:
+        return self.initial_lr * ops.power(self.gamma, ops.count(self.milestones, t))
+
+    def default_horizon(self) -> int:
+        return int(math.ceil(self.milestones[-1] * 1.25)) + 1
+
+
+class Piecewise(Schedule):
+    """Keras's PiecewiseConstantDecay: ``values[0]`` while ``t <= boundaries[0]``, ...,
+    ``values[i]`` while ``boundaries[i-1] < t <= boundaries[i]``, the last value after."""
+
+    family = "piecewise"
+    formula = "lr(t) = values[i] for boundaries[i-1] < t <= boundaries[i]"
+
+    def __init__(self, boundaries: Seq[float], values: Seq[float]) -> None:
+        self.boundaries = check_vector("boundaries", boundaries, low=0.0, increasing=True,
+                                       must="non-negative numbers")
+        self.values = check_vector("values", values, low=0.0, must="non-negative numbers")
+        if len(self.values) != len(self.boundaries) + 1:
+            fail("values", f"a vector of length {len(self.boundaries) + 1} "
+                 "(one more than `boundaries`)", values)
+
+    def _compute(self, t: Any, ops: Any) -> Any:
+        return ops.take(self.values, ops.count(self.boundaries, t, strict=True))
+
+    def default_horizon(self) -> int:
+        return int(math.ceil(self.boundaries[-1] * 1.25)) + 1
+
+
+class Exponential(Schedule):
+    """Exponential decay, as Keras's ExponentialDecay.
+
+    ``initial_lr * decay_rate ** p`` or, with ``k``, ``initial_lr * exp(-k * p)``,
+    where ``p = t / decay_steps`` (floored when ``staircase``). Give exactly one
+    of ``decay_rate`` and ``k``.
+    """
+
+    family = "exponential"
+
+    def __init__(self, initial_lr: float, decay_rate: float | None = None, decay_steps: float = 1,
+                 staircase: bool = False, k: float | None = None) -> None:
+        self.initial_lr = _lr("initial_lr", initial_lr, positive=True)
+        if (decay_rate is None) == (k is None):
+            fail("decay_rate", "given, or `k` given, but not both",
+                 "both" if decay_rate is not None else "neither", TypeError)
+        self.decay_rate = None if decay_rate is None else check_number(
+            "decay_rate", decay_rate, low=0.0, high=1.0, low_open=True)
+        self.k = None if k is None else check_number("k", k, low=0.0)
+        self.decay_steps = check_number("decay_steps", decay_steps, low=0.0, low_open=True)
+        self.staircase = check_bool("staircase", staircase)
+
+    @property
+    def formula(self) -> str:  # type: ignore[override]
+        p = "floor(t / decay_steps)" if self.staircase else "t / decay_steps"
+        if self.k is not None:
+            return f"lr(t) = initial_lr * exp(-k * {p})"
+        return f"lr(t) = initial_lr * decay_rate^({p})"
+
+    def _compute(self, t: Any, ops: Any) -> Any:
+        p = t / self.decay_steps
+        if self.staircase:
+            p = ops.floor(p)
+        if self.k is not None:
+            return self.initial_lr * ops.exp(-self.k * p)
+        return self.initial_lr * ops.power(self.decay_rate, p)
+
+
+class InverseTime(Schedule):
+    """Inverse time decay, as Keras's InverseTimeDecay: ``initial_lr / (1 + decay_rate * p)``."""
+
+    family = "inverse_time"
+
+    def __init__(self, initial_lr: float, decay_rate: float, decay_steps: float = 1,
+                 staircase: bool = False) -> None:
+        self.initial_lr = _lr("initial_lr", initial_lr, positive=True)
+        self.decay_rate = check_number("decay_rate", decay_rate, low=0.0)
+        self.decay_steps = check_number("decay_steps", decay_steps, low=0.0, low_open=True)
+        self.staircase = check_bool("staircase", staircase)
+
+    @property
+    def formula(self) -> str:  # type: ignore[override]
+        p = "floor(t / decay_steps)" if self.staircase else "t / decay_steps"
+        return f"lr(t) = initial_lr / (1 + decay_rate * {p})"
+
+    def _compute(self, t: Any, ops: Any) -> Any:
+        p = t / self.decay_steps
+        if self.staircase:
+            p = ops.floor(p)
+        return self.initial_lr / (1.0 + self.decay_rate * p)
+
+
+class Polynomial(Schedule):
+    """Polynomial decay, as Keras's PolynomialDecay (``cycle`` included)."""
+
+    family = "polynomial"
+
+    def __init__(self, initial_lr: float, decay_steps: float, end_lr: float = 0, power: float = 1,
+                 cycle: bool = False) -> None:
+        self.initial_lr = _lr("initial_lr", initial_lr, positive=True)
+        self.decay_steps = check_number("decay_steps", decay_steps, low=0.0, low_open=True)
+        self.end_lr = _lr("end_lr", end_lr)
+        self.power = check_number("power", power, low=0.0, low_open=True)
+        self.cycle = check_bool("cycle", cycle)
+
+    @property
+    def formula(self) -> str:  # type: ignore[override]
+        if self.cycle:
+            return ("lr(t) = (initial_lr - end_lr) * (1 - t / D)^power + end_lr, "
+                    "D = decay_steps * max(1, ceil(t / decay_steps))")
+        return ("lr(t) = (initial_lr - end_lr) * (1 - min(t, decay_steps) / decay_steps)^power"
+                " + end_lr")
+
+    def _compute(self, t: Any, ops: Any) -> Any:
+        if self.cycle:
+            mult = ops.where(t == 0, 1.0, ops.ceil(t / self.decay_steps))
+            steps = self.decay_steps * mult
+            p = t / steps
+        else:
+            p = ops.minimum(t, self.decay_steps) / self.decay_steps
+        return (self.initial_lr - self.end_lr) * ops.power(1.0 - p, self.power) + self.end_lr
+
+    def default_horizon(self) -> int:
+        return int(math.ceil(self.decay_steps * 1.2))
+
+
+class Cosine(Schedule):
+    """Cosine decay, as Keras's CosineDecay (no warmup; see ``Warmup``)."""
+
+    family = "cosine"
+    formula = ("lr(t) = initial_lr * ((1 - alpha) * 0.5 * (1 + cos(pi * min(t, decay_steps) / "
+               "decay_steps)) + alpha)")
+
+    def __init__(self, initial_lr: float, decay_steps: float, alpha: float = 0) -> None:
+        self.initial_lr = _lr("initial_lr", initial_lr, positive=True)
+        self.decay_steps = check_number("decay_steps", decay_steps, low=0.0, low_open=True)
+        self.alpha = check_number("alpha", alpha, low=0.0, high=1.0)
+
+    def _compute(self, t: Any, ops: Any) -> Any:
+        p = ops.minimum(t, self.decay_steps) / self.decay_steps
+        cosine = 0.5 * (1.0 + ops.cos(ops.pi * p))
+        return self.initial_lr * ((1.0 - self.alpha) * cosine + self.alpha)
+
+    def default_horizon(self) -> int:
+        return int(math.ceil(self.decay_steps * 1.2))
+
+
+class CosineRestarts(Schedule):
+    """Cosine decay with warm restarts (SGDR), as Keras's CosineDecayRestarts."""
+
+    family = "cosine_restarts"
+    formula = ("lr(t) = initial_lr * ((1 - alpha) * m_mul^i * 0.5 * (1 + cos(pi * f)) + alpha), "
+               "period i lasts first_decay_steps * t_mul^i, f = fraction of period i done")
+
+    def __init__(self, initial_lr: float, first_decay_steps: float, t_mul: float = 2,
+                 m_mul: float = 1, alpha: float = 0) -> None:
+        self.initial_lr = _lr("initial_lr", initial_lr, positive=True)
+        self.first_decay_steps = check_number("first_decay_steps", first_decay_steps,
+                                              low=0.0, low_open=True)
+        self.t_mul = check_number("t_mul", t_mul, low=0.0, low_open=True)
+        self.m_mul = check_number("m_mul", m_mul, low=0.0, high=1.0, low_open=True)
+        self.alpha = check_number("alpha", alpha, low=0.0, high=1.0)
+
+    def _compute(self, t: Any, ops: Any) -> Any:
+        frac = t / self.first_decay_steps
+        if self.t_mul == 1.0:
+            i = ops.floor(frac)
+            frac = frac - i
+        else:
+            i = ops.floor(ops.log(1.0 - frac * (1.0 - self.t_mul)) / math.log(self.t_mul))
+            done = (1.0 - ops.power(self.t_mul, i)) / (1.0 - self.t_mul)
+            frac = (frac - done) / ops.power(self.t_mul, i)
+        cosine = 0.5 * ops.power(self.m_mul, i) * (1.0 + ops.cos(ops.pi * frac))
+        return self.initial_lr * ((1.0 - self.alpha) * cosine + self.alpha)
+
+    def default_horizon(self) -> int:
+        periods = 1.0 + self.t_mul + self.t_mul**2
+        return int(math.ceil(self.first_decay_steps * periods))
+
+
+class Linear(Schedule):
+    """Linear ramp from ``start_lr`` to ``end_lr`` over ``steps``, then ``end_lr``."""
+
+    family = "linear"
+    formula = "lr(t) = start_lr + (end_lr - start_lr) * min(t, steps) / steps"
+
+    def __init__(self, start_lr: float, end_lr: float, steps: float) -> None:
+        self.start_lr = _lr("start_lr", start_lr)
+        self.end_lr = _lr("end_lr", end_lr)
+        self.steps = check_number("steps", steps, low=0.0, low_open=True)
+
+    def _compute(self, t: Any, ops: Any) -> Any:
+        return self.start_lr + (self.end_lr - self.start_lr) * ops.minimum(t, self.steps) / self.steps
+
+    def default_horizon(self) -> int:
+        return int(math.ceil(self.steps * 1.2))
+
+
+class Cyclic(Schedule):
+    """Smith's cyclical LR, with PyTorch CyclicLR's values (``step_size_up = step_size_down``).
+
+    Modes: ``"triangular"`` (constant amplitude), ``"triangular2"`` (amplitude
+    halved each cycle), ``"exp_range"`` (amplitude times ``gamma ** t``).
+    """
+
+    family = "cyclic"
+    formula = ("lr(t) = base_lr + (max_lr - base_lr) * max(0, 1 - |t / step_size - 2c + 1|) * "
+               "scale, c = floor(1 + t / (2 * step_size)); scale = 1 (triangular), "
+               "1 / 2^(c - 1) (triangular2), gamma^t (exp_range)")
+    MODES: ClassVar[tuple[str, ...]] = ("triangular", "triangular2", "exp_range")
+
+    def __init__(self, base_lr: float, max_lr: float, step_size: float,
+                 mode: str = "triangular", gamma: float = 1) -> None:
+        self.base_lr = _lr("base_lr", base_lr)
+        self.max_lr = check_number("max_lr", max_lr, low=self.base_lr,
+                                   must=f"a number >= `base_lr` ({self.base_lr:g})")
+        self.step_size = check_number("step_size", step_size, low=0.0, low_open=True)
+        self.mode = check_choice("mode", mode, self.MODES)
+        self.gamma = check_number("gamma", gamma, low=0.0, high=1.0, low_open=True)
+
+    def _compute(self, t: Any, ops: Any) -> Any:
+        total = 2.0 * self.step_size
+        cycle = ops.floor(1.0 + t / total)
+        x = 1.0 + t / total - cycle  # position in the cycle, [0, 1)
+        scale = ops.where(x <= 0.5, x / 0.5, (x - 1.0) / (0.5 - 1.0))
+        height = (self.max_lr - self.base_lr) * scale
+        if self.mode == "triangular2":
+            height = height * ops.power(0.5, cycle - 1.0)
+        elif self.mode == "exp_range":
+            height = height * ops.power(self.gamma, t)
+        return self.base_lr + height
+
+    def default_horizon(self) -> int:
+        return int(math.ceil(self.step_size * 6))
+
+
+class OneCycle(Schedule):
+    """The one-cycle policy, with PyTorch OneCycleLR's values for ``t`` in ``0..total_steps-1``.
+
+    Warm up from ``max_lr / div_factor`` to ``max_lr`` over ``pct_start`` of the
+    steps, then anneal (``"cos"`` or ``"linear"``) to ``initial / final_div_factor``;
+    ``three_phase`` mirrors the warm-up before the final anneal. The last value
+    holds for ``t >= total_steps - 1``.
+    """
+
+    family = "one_cycle"
+    ANNEALS: ClassVar[tuple[str, ...]] = ("cos", "linear")
+
+    def __init__(self, max_lr: float, total_steps: int, pct_start: float = 0.3,
+                 anneal: str = "cos", div_factor: float = 25, final_div_factor: float = 1e4,
+                 three_phase: bool = False) -> None:
+        self.max_lr = _lr("max_lr", max_lr, positive=True)
+        self.total_steps = check_integer("total_steps", total_steps, low=2)
+        self.pct_start = check_number("pct_start", pct_start, low=0.0, high=1.0,
+                                      low_open=True, high_open=True)
+        self.anneal = check_choice("anneal", anneal, self.ANNEALS)
+        self.div_factor = check_number("div_factor", div_factor, low=0.0, low_open=True)
+        self.final_div_factor = check_number("final_div_factor", final_div_factor,
+                                             low=0.0, low_open=True)
+        self.three_phase = check_bool("three_phase", three_phase)
+        ends = [p[1] for p in self._phases()]
+        starts = [0.0] + ends[:-1]
+        if any(e <= s for s, e in zip(starts, ends)):
+            fail("pct_start", f"a fraction that gives every phase at least one step of "
+                 f"total_steps = {self.total_steps}", pct_start)
+
+    @property
+    def formula(self) -> str:  # type: ignore[override]
+        shape = ("end + (start - end) / 2 * (1 + cos(pi * pct))" if self.anneal == "cos"
+                 else "start + (end - start) * pct")
+        phases = "three phases" if self.three_phase else "two phases"
+        return (f"lr(t) = {shape} within each phase ({phases}: max_lr / div_factor -> max_lr "
+                "-> ... -> max_lr / div_factor / final_div_factor), pct = phase fraction done")
+
+    def _phases(self) -> list[tuple[float, float, float]]:
+        """(start_lr, end_step, end_lr) per phase, as PyTorch builds them."""
+        initial = self.max_lr / self.div_factor
+        final = initial / self.final_div_factor
+        up = float(self.pct_start * self.total_steps) - 1.0
+        last = float(self.total_steps - 1)
+        if self.three_phase:
+            return [(initial, up, self.max_lr),
+                    (self.max_lr, float(2 * self.pct_start * self.total_steps) - 2.0, initial),
+                    (initial, last, final)]
+        return [(initial, up, self.max_lr), (self.max_lr, last, final)]
+
+    def _compute(self, t: Any, ops: Any) -> Any:
+        phases = self._phases()
+        t = ops.minimum(t, float(self.total_steps - 1))
+        out = None
+        start_step = 0.0
+        for i, (lo, end_step, hi) in enumerate(phases):
+            pct = (t - start_step) / (end_step - start_step)
+            if self.anneal == "cos":
+                value = hi + (lo - hi) / 2.0 * (ops.cos(ops.pi * pct) + 1.0)
+            else:
+                value = (hi - lo) * pct + lo
+            if out is None:
+                out = value
+            else:
+                out = ops.where(t <= start_step, out, value)
+            start_step = end_step
+            del i
+        return out
+
+    def default_horizon(self) -> int:
+        return self.total_steps
+
+
+class Warmup(Schedule):
+    """Warm up to any schedule: for ``t < warmup_steps`` a linear (or geometric,
+    ``shape="exponential"``) ramp from ``start_lr`` to ``schedule(0)``; then
+    ``schedule(t - warmup_steps)``."""
+
+    family = "warmup"
+    SHAPES: ClassVar[tuple[str, ...]] = ("linear", "exponential")
+
+    def __init__(self, schedule: Schedule, warmup_steps: float, start_lr: float = 0,
+                 shape: str = "linear") -> None:
+        if not isinstance(schedule, Schedule):
+            fail("schedule", "an lrdecay schedule", schedule, TypeError)
+        self.schedule = schedule
+        self.warmup_steps = check_number("warmup_steps", warmup_steps, low=0.0, low_open=True)
+        self.shape = check_choice("shape", shape, self.SHAPES)
+        positive = self.shape == "exponential"
+        self.start_lr = check_number(
+            "start_lr", start_lr, low=0.0, low_open=positive,
+            must="a positive number (shape \"exponential\")" if positive else None)
+        if positive and not isinstance(schedule, FromFunction) and schedule(0.0) <= 0.0:
+            fail("schedule", "a schedule whose value at t = 0 is positive (shape \"exponential\")",
+                 schedule(0.0))
+
+    @property
+    def formula(self) -> str:  # type: ignore[override]
+        ramp = ("start_lr + (target - start_lr) * t / warmup_steps" if self.shape == "linear"
+                else "start_lr * (target / start_lr)^(t / warmup_steps)")
+        return (f"lr(t) = {ramp} for t < warmup_steps (target = schedule(0)); "
+                "schedule(t - warmup_steps) after")
+
+    def _compute(self, t: Any, ops: Any) -> Any:
+        target = self.schedule._compute(t * 0.0, ops)
+        frac = ops.minimum(t, self.warmup_steps) / self.warmup_steps
+        if self.shape == "linear":
+            ramp = self.start_lr + (target - self.start_lr) * frac
+        else:
+            ramp = self.start_lr * ops.power(target / self.start_lr, frac)
+        after = self.schedule._compute(ops.maximum(t - self.warmup_steps, 0.0), ops)
+        return ops.where(t < self.warmup_steps, ramp, after)
+
+    def default_horizon(self) -> int:
+        return int(math.ceil(self.warmup_steps)) + self.schedule.default_horizon()
+
+
+class Sequence(Schedule):
+    """Joined schedules (optax's ``join_schedules``): schedule ``i`` runs on
+    ``[boundaries[i-1], boundaries[i])`` with its own clock ``t - boundaries[i-1]``."""
+
+    family = "sequence"
+    formula = "lr(t) = schedules[i](t - boundaries[i-1]) for boundaries[i-1] <= t < boundaries[i]"
+
+    def __init__(self, schedules: Seq[Schedule], boundaries: Seq[float]) -> None:
+        if (not isinstance(schedules, (list, tuple)) or len(schedules) < 1
+                or not all(isinstance(s, Schedule) for s in schedules)):
+            fail("schedules", "a list of lrdecay schedules", schedules, TypeError)
+        self.schedules = list(schedules)
+        if len(self.schedules) == 1 and (boundaries is None or len(list(boundaries)) == 0):
+            self.boundaries: list[float] = []
+            return
+        self.boundaries = check_vector("boundaries", boundaries, low=0.0, low_open=True,
+                                       increasing=True, must="positive numbers")
+        if len(self.boundaries) != len(self.schedules) - 1:
+            fail("boundaries", f"a vector of length {len(self.schedules) - 1} "
+                 "(one less than `schedules`)", boundaries)
+
+    def _compute(self, t: Any, ops: Any) -> Any:
+        out = self.schedules[0]._compute(t, ops)
+        for b, sched in zip(self.boundaries, self.schedules[1:]):
+            value = sched._compute(ops.maximum(t - b, 0.0), ops)
+            out = ops.where(t < b, out, value)
+        return out
+
+    def default_horizon(self) -> int:
+        last = self.boundaries[-1] if self.boundaries else 0.0
+        return int(math.ceil(last)) + self.schedules[-1].default_horizon()
+
+
+class FromFunction(Schedule):
+    """A user function of ``t`` (a Python callable, or an R function through reticulate).
+
+    The function is first called on the whole vector of ``t``; when that fails
+    or returns the wrong length, it is called once per value. Every value it
+    returns must be one finite number ``>= 0``. It runs on NumPy only: it cannot
+    run inside the training graph and is not serializable.
+    """
+
+    family = "function"
+    formula = "lr(t) = fn(t)"
+
+    def __init__(self, fn: Callable[[Any], Any]) -> None:
+        if not callable(fn):
+            fail("fn", "a function of t", fn, TypeError)
+        self.fn = fn
+
+    def __repr__(self) -> str:
+        name = getattr(self.fn, "__name__", type(self.fn).__name__)
+        return f"FromFunction(fn={name})"
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is FromFunction and other.fn is self.fn  # type: ignore[union-attr]
+
+    def __hash__(self) -> int:
+        return hash(id(self.fn))
+
+    def get_config(self) -> dict[str, Any]:
+        raise TypeError("A FromFunction schedule (schedule_function()) holds a user function and "
+                        "is not serializable; rebuild it in code, or use a built-in family.")
+
+    def to_keras(self, steps_per_epoch: Any = None) -> Any:
+        raise TypeError("A FromFunction schedule (schedule_function()) cannot run inside the "
+                        "training graph: use it with the epoch callback "
+                        "(callback_lr_scheduler() / LRScheduler) instead.")
+
+    def _values(self, out: Any, n: int) -> np.ndarray | None:
+        try:
+            arr = np.asarray(out, dtype=np.float64).ravel()
+        except (TypeError, ValueError):
+            return None
+        return arr if arr.size == n else None
+
+    def _compute(self, t: Any, ops: Any) -> Any:
+        if not isinstance(ops, NumpyOps):
+            self.to_keras()
+        flat = np.asarray(t, dtype=np.float64).ravel()
+        vals = None
+        if flat.size > 1:
+            try:
+                vals = self._values(self.fn(flat), flat.size)
+            except Exception:  # noqa: BLE001 - fall back to one call per value
+                vals = None
+        if vals is None:
+            vals = np.empty(flat.size)
+            for j, x in enumerate(flat):
+                try:
+                    out = self.fn(float(x))
+                except Exception as err:
+                    raise RuntimeError(f"The schedule function failed at t = {x:g}: {err}") from err
+                one = self._values(out, 1)
+                if one is None:
+                    raise ValueError("The schedule function must return one non-negative finite "
+                                     f"number, not {out!r} (at t = {x:g}).")
+                vals[j] = one[0]
+        bad = ~(np.isfinite(vals) & (vals >= 0.0))
+        if bad.any():
+            j = int(np.argmax(bad))
+            raise ValueError("The schedule function must return non-negative finite numbers, "
+                             f"not {vals[j]!r} (at t = {flat[j]:g}).")
+        return vals.reshape(np.shape(t))
+
+
+FAMILIES: dict[str, type[Schedule]] = {
+    cls.__name__: cls
+    for cls in (Constant, Step, MultiStep, Piecewise, Exponential, InverseTime, Polynomial,
+                Cosine, CosineRestarts, Linear, Cyclic, OneCycle, Warmup, Sequence)
+}
+
+# Public classes present themselves as lrdecay.X (their R class is "lrdecay.X").
+for _cls in (Schedule, FromFunction, *FAMILIES.values()):
+    _cls.__module__ = "lrdecay"
+
+
+def from_config(config: Any) -> Schedule:
+    """Rebuild a schedule from ``Schedule.get_config()`` output.
+
+    Only the built-in families are known; nothing in the config is executed.
+    Every value goes through the family's constructor checks.
+
+    Raises:
+        TypeError, ValueError: for a malformed config, naming what is wrong.
+    """
+    if not isinstance(config, dict) or set(config) != {"class_name", "config"}:
+        fail("config", "a dict with exactly the keys 'class_name' and 'config'", config,
+             TypeError)
+    name = config["class_name"]
+    if not isinstance(name, str) or name not in FAMILIES:
+        fail("class_name", "one of " + ", ".join(FAMILIES), name)
+    kwargs = config["config"]
+    if not isinstance(kwargs, dict):
+        fail("config", f"a dict of {name}'s arguments", kwargs, TypeError)
+    cls = FAMILIES[name]
+    params = inspect.signature(cls.__init__).parameters
+    unknown = sorted(set(kwargs) - set(params) - {"self"})
+    if unknown:
+        fail("config", f"the arguments of {name} ({', '.join(p for p in params if p != 'self')})",
+             unknown)
+    missing = [p for p, v in params.items()
+               if p != "self" and v.default is inspect.Parameter.empty and p not in kwargs]
+    if missing:
+        fail("config", f"a config of {name} with every required argument (missing: "
+             f"{', '.join(missing)})", sorted(kwargs))
+
+    def de(v: Any) -> Any:
+        if isinstance(v, dict) and "class_name" in v:
+            return from_config(v)
+        if isinstance(v, list) and v and all(isinstance(x, dict) for x in v):
+            return [from_config(x) for x in v]
+        return v
+
+    return cls(**{k: de(v) for k, v in kwargs.items()})

@@ -1,0 +1,4 @@
+library(testthat)
+library(lrdecay)
+
+test_check("lrdecay")
