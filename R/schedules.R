@@ -31,7 +31,7 @@ schedule_constant <- function(lr) {
 #' @param initial_lr The learning rate at `t = 0`, a positive number.
 #' @param drop The factor applied at each step, in (0, 1].
 #' @param every How many epochs (or steps) between drops, a positive number.
-#' @inherit schedule_constant returns
+#' @inherit schedule_constant return
 #' @family schedules
 #' @export
 #' @examplesIf lrdecay_available()
@@ -52,7 +52,7 @@ schedule_step <- function(initial_lr, drop = 0.5, every = 10) {
 #' @inheritParams schedule_step
 #' @param milestones A strictly increasing vector of non-negative clock values.
 #' @param gamma The factor applied at each milestone, in (0, 1].
-#' @inherit schedule_constant returns
+#' @inherit schedule_constant return
 #' @family schedules
 #' @export
 #' @examplesIf lrdecay_available()
@@ -75,7 +75,7 @@ schedule_multistep <- function(initial_lr, milestones, gamma = 0.1) {
 #'
 #' @param boundaries A strictly increasing vector of non-negative clock values.
 #' @param values The learning rates, one more than `boundaries`.
-#' @inherit schedule_constant returns
+#' @inherit schedule_constant return
 #' @family schedules
 #' @export
 #' @examplesIf lrdecay_available()
@@ -103,7 +103,7 @@ schedule_piecewise <- function(boundaries, values) {
 #' @param decay_steps The clock span of one decay period, a positive number.
 #' @param staircase If `TRUE`, decay in whole periods (`p` floored).
 #' @param k The continuous decay constant, a non-negative number (instead of `decay_rate`).
-#' @inherit schedule_constant returns
+#' @inherit schedule_constant return
 #' @family schedules
 #' @export
 #' @examplesIf lrdecay_available()
@@ -132,7 +132,7 @@ schedule_exponential <- function(initial_lr, decay_rate = NULL, decay_steps = 1,
 #'
 #' @inheritParams schedule_exponential
 #' @param decay_rate How fast the rate falls, a non-negative number.
-#' @inherit schedule_constant returns
+#' @inherit schedule_constant return
 #' @family schedules
 #' @export
 #' @examplesIf lrdecay_available()
@@ -157,7 +157,7 @@ schedule_inverse_time <- function(initial_lr, decay_rate, decay_steps = 1, stair
 #' @param end_lr The final learning rate, a non-negative number.
 #' @param power The polynomial's power, a positive number (1 is linear).
 #' @param cycle If `TRUE`, restart after `decay_steps` as Keras does.
-#' @inherit schedule_constant returns
+#' @inherit schedule_constant return
 #' @family schedules
 #' @export
 #' @examplesIf lrdecay_available()
@@ -179,7 +179,7 @@ schedule_polynomial <- function(initial_lr, decay_steps, end_lr = 0, power = 1, 
 #'
 #' @inheritParams schedule_polynomial
 #' @param alpha The floor, as a fraction of `initial_lr`, in \[0, 1\].
-#' @inherit schedule_constant returns
+#' @inherit schedule_constant return
 #' @family schedules
 #' @export
 #' @examplesIf lrdecay_available()
@@ -203,7 +203,7 @@ schedule_cosine <- function(initial_lr, decay_steps, alpha = 0) {
 #' @param first_decay_steps The length of the first period, a positive number.
 #' @param t_mul The factor by which each period is longer than the last, a positive number.
 #' @param m_mul The factor by which each restart is lower than the last, in (0, 1].
-#' @inherit schedule_constant returns
+#' @inherit schedule_constant return
 #' @family schedules
 #' @export
 #' @examplesIf lrdecay_available()
@@ -226,7 +226,7 @@ schedule_cosine_restarts <- function(initial_lr, first_decay_steps, t_mul = 2, m
 #' @param start_lr,end_lr The learning rates at `t = 0` and from `t = steps` on,
 #'   non-negative numbers.
 #' @param steps The clock span of the ramp, a positive number.
-#' @inherit schedule_constant returns
+#' @inherit schedule_constant return
 #' @family schedules
 #' @export
 #' @examplesIf lrdecay_available()
@@ -251,7 +251,7 @@ schedule_linear <- function(start_lr, end_lr, steps) {
 #' @param step_size Half a cycle, in epochs or steps, a positive number.
 #' @param mode One of `"triangular"`, `"triangular2"`, `"exp_range"`.
 #' @param gamma The decay base of `"exp_range"`, in (0, 1].
-#' @inherit schedule_constant returns
+#' @inherit schedule_constant return
 #' @family schedules
 #' @export
 #' @examplesIf lrdecay_available()
@@ -284,7 +284,7 @@ schedule_cyclic <- function(base_lr, max_lr, step_size, mode = "triangular", gam
 #' @param div_factor The starting rate is `max_lr / div_factor`.
 #' @param final_div_factor The final rate is the starting rate `/ final_div_factor`.
 #' @param three_phase If `TRUE`, use PyTorch's three-phase variant.
-#' @inherit schedule_constant returns
+#' @inherit schedule_constant return
 #' @family schedules
 #' @export
 #' @examplesIf lrdecay_available()
@@ -313,7 +313,7 @@ schedule_one_cycle <- function(max_lr, total_steps, pct_start = 0.3, anneal = "c
 #' @param warmup_steps The length of the warm-up, a positive number.
 #' @param start_lr The learning rate at `t = 0`, a non-negative number.
 #' @param shape `"linear"` or `"exponential"`.
-#' @inherit schedule_constant returns
+#' @inherit schedule_constant return
 #' @family schedules
 #' @export
 #' @examplesIf lrdecay_available()
@@ -338,7 +338,7 @@ schedule_warmup <- function(schedule, warmup_steps, start_lr = 0, shape = "linea
 #' @param schedules A list of lrdecay schedules.
 #' @param boundaries A strictly increasing vector of positive clock values, one
 #'   fewer than `schedules`.
-#' @inherit schedule_constant returns
+#' @inherit schedule_constant return
 #' @family schedules
 #' @export
 #' @examplesIf lrdecay_available()
@@ -374,7 +374,7 @@ schedule_sequence <- function(schedules, boundaries) {
 #' graph ([as_keras_schedule()]) and cannot be saved.
 #'
 #' @param fn An R function (or a Python callable) of `t`.
-#' @inherit schedule_constant returns
+#' @inherit schedule_constant return
 #' @family schedules
 #' @export
 #' @examplesIf lrdecay_available()
