@@ -63,8 +63,10 @@ check: setup
 	_R_CHECK_FORCE_SUGGESTS_=false R CMD check --no-manual $(TARBALL)
 	@! grep -E "^(Status:.*(ERROR|WARNING))" lrdecay.Rcheck/00check.log || { echo "R CMD check has errors or warnings"; exit 1; }
 
+# The main job: nine schedules compared on scikit-learn's digits; a table and lrdecay-demo.png.
+DEMO_EPOCHS ?= 15
 demo: setup
-	Rscript -e 'library(lrdecay); s <- schedule_cosine(0.1, decay_steps = 15); print(s); print(as.data.frame(s, t = 0:15))'
+	Rscript -e 'library(lrdecay); print(compare_schedules(epochs = $(DEMO_EPOCHS), output = "lrdecay-demo.png"), digits = 4)'
 
 bench: setup
 	$(PY) benchmarks/run.py
