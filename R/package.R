@@ -40,10 +40,17 @@ keras <- NULL
     "lrdecay", path = path, convert = TRUE,
     delay_load = list(on_error = python_missing_error)
   )
+  # Importing lrdecay's Python module once Keras is loaded registers its Keras classes, so
+  # that keras$saving$load_model() finds the in-graph schedules of a saved model.
   keras <<- reticulate::import(
     "keras", convert = TRUE,
-    delay_load = list(on_error = keras_missing_error)
+    delay_load = list(on_load = register_lrdecay_classes, on_error = keras_missing_error)
   )
+}
+
+register_lrdecay_classes <- function() {
+  tryCatch(py_lrdecay(), error = function(e) NULL)
+  invisible(NULL)
 }
 
 # RETICULATE_PYTHON wins; else the environment made by install_lrdecay(), when it exists.

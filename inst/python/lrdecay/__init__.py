@@ -43,6 +43,11 @@ __version__ = "0.1.0"
 # Names whose modules import Keras: loaded on first use.
 _LAZY = {
     "KerasSchedule": "._keras",
+    "LRScheduler": ".callbacks",
+    "LRLogger": ".callbacks",
+    "LRCustom": ".callbacks",
+    "get_learning_rate": ".training",
+    "set_learning_rate": ".training",
 }
 
 __all__ = [

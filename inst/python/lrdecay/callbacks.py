@@ -1,0 +1,251 @@
+"""Keras callbacks that set, change and log the learning rate once per epoch or batch.
+
+- ``LRScheduler(schedule, verbose=0)``: Keras's ``LearningRateScheduler`` for lrdecay
+  schedules and user functions, with the returned value checked before it is applied.
+- ``LRLogger(verbose=1)``: prints "Epoch 01: learning rate = 0.10000" and records the
+  learning rate of every epoch, for a constant rate and for an in-graph schedule.
+- ``LRCustom(on_epoch_begin=None, on_batch_begin=None)``: user hooks that get
+  ``(epoch or batch, lr, logs)`` and return a new learning rate or ``None``.
+
+Epochs and batches are 0-based, as in Keras: the first epoch of ``fit()`` is 0, or
+``initial_epoch`` when training resumes. Every callback writes the learning rate of
+each epoch's first update to ``logs["learning_rate"]``, so it appears in
+``history.history["learning_rate"]`` (as Keras's ``LearningRateScheduler`` does).
+Reading, checking and setting the learning rate is done by ``lrdecay.training``.
+
+>>> import lrdecay
+>>> cb = lrdecay.LRScheduler(lrdecay.Step(0.01, drop=0.5, every=10))
+>>> # model.fit(x, y, epochs=20, callbacks=[cb, lrdecay.LRLogger()])
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+import keras
+
+from ._checks import check_integer, fail
+from .schedules import Schedule
+from .training import _describe, check_lr, optimizer_of, read_lr, require_settable, write_lr
+
+__all__ = ["LRScheduler", "LRLogger", "LRCustom"]
+
+
+class _EpochLR(keras.callbacks.Callback):
+    """Base: records the learning rate of each epoch's first update in the logs.
+
+    The rate is read at the epoch's first ``on_train_batch_begin``, after every
+    callback's ``on_epoch_begin`` has run, so it is the rate actually applied
+    whatever the order of the callbacks. Subclasses hook ``_first_step``.
+    """
+
+    _who = "callback"
+    _overwrite = True  # False: keep a learning_rate another callback already logged
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._epoch = 0
+        self._epoch_lr: float | None = None
+
+    def _optimizer(self) -> Any:
+        return optimizer_of(self.model, self._who)
+
+    def _first_step(self, epoch: int, lr: float) -> None:
+        """Called once per epoch with the rate of its first update."""
+
+    def _capture(self) -> None:
+        if self._epoch_lr is None:
+            self._epoch_lr = read_lr(self._optimizer())
+            self._first_step(self._epoch, self._epoch_lr)
+
+    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        self._epoch = int(epoch)
+        self._epoch_lr = None
+
+    def on_train_batch_begin(self, batch: int, logs: dict[str, Any] | None = None) -> None:
+        self._capture()
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        self._capture()  # an epoch without batches
+        if logs is not None and (self._overwrite or "learning_rate" not in logs):
+            logs["learning_rate"] = self._epoch_lr
+
+
+def _arity(schedule: Any, arity: Any) -> int:
+    """How many arguments ``schedule`` takes: 1 (epoch) or 2 (epoch, lr)."""
+    if arity is not None and (isinstance(arity, bool) or arity not in (1, 2)):
+        fail("arity", "1, 2 or None", arity)
+    if isinstance(schedule, Schedule):
+        if arity not in (None, 1):
+            fail("arity", "1 (or None) for an lrdecay schedule, which takes the epoch only",
+                 arity)
+        return 1
+    if not callable(schedule):
+        raise TypeError("`schedule` must be an lrdecay schedule or a function of (epoch) or "
+                        f"(epoch, lr), not {_describe(schedule)}.")
+    if arity is not None:
+        return int(arity)
+    try:
+        sig = inspect.signature(schedule)
+    except (TypeError, ValueError):
+        raise TypeError("Cannot read the arguments of `schedule`; pass arity=1 for "
+                        "schedule(epoch) or arity=2 for schedule(epoch, lr).") from None
+    kinds = inspect.Parameter
+    params = list(sig.parameters.values())
+    positional = [p for p in params
+                  if p.kind in (kinds.POSITIONAL_ONLY, kinds.POSITIONAL_OR_KEYWORD)]
+    required = [p for p in positional if p.default is kinds.empty]
+    varargs = any(p.kind == kinds.VAR_POSITIONAL for p in params)
+    kw_required = [p for p in params if p.kind == kinds.KEYWORD_ONLY and p.default is kinds.empty]
+    if kw_required or len(required) > 2 or not (positional or varargs):
+        raise TypeError("`schedule` must be a function of (epoch) or (epoch, lr), not a "
+                        f"function of {sig}.")
+    return 2 if (len(positional) >= 2 or varargs) else 1
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
+
+
+class LRScheduler(_EpochLR):
+    """Set the optimizer's learning rate at the beginning of every epoch.
+
+    Mirrors ``keras.callbacks.LearningRateScheduler``: at each epoch begin the new
+    rate is ``schedule(epoch)`` or ``schedule(epoch, lr)`` (``epoch`` 0-based, ``lr``
+    the current rate as a float). The value is checked before the optimizer is
+    touched: one non-negative finite number, else training stops with an error
+    naming the epoch and the value, and the optimizer keeps its rate. The rate
+    applied is recorded in ``history.history["learning_rate"]``.
+
+    Args:
+        schedule: an lrdecay ``Schedule`` (called with the epoch), or a callable of
+            ``(epoch)`` or ``(epoch, lr)``.
+        verbose: 0 quiet, 1 prints Keras's message
+            "Epoch 1: LearningRateScheduler setting learning rate to 0.01."
+        arity: 1 or 2, the number of arguments ``schedule`` takes; ``None`` reads it
+            from the signature (two positional parameters, or ``*args``: 2). Pass it
+            for callables whose signature cannot be read (R functions).
+
+    Raises:
+        TypeError: at ``on_train_begin`` when the optimizer's learning rate is an
+            in-graph schedule (it cannot be set).
+
+    Example:
+        >>> cb = LRScheduler(lrdecay.Step(0.01, drop=0.5, every=10))  # doctest: +SKIP
+        >>> model.fit(x, y, epochs=30, callbacks=[cb])  # doctest: +SKIP
+    """
+
+    _who = "LRScheduler"
+
+    def __init__(self, schedule: Schedule | Callable[..., Any], verbose: int = 0, *,
+                 arity: int | None = None) -> None:
+        super().__init__()
+        self.arity = _arity(schedule, arity)
+        self.schedule = schedule
+        self.verbose = check_integer("verbose", verbose, low=0)
+
+    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
+        require_settable(self._optimizer(), self._who)
+
+    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        super().on_epoch_begin(epoch, logs)
+        optimizer = self._optimizer()
+        epoch = int(epoch)
+        if self.arity == 2:
+            new = self.schedule(epoch, read_lr(optimizer))
+        else:
+            new = self.schedule(epoch)
+        lr = check_lr(new, source="The schedule", at=f"epoch {epoch} (0-based)")
+        write_lr(optimizer, lr, self._who)
+        if self.verbose > 0:
+            _say(f"\nEpoch {epoch + 1}: LearningRateScheduler setting learning rate to {lr}.")
+
+    def __repr__(self) -> str:
+        return f"LRScheduler({self.schedule!r}, verbose={self.verbose}, arity={self.arity})"
+
+
+class LRLogger(_EpochLR):
+    """Print and record the learning rate of every epoch.
+
+    Prints "Epoch 01: learning rate = 0.10000" (1-based epoch, two digits; five
+    decimals) as each epoch starts, and records the rate in
+    ``history.history["learning_rate"]`` (unless another callback, such as
+    ``LRScheduler``, already did). Works for a constant rate and for an in-graph
+    schedule, which is evaluated at the optimizer's iteration count. The rate is
+    read just before the epoch's first update, after every callback's
+    ``on_epoch_begin``, so the line shows the rate actually applied whatever the
+    order of the callbacks.
+
+    Args:
+        verbose: 1 prints the line, 0 only records.
+    """
+
+    _who = "LRLogger"
+    _overwrite = False
+
+    def __init__(self, verbose: int = 1) -> None:
+        super().__init__()
+        self.verbose = check_integer("verbose", verbose, low=0)
+
+    def _first_step(self, epoch: int, lr: float) -> None:
+        if self.verbose > 0:
+            _say(f"Epoch {epoch + 1:02d}: learning rate = {lr:.5f}")
+
+    def __repr__(self) -> str:
+        return f"LRLogger(verbose={self.verbose})"
+
+
+class LRCustom(_EpochLR):
+    """Change the learning rate with your own functions, per epoch and/or per batch.
+
+    Each function is called as ``fn(index, lr, logs)``: ``index`` the 0-based epoch
+    (``on_epoch_begin``) or batch within the epoch (``on_batch_begin``, run at each
+    training batch), ``lr`` the current rate as a float, ``logs`` Keras's logs dict.
+    It returns the new rate, or ``None`` to keep the current one. A returned value is
+    checked like ``LRScheduler``'s (the error names the epoch or batch). The rate of
+    each epoch's first update is recorded in ``history.history["learning_rate"]``.
+
+    Args:
+        on_epoch_begin: ``fn(epoch, lr, logs)`` or ``None``.
+        on_batch_begin: ``fn(batch, lr, logs)`` or ``None``.
+    """
+
+    _who = "LRCustom"
+
+    def __init__(self, on_epoch_begin: Callable[[int, float, dict], Any] | None = None,
+                 on_batch_begin: Callable[[int, float, dict], Any] | None = None) -> None:
+        super().__init__()
+        for name, fn in (("on_epoch_begin", on_epoch_begin), ("on_batch_begin", on_batch_begin)):
+            if fn is not None and not callable(fn):
+                raise TypeError(f"`{name}` must be a function of (index, lr, logs) or None, "
+                                f"not {_describe(fn)}.")
+        if on_epoch_begin is None and on_batch_begin is None:
+            raise TypeError("Give `on_epoch_begin`, `on_batch_begin` or both: "
+                            "functions of (index, lr, logs).")
+        self.epoch_fn = on_epoch_begin
+        self.batch_fn = on_batch_begin
+
+    def _apply(self, fn: Callable[..., Any], index: int, logs: dict[str, Any] | None,
+               source: str, at: str) -> None:
+        optimizer = self._optimizer()
+        new = fn(int(index), read_lr(optimizer), logs if logs is not None else {})
+        if new is None:
+            return
+        write_lr(optimizer, check_lr(new, source=source, at=at), self._who)
+
+    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        super().on_epoch_begin(epoch, logs)
+        if self.epoch_fn is not None:
+            self._apply(self.epoch_fn, epoch, logs, "The `on_epoch_begin` function",
+                        f"epoch {int(epoch)} (0-based)")
+
+    def on_train_batch_begin(self, batch: int, logs: dict[str, Any] | None = None) -> None:
+        if self.batch_fn is not None:
+            self._apply(self.batch_fn, batch, logs, "The `on_batch_begin` function",
+                        f"batch {int(batch)} of epoch {self._epoch} (both 0-based)")
+        super().on_train_batch_begin(batch, logs)
+
+    def __repr__(self) -> str:
+        return f"LRCustom(on_epoch_begin={self.epoch_fn!r}, on_batch_begin={self.batch_fn!r})"

@@ -1,0 +1,574 @@
+"""Callbacks and get/set_learning_rate: the learning rate ACTUALLY applied.
+
+Every fit uses a tiny linear model (64 samples, batch 32: two updates per epoch).
+A probe callback, listed last, reads ``optimizer.learning_rate`` at every
+``on_train_batch_begin`` (after every callback's epoch hook), so the tests check
+the rate each update used, and the history Keras returns.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import math  # noqa: E402
+import re  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+keras = pytest.importorskip("keras")
+
+import lrdecay  # noqa: E402
+from lrdecay import (  # noqa: E402
+    LRCustom,
+    LRLogger,
+    LRScheduler,
+    get_learning_rate,
+    set_learning_rate,
+)
+
+pytestmark = pytest.mark.keras
+
+RNG = np.random.default_rng(42)
+X = RNG.normal(size=(64, 4)).astype("float32")
+Y = RNG.normal(size=(64, 1)).astype("float32")
+STEPS_PER_EPOCH = 2
+
+
+def f32(value: float) -> float:
+    """A value as Keras stores it (float32), back as a Python float."""
+    return float(np.float32(value))
+
+
+def make_model(learning_rate: object = 0.1) -> keras.Model:
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=learning_rate), loss="mse")
+    return model
+
+
+class Probe(keras.callbacks.Callback):
+    """Reads the optimizer's learning rate at every training batch."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.epoch = -1
+        self.batches: list[tuple[int, int, float]] = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+
+    def on_train_batch_begin(self, batch, logs=None):
+        lr = float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate))
+        self.batches.append((self.epoch, batch, lr))
+
+    def per_epoch(self) -> dict[int, list[float]]:
+        out: dict[int, list[float]] = {}
+        for epoch, _, lr in self.batches:
+            out.setdefault(epoch, []).append(lr)
+        return out
+
+    def epoch_lrs(self) -> list[float]:
+        """The rate of every epoch, checking it was the same for all its updates."""
+        lrs = []
+        for epoch, values in sorted(self.per_epoch().items()):
+            assert len(values) == STEPS_PER_EPOCH, (epoch, values)
+            assert len(set(values)) == 1, (epoch, values)
+            lrs.append(values[0])
+        return lrs
+
+
+def fit(model, callbacks, epochs=3, **kwargs):
+    probe = Probe()
+    history = model.fit(X, Y, batch_size=32, epochs=epochs, verbose=0,
+                        callbacks=[*callbacks, probe], **kwargs)
+    return history, probe
+
+
+# ---------------------------------------------------------------------------
+# LRScheduler
+# ---------------------------------------------------------------------------
+
+
+def test_step_schedule_sets_every_epoch():
+    model = make_model(0.5)
+    history, probe = fit(model, [LRScheduler(lrdecay.Step(0.01, drop=0.5, every=2))], epochs=5)
+    expected = [f32(0.01 * 0.5 ** (e // 2)) for e in range(5)]
+    assert probe.epoch_lrs() == expected
+    assert history.history["learning_rate"] == expected
+    assert get_learning_rate(model) == expected[-1]
+
+
+def test_exponential_schedule_sets_every_epoch():
+    sched = lrdecay.Exponential(0.1, decay_rate=0.5, decay_steps=1)
+    history, probe = fit(make_model(), [LRScheduler(sched)], epochs=4)
+    expected = [f32(0.1 * 0.5**e) for e in range(4)]
+    assert probe.epoch_lrs() == expected
+    assert history.history["learning_rate"] == expected
+
+
+def test_exponential_k_form_matches_float64_formula():
+    sched = lrdecay.Exponential(0.2, k=0.3, decay_steps=2)
+    _, probe = fit(make_model(), [LRScheduler(sched)], epochs=3)
+    assert probe.epoch_lrs() == [f32(0.2 * math.exp(-0.3 * e / 2)) for e in range(3)]
+
+
+def test_one_argument_function():
+    seen = []
+
+    def step_decay(epoch):
+        seen.append(epoch)
+        return 0.01 * 0.5 ** math.floor(epoch / 2)
+
+    history, probe = fit(make_model(), [LRScheduler(step_decay)], epochs=4)
+    assert seen == [0, 1, 2, 3]
+    assert probe.epoch_lrs() == [f32(0.01), f32(0.01), f32(0.005), f32(0.005)]
+    assert history.history["learning_rate"] == probe.epoch_lrs()
+
+
+def test_two_argument_function_gets_current_rate():
+    calls = []
+
+    def halve(epoch, lr):
+        calls.append((epoch, lr))
+        return lr if epoch == 0 else lr * 0.5
+
+    _, probe = fit(make_model(0.1), [LRScheduler(halve)], epochs=4)
+    lr = f32(0.1)
+    expected = []
+    for epoch in range(4):
+        assert calls[epoch] == (epoch, lr)
+        assert isinstance(calls[epoch][1], float)
+        lr = lr if epoch == 0 else f32(lr * 0.5)
+        expected.append(lr)
+    assert probe.epoch_lrs() == expected
+
+
+def test_lambda_and_varargs_arity_detection():
+    assert LRScheduler(lambda epoch: 0.1).arity == 1
+    assert LRScheduler(lambda epoch, lr: lr).arity == 2
+    assert LRScheduler(lambda epoch, lr=None: 0.1).arity == 2
+    assert LRScheduler(lambda *args: 0.1).arity == 2
+    assert LRScheduler(lrdecay.Step(0.1)).arity == 1
+    assert LRScheduler(keras.optimizers.schedules.ExponentialDecay(0.1, 10, 0.9)).arity == 1
+
+
+class Unreadable:
+    """A callable whose signature cannot be read (like an R function via reticulate)."""
+
+    __signature__ = "unreadable"
+
+    def __init__(self):
+        self.calls = []
+
+    def __call__(self, *args):
+        self.calls.append(args)
+        return 0.02 if len(args) == 1 else args[1] * 0.5
+
+
+def test_explicit_arity():
+    with pytest.raises(TypeError, match=r"pass arity=1 for schedule\(epoch\) or arity=2"):
+        LRScheduler(Unreadable())
+
+    one = Unreadable()
+    _, probe = fit(make_model(0.1), [LRScheduler(one, arity=1)], epochs=2)
+    assert one.calls == [(0,), (1,)]
+    assert probe.epoch_lrs() == [f32(0.02), f32(0.02)]
+
+    two = Unreadable()
+    _, probe = fit(make_model(0.1), [LRScheduler(two, arity=2.0)], epochs=2)  # R's 2
+    assert two.calls == [(0, f32(0.1)), (1, f32(0.05))]
+    assert probe.epoch_lrs() == [f32(0.05), f32(0.025)]
+
+    # An explicit arity wins over the signature.
+    _, probe = fit(make_model(0.1), [LRScheduler(lambda *a: 0.03, arity=1)], epochs=1)
+    assert probe.epoch_lrs() == [f32(0.03)]
+
+
+@pytest.mark.parametrize("arity", [0, 3, "2", True, 1.5])
+def test_bad_arity(arity):
+    with pytest.raises(ValueError, match=r"`arity` must be 1, 2 or None"):
+        LRScheduler(lambda epoch: 0.1, arity=arity)
+
+
+def test_bad_schedule_arguments():
+    with pytest.raises(ValueError, match=r"`arity` must be 1 \(or None\) for an lrdecay schedule"):
+        LRScheduler(lrdecay.Step(0.1), arity=2)
+    with pytest.raises(TypeError, match=r"`schedule` must be an lrdecay schedule or a function"
+                                        r" of \(epoch\) or \(epoch, lr\), not 0.1\."):
+        LRScheduler(0.1)
+    with pytest.raises(TypeError, match=r"not a function of \(a, b, c\)"):
+        LRScheduler(lambda a, b, c: 0.1)
+    with pytest.raises(TypeError, match=r"not a function of \(\)"):
+        LRScheduler(lambda: 0.1)
+    with pytest.raises(TypeError, match=r"`verbose` must be a whole number >= 0, not 'yes'"):
+        LRScheduler(lrdecay.Step(0.1), verbose="yes")
+
+
+def test_initial_epoch_resumes_the_schedule():
+    seen = []
+
+    def sched(epoch):
+        seen.append(epoch)
+        return 0.01 * 0.5 ** (epoch // 2)
+
+    model = make_model()
+    history, probe = fit(model, [LRScheduler(sched)], epochs=6, initial_epoch=3)
+    assert seen == [3, 4, 5]
+    assert sorted(probe.per_epoch()) == [3, 4, 5]
+    assert probe.epoch_lrs() == [f32(0.005), f32(0.0025), f32(0.0025)]
+    assert history.history["learning_rate"] == probe.epoch_lrs()
+
+
+def test_verbose_prints_keras_message(capsys):
+    fit(make_model(), [LRScheduler(lrdecay.Step(0.01, drop=0.5, every=1), verbose=1)], epochs=2)
+    out = capsys.readouterr().out
+    assert out == ("\nEpoch 1: LearningRateScheduler setting learning rate to 0.01.\n"
+                   "\nEpoch 2: LearningRateScheduler setting learning rate to 0.005.\n")
+    fit(make_model(), [LRScheduler(lrdecay.Step(0.01))], epochs=2)
+    assert capsys.readouterr().out == ""
+
+
+def test_message_text_matches_keras_learning_rate_scheduler(capsys):
+    model = make_model()
+    fit(model, [keras.callbacks.LearningRateScheduler(lambda e: 0.01, verbose=1)], epochs=1)
+    keras_out = capsys.readouterr().out
+    fit(make_model(), [LRScheduler(lambda e: 0.01, verbose=1)], epochs=1)
+    assert capsys.readouterr().out == keras_out == (
+        "\nEpoch 1: LearningRateScheduler setting learning rate to 0.01.\n")
+
+
+BAD_VALUES = [
+    (float("nan"), "NaN", ValueError),
+    (float("inf"), "Inf", ValueError),
+    (-1, "-1", ValueError),
+    ("a", "'a'", TypeError),
+    (None, "None", TypeError),
+    ([0.1, 0.2], "[0.1, 0.2]", TypeError),
+    (True, "True", TypeError),
+    (np.array([0.1, 0.2]), "[0.1, 0.2]", TypeError),
+    (np.float64("nan"), "NaN", ValueError),
+    (-np.inf, "-Inf", ValueError),
+    ([], "[]", TypeError),
+]
+
+
+@pytest.mark.parametrize(("bad", "shown", "exc"), BAD_VALUES,
+                         ids=[b[1] + "-" + type(b[0]).__name__ for b in BAD_VALUES])
+def test_bad_return_value_stops_training_and_keeps_rate(bad, shown, exc):
+    def sched(epoch):
+        return bad if epoch == 2 else 0.01 * (epoch + 1)
+
+    model = make_model(0.5)
+    probe = Probe()
+    message = (f"The schedule returned {re.escape(shown)} at epoch 2 (0-based); "
+               "it must return one non-negative finite number.")
+    with pytest.raises(exc, match="^" + message.replace("(0-based)", r"\(0-based\)") + "$"):
+        model.fit(X, Y, batch_size=32, epochs=5, verbose=0,
+                  callbacks=[LRScheduler(sched), probe])
+    assert sorted(probe.per_epoch()) == [0, 1]  # epoch 2 never trained
+    assert get_learning_rate(model) == f32(0.02)  # exactly the rate epoch 1 used
+    assert probe.batches[-1][2] == f32(0.02)
+
+
+@pytest.mark.parametrize("good", [
+    0.05, np.float32(0.05), np.float64(0.05), [0.05], (0.05,), np.array(0.05), np.array([0.05]),
+    [np.float64(0.05)],
+])
+def test_accepted_return_forms(good):
+    _, probe = fit(make_model(), [LRScheduler(lambda epoch: good)], epochs=1)
+    assert probe.epoch_lrs() == [f32(0.05)]
+
+
+def test_integer_zero_and_tensor_returns():
+    _, probe = fit(make_model(), [LRScheduler(lambda epoch: 1)], epochs=1)  # R's 1L
+    assert probe.epoch_lrs() == [1.0]
+    _, probe = fit(make_model(), [LRScheduler(lambda epoch: 0)], epochs=1)
+    assert probe.epoch_lrs() == [0.0]
+    tensor = keras.ops.convert_to_tensor(0.25)
+    _, probe = fit(make_model(), [LRScheduler(lambda epoch, lr: tensor)], epochs=1)
+    assert probe.epoch_lrs() == [0.25]
+
+
+def test_schedule_error_propagates_and_keeps_rate():
+    def sched(epoch):
+        if epoch == 1:
+            raise RuntimeError("boom in R")
+        return 0.03
+
+    model = make_model(0.5)
+    with pytest.raises(RuntimeError, match="boom in R"):
+        fit(model, [LRScheduler(sched)], epochs=3)
+    assert get_learning_rate(model) == f32(0.03)
+
+
+@pytest.mark.parametrize("in_graph", [
+    lambda: lrdecay.Exponential(0.1, decay_rate=0.96, decay_steps=1000).to_keras(),
+    lambda: keras.optimizers.schedules.ExponentialDecay(0.1, 1000, 0.96),
+], ids=["lrdecay", "keras"])
+def test_in_graph_optimizer_refused(in_graph):
+    model = make_model(in_graph())
+    called = []
+    with pytest.raises(TypeError, match=r"^LRScheduler: cannot set the learning rate: the "
+                                        r"optimizer's `learning_rate` is an in-graph schedule"):
+        fit(model, [LRScheduler(lambda epoch: called.append(epoch) or 0.1)], epochs=2)
+    assert called == []
+    assert int(keras.ops.convert_to_numpy(model.optimizer.iterations)) == 0
+
+
+def test_uncompiled_model_refused():
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    cb = LRScheduler(lambda epoch: 0.1)
+    cb.set_model(model)
+    with pytest.raises(ValueError, match=r"^LRScheduler: the model has no optimizer"):
+        cb.on_train_begin()
+
+
+def test_loss_scale_optimizer():
+    opt = keras.optimizers.LossScaleOptimizer(keras.optimizers.SGD(learning_rate=0.1))
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    model.compile(optimizer=opt, loss="mse")
+    _, probe = fit(model, [LRScheduler(lrdecay.Step(0.01, drop=0.5, every=1))], epochs=2)
+    assert probe.epoch_lrs() == [f32(0.01), f32(0.005)]
+    assert get_learning_rate(model) == f32(0.005)
+
+
+# ---------------------------------------------------------------------------
+# LRLogger
+# ---------------------------------------------------------------------------
+
+
+def test_logger_constant_rate(capsys):
+    history, probe = fit(make_model(0.1), [LRLogger()], epochs=3)
+    assert capsys.readouterr().out == (
+        "Epoch 01: learning rate = 0.10000\n"
+        "Epoch 02: learning rate = 0.10000\n"
+        "Epoch 03: learning rate = 0.10000\n")
+    assert history.history["learning_rate"] == [f32(0.1)] * 3 == probe.epoch_lrs()
+
+
+@pytest.mark.parametrize("make_schedule", [
+    lambda: lrdecay.Exponential(0.1, decay_rate=0.5, decay_steps=2, staircase=True).to_keras(),
+    lambda: keras.optimizers.schedules.ExponentialDecay(0.1, 2, 0.5, staircase=True),
+], ids=["lrdecay", "keras"])
+def test_logger_in_graph_schedule(capsys, make_schedule):
+    # Two updates per epoch and a drop every two updates: epoch e runs at 0.1 * 0.5^e.
+    model = make_model(make_schedule())
+    history, probe = fit(model, [LRLogger()], epochs=3)
+    assert capsys.readouterr().out == (
+        "Epoch 01: learning rate = 0.10000\n"
+        "Epoch 02: learning rate = 0.05000\n"
+        "Epoch 03: learning rate = 0.02500\n")
+    expected = [0.1, 0.05, 0.025]
+    assert history.history["learning_rate"] == pytest.approx(expected, rel=1e-6)
+    assert history.history["learning_rate"] == probe.epoch_lrs()
+    assert isinstance(history.history["learning_rate"][0], float)
+
+
+def test_logger_in_graph_within_epoch_decay():
+    # The logged value is the rate of the epoch's first update.
+    sched = lrdecay.Linear(0.1, 0.0, steps=10).to_keras()
+    history, probe = fit(make_model(sched), [LRLogger(verbose=0)], epochs=3)
+    firsts = [v[0] for _, v in sorted(probe.per_epoch().items())]
+    assert firsts == pytest.approx([0.1, 0.08, 0.06], rel=1e-6)
+    assert history.history["learning_rate"] == firsts
+
+
+def test_logger_with_scheduler_in_either_order(capsys):
+    for order in ("logger first", "scheduler first"):
+        logger = LRLogger()
+        sched = LRScheduler(lrdecay.Step(0.08, drop=0.5, every=1))
+        callbacks = [logger, sched] if order == "logger first" else [sched, logger]
+        history, probe = fit(make_model(0.5), callbacks, epochs=3)
+        assert capsys.readouterr().out == (
+            "Epoch 01: learning rate = 0.08000\n"
+            "Epoch 02: learning rate = 0.04000\n"
+            "Epoch 03: learning rate = 0.02000\n"), order
+        assert history.history["learning_rate"] == probe.epoch_lrs() == [
+            f32(0.08), f32(0.04), f32(0.02)], order
+
+
+def test_logger_does_not_clobber_a_logged_rate():
+    logger = LRLogger(verbose=0)
+    logger.set_model(make_model(0.1))
+    logs = {"learning_rate": 0.123}
+    logger.on_epoch_begin(0)
+    logger.on_epoch_end(0, logs)
+    assert logs == {"learning_rate": 0.123}
+    logs = {"loss": 1.0}
+    logger.on_epoch_begin(1)
+    logger.on_epoch_end(1, logs)
+    assert logs == {"loss": 1.0, "learning_rate": f32(0.1)}
+
+
+def test_logger_quiet_and_bad_verbose(capsys):
+    history, _ = fit(make_model(0.1), [LRLogger(verbose=0)], epochs=2)
+    assert capsys.readouterr().out == ""
+    assert history.history["learning_rate"] == [f32(0.1)] * 2
+    with pytest.raises(ValueError, match=r"`verbose` must be a whole number >= 0, not -1\."):
+        LRLogger(verbose=-1)
+
+
+def test_logger_initial_epoch(capsys):
+    fit(make_model(0.1), [LRLogger()], epochs=4, initial_epoch=2)
+    assert capsys.readouterr().out == ("Epoch 03: learning rate = 0.10000\n"
+                                       "Epoch 04: learning rate = 0.10000\n")
+
+
+# ---------------------------------------------------------------------------
+# LRCustom
+# ---------------------------------------------------------------------------
+
+
+def test_custom_epoch_hook():
+    calls = []
+
+    def hook(epoch, lr, logs):
+        calls.append((epoch, lr, type(logs)))
+        return None if epoch == 0 else lr * 0.5
+
+    history, probe = fit(make_model(0.1), [LRCustom(on_epoch_begin=hook)], epochs=3)
+    assert [c[0] for c in calls] == [0, 1, 2]
+    assert all(isinstance(c[1], float) and c[2] is dict for c in calls)
+    expected = [f32(0.1), f32(f32(0.1) * 0.5), f32(f32(f32(0.1) * 0.5) * 0.5)]
+    assert probe.epoch_lrs() == expected
+    assert history.history["learning_rate"] == expected
+
+
+def test_custom_batch_hook():
+    calls = []
+
+    def hook(batch, lr, logs):
+        calls.append(batch)
+        return 0.1 / (1 + batch)
+
+    history, probe = fit(make_model(0.5), [LRCustom(on_batch_begin=hook)], epochs=2)
+    assert calls == [0, 1, 0, 1]
+    assert [b[2] for b in probe.batches] == [f32(0.1), f32(0.05)] * 2
+    assert history.history["learning_rate"] == [f32(0.1)] * 2
+
+
+def test_custom_both_hooks_and_cosine_example():
+    # The seed's "custom callback for cosine decay", done with LRCustom.
+    def cosine(epoch, lr, logs):
+        return 0.01 * 0.5 * (1 + math.cos(math.pi * epoch / 4))
+
+    def keep(batch, lr, logs):
+        return None
+
+    _, probe = fit(make_model(), [LRCustom(on_epoch_begin=cosine, on_batch_begin=keep)],
+                   epochs=3)
+    ref = lrdecay.Cosine(0.01, decay_steps=4)
+    assert probe.epoch_lrs() == [f32(ref(e)) for e in range(3)]
+
+
+CUSTOM_BAD = [b for b in BAD_VALUES[:7] if b[0] is not None]  # None: keep the rate
+
+
+@pytest.mark.parametrize(("bad", "shown", "exc"), CUSTOM_BAD, ids=[b[1] for b in CUSTOM_BAD])
+def test_custom_bad_values(bad, shown, exc):
+    model = make_model(0.5)
+    hook = LRCustom(on_epoch_begin=lambda e, lr, logs: bad if e == 1 else 0.02)
+    with pytest.raises(exc, match=re.escape(
+            f"The `on_epoch_begin` function returned {shown} at epoch 1 (0-based); it must "
+            "return one non-negative finite number.")):
+        fit(model, [hook], epochs=3)
+    assert get_learning_rate(model) == f32(0.02)
+
+    model = make_model(0.5)
+    hook = LRCustom(on_batch_begin=lambda b, lr, logs: bad if b == 1 else 0.03)
+    with pytest.raises(exc, match=re.escape(
+            f"The `on_batch_begin` function returned {shown} at batch 1 of epoch 0 "
+            "(both 0-based); it must return one non-negative finite number.")):
+        fit(model, [hook], epochs=3)
+    assert get_learning_rate(model) == f32(0.03)
+
+
+def test_custom_in_graph():
+    sched = lrdecay.Exponential(0.1, decay_rate=0.5, decay_steps=2, staircase=True).to_keras()
+    seen = []
+    # An observer (returns None) works with an in-graph schedule...
+    history, _ = fit(make_model(sched), [LRCustom(lambda e, lr, logs: seen.append(lr))],
+                     epochs=2)
+    assert seen == pytest.approx([0.1, 0.05], rel=1e-6)
+    assert history.history["learning_rate"] == pytest.approx([0.1, 0.05], rel=1e-6)
+    # ... but setting a value is refused clearly.
+    with pytest.raises(TypeError, match=r"^LRCustom: cannot set the learning rate"):
+        fit(make_model(sched), [LRCustom(lambda e, lr, logs: 0.1)], epochs=2)
+
+
+def test_custom_bad_arguments():
+    with pytest.raises(TypeError, match=r"Give `on_epoch_begin`, `on_batch_begin` or both"):
+        LRCustom()
+    with pytest.raises(TypeError, match=r"`on_batch_begin` must be a function of \(index, lr, "
+                                        r"logs\) or None, not 0.1\."):
+        LRCustom(on_batch_begin=0.1)
+
+
+# ---------------------------------------------------------------------------
+# get_learning_rate / set_learning_rate
+# ---------------------------------------------------------------------------
+
+
+def test_get_and_set():
+    model = make_model(0.1)
+    assert get_learning_rate(model) == f32(0.1)
+    assert set_learning_rate(model, 0.05) == f32(0.05)
+    assert get_learning_rate(model) == f32(0.05)
+    assert get_learning_rate(model.optimizer) == f32(0.05)
+    for value in (1, [0.02], np.array([0.02]), np.float32(0.02), np.array(0.02), 0):
+        set_learning_rate(model, value)
+        assert get_learning_rate(model) == f32(float(np.ravel(value)[0]))
+    # The rate set is the rate the next fit uses.
+    set_learning_rate(model, 0.07)
+    _, probe = fit(model, [], epochs=1)
+    assert probe.epoch_lrs() == [f32(0.07)]
+
+
+@pytest.mark.parametrize(("bad", "shown", "exc"), BAD_VALUES[:7],
+                         ids=[b[1] for b in BAD_VALUES[:7]])
+def test_set_bad_values(bad, shown, exc):
+    model = make_model(0.1)
+    with pytest.raises(exc, match=r"^`value` must be a non-negative finite number"
+                                  r"( \(one value\))?, not " + re.escape(shown) + r"\.$"):
+        set_learning_rate(model, bad)
+    assert get_learning_rate(model) == f32(0.1)
+
+
+def test_get_set_errors():
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    with pytest.raises(ValueError, match=r"^get_learning_rate\(\): the model has no optimizer\. "
+                                         r"Compile it first"):
+        get_learning_rate(model)
+    with pytest.raises(ValueError, match=r"^set_learning_rate\(\): the model has no optimizer"):
+        set_learning_rate(model, 0.1)
+    with pytest.raises(TypeError, match=r"^`model` must be a Keras model \(or optimizer\), "
+                                        r"not an object of class dict\.$"):
+        get_learning_rate({})
+    with pytest.raises(TypeError, match=r"not None\.$"):
+        set_learning_rate(None, 0.1)
+
+
+def test_in_graph_get_and_set_refused():
+    sched = lrdecay.Exponential(0.1, decay_rate=0.96, decay_steps=1000, staircase=True)
+    model = make_model(sched.to_keras())
+    assert get_learning_rate(model) == pytest.approx(0.1, rel=1e-7)
+    model.optimizer.iterations.assign(2500)
+    assert get_learning_rate(model) == pytest.approx(sched(2500), rel=1e-6)
+    with pytest.raises(TypeError, match=r"^set_learning_rate\(\): cannot set the learning "
+                                        r"rate: the optimizer's `learning_rate` is an in-graph "
+                                        r"schedule \(KerasSchedule\).*compile with a number"):
+        set_learning_rate(model, 0.01)
+    assert get_learning_rate(model) == pytest.approx(sched(2500), rel=1e-6)
+
+
+def test_import_stays_free_of_keras():
+    code = ("import sys, lrdecay\n"
+            "assert 'keras' not in sys.modules and 'tensorflow' not in sys.modules\n"
+            "names = {'LRScheduler', 'LRLogger', 'LRCustom', 'get_learning_rate',"
+            " 'set_learning_rate'}\n"
+            "assert names <= set(lrdecay.__all__), names - set(lrdecay.__all__)\n")
+    subprocess.run([sys.executable, "-c", code], check=True)
