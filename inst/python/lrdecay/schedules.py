@@ -399,6 +399,8 @@ class CosineRestarts(Schedule):
         self.first_decay_steps = check_number("first_decay_steps", first_decay_steps,
                                               low=0.0, low_open=True)
         self.t_mul = check_number("t_mul", t_mul, low=0.0, low_open=True)
+        if self.t_mul < 1.0:  # shrinking periods end at a finite t, after which lr is NaN
+            fail("t_mul", "a number >= 1 (periods that shrink would end at a finite t)", t_mul)
         self.m_mul = check_number("m_mul", m_mul, low=0.0, high=1.0, low_open=True)
         self.alpha = check_number("alpha", alpha, low=0.0, high=1.0)
 
