@@ -28,7 +28,7 @@
 #' cb2 <- callback_lr_scheduler(function(epoch, lr) if (epoch < 5) lr else lr * 0.9)
 callback_lr_scheduler <- function(schedule, verbose = 0) {
   verbose <- check_verbose(verbose)
-  if (is.function(schedule)) {
+  if (is_r_function(schedule)) {
     arity <- function_arity(schedule, max = 2L)
     fn <- wrap_lr_function(schedule, arity, "epoch", allow_null = FALSE)
     return(py_lrdecay()$LRScheduler(fn, verbose = verbose, arity = arity))
@@ -82,13 +82,13 @@ callback_lr_custom <- function(on_epoch_begin = NULL, on_batch_begin = NULL) {
   }
   if (!is.null(on_epoch_begin)) {
     check_function(on_epoch_begin)
-    if (is.function(on_epoch_begin)) {
+    if (is_r_function(on_epoch_begin)) {
       on_epoch_begin <- wrap_lr_function(on_epoch_begin, 3L, "epoch", allow_null = TRUE)
     }
   }
   if (!is.null(on_batch_begin)) {
     check_function(on_batch_begin)
-    if (is.function(on_batch_begin)) {
+    if (is_r_function(on_batch_begin)) {
       on_batch_begin <- wrap_lr_function(on_batch_begin, 3L, "batch", allow_null = TRUE)
     }
   }
@@ -145,6 +145,9 @@ check_model <- function(model, arg = rlang::caller_arg(model), call = rlang::cal
   model
 }
 
+# An R function (reticulate presents callable Python objects as functions too).
+is_r_function <- function(x) is.function(x) && !inherits(x, "python.builtin.object")
+
 # How many arguments an R function takes (capped at `max`; `...` counts as `max`).
 function_arity <- function(fn, max) {
   args <- names(formals(args(fn)) %||% formals(fn))
@@ -173,7 +176,7 @@ check_lr_value <- function(value, where) {
   ok <- is.numeric(value) && length(value) == 1 && !is.na(value) && is.finite(value) &&
     value >= 0
   if (!ok) {
-    stop(sprintf("The schedule returned %s at %s; it must return one non-negative finite number.",
+    stop(sprintf("The schedule returned %s at %s (0-based); it must return one non-negative finite number.",
                  show_value(value), where), call. = FALSE)
   }
   as.double(value)

@@ -22,9 +22,10 @@
 #' @param shuffle `TRUE` or `FALSE`.
 #' @param class_weight,sample_weight As in Keras.
 #' @param ... Further arguments to the model's `fit()` method.
-#' @returns A `lrdecay_history`: a list with `params` and `metrics` (one numeric
-#'   vector per metric, `learning_rate` included when a callback records it),
-#'   with `print()`, `plot()` and `as.data.frame()` methods.
+#' @returns A `lrdecay_history`: a list with `params`, `metrics` (one numeric
+#'   vector per metric, `learning_rate` included when a callback records it)
+#'   and `epoch` (the 0-based epochs run), with `print()`, `plot()` and
+#'   `as.data.frame()` methods.
 #' @family training
 #' @export
 #' @examplesIf lrdecay_available(keras = TRUE)
@@ -103,7 +104,12 @@ fit.keras.src.models.model.Model <- function(object, x = NULL, y = NULL, batch_s
     validation_batch_size = if (!is.null(validation_batch_size)) check_whole(validation_batch_size),
     validation_freq = check_whole(validation_freq)
   )
-  history <- do.call(object$fit, c(args, list(...)))
+  call <- rlang::current_env()
+  history <- tryCatch(do.call(object$fit, c(args, list(...))), error = function(e) {
+    msg <- sub("^(RuntimeError|ValueError|TypeError): ", "", conditionMessage(e))
+    cli::cli_abort(c("Training stopped with an error.", "x" = "{msg}"), call = call,
+                   class = "lrdecay_error_training")
+  })
   as_lrdecay_history(history)
 }
 
@@ -142,11 +148,11 @@ as_py_data <- function(x) {
 }
 
 as_lrdecay_history <- function(history) {
-  h <- reticulate::py_to_r(history$history)
-  metrics <- lapply(h, function(v) as.numeric(unlist(v)))
-  params <- reticulate::py_to_r(history$params)
-  structure(list(params = params, metrics = metrics, epoch = as.integer(unlist(
-    reticulate::py_to_r(history$epoch)))), class = "lrdecay_history")
+  r <- function(x) if (inherits(x, "python.builtin.object")) reticulate::py_to_r(x) else x
+  metrics <- lapply(r(history$history), function(v) as.numeric(unlist(v)))
+  structure(list(params = r(history$params), metrics = metrics,
+                 epoch = as.integer(unlist(r(history$epoch)))),
+            class = "lrdecay_history")
 }
 
 #' @export
@@ -163,13 +169,15 @@ print.lrdecay_history <- function(x, ...) {
 #' @export
 as.data.frame.lrdecay_history <- function(x, row.names = NULL, optional = FALSE, ...) {
   n <- length(x$metrics[[1]] %||% numeric())
-  data.frame(epoch = x$epoch %||% seq_len(n) - 1L, x$metrics, check.names = FALSE)
+  epoch <- if (length(x$epoch) == n) x$epoch else seq_len(n) - 1L
+  data.frame(epoch = epoch, x$metrics, check.names = FALSE)
 }
 
 #' Plot a training history
 #'
 #' One panel per metric (its validation counterpart drawn dashed in the same
-#' panel), `learning_rate` included, against the 1-based epoch.
+#' panel), `learning_rate` included, against the epoch (1 for the first, as
+#' Keras prints it).
 #'
 #' @param x A `lrdecay_history` returned by [fit()].
 #' @param y Unused.
