@@ -43,6 +43,8 @@ __version__ = "0.1.0"
 # Names whose modules import Keras: loaded on first use.
 _LAZY = {
     "KerasSchedule": "._keras",
+    "lr_find": "._lr_find",
+    "LRFindResult": "._lr_find",
     "LRScheduler": ".callbacks",
     "LRLogger": ".callbacks",
     "LRCustom": ".callbacks",

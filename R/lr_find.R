@@ -1,0 +1,207 @@
+# The learning-rate range test: R checks and converts, Python (inst/python/lrdecay/_lr_find.py)
+# runs the sweep and computes the suggestions; R only presents the result.
+
+#' Find a learning rate: the LR range test
+#'
+#' Trains `model` for at most `steps` batches while the learning rate grows
+#' geometrically from `min_lr` to `max_lr`: batch `i` (0-based) uses
+#' `min_lr * (max_lr / min_lr)^(i / (steps - 1))`. It records each batch's
+#' raw loss and its exponentially smoothed, bias-corrected value
+#' (`avg = smoothing * avg + (1 - smoothing) * loss`, `smoothed = avg / (1 - smoothing^(i + 1))`),
+#' and stops early once the smoothed loss exceeds `stop_factor` times its
+#' minimum, or the loss becomes `NaN` or infinite. This is fastai's
+#' `lr_find()` (after Smith's LR range test), for Keras 3.
+#'
+#' Afterwards the model is exactly as before: its weights, its optimizer's
+#' variables (iterations, momentum slots, learning rate) and its metrics are
+#' restored bit for bit, also when the sweep stops early or an error
+#' interrupts it. (A never-trained optimizer gets its slots built, at zero, as
+#' its first `fit()` would.)
+#'
+#' The suggestions follow fastai, on the smoothed loss without the first
+#' `steps %/% 10` and the last 5 points: `steepest`, where the loss falls
+#' fastest against `log(lr)`; `minimum`, the learning rate of the lowest loss
+#' divided by 10; `valley`, a point part-way down the longest decreasing run
+#' of the loss. The recommended `suggestion` is `valley` (or `steepest` when
+#' the loss never decreases). Use it as the peak of a one-cycle or warmup +
+#' cosine schedule, e.g. `schedule_one_cycle(max_lr = result$suggestion, ...)`.
+#'
+#' Each batch runs as its own Keras epoch (so that the loss Keras reports is
+#' that batch's own, not a running mean); the data are not restarted, and
+#' arrays and finite datasets are cycled through as needed. Callbacks given in
+#' `...` therefore see one batch per epoch.
+#'
+#' @param model A compiled Keras 3 model whose optimizer has a constant
+#'   learning rate (not an in-graph schedule such as [as_keras_schedule()]).
+#' @param x,y Inputs and targets: matrices, arrays, vectors (or lists of them
+#'   for several inputs), or Python objects (NumPy arrays; a `tf.data.Dataset`
+#'   or a Python generator of `(x, y)` batches as `x`, with `y = NULL`).
+#' @param min_lr The first learning rate, a positive number.
+#' @param max_lr The last learning rate, a number greater than `min_lr`.
+#' @param steps The number of batches (learning rates) at most, a whole number >= 5.
+#' @param batch_size The batch size for R and NumPy arrays, a positive whole
+#'   number (ignored for datasets and generators).
+#' @param smoothing The smoothing factor (beta) of the loss, a number in \[0, 1);
+#'   `0` means no smoothing.
+#' @param stop_factor Stop once the smoothed loss exceeds `stop_factor` times
+#'   its minimum so far; a number > 1.
+#' @param ... Further arguments to the model's `fit()`: `callbacks`, `shuffle`,
+#'   `sample_weight`, `class_weight`, `verbose` (default 0). `epochs`,
+#'   `steps_per_epoch`, `initial_epoch` and the validation arguments are the
+#'   sweep's own and are refused.
+#' @returns A `lrdecay_lr_find` object: a list with `lrs` (the learning rate of
+#'   each batch trained), `losses` (raw), `smoothed`, `suggestion` (one
+#'   learning rate, `NA` when too few finite losses), `suggestions` (a list
+#'   with `steepest`, `minimum` and `valley`), `rule` (the rule behind
+#'   `suggestion`), `stop_reason` (`"completed"`, `"diverged"`, `"non-finite"`
+#'   or `"out of data"`) and `settings`; with `print()`, `plot()` and
+#'   `as.data.frame()` methods.
+#' @family training
+#' @seealso [schedule_one_cycle()], [schedule_warmup()] to train with the rate found.
+#' @export
+#' @examplesIf lrdecay_available(keras = TRUE)
+#' x <- matrix(rnorm(512), ncol = 2)
+#' y <- x %*% c(1, -2) + rnorm(256, sd = 0.3)
+#' model <- keras$Sequential(list(keras$Input(shape = list(2L)), keras$layers$Dense(1L)))
+#' model$compile(optimizer = keras$optimizers$SGD(learning_rate = 0.01, momentum = 0.9),
+#'               loss = "mse")
+#' result <- model %>% lr_find(x, y, max_lr = 10, steps = 50)
+#' result
+#' plot(result)
+#' one_cycle <- schedule_one_cycle(max_lr = result$suggestion, total_steps = 100)
+lr_find <- function(model, x, y = NULL, min_lr = 1e-7, max_lr = 1, steps = 100, batch_size = 32,
+                    smoothing = 0.98, stop_factor = 4, ...) {
+  call <- rlang::current_env()
+  if (!inherits(model, "keras.src.models.model.Model")) {
+    abort_arg("model", "a Keras 3 model", model, call)
+  }
+  min_lr <- check_number(min_lr, lower = 0, lower_open = TRUE)
+  max_lr <- check_number(max_lr, lower = 0, lower_open = TRUE)
+  if (max_lr <= min_lr) {
+    abort_arg("max_lr", sprintf("a number greater than `min_lr` (%s)", format(min_lr)), max_lr,
+              call)
+  }
+  steps <- check_whole(steps, lower = 5)
+  if (!is.null(batch_size)) batch_size <- check_whole(batch_size)
+  smoothing <- check_number(smoothing, 0, 1, upper_open = TRUE)
+  stop_factor <- check_number(stop_factor, lower = 1, lower_open = TRUE)
+  dots <- lr_find_dots(list(...), call)
+
+  py <- lr_find_module()
+  problem <- py$fit_args_problem(as.list(names(dots)))
+  if (!is.null(problem)) {
+    cli::cli_abort("{problem}", class = "lrdecay_error_argument", call = call)
+  }
+  problem <- py$model_problem(model)
+  if (!is.null(problem)) {
+    cli::cli_abort("{problem[[2]]}", class = "lrdecay_error_argument", call = call)
+  }
+  args <- list(model, as_py_data(x), as_py_data(y), min_lr = min_lr, max_lr = max_lr,
+               steps = steps, batch_size = batch_size, smoothing = smoothing,
+               stop_factor = stop_factor)
+  result <- do.call(py$lr_find, c(args, dots))
+  as_lrdecay_lr_find(result, py)
+}
+
+# The Python module holding the range test (imports Keras).
+lr_find_module <- function() {
+  py_lrdecay()
+  reticulate::import("lrdecay._lr_find", convert = TRUE)
+}
+
+lr_find_dots <- function(dots, call) {
+  if (length(dots) && (is.null(names(dots)) || any(names(dots) == ""))) {
+    cli::cli_abort("Arguments in {.arg ...} must be named (they go to the model's {.fn fit}).",
+                   class = "lrdecay_error_argument", call = call)
+  }
+  if (!is.null(dots$sample_weight)) dots$sample_weight <- as_py_data(dots$sample_weight)
+  if (!is.null(dots$verbose) && is.numeric(dots$verbose)) {
+    dots$verbose <- check_whole(dots$verbose, lower = 0, arg = "verbose", call = call)
+  }
+  if (!is.null(dots$shuffle)) dots$shuffle <- check_flag(dots$shuffle, arg = "shuffle", call = call)
+  if (!is.null(dots$callbacks)) {
+    if (inherits(dots$callbacks, "python.builtin.object")) dots$callbacks <- list(dots$callbacks)
+    if (!is.list(dots$callbacks)) {
+      abort_arg("callbacks", "a list of Keras callbacks", dots$callbacks, call)
+    }
+    dots$callbacks <- unname(dots$callbacks)
+  }
+  dots
+}
+
+as_lrdecay_lr_find <- function(result, py) {
+  num <- function(v) if (is.null(v)) NA_real_ else as.numeric(v)
+  suggestions <- result$suggestions
+  structure(list(
+    lrs = as.numeric(result$lrs),
+    losses = as.numeric(result$losses),
+    smoothed = as.numeric(result$smoothed),
+    suggestion = num(result$suggestion),
+    suggestions = list(steepest = num(suggestions$steepest), minimum = num(suggestions$minimum),
+                       valley = num(suggestions$valley)),
+    rule = result$suggestion_rule %||% NA_character_,
+    stop_reason = result$stop_reason,
+    stop_message = py$STOP_REASONS[[result$stop_reason]],
+    settings = list(min_lr = result$min_lr, max_lr = result$max_lr, steps = result$steps,
+                    smoothing = result$smoothing, stop_factor = result$stop_factor)
+  ), class = "lrdecay_lr_find")
+}
+
+#' @export
+print.lrdecay_lr_find <- function(x, ...) {
+  n <- length(x$lrs)
+  fmt <- function(v) if (is.na(v)) "NA" else format(signif(v, 3))
+  cat(sprintf("<lrdecay_lr_find> LR range test, %d of %d steps: learning rate %s to %s\n",
+              n, x$settings$steps, fmt(x$settings$min_lr), if (n) fmt(x$lrs[n]) else "-"))
+  cat(sprintf("Sweep %s.\n", x$stop_message))
+  rule <- if (is.na(x$rule)) "" else sprintf(" (%s)", x$rule)
+  cat(sprintf("Suggested learning rate: %s%s\n", fmt(x$suggestion), rule))
+  cat(paste0("Rules: ", paste(names(x$suggestions), vapply(x$suggestions, fmt, ""),
+                              collapse = ", "), "\n"))
+  invisible(x)
+}
+
+#' @export
+as.data.frame.lrdecay_lr_find <- function(x, row.names = NULL, optional = FALSE, ...) {
+  data.frame(step = seq_along(x$lrs) - 1L, lr = x$lrs, loss = x$losses, smoothed = x$smoothed)
+}
+
+#' Plot an LR range test
+#'
+#' The smoothed loss (and, faintly, the raw loss) against the learning rate on
+#' a log axis, with the suggested learning rate marked by a dashed line. The
+#' y axis runs from the lowest smoothed loss to a little above the highest one
+#' before it, so the divergent tail leaves the plot.
+#'
+#' @param x A `lrdecay_lr_find` returned by [lr_find()].
+#' @param y Unused.
+#' @param raw `TRUE` to draw the raw losses too.
+#' @param xlab,ylab,main Axis labels and title.
+#' @param ... Passed to [graphics::plot()].
+#' @returns `x`, invisibly.
+#' @family training
+#' @export
+plot.lrdecay_lr_find <- function(x, y, raw = TRUE, xlab = "learning rate (log scale)",
+                                 ylab = "loss", main = "LR range test", ...) {
+  ok <- is.finite(x$smoothed)
+  if (!any(ok)) {
+    graphics::plot.new()
+    graphics::title(main = main)
+    return(invisible(x))
+  }
+  s <- x$smoothed[seq_len(min(which(!ok), length(ok) + 1L) - 1L)]
+  k <- which.min(s)
+  lo <- s[k]
+  hi <- max(s[seq_len(k)])
+  if (hi <= lo) hi <- max(s)
+  pad <- if (hi > lo) 0.1 * (hi - lo) else 0.1 * abs(lo) + 0.1
+  graphics::plot(x$lrs[ok], x$smoothed[ok], type = "l", log = "x", xlab = xlab, ylab = ylab,
+                 main = main, ylim = c(lo - pad, hi + pad), lwd = 2, ...)
+  if (raw) graphics::lines(x$lrs, x$losses, col = "grey70")
+  if (!is.na(x$suggestion)) {
+    graphics::abline(v = x$suggestion, col = "firebrick", lty = 2)
+    graphics::legend("topleft", bty = "n", lty = 2, col = "firebrick",
+                     legend = sprintf("suggestion %s (%s)", format(signif(x$suggestion, 3)), x$rule))
+  }
+  invisible(x)
+}

@@ -1,0 +1,338 @@
+"""lr_find(): the learning-rate range test on a real small problem.
+
+The problem: linear regression, y = x @ w + 0.5 + noise, 2 features, mean squared
+error, SGD with momentum (or Adam). Its curvature is known, so is the learning rate
+beyond which SGD diverges: 2 (1 + momentum) / lambda_max of the loss's Hessian.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import math  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+keras = pytest.importorskip("keras")
+
+import lrdecay  # noqa: E402
+from lrdecay._lr_find import suggest_lr  # noqa: E402
+
+pytestmark = pytest.mark.keras
+
+RNG = np.random.default_rng(7)
+N = 384
+X = RNG.normal(size=(N, 2)).astype("float32")
+W = np.array([[1.0], [-2.0]], dtype="float32")
+Y = (X @ W + 0.5 + RNG.normal(scale=0.3, size=(N, 1))).astype("float32")
+MOMENTUM = 0.9
+
+
+def critical_lr(momentum: float = MOMENTUM) -> float:
+    """SGD (heavy ball) diverges on this quadratic above 2 (1 + momentum) / lambda_max."""
+    design = np.c_[X, np.ones(N)].astype(np.float64)
+    hessian = 2 * design.T @ design / N  # of the mean squared error in (w, b)
+    return 2 * (1 + momentum) / np.linalg.eigvalsh(hessian).max()
+
+
+def make_model(optimizer: str = "sgd", *, train: bool = True, seed: int = 1,
+               **compile_args: object) -> keras.Model:
+    keras.utils.set_random_seed(seed)
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    opt = (keras.optimizers.SGD(1e-3, momentum=MOMENTUM) if optimizer == "sgd"
+           else keras.optimizers.Adam(1e-3))
+    model.compile(optimizer=opt, loss="mse", **compile_args)
+    if train:  # non-zero momentum slots and iterations, to restore
+        model.fit(X, Y, epochs=1, batch_size=64, verbose=0)
+    return model
+
+
+def state(model: keras.Model) -> list[np.ndarray]:
+    """Every variable that makes the model's training state, as NumPy copies."""
+    return [np.array(v, copy=True) for v in
+            [*model.variables, *model.optimizer.variables, *model.metrics_variables]]
+
+
+def assert_same_state(before: list[np.ndarray], model: keras.Model) -> None:
+    after = state(model)
+    assert len(after) == len(before)
+    for i, (a, b) in enumerate(zip(before, after)):
+        assert a.dtype == b.dtype and np.array_equal(a, b), f"variable {i} changed"
+
+
+@pytest.fixture(scope="module")
+def diverging() -> tuple[keras.Model, lrdecay.LRFindResult]:
+    model = make_model()
+    return model, lrdecay.lr_find(model, X, Y, max_lr=1e3, steps=100)
+
+
+# -- the sweep -------------------------------------------------------------------------
+def test_sweep_is_geometric_and_losses_line_up() -> None:
+    model = make_model()
+    r = lrdecay.lr_find(model, X, Y, min_lr=1e-6, max_lr=1e-2, steps=40)
+    assert r.stop_reason == "completed"
+    assert len(r.lrs) == len(r.losses) == len(r.smoothed) == len(r) == 40
+    i = np.arange(40)
+    np.testing.assert_allclose(r.lrs, 1e-6 * (1e-2 / 1e-6) ** (i / 39), rtol=1e-15)
+    ratios = r.lrs[1:] / r.lrs[:-1]
+    np.testing.assert_allclose(ratios, ratios[0], rtol=1e-12)
+    assert r.lrs[0] == 1e-6 and math.isclose(r.lrs[-1], 1e-2, rel_tol=1e-14)
+    assert np.isfinite(r.losses).all() and np.isfinite(r.smoothed).all()
+
+
+def test_raw_loss_is_each_batchs_own_loss_not_the_running_mean() -> None:
+    # Batches with very different losses; tiny learning rates, so the model stays put
+    # and each recorded loss must equal the MSE of its own batch.
+    y = Y.copy()
+    y[32:64] += 10.0  # batch 1 much worse than batches 0 and 2
+    model = make_model(train=False)
+    r = lrdecay.lr_find(model, X, y, min_lr=1e-12, max_lr=1e-11, steps=6, smoothing=0,
+                        shuffle=False, stop_factor=1e6)
+    pred = model.predict(X, verbose=0)
+    per_batch = [float(np.mean((pred[k:k + 32] - y[k:k + 32]) ** 2)) for k in range(0, 192, 32)]
+    np.testing.assert_allclose(r.losses, per_batch, rtol=1e-5)
+    np.testing.assert_array_equal(r.smoothed, r.losses)  # smoothing = 0
+
+
+def test_smoothed_is_the_bias_corrected_moving_average() -> None:
+    model = make_model()
+    r = lrdecay.lr_find(model, X, Y, max_lr=1e-1, steps=30, smoothing=0.9)
+    avg, expected = 0.0, []
+    for i, loss in enumerate(r.losses):
+        avg = 0.9 * avg + 0.1 * loss
+        expected.append(avg / (1 - 0.9 ** (i + 1)))
+    np.testing.assert_allclose(r.smoothed, expected, rtol=1e-12)
+    assert math.isclose(r.smoothed[0], r.losses[0], rel_tol=1e-15)
+
+
+def test_stops_early_when_the_loss_diverges(diverging) -> None:
+    _, r = diverging
+    assert r.stop_reason in ("diverged", "non-finite")
+    assert 10 < len(r.lrs) < 100
+    assert r.lrs[-1] > critical_lr()  # it went past the divergence point ...
+    assert r.lrs[-1] < 1e3  # ... and stopped before the end of the sweep
+    finite = r.smoothed[np.isfinite(r.smoothed)]
+    if r.stop_reason == "diverged":
+        assert r.smoothed[-1] > 4 * finite[:-1].min()
+        assert (finite[:-1] <= 4 * np.minimum.accumulate(finite[:-1])).all()
+
+
+def test_suggestion_lies_inside_the_sweep_and_below_divergence(diverging) -> None:
+    _, r = diverging
+    assert r.suggestion_rule == "valley"
+    assert r.suggestion == r.suggestions["valley"]
+    assert set(r.suggestions) == {"steepest", "minimum", "valley"}
+    for rule, lr in r.suggestions.items():
+        assert lr is not None, rule
+        assert r.lrs[0] / 10 <= lr <= r.lrs[-1], rule
+    assert r.lrs[0] <= r.suggestion < critical_lr()
+    assert r.suggestion in r.lrs and r.suggestions["steepest"] in r.lrs
+    # minimum = the lr of the lowest smoothed loss (outside the skipped ends) / 10
+    k = int(np.argmin(r.smoothed[100 // 10: len(r) - 5])) + 100 // 10
+    assert r.suggestions["minimum"] == r.lrs[k] / 10
+
+
+def test_training_at_the_suggestion_reduces_the_loss(diverging) -> None:
+    model, r = diverging
+    start = model.evaluate(X, Y, verbose=0)
+    model.optimizer.learning_rate = r.suggestion
+    model.fit(X, Y, epochs=5, batch_size=32, verbose=0)
+    assert model.evaluate(X, Y, verbose=0) < start / 2
+
+
+# -- restoration -------------------------------------------------------------------------
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_model_is_restored_bit_for_bit(optimizer: str) -> None:
+    model = make_model(optimizer, metrics=["mae"])
+    before, lr = state(model), float(np.array(model.optimizer.learning_rate))
+    iterations = int(np.array(model.optimizer.iterations))
+    assert iterations > 0
+    r = lrdecay.lr_find(model, X, Y, max_lr=1e3, steps=60)
+    assert r.stop_reason != "completed"  # restored after an early stop too
+    assert_same_state(before, model)
+    assert float(np.array(model.optimizer.learning_rate)) == lr
+    assert int(np.array(model.optimizer.iterations)) == iterations
+    assert not model.stop_training
+
+
+def test_restored_after_an_error_in_a_callback() -> None:
+    class Boom(keras.callbacks.Callback):
+        def __init__(self) -> None:
+            super().__init__()
+            self.calls = 0
+
+        def on_train_batch_end(self, batch, logs=None):
+            self.calls += 1
+            if self.calls == 7:
+                raise RuntimeError("boom in a callback")
+
+    model = make_model()
+    before = state(model)
+    with pytest.raises(RuntimeError, match="boom in a callback"):
+        lrdecay.lr_find(model, X, Y, callbacks=[Boom()])
+    assert_same_state(before, model)
+
+
+def test_restored_after_an_error_in_the_data() -> None:
+    def batches():
+        for k in range(5):
+            yield X[32 * k: 32 * (k + 1)], Y[32 * k: 32 * (k + 1)]
+        raise RuntimeError("boom in the data")
+
+    model = make_model()
+    before = state(model)
+    with pytest.raises(Exception, match="boom in the data"):
+        lrdecay.lr_find(model, batches())
+    assert_same_state(before, model)
+
+
+def test_fresh_model_stays_fresh() -> None:
+    model = make_model(train=False)
+    weights = [np.array(w, copy=True) for w in model.weights]
+    lr_find_result = lrdecay.lr_find(model, X, Y, max_lr=1e-1, steps=20)
+    assert len(lr_find_result) == 20
+    for w, v in zip(weights, model.weights):
+        assert np.array_equal(w, np.array(v))
+    assert int(np.array(model.optimizer.iterations)) == 0
+    for v in model.optimizer.variables:  # slots created for the sweep are back at zero
+        if v.name not in ("learning_rate",):
+            assert not np.any(np.array(v))
+
+
+def test_unbuilt_model_is_built_first() -> None:
+    keras.utils.set_random_seed(3)
+    model = keras.Sequential([keras.layers.Dense(1)])
+    model.compile(keras.optimizers.SGD(1e-3), loss="mse")
+    r = lrdecay.lr_find(model, X, Y, max_lr=1e-1, steps=10)
+    assert len(r) == 10 and model.built
+    assert int(np.array(model.optimizer.iterations)) == 0
+
+
+# -- data --------------------------------------------------------------------------------
+def test_tf_dataset_is_cycled_through() -> None:
+    tf = pytest.importorskip("tensorflow")
+    ds = tf.data.Dataset.from_tensor_slices((X[:128], Y[:128])).batch(32)  # 4 batches
+    model = make_model()
+    before = state(model)
+    r = lrdecay.lr_find(model, ds, max_lr=1e-2, steps=12)
+    assert r.stop_reason == "completed" and len(r) == 12
+    assert_same_state(before, model)
+
+
+def test_generator_that_runs_out_stops_the_sweep() -> None:
+    def batches():
+        for k in range(8):
+            yield X[32 * k: 32 * (k + 1)], Y[32 * k: 32 * (k + 1)]
+
+    model = make_model()
+    r = lrdecay.lr_find(model, batches(), max_lr=1e-2, steps=20)
+    assert r.stop_reason == "out of data"
+    assert len(r.lrs) == len(r.losses) == 8
+
+
+# -- bad input, before any training --------------------------------------------------------
+@pytest.mark.parametrize(("args", "exc", "message"), [
+    ({"min_lr": 0}, ValueError, "`min_lr` must be a positive number, not 0."),
+    ({"min_lr": -1e-3}, ValueError, "`min_lr` must be a positive number, not -0.001."),
+    ({"max_lr": float("nan")}, ValueError, "`max_lr` must be a positive number, not NaN."),
+    ({"min_lr": 0.1, "max_lr": 0.1}, ValueError,
+     "`max_lr` must be a number greater than `min_lr` (0.1), not 0.1."),
+    ({"min_lr": 1.0, "max_lr": 0.01}, ValueError,
+     "`max_lr` must be a number greater than `min_lr` (1), not 0.01."),
+    ({"steps": 4}, ValueError, "`steps` must be a whole number >= 5, not 4."),
+    ({"steps": 10.5}, ValueError, "`steps` must be a whole number >= 5, not 10.5."),
+    ({"batch_size": 0}, ValueError, "`batch_size` must be a positive whole number, not 0."),
+    ({"smoothing": 1}, ValueError, "`smoothing` must be a number in [0, 1), not 1."),
+    ({"smoothing": -0.1}, ValueError, "`smoothing` must be a number in [0, 1), not -0.1."),
+    ({"stop_factor": 1}, ValueError, "`stop_factor` must be a number > 1, not 1."),
+    ({"stop_factor": "4"}, TypeError, "`stop_factor` must be a number > 1, not '4'."),
+    ({"epochs": 3}, TypeError, "do not pass `epochs`"),
+    ({"validation_split": 0.2}, TypeError, "do not pass `validation_split`"),
+])
+def test_bad_arguments_fail_before_training(args, exc, message) -> None:
+    model = make_model()
+    before = state(model)
+    with pytest.raises(exc) as err:
+        lrdecay.lr_find(model, X, Y, **args)
+    assert message in str(err.value)
+    assert_same_state(before, model)
+
+
+def test_model_that_cannot_be_swept() -> None:
+    with pytest.raises(TypeError, match=r"^`model` must be a Keras 3 model, not 'a model'\.$"):
+        lrdecay.lr_find("a model", X, Y)
+    uncompiled = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    with pytest.raises(ValueError, match=r"`model` must be compiled .* an uncompiled Sequential"):
+        lrdecay.lr_find(uncompiled, X, Y)
+    scheduled = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    sched = keras.optimizers.schedules.ExponentialDecay(0.1, decay_steps=10, decay_rate=0.9)
+    scheduled.compile(keras.optimizers.SGD(sched), loss="mse")
+    with pytest.raises(ValueError, match=r"in-graph schedule \(ExponentialDecay\)"):
+        lrdecay.lr_find(scheduled, X, Y)
+    ours = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    ours.compile(keras.optimizers.SGD(lrdecay.Step(0.1).to_keras()), loss="mse")
+    with pytest.raises(ValueError, match=r"in-graph schedule \(KerasSchedule\)"):
+        lrdecay.lr_find(ours, X, Y)
+    multi = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    multi.compile(keras.optimizers.SGD(0.1), loss="mse", steps_per_execution=4)
+    with pytest.raises(ValueError, match=r"`steps_per_execution = 1`.*not 4"):
+        lrdecay.lr_find(multi, X, Y)
+    assert int(np.array(multi.optimizer.iterations)) == 0
+
+
+# -- the suggestion rules (fastai's) on known curves -----------------------------------------
+def test_rules_on_a_known_curve() -> None:
+    lrs = np.geomspace(1e-5, 1, 50)
+    # flat, then a descent from index 10 to 35 (steepest from 22 to 23), then up
+    t = np.arange(50)
+    loss = 2 - np.tanh((t - 22.5) / 4) + np.where(t > 35, (t - 35) ** 2 / 10, 0)
+    s = suggest_lr(lrs, loss, skip_start=0, skip_end=0)
+    grads = np.diff(loss) / np.diff(np.log(lrs))
+    assert s["steepest"] == lrs[int(np.argmin(grads))] == lrs[22]
+    assert s["minimum"] == lrs[int(np.argmin(loss))] / 10
+    # the longest decreasing run is indices 0..argmin (strictly decreasing here)
+    end = int(np.argmin(loss))
+    length = end + 1
+    assert s["valley"] == lrs[end - length + length // 3 + length // 6]
+
+
+def test_rules_leave_out_the_ends_and_non_finite_losses() -> None:
+    lrs = np.geomspace(1e-4, 1, 20)
+    loss = np.linspace(5, 1, 20)
+    loss[15] = np.nan
+    s = suggest_lr(lrs, loss, skip_start=2, skip_end=5)
+    assert s["minimum"] == lrs[14] / 10  # stops before the NaN
+    s = suggest_lr(lrs, np.linspace(5, 1, 20), skip_start=2, skip_end=5)
+    assert s["minimum"] == lrs[14] / 10  # the last 5 are left out
+    rising = suggest_lr(lrs, np.linspace(1, 5, 20))
+    assert rising["valley"] is None and rising["steepest"] is not None
+    assert suggest_lr(lrs[:1], [1.0]) == {"steepest": None, "minimum": None, "valley": None}
+
+
+# -- presentation ----------------------------------------------------------------------------
+def test_repr_and_plot(diverging) -> None:
+    _, r = diverging
+    text = repr(r)
+    assert text.startswith(f"<LRFindResult: {len(r)} of 100 steps")
+    assert f"suggestion: {r.suggestion:.3g} (valley)" in text
+    assert "steepest" in text and "minimum" in text and "stopped early" in text
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ax = r.plot()
+    assert ax.get_xscale() == "log"
+    marks = [line for line in ax.get_lines() if len(line.get_xdata()) == 2]
+    assert any(np.allclose(line.get_xdata(), r.suggestion) for line in marks)
+    plt.close(ax.figure)
+
+
+def test_import_lrdecay_does_not_import_keras() -> None:
+    code = ("import sys, lrdecay; assert 'lr_find' in lrdecay.__all__; "
+            "assert 'LRFindResult' in lrdecay.__all__; assert 'keras' not in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True)

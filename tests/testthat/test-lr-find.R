@@ -1,0 +1,177 @@
+# lr_find() from R: checks in R, the sweep in Python, the same answers as Python's lr_find().
+# A real small problem: linear regression y = x %*% w + 0.5 + noise, SGD with momentum.
+
+skip_lr_find <- function() {
+  skip_if_not(lrdecay_available(keras = TRUE), "Keras 3 is not available")
+}
+
+lrf_data <- function(n = 256) {
+  set.seed(11)
+  x <- matrix(rnorm(2 * n), ncol = 2)
+  y <- as.numeric(x %*% c(1, -2) + 0.5 + rnorm(n, sd = 0.3))
+  list(x = x, y = y)
+}
+
+lrf_model <- function(data, optimizer = NULL, train = TRUE) {
+  keras$utils$set_random_seed(1L)
+  model <- keras$Sequential(list(keras$Input(shape = list(2L)), keras$layers$Dense(1L)))
+  optimizer <- optimizer %||% keras$optimizers$SGD(learning_rate = 1e-3, momentum = 0.9)
+  model$compile(optimizer = optimizer, loss = "mse")
+  if (train) {
+    model$fit(reticulate::np_array(data$x, dtype = "float32"),
+              reticulate::np_array(data$y, dtype = "float32"),
+              epochs = 1L, batch_size = 64L, verbose = 0L)
+  }
+  model
+}
+
+# Every variable that makes the training state, as R values.
+lrf_state <- function(model) {
+  vars <- c(model$variables, model$optimizer$variables, model$metrics_variables)
+  lapply(vars, function(v) keras$ops$convert_to_numpy(v))
+}
+
+test_that("the sweep is geometric, aligned, and the same as Python's", {
+  skip_lr_find()
+  d <- lrf_data()
+  model <- lrf_model(d)
+  before <- lrf_state(model)
+  res <- model %>% lr_find(d$x, d$y, max_lr = 1e3, steps = 60, shuffle = FALSE)
+  expect_s3_class(res, "lrdecay_lr_find")
+  expect_identical(lrf_state(model), before)
+
+  n <- length(res$lrs)
+  expect_length(res$losses, n)
+  expect_length(res$smoothed, n)
+  expect_equal(res$lrs[1], 1e-7)
+  expect_equal(diff(log(res$lrs)), rep(log(1e3 / 1e-7) / 59, n - 1), tolerance = 1e-10)
+
+  # It went past the divergence point and stopped early.
+  expect_true(res$stop_reason %in% c("diverged", "non-finite"))
+  expect_lt(n, 60)
+  # SGD with momentum 0.9 diverges on this problem above 2 (1 + 0.9) / lambda_max.
+  design <- cbind(d$x, 1)
+  critical <- 2 * 1.9 / max(eigen(2 * crossprod(design) / nrow(design))$values)
+  expect_gt(res$lrs[n], critical)
+  expect_equal(res$rule, "valley")
+  expect_identical(res$suggestion, res$suggestions$valley)
+  expect_gte(res$suggestion, res$lrs[1])
+  expect_lt(res$suggestion, critical)
+  expect_named(res$suggestions, c("steepest", "minimum", "valley"))
+
+  # The same sweep run from Python directly, on the same (restored) model and data.
+  py <- py_lrdecay()$lr_find(model, as_py_data(d$x), as_py_data(d$y), max_lr = 1e3,
+                              steps = 60L, shuffle = FALSE)
+  expect_identical(res$lrs, as.numeric(py$lrs))
+  expect_equal(res$losses, as.numeric(py$losses), tolerance = 1e-6)
+  expect_equal(res$smoothed, as.numeric(py$smoothed), tolerance = 1e-6)
+  expect_equal(res$suggestion, py$suggestion)
+  expect_equal(res$suggestions, py$suggestions[c("steepest", "minimum", "valley")])
+  expect_identical(res$stop_reason, py$stop_reason)
+  # ... and Python's rules applied to R's numbers give R's suggestions.
+  rules <- reticulate::import("lrdecay._lr_find")$suggest_lr(res$lrs, res$smoothed,
+                                                             skip_start = 6L)
+  expect_equal(res$suggestions, rules[c("steepest", "minimum", "valley")])
+})
+
+test_that("a completed sweep ends at max_lr; the model is restored bit for bit (Adam)", {
+  skip_lr_find()
+  d <- lrf_data()
+  model <- lrf_model(d, keras$optimizers$Adam(learning_rate = 1e-3))
+  before <- lrf_state(model)
+  lr <- keras$ops$convert_to_numpy(model$optimizer$learning_rate)
+  res <- lr_find(model, d$x, d$y, min_lr = 1e-5, max_lr = 1e-2, steps = 20, batch_size = 16)
+  expect_identical(res$stop_reason, "completed")
+  expect_length(res$lrs, 20)
+  expect_equal(res$lrs[20], 1e-2)
+  expect_identical(lrf_state(model), before)
+  expect_identical(keras$ops$convert_to_numpy(model$optimizer$learning_rate),
+                   lr)
+})
+
+test_that("the model is restored after an error inside the sweep", {
+  skip_lr_find()
+  d <- lrf_data()
+  model <- lrf_model(d)
+  before <- lrf_state(model)
+  calls <- 0
+  boom <- keras$callbacks$LambdaCallback(on_train_batch_end = function(batch, logs) {
+    calls <<- calls + 1
+    if (calls == 5) stop("boom in a callback")
+  })
+  expect_error(lr_find(model, d$x, d$y, callbacks = list(boom)), "boom in a callback")
+  expect_equal(calls, 5)
+  expect_identical(lrf_state(model), before)
+})
+
+test_that("bad arguments fail in R, naming the argument, before any training", {
+  skip_lr_find()
+  d <- lrf_data(64)
+  model <- lrf_model(d)
+  before <- lrf_state(model)
+  expect_lr_find_error <- function(message, ...) {
+    expect_error(lr_find(model, d$x, d$y, ...), message, fixed = TRUE,
+                 class = "lrdecay_error_argument")
+  }
+  expect_lr_find_error("`min_lr` must be a positive number, not 0.", min_lr = 0)
+  expect_lr_find_error("`min_lr` must be a positive number, not NA.", min_lr = NA)
+  expect_lr_find_error("`max_lr` must be a positive number, not Inf.", max_lr = Inf)
+  expect_lr_find_error("`max_lr` must be a number greater than `min_lr` (0.1), not 0.01.",
+                       min_lr = 0.1, max_lr = 0.01)
+  expect_lr_find_error("`max_lr` must be a number greater than `min_lr` (1), not 1.",
+                       min_lr = 1)
+  expect_lr_find_error("`steps` must be a whole number >= 5, not 4.", steps = 4)
+  expect_lr_find_error("`steps` must be a whole number >= 5, not 10.5.", steps = 10.5)
+  expect_lr_find_error("`batch_size` must be a positive whole number, not 0.", batch_size = 0)
+  expect_lr_find_error("`smoothing` must be a number in [0, 1), not 1.", smoothing = 1)
+  expect_lr_find_error("`stop_factor` must be a number > 1, not 1.", stop_factor = 1)
+  expect_lr_find_error("`stop_factor` must be a number > 1, not c(2, 3).", stop_factor = c(2, 3))
+  expect_lr_find_error("do not pass `epochs`.", epochs = 3)
+  expect_lr_find_error("must be named", min_lr = 1e-7, max_lr = 1, steps = 100, batch_size = 32,
+                       smoothing = 0.98, stop_factor = 4, 3)
+  expect_identical(lrf_state(model), before)
+
+  expect_error(lr_find("model", d$x, d$y), "`model` must be a Keras 3 model, not \"model\".",
+               fixed = TRUE, class = "lrdecay_error_argument")
+})
+
+test_that("models that cannot be swept get Python's message, before any training", {
+  skip_lr_find()
+  d <- lrf_data(64)
+  uncompiled <- keras$Sequential(list(keras$Input(shape = list(2L)), keras$layers$Dense(1L)))
+  expect_error(lr_find(uncompiled, d$x, d$y),
+               "`model` must be compiled (call `compile()` with an optimizer and a loss first), not an uncompiled Sequential.",
+               fixed = TRUE, class = "lrdecay_error_argument")
+  scheduled <- keras$Sequential(list(keras$Input(shape = list(2L)), keras$layers$Dense(1L)))
+  sched <- as_keras_schedule(schedule_step(0.1))
+  scheduled$compile(optimizer = keras$optimizers$SGD(learning_rate = sched), loss = "mse")
+  err <- expect_error(lr_find(scheduled, d$x, d$y), class = "lrdecay_error_argument")
+  expect_match(conditionMessage(err), "in-graph schedule (KerasSchedule)", fixed = TRUE)
+  py_err <- tryCatch(py_lrdecay()$lr_find(scheduled, as_py_data(d$x), as_py_data(d$y)),
+                     error = function(e) conditionMessage(e))
+  expect_match(py_err, conditionMessage(err), fixed = TRUE)  # the same words
+  expect_equal(as.numeric(keras$ops$convert_to_numpy(scheduled$optimizer$iterations)), 0)
+})
+
+test_that("print(), plot() and as.data.frame() present the result", {
+  skip_lr_find()
+  d <- lrf_data()
+  model <- lrf_model(d)
+  res <- lr_find(model, d$x, d$y, max_lr = 1e3, steps = 40)
+  out <- capture.output(print(res))
+  expect_match(out[1], sprintf("LR range test, %d of 40 steps", length(res$lrs)), fixed = TRUE)
+  expect_match(out[2], "^Sweep stopped early: ")
+  expect_match(out[3], sprintf("Suggested learning rate: %s (valley)",
+                               format(signif(res$suggestion, 3))), fixed = TRUE)
+  expect_match(out[4], "^Rules: steepest .*, minimum .*, valley [0-9.e-]+$")
+  capture.output(expect_invisible(print(res)))
+
+  grDevices::pdf(NULL)
+  on.exit(grDevices::dev.off(), add = TRUE)
+  expect_invisible(plot(res))
+  expect_equal(graphics::par("xlog"), TRUE)
+
+  df <- as.data.frame(res)
+  expect_named(df, c("step", "lr", "loss", "smoothed"))
+  expect_equal(nrow(df), length(res$lrs))
+})
