@@ -50,6 +50,8 @@ _LAZY = {
     "LRCustom": ".callbacks",
     "get_learning_rate": ".training",
     "set_learning_rate": ".training",
+    "compare_schedules": ".compare",
+    "default_schedules": ".compare",
 }
 
 __all__ = [
