@@ -26,7 +26,10 @@ def _show(value: Any) -> str:
             return "Inf" if value > 0 else "-Inf"
         return repr(value)
     if isinstance(value, (list, tuple, np.ndarray)):
-        items = list(np.asarray(value, dtype=object).ravel()) if isinstance(value, np.ndarray) else list(value)
+        if isinstance(value, np.ndarray):
+            items = list(np.asarray(value, dtype=object).ravel())
+        else:
+            items = list(value)
         inner = ", ".join(_show(v) for v in items[:6])
         more = ", ..." if len(items) > 6 else ""
         return f"[{inner}{more}]"
@@ -68,7 +71,8 @@ def check_number(
     """
     if must is None:
         if low is not None and high is not None:
-            must = f"a number in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+            left, right = "(" if low_open else "[", ")" if high_open else "]"
+            must = f"a number in {left}{low:g}, {high:g}{right}"
         elif low == 0 and low_open:
             must = "a positive number"
         elif low == 0:
@@ -157,13 +161,18 @@ def check_vector(
 
 def check_clock(t: Any) -> np.ndarray:
     """Check the clock ``t``: real, finite, ``>= 0``. Returns a float64 array."""
+    must = "a vector of non-negative finite numbers"
     try:
-        arr = np.asarray(t, dtype=np.float64)
+        raw = np.asarray(t)
     except (TypeError, ValueError):
-        fail("t", "a vector of non-negative finite numbers", t, TypeError)
-    if arr.dtype == object or (isinstance(t, (bool, np.bool_))):
-        fail("t", "a vector of non-negative finite numbers", t, TypeError)
+        fail("t", must, t, TypeError)
+    # NumPy would parse strings ("3") and take booleans as 0/1: neither is a clock value.
+    numeric = raw.dtype.kind in "iuf" or (
+        raw.dtype.kind == "O" and all(_is_real(v) for v in raw.ravel()))
+    if not numeric:
+        fail("t", must, t, TypeError)
+    arr = raw.astype(np.float64)
     if arr.size and not (np.isfinite(arr).all() and arr.min() >= 0.0):
         bad = arr[~(np.isfinite(arr) & (arr >= 0.0))]
-        fail("t", "a vector of non-negative finite numbers", bad.ravel()[:3].tolist())
+        fail("t", must, bad.ravel()[:3].tolist())
     return arr

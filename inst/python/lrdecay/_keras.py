@@ -30,10 +30,30 @@ class KerasSchedule(keras.optimizers.schedules.LearningRateSchedule):
         super().__init__()
         if not isinstance(schedule, Schedule):
             fail("schedule", "an lrdecay schedule", schedule, TypeError)
-        schedule.get_config()  # raises the clear error for a user-function schedule
+        try:
+            schedule.get_config()
+        except TypeError as err:  # only a FromFunction, maybe nested, has no config
+            raise TypeError(
+                "This schedule holds a FromFunction schedule (schedule_function()), which "
+                "cannot run inside the training graph: use it with the epoch callback "
+                "(callback_lr_scheduler() / LRScheduler) instead.") from err
         self.schedule = schedule
         self.steps_per_epoch = None if steps_per_epoch is None else check_number(
             "steps_per_epoch", steps_per_epoch, low=0.0, low_open=True)
+
+    @property
+    def schedule(self) -> Schedule:
+        """The lrdecay schedule evaluated in-graph."""
+        return self._schedule
+
+    @schedule.setter
+    def schedule(self, value: Schedule) -> None:
+        # Checked on every assignment, not only in __init__: a schedule that cannot be
+        # serialized would make model.save() fail after Keras has truncated the target file.
+        if not isinstance(value, Schedule):
+            fail("schedule", "an lrdecay schedule", value, TypeError)
+        value.get_config()  # raises the clear error for a user-function schedule
+        self._schedule = value
 
     def __call__(self, step: Any) -> Any:
         ops = keras.ops

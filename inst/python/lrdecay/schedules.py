@@ -152,7 +152,10 @@ class Schedule:
             import matplotlib.pyplot as plt
         except ImportError as err:  # pragma: no cover - depends on the environment
             raise ImportError("Schedule.plot() needs matplotlib: pip install matplotlib") from err
-        ts = np.arange(self.default_horizon() + 1, dtype=np.float64) if t is None else check_clock(t)
+        if t is None:
+            ts = np.arange(self.default_horizon() + 1, dtype=np.float64)
+        else:
+            ts = check_clock(t)
         if ax is None:
             _, ax = plt.subplots()
         ax.plot(ts, self(ts), **kwargs)
@@ -180,7 +183,10 @@ class Schedule:
 
 def _fmt(v: Any) -> str:
     if isinstance(v, float):
-        return f"{v:g}"
+        # Shortest round-tripping form, without a trailing ".0" (10, 0.5, 1e-05), so
+        # ``eval(repr(s))`` rebuilds ``s`` exactly.
+        text = repr(v)
+        return text[:-2] if text.endswith(".0") else text
     if isinstance(v, list):
         return "[" + ", ".join(_fmt(x) for x in v) + "]"
     if isinstance(v, tuple):
@@ -283,8 +289,8 @@ class Exponential(Schedule):
                  staircase: bool = False, k: float | None = None) -> None:
         self.initial_lr = _lr("initial_lr", initial_lr, positive=True)
         if (decay_rate is None) == (k is None):
-            fail("decay_rate", "given, or `k` given, but not both",
-                 "both" if decay_rate is not None else "neither", TypeError)
+            raise TypeError("Exactly one of `decay_rate` and `k` must be given, not "
+                            f"{'both' if decay_rate is not None else 'neither'}.")
         self.decay_rate = None if decay_rate is None else check_number(
             "decay_rate", decay_rate, low=0.0, high=1.0, low_open=True)
         self.k = None if k is None else check_number("k", k, low=0.0)
@@ -405,14 +411,25 @@ class CosineRestarts(Schedule):
         self.alpha = check_number("alpha", alpha, low=0.0, high=1.0)
 
     def _compute(self, t: Any, ops: Any) -> Any:
-        frac = t / self.first_decay_steps
-        if self.t_mul == 1.0:
-            i = ops.floor(frac)
-            frac = frac - i
+        first, t_mul = self.first_decay_steps, self.t_mul
+        if t_mul == 1.0:
+            i = ops.floor(t / first)
+            start, length = i * first, first
         else:
-            i = ops.floor(ops.log(1.0 - frac * (1.0 - self.t_mul)) / math.log(self.t_mul))
-            done = (1.0 - ops.power(self.t_mul, i)) / (1.0 - self.t_mul)
-            frac = (frac - done) / ops.power(self.t_mul, i)
+            # Period i starts at first * (1 - t_mul^i) / (1 - t_mul) and lasts first * t_mul^i.
+            def period(n: Any) -> tuple[Any, Any]:
+                grow = ops.power(t_mul, n)
+                return first * (1.0 - grow) / (1.0 - t_mul), first * grow
+
+            i = ops.floor(ops.log(1.0 - t / first * (1.0 - t_mul)) / math.log(t_mul))
+            # At an exact restart the log ratio can round just below the whole number
+            # (log(243) / log(3) = 4.999...): t then sits at the very end of period i - 1.
+            start, length = period(i)
+            i = ops.where(t - start >= length, i + 1.0, i)
+            start, length = period(i)
+        # The fraction of period i done, from t - start rather than from t / first - i:
+        # in float32 the latter keeps only ~7 digits of t / first (SGDR runs are long).
+        frac = (t - start) / length
         cosine = 0.5 * ops.power(self.m_mul, i) * (1.0 + ops.cos(ops.pi * frac))
         return self.initial_lr * ((1.0 - self.alpha) * cosine + self.alpha)
 
@@ -433,7 +450,8 @@ class Linear(Schedule):
         self.steps = check_number("steps", steps, low=0.0, low_open=True)
 
     def _compute(self, t: Any, ops: Any) -> Any:
-        return self.start_lr + (self.end_lr - self.start_lr) * ops.minimum(t, self.steps) / self.steps
+        done = ops.minimum(t, self.steps) / self.steps
+        return self.start_lr + (self.end_lr - self.start_lr) * done
 
     def default_horizon(self) -> int:
         return int(math.ceil(self.steps * 1.2))
@@ -463,14 +481,20 @@ class Cyclic(Schedule):
 
     def _compute(self, t: Any, ops: Any) -> Any:
         total = 2.0 * self.step_size
-        cycle = ops.floor(1.0 + t / total)
-        x = 1.0 + t / total - cycle  # position in the cycle, [0, 1)
-        scale = ops.where(x <= 0.5, x / 0.5, (x - 1.0) / (0.5 - 1.0))
+        done = ops.floor(t / total)  # completed cycles; the cycle number c is done + 1
+        cycle = done + 1.0
+        # Position in the cycle in half-cycles, [0, 2). Taken as t - done * total (exact for
+        # whole t and step_size), not as the fraction of t / total: in float32 that fraction
+        # keeps only ~7 digits of t / total, so the rate would drift after many cycles.
+        u = (t - done * total) / self.step_size
+        scale = ops.maximum(ops.minimum(u, 2.0 - u), 0.0)  # 1 - |u - 1|, triangle in [0, 1]
         height = (self.max_lr - self.base_lr) * scale
         if self.mode == "triangular2":
             height = height * ops.power(0.5, cycle - 1.0)
         elif self.mode == "exp_range":
-            height = height * ops.power(self.gamma, t)
+            # gamma^t as exp(t * log(gamma)), log taken in float64: in float32,
+            # power(gamma, t) multiplies gamma's rounding error by t.
+            height = height * ops.exp(t * math.log(self.gamma))
         return self.base_lr + height
 
     def default_horizon(self) -> int:

@@ -1,0 +1,426 @@
+"""The Keras side: lrdecay's formulas against Keras's own schedules, the in-graph adapter
+(``Schedule.to_keras()``) against the NumPy values, serialization, and a saved model that
+loads in a fresh process.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+import textwrap
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras  # noqa: E402
+import lrdecay  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from lrdecay import (  # noqa: E402
+    Constant,
+    Cosine,
+    CosineRestarts,
+    Cyclic,
+    Exponential,
+    FromFunction,
+    InverseTime,
+    Linear,
+    MultiStep,
+    OneCycle,
+    Piecewise,
+    Polynomial,
+    Sequence,
+    Step,
+    Warmup,
+)
+
+pytestmark = pytest.mark.keras
+
+KS = keras.optimizers.schedules
+
+
+def f32_close(got, expected, phase=None, rtol=1e-6):
+    """float32 values against the truth: ``rtol`` relative, plus an absolute 1e-7 of the
+    schedule's peak.
+
+    That absolute term is float32 resolution (6e-8 relative) at the top of the schedule:
+    where a rate is a difference of terms of the peak's size (a cosine near its end, a
+    triangle near base_lr), float32 cannot do better than a few ulps of the peak, and those
+    rates are tiny, so a purely relative test would measure rounding noise.
+
+    ``phase`` (t / period, for periodic schedules evaluated as Keras does) scales the
+    absolute term: Keras takes the position within a period from float32 ``t / period``,
+    which keeps ~7 significant digits, so its error grows with the number of periods done.
+    """
+    got = np.asarray(got, dtype=np.float64)
+    expected = np.asarray(expected, dtype=np.float64)
+    peak = float(np.max(np.abs(expected)))
+    atol = 1e-7 * peak * (1.0 if phase is None else np.maximum(1.0, phase))
+    bad = np.abs(got - expected) > atol + rtol * np.abs(expected)
+    assert not bad.any(), (
+        f"{int(bad.sum())} of {bad.size} differ; first at index {int(np.argmax(bad))}: "
+        f"got {got[bad][:5].tolist()}, expected {expected[bad][:5].tolist()}")
+
+
+def steps_grid(points, last=400):
+    """Every whole step to ``last``, each point with its neighbours, and far past it."""
+    ts = set(np.arange(0, last + 1, dtype=np.float64).tolist())
+    for p in points:
+        ts.update(x for x in (p - 1, p - 0.5, p, p + 0.5, p + 1) if x >= 0)
+    ts.update([1000.0, 2047.0, 10_000.0, 28_125.0, 100_000.0])
+    return np.array(sorted(ts))
+
+
+def keras_values(schedule, ts):
+    """A Keras LearningRateSchedule evaluated on a whole vector of steps (float32)."""
+    return keras.ops.convert_to_numpy(schedule(np.asarray(ts, dtype=np.float32)))
+
+
+# ---------------------------------------------------------------------------
+# Same values as Keras's own schedules
+# ---------------------------------------------------------------------------
+
+KERAS_PAIRS = [
+    pytest.param(Exponential(0.1, 0.96, 100), KS.ExponentialDecay(0.1, 100, 0.96), [100, 200],
+                 id="exponential"),
+    pytest.param(Exponential(0.1, 0.96, 1000, staircase=True),
+                 KS.ExponentialDecay(0.1, 1000, 0.96, staircase=True), [1000, 28000],
+                 id="exponential-staircase"),
+    pytest.param(Exponential(0.3, 0.5, 7), KS.ExponentialDecay(0.3, 7, 0.5, staircase=True),
+                 None, id="exponential-staircase-differs"),
+    pytest.param(InverseTime(0.1, 0.5, 10), KS.InverseTimeDecay(0.1, 10, 0.5), [10, 20],
+                 id="inverse-time"),
+    pytest.param(InverseTime(0.1, 2.0, 7, staircase=True),
+                 KS.InverseTimeDecay(0.1, 7, 2.0, staircase=True), [7, 14], id="inverse-staircase"),
+    pytest.param(Polynomial(0.1, 100), KS.PolynomialDecay(0.1, 100, end_learning_rate=0.0), [100],
+                 id="polynomial"),  # Keras's default end is 1e-4, lrdecay's 0
+    pytest.param(Polynomial(0.1, 100, end_lr=0.001, power=2.0),
+                 KS.PolynomialDecay(0.1, 100, end_learning_rate=0.001, power=2.0), [100],
+                 id="polynomial-power-end"),
+    pytest.param(Polynomial(0.1, 30, end_lr=0.01, power=0.5, cycle=True),
+                 KS.PolynomialDecay(0.1, 30, end_learning_rate=0.01, power=0.5, cycle=True),
+                 [30, 60, 90], id="polynomial-cycle"),
+    pytest.param(Polynomial(0.1, 25, power=3.0, cycle=True),
+                 KS.PolynomialDecay(0.1, 25, end_learning_rate=0.0, power=3.0, cycle=True),
+                 [25, 50], id="polynomial-cycle-3"),
+    pytest.param(Cosine(0.1, 100), KS.CosineDecay(0.1, 100), [100], id="cosine"),
+    pytest.param(Cosine(0.1, 150, alpha=0.2), KS.CosineDecay(0.1, 150, alpha=0.2), [150],
+                 id="cosine-alpha"),
+    # Restart points (10, 30, 70, ...) are included: Keras computes the period index with a
+    # float32 logarithm, yet lands on the right period at every whole step of this grid, so
+    # none of them is ambiguous and none is left out.
+    pytest.param(CosineRestarts(0.1, 20, t_mul=1.0), KS.CosineDecayRestarts(0.1, 20, t_mul=1.0),
+                 [20, 40, 60], id="restarts-t1"),
+    pytest.param(CosineRestarts(0.1, 10, t_mul=1.0, m_mul=0.8, alpha=0.05),
+                 KS.CosineDecayRestarts(0.1, 10, t_mul=1.0, m_mul=0.8, alpha=0.05), [10, 20],
+                 id="restarts-t1-m-alpha"),
+    pytest.param(CosineRestarts(0.1, 10), KS.CosineDecayRestarts(0.1, 10), [10, 30, 70, 150, 310],
+                 id="restarts-t2"),
+    pytest.param(CosineRestarts(0.1, 10, t_mul=2.0, m_mul=0.5, alpha=0.1),
+                 KS.CosineDecayRestarts(0.1, 10, t_mul=2.0, m_mul=0.5, alpha=0.1),
+                 [10, 30, 70, 150, 310], id="restarts-t2-m-alpha"),
+    pytest.param(CosineRestarts(0.1, 10, t_mul=3.0, m_mul=0.9),
+                 KS.CosineDecayRestarts(0.1, 10, t_mul=3.0, m_mul=0.9), [10, 40, 130, 400, 1210],
+                 id="restarts-t3"),
+    pytest.param(CosineRestarts(1.0, 8, t_mul=1.5, alpha=0.01),
+                 KS.CosineDecayRestarts(1.0, 8, t_mul=1.5, alpha=0.01), [8, 20, 38, 65],
+                 id="restarts-t1.5"),
+    pytest.param(Piecewise([10, 20, 50], [0.1, 0.05, 0.01, 0.001]),
+                 KS.PiecewiseConstantDecay([10, 20, 50], [0.1, 0.05, 0.01, 0.001]), [10, 20, 50],
+                 id="piecewise"),
+    pytest.param(Piecewise([3], [1.0, 0.5]), KS.PiecewiseConstantDecay([3], [1.0, 0.5]), [3],
+                 id="piecewise-one-boundary"),
+]
+
+
+@pytest.mark.parametrize(("ours", "theirs", "points"), KERAS_PAIRS)
+def test_same_values_as_keras(ours, theirs, points):
+    if points is None:  # a deliberately different pair: staircase differs from smooth
+        ts = np.array([10.0, 15.0, 20.0])
+        assert not np.allclose(ours(ts), keras_values(theirs, ts), rtol=1e-3)
+        return
+    ts = steps_grid(points)
+    expected = keras_values(theirs, ts)
+    period = getattr(ours, "decay_steps", None) or getattr(ours, "first_decay_steps", None)
+    phase = ts / period if isinstance(ours, (Polynomial, CosineRestarts)) else None
+    # lrdecay's float64 values against Keras's float32 ones ...
+    f32_close(ours(ts), expected, phase)
+    # ... and lrdecay in-graph (float32, keras.ops) against Keras
+    f32_close(keras_values(ours.to_keras(), ts), expected, phase)
+    # Keras really is that close to the float64 values where few periods are done
+    near = ts <= 3 * (period or 1e9) if phase is not None else ts <= np.inf
+    f32_close(expected[near], ours(ts[near]))
+
+
+def test_cosine_restarts_at_restarts_like_keras():
+    """Every restart of a long SGDR run starts at initial_lr * m_mul^i, as in Keras."""
+    ours = CosineRestarts(1.0, 5, t_mul=2.0, m_mul=0.9)
+    theirs = KS.CosineDecayRestarts(1.0, 5, t_mul=2.0, m_mul=0.9)
+    restarts = np.array([5.0 * (2**i - 1) for i in range(13)])  # 0, 5, 15, ... 20475
+    expected = 0.9 ** np.arange(13)
+    np.testing.assert_allclose(ours(restarts), expected, rtol=1e-12)
+    np.testing.assert_allclose(keras_values(theirs, restarts), expected, rtol=1e-6)
+    np.testing.assert_allclose(keras_values(ours.to_keras(), restarts), expected, rtol=1e-6)
+
+
+# ---------------------------------------------------------------------------
+# to_keras() against the NumPy values, for every family
+# ---------------------------------------------------------------------------
+
+FAMILIES = [
+    Constant(0.02),
+    Step(0.01, 0.5, 10),
+    Step(0.3, 0.1, 2.5),
+    MultiStep(0.1, [3, 7, 12], 0.5),
+    MultiStep(1.0, [0, 2.5], 0.1),
+    Piecewise([5, 10, 20], [1.0, 0.5, 0.1, 0.01]),
+    Exponential(0.1, 0.96, 10),
+    Exponential(0.1, 0.9, 10, staircase=True),
+    Exponential(0.1, k=0.05, decay_steps=3),
+    Exponential(0.1, k=0.05, decay_steps=3, staircase=True),
+    InverseTime(0.1, 0.5, 7),
+    InverseTime(0.1, 0.5, 7, staircase=True),
+    Polynomial(0.1, 20),
+    Polynomial(0.1, 20, end_lr=0.01, power=0.5),
+    Polynomial(0.1, 20, power=2.0, cycle=True),
+    Cosine(0.1, 50),
+    Cosine(0.1, 50, alpha=0.1),
+    CosineRestarts(0.1, 10, t_mul=1, m_mul=0.5, alpha=0.01),
+    CosineRestarts(0.1, 10, t_mul=2, m_mul=0.7),
+    CosineRestarts(0.1, 10, t_mul=3),
+    Linear(0.0, 0.1, 30),
+    Linear(0.1, 0.001, 7.5),
+    Cyclic(0.001, 0.1, 5),
+    Cyclic(0.001, 0.1, 5, mode="triangular2"),
+    Cyclic(0.001, 0.1, 5, mode="exp_range", gamma=0.99),
+    Cyclic(0.01, 0.1, 2.5),
+    OneCycle(0.1, 100),
+    OneCycle(0.1, 300, pct_start=0.25, anneal="linear", three_phase=True),
+    OneCycle(0.1, 37, pct_start=0.4, div_factor=10, final_div_factor=100, three_phase=True),
+    Warmup(Cosine(0.1, 100), 10),
+    Warmup(Cyclic(0.01, 0.1, 5, "exp_range", 0.99), 7, 0.001, "exponential"),
+    Warmup(Step(0.05, 0.5, 3), 2.5, start_lr=0.01),
+    Sequence([Constant(0.1), Exponential(0.1, k=0.3)], [5]),
+    Sequence([Linear(0.0, 0.1, 5), Cosine(0.1, 20), Constant(0.001)], [5, 25]),
+    Sequence([Warmup(Step(0.05, 0.5, 3), 4, 0.001, "exponential"),
+              Sequence([Linear(0.0, 0.1, 5), Cosine(0.1, 20)], [5]),
+              InverseTime(0.01, 0.5, 2, True)], [10, 40.5]),
+    Warmup(Sequence([Constant(0.1), OneCycle(0.1, 50)], [3]), 4, 0.0005),
+]
+FAMILY_IDS = [f"{i}-{type(s).__name__}" for i, s in enumerate(FAMILIES)]
+
+
+def test_families_cover_every_serializable_class():
+    assert {type(s).__name__ for s in FAMILIES} == set(lrdecay.schedules.FAMILIES)
+
+
+@pytest.mark.parametrize("schedule", FAMILIES, ids=FAMILY_IDS)
+@pytest.mark.parametrize("steps_per_epoch", [None, 1, 3, 7.5])
+def test_to_keras_matches_numpy(schedule, steps_per_epoch):
+    ks = schedule.to_keras(steps_per_epoch=steps_per_epoch)
+    assert isinstance(ks, KS.LearningRateSchedule)
+    steps = steps_grid([], last=600 if steps_per_epoch else 400)
+    # In-graph, t = float32(iterations) / steps_per_epoch is itself float32: compare with the
+    # float64 values at that same clock (for 100 / 3 the clock is 33.333332, not 33.333...).
+    spe = np.float32(steps_per_epoch or 1)
+    t32 = (steps.astype(np.float32) / spe).astype(np.float64)
+    np.testing.assert_allclose(t32, steps / (steps_per_epoch or 1), rtol=1e-7)
+    f32_close(keras_values(ks, steps), schedule(t32))
+    # optimizer.iterations is an int64 counter: the same values from integer steps
+    whole = np.arange(0, 200, dtype=np.int64)
+    got = keras.ops.convert_to_numpy(ks(whole))
+    assert got.dtype == np.float32
+    f32_close(got, schedule((whole.astype(np.float32) / spe).astype(np.float64)))
+
+
+def test_to_keras_at_one_scalar_step_from_a_variable():
+    s = Warmup(CosineRestarts(0.1, 4, t_mul=2.0, m_mul=0.5), 3, start_lr=0.001)
+    ks = s.to_keras(steps_per_epoch=2)
+    it = keras.Variable(0, dtype="int64", trainable=False)
+    for n in range(0, 40, 3):
+        it.assign(n)
+        value = ks(it)
+        assert tuple(value.shape) == ()
+        assert float(value) == pytest.approx(s(n / 2), rel=1e-6, abs=1e-8)
+
+
+def test_seed_exponential_in_graph_equals_keras():
+    ks = Exponential(0.1, decay_rate=0.96, decay_steps=1000, staircase=True).to_keras()
+    got = float(ks(28125))
+    assert got == pytest.approx(0.031885575503110886, abs=1e-9)
+    assert got == pytest.approx(float(KS.ExponentialDecay(0.1, 1000, 0.96, staircase=True)(28125)),
+                                abs=1e-12)
+    # it is float32 arithmetic, not the float64 value 0.1 * 0.96^28
+    assert abs(got - 0.1 * 0.96**28) > 1e-8
+
+
+def test_to_keras_arguments_and_errors():
+    assert lrdecay.KerasSchedule is type(Step(0.1).to_keras())
+    with pytest.raises(TypeError, match="cannot run inside the training graph"):
+        FromFunction(math.sqrt).to_keras()
+    with pytest.raises(TypeError, match="cannot run inside the training graph"):
+        Warmup(FromFunction(math.sqrt), 3).to_keras()
+    with pytest.raises(TypeError, match="cannot run inside the training graph"):
+        Sequence([Constant(0.1), FromFunction(math.sqrt)], [3]).to_keras(steps_per_epoch=10)
+    with pytest.raises(TypeError, match="cannot run inside the training graph"):
+        lrdecay.KerasSchedule(FromFunction(math.sqrt))
+    with pytest.raises(TypeError, match="`schedule` must be an lrdecay schedule, not 0.1."):
+        lrdecay.KerasSchedule(0.1)
+    with pytest.raises(ValueError, match=r"`steps_per_epoch` must be a positive number, not 0\."):
+        Step(0.1).to_keras(steps_per_epoch=0)
+    with pytest.raises(ValueError, match="`steps_per_epoch` must be a positive number, not NaN."):
+        Step(0.1).to_keras(steps_per_epoch=float("nan"))
+    with pytest.raises(TypeError, match="`steps_per_epoch` must be a positive number, not '10'."):
+        Step(0.1).to_keras(steps_per_epoch="10")
+    assert repr(Step(0.1).to_keras(steps_per_epoch=4)) == (
+        "KerasSchedule(Step(initial_lr=0.1, drop=0.5, every=10), steps_per_epoch=4)")
+
+
+# ---------------------------------------------------------------------------
+# Serialization
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("schedule", FAMILIES[::4] + FAMILIES[-4:],
+                         ids=FAMILY_IDS[::4] + FAMILY_IDS[-4:])
+@pytest.mark.parametrize("steps_per_epoch", [None, 5])
+def test_keras_serialization_round_trip(schedule, steps_per_epoch):
+    ks = schedule.to_keras(steps_per_epoch=steps_per_epoch)
+    blob = keras.saving.serialize_keras_object(ks)
+    assert blob["registered_name"] == "lrdecay>KerasSchedule"
+    blob = json.loads(json.dumps(blob))
+    back = keras.saving.deserialize_keras_object(blob)
+    assert type(back) is type(ks)
+    assert back.schedule == schedule
+    assert back.steps_per_epoch == steps_per_epoch
+    assert back.get_config() == ks.get_config()
+    steps = np.arange(0, 300, 1.0)
+    np.testing.assert_array_equal(keras_values(back, steps), keras_values(ks, steps))
+    assert keras.saving.get_registered_object("lrdecay>KerasSchedule") is type(ks)
+
+
+def test_keras_schedule_malformed_configs():
+    cls = lrdecay.KerasSchedule
+    good = Step(0.1).to_keras(3).get_config()
+    assert good == {"schedule": Step(0.1).get_config(), "steps_per_epoch": 3.0}
+    with pytest.raises(ValueError, match="`config`.*'extra'"):
+        cls.from_config({**good, "extra": 1})
+    with pytest.raises(TypeError, match="`config` must be a dict with the keys 'schedule'"):
+        cls.from_config({"steps_per_epoch": 3})
+    with pytest.raises(ValueError, match="`class_name`.*'Nope'"):
+        cls.from_config({"schedule": {"class_name": "Nope", "config": {}}})
+    with pytest.raises(ValueError, match="`steps_per_epoch`"):
+        cls.from_config({**good, "steps_per_epoch": -1})
+
+
+# ---------------------------------------------------------------------------
+# Training: the rate applied in-graph, a saved model loaded in a fresh process
+# ---------------------------------------------------------------------------
+
+
+def _model(learning_rate):
+    """y = w * x with w = 0, x = 1, SGD on mean absolute error against y = -1000: every
+    step's gradient is exactly 1, so after n steps w = -(lr(0) + ... + lr(n - 1))."""
+    model = keras.Sequential([keras.Input((1,)),
+                              keras.layers.Dense(1, use_bias=False, kernel_initializer="zeros")])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=learning_rate), loss="mae")
+    return model
+
+
+def _weight(model):
+    return float(keras.ops.convert_to_numpy(model.layers[0].kernel)[0, 0])
+
+
+DATA = np.ones((12, 1), dtype=np.float32), np.full((12, 1), -1000.0, dtype=np.float32)
+
+
+@pytest.mark.parametrize(("schedule", "steps_per_epoch"), [
+    (Step(0.1, 0.5, 3), None),
+    (Cyclic(0.01, 0.1, 2, mode="triangular2"), None),
+    (Warmup(Cosine(0.1, 2), 1, start_lr=0.01), 4),
+])
+def test_rate_applied_in_fit_is_the_schedule(schedule, steps_per_epoch):
+    model = _model(schedule.to_keras(steps_per_epoch=steps_per_epoch))
+    model.fit(*DATA, batch_size=1, epochs=1, shuffle=False, verbose=0)
+    t = np.arange(12) / (steps_per_epoch or 1)
+    assert int(model.optimizer.iterations) == 12
+    assert _weight(model) == pytest.approx(-schedule(t).sum(), rel=1e-5)
+    assert float(model.optimizer.learning_rate) == pytest.approx(
+        schedule(12 / (steps_per_epoch or 1)), rel=1e-6)
+
+
+def test_saved_model_loads_in_fresh_process_with_import_lrdecay_only(tmp_path):
+    schedule = Warmup(CosineRestarts(0.1, 1.5, t_mul=2.0, m_mul=0.5), 1, start_lr=0.01)
+    model = _model(schedule.to_keras(steps_per_epoch=4))
+    model.fit(*DATA, batch_size=1, epochs=1, shuffle=False, verbose=0)
+    lr_here = float(model.optimizer.learning_rate)
+    w_here = _weight(model)
+    path = tmp_path / "model.keras"
+    model.save(path)
+
+    code = textwrap.dedent("""
+        import json, sys
+        import numpy as np
+        import lrdecay
+        import keras
+        m = keras.saving.load_model(sys.argv[1])
+        sched = m.optimizer._learning_rate
+        out = {"type": type(sched).__name__, "config": sched.get_config(),
+               "iterations": int(m.optimizer.iterations),
+               "lr": float(m.optimizer.learning_rate),
+               "w": float(keras.ops.convert_to_numpy(m.layers[0].kernel)[0, 0])}
+        x = np.ones((4, 1), dtype="float32")
+        m.fit(x, x * -1000.0, batch_size=1, epochs=1, shuffle=False, verbose=0)
+        out["w_after"] = float(keras.ops.convert_to_numpy(m.layers[0].kernel)[0, 0])
+        out["lr_after"] = float(m.optimizer.learning_rate)
+        print("RESULT " + json.dumps(out))
+    """)
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
+    proc = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
+                          text=True, timeout=300, env=env, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    line = [x for x in proc.stdout.splitlines() if x.startswith("RESULT ")][-1]
+    out = json.loads(line[len("RESULT "):])
+    assert out["type"] == "KerasSchedule"
+    assert out["config"] == {"schedule": schedule.get_config(), "steps_per_epoch": 4.0}
+    assert out["iterations"] == 12
+    assert out["lr"] == lr_here
+    assert out["lr"] == pytest.approx(schedule(12 / 4), rel=1e-6)
+    assert out["w"] == w_here
+    # training resumes on the same clock: steps 12..15
+    assert out["w_after"] == pytest.approx(-schedule(np.arange(16) / 4).sum(), rel=1e-5)
+    assert out["lr_after"] == pytest.approx(schedule(16 / 4), rel=1e-6)
+
+
+# JAX only: Keras on the PyTorch backend takes 10+ s to import here, too slow for this file.
+@pytest.mark.parametrize("backend", ["jax"])
+def test_to_keras_on_other_backends(backend):
+    """keras.ops only: the same schedules run on another Keras backend."""
+    code = textwrap.dedent("""
+        import json, sys
+        import numpy as np
+        import keras
+        import lrdecay as L
+        assert keras.backend.backend() == sys.argv[1]
+        scheds = [L.Step(0.1), L.Piecewise([5, 10], [1, .5, .1]),
+                  L.Polynomial(0.1, 20, power=2.0, cycle=True), L.CosineRestarts(0.1, 10, 3.0),
+                  L.OneCycle(0.1, 100, three_phase=True),
+                  L.Warmup(L.Cyclic(0.01, 0.1, 5, "exp_range", 0.99), 7, 0.001, "exponential"),
+                  L.Sequence([L.Constant(.1), L.MultiStep(.1, [3, 9])], [5])]
+        steps = np.arange(0, 300, dtype="int64")
+        out = [keras.ops.convert_to_numpy(s.to_keras(steps_per_epoch=2)(steps)).tolist()
+               for s in scheds]
+        print("RESULT " + json.dumps({"configs": [s.get_config() for s in scheds], "v": out}))
+    """)
+    env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="2",
+               JAX_PLATFORMS="cpu")
+    proc = subprocess.run([sys.executable, "-c", code, backend], capture_output=True, text=True,
+                          timeout=300, env=env)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    line = [x for x in proc.stdout.splitlines() if x.startswith("RESULT ")][-1]
+    out = json.loads(line[len("RESULT "):])
+    for config, values in zip(out["configs"], out["v"]):
+        s = lrdecay.from_config(config)
+        f32_close(values, s(np.arange(300) / 2))

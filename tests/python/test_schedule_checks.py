@@ -1,0 +1,371 @@
+"""Bad arguments to every schedule constructor: the error type and the message.
+
+Every message has the form "`arg` must be <what>, not <value>." (the same words as
+the R side), so each row states the argument, what it must be and what is shown.
+"""
+
+from __future__ import annotations
+
+import math
+
+import lrdecay
+import numpy as np
+import pytest
+from lrdecay import (
+    Constant,
+    Cosine,
+    CosineRestarts,
+    Cyclic,
+    Exponential,
+    FromFunction,
+    InverseTime,
+    Linear,
+    MultiStep,
+    OneCycle,
+    Piecewise,
+    Polynomial,
+    Sequence,
+    Step,
+    Warmup,
+)
+
+# A valid call of every constructor; each row below breaks one argument.
+VALID = {
+    Constant: dict(lr=0.1),
+    Step: dict(initial_lr=0.1, drop=0.5, every=10),
+    MultiStep: dict(initial_lr=0.1, milestones=[3, 7], gamma=0.1),
+    Piecewise: dict(boundaries=[5, 10], values=[1.0, 0.5, 0.1]),
+    Exponential: dict(initial_lr=0.1, decay_rate=0.9, decay_steps=10, staircase=False),
+    InverseTime: dict(initial_lr=0.1, decay_rate=0.5, decay_steps=10, staircase=False),
+    Polynomial: dict(initial_lr=0.1, decay_steps=10, end_lr=0.0, power=1.0, cycle=False),
+    Cosine: dict(initial_lr=0.1, decay_steps=10, alpha=0.0),
+    CosineRestarts: dict(initial_lr=0.1, first_decay_steps=10, t_mul=2.0, m_mul=1.0, alpha=0.0),
+    Linear: dict(start_lr=0.0, end_lr=0.1, steps=10),
+    Cyclic: dict(base_lr=0.01, max_lr=0.1, step_size=4, mode="triangular", gamma=1.0),
+    OneCycle: dict(max_lr=0.1, total_steps=100, pct_start=0.3, anneal="cos", div_factor=25.0,
+                   final_div_factor=1e4, three_phase=False),
+    Warmup: dict(schedule=Constant(0.1), warmup_steps=5, start_lr=0.0, shape="linear"),
+    Sequence: dict(schedules=[Constant(0.1), Step(0.1)], boundaries=[5]),
+    FromFunction: dict(fn=math.sqrt),
+}
+
+# (class, argument, what it must be) for every numeric argument
+NUMBERS = [
+    (Constant, "lr", "a non-negative number"),
+    (Step, "initial_lr", "a positive number"),
+    (Step, "drop", "a number in (0, 1]"),
+    (Step, "every", "a positive number"),
+    (MultiStep, "initial_lr", "a positive number"),
+    (MultiStep, "gamma", "a number in (0, 1]"),
+    (Exponential, "initial_lr", "a positive number"),
+    (Exponential, "decay_rate", "a number in (0, 1]"),
+    (Exponential, "decay_steps", "a positive number"),
+    (InverseTime, "initial_lr", "a positive number"),
+    (InverseTime, "decay_rate", "a non-negative number"),
+    (InverseTime, "decay_steps", "a positive number"),
+    (Polynomial, "initial_lr", "a positive number"),
+    (Polynomial, "decay_steps", "a positive number"),
+    (Polynomial, "end_lr", "a non-negative number"),
+    (Polynomial, "power", "a positive number"),
+    (Cosine, "initial_lr", "a positive number"),
+    (Cosine, "decay_steps", "a positive number"),
+    (Cosine, "alpha", "a number in [0, 1]"),
+    (CosineRestarts, "initial_lr", "a positive number"),
+    (CosineRestarts, "first_decay_steps", "a positive number"),
+    (CosineRestarts, "t_mul", "a positive number"),
+    (CosineRestarts, "m_mul", "a number in (0, 1]"),
+    (CosineRestarts, "alpha", "a number in [0, 1]"),
+    (Linear, "start_lr", "a non-negative number"),
+    (Linear, "end_lr", "a non-negative number"),
+    (Linear, "steps", "a positive number"),
+    (Cyclic, "base_lr", "a non-negative number"),
+    (Cyclic, "max_lr", "a number >= `base_lr` (0.01)"),
+    (Cyclic, "step_size", "a positive number"),
+    (Cyclic, "gamma", "a number in (0, 1]"),
+    (OneCycle, "max_lr", "a positive number"),
+    (OneCycle, "total_steps", "a whole number >= 2"),
+    (OneCycle, "pct_start", "a number in (0, 1)"),
+    (OneCycle, "div_factor", "a positive number"),
+    (OneCycle, "final_div_factor", "a positive number"),
+    (Warmup, "warmup_steps", "a positive number"),
+    (Warmup, "start_lr", "a non-negative number"),
+]
+
+# Bad values every numeric argument rejects: (value, exception, how the message shows it)
+NOT_A_NUMBER = [
+    (None, TypeError, "None"),
+    (float("nan"), ValueError, "NaN"),
+    (np.nan, ValueError, "NaN"),
+    (float("inf"), ValueError, "Inf"),
+    (-math.inf, ValueError, "-Inf"),
+    ("0.5", TypeError, "'0.5'"),
+    (True, TypeError, "True"),
+    ([0.5, 0.6], TypeError, "[0.5, 0.6]"),
+    ([], TypeError, "[]"),
+    ({"x": 1}, TypeError, "{'x': 1}"),
+]
+
+# Values outside each argument's range: (class, argument, value, how it is shown, must)
+OUT_OF_RANGE = [
+    (Constant, "lr", -0.1, "-0.1", "a non-negative number"),
+    (Step, "initial_lr", 0, "0", "a positive number"),
+    (Step, "initial_lr", -1, "-1", "a positive number"),
+    (Step, "drop", 2, "2", "a number in (0, 1]"),
+    (Step, "drop", 0, "0", "a number in (0, 1]"),
+    (Step, "drop", -0.5, "-0.5", "a number in (0, 1]"),
+    (Step, "every", 0, "0", "a positive number"),
+    (Step, "every", -10, "-10", "a positive number"),
+    (MultiStep, "gamma", 1.5, "1.5", "a number in (0, 1]"),
+    (MultiStep, "gamma", 0.0, "0.0", "a number in (0, 1]"),
+    (Exponential, "decay_rate", 1.2, "1.2", "a number in (0, 1]"),
+    (Exponential, "decay_rate", 0, "0", "a number in (0, 1]"),
+    (Exponential, "decay_steps", 0, "0", "a positive number"),
+    (InverseTime, "decay_rate", -0.5, "-0.5", "a non-negative number"),
+    (InverseTime, "decay_steps", -1, "-1", "a positive number"),
+    (Polynomial, "decay_steps", 0, "0", "a positive number"),
+    (Polynomial, "end_lr", -0.01, "-0.01", "a non-negative number"),
+    (Polynomial, "power", 0, "0", "a positive number"),
+    (Cosine, "alpha", 1.5, "1.5", "a number in [0, 1]"),
+    (Cosine, "alpha", -0.1, "-0.1", "a number in [0, 1]"),
+    (Cosine, "decay_steps", 0, "0", "a positive number"),
+    (CosineRestarts, "first_decay_steps", 0, "0", "a positive number"),
+    (CosineRestarts, "t_mul", 0, "0", "a positive number"),
+    (CosineRestarts, "t_mul", 0.5, "0.5",
+     "a number >= 1 (periods that shrink would end at a finite t)"),
+    (CosineRestarts, "m_mul", 1.1, "1.1", "a number in (0, 1]"),
+    (CosineRestarts, "m_mul", 0, "0", "a number in (0, 1]"),
+    (CosineRestarts, "alpha", 2, "2", "a number in [0, 1]"),
+    (Linear, "start_lr", -1, "-1", "a non-negative number"),
+    (Linear, "steps", 0, "0", "a positive number"),
+    (Cyclic, "base_lr", -0.01, "-0.01", "a non-negative number"),
+    (Cyclic, "max_lr", 0.001, "0.001", "a number >= `base_lr` (0.01)"),
+    (Cyclic, "step_size", 0, "0", "a positive number"),
+    (Cyclic, "gamma", 1.01, "1.01", "a number in (0, 1]"),
+    (Cyclic, "gamma", 0, "0", "a number in (0, 1]"),
+    (OneCycle, "max_lr", 0, "0", "a positive number"),
+    (OneCycle, "total_steps", 1, "1", "a whole number >= 2"),
+    (OneCycle, "total_steps", 0, "0", "a whole number >= 2"),
+    (OneCycle, "total_steps", 100.5, "100.5", "a whole number >= 2"),
+    (OneCycle, "pct_start", 0, "0", "a number in (0, 1)"),
+    (OneCycle, "pct_start", 1, "1", "a number in (0, 1)"),
+    (OneCycle, "pct_start", 1.3, "1.3", "a number in (0, 1)"),
+    (OneCycle, "div_factor", 0, "0", "a positive number"),
+    (OneCycle, "final_div_factor", -1e4, "-10000.0", "a positive number"),
+    (Warmup, "warmup_steps", 0, "0", "a positive number"),
+    (Warmup, "start_lr", -0.1, "-0.1", "a non-negative number"),
+]
+
+# Vectors: (class, argument, value, exception, must, how it is shown)
+VECTORS = [
+    (MultiStep, "milestones", [7, 3], ValueError,
+     "a strictly increasing vector of non-negative numbers", "[7, 3]"),
+    (MultiStep, "milestones", [3, 3], ValueError,
+     "a strictly increasing vector of non-negative numbers", "[3, 3]"),
+    (MultiStep, "milestones", [-1, 3], ValueError, "a vector of non-negative numbers", "[-1, 3]"),
+    (MultiStep, "milestones", [], ValueError, "a vector of at least 1 non-negative numbers", "[]"),
+    (MultiStep, "milestones", [3, float("nan")], ValueError,
+     "a vector of finite non-negative numbers", "[3, NaN]"),
+    (MultiStep, "milestones", [3, math.inf], ValueError,
+     "a vector of finite non-negative numbers", "[3, Inf]"),
+    (MultiStep, "milestones", None, TypeError, "a vector of non-negative numbers", "None"),
+    (MultiStep, "milestones", ["3", "7"], TypeError, "a vector of non-negative numbers",
+     "['3', '7']"),
+    (MultiStep, "milestones", [True, 7], TypeError, "a vector of non-negative numbers",
+     "[True, 7]"),
+    (MultiStep, "milestones", "3", TypeError, "a vector of non-negative numbers", "'3'"),
+    (Piecewise, "boundaries", [10, 5], ValueError,
+     "a strictly increasing vector of non-negative numbers", "[10, 5]"),
+    (Piecewise, "boundaries", [-5, 10], ValueError, "a vector of non-negative numbers",
+     "[-5, 10]"),
+    (Piecewise, "boundaries", [5, None], TypeError, "a vector of non-negative numbers",
+     "[5, None]"),
+    (Piecewise, "values", [1.0, 0.5], ValueError,
+     "a vector of length 3 (one more than `boundaries`)", "[1.0, 0.5]"),
+    (Piecewise, "values", [1.0, 0.5, 0.1, 0.01], ValueError,
+     "a vector of length 3 (one more than `boundaries`)", "[1.0, 0.5, 0.1, 0.01]"),
+    (Piecewise, "values", [1.0, -0.5, 0.1], ValueError, "a vector of non-negative numbers",
+     "[1.0, -0.5, 0.1]"),
+    (Piecewise, "values", [1.0, float("nan"), 0.1], ValueError,
+     "a vector of finite non-negative numbers", "[1.0, NaN, 0.1]"),
+    (Sequence, "boundaries", [5, 8], ValueError, "a vector of length 1 (one less than `schedules`)",
+     "[5, 8]"),
+    (Sequence, "boundaries", [0], ValueError, "a vector of positive numbers", "[0]"),
+    (Sequence, "boundaries", [-2], ValueError, "a vector of positive numbers", "[-2]"),
+    (Sequence, "boundaries", [], ValueError, "a vector of at least 1 positive numbers", "[]"),
+    (Sequence, "boundaries", None, TypeError, "a vector of positive numbers", "None"),
+    (Sequence, "boundaries", [float("inf")], ValueError, "a vector of finite positive numbers",
+     "[Inf]"),
+]
+
+# Choices and flags: (class, argument, value, exception, must, shown)
+CHOICES = [
+    (Cyclic, "mode", "sine", ValueError, 'one of "triangular", "triangular2", "exp_range"',
+     "'sine'"),
+    (Cyclic, "mode", "Triangular", ValueError, 'one of "triangular"', "'Triangular'"),
+    (Cyclic, "mode", None, TypeError, 'one of "triangular"', "None"),
+    (Cyclic, "mode", 1, TypeError, 'one of "triangular"', "1"),
+    (OneCycle, "anneal", "cosine", ValueError, 'one of "cos", "linear"', "'cosine'"),
+    (OneCycle, "anneal", None, TypeError, 'one of "cos", "linear"', "None"),
+    (Warmup, "shape", "exp", ValueError, 'one of "linear", "exponential"', "'exp'"),
+    (Warmup, "shape", ["linear"], TypeError, 'one of "linear", "exponential"', "['linear']"),
+    (Exponential, "staircase", "yes", TypeError, "TRUE/True or FALSE/False", "'yes'"),
+    (Exponential, "staircase", 1, TypeError, "TRUE/True or FALSE/False", "1"),
+    (Exponential, "staircase", None, TypeError, "TRUE/True or FALSE/False", "None"),
+    (InverseTime, "staircase", 0, TypeError, "TRUE/True or FALSE/False", "0"),
+    (Polynomial, "cycle", "FALSE", TypeError, "TRUE/True or FALSE/False", "'FALSE'"),
+    (OneCycle, "three_phase", [True], TypeError, "TRUE/True or FALSE/False", "[True]"),
+    (Warmup, "schedule", 0.1, TypeError, "an lrdecay schedule", "0.1"),
+    (Warmup, "schedule", math.sqrt, TypeError, "an lrdecay schedule", "<built-in function sqrt>"),
+    (Sequence, "schedules", Constant(0.1), TypeError, "a list of lrdecay schedules",
+     "Constant(lr=0.1)"),
+    (Sequence, "schedules", [], TypeError, "a list of lrdecay schedules", "[]"),
+    (Sequence, "schedules", [Constant(0.1), 0.2], TypeError, "a list of lrdecay schedules",
+     "[Constant(lr=0.1), 0.2]"),
+    (FromFunction, "fn", 0.1, TypeError, "a function of t", "0.1"),
+    (FromFunction, "fn", "exp", TypeError, "a function of t", "'exp'"),
+]
+
+
+def _call(cls, arg, value):
+    kwargs = dict(VALID[cls])
+    kwargs[arg] = value
+    return cls(**kwargs)
+
+
+def _check_message(err, arg, must, shown):
+    msg = str(err.value)
+    assert f"`{arg}`" in msg, msg
+    assert f"must be {must}" in msg, msg
+    assert msg.endswith(f", not {shown}."), msg
+
+
+def test_the_valid_calls_are_valid():
+    for cls, kwargs in VALID.items():
+        assert isinstance(cls(**kwargs), lrdecay.Schedule)
+
+
+NOT_A_NUMBER_IDS = ["None", "nan", "np.nan", "inf", "-inf", "str", "bool", "length2", "empty",
+                    "dict"]
+NUMBER_ROWS = [
+    pytest.param(cls, arg, must, value, exc, shown, id=f"{cls.__name__}-{arg}-{vid}")
+    for cls, arg, must in NUMBERS
+    for (value, exc, shown), vid in zip(NOT_A_NUMBER, NOT_A_NUMBER_IDS)
+    # decay_rate=None means "not given" (use `k`): see the exactly-one-of test
+    if not (cls is Exponential and arg == "decay_rate" and value is None)
+]
+
+
+@pytest.mark.parametrize(("cls", "arg", "must", "value", "exc", "shown"), NUMBER_ROWS)
+def test_numbers_reject_na_inf_and_wrong_types(cls, arg, must, value, exc, shown):
+    with pytest.raises(exc) as err:
+        _call(cls, arg, value)
+    _check_message(err, arg, must, shown)
+
+
+@pytest.mark.parametrize(("cls", "arg", "value", "shown", "must"), OUT_OF_RANGE,
+                         ids=[f"{c.__name__}-{a}-{s}" for c, a, _, s, _ in OUT_OF_RANGE])
+def test_numbers_out_of_range(cls, arg, value, shown, must):
+    with pytest.raises(ValueError) as err:
+        _call(cls, arg, value)
+    _check_message(err, arg, must, shown)
+
+
+@pytest.mark.parametrize(("cls", "arg", "value", "exc", "must", "shown"), VECTORS,
+                         ids=[f"{c.__name__}-{a}-{s}" for c, a, _, _, _, s in VECTORS])
+def test_vectors(cls, arg, value, exc, must, shown):
+    with pytest.raises(exc) as err:
+        _call(cls, arg, value)
+    _check_message(err, arg, must, shown)
+
+
+@pytest.mark.parametrize(("cls", "arg", "value", "exc", "must", "shown"), CHOICES,
+                         ids=[f"{c.__name__}-{a}-{s}" for c, a, _, _, _, s in CHOICES])
+def test_choices_flags_and_schedules(cls, arg, value, exc, must, shown):
+    with pytest.raises(exc) as err:
+        _call(cls, arg, value)
+    _check_message(err, arg, must, shown)
+
+
+def test_message_form_is_exact():
+    with pytest.raises(ValueError) as err:
+        Step(0.01, drop=2)
+    assert str(err.value) == "`drop` must be a number in (0, 1], not 2."
+    with pytest.raises(ValueError) as err:
+        Cosine(0.1, 10, alpha=float("nan"))
+    assert str(err.value) == "`alpha` must be a number in [0, 1], not NaN."
+    with pytest.raises(TypeError) as err:
+        Step(None)
+    assert str(err.value) == "`initial_lr` must be a positive number, not None."
+
+
+def test_exponential_needs_exactly_one_of_decay_rate_and_k():
+    with pytest.raises(TypeError) as err:
+        Exponential(0.1)
+    assert str(err.value) == "Exactly one of `decay_rate` and `k` must be given, not neither."
+    with pytest.raises(TypeError) as err:
+        Exponential(0.1, decay_rate=0.9, k=0.1)
+    assert str(err.value) == "Exactly one of `decay_rate` and `k` must be given, not both."
+    with pytest.raises(ValueError) as err:
+        Exponential(0.1, k=-0.1)
+    _check_message(err, "k", "a non-negative number", "-0.1")
+    with pytest.raises(TypeError) as err:
+        Exponential(0.1, k="0.1")
+    _check_message(err, "k", "a non-negative number", "'0.1'")
+    assert Exponential(0.1, k=0.0)(100.0) == 0.1  # k = 0: no decay, allowed
+
+
+def test_warmup_exponential_needs_positive_start_and_target():
+    with pytest.raises(ValueError) as err:
+        Warmup(Constant(0.1), 5, start_lr=0, shape="exponential")
+    _check_message(err, "start_lr", 'a positive number (shape "exponential")', "0")
+    with pytest.raises(ValueError) as err:
+        Warmup(Linear(0.0, 0.1, 5), 5, start_lr=0.01, shape="exponential")
+    _check_message(err, "schedule",
+                   'a schedule whose value at t = 0 is positive (shape "exponential")', "0.0")
+    # the linear shape may start at 0 and warm up to a schedule starting at 0
+    assert Warmup(Linear(0.0, 0.1, 5), 5)(0) == 0.0
+
+
+def test_one_cycle_phases_need_a_step_each():
+    # pct_start * total_steps - 1 = 0: the warm-up phase would have no length
+    with pytest.raises(ValueError) as err:
+        OneCycle(0.1, total_steps=10, pct_start=0.1)
+    _check_message(err, "pct_start", "a fraction that gives every phase at least one step of "
+                   "total_steps = 10", "0.1")
+    # three phases: the middle phase ends where the last would start
+    with pytest.raises(ValueError, match="`pct_start`"):
+        OneCycle(0.1, total_steps=10, pct_start=0.55, three_phase=True)
+
+
+def test_sequence_of_one_schedule_needs_no_boundaries():
+    assert Sequence([Constant(0.1)], [])(5.0) == 0.1
+    with pytest.raises(ValueError) as err:
+        Sequence([Constant(0.1)], [3])
+    _check_message(err, "boundaries", "a vector of length 0 (one less than `schedules`)", "[3]")
+
+
+def test_r_style_values_are_accepted():
+    """What reticulate hands over from R: doubles for whole numbers, length-1 arrays."""
+    assert OneCycle(0.1, 100.0).total_steps == 100
+    assert isinstance(OneCycle(0.1, np.float64(100)).total_steps, int)
+    assert Step(np.float64(0.1), np.array([0.5]), np.int32(10)) == Step(0.1, 0.5, 10)
+    assert Step(0.1, [0.5]) == Step(0.1, 0.5)
+    assert MultiStep(0.1, np.array([3.0, 7.0])) == MultiStep(0.1, [3, 7])
+    assert MultiStep(0.1, 5) == MultiStep(0.1, [5])  # one milestone, R's scalar
+    assert Exponential(0.1, 0.9, staircase=np.bool_(True)).staircase is True
+    assert Piecewise((5,), (0.1, 0.01)) == Piecewise([5], [0.1, 0.01])
+
+
+def test_unordered_sequence_boundaries():
+    with pytest.raises(ValueError) as err:
+        Sequence([Constant(0.1), Constant(0.01), Constant(0.001)], [5, 3])
+    _check_message(err, "boundaries", "a strictly increasing vector of positive numbers", "[5, 3]")
+
+
+def test_from_config_runs_the_constructor_checks():
+    """from_config runs the same checks as the constructors."""
+    for cls, arg, value, shown, must in OUT_OF_RANGE[:10]:
+        config = {"class_name": cls.__name__, "config": {**VALID[cls], arg: value}}
+        with pytest.raises(ValueError) as err:
+            lrdecay.from_config(config)
+        _check_message(err, arg, must, shown)

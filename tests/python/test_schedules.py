@@ -1,0 +1,777 @@
+"""Values, vectorisation, presentation and serialization of the NumPy schedules.
+
+Every family is checked against a reference formula written here in plain Python
+(``math``, float64, one ``t`` at a time), over clock values that include every
+boundary; Cyclic, OneCycle and MultiStep are also checked against PyTorch's own
+schedulers. Keras comparisons live in ``test_keras_schedule.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+import textwrap
+
+import lrdecay
+import matplotlib
+import numpy as np
+import pytest
+import torch
+from lrdecay import (
+    Constant,
+    Cosine,
+    CosineRestarts,
+    Cyclic,
+    Exponential,
+    FromFunction,
+    InverseTime,
+    Linear,
+    MultiStep,
+    OneCycle,
+    Piecewise,
+    Polynomial,
+    Sequence,
+    Step,
+    Warmup,
+)
+
+matplotlib.use("Agg")
+
+# Reference and implementation are both float64 but may round differently (e.g. pi * t / D
+# versus pi * (t / D)): a few ulps. ATOL covers values that should be exactly 0 (cos(pi)).
+RTOL = 1e-12
+ATOL = 1e-15
+
+
+# ---------------------------------------------------------------------------
+# Reference formulas: plain Python, one t at a time
+# ---------------------------------------------------------------------------
+
+
+def ref_constant(lr):
+    return lambda t: lr
+
+
+def ref_step(initial_lr, drop, every):
+    return lambda t: initial_lr * drop ** math.floor(t / every)
+
+
+def ref_multistep(initial_lr, milestones, gamma):
+    return lambda t: initial_lr * gamma ** sum(1 for m in milestones if m <= t)
+
+
+def ref_piecewise(boundaries, values):
+    def f(t):
+        for b, v in zip(boundaries, values):
+            if t <= b:
+                return v
+        return values[-1]
+
+    return f
+
+
+def ref_exponential(initial_lr, decay_rate=None, decay_steps=1, staircase=False, k=None):
+    def f(t):
+        p = t / decay_steps
+        if staircase:
+            p = math.floor(p)
+        if k is not None:
+            return initial_lr * math.exp(-k * p)
+        return initial_lr * decay_rate**p
+
+    return f
+
+
+def ref_inverse_time(initial_lr, decay_rate, decay_steps=1, staircase=False):
+    def f(t):
+        p = t / decay_steps
+        if staircase:
+            p = math.floor(p)
+        return initial_lr / (1 + decay_rate * p)
+
+    return f
+
+
+def ref_polynomial(initial_lr, decay_steps, end_lr=0.0, power=1.0, cycle=False):
+    def f(t):
+        if cycle:
+            # the first multiple of decay_steps that is >= t (decay_steps itself at t = 0)
+            d = decay_steps * max(1, math.ceil(t / decay_steps))
+            p = t / d
+        else:
+            p = min(t, decay_steps) / decay_steps
+        return (initial_lr - end_lr) * (1 - p) ** power + end_lr
+
+    return f
+
+
+def ref_cosine(initial_lr, decay_steps, alpha=0.0):
+    def f(t):
+        c = 0.5 * (1 + math.cos(math.pi * min(t, decay_steps) / decay_steps))
+        return initial_lr * ((1 - alpha) * c + alpha)
+
+    return f
+
+
+def ref_cosine_restarts(initial_lr, first_decay_steps, t_mul=2.0, m_mul=1.0, alpha=0.0):
+    """SGDR, by walking the periods one after the other (no logarithms)."""
+
+    def f(t):
+        start, length, i = 0.0, float(first_decay_steps), 0
+        while t >= start + length:
+            start += length
+            length *= t_mul
+            i += 1
+        frac = (t - start) / length
+        c = 0.5 * m_mul**i * (1 + math.cos(math.pi * frac))
+        return initial_lr * ((1 - alpha) * c + alpha)
+
+    return f
+
+
+def ref_linear(start_lr, end_lr, steps):
+    return lambda t: start_lr + (end_lr - start_lr) * min(t, steps) / steps
+
+
+def ref_cyclic(base_lr, max_lr, step_size, mode="triangular", gamma=1.0):
+    """Smith (2017), section 3.1: cycle = floor(1 + t / 2s), x = |t / s - 2 cycle + 1|."""
+
+    def f(t):
+        cycle = math.floor(1 + t / (2 * step_size))
+        x = abs(t / step_size - 2 * cycle + 1)
+        scale = {"triangular": 1.0, "triangular2": 1 / 2 ** (cycle - 1),
+                 "exp_range": gamma**t}[mode]
+        return base_lr + (max_lr - base_lr) * max(0.0, 1 - x) * scale
+
+    return f
+
+
+def ref_one_cycle(max_lr, total_steps, pct_start=0.3, anneal="cos", div_factor=25.0,
+                  final_div_factor=1e4, three_phase=False):
+    initial = max_lr / div_factor
+    final = initial / final_div_factor
+    up = pct_start * total_steps - 1
+    last = total_steps - 1
+    if three_phase:
+        phases = [(0, up, initial, max_lr), (up, 2 * pct_start * total_steps - 2, max_lr, initial),
+                  (2 * pct_start * total_steps - 2, last, initial, final)]
+    else:
+        phases = [(0, up, initial, max_lr), (up, last, max_lr, final)]
+
+    def f(t):
+        t = min(t, last)
+        for j, (a, b, lo, hi) in enumerate(phases):
+            if t <= b or j == len(phases) - 1:
+                pct = (t - a) / (b - a)
+                if anneal == "cos":
+                    return hi + (lo - hi) / 2 * (1 + math.cos(math.pi * pct))
+                return lo + (hi - lo) * pct
+        raise AssertionError
+
+    return f
+
+
+def ref_warmup(inner, warmup_steps, start_lr=0.0, shape="linear"):
+    target = inner(0.0)
+
+    def f(t):
+        if t < warmup_steps:
+            if shape == "linear":
+                return start_lr + (target - start_lr) * t / warmup_steps
+            return start_lr * (target / start_lr) ** (t / warmup_steps)
+        return inner(t - warmup_steps)
+
+    return f
+
+
+def ref_sequence(inners, boundaries):
+    def f(t):
+        i = sum(1 for b in boundaries if b <= t)
+        return inners[i](t - (boundaries[i - 1] if i else 0.0))
+
+    return f
+
+
+# ---------------------------------------------------------------------------
+# Cases: (schedule, reference, points where the schedule changes regime)
+# ---------------------------------------------------------------------------
+
+
+def _case(id_, schedule, reference, points):
+    return pytest.param(schedule, reference, points, id=id_)
+
+
+def _warm(inner_s, inner_r, **kw):
+    return Warmup(inner_s, **kw), ref_warmup(inner_r, **kw)
+
+
+def _seq(pairs, boundaries):
+    return (Sequence([s for s, _ in pairs], boundaries),
+            ref_sequence([r for _, r in pairs], boundaries))
+
+
+def _both(cls, ref, *args, **kw):
+    return cls(*args, **kw), ref(*args, **kw)
+
+
+_W1 = _warm(*_both(Cosine, ref_cosine, 0.1, 20, alpha=0.05), warmup_steps=5)
+_W2 = _warm(*_both(Step, ref_step, 0.05, 0.5, 3), warmup_steps=4, start_lr=0.001,
+            shape="exponential")
+_W3 = _warm(*_both(Exponential, ref_exponential, 0.2, 0.9, 2), warmup_steps=2.5, start_lr=0.01)
+_S1 = _seq([_both(Linear, ref_linear, 0.0, 0.1, 5), _both(Cosine, ref_cosine, 0.1, 20),
+            _both(Constant, ref_constant, 0.001)], [5, 25])
+_S_NESTED = _seq([_W2, _S1, _both(InverseTime, ref_inverse_time, 0.01, 0.5, 2, True)], [10, 40.5])
+_W_OF_SEQ = _warm(*_S1, warmup_steps=3, start_lr=0.0005)
+
+CASES = [
+    _case("constant", *_both(Constant, ref_constant, 0.02), []),
+    _case("constant-zero", *_both(Constant, ref_constant, 0.0), []),
+    _case("step-seed", *_both(Step, ref_step, 0.01, 0.5, 10), [10, 20, 30]),
+    _case("step-fractional-every", *_both(Step, ref_step, 0.3, 0.1, 2.5), [2.5, 5, 7.5]),
+    _case("step-drop-1", *_both(Step, ref_step, 0.3, 1.0, 4), [4, 8]),
+    _case("multistep", *_both(MultiStep, ref_multistep, 0.1, [3, 7, 12], 0.5), [3, 7, 12]),
+    _case("multistep-zero-fractional", *_both(MultiStep, ref_multistep, 1.0, [0, 2.5], 0.1),
+          [0, 2.5]),
+    _case("piecewise", *_both(Piecewise, ref_piecewise, [5, 10, 20], [1.0, 0.5, 0.1, 0.01]),
+          [5, 10, 20]),
+    _case("piecewise-fractional", *_both(Piecewise, ref_piecewise, [0.5], [0.2, 0.02]), [0.5]),
+    _case("exponential-smooth", *_both(Exponential, ref_exponential, 0.1, 0.96, 1000), [1000]),
+    _case("exponential-staircase",
+          *_both(Exponential, ref_exponential, 0.1, 0.96, 1000, staircase=True),
+          [1000, 2000, 28000, 28125]),
+    _case("exponential-k", *_both(Exponential, ref_exponential, 0.1, k=0.3, decay_steps=10),
+          [10, 20]),
+    _case("exponential-k-staircase",
+          *_both(Exponential, ref_exponential, 0.1, k=0.3, decay_steps=10, staircase=True),
+          [10, 20]),
+    _case("inverse-time", *_both(InverseTime, ref_inverse_time, 0.1, 0.5, 10), [10, 20]),
+    _case("inverse-time-staircase",
+          *_both(InverseTime, ref_inverse_time, 0.1, 0.5, 10, staircase=True), [10, 20]),
+    _case("polynomial", *_both(Polynomial, ref_polynomial, 0.1, 20), [20]),
+    _case("polynomial-power-end",
+          *_both(Polynomial, ref_polynomial, 0.1, 20, end_lr=0.001, power=2.5), [20]),
+    _case("polynomial-cycle",
+          *_both(Polynomial, ref_polynomial, 0.1, 20, end_lr=0.01, power=0.5, cycle=True),
+          [20, 40, 60]),
+    _case("cosine-seed", *_both(Cosine, ref_cosine, 0.01, 50), [50]),
+    _case("cosine-alpha", *_both(Cosine, ref_cosine, 0.1, 30, alpha=0.2), [30]),
+    _case("cosine-restarts-t1",
+          *_both(CosineRestarts, ref_cosine_restarts, 0.1, 10, t_mul=1, m_mul=0.8), [10, 20, 30]),
+    _case("cosine-restarts-t2",
+          *_both(CosineRestarts, ref_cosine_restarts, 0.1, 10, t_mul=2, m_mul=0.5, alpha=0.1),
+          [10, 30, 70, 150, 310]),
+    # t_mul = 3: the restart at t = 1210 is where log(243) / log(3) rounds to 4.999...
+    _case("cosine-restarts-t3",
+          *_both(CosineRestarts, ref_cosine_restarts, 0.1, 10, t_mul=3), [10, 40, 130, 400, 1210]),
+    _case("cosine-restarts-t1.5",
+          *_both(CosineRestarts, ref_cosine_restarts, 1.0, 8, t_mul=1.5, alpha=0.01),
+          [8, 20, 38, 65]),
+    _case("linear-up", *_both(Linear, ref_linear, 0.0, 0.1, 10), [10]),
+    _case("linear-down", *_both(Linear, ref_linear, 0.1, 0.001, 7.5), [7.5]),
+    _case("cyclic-triangular", *_both(Cyclic, ref_cyclic, 0.001, 0.006, 4), [4, 8, 12, 16]),
+    _case("cyclic-triangular2",
+          *_both(Cyclic, ref_cyclic, 0.001, 0.006, 4, mode="triangular2"), [4, 8, 12, 16, 24]),
+    _case("cyclic-exp-range",
+          *_both(Cyclic, ref_cyclic, 0.001, 0.006, 5, mode="exp_range", gamma=0.95),
+          [5, 10, 15, 20]),
+    _case("one-cycle-cos", *_both(OneCycle, ref_one_cycle, 0.1, 100), [29, 30, 99]),
+    _case("one-cycle-linear-3",
+          *_both(OneCycle, ref_one_cycle, 0.1, 50, pct_start=0.2, anneal="linear",
+                 div_factor=10, final_div_factor=100, three_phase=True), [9, 18, 49]),
+    _case("warmup-linear", *_W1, [5, 25]),
+    _case("warmup-exponential", *_W2, [4, 7, 10]),
+    _case("warmup-fractional-start", *_W3, [2.5, 4.5]),
+    _case("sequence", *_S1, [5, 25]),
+    _case("sequence-nested", *_S_NESTED, [4, 10, 15, 35, 40.5, 42.5]),
+    _case("warmup-of-sequence", *_W_OF_SEQ, [3, 8, 28]),
+]
+
+
+def clock_grid(points, far=(1e3, 1e5)):
+    """0, a few fractional values, every point with its neighbours, and far past the last."""
+    ts = {0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 3.7}
+    for p in points:
+        for d in (-1.0, -0.5, -1e-9, 0.0, 1e-9, 0.5, 1.0):
+            if p + d >= 0:
+                ts.add(p + d)
+    last = max(points, default=10.0)
+    ts.update(last * m for m in (1.5, 2, 3.3))
+    ts.update(far)
+    ts.update(np.linspace(0, last * 1.2, 61).tolist())
+    return np.array(sorted(ts))
+
+
+# ---------------------------------------------------------------------------
+# Values
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("schedule", "reference", "points"), CASES)
+def test_values_match_reference_formula(schedule, reference, points):
+    ts = clock_grid(points)
+    expected = np.array([reference(float(t)) for t in ts])
+    np.testing.assert_allclose(schedule(ts), expected, rtol=RTOL, atol=ATOL,
+                               err_msg=f"{schedule!r} at t = {ts.tolist()}")
+
+
+@pytest.mark.parametrize(("schedule", "reference", "points"), CASES)
+def test_exact_boundary_values(schedule, reference, points):
+    """At each regime change: the value at the point itself and just either side."""
+    for p in points:
+        for t in (p, p + 1e-9, max(p - 1e-9, 0.0)):
+            assert schedule(t) == pytest.approx(reference(t), rel=RTOL, abs=ATOL), (schedule, t)
+
+
+def test_seed_step():
+    s = Step(0.01, 0.5, 10)
+    assert s(0) == 0.01
+    assert s(9.999) == 0.01
+    assert s(10) == 0.005
+    assert s(20) == 0.0025
+
+
+def test_seed_exponential_staircase():
+    s = Exponential(0.1, decay_rate=0.96, decay_steps=1000, staircase=True)
+    assert s(28125) == pytest.approx(0.1 * 0.96**28, rel=1e-15)
+    assert round(s(28125), 13) == 0.0318855949686
+    assert s(27999) == pytest.approx(0.1 * 0.96**27, rel=1e-15)
+    assert s(28000) == s(28999) == pytest.approx(0.1 * 0.96**28, rel=1e-15)
+
+
+def test_seed_cosine():
+    s = Cosine(0.01, 50)
+    ts = np.arange(0, 50.5, 0.5)  # 0..50: the seed formula holds up to decay_steps
+    expected = [0.01 * 0.5 * (1 + math.cos(math.pi * t / 50)) for t in ts]
+    np.testing.assert_allclose(s(ts), expected, rtol=1e-13, atol=1e-18)
+    assert s(0) == 0.01
+    assert s(25) == pytest.approx(0.005, rel=1e-14)
+    assert s(50) == pytest.approx(0.0, abs=1e-18)
+    assert s(75) == s(50)  # min(t, decay_steps): stays at the end value
+
+
+def test_hand_computed_values():
+    """Values worked out by hand, independent of any formula code."""
+    assert MultiStep(1.0, [3, 7], 0.1)([0, 2.9, 3, 6.5, 7, 100]).tolist() == pytest.approx(
+        [1, 1, 0.1, 0.1, 0.01, 0.01])
+    pw = Piecewise([5, 10], [1.0, 0.5, 0.1])
+    assert pw([0, 5, 5.001, 10, 10.001, 1e6]).tolist() == [1.0, 1.0, 0.5, 0.5, 0.1, 0.1]
+    assert Linear(0.0, 0.1, 10)([0, 5, 10, 20]).tolist() == pytest.approx([0, 0.05, 0.1, 0.1])
+    assert InverseTime(1.0, 1.0, 2)([0, 2, 6]).tolist() == pytest.approx([1, 0.5, 0.25])
+    assert Polynomial(1.0, 10, cycle=True)([0, 5, 10, 15, 20]).tolist() == pytest.approx(
+        [1, 0.5, 0, 0.25, 0])
+    assert Cyclic(1.0, 3.0, 2)([0, 1, 2, 3, 4, 6]).tolist() == pytest.approx([1, 2, 3, 2, 1, 3])
+    assert Cyclic(0.0, 4.0, 2, mode="triangular2")([2, 6, 10]).tolist() == pytest.approx(
+        [4, 2, 1])
+    w = Warmup(Constant(0.1), 4, start_lr=0.001, shape="exponential")
+    assert w([0, 1, 2, 4, 9]).tolist() == pytest.approx([0.001, 0.001 * 10**0.5, 0.01, 0.1, 0.1])
+    assert Warmup(Constant(0.1), 5)([0, 2.5, 4.999, 5]).tolist() == pytest.approx(
+        [0, 0.05, 0.09998, 0.1])
+    seq = Sequence([Constant(1.0), Linear(1.0, 0.0, 10)], [5])
+    assert seq([4.999, 5, 10, 15, 100]).tolist() == pytest.approx([1, 1, 0.5, 0, 0])
+    # the next schedule owns its boundary: [boundaries[i-1], boundaries[i])
+    jump = Sequence([Constant(1.0), Constant(0.5), Step(0.25, 0.5, 1)], [5, 7.5])
+    assert jump([0, 4.999, 5, 7.499, 7.5, 8.5]).tolist() == [1.0, 1.0, 0.5, 0.5, 0.25, 0.125]
+    # Piecewise (Keras) is the other way round: values[i] up to and including boundaries[i]
+    assert Piecewise([5], [1.0, 0.5])([5, 5.0001]).tolist() == [1.0, 0.5]
+    cr = CosineRestarts(1.0, 10, t_mul=2, m_mul=0.5)
+    assert cr([0, 5, 10, 20, 30, 70]).tolist() == pytest.approx([1, 0.5, 0.5, 0.25, 0.25, 0.125])
+
+
+def test_cosine_restarts_restart_points_start_a_new_period():
+    """At every restart the rate is back at initial_lr * m_mul^i, for t_mul = 1, 2, 3."""
+    for t_mul in (1, 2, 3, 4):
+        s = CosineRestarts(1.0, 10, t_mul=t_mul, m_mul=0.9)
+        start, length = 0.0, 10.0
+        for i in range(9):
+            assert s(start) == pytest.approx(0.9**i, rel=1e-12), (t_mul, i, start)
+            start += length
+            length *= t_mul
+
+
+# ---------------------------------------------------------------------------
+# PyTorch as the reference for Cyclic, OneCycle and MultiStep
+# ---------------------------------------------------------------------------
+
+def _torch_lrs(make_scheduler, n, lr=1.0):
+    """The LR PyTorch applies at steps t = 0..n-1 (last_epoch = t after t scheduler steps)."""
+    param = torch.nn.Parameter(torch.zeros(1))
+    opt = torch.optim.SGD([param], lr=lr)
+    sched = make_scheduler(opt)
+    out = [sched.get_last_lr()[0]]
+    for _ in range(n - 1):
+        opt.step()
+        sched.step()
+        out.append(sched.get_last_lr()[0])
+    return np.array(out)
+
+
+@pytest.mark.parametrize(("mode", "gamma", "step_size", "base", "top"), [
+    ("triangular", 1.0, 4, 0.001, 0.006),
+    ("triangular", 1.0, 2.5, 0.01, 0.1),
+    ("triangular2", 1.0, 3, 0.001, 0.01),
+    ("exp_range", 0.97, 5, 0.001, 0.006),
+    ("exp_range", 0.5, 1, 0.0, 1.0),
+    ("triangular", 1.0, 7, 0.05, 0.05),
+])
+def test_cyclic_matches_torch(mode, gamma, step_size, base, top):
+    n = 80
+    expected = _torch_lrs(lambda opt: torch.optim.lr_scheduler.CyclicLR(
+        opt, base_lr=base, max_lr=top, step_size_up=step_size, step_size_down=step_size,
+        mode=mode, gamma=gamma, cycle_momentum=False), n)
+    got = Cyclic(base, top, step_size, mode=mode, gamma=gamma)(np.arange(n))
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-16)
+
+
+ONE_CYCLE = [
+    dict(total_steps=100),
+    dict(total_steps=100, anneal="linear"),
+    dict(total_steps=37, pct_start=0.25, div_factor=10.0, final_div_factor=100.0),
+    dict(total_steps=60, pct_start=0.45, anneal="linear", div_factor=5.0),
+    dict(total_steps=100, three_phase=True),
+    dict(total_steps=41, pct_start=0.2, anneal="linear", three_phase=True, final_div_factor=1e3),
+    dict(total_steps=50, pct_start=0.35, div_factor=3.0, final_div_factor=50.0,
+         three_phase=True),
+    dict(total_steps=4, pct_start=0.5),
+    dict(total_steps=10, pct_start=0.9, anneal="linear"),
+]
+
+
+@pytest.mark.parametrize("kw", ONE_CYCLE, ids=lambda kw: json.dumps(kw))
+def test_one_cycle_matches_torch_then_holds(kw):
+    max_lr = 0.1
+    total = kw["total_steps"]
+    torch_kw = {"anneal_strategy" if k == "anneal" else k: v for k, v in kw.items()}
+    expected = _torch_lrs(lambda opt: torch.optim.lr_scheduler.OneCycleLR(
+        opt, max_lr=max_lr, cycle_momentum=False, **torch_kw), total)
+    s = OneCycle(max_lr, **kw)
+    np.testing.assert_allclose(s(np.arange(total)), expected, rtol=1e-12, atol=1e-18)
+    final = max_lr / kw.get("div_factor", 25.0) / kw.get("final_div_factor", 1e4)
+    assert expected[-1] == pytest.approx(final, rel=1e-12)
+    after = s(total - 1 + np.array([0.0, 0.5, 1.0, 2.0, 1e3, 1e6]))
+    np.testing.assert_array_equal(after, np.full(6, s(total - 1)))
+    # and between the integer steps, the reference formula
+    ts = np.arange(0, total + 3, 0.25)
+    ref = ref_one_cycle(max_lr, **kw)
+    np.testing.assert_allclose(s(ts), [ref(t) for t in ts], rtol=RTOL, atol=ATOL)
+
+
+@pytest.mark.parametrize(("milestones", "gamma"), [([3, 7, 12], 0.5), ([1], 0.1),
+                                                    ([0, 5, 6], 0.3)])
+def test_multistep_matches_torch(milestones, gamma):
+    n = 20
+    expected = _torch_lrs(lambda opt: torch.optim.lr_scheduler.MultiStepLR(
+        opt, milestones=milestones, gamma=gamma), n, lr=0.2)
+    np.testing.assert_allclose(MultiStep(0.2, milestones, gamma)(np.arange(n)), expected,
+                               rtol=1e-12)
+
+
+# ---------------------------------------------------------------------------
+# FromFunction
+# ---------------------------------------------------------------------------
+
+
+def test_from_function_vectorised_and_scalar_functions():
+    vec = FromFunction(lambda t: 0.1 * np.exp(-t / 10))
+    ts = np.array([0.0, 1.0, 10.0, 33.3])
+    np.testing.assert_allclose(vec(ts), 0.1 * np.exp(-ts / 10), rtol=1e-15)
+    # math.exp fails on an array: evaluated once per value instead
+    one = FromFunction(lambda t: 0.1 * math.exp(-t / 10))
+    np.testing.assert_allclose(one(ts), 0.1 * np.exp(-ts / 10), rtol=1e-15)
+    assert one(2.0) == pytest.approx(0.1 * math.exp(-0.2))
+    assert one(ts.reshape(2, 2)).shape == (2, 2)
+
+
+def test_from_function_bad_results():
+    with pytest.raises(ValueError, match="non-negative finite"):
+        FromFunction(lambda t: -1.0)(3)
+    with pytest.raises(ValueError, match="non-negative finite"):
+        FromFunction(lambda t: t * np.nan)([1.0, 2.0])
+    with pytest.raises(ValueError, match="one non-negative finite number"):
+        FromFunction(lambda t: "fast")(1)
+
+    def boom(t):
+        raise ZeroDivisionError("nope")
+
+    with pytest.raises(RuntimeError, match="t = 1.5: nope"):
+        FromFunction(boom)(1.5)
+
+
+def test_from_function_inside_warmup_and_sequence():
+    fn = FromFunction(lambda t: 0.1 / (1 + t))
+    w = Warmup(fn, 4)
+    assert w([0, 2, 4, 5]).tolist() == pytest.approx([0, 0.05, 0.1, 0.05])
+    seq = Sequence([Constant(0.3), fn], [2])
+    assert seq([0, 2, 3]).tolist() == pytest.approx([0.3, 0.1, 0.05])
+
+
+# ---------------------------------------------------------------------------
+# Vectorisation and the clock
+# ---------------------------------------------------------------------------
+
+
+ALL_SCHEDULES = [p.values[0] for p in CASES] + [FromFunction(lambda t: 0.01 + 0 * t)]
+ALL_IDS = [p.id for p in CASES] + ["function"]
+
+
+@pytest.mark.parametrize("schedule", ALL_SCHEDULES, ids=ALL_IDS)
+def test_array_call_equals_elementwise_calls(schedule):
+    ts = np.concatenate([np.arange(0, 60, 0.75), [123.0, 4567.0]])
+    whole = schedule(ts)
+    assert isinstance(whole, np.ndarray)
+    assert whole.dtype == np.float64
+    assert whole.shape == ts.shape
+    one_by_one = np.array([schedule(float(t)) for t in ts])
+    # The same formula on the same float64 numbers: equal up to vectorised libm rounding.
+    np.testing.assert_allclose(whole, one_by_one, rtol=1e-15, atol=0)
+
+
+@pytest.mark.parametrize("schedule", ALL_SCHEDULES, ids=ALL_IDS)
+def test_scalar_in_float_out_and_shape_kept(schedule):
+    for t in (3, 3.0, np.float32(3), np.int64(3), np.array(3.0)):
+        out = schedule(t)
+        assert type(out) is float, (t, type(out))
+        assert out == schedule(3.0)
+    grid = np.arange(12.0).reshape(3, 4)
+    out = schedule(grid)
+    assert out.shape == (3, 4)
+    np.testing.assert_array_equal(out.ravel(), schedule(grid.ravel()))
+    assert schedule([1, 2, 3]).shape == (3,)
+    assert schedule([]).shape == (0,)
+    assert out.flags.writeable  # the caller's own array, not a read-only broadcast view
+
+
+@pytest.mark.parametrize("schedule", ALL_SCHEDULES, ids=ALL_IDS)
+@pytest.mark.parametrize(("bad", "shown"), [
+    (-1, "-1"), (-0.5, "-0.5"), (float("nan"), "NaN"), (float("inf"), "Inf"),
+    ([0.0, 1.0, -2.0], "-2.0"), (np.array([1.0, np.nan]), "NaN"), (-np.inf, "-Inf"),
+])
+def test_bad_clock_values_raise_value_error_naming_t(schedule, bad, shown):
+    with pytest.raises(ValueError, match="`t` must be") as err:
+        schedule(bad)
+    assert shown in str(err.value)
+    assert "non-negative finite" in str(err.value)
+
+
+@pytest.mark.parametrize("bad", ["3", "abc", [1, "2"], True, np.array([True, False]), None,
+                                 {"t": 1}, b"1"])
+def test_non_numeric_clock_raises_type_error(bad):
+    for schedule in (Step(0.01), Cosine(0.1, 10), Warmup(Constant(0.1), 2)):
+        with pytest.raises(TypeError, match="`t` must be a vector of non-negative finite"):
+            schedule(bad)
+
+
+# ---------------------------------------------------------------------------
+# Presentation
+# ---------------------------------------------------------------------------
+
+
+def test_repr_shows_class_and_every_parameter():
+    assert repr(Step(0.01, 0.5, 10)) == "Step(initial_lr=0.01, drop=0.5, every=10)"
+    assert repr(Exponential(0.1, 0.96, 1000, staircase=True)) == (
+        "Exponential(initial_lr=0.1, decay_rate=0.96, decay_steps=1000, staircase=True, k=None)")
+    assert repr(Warmup(Constant(0.1), 5, shape="exponential", start_lr=1e-5)) == (
+        "Warmup(schedule=Constant(lr=0.1), warmup_steps=5, start_lr=1e-05, "
+        "shape='exponential')")
+    assert repr(Sequence([Constant(0.1), Linear(0.1, 0, 3)], [2.5])) == (
+        "Sequence(schedules=[Constant(lr=0.1), Linear(start_lr=0.1, end_lr=0, steps=3)], "
+        "boundaries=[2.5])")
+    # full precision: no rounding to 6 digits
+    assert "0.123456789" in repr(Constant(0.123456789))
+    assert repr(FromFunction(math.sqrt)) == "FromFunction(fn=sqrt)"
+
+
+@pytest.mark.parametrize("schedule", ALL_SCHEDULES[:-1], ids=ALL_IDS[:-1])
+def test_repr_rebuilds_the_schedule(schedule):
+    text = repr(schedule)
+    assert text.startswith(type(schedule).__name__ + "(")
+    for name in schedule.get_config()["config"]:
+        assert f"{name}=" in text
+    rebuilt = eval(text, {name: getattr(lrdecay, name) for name in lrdecay.__all__})
+    assert rebuilt == schedule
+
+
+def test_describe_has_family_formula_and_call():
+    d = Step(0.01).describe()
+    assert d["family"] == "step"
+    assert d["class_name"] == "Step"
+    assert d["formula"] == "lr(t) = initial_lr * drop^floor(t / every)"
+    assert d["call"] == repr(Step(0.01))
+    assert "floor" in Exponential(0.1, 0.9, staircase=True).describe()["formula"]
+    assert "floor" not in Exponential(0.1, 0.9).describe()["formula"]
+    assert "exp(-k" in Exponential(0.1, k=0.1).describe()["formula"]
+    assert "(target / start_lr)^" in Warmup(Constant(0.1), 3, 0.01, "exponential").formula
+    assert "t / warmup_steps" in Warmup(Constant(0.1), 3).describe()["formula"]
+    assert "ceil" in Polynomial(0.1, 10, cycle=True).formula
+    families = set()
+    for schedule in ALL_SCHEDULES:
+        d = schedule.describe()
+        assert set(d) >= {"family", "class_name", "call", "formula"}
+        assert d["formula"].startswith("lr(t) = ")
+        families.add(d["family"])
+    assert len(families) == 15  # every family describes itself under its own name
+
+
+def test_plot_draws_the_schedule_values():
+    import matplotlib.pyplot as plt
+
+    s = Cosine(0.1, 40, alpha=0.1)
+    ts = np.linspace(0, 60, 121)
+    ax = s.plot(ts)
+    try:
+        assert len(ax.lines) == 1
+        np.testing.assert_array_equal(ax.lines[0].get_xdata(), ts)
+        np.testing.assert_array_equal(ax.lines[0].get_ydata(), s(ts))
+        assert ax.get_xlabel() == "t"
+        assert ax.get_ylabel() == "learning rate"
+    finally:
+        plt.close(ax.figure)
+
+    fig, ax = plt.subplots()
+    try:
+        s2 = Step(0.01, 0.5, 10)
+        assert s2.plot(ax=ax, color="red") is ax
+        np.testing.assert_array_equal(ax.lines[0].get_xdata(), np.arange(51))
+        np.testing.assert_array_equal(ax.lines[0].get_ydata(), s2(np.arange(51)))
+        with pytest.raises(ValueError, match="`t`"):
+            s2.plot([-1, 2], ax=ax)
+    finally:
+        plt.close(fig)
+
+
+# ---------------------------------------------------------------------------
+# Serialization
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("schedule", ALL_SCHEDULES[:-1], ids=ALL_IDS[:-1])
+def test_config_round_trip(schedule):
+    config = schedule.get_config()
+    assert set(config) == {"class_name", "config"}
+    assert config["class_name"] == type(schedule).__name__
+    text = json.dumps(config)
+    rebuilt = lrdecay.from_config(json.loads(text))
+    assert rebuilt == schedule
+    assert hash(rebuilt) == hash(schedule)
+    assert rebuilt is not schedule
+    assert rebuilt.get_config() == config
+    ts = clock_grid([7, 31])
+    np.testing.assert_array_equal(rebuilt(ts), schedule(ts))
+    assert type(schedule).from_config(config) == schedule
+
+
+def test_config_is_the_constructor_arguments():
+    assert Step(0.01, 0.5, 10).get_config() == {
+        "class_name": "Step", "config": {"initial_lr": 0.01, "drop": 0.5, "every": 10}}
+    nested = Warmup(Sequence([Constant(0.1), Step(0.1)], [3]), 2).get_config()
+    assert nested["config"]["schedule"] == {
+        "class_name": "Sequence",
+        "config": {"schedules": [{"class_name": "Constant", "config": {"lr": 0.1}},
+                                 {"class_name": "Step", "config": {"initial_lr": 0.1,
+                                                                   "drop": 0.5, "every": 10}}],
+                   "boundaries": [3]}}
+
+
+def test_equality_follows_configs():
+    assert Step(0.01, 0.5, 10) == Step(0.01, drop=0.5, every=10.0)
+    assert Step(0.01, 0.5, 10) != Step(0.01, 0.5, 11)
+    assert Step(0.01) != MultiStep(0.01, [10], 0.5)
+    assert len({Cosine(0.1, 10), Cosine(0.1, 10.0), Cosine(0.1, 20)}) == 2
+    f = math.sqrt
+    assert FromFunction(f) == FromFunction(f)
+    assert FromFunction(f) != FromFunction(math.exp)
+
+
+def test_from_function_is_not_serializable():
+    with pytest.raises(TypeError, match="not serializable"):
+        FromFunction(math.sqrt).get_config()
+    with pytest.raises(TypeError, match="not serializable"):
+        Warmup(FromFunction(math.sqrt), 3).get_config()
+    with pytest.raises(TypeError, match="not serializable"):
+        Sequence([Constant(0.1), FromFunction(math.sqrt)], [3]).get_config()
+
+
+@pytest.mark.parametrize(("config", "exc", "words"), [
+    ({"class_name": "Stepp", "config": {"initial_lr": 0.1}}, ValueError,
+     ["`class_name`", "'Stepp'", "Step", "Cosine"]),
+    ({"class_name": "FromFunction", "config": {"fn": "print"}}, ValueError,
+     ["`class_name`", "'FromFunction'"]),
+    ({"class_name": "Step", "config": {"initial_lr": 0.1, "dorp": 0.5}}, ValueError,
+     ["`config`", "Step", "'dorp'", "initial_lr, drop, every"]),
+    ({"class_name": "Step", "config": {"drop": 0.5}}, ValueError,
+     ["`config`", "missing: initial_lr"]),
+    ({"class_name": "Piecewise", "config": {"values": [1, 2]}}, ValueError,
+     ["missing: boundaries"]),
+    ({"class_name": "Step", "config": {"initial_lr": "0.1"}}, TypeError,
+     ["`initial_lr`", "positive number", "'0.1'"]),
+    ({"class_name": "Step", "config": {"initial_lr": 0.1, "drop": 2}}, ValueError,
+     ["`drop` must be a number in (0, 1], not 2."]),
+    ({"class_name": "Cyclic", "config": {"base_lr": 0.1, "max_lr": 1, "step_size": 3,
+                                         "mode": "sine"}}, ValueError, ["`mode`", "'sine'"]),
+    ({"class_name": "Step"}, TypeError, ["`config`", "'class_name' and 'config'"]),
+    ({"class_name": "Step", "config": {"initial_lr": 0.1}, "extra": 1}, TypeError,
+     ["`config`", "'class_name' and 'config'"]),
+    ("Step(0.1)", TypeError, ["`config`", "'Step(0.1)'"]),
+    ({"class_name": "Step", "config": [0.1]}, TypeError, ["`config`", "Step's arguments"]),
+    ({"class_name": "Warmup", "config": {"schedule": {"class_name": "Nope", "config": {}},
+                                         "warmup_steps": 3}}, ValueError,
+     ["`class_name`", "'Nope'"]),
+    ({"class_name": "Warmup", "config": {"schedule": {"lr": 0.1}, "warmup_steps": 3}},
+     TypeError, ["`schedule`", "an lrdecay schedule"]),
+    ({"class_name": "Sequence", "config": {"schedules": [
+        {"class_name": "Constant", "config": {"lr": -1}}], "boundaries": []}}, ValueError,
+     ["`lr`", "-1"]),
+])
+def test_malformed_configs_raise_clear_errors(config, exc, words):
+    with pytest.raises(exc) as err:
+        lrdecay.from_config(config)
+    for w in words:
+        assert w in str(err.value)
+
+
+def test_class_from_config_checks_the_class():
+    with pytest.raises(ValueError, match="a config of Cosine"):
+        Cosine.from_config(Step(0.1).get_config())
+
+
+# ---------------------------------------------------------------------------
+# No Keras, no TensorFlow
+# ---------------------------------------------------------------------------
+
+
+def test_import_evaluate_and_plot_without_keras_or_tensorflow():
+    code = textwrap.dedent("""
+        import sys
+        import matplotlib
+        matplotlib.use("Agg")
+        import lrdecay
+        families = [lrdecay.Constant(0.1), lrdecay.Step(0.1), lrdecay.MultiStep(0.1, [2]),
+                    lrdecay.Piecewise([2], [0.1, 0.01]), lrdecay.Exponential(0.1, 0.9),
+                    lrdecay.InverseTime(0.1, 0.5), lrdecay.Polynomial(0.1, 10, cycle=True),
+                    lrdecay.Cosine(0.1, 10), lrdecay.CosineRestarts(0.1, 10),
+                    lrdecay.Linear(0, 0.1, 5), lrdecay.Cyclic(0.01, 0.1, 4),
+                    lrdecay.OneCycle(0.1, 20), lrdecay.FromFunction(lambda t: 0.1 + 0 * t)]
+        families += [lrdecay.Warmup(families[1], 3),
+                     lrdecay.Sequence(families[:3], [5, 10])]
+        for s in families:
+            s(3.5); s([0, 1, 2]); repr(s); s.describe(); s.plot()
+            if not isinstance(s, lrdecay.FromFunction):
+                lrdecay.from_config(s.get_config())
+        bad = sorted(m for m in sys.modules
+                     if m.split(".")[0] in ("keras", "tensorflow", "tf_keras", "jax", "torch"))
+        print("LOADED:" + ",".join(bad))
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120, env=_env())
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "LOADED:"
+
+
+def _env():
+    import os
+
+    env = dict(os.environ)
+    env["TF_CPP_MIN_LOG_LEVEL"] = "2"
+    env["MPLBACKEND"] = "Agg"
+    return env
