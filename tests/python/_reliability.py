@@ -1,0 +1,232 @@
+"""Shared pieces of the reliability suites (test_reliability_*.py, test_properties.py,
+test_hostile_input.py): the schedule cases, the float32 comparison rule, and helpers
+that run Python (with a chosen Keras backend) or R in a fresh process.
+
+Not a test module (no ``test_`` prefix); the test files import it by path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import lrdecay
+import numpy as np
+import pytest
+from lrdecay import (
+    Constant,
+    Cosine,
+    CosineRestarts,
+    Cyclic,
+    Exponential,
+    InverseTime,
+    Linear,
+    MultiStep,
+    OneCycle,
+    Piecewise,
+    Polynomial,
+    Sequence,
+    Step,
+    Warmup,
+)
+from lrdecay.schedules import FAMILIES
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+
+#: In-graph values are float32: they must agree with NumPy's float64 to 1e-6 relative.
+#: Values that are exactly 0 in float64 (cos(pi) in Cosine with alpha = 0, for instance)
+#: come out of float32 maths as a few ulps of the schedule's scale, hence ATOL_SCALE *
+#: the schedule's largest value.
+RTOL = 1e-6
+ATOL_SCALE = 1e-7
+
+
+def schedule_cases() -> list[tuple[str, lrdecay.Schedule]]:
+    """One or more schedules of every serializable family, nested ones included.
+
+    Parameters are chosen so that every branch of every formula is reached within
+    ``t`` in ``[0, 40]`` (iterations) or ``[0, 10]`` (epochs, with steps_per_epoch).
+    """
+    return [
+        ("constant", Constant(0.01)),
+        ("step", Step(0.1, drop=0.5, every=3)),
+        ("multistep", MultiStep(0.1, milestones=[2, 5, 9], gamma=0.3)),
+        ("piecewise", Piecewise(boundaries=[3, 7], values=[0.1, 0.05, 0.01])),
+        ("exponential", Exponential(0.1, decay_rate=0.9, decay_steps=2)),
+        ("exponential_stair_k", Exponential(0.1, decay_steps=3, staircase=True, k=0.4)),
+        ("inverse_time", InverseTime(0.1, decay_rate=0.5, decay_steps=2, staircase=True)),
+        ("polynomial", Polynomial(0.1, decay_steps=8, end_lr=0.001, power=2)),
+        ("polynomial_cycle", Polynomial(0.1, decay_steps=5, end_lr=0.01, power=0.5, cycle=True)),
+        ("cosine", Cosine(0.1, decay_steps=9, alpha=0.05)),
+        ("cosine_restarts", CosineRestarts(0.1, first_decay_steps=3, t_mul=2, m_mul=0.8)),
+        ("cosine_restarts_t1", CosineRestarts(0.1, first_decay_steps=4, t_mul=1, alpha=0.1)),
+        ("linear", Linear(0.001, 0.1, steps=7)),
+        ("cyclic", Cyclic(0.001, 0.1, step_size=3)),
+        ("cyclic_tri2", Cyclic(0.001, 0.1, step_size=2, mode="triangular2")),
+        ("cyclic_exp", Cyclic(0.001, 0.1, step_size=2, mode="exp_range", gamma=0.9)),
+        ("one_cycle", OneCycle(0.1, total_steps=20)),
+        ("one_cycle_3ph", OneCycle(0.1, total_steps=16, pct_start=0.25, anneal="linear",
+                                   three_phase=True)),
+        ("warmup_cosine", Warmup(Cosine(0.1, decay_steps=10), warmup_steps=4)),
+        ("warmup_exp_step", Warmup(Step(0.1, 0.5, 3), warmup_steps=3, start_lr=0.001,
+                                   shape="exponential")),
+        ("sequence", Sequence([Linear(0.0, 0.1, 3), Cosine(0.1, 6), Constant(0.002)], [3, 9])),
+        ("warmup_of_sequence", Warmup(Sequence([Constant(0.1), Exponential(0.1, 0.8)], [4]),
+                                      warmup_steps=2)),
+        ("sequence_of_warmup", Sequence([Warmup(Cosine(0.1, 5), 2), Step(0.05, 0.5, 2)], [7])),
+    ]
+
+
+def covered_families(cases: list[tuple[str, lrdecay.Schedule]]) -> set[str]:
+    """Class names of every schedule in ``cases``, nested ones included."""
+    seen: set[str] = set()
+
+    def walk(s: lrdecay.Schedule) -> None:
+        seen.add(type(s).__name__)
+        if isinstance(s, Warmup):
+            walk(s.schedule)
+        if isinstance(s, Sequence):
+            for inner in s.schedules:
+                walk(inner)
+
+    for _, s in cases:
+        walk(s)
+    return seen
+
+
+ALL_FAMILIES = set(FAMILIES)
+
+
+def peak(s: lrdecay.Schedule) -> float:
+    """The schedule's largest value over a long clock range (its scale, for ATOL)."""
+    ts = np.linspace(0.0, 4.0 * s.default_horizon() + 50.0, 4001)
+    return float(np.max(s(ts)))
+
+
+def graph_mismatches(s: lrdecay.Schedule, t: np.ndarray, got: np.ndarray) -> list[str]:
+    """Where float32 in-graph values ``got`` at float64 clock values ``t`` disagree with NumPy.
+
+    The rule: ``|got - lr(t)| <= RTOL * |lr(t)| + ATOL_SCALE * peak``. At a jump of the
+    schedule (a step, a restart, a boundary) float32 rounding of ``t`` may land on either
+    side, so there the value may also equal either one-sided limit.
+    """
+    t = np.asarray(t, dtype=np.float64)
+    got = np.asarray(got, dtype=np.float64).reshape(t.shape)
+    ref = s(t)
+    tol = RTOL * np.abs(ref) + ATOL_SCALE * peak(s)
+    bad = np.abs(got - ref) > tol
+    if bad.any():
+        eps = 1e-5 * np.maximum(t, 1.0)
+        left = s(np.maximum(t - eps, 0.0))
+        right = s(t + eps)
+        near_jump = (np.abs(left - ref) > tol) | (np.abs(right - ref) > tol)
+        ok_side = (np.abs(got - left) <= tol + RTOL * np.abs(left)) | (
+            np.abs(got - right) <= tol + RTOL * np.abs(right))
+        bad &= ~(near_jump & ok_side)
+    return [f"t={t[i]!r}: in-graph {got[i]!r} vs numpy {ref[i]!r}" for i in np.flatnonzero(bad)]
+
+
+# ---------------------------------------------------------------------------
+# Fresh processes
+# ---------------------------------------------------------------------------
+
+
+def subprocess_env(backend: str | None = None, **extra: str) -> dict[str, str]:
+    """The environment of a child process: quiet TensorFlow, this Python for reticulate."""
+    env = dict(os.environ)
+    env.setdefault("RETICULATE_PYTHON", sys.executable)
+    env["TF_CPP_MIN_LOG_LEVEL"] = "2"
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env["PYTHONHASHSEED"] = "0"
+    env.pop("MPLBACKEND", None)
+    if backend is not None:
+        env["KERAS_BACKEND"] = backend
+    env.update(extra)
+    return env
+
+
+def run_python(code: str, *, backend: str | None = None, timeout: float = 300,
+               cwd: Path | None = None, **extra_env: str) -> str:
+    """Run ``code`` in a fresh Python (this interpreter) and return its stdout.
+
+    Fails the test, showing stderr, if the child exits with an error.
+    """
+    proc = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
+                          text=True, timeout=timeout, env=subprocess_env(backend, **extra_env),
+                          cwd=cwd)
+    if proc.returncode != 0:
+        pytest.fail(f"child Python (backend={backend}) failed with code {proc.returncode}:\n"
+                    f"--- stdout\n{proc.stdout[-4000:]}\n--- stderr\n{proc.stderr[-6000:]}")
+    return proc.stdout
+
+
+def last_json(stdout: str) -> Any:
+    """The last line of ``stdout`` that is a JSON document (children print their results so)."""
+    for line in reversed(stdout.strip().splitlines()):
+        if line.startswith(("{", "[")):
+            return json.loads(line)
+    raise AssertionError(f"no JSON result in the child's output:\n{stdout[-3000:]}")
+
+
+def backend_available(backend: str) -> bool:
+    """Whether the package behind a Keras backend is installed."""
+    module = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}[backend]
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
+
+
+_R_READY: bool | None = None
+
+
+def require_r() -> str:
+    """The path of ``Rscript``, skipping the test when R or the installed lrdecay R package is
+    missing (both come with ``make setup``). ``R_LIBS`` and friends are honoured."""
+    global _R_READY
+    rscript = shutil.which("Rscript")
+    if rscript is None:
+        pytest.skip("Rscript is not installed")
+    if _R_READY is None:
+        proc = subprocess.run(
+            [rscript, "-e", 'cat(requireNamespace("lrdecay", quietly = TRUE) && '
+                            'requireNamespace("reticulate", quietly = TRUE))'],
+            capture_output=True, text=True, timeout=120, env=subprocess_env())
+        _R_READY = proc.stdout.strip().endswith("TRUE")
+    if not _R_READY:
+        pytest.skip("the lrdecay R package is not installed (make setup installs it)")
+    return rscript
+
+
+def run_r(code: str, *, timeout: float = 300, cwd: Path | None = None) -> str:
+    """Run R ``code`` with ``Rscript`` in a fresh R session and return its stdout."""
+    rscript = require_r()
+    script = Path(cwd or ".") / f"_lrdecay_test_{os.getpid()}.R"
+    script = script.resolve()
+    script.write_text(textwrap.dedent(code))
+    try:
+        proc = subprocess.run([rscript, str(script)], capture_output=True, text=True,
+                              timeout=timeout, env=subprocess_env(), cwd=cwd)
+    finally:
+        script.unlink(missing_ok=True)
+    if proc.returncode != 0:
+        pytest.fail(f"Rscript failed with code {proc.returncode}:\n--- stdout\n"
+                    f"{proc.stdout[-4000:]}\n--- stderr\n{proc.stderr[-6000:]}")
+    return proc.stdout
+
+
+def r_string(x: str) -> str:
+    """A Python string as an R string literal."""
+    return json.dumps(x)
+
+
+def sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()

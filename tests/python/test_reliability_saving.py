@@ -1,0 +1,471 @@
+"""Save and load: a model whose optimizer holds an lrdecay in-graph schedule.
+
+- Every serializable family (nested Warmup and Sequence included), with and without
+  ``steps_per_epoch``, saves as ``.keras`` and loads in a fresh Python that does nothing
+  but ``import lrdecay`` and ``keras.saving.load_model``, and in a fresh R session
+  (``library(lrdecay); keras$saving$load_model(path)``), with the same iteration count,
+  the same learning rate at it, and the same values at every other iteration.
+- A model saved from R (through lrdecay's ``fit()``) loads in Python.
+- A ``FromFunction`` schedule cannot be saved: a clear ``TypeError``, and a file already
+  at the target path is left as it was.
+- Safe loading: loading never runs code from a config, and a tampered ``config.json``
+  (unknown family, wrong types, missing or extra keys, values out of range) fails with
+  the constructors' own messages, naming the argument.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import lrdecay  # noqa: E402
+from _reliability import (  # noqa: E402
+    ALL_FAMILIES,
+    covered_families,
+    r_string,
+    run_python,
+    run_r,
+    schedule_cases,
+    sha256,
+)
+
+keras = pytest.importorskip("keras")
+
+pytestmark = pytest.mark.keras
+
+CASES = schedule_cases()
+SPES = (None, 4)
+#: The iterations at which the saved and the loaded schedule are compared.
+ITERS = list(range(0, 41, 3)) + [97, 1000]
+
+
+def _model(learning_rate: Any) -> Any:
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate), loss="mse")
+    return model
+
+
+def _lr_values(optimizer: Any) -> list[float]:
+    sched = optimizer._learning_rate
+    values = sched(keras.ops.convert_to_tensor(np.asarray(ITERS), "int32"))
+    return [float(v) for v in keras.ops.convert_to_numpy(values)]
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+    """Every case saved as .keras, with the optimizer at a case-specific iteration."""
+    folder = tmp_path_factory.mktemp("saved")
+    out: dict[str, dict[str, Any]] = {}
+    for n, (name, sched) in enumerate(CASES):
+        for spe in SPES:
+            model = _model(sched.to_keras(steps_per_epoch=spe))
+            model.optimizer.build(model.trainable_variables)
+            model.optimizer.iterations.assign(5 + n)  # as if 5 + n updates had been made
+            path = folder / f"{name}-{spe}.keras"
+            model.save(path)
+            out[f"{name}-{spe}"] = {
+                "path": str(path),
+                "iterations": 5 + n,
+                "lr": float(keras.ops.convert_to_numpy(model.optimizer.learning_rate)),
+                "values": _lr_values(model.optimizer),
+                "config": model.optimizer._learning_rate.get_config(),
+                "schedule": sched,
+                "spe": spe,
+            }
+    return out
+
+
+def test_cases_cover_every_family() -> None:
+    assert covered_families(CASES) == ALL_FAMILIES
+
+
+def test_saved_lr_is_the_schedule(saved: dict[str, dict[str, Any]]) -> None:
+    """What was saved is the schedule itself (sanity check of the fixture)."""
+    for key, rec in saved.items():
+        t = np.asarray(ITERS, dtype=np.float64) / (rec["spe"] or 1)
+        np.testing.assert_allclose(rec["values"], rec["schedule"](t), rtol=2e-5, atol=1e-8,
+                                   err_msg=key)
+
+
+def test_load_in_same_process(saved: dict[str, dict[str, Any]]) -> None:
+    for key, rec in saved.items():
+        model = keras.saving.load_model(rec["path"])
+        opt = model.optimizer
+        assert type(opt._learning_rate).__name__ == "KerasSchedule", key
+        assert opt._learning_rate.schedule == rec["schedule"], key
+        assert opt._learning_rate.steps_per_epoch == rec["spe"], key
+        assert int(keras.ops.convert_to_numpy(opt.iterations)) == rec["iterations"], key
+        assert float(keras.ops.convert_to_numpy(opt.learning_rate)) == rec["lr"], key
+        assert _lr_values(opt) == rec["values"], key
+
+
+LOAD_SCRIPT = """
+import json, sys
+import lrdecay
+keras_before = "keras" in sys.modules or "lrdecay._keras" in sys.modules
+import keras
+paths = json.loads(sys.argv[1]) if len(sys.argv) > 1 else json.load(open({manifest!r}))
+out = {{"keras_imported_by_lrdecay": keras_before, "models": {{}}}}
+for key, path in paths.items():
+    model = keras.saving.load_model(path)
+    opt = model.optimizer
+    sched = opt._learning_rate
+    out["models"][key] = {{
+        "class": type(sched).__name__,
+        "config": sched.get_config(),
+        "iterations": int(keras.ops.convert_to_numpy(opt.iterations)),
+        "lr": float(keras.ops.convert_to_numpy(opt.learning_rate)),
+        "values": [float(v) for v in keras.ops.convert_to_numpy(
+            sched(keras.ops.convert_to_tensor({iters!r}, "int32")))],
+    }}
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.slow
+def test_load_in_fresh_python(saved: dict[str, dict[str, Any]], tmp_path: Path) -> None:
+    """A fresh interpreter: ``import lrdecay`` (which must not import Keras), then
+    ``keras.saving.load_model``; nothing else registers the class."""
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({k: r["path"] for k, r in saved.items()}))
+    stdout = run_python(LOAD_SCRIPT.format(manifest=str(manifest), iters=ITERS))
+    result = json.loads(stdout.strip().splitlines()[-1])
+    assert result["keras_imported_by_lrdecay"] is False
+    assert set(result["models"]) == set(saved)
+    for key, rec in saved.items():
+        got = result["models"][key]
+        assert got["class"] == "KerasSchedule", key
+        assert got["config"] == rec["config"], key
+        assert got["iterations"] == rec["iterations"], key
+        assert got["lr"] == rec["lr"], key
+        assert got["values"] == rec["values"], key
+
+
+R_LOAD_SCRIPT = """
+library(lrdecay)
+paths <- c({paths})
+keys <- c({keys})
+iters <- c({iters})
+for (i in seq_along(paths)) {{
+  model <- keras$saving$load_model(paths[[i]])
+  opt <- model$optimizer
+  sched <- opt$`_learning_rate`
+  vals <- as.numeric(keras$ops$convert_to_numpy(
+    sched(keras$ops$convert_to_tensor(as.integer(iters), "int32"))))
+  cat(keys[[i]], class(sched)[1],
+      as.integer(keras$ops$convert_to_numpy(opt$iterations)),
+      sprintf("%.17g", as.numeric(keras$ops$convert_to_numpy(opt$learning_rate))),
+      sprintf("%.17g", vals), "\\n", sep = "\\t")
+}}
+# A model saved from R, trained with lrdecay's fit(), for Python to load.
+x <- matrix(seq(0, 1, length.out = 48), ncol = 3)
+y <- matrix(rowSums(x), ncol = 1)
+s <- schedule_warmup(schedule_sequence(list(schedule_cosine(0.1, 3), schedule_constant(0.01)),
+                                       boundaries = 3), warmup_steps = 1)
+model <- keras$Sequential(list(keras$Input(shape = list(3L)), keras$layers$Dense(1L)))
+model$compile(optimizer = keras$optimizers$SGD(learning_rate = as_keras_schedule(
+  s, steps_per_epoch = 4)), loss = "mse")
+h <- fit(model, x, y, batch_size = 4, epochs = 2, verbose = 0, shuffle = FALSE)
+model$save({r_saved})
+cat("R_SAVED", sprintf("%.17g", as.numeric(keras$ops$convert_to_numpy(
+  model$optimizer$learning_rate))), "\\n", sep = "\\t")
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.r_parity
+def test_load_in_fresh_r_session(saved: dict[str, dict[str, Any]], tmp_path: Path) -> None:
+    """``library(lrdecay); keras$saving$load_model(path)`` in a fresh R session loads every
+    model with the same iteration and learning rate; and a model saved from R loads here."""
+    keys = list(saved)
+    r_saved = tmp_path / "from_r.keras"
+    code = R_LOAD_SCRIPT.format(
+        paths=", ".join(r_string(saved[k]["path"]) for k in keys),
+        keys=", ".join(r_string(k) for k in keys),
+        iters=", ".join(str(i) for i in ITERS),
+        r_saved=r_string(str(r_saved)),
+    )
+    stdout = run_r(code, cwd=tmp_path)
+    rows = {}
+    r_lr = None
+    for line in stdout.splitlines():
+        parts = line.rstrip("\t").split("\t")
+        if parts[0] == "R_SAVED":
+            r_lr = float(parts[1])
+        elif parts[0] in saved:
+            rows[parts[0]] = parts
+    assert set(rows) == set(saved)
+    for key, rec in saved.items():
+        parts = rows[key]
+        assert parts[1] == "lrdecay.KerasSchedule" or parts[1].endswith("KerasSchedule"), parts
+        assert int(parts[2]) == rec["iterations"], key
+        assert float(parts[3]) == rec["lr"], key
+        assert [float(v) for v in parts[4:]] == rec["values"], key
+
+    # The R-saved model, loaded here: 8 updates, t = 8 / 4 = 2 epochs.
+    model = keras.saving.load_model(r_saved)
+    opt = model.optimizer
+    expected = lrdecay.Warmup(lrdecay.Sequence([lrdecay.Cosine(0.1, 3), lrdecay.Constant(0.01)],
+                                               [3]), warmup_steps=1)
+    assert opt._learning_rate.schedule == expected
+    assert opt._learning_rate.steps_per_epoch == 4
+    assert int(keras.ops.convert_to_numpy(opt.iterations)) == 8
+    lr = float(keras.ops.convert_to_numpy(opt.learning_rate))
+    assert lr == r_lr
+    assert lr == pytest.approx(expected(2.0), rel=1e-6)
+
+
+# ---------------------------------------------------------------------------
+# A user-function schedule cannot be saved
+# ---------------------------------------------------------------------------
+
+
+def _user_fn(t: Any) -> Any:
+    return 0.1 / (1.0 + np.asarray(t))
+
+
+@pytest.mark.parametrize("make", [
+    lambda: lrdecay.FromFunction(_user_fn),
+    lambda: lrdecay.Warmup(lrdecay.FromFunction(_user_fn), warmup_steps=2),
+    lambda: lrdecay.Sequence([lrdecay.Constant(0.1), lrdecay.FromFunction(_user_fn)], [3]),
+], ids=["function", "warmup_of_function", "sequence_with_function"])
+def test_user_function_schedule_is_not_serializable(make: Callable[[], Any]) -> None:
+    sched = make()
+    with pytest.raises(TypeError, match="not serializable|cannot run inside"):
+        sched.get_config()
+    with pytest.raises(TypeError, match="not serializable|cannot run inside"):
+        sched.to_keras()
+    with pytest.raises(TypeError, match="not serializable|cannot run inside"):
+        lrdecay.KerasSchedule(sched)
+
+
+def test_a_saved_schedule_cannot_become_unsaveable(tmp_path: Path) -> None:
+    """Keras truncates the target file before it serializes the model, so a schedule that
+    failed to serialize would destroy the file being overwritten. KerasSchedule checks its
+    schedule on every assignment: a user function is refused there, the model still saves,
+    and the file is what it was."""
+    path = tmp_path / "model.keras"
+    model = _model(lrdecay.Cosine(0.1, 10).to_keras())
+    model.optimizer.build(model.trainable_variables)
+    model.save(path)
+    before = sha256(path)
+    ks = model.optimizer._learning_rate
+    with pytest.raises(TypeError, match="not serializable"):
+        ks.schedule = lrdecay.FromFunction(_user_fn)  # hostile
+    with pytest.raises(TypeError, match="not serializable"):
+        ks.schedule = lrdecay.Warmup(lrdecay.FromFunction(_user_fn), 2)
+    with pytest.raises(TypeError, match="`schedule` must be an lrdecay schedule"):
+        ks.schedule = _user_fn
+    assert sha256(path) == before
+    assert ks.schedule == lrdecay.Cosine(0.1, 10)
+    model.save(path)
+    assert keras.saving.load_model(path).optimizer._learning_rate.schedule == \
+        lrdecay.Cosine(0.1, 10)
+
+
+# ---------------------------------------------------------------------------
+# Safe loading: tampered config.json
+# ---------------------------------------------------------------------------
+
+BASE = lrdecay.Warmup(lrdecay.Sequence([lrdecay.Linear(0.0, 0.1, 3), lrdecay.Cosine(0.1, 9)],
+                                       [3]), warmup_steps=2)
+
+
+@pytest.fixture(scope="module")
+def base_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("tamper") / "base.keras"
+    model = _model(BASE.to_keras(steps_per_epoch=4))
+    model.optimizer.build(model.trainable_variables)
+    model.save(path)
+    return path
+
+
+def _lr_config(cfg: dict[str, Any]) -> dict[str, Any]:
+    """The learning_rate entry of the optimizer in a .keras file's config.json."""
+    return cfg["compile_config"]["optimizer"]["config"]["learning_rate"]
+
+
+def _tampered(base: Path, out: Path, edit: Callable[[dict[str, Any]], None]) -> Path:
+    with zipfile.ZipFile(base) as zin, zipfile.ZipFile(out, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "config.json":
+                cfg = json.loads(data)
+                edit(_lr_config(cfg))
+                data = json.dumps(cfg).encode()
+            zout.writestr(item, data)
+    return out
+
+
+def _warmup(lr: dict[str, Any]) -> dict[str, Any]:
+    return lr["config"]["schedule"]["config"]
+
+
+def _seq(lr: dict[str, Any]) -> dict[str, Any]:
+    return _warmup(lr)["schedule"]["config"]
+
+
+def _cosine(lr: dict[str, Any]) -> dict[str, Any]:
+    return _seq(lr)["schedules"][1]["config"]
+
+
+def _set(getter: Callable[[dict[str, Any]], dict[str, Any]], key: str, value: Any):
+    def edit(lr: dict[str, Any]) -> None:
+        getter(lr)[key] = copy.deepcopy(value)
+    return edit
+
+
+def _delete(getter: Callable[[dict[str, Any]], dict[str, Any]], key: str):
+    def edit(lr: dict[str, Any]) -> None:
+        del getter(lr)[key]
+    return edit
+
+
+MARKER = "lrdecay_code_ran.txt"
+
+
+def _code_injections(marker: str) -> list[tuple[str, Callable[[dict[str, Any]], None]]]:
+    """Configs that would create ``marker`` if anything in them were executed."""
+    payload = f"__import__('pathlib').Path({marker!r}).write_text('ran')"
+    from keras.src.utils import python_utils
+
+    def lam(*args: Any) -> Any:
+        return __import__("pathlib").Path(marker).write_text("ran")
+
+    dumped = python_utils.func_dump(lam)
+
+    def lambda_lr(lr: dict[str, Any]) -> None:
+        lr.clear()
+        lr.update({"module": "builtins", "class_name": "__lambda__",
+                   "config": {"code": dumped[0], "defaults": dumped[1], "closure": dumped[2]},
+                   "registered_name": None})
+
+    def eval_lr(lr: dict[str, Any]) -> None:
+        lr.update({"module": "builtins", "class_name": "eval", "registered_name": "builtins>eval",
+                   "config": payload})
+
+    def function_schedule(lr: dict[str, Any]) -> None:
+        _warmup(lr)["schedule"] = {"class_name": "FromFunction",
+                                   "config": {"fn": f"lambda t: {payload}"}}
+
+    def eval_family(lr: dict[str, Any]) -> None:
+        _warmup(lr)["schedule"] = {"class_name": "eval", "config": {"source": payload}}
+
+    def lambda_in_schedule(lr: dict[str, Any]) -> None:
+        _seq(lr)["schedules"][0] = {"module": "builtins", "class_name": "__lambda__",
+                                    "config": {"code": dumped[0]}, "registered_name": None}
+
+    return [("keras_lambda_as_learning_rate", lambda_lr), ("builtins_eval", eval_lr),
+            ("function_schedule", function_schedule), ("eval_family", eval_family),
+            ("lambda_inside_schedule", lambda_in_schedule)]
+
+
+TAMPERS: list[tuple[str, Callable[[dict[str, Any]], None], type, str]] = [
+    ("unknown_family", _set(lambda lr: lr["config"]["schedule"], "class_name", "Bogus"),
+     ValueError, "`class_name` must be one of"),
+    ("family_not_a_string", _set(lambda lr: lr["config"]["schedule"], "class_name", ["Cosine"]),
+     ValueError, "`class_name`"),
+    ("wrong_type_string", _set(_cosine, "initial_lr", "0.1"), TypeError, "`initial_lr`"),
+    ("wrong_type_bool", _set(_cosine, "decay_steps", True), TypeError, "`decay_steps`"),
+    ("wrong_type_list", _set(_cosine, "alpha", [0.1, 0.2]), TypeError, "`alpha`"),
+    ("wrong_type_null", _set(_warmup, "warmup_steps", None), TypeError, "`warmup_steps`"),
+    ("wrong_type_dict", _set(_cosine, "initial_lr", {"value": 0.1}), TypeError, "`initial_lr`"),
+    ("missing_key", _delete(_cosine, "decay_steps"), ValueError, "missing: decay_steps"),
+    ("missing_nested_schedule", _delete(_warmup, "schedule"), ValueError, "missing: schedule"),
+    ("missing_config", _delete(lambda lr: lr["config"]["schedule"], "config"), TypeError,
+     "`config`"),
+    ("out_of_range", _set(_cosine, "alpha", 2), ValueError, "`alpha` must be a number in [0, 1]"),
+    ("negative_lr", _set(_cosine, "initial_lr", -0.1), ValueError, "`initial_lr`"),
+    ("nan_lr", _set(_cosine, "initial_lr", float("nan")), ValueError, "not NaN"),
+    ("inf_steps", _set(_cosine, "decay_steps", float("inf")), ValueError, "`decay_steps`"),
+    ("zero_warmup", _set(_warmup, "warmup_steps", 0), ValueError, "`warmup_steps`"),
+    ("bad_shape", _set(_warmup, "shape", "cubic"), ValueError, "`shape`"),
+    ("boundaries_length", _set(_seq, "boundaries", [3, 5]), ValueError, "`boundaries`"),
+    ("boundaries_not_positive", _set(_seq, "boundaries", [0]), ValueError,
+     "`boundaries` must be a vector of positive numbers"),
+    ("schedules_count", _set(_seq, "schedules", [{"class_name": "Constant",
+                                                  "config": {"lr": 0.1}}] * 3),
+     ValueError, "`boundaries` must be a vector of length 2"),
+    ("schedules_not_dicts", _set(_seq, "schedules", [1, 2]), TypeError, "`schedules`"),
+    ("schedule_not_a_dict", _set(_warmup, "schedule", "Cosine(0.1, 9)"), TypeError,
+     "`schedule`"),
+    ("extra_key_family", _set(_cosine, "evil", 1), ValueError, "'evil'"),
+    ("extra_key_keras_schedule", _set(lambda lr: lr["config"], "evil", 1), ValueError,
+     "'evil'"),
+    ("extra_key_top", _set(lambda lr: lr["config"]["schedule"], "module", "os"), TypeError,
+     "exactly the keys 'class_name' and 'config'"),
+    ("keras_schedule_without_schedule", _delete(lambda lr: lr["config"], "schedule"),
+     TypeError, "'schedule'"),
+    ("steps_per_epoch_negative", _set(lambda lr: lr["config"], "steps_per_epoch", -4),
+     ValueError, "`steps_per_epoch`"),
+    ("steps_per_epoch_string", _set(lambda lr: lr["config"], "steps_per_epoch", "4"),
+     TypeError, "`steps_per_epoch`"),
+]
+
+
+@pytest.mark.parametrize(("name", "edit", "exc", "message"), TAMPERS,
+                         ids=[t[0] for t in TAMPERS])
+def test_tampered_config_gives_the_constructors_error(
+        base_file: Path, tmp_path: Path, name: str, edit: Callable[[dict[str, Any]], None],
+        exc: type, message: str) -> None:
+    path = _tampered(base_file, tmp_path / f"{name}.keras", edit)
+    before = sha256(path)
+    with pytest.raises(exc) as err:
+        keras.saving.load_model(path)
+    assert message in str(err.value)
+    assert sha256(path) == before
+
+
+@pytest.mark.parametrize("safe_mode", [True, False], ids=["safe_mode", "unsafe_mode"])
+def test_loading_never_runs_code_from_a_config(base_file: Path, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch,
+                                               safe_mode: bool) -> None:
+    """Code smuggled into the schedule's config is never run: Keras's own lambda route is
+    refused in safe mode, and lrdecay's from_config knows only its built-in families, in
+    either mode (a FromFunction config is an unknown family)."""
+    monkeypatch.chdir(tmp_path)
+    marker = tmp_path / MARKER
+    tried = 0
+    for name, edit in _code_injections(str(marker)):
+        if not safe_mode and name == "keras_lambda_as_learning_rate":
+            continue  # unsafe mode runs Keras lambdas by design: not lrdecay's to refuse
+        path = _tampered(base_file, tmp_path / f"{name}.keras", edit)
+        with pytest.raises((TypeError, ValueError)):
+            keras.saving.load_model(path, safe_mode=safe_mode)
+        assert not marker.exists(), f"code from the config ran ({name})"
+        tried += 1
+    assert tried >= 4
+
+
+def test_from_config_never_runs_code(tmp_path: Path) -> None:
+    marker = tmp_path / MARKER
+    payload = f"__import__('pathlib').Path({str(marker)!r}).write_text('ran')"
+    hostile = [
+        {"class_name": "FromFunction", "config": {"fn": payload}},
+        {"class_name": "__import__", "config": {"name": "os"}},
+        {"class_name": "Warmup", "config": {"schedule": {"class_name": "eval",
+                                                         "config": {"x": payload}},
+                                            "warmup_steps": 2}},
+        {"class_name": "Cosine", "config": {"initial_lr": payload, "decay_steps": 3}},
+        {"class_name": "Sequence", "config": {"schedules": [payload], "boundaries": []}},
+    ]
+    for config in hostile:
+        with pytest.raises((TypeError, ValueError)):
+            lrdecay.from_config(config)
+        with pytest.raises((TypeError, ValueError)):
+            lrdecay.KerasSchedule.from_config({"schedule": config, "steps_per_epoch": None})
+    assert not marker.exists()
+
+
+def test_base_file_loads(base_file: Path) -> None:
+    """The untampered file loads: the failures above come from the tampering."""
+    model = keras.saving.load_model(base_file)
+    assert model.optimizer._learning_rate.schedule == BASE
