@@ -46,7 +46,7 @@ $(STAMPS)/rpkg: $(PKG_FILES) | apt
 docs: setup
 	Rscript -e 'roxygen2::roxygenise()'
 
-test: setup lint test-python test-r check
+test: setup test-python test-r check lint
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check inst/python tests/python benchmarks

@@ -14,10 +14,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import lrdecay
 import numpy as np
 import pytest
-
-import lrdecay
 
 pytestmark = pytest.mark.r_parity
 
