@@ -168,6 +168,33 @@ def run_python(code: str, *, backend: str | None = None, timeout: float = 300,
     return proc.stdout
 
 
+def run_python_parallel(jobs: list[dict[str, Any]], *, timeout: float = 400) -> list[str]:
+    """Run several fresh Pythons at once (``jobs``: keyword arguments ``code``, ``backend``);
+    their stdouts, in order. Fails the test, showing stderr, if any child fails."""
+    procs = []
+    for job in jobs:
+        env = subprocess_env(job.get("backend"))
+        procs.append(subprocess.Popen([sys.executable, "-c", textwrap.dedent(job["code"])],
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                      text=True, env=env))
+    outs = []
+    failures = []
+    for job, proc in zip(jobs, procs):
+        try:
+            stdout, stderr = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            stdout, stderr = proc.communicate()
+        if proc.returncode != 0:
+            failures.append(f"child Python ({job.get('name', job.get('backend'))}) failed with "
+                            f"code {proc.returncode}:\n--- stdout\n{stdout[-3000:]}\n"
+                            f"--- stderr\n{stderr[-5000:]}")
+        outs.append(stdout)
+    if failures:
+        pytest.fail("\n\n".join(failures))
+    return outs
+
+
 def last_json(stdout: str) -> Any:
     """The last line of ``stdout`` that is a JSON document (children print their results so)."""
     for line in reversed(stdout.strip().splitlines()):
