@@ -360,7 +360,9 @@ class Polynomial(Schedule):
 
     def _compute(self, t: Any, ops: Any) -> Any:
         if self.cycle:
-            mult = ops.where(t == 0, 1.0, ops.ceil(t / self.decay_steps))
+            # max(., 1), not where(t == 0, 1, .): a tiny t > 0 whose t / decay_steps
+            # underflows to 0 would otherwise divide by zero (lr = inf).
+            mult = ops.maximum(ops.ceil(t / self.decay_steps), 1.0)
             steps = self.decay_steps * mult
             p = t / steps
         else:
