@@ -55,7 +55,8 @@ check_whole <- function(x, lower = 1, arg = rlang::caller_arg(x), call = rlang::
   must <- if (lower == 1) "a positive whole number" else sprintf("a whole number >= %d", lower)
   check_number(x, must = must, arg = arg, call = call)
   if (x != floor(x) || x < lower) abort_arg(arg, must, x, call)
-  as.integer(x)
+  # An R integer where it fits; beyond that a whole double, which Python takes as an int.
+  if (abs(x) <= .Machine$integer.max) as.integer(x) else as.double(x)
 }
 
 check_flag <- function(x, arg = rlang::caller_arg(x), call = rlang::caller_env()) {

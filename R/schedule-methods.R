@@ -15,11 +15,24 @@ lr_at <- function(schedule, t) {
   check_schedule(schedule)
   t <- check_clock(t)
   if (length(t) == 0) return(numeric())
-  as.vector(reticulate::py_call(schedule, reticulate::np_array(t, dtype = "float64")))
+  call <- sys.call()
+  lrdecay_state$fn_error <- NULL
+  out <- tryCatch(
+    reticulate::py_call(schedule, reticulate::np_array(t, dtype = "float64")),
+    error = function(e) {
+      # An R schedule function that failed: signal its own R condition again.
+      cnd <- lrdecay_state$fn_error
+      lrdecay_state$fn_error <- NULL
+      if (is.null(cnd)) stop(e)
+      cnd$call <- call
+      stop(cnd)
+    }
+  )
+  as.vector(out)
 }
 
 default_clock <- function(x) {
-  seq(0, x$default_horizon())
+  as.double(seq(0, x$default_horizon()))
 }
 
 #' Print, format, plot and tabulate a schedule
@@ -88,8 +101,8 @@ plot.lrdecay.Schedule <- function(x, t = NULL, ..., main = NULL, xlab = "t",
 #' `t = iterations` (0 at the first update), or `t = iterations / steps_per_epoch`
 #' (fractional epochs) when `steps_per_epoch` is given.
 #'
-#' A schedule made by [schedule_function()] cannot run in-graph; use it with
-#' [callback_lr_scheduler()].
+#' A schedule made by [schedule_function()], or a warmup or sequence holding one,
+#' cannot run in-graph; use it with [callback_lr_scheduler()].
 #'
 #' @param schedule An lrdecay schedule.
 #' @param steps_per_epoch `NULL`, or the number of batches per epoch (a positive
@@ -102,17 +115,28 @@ plot.lrdecay.Schedule <- function(x, t = NULL, ..., main = NULL, xlab = "t",
 #' opt <- keras$optimizers$SGD(learning_rate = as_keras_schedule(s))
 as_keras_schedule <- function(schedule, steps_per_epoch = NULL) {
   check_schedule(schedule)
-  if (inherits(schedule, "lrdecay.FromFunction")) {
+  if (!is.null(steps_per_epoch)) {
+    steps_per_epoch <- check_number(steps_per_epoch, lower = 0, lower_open = TRUE)
+  }
+  if (has_function_schedule(schedule)) {
     cli::cli_abort(c(
-      "A schedule made by {.fn schedule_function} cannot run inside the training graph.",
+      "{.arg schedule} is (or holds) a schedule made by {.fn schedule_function}, which cannot run inside the training graph.",
       "i" = "Its function runs in R (or Python), not in Keras ops.",
       "i" = "Use it with {.fn callback_lr_scheduler} instead, or pick a built-in family."
     ), class = "lrdecay_error_argument")
   }
-  if (!is.null(steps_per_epoch)) {
-    steps_per_epoch <- check_number(steps_per_epoch, lower = 0, lower_open = TRUE)
-  }
   schedule$to_keras(steps_per_epoch = steps_per_epoch)
+}
+
+# Does `schedule` hold a schedule_function() schedule, itself or nested in a
+# warmup or a sequence?
+has_function_schedule <- function(schedule) {
+  if (inherits(schedule, "lrdecay.FromFunction")) return(TRUE)
+  if (inherits(schedule, "lrdecay.Warmup")) return(has_function_schedule(schedule$schedule))
+  if (inherits(schedule, "lrdecay.Sequence")) {
+    return(any(vapply(schedule$schedules, has_function_schedule, NA)))
+  }
+  FALSE
 }
 
 #' Is lrdecay's Python side available?

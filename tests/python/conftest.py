@@ -1,0 +1,259 @@
+"""Fixtures for the R/Python agreement suite (``-m r_parity``): R embedded with rpy2.
+
+One embedded R session per test session (``r_session``), started only when a test
+asks for it, with ``library(lrdecay)`` loaded from the installed R package: the
+library paths are R's own plus those in ``R_LIBS`` (``make setup`` installs the
+package into the default library; a private library is found through ``R_LIBS``).
+
+Under rpy2, reticulate attaches to this very Python process, so R and pytest
+share one ``lrdecay`` module (imported here first, from this checkout).
+
+reticulate 1.28 and rpy2: rpy2 releases the GIL while R runs, and reticulate
+1.28 takes it to call Python but not in the finalizer that drops R's reference
+to a Python object, so an R garbage collection that frees one aborts the
+interpreter. ``RSession`` therefore runs every piece of R code inside a
+Python -> R callback, where this thread holds the GIL, and collects R's garbage
+there before it returns; at the end of the session it leaves no R reference to
+a Python object behind. Values cross with converter contexts (numpy), never
+with a global ``activate()``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import types
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pytest
+
+# R started from here (rpy2, or Rscript in a subprocess) must use this Python.
+os.environ.setdefault("RETICULATE_PYTHON", sys.executable)
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+# The module through which R hands Python objects over to the tests.
+BRIDGE_MODULE = "_lrdecay_r_parity_bridge"
+
+_R_SETUP = r"""
+local({
+  libs <- strsplit(Sys.getenv("R_LIBS"), .Platform$path.sep, fixed = TRUE)[[1]]
+  .libPaths(c(libs[nzchar(libs)], .libPaths()))
+})
+suppressPackageStartupMessages(library(lrdecay))
+.parity <- new.env()
+.parity$run <- function(code, env) {
+  .parity$value <- NULL
+  .parity$error <- NULL
+  .parity$error_class <- NULL
+  tryCatch(
+    .parity$value <- eval(parse(text = code), env),
+    error = function(e) {
+      .parity$error <- conditionMessage(e)
+      .parity$error_class <- class(e)
+    }
+  )
+  # Values that are still Python objects cannot leave: hand them over instead.
+  if (inherits(.parity$value, "python.builtin.object")) {
+    .parity$error <- "R code returned a Python object; use RSession.to_python()"
+    .parity$error_class <- "parity_error"
+    .parity$value <- NULL
+  }
+  rm(list = ls(env, all.names = TRUE), envir = env)
+  invisible(gc(verbose = FALSE))  # here, with the GIL held
+  NULL
+}
+.parity$env <- new.env(parent = globalenv())
+.parity$runner <- reticulate::py_func(function(code) .parity$run(code, .parity$env))
+.parity$runner(paste0(".parity$bridge <- reticulate::import('BRIDGE_MODULE', ",
+                      "convert = FALSE)$objects; NULL"))
+NULL
+""".replace("BRIDGE_MODULE", BRIDGE_MODULE)
+
+
+class RError(Exception):
+    """An R error raised by code run in the embedded session."""
+
+    def __init__(self, message: str, classes: list[str]) -> None:
+        super().__init__(message)
+        self.message = message
+        self.classes = classes
+
+
+@dataclass
+class RCall:
+    """An R call built from Python values (passed to R as binary doubles, not as text).
+
+    ``RCall("schedule_cosine", 0.01, decay_steps=50.0)`` is ``schedule_cosine(0.01,
+    decay_steps = 50)``. Arguments may be numbers, bools, strings, ``None`` (R's
+    ``NULL``), NumPy arrays (R vectors), nested ``RCall`` objects, or lists of
+    ``RCall`` objects (R lists).
+    """
+
+    fn: str
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+    def __init__(self, fn: str, *args: Any, **kwargs: Any) -> None:
+        self.fn = fn
+        self.args = args
+        self.kwargs = kwargs
+
+
+class RSession:
+    """The embedded R session, with lrdecay attached."""
+
+    def __init__(self) -> None:
+        import rpy2.robjects as ro
+        from rpy2.robjects import numpy2ri
+
+        self._ro = ro
+        self._conv = ro.default_converter + numpy2ri.converter
+        bridge = types.ModuleType(BRIDGE_MODULE)
+        bridge.objects = {}
+        sys.modules[BRIDGE_MODULE] = bridge
+        self._bridge = bridge.objects
+        with self._conv.context():
+            ro.r(_R_SETUP)
+
+    # -- running R code -----------------------------------------------------
+    def eval(self, code: str, **values: Any) -> Any:
+        """Evaluate R ``code`` with ``values`` bound as R variables; return its value.
+
+        R numeric vectors come back as float64 NumPy arrays, strings as arrays of
+        str, an R list as a Python list of its elements. An R error raises
+        ``RError`` with R's message and classes.
+        """
+        ro = self._ro
+        with self._conv.context():
+            env = ro.r(".parity$env")
+            for name, value in values.items():
+                env[name] = _to_r(value)
+            ro.globalenv[".parity_code"] = code
+            ro.r(".parity$runner(.parity_code)")
+            error = ro.r(".parity$error")
+            if error is not ro.NULL and error is not None:
+                classes = [str(c) for c in ro.r(".parity$error_class")]
+                raise RError(str(error[0]), classes)
+            if ro.r("is.list(.parity$value)")[0]:  # a Python list of the elements
+                n = int(ro.r("length(.parity$value)")[0])
+                return [ro.r(f".parity$value[[{i}]]") for i in range(1, n + 1)]
+            return ro.r(".parity$value")
+
+    def eval_each(self, calls: list[RCall], each: str = "{x}", **values: Any) -> list[Any]:
+        """Evaluate ``each`` (R code around ``{x}``) for every call, in one R evaluation.
+
+        Returns the values in order, as ``eval`` does. One R evaluation for many
+        cases keeps the suite fast (each ends with a full garbage collection).
+        """
+        code, bound = _code_each(calls, each)
+        bound.update(values)
+        return self.eval(code, **bound)
+
+    def call(self, call: RCall, then: str = "{x}", **values: Any) -> Any:
+        """Evaluate an ``RCall`` (its value passed through ``then``, R code around ``{x}``)."""
+        code, bound = _code(call, values={}, prefix=".a")
+        bound.update(values)
+        return self.eval(then.replace("{x}", code), **bound)
+
+    def to_python(self, code: str, **values: Any) -> Any:
+        """The Python object that R ``code`` evaluates to (a schedule, a Keras schedule...)."""
+        self._bridge.pop("value", None)
+        self.eval(f"{{ reticulate::py_set_item(.parity$bridge, 'value', {code}); NULL }}",
+                  **values)
+        return self._bridge.pop("value")
+
+    def call_to_python(self, call: RCall, then: str = "{x}") -> Any:
+        """The Python object R builds for ``call`` (passed through ``then``)."""
+        code, bound = _code(call, values={}, prefix=".a")
+        return self.to_python(then.replace("{x}", code), **bound)
+
+    def each_to_python(self, calls: list[RCall], each: str = "{x}") -> list[Any]:
+        """The Python objects R builds for ``calls`` (each passed through ``each``)."""
+        code, bound = _code_each(calls, each)
+        return list(self.to_python(code, **bound))
+
+    def close(self) -> None:
+        """Drop every R reference to a Python object while the GIL is held."""
+        self._bridge.clear()
+        self.eval("{ rm(list = ls(globalenv(), all.names = TRUE)[ls(globalenv(), "
+                  "all.names = TRUE) != '.parity'], envir = globalenv()); NULL }")
+
+
+def _to_r(value: Any) -> Any:
+    """A Python value as an R vector: floats as doubles, ints as integers, arrays as vectors."""
+    import rpy2.robjects as ro
+
+    if value is None:
+        return ro.NULL
+    if isinstance(value, (bool, np.bool_)):
+        return ro.BoolVector([bool(value)])
+    if isinstance(value, (int, np.integer)):
+        return ro.IntVector([int(value)])
+    if isinstance(value, (float, np.floating)):
+        return ro.FloatVector([float(value)])
+    if isinstance(value, str):
+        return ro.StrVector([value])
+    if isinstance(value, np.ndarray):
+        flat = value.ravel().tolist()
+        kind = value.dtype.kind
+        if kind == "f":
+            return ro.FloatVector(flat)
+        if kind in "iu":
+            return ro.IntVector(flat)
+        if kind == "b":
+            return ro.BoolVector(flat)
+        if kind == "U":
+            return ro.StrVector(flat)
+    raise TypeError(f"cannot pass {value!r} to R")
+
+
+def _code_each(calls: list[RCall], each: str) -> tuple[str, dict[str, Any]]:
+    """R source for ``list(each(call1), each(call2), ...)`` and its bound values."""
+    values: dict[str, Any] = {}
+    parts = [each.replace("{x}", _code(c, values, prefix=".a")[0]) for c in calls]
+    return "list(\n" + ",\n".join(parts) + "\n)", values
+
+
+def _code(call: RCall, values: dict[str, Any], prefix: str) -> tuple[str, dict[str, Any]]:
+    """R source for ``call``, with every leaf value bound to a variable in ``values``."""
+
+    def leaf(v: Any) -> str:
+        if isinstance(v, RCall):
+            return _code(v, values, prefix)[0]
+        if isinstance(v, list):
+            return "list(" + ", ".join(leaf(x) for x in v) + ")"
+        name = f"{prefix}{len(values) + 1}"
+        values[name] = v
+        return name
+
+    parts = [leaf(a) for a in call.args] + [f"{k} = {leaf(v)}" for k, v in call.kwargs.items()]
+    return f"{call.fn}({', '.join(parts)})", values
+
+
+def _r_available() -> str | None:
+    """Why the embedded R session cannot start, or None."""
+    try:
+        import rpy2.robjects  # noqa: F401
+    except Exception as err:  # noqa: BLE001 - any failure to embed R means: skip
+        return f"rpy2 cannot embed R: {err}"
+    return None
+
+
+@pytest.fixture(scope="session")
+def r_session() -> Iterator[RSession]:
+    """The embedded R session with ``library(lrdecay)`` (started once)."""
+    import lrdecay  # noqa: F401 - this checkout's module first: R then shares it
+
+    reason = _r_available()
+    if reason:
+        pytest.skip(reason)
+    try:
+        session = RSession()
+    except Exception as err:  # noqa: BLE001
+        pytest.fail(f"could not start R with library(lrdecay) (is the R package installed? "
+                    f"`make setup`, or R_LIBS pointing at its library): {err}")
+    yield session
+    session.close()
