@@ -13,6 +13,8 @@ export RETICULATE_PYTHON := $(PY)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 export MPLBACKEND := Agg
+# testthat runs its snapshot tests (frozen error wording) only when NOT_CRAN is set.
+export NOT_CRAN := true
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := r-base-core r-base-dev r-cran-reticulate r-cran-testthat r-cran-knitr \
