@@ -55,6 +55,9 @@ register_lrdecay_classes <- function() {
 
 # RETICULATE_PYTHON wins; else the environment made by install_lrdecay(), when it exists.
 use_lrdecay_python <- function() {
+  if (identical(Sys.getenv("RETICULATE_PYTHON", NA), "")) {
+    Sys.unsetenv("RETICULATE_PYTHON")  # set but empty: reticulate would take it as a path
+  }
   if (nzchar(Sys.getenv("RETICULATE_PYTHON"))) {
     return(invisible(FALSE))
   }
