@@ -1,0 +1,402 @@
+"""Property tests (hypothesis) for every schedule family over random valid parameters.
+
+For every family, nested Warmup and Sequence included:
+
+- values are finite and >= 0 at every clock value;
+- no value exceeds the largest learning rate the family can reach (``_ceiling``);
+- families that promise it are monotone: Step, MultiStep, Exponential, InverseTime,
+  Polynomial (no cycle, end_lr <= initial_lr), Cosine, Linear (non-increasing when
+  end_lr <= start_lr, non-decreasing otherwise);
+- evaluating a vector equals evaluating each element (bit for bit), in any shape;
+- ``from_config(get_config())`` is an equal schedule with the same values, also after a
+  JSON round trip;
+- in-graph (``to_keras()``, float32, with and without ``steps_per_epoch``) equals NumPy
+  within 1e-6 relative (see ``_reliability.graph_mismatches``): NumPy's value at the
+  exact parameters, or at the parameters rounded to float32 as Keras's own schedules
+  use them (a decay factor close to 1 raised to a large power amplifies that rounding);
+- the R constructors build the same schedule (same config, same values) from the same
+  parameters: one ``Rscript`` evaluates a batch of random schedules.
+
+Parameter ranges: learning rates in [1e-6, 10], step lengths in [0.5, 500], factors in
+their valid intervals; ``t`` up to a few times the schedule's horizon.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import lrdecay  # noqa: E402
+from _reliability import float32_parameters, graph_mismatches, run_r  # noqa: E402
+from lrdecay import (  # noqa: E402
+    Constant,
+    Cosine,
+    CosineRestarts,
+    Cyclic,
+    Exponential,
+    InverseTime,
+    Linear,
+    MultiStep,
+    OneCycle,
+    Piecewise,
+    Polynomial,
+    Sequence,
+    Step,
+    Warmup,
+)
+from lrdecay.schedules import FAMILIES  # noqa: E402
+
+EXAMPLES = settings(max_examples=25, deadline=None, database=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+
+# ---------------------------------------------------------------------------
+# Strategies: one per family
+# ---------------------------------------------------------------------------
+
+lrs = st.floats(1e-6, 10.0)
+lrs0 = st.one_of(st.just(0.0), lrs)
+steps = st.floats(0.5, 500.0)
+unit_open = st.floats(1e-6, 1.0)  # (0, 1]
+unit = st.floats(0.0, 1.0)  # [0, 1]
+
+
+@st.composite
+def increasing(draw: Any, low: float, min_size: int = 1, max_size: int = 5) -> list[float]:
+    gaps = draw(st.lists(st.floats(0.5, 200.0), min_size=min_size, max_size=max_size))
+    start = draw(st.one_of(st.just(float(low)), st.floats(max(low, 0.5), 50.0)))
+    return list(np.cumsum([start] + gaps[1:]).tolist()) if gaps else [start]
+
+
+@st.composite
+def piecewise(draw: Any) -> Piecewise:
+    b = draw(increasing(0.0))
+    v = draw(st.lists(lrs0, min_size=len(b) + 1, max_size=len(b) + 1))
+    return Piecewise(b, v)
+
+
+@st.composite
+def exponential(draw: Any) -> Exponential:
+    kw = {"decay_steps": draw(steps), "staircase": draw(st.booleans())}
+    if draw(st.booleans()):
+        kw["k"] = draw(st.floats(0.0, 5.0))
+    else:
+        kw["decay_rate"] = draw(unit_open)
+    return Exponential(draw(lrs), **kw)
+
+
+@st.composite
+def cyclic(draw: Any) -> Cyclic:
+    base = draw(lrs0)
+    top = base + draw(st.one_of(st.just(0.0), st.floats(1e-6, 5.0)))
+    return Cyclic(base, top, draw(steps), mode=draw(st.sampled_from(Cyclic.MODES)),
+                  gamma=draw(st.floats(0.9, 1.0)))
+
+
+@st.composite
+def one_cycle(draw: Any) -> OneCycle:
+    total = draw(st.integers(10, 2000))
+    three = draw(st.booleans())
+    pct = draw(st.floats(0.05, 0.45 if three else 0.9))
+    kw = {"pct_start": pct, "anneal": draw(st.sampled_from(OneCycle.ANNEALS)),
+          "div_factor": draw(st.floats(1.0, 100.0)),
+          "final_div_factor": draw(st.floats(1.0, 1e5)), "three_phase": three}
+    try:
+        return OneCycle(draw(lrs), total, **kw)
+    except ValueError as err:  # a phase shorter than one step: rejected by design
+        assert "`pct_start`" in str(err)
+        assume(False)
+        raise
+
+
+BASE: dict[str, Any] = {
+    "Constant": st.builds(Constant, lrs0),
+    "Step": st.builds(Step, lrs, unit_open, steps),
+    "MultiStep": st.builds(MultiStep, lrs, increasing(0.0), unit_open),
+    "Piecewise": piecewise(),
+    "Exponential": exponential(),
+    "InverseTime": st.builds(InverseTime, lrs, st.floats(0.0, 10.0), steps, st.booleans()),
+    "Polynomial": st.builds(Polynomial, lrs, steps, lrs0, st.floats(0.1, 5.0), st.booleans()),
+    "Cosine": st.builds(Cosine, lrs, steps, unit),
+    # t_mul in {1} or [1.5, 4]: just above 1, float32's log(1 + x) cannot place restarts
+    # (the same holds for Keras's CosineDecayRestarts).
+    "CosineRestarts": st.builds(CosineRestarts, lrs, steps,
+                                st.one_of(st.just(1.0), st.floats(1.5, 4.0)), unit_open, unit),
+    "Linear": st.builds(Linear, lrs0, lrs0, steps),
+    "Cyclic": cyclic(),
+    "OneCycle": one_cycle(),
+}
+base_schedules = st.one_of(*BASE.values())
+
+
+@st.composite
+def warmup(draw: Any, inner: Any = base_schedules) -> Warmup:
+    sched = draw(inner)
+    shape = draw(st.sampled_from(Warmup.SHAPES))
+    if shape == "exponential" and sched(0.0) <= 0.0:
+        shape = "linear"
+    start = draw(lrs if shape == "exponential" else lrs0)
+    return Warmup(sched, draw(steps), start_lr=start, shape=shape)
+
+
+@st.composite
+def sequence(draw: Any, inner: Any = None) -> Sequence:
+    if inner is None:
+        inner = st.one_of(base_schedules, warmup())
+    scheds = draw(st.lists(inner, min_size=2, max_size=4))
+    bounds = draw(increasing(0.5, min_size=len(scheds) - 1, max_size=len(scheds) - 1))
+    return Sequence(scheds, bounds)
+
+
+FAMILY: dict[str, Any] = {
+    **BASE,
+    "Warmup": st.one_of(warmup(), warmup(inner=sequence(inner=base_schedules))),
+    "Sequence": st.one_of(sequence(), sequence(inner=st.one_of(base_schedules,
+                                                                 warmup()))),
+}
+any_schedule = st.one_of(*FAMILY.values())
+
+
+def test_every_family_has_a_strategy() -> None:
+    assert set(FAMILY) == set(FAMILIES)
+
+
+def _clock(s: lrdecay.Schedule, extra: list[float]) -> np.ndarray:
+    horizon = float(s.default_horizon())
+    grid = np.linspace(0.0, 3.0 * horizon + 10.0, 301)
+    return np.sort(np.concatenate([grid, np.asarray(extra, dtype=np.float64)]))
+
+
+extra_t = st.lists(st.floats(0.0, 1e5), max_size=10)
+
+
+def _ceiling(s: lrdecay.Schedule) -> float:
+    """The largest learning rate the family can reach, from its parameters alone."""
+    if isinstance(s, Constant):
+        return s.lr
+    if isinstance(s, (Step, MultiStep, Exponential, InverseTime, Cosine, CosineRestarts)):
+        return s.initial_lr
+    if isinstance(s, Piecewise):
+        return max(s.values)
+    if isinstance(s, Polynomial):
+        return max(s.initial_lr, s.end_lr)
+    if isinstance(s, Linear):
+        return max(s.start_lr, s.end_lr)
+    if isinstance(s, (Cyclic, OneCycle)):
+        return s.max_lr
+    if isinstance(s, Warmup):
+        return max(s.start_lr, _ceiling(s.schedule))
+    if isinstance(s, Sequence):
+        return max(_ceiling(x) for x in s.schedules)
+    raise AssertionError(type(s))
+
+
+# ---------------------------------------------------------------------------
+# Properties
+# ---------------------------------------------------------------------------
+
+FAMILY_NAMES = sorted(FAMILY)
+
+
+def _given_family(test: Callable[..., None]) -> Any:
+    """Run ``test(s, extra)`` for random schedules of each family (one test per family)."""
+
+    @pytest.mark.parametrize("family", FAMILY_NAMES)
+    def wrapper(family: str) -> None:
+        @EXAMPLES
+        @given(s=FAMILY[family], extra=extra_t)
+        def inner(s: lrdecay.Schedule, extra: list[float]) -> None:
+            test(s, extra)
+
+        inner()
+
+    wrapper.__name__ = test.__name__
+    wrapper.__doc__ = test.__doc__
+    return wrapper
+
+
+@_given_family
+def test_values_finite_non_negative_and_bounded(s: lrdecay.Schedule, extra: list[float]) -> None:
+    t = _clock(s, extra)
+    v = s(t)
+    assert np.all(np.isfinite(v)), (s, t[~np.isfinite(v)][:3])
+    assert np.all(v >= 0.0), (s, v.min())
+    top = _ceiling(s)
+    assert v.max() <= top * (1.0 + 1e-12) + 1e-300, (s, v.max(), top)
+
+
+MONOTONE = ["Step", "MultiStep", "Exponential", "InverseTime", "Polynomial", "Cosine", "Linear"]
+
+
+@pytest.mark.parametrize("family", MONOTONE)
+def test_monotone_where_promised(family: str) -> None:
+    @EXAMPLES
+    @given(s=FAMILY[family], extra=extra_t)
+    def check(s: lrdecay.Schedule, extra: list[float]) -> None:
+        if isinstance(s, Polynomial) and (s.cycle or s.end_lr > s.initial_lr):
+            return  # no promise: cycling, or decaying upwards
+        t = _clock(s, extra)
+        d = np.diff(s(t))
+        slack = 1e-13 * _ceiling(s)
+        if isinstance(s, Linear) and s.end_lr > s.start_lr:
+            assert np.all(d >= -slack), s  # a ramp up never goes down
+        else:
+            assert np.all(d <= slack), (s, d.max())
+
+    check()
+
+
+@_given_family
+def test_vector_equals_elementwise(s: lrdecay.Schedule, extra: list[float]) -> None:
+    t = _clock(s, extra)[::7]
+    v = s(t)
+    assert v.shape == t.shape and v.dtype == np.float64
+    each = np.array([s(float(x)) for x in t])
+    assert all(isinstance(s(float(x)), float) for x in t[:3])
+    np.testing.assert_array_equal(v, each)
+    m = t[: (len(t) // 2) * 2].reshape(2, -1)
+    np.testing.assert_array_equal(s(m), v[: m.size].reshape(m.shape))
+
+
+@_given_family
+def test_config_round_trip(s: lrdecay.Schedule, extra: list[float]) -> None:
+    cfg = s.get_config()
+    again = lrdecay.from_config(cfg)
+    assert again == s and type(again) is type(s)
+    assert again.get_config() == cfg
+    via_json = lrdecay.from_config(json.loads(json.dumps(cfg)))
+    assert via_json == s
+    t = _clock(s, extra)
+    np.testing.assert_array_equal(again(t), s(t))
+    np.testing.assert_array_equal(via_json(t), s(t))
+
+
+@pytest.mark.keras
+@pytest.mark.slow
+@pytest.mark.parametrize("family", FAMILY_NAMES)
+def test_in_graph_equals_numpy(family: str) -> None:
+    pytest.importorskip("keras")
+    import keras
+
+    @settings(max_examples=15, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.too_slow])
+    @given(s=FAMILY[family], spe=st.sampled_from([None, 1, 7]))
+    def check(s: lrdecay.Schedule, spe: int | None) -> None:
+        horizon = s.default_horizon() * (spe or 1)
+        iters = np.unique(np.linspace(0, min(3 * horizon + 10, 2e6), 200).astype(np.int64))
+        got = keras.ops.convert_to_numpy(
+            s.to_keras(steps_per_epoch=spe)(keras.ops.convert_to_tensor(iters, "int32")))
+        problems = graph_mismatches(s, iters / (spe or 1), got, float32_parameters(s))
+        assert not problems, f"{s!r}, steps_per_epoch={spe}:\n" + "\n".join(problems[:5])
+
+    check()
+
+
+# ---------------------------------------------------------------------------
+# R builds the same schedules
+# ---------------------------------------------------------------------------
+
+R_NAMES = {
+    "Constant": "schedule_constant", "Step": "schedule_step", "MultiStep": "schedule_multistep",
+    "Piecewise": "schedule_piecewise", "Exponential": "schedule_exponential",
+    "InverseTime": "schedule_inverse_time", "Polynomial": "schedule_polynomial",
+    "Cosine": "schedule_cosine", "CosineRestarts": "schedule_cosine_restarts",
+    "Linear": "schedule_linear", "Cyclic": "schedule_cyclic", "OneCycle": "schedule_one_cycle",
+    "Warmup": "schedule_warmup", "Sequence": "schedule_sequence",
+}
+
+
+def r_call(config: dict[str, Any]) -> str:
+    """The R constructor call that builds the schedule of ``config``."""
+
+    def lit(v: Any) -> str:
+        if isinstance(v, dict):
+            return r_call(v)
+        if v is None:
+            return "NULL"
+        if isinstance(v, bool):
+            return "TRUE" if v else "FALSE"
+        if isinstance(v, (int, float)):
+            return format(float(v), ".17g")
+        if isinstance(v, str):
+            return json.dumps(v)
+        if isinstance(v, list):
+            if v and all(isinstance(x, dict) for x in v):
+                return "list(" + ", ".join(lit(x) for x in v) + ")"
+            return "c(" + ", ".join(lit(x) for x in v) + ")" if v else "numeric(0)"
+        raise TypeError(v)
+
+    args = ", ".join(f"{k} = {lit(v)}" for k, v in config["config"].items())
+    return f"{R_NAMES[config['class_name']]}({args})"
+
+
+R_SCRIPT = """
+library(lrdecay)
+# The config as JSON, made in Python (R lists would turn [0.5] into 0.5 on the way back).
+dump <- reticulate::py_run_string(
+  "import json\ndef dump(s): return json.dumps(s.get_config())")$dump
+t <- c({t})
+cases <- list({cases})
+for (i in seq_along(cases)) {{
+  s <- cases[[i]]
+  cat(i, dump(s), paste(sprintf("%.17g", lr_at(s, t)), collapse = " "),
+      sep = "\\t")
+  cat("\\n")
+}}
+"""
+
+
+@pytest.mark.r_parity
+@pytest.mark.slow
+def test_r_builds_the_same_schedules(tmp_path: Path) -> None:
+    cases: list[lrdecay.Schedule] = []
+
+    @settings(max_examples=60, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.too_slow])
+    @given(s=any_schedule)
+    def collect(s: lrdecay.Schedule) -> None:
+        cases.append(s)
+
+    collect()
+    for family in FAMILY:  # at least one of each family, whatever the draw
+        cases.append(_one_of(family))
+    t = [0.0, 0.5, 1.0, 2.0, 3.0, 7.5, 10.0, 33.0, 100.0, 250.5, 1000.0, 5000.0]
+    code = R_SCRIPT.format(t=", ".join(format(x, ".17g") for x in t),
+                           cases=",\n  ".join(r_call(s.get_config()) for s in cases))
+    rows = [line.split("\t") for line in run_r(code, cwd=tmp_path).splitlines() if "\t" in line]
+    assert len(rows) == len(cases)
+    for (i, cfg, values), s in zip(rows, cases):
+        assert json.loads(cfg) == json.loads(json.dumps(s.get_config())), (i, s)
+        r_values = np.array([float(x) for x in values.split()])
+        np.testing.assert_array_equal(r_values, s(np.asarray(t)), err_msg=repr(s))
+
+
+def _one_of(family: str) -> lrdecay.Schedule:
+    """A fixed schedule of ``family`` (so the R batch covers every family)."""
+    fixed = {
+        "Constant": Constant(0.01), "Step": Step(0.1, 0.5, 3),
+        "MultiStep": MultiStep(0.1, [2, 5], 0.3), "Piecewise": Piecewise([3], [0.1, 0.01]),
+        "Exponential": Exponential(0.1, k=0.2, decay_steps=2, staircase=True),
+        "InverseTime": InverseTime(0.1, 0.5, 2), "Polynomial": Polynomial(0.1, 8, 0.01, 2, True),
+        "Cosine": Cosine(0.1, 9, 0.1), "CosineRestarts": CosineRestarts(0.1, 3, 2, 0.8),
+        "Linear": Linear(0.0, 0.1, 7), "Cyclic": Cyclic(0.001, 0.1, 3, "exp_range", 0.95),
+        "OneCycle": OneCycle(0.1, 20, three_phase=True),
+        "Warmup": Warmup(Cosine(0.1, 10), 4, 0.001, "exponential"),
+        "Sequence": Sequence([Linear(0.0, 0.1, 3), Warmup(Step(0.1, 0.5, 2), 2)], [3]),
+    }
+    return fixed[family]
+
+
+def test_ceiling_is_reached_or_approached() -> None:
+    """The bound used above is tight for simple cases (it is not vacuous)."""
+    assert _ceiling(Cosine(0.1, 9)) == Cosine(0.1, 9)(0)
+    assert max(OneCycle(0.1, 20)(np.arange(20.0))) == pytest.approx(0.1)
+    assert math.isclose(max(Cyclic(0.0, 0.2, 3)(np.arange(20.0))), 0.2)
