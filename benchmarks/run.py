@@ -150,15 +150,21 @@ def bench_preview(rounds: int, r: bool) -> list[dict[str, Any]]:
             fn()
             out[name].append((time.perf_counter() - t0) * 1e3)
     if r:
-        import rpy2.robjects as ro
-
-        ro.r("suppressMessages(library(lrdecay)); .s <- schedule_cosine(0.1, 50000); "
-             ".t <- (0:999999) / 10; invisible(lr_at(.s, .t))")
-        out["lrdecay, R lr_at (one call)"] = [
-            float(ro.r("system.time(lr_at(.s, .t))[['elapsed']]")[0]) * 1e3 for _ in range(rounds)]
-        out["R: bare R formula"] = [
-            float(ro.r("system.time(0.1 * 0.5 * (1 + cos(pi * pmin(.t, 50000) / 50000)))"
-                       "[['elapsed']]")[0]) * 1e3 for _ in range(rounds)]
+        # A fresh Rscript (not rpy2: after Keras training in this process, rpy2's R calls
+        # without the GIL abort the interpreter with reticulate 1.28).
+        code = (
+            "suppressMessages(library(lrdecay)); s <- schedule_cosine(0.1, 50000); "
+            "t <- (0:999999) / 10; invisible(lr_at(s, t)); "
+            f"for (i in 1:{rounds}) cat(system.time(lr_at(s, t))[['elapsed']] * 1e3, "
+            "system.time(0.1 * 0.5 * (1 + cos(pi * pmin(t, 50000) / 50000)))[['elapsed']] * 1e3,"
+            " '\\n')"
+        )
+        env = dict(os.environ, RETICULATE_PYTHON=PY)
+        proc = subprocess.run(["Rscript", "-e", code], env=env, capture_output=True, text=True,
+                              check=True)
+        pairs = [line.split() for line in proc.stdout.strip().splitlines()]
+        out["lrdecay, R lr_at (one call)"] = [float(a) for a, _ in pairs]
+        out["R: bare R formula"] = [float(b) for _, b in pairs]
     base = statistics.median(out["bare NumPy formula"])
     return [{"variant": k, "ms": stats(v)[0], "min": stats(v)[1], "max": stats(v)[2],
              "vs_bare_numpy": f"{statistics.median(v) / base:.2f}x"} for k, v in out.items()]
