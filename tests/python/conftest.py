@@ -257,3 +257,23 @@ def r_session() -> Iterator[RSession]:
                     f"`make setup`, or R_LIBS pointing at its library): {err}")
     yield session
     session.close()
+
+
+# -- leaving the process -------------------------------------------------------
+# Embedded R cannot be shut down cleanly once reticulate has run in this process:
+# rpy2's exit handler (and R's finalizers of Python objects) run without the GIL and
+# may abort or segfault *after* every test has passed. So once the session has
+# finished and reported, leave with pytest's own exit status, skipping those handlers.
+_EXIT_STATUS: list[int] = []
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    _EXIT_STATUS.append(int(exitstatus))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _EXIT_STATUS and "rpy2.rinterface" in sys.modules:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(_EXIT_STATUS[-1])
