@@ -364,7 +364,9 @@ class Polynomial(Schedule):
             # underflows to 0 would otherwise divide by zero (lr = inf).
             mult = ops.maximum(ops.ceil(t / self.decay_steps), 1.0)
             steps = self.decay_steps * mult
-            p = t / steps
+            # min(., 1): when t / decay_steps rounds just below a whole number, steps rounds
+            # just below t and 1 - p would be -2e-16 (a negative, or NaN, learning rate).
+            p = ops.minimum(t / steps, 1.0)
         else:
             p = ops.minimum(t, self.decay_steps) / self.decay_steps
         return (self.initial_lr - self.end_lr) * ops.power(1.0 - p, self.power) + self.end_lr
