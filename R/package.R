@@ -63,8 +63,9 @@ use_lrdecay_python <- function() {
   }
   envname <- "r-lrdecay"
   found <- tryCatch(reticulate::virtualenv_exists(envname), error = function(e) FALSE)
-  if (isTRUE(found)) {
-    reticulate::use_virtualenv(envname, required = FALSE)
+  if (isTRUE(found) && !reticulate::py_available(initialize = FALSE)) {
+    # required = TRUE: the environment wins over a project-local .venv or pyproject.toml
+    tryCatch(reticulate::use_virtualenv(envname, required = TRUE), error = function(e) NULL)
   }
   invisible(found)
 }
