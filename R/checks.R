@@ -96,8 +96,12 @@ check_function <- function(x, arg = rlang::caller_arg(x), call = rlang::caller_e
 
 check_clock <- function(t, arg = rlang::caller_arg(t), call = rlang::caller_env()) {
   if (!is.numeric(t)) abort_arg(arg, "a numeric vector of non-negative finite numbers", t, call)
-  bad <- is.na(t) | !is.finite(t) | t < 0
-  if (any(bad)) abort_arg(arg, "a vector of non-negative finite numbers", t[bad], call)
+  # Fast path without whole-vector temporaries: anyNA(), min() and max() are single
+  # passes (-Inf fails min() >= 0, Inf fails max() < Inf).
+  if (length(t) && (anyNA(t) || min(t) < 0 || max(t) == Inf)) {
+    bad <- is.na(t) | !is.finite(t) | t < 0
+    abort_arg(arg, "a vector of non-negative finite numbers", t[bad], call)
+  }
   as.double(t)
 }
 

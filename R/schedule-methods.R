@@ -28,7 +28,10 @@ lr_at <- function(schedule, t) {
       stop(cnd)
     }
   )
-  as.vector(out)
+  # py_to_r() copies NumPy's buffer once; dropping dim in place avoids as.vector()'s second copy.
+  out <- reticulate::py_to_r(out)
+  dim(out) <- NULL
+  out
 }
 
 default_clock <- function(x) {

@@ -1,28 +1,37 @@
 """lrdecay benchmarks (``make bench``; never part of ``make test``).
 
-Prints a table and writes ``benchmarks/results.md``:
+Prints a table per section and writes ``benchmarks/results.md``:
 
-1. Training-step overhead of each way to decay the LR, against a constant LR,
-   interleaved in one run (medians of per-step times over rounds).
+1. Training-step overhead of each way to decay the LR against a constant LR,
+   interleaved in one run, plus each variant's own cost timed in isolation.
 2. Preview speed: 1,000,000 clock values from Python and from R (one call),
    against the bare NumPy formula and Keras's own schedule.
 3. Start-up: ``import lrdecay`` and ``library(lrdecay)`` + one ``lr_at``.
-4. Scale: per-step cost and memory at 10, 1,000 and 100,000 steps per epoch.
+4. Scale: per-step overhead and memory at 10, 1,000 and 100,000 steps per epoch.
 
-Usage: ``python benchmarks/run.py [--quick]``.
+Method (why the numbers can be trusted at the 1% level): TensorFlow runs on one
+intra-op and one inter-op thread (``--threads``), because on a 2-core VM its
+thread pools make one ``fit()`` vary by +-20%, which would swamp a 1% effect.
+Step times are taken per epoch by an epoch-level timer (no per-batch hook of its
+own), every variant trains in every round in a shuffled order, and the overhead
+is the median over rounds of (variant / constant LR of the same round). A second
+constant-LR model (the A/A control) shows how far from 0% noise alone goes.
+
+Usage: ``python benchmarks/run.py [--quick] [--no-r] [--sections 1,2,3,4]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import platform
 import random
-import resource
 import statistics
 import subprocess
 import sys
 import time
+import tracemalloc
 from pathlib import Path
 from typing import Any, Callable
 
@@ -36,11 +45,28 @@ sys.path.insert(0, str(ROOT / "inst" / "python"))
 import lrdecay  # noqa: E402
 
 PY = sys.executable
+BASE = "constant LR (baseline)"
+CONTROL = "constant LR, second model (A/A control)"
 
 
 def stats(xs: list[float]) -> tuple[float, float, float]:
     """Median, min and max."""
     return statistics.median(xs), min(xs), max(xs)
+
+
+def pct(x: float) -> str:
+    return f"{x * 100:+.1f}%"
+
+
+def r_env() -> dict[str, str]:
+    return dict(os.environ, RETICULATE_PYTHON=PY, PYTHONPATH=str(ROOT / "inst" / "python"))
+
+
+def rscript(code: str) -> str:
+    proc = subprocess.run(["Rscript", "-e", code], env=r_env(), capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"Rscript failed:\n{proc.stderr[-2000:]}")
+    return proc.stdout
 
 
 # -- 1. training-step overhead ------------------------------------------------
@@ -53,6 +79,25 @@ def make_model(lr: Any) -> Any:
                               keras.layers.Dense(1)])
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=lr), loss="mse")
     return model
+
+
+def epoch_timer(steps: int) -> Any:
+    """A callback with epoch hooks only: microseconds per step of each epoch."""
+    import keras
+
+    class EpochTimer(keras.callbacks.Callback):
+        def __init__(self) -> None:
+            super().__init__()
+            self.us: list[float] = []
+            self.t0 = 0.0
+
+        def on_epoch_begin(self, epoch: int, logs: Any = None) -> None:
+            self.t0 = time.perf_counter()
+
+        def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
+            self.us.append((time.perf_counter() - self.t0) / steps * 1e6)
+
+    return EpochTimer()
 
 
 def r_callbacks() -> dict[str, Any]:
@@ -72,134 +117,253 @@ def r_callbacks() -> dict[str, Any]:
     """)
     import __main__
 
-    return {"epoch callback, R function": __main__.lrdecay_bench_r_epoch,
-            "per-batch R callback": __main__.lrdecay_bench_r_batch}
+    return {"lrdecay epoch callback, R function": __main__.lrdecay_bench_r_epoch,
+            "per-batch R callback (callback_lr_custom)": __main__.lrdecay_bench_r_batch}
 
 
-def bench_overhead(rounds: int, steps: int, r: bool) -> list[dict[str, Any]]:
+def graph_cost_us(schedules: dict[str, Any], n: int = 20_000, rounds: int = 5) -> dict[str, float]:
+    """Microseconds each schedule adds per evaluation inside a compiled TF loop.
+
+    The loop reads the LR from an int64 iteration counter and increments it, as
+    the optimizer's update does; the cost is relative to reading a constant.
+    """
+    import tensorflow as tf
+
+    def compiled(fn: Callable[[Any], Any]) -> Any:
+        it = tf.Variable(0, dtype=tf.int64)
+
+        @tf.function
+        def loop(k: Any) -> Any:
+            acc = tf.constant(0.0)
+            for _ in tf.range(k):
+                acc += tf.cast(fn(it), tf.float32)
+                it.assign_add(1)
+            return acc
+
+        loop(tf.constant(10))
+        return loop
+
+    lr_var = tf.Variable(0.01)
+    fns = {"constant": compiled(lambda it: lr_var)}
+    fns.update({k: compiled(v) for k, v in schedules.items()})
+    times: dict[str, list[float]] = {k: [] for k in fns}
+    kn = tf.constant(n)
+    for _ in range(rounds):
+        for k, f in fns.items():
+            t0 = time.perf_counter()
+            f(kn)
+            times[k].append((time.perf_counter() - t0) / n * 1e6)
+    base = statistics.median(times["constant"])
+    return {k: statistics.median(v) - base for k, v in times.items() if k != "constant"}
+
+
+def callback_cost_us(cb: Any, model: Any, steps: int, epochs: int = 5) -> float:
+    """Microseconds per step a callback's own hooks take (called as fit() calls them)."""
+    cb.set_model(model)
+    cb.on_train_begin({})
+    t0 = time.perf_counter()
+    for epoch in range(epochs):
+        cb.on_epoch_begin(epoch, {})
+        for batch in range(steps):
+            cb.on_train_batch_begin(batch, {})
+            cb.on_train_batch_end(batch, {})
+        cb.on_epoch_end(epoch, {})
+    us = (time.perf_counter() - t0) / (epochs * steps) * 1e6
+    cb.on_train_end({})
+    return us
+
+
+def bench_overhead(rounds: int, steps: int, epochs: int, r: bool) -> list[dict[str, Any]]:
     import keras
 
     class PerBatchPython(keras.callbacks.Callback):
+        """What users write without lrdecay: set the LR at every batch."""
+
         def on_train_batch_begin(self, batch: int, logs: Any = None) -> None:
             self.model.optimizer.learning_rate = 0.01 * 0.999**batch
 
     sched = lrdecay.Cosine(0.01, decay_steps=10)
-    variants: dict[str, Callable[[], tuple[Any, list[Any]]]] = {
-        "constant LR (baseline)": lambda: (0.01, []),
-        "lrdecay in-graph, per step": lambda: (sched.to_keras(), []),
-        "lrdecay in-graph, steps_per_epoch": lambda: (sched.to_keras(steps_per_epoch=steps), []),
-        "lrdecay epoch callback": lambda: (0.01, [lrdecay.LRScheduler(sched)]),
-        "Keras CosineDecay": lambda: (keras.optimizers.schedules.CosineDecay(0.01, 10), []),
-        "per-batch Python callback": lambda: (0.01, [PerBatchPython()]),
+    in_graph = {
+        "lrdecay in-graph, per step": sched.to_keras(),
+        "lrdecay in-graph, steps_per_epoch": sched.to_keras(steps_per_epoch=steps),
+        "Keras CosineDecay (in-graph)": keras.optimizers.schedules.CosineDecay(0.01, 10),
     }
+    variants: dict[str, tuple[Any, list[Any]]] = {BASE: (0.01, []), CONTROL: (0.01, [])}
+    variants.update({k: (v, []) for k, v in in_graph.items()})
+    variants["lrdecay epoch callback, lrdecay schedule"] = (0.01, [lrdecay.LRScheduler(sched)])
+    variants["per-batch Python callback (plain Keras)"] = (0.01, [PerBatchPython()])
     if r:
-        for name, cb in r_callbacks().items():
-            variants[name] = (lambda cb=cb: (0.01, [cb]))
+        variants.update({k: (0.01, [cb]) for k, cb in r_callbacks().items()})
+
     x = np.random.default_rng(0).normal(size=(steps * 32, 16)).astype("float32")
     y = x[:, :1] * 2.0
-    times: dict[str, list[float]] = {k: [] for k in variants}
     models = {}
-    for name, make in variants.items():  # build and warm up (tracing) once
-        lr, cbs = make()
+    for name, (lr, cbs) in variants.items():  # build and trace once
         models[name] = (make_model(lr), cbs)
         models[name][0].fit(x, y, batch_size=32, epochs=1, verbose=0, callbacks=cbs)
+
+    per_step: dict[str, list[float]] = {k: [] for k in variants}
     order = list(variants)
-    for _ in range(rounds):
-        random.shuffle(order)
-        for name in order:
-            model, cbs = models[name]
-            t0 = time.perf_counter()
-            model.fit(x, y, batch_size=32, epochs=2, verbose=0, callbacks=cbs, shuffle=False)
-            times[name].append((time.perf_counter() - t0) / (2 * steps) * 1e6)
-    base = statistics.median(times["constant LR (baseline)"])
+    gc.collect()
+    gc.disable()  # a collection inside one variant's epoch is noise, not its cost
+    try:
+        for _ in range(rounds):
+            random.shuffle(order)
+            for name in order:
+                model, cbs = models[name]
+                timer = epoch_timer(steps)
+                model.fit(x, y, batch_size=32, epochs=epochs, verbose=0, shuffle=False,
+                          callbacks=[*cbs, timer])
+                per_step[name].append(statistics.median(timer.us))
+            gc.collect()
+    finally:
+        gc.enable()
+
+    # Each variant's own cost, timed in isolation: in-graph ops in a compiled loop,
+    # callbacks by calling their hooks exactly as fit() does.
+    own = graph_cost_us(in_graph)
+    for name, (_, cbs) in variants.items():
+        if cbs:
+            own[name] = sum(callback_cost_us(cb, models[name][0], steps) for cb in cbs)
+
+    base_rounds = per_step[BASE]
+    base = statistics.median(base_rounds)
     rows = []
     for name in variants:
-        med, lo, hi = stats(times[name])
+        med, lo, hi = stats(per_step[name])
+        paired = statistics.median(v / b - 1 for v, b in zip(per_step[name], base_rounds))
+        cost = own.get(name, 0.0)
         rows.append({"variant": name, "us_per_step": med, "min": lo, "max": hi,
-                     "vs_constant": f"{(med / base - 1) * 100:+.1f}%"})
+                     "end_to_end_vs_constant": pct(paired),
+                     "own_cost_us_per_step": cost, "own_cost_vs_step": pct(cost / base)})
     return rows
 
 
 # -- 2. preview speed -----------------------------------------------------------
 
+R_PREVIEW = r"""
+suppressMessages(library(lrdecay))
+s <- schedule_cosine(0.1, 50000)
+time_ms <- function(f, reps) {
+  f(); out <- numeric(reps)
+  for (i in seq_len(reps)) { gc(FALSE); t0 <- proc.time()[["elapsed"]]; f()
+    out[i] <- (proc.time()[["elapsed"]] - t0) * 1e3 }
+  out
+}
+for (n in c(1000, 1000000)) {
+  t <- (seq_len(n) - 1) / 10
+  k <- if (n < 1e6) 1000 else 1   # small n: time k calls at once (the clock's resolution)
+  one <- function(f) function() for (j in seq_len(k)) f()
+  show <- function(name, f) cat(name, n, time_ms(one(f), REPS) / k, "\n")
+  show("lr_at", function() lr_at(s, t))
+  show("bare_r", function() 0.1 * 0.5 * (1 + cos(pi * pmin(t, 50000) / 50000)))
+  show("copies", function() reticulate::py_to_r(reticulate::np_array(t)))
+}
+"""
+
+
 def bench_preview(rounds: int, r: bool) -> list[dict[str, Any]]:
-    n = 1_000_000
-    t = np.arange(n, dtype=np.float64) / 10.0
-    sched = lrdecay.Cosine(0.1, decay_steps=50_000.0)
-
-    def bare() -> Any:
-        return 0.1 * 0.5 * (1.0 + np.cos(np.pi * np.minimum(t, 50_000.0) / 50_000.0))
-
-    def ours() -> Any:
-        return sched(t)
-
     import keras
 
-    kd = keras.optimizers.schedules.CosineDecay(0.1, 50_000)
-    t32 = keras.ops.convert_to_tensor(t.astype("float32"))
-
-    def keras_sched() -> Any:
-        return keras.ops.convert_to_numpy(kd(t32))
-
-    fns = {"bare NumPy formula": bare, "lrdecay, Python": ours, "Keras CosineDecay": keras_sched}
-    assert np.allclose(ours(), bare(), rtol=0, atol=1e-15)
-    out: dict[str, list[float]] = {k: [] for k in fns}
-    for _ in range(rounds):
-        for name, fn in fns.items():
+    def timed(fn: Callable[[], Any], k: int = 1) -> list[float]:
+        fn()
+        out = []
+        for _ in range(rounds):
             t0 = time.perf_counter()
-            fn()
-            out[name].append((time.perf_counter() - t0) * 1e3)
+            for _ in range(k):
+                fn()
+            out.append((time.perf_counter() - t0) / k * 1e3)
+        return out
+
+    out: dict[str, list[float]] = {}
+    py_small = 0.0
+    for n in (1000, 1_000_000):
+        t = np.arange(n, dtype=np.float64) / 10.0
+        sched = lrdecay.Cosine(0.1, decay_steps=50_000.0)
+        kd = keras.optimizers.schedules.CosineDecay(0.1, 50_000)
+        t32 = keras.ops.convert_to_tensor(t.astype("float32"))
+
+        def bare(t: Any = t) -> Any:
+            return 0.1 * 0.5 * (1.0 + np.cos(np.pi * np.minimum(t, 50_000.0) / 50_000.0))
+
+        assert np.allclose(sched(t), bare(), rtol=0, atol=1e-15)
+        k = 1000 if n < 1e6 else 1
+        ours = timed(lambda sched=sched, t=t: sched(t), k)
+        if n < 1e6:
+            py_small = statistics.median(ours)
+            continue
+        out["bare NumPy formula"] = timed(bare)
+        out["lrdecay, Python: schedule(t)"] = ours
+        out["Keras CosineDecay on a float32 tensor"] = timed(
+            lambda kd=kd, t32=t32: keras.ops.convert_to_numpy(kd(t32)))
+    rows_extra: list[dict[str, Any]] = []
     if r:
-        # A fresh Rscript (not rpy2: after Keras training in this process, rpy2's R calls
-        # without the GIL abort the interpreter with reticulate 1.28).
-        code = (
-            "suppressMessages(library(lrdecay)); s <- schedule_cosine(0.1, 50000); "
-            "t <- (0:999999) / 10; invisible(lr_at(s, t)); "
-            f"for (i in 1:{rounds}) cat(system.time(lr_at(s, t))[['elapsed']] * 1e3, "
-            "system.time(0.1 * 0.5 * (1 + cos(pi * pmin(t, 50000) / 50000)))[['elapsed']] * 1e3,"
-            " '\\n')"
-        )
-        env = dict(os.environ, RETICULATE_PYTHON=PY)
-        proc = subprocess.run(["Rscript", "-e", code], env=env, capture_output=True, text=True,
-                              check=True)
-        pairs = [line.split() for line in proc.stdout.strip().splitlines()]
-        out["lrdecay, R lr_at (one call)"] = [float(a) for a, _ in pairs]
-        out["R: bare R formula"] = [float(b) for _, b in pairs]
+        # A fresh Rscript (not rpy2: after Keras training in this process, rpy2's calls
+        # into R without the GIL abort the interpreter with reticulate 1.28).
+        res: dict[tuple[str, int], list[float]] = {}
+        for line in rscript(R_PREVIEW.replace("REPS", str(rounds))).strip().splitlines():
+            name, n, *vals = line.split()
+            res[(name, int(float(n)))] = [float(v) for v in vals]
+        out["lrdecay, R: lr_at(s, t) (one call)"] = res[("lr_at", 1_000_000)]
+        out["bare R formula"] = res[("bare_r", 1_000_000)]
+        out["R<->NumPy copies alone (np_array + py_to_r)"] = res[("copies", 1_000_000)]
+        py_big = statistics.median(out["lrdecay, Python: schedule(t)"])
+        r_big = statistics.median(res[("lr_at", 1_000_000)])
+        r_small = statistics.median(res[("lr_at", 1000)])
+        per_elem_ns = ((r_big - py_big) - (r_small - py_small)) / (1_000_000 - 1000) * 1e6
+        rows_extra.append({"variant": "R lr_at minus Python, per element (1e3 -> 1e6 slope)",
+                           "ms": per_elem_ns, "min": float("nan"), "max": float("nan"),
+                           "vs_bare_numpy": "ns/element"})
+        rows_extra.append({"variant": "R lr_at minus Python, fixed cost (n = 1,000)",
+                           "ms": r_small - py_small, "min": float("nan"), "max": float("nan"),
+                           "vs_bare_numpy": "ms/call"})
     base = statistics.median(out["bare NumPy formula"])
-    return [{"variant": k, "ms": stats(v)[0], "min": stats(v)[1], "max": stats(v)[2],
+    rows = [{"variant": k, "ms": stats(v)[0], "min": stats(v)[1], "max": stats(v)[2],
              "vs_bare_numpy": f"{statistics.median(v) / base:.2f}x"} for k, v in out.items()]
+    return rows + rows_extra
 
 
 # -- 3. start-up ----------------------------------------------------------------
 
 def _run(cmd: list[str]) -> float:
-    env = dict(os.environ, RETICULATE_PYTHON=PY, PYTHONPATH=str(ROOT / "inst" / "python"))
     t0 = time.perf_counter()
-    subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(cmd, check=True, env=r_env(), stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
     return (time.perf_counter() - t0) * 1e3
 
 
 def bench_startup(rounds: int, r: bool) -> list[dict[str, Any]]:
-    check = ("import sys, lrdecay; lrdecay.Cosine(0.1, 100)(list(range(101))); "
-             "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules")
+    no_tf = "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules"
     cmds = {
         "python: interpreter only": [PY, "-c", "pass"],
-        "python: import lrdecay + evaluate": [PY, "-c", check],
-        "python: import keras": [PY, "-c", "import keras"],
+        "python: import lrdecay + evaluate": [
+            PY, "-c", f"import sys, lrdecay; lrdecay.Cosine(0.1, 100)(range(101)); {no_tf}"],
+        "python: ... + import keras": [PY, "-c", "import lrdecay, keras"],
     }
     if r:
+        r_no_tf = ('m <- names(reticulate::import("sys")$modules); '
+                   'stopifnot(!"tensorflow" %in% m, !"keras" %in% m)')
         cmds["R: Rscript only"] = ["Rscript", "-e", "invisible(0)"]
         cmds["R: library(lrdecay) + lr_at"] = [
-            "Rscript", "-e", "library(lrdecay); invisible(lr_at(schedule_cosine(0.1, 100), 0:100))"]
+            "Rscript", "-e",
+            f"library(lrdecay); invisible(lr_at(schedule_cosine(0.1, 100), 0:100)); {r_no_tf}"]
         cmds["R: ... + import keras"] = [
             "Rscript", "-e", "library(lrdecay); invisible(lr_at(schedule_cosine(0.1, 100), 0:100));"
             " invisible(keras$ops)"]
+    for cmd in cmds.values():  # the asserts run once, outside the timing
+        _run(cmd)
     out: dict[str, list[float]] = {k: [] for k in cmds}
     for _ in range(rounds):
         for name, cmd in cmds.items():
             out[name].append(_run(cmd))
-    return [{"variant": k, "ms": stats(v)[0], "min": stats(v)[1], "max": stats(v)[2]}
-            for k, v in out.items()]
+    rows = []
+    for k, v in out.items():
+        lang = k.split(":")[0]
+        ref = statistics.median(out["python: interpreter only" if lang == "python"
+                                    else "R: Rscript only"])
+        rows.append({"variant": k, "ms": stats(v)[0], "min": stats(v)[1], "max": stats(v)[2],
+                     "beyond_interpreter_ms": statistics.median(v) - ref})
+    return rows
 
 
 # -- 4. scale ---------------------------------------------------------------------
@@ -208,24 +372,31 @@ def bench_scale(sizes: list[int]) -> list[dict[str, Any]]:
     import keras
 
     rows = []
-    for mode in ("in-graph", "epoch callback"):
-        for steps in sizes:
-            sched = lrdecay.Cosine(0.01, decay_steps=10)
-            lr = sched.to_keras(steps_per_epoch=steps) if mode == "in-graph" else 0.01
-            cbs = [] if mode == "in-graph" else [lrdecay.LRScheduler(sched)]
+    sched = lrdecay.Cosine(0.01, decay_steps=10)
+    for steps in sizes:
+        x = np.ones((steps, 4), dtype="float32")
+        y = np.ones((steps, 1), dtype="float32")
+        epochs = max(1, min(5, 20_000 // steps))
+        base = None
+        for mode in ("constant LR", "in-graph, steps_per_epoch", "epoch callback"):
+            lr = sched.to_keras(steps_per_epoch=steps) if mode.startswith("in-graph") else 0.01
+            cbs = [lrdecay.LRScheduler(sched)] if mode == "epoch callback" else []
             keras.utils.set_random_seed(0)
             model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])
             model.compile(optimizer=keras.optimizers.SGD(learning_rate=lr), loss="mse")
-            x = np.ones((steps, 4), dtype="float32")
-            y = np.ones((steps, 1), dtype="float32")
             model.fit(x[:10], y[:10], batch_size=1, epochs=1, verbose=0, callbacks=cbs)
-            rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-            t0 = time.perf_counter()
-            model.fit(x, y, batch_size=1, epochs=1, verbose=0, callbacks=cbs)
-            us = (time.perf_counter() - t0) / steps * 1e6
-            rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            timer = epoch_timer(steps)
+            gc.collect()
+            tracemalloc.start()
+            model.fit(x, y, batch_size=1, epochs=epochs, verbose=0, callbacks=[*cbs, timer])
+            gc.collect()
+            kept, _ = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            us = statistics.median(timer.us)
+            base = us if base is None else base
             rows.append({"variant": f"{mode}, {steps:,} steps/epoch", "us_per_step": us,
-                         "peak_rss_growth_MB": (rss1 - rss0) / 1024})
+                         "vs_constant": pct(us / base - 1),
+                         "python_memory_kept_KB": kept / 1024})
     return rows
 
 
@@ -236,7 +407,8 @@ def table(rows: list[dict[str, Any]]) -> str:
     head = "| " + " | ".join(keys) + " |\n|" + "---|" * len(keys) + "\n"
     body = ""
     for r in rows:
-        cells = [f"{v:.3f}" if isinstance(v, float) else str(v) for v in r.values()]
+        cells = ["" if isinstance(v, float) and v != v else f"{v:.2f}" if isinstance(v, float)
+                 else str(v) for v in r.values()]
         body += "| " + " | ".join(cells) + " |\n"
     return head + body
 
@@ -245,30 +417,52 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer rounds and smaller sizes")
     ap.add_argument("--no-r", action="store_true", help="skip the R variants")
+    ap.add_argument("--threads", type=int, default=1,
+                    help="TensorFlow intra- and inter-op threads (0: TensorFlow's default)")
+    ap.add_argument("--sections", default="1,2,3,4", help="which sections to run, e.g. 1,3")
+    ap.add_argument("--rounds", type=int, help="interleaved rounds (default 15, --quick 5)")
+    ap.add_argument("--epochs", type=int, help="epochs per variant and round in section 1")
+    ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results.md"))
     args = ap.parse_args()
     r = not args.no_r
-    rounds = 3 if args.quick else 7
-    sections = [
-        ("1. Training-step overhead (small MLP, batch 32; microseconds per step)",
-         lambda: bench_overhead(rounds, 100 if args.quick else 300, r)),
-        ("2. Preview: 1,000,000 clock values (milliseconds per call)",
-         lambda: bench_preview(rounds, r)),
-        ("3. Start-up in a fresh process (milliseconds)", lambda: bench_startup(rounds, r)),
-        ("4. Scale: steps per epoch (batch 1, tiny model)",
-         lambda: bench_scale([10, 1000, 5000] if args.quick else [10, 1000, 100_000])),
-    ]
+    rounds = args.rounds or (5 if args.quick else 15)
+    if args.threads:
+        import tensorflow as tf
+
+        tf.config.threading.set_intra_op_parallelism_threads(args.threads)
+        tf.config.threading.set_inter_op_parallelism_threads(args.threads)
+    steps = 100 if args.quick else 200
+    epochs = args.epochs or (3 if args.quick else 5)
+    sections = {
+        "1": (f"1. Training-step overhead (MLP 16-32-1, batch 32, {steps} steps/epoch; "
+              "microseconds per step)",
+              lambda: bench_overhead(rounds, steps, epochs, r)),
+        "2": ("2. Preview: 1,000,000 clock values (milliseconds per call)",
+              lambda: bench_preview(rounds, r)),
+        "3": ("3. Start-up in a fresh process (milliseconds)",
+              lambda: bench_startup(rounds, r)),
+        "4": ("4. Scale: steps per epoch (Dense(1), batch 1)",
+              lambda: bench_scale([10, 1000, 5000] if args.quick else [10, 1000, 100_000])),
+    }
+    threads = f"TensorFlow on {args.threads} thread(s)" if args.threads else "TensorFlow's threads"
     out = ["# lrdecay benchmark results", "",
-           f"Machine: {platform.platform()}, Python {platform.python_version()}, "
-           f"{os.cpu_count()} cores. Medians with min and max over {rounds} interleaved rounds.",
-           ""]
-    for title, fn in sections:
+           f"Machine: {platform.platform()}, {platform.processor() or 'cpu'}, Python "
+           f"{platform.python_version()}, {os.cpu_count()} cores, no GPU; {threads}. "
+           f"Medians with min and max over {rounds} interleaved rounds"
+           f"{' (--quick)' if args.quick else ''}. Written by `make bench` "
+           f"({time.strftime('%Y-%m-%d')}).", ""]
+    for key in args.sections.split(","):
+        title, fn = sections[key.strip()]
         print(f"\n## {title}", flush=True)
-        rows = fn()
-        text = table(rows)
-        print(text, flush=True)
+        t0 = time.perf_counter()
+        text = table(fn())
+        print(text, f"({time.perf_counter() - t0:.0f} s)", flush=True)
         out += [f"## {title}", "", text]
-    (ROOT / "benchmarks" / "results.md").write_text("\n".join(out))
-    print(f"Wrote {ROOT / 'benchmarks' / 'results.md'}")
+    notes = ROOT / "benchmarks" / "notes.md"
+    if notes.exists():
+        out += [notes.read_text()]
+    Path(args.out).write_text("\n".join(out))
+    print(f"Wrote {args.out}")
     return 0
 
 

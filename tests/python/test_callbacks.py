@@ -451,6 +451,26 @@ def test_custom_batch_hook():
     assert history.history["learning_rate"] == [f32(0.1)] * 2
 
 
+def test_custom_batch_hook_returning_the_stored_rate_skips_the_assignment(monkeypatch):
+    # A per-batch step schedule returns the same rate for most batches; values equal to
+    # the stored float32 (0.1 and float32(0.1) as a float64) need no assignment, a new one does.
+    import lrdecay.callbacks as cbmod
+
+    writes = []
+    real = cbmod.write_lr
+    monkeypatch.setattr(cbmod, "write_lr", lambda opt, v, who: (writes.append(v), real(opt, v, who)))
+
+    calls = []
+
+    def hook(batch, lr, logs):
+        calls.append(batch)
+        return [0.1, f32(0.1), 0.05, 0.05][len(calls) - 1]
+
+    _, probe = fit(make_model(0.1), [LRCustom(on_batch_begin=hook)], epochs=2)
+    assert [b[2] for b in probe.batches] == [f32(0.1), f32(0.1), f32(0.05), f32(0.05)]
+    assert writes == [0.05]  # only the third call changed the stored rate
+
+
 def test_custom_both_hooks_and_cosine_example():
     # The seed's "custom callback for cosine decay", done with LRCustom.
     def cosine(epoch, lr, logs):

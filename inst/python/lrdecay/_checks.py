@@ -171,8 +171,10 @@ def check_clock(t: Any) -> np.ndarray:
         raw.dtype.kind == "O" and all(_is_real(v) for v in raw.ravel()))
     if not numeric:
         fail("t", must, t, TypeError)
-    arr = raw.astype(np.float64)
-    if arr.size and not (np.isfinite(arr).all() and arr.min() >= 0.0):
+    # No copy when t already is float64 (formulas never write to their input); two
+    # reductions and no temporaries: a NaN fails both comparisons, -inf the first, inf the second.
+    arr = raw.astype(np.float64, copy=False)
+    if arr.size and not (arr.min() >= 0.0 and arr.max() < np.inf):
         bad = arr[~(np.isfinite(arr) & (arr >= 0.0))]
         fail("t", must, bad.ravel()[:3].tolist())
     return arr

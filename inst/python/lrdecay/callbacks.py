@@ -25,6 +25,7 @@ from collections.abc import Callable
 from typing import Any
 
 import keras
+import numpy as np
 
 from ._checks import check_integer, fail
 from .schedules import Schedule
@@ -230,10 +231,15 @@ class LRCustom(_EpochLR):
     def _apply(self, fn: Callable[..., Any], index: int, logs: dict[str, Any] | None,
                source: str, at: str) -> None:
         optimizer = self._optimizer()
-        new = fn(int(index), read_lr(optimizer), logs if logs is not None else {})
+        current = read_lr(optimizer)
+        new = fn(int(index), current, logs if logs is not None else {})
         if new is None:
             return
-        write_lr(optimizer, check_lr(new, source=source, at=at), self._who)
+        lr = check_lr(new, source=source, at=at)
+        var = optimizer.learning_rate
+        if isinstance(var, keras.Variable) and float(np.asarray(lr, dtype=var.dtype)) == current:
+            return  # unchanged as stored: skip the assignment, an eager op dearer than the rest
+        write_lr(optimizer, lr, self._who)
 
     def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         super().on_epoch_begin(epoch, logs)

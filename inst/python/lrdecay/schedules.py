@@ -82,10 +82,13 @@ class Schedule:
             ValueError: if any ``t`` is negative, NaN or infinite.
         """
         arr = check_clock(t)
-        out = np.broadcast_to(np.asarray(self._compute(arr, NUMPY), dtype=np.float64), arr.shape)
+        out = np.asarray(self._compute(arr, NUMPY), dtype=np.float64)
         if arr.ndim == 0:
             return float(out)
-        return np.array(out, dtype=np.float64, copy=True)
+        if out.shape == arr.shape and out.base is None and out is not arr:
+            return out  # a fresh array the formula made: no copy needed
+        # A constant or an input-aliasing result: a writable array the caller owns.
+        return np.array(np.broadcast_to(out, arr.shape), dtype=np.float64, copy=True)
 
     def _compute(self, t: Any, ops: Any) -> Any:
         raise NotImplementedError  # every family overrides this
@@ -390,7 +393,9 @@ class Cosine(Schedule):
     def _compute(self, t: Any, ops: Any) -> Any:
         p = ops.minimum(t, self.decay_steps) / self.decay_steps
         cosine = 0.5 * (1.0 + ops.cos(ops.pi * p))
-        return self.initial_lr * ((1.0 - self.alpha) * cosine + self.alpha)
+        if self.alpha:  # alpha = 0 (the default) skips two whole-array operations
+            cosine = (1.0 - self.alpha) * cosine + self.alpha
+        return self.initial_lr * cosine
 
     def default_horizon(self) -> int:
         return int(math.ceil(self.decay_steps * 1.2))

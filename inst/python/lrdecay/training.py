@@ -113,7 +113,13 @@ def read_lr(optimizer: Any) -> float:
     evaluated at the optimizer's iteration count, exactly as Keras does when it
     applies an update (``optimizer.learning_rate``).
     """
-    return float(keras.ops.convert_to_numpy(optimizer.learning_rate))
+    lr = optimizer.learning_rate
+    try:
+        # float() of a Keras variable or a 0-d backend tensor is one device read, about
+        # half the cost of convert_to_numpy() (which this falls back to).
+        return float(lr)
+    except TypeError:
+        return float(keras.ops.convert_to_numpy(lr))
 
 
 def is_settable(optimizer: Any) -> bool:
@@ -144,11 +150,10 @@ def require_settable(optimizer: Any, who: str) -> None:
     )
 
 
-def write_lr(optimizer: Any, value: float, who: str) -> float:
-    """Set a checked learning rate on the optimizer and return the value now in effect."""
+def write_lr(optimizer: Any, value: float, who: str) -> None:
+    """Set a checked learning rate on the optimizer (no read-back: callbacks run it per batch)."""
     require_settable(optimizer, who)
     optimizer.learning_rate = float(value)
-    return read_lr(optimizer)
 
 
 def get_learning_rate(model: Any) -> float:
@@ -191,7 +196,9 @@ def set_learning_rate(model: Any, value: Any) -> float:
         ValueError: ``value`` NaN, infinite or negative; ``model`` not compiled.
     """
     lr = check_lr(value, name="value")
-    return write_lr(optimizer_of(model, "set_learning_rate()"), lr, "set_learning_rate()")
+    optimizer = optimizer_of(model, "set_learning_rate()")
+    write_lr(optimizer, lr, "set_learning_rate()")
+    return read_lr(optimizer)
 
 
 def _describe(obj: Any) -> str:
