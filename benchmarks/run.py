@@ -31,7 +31,6 @@ import statistics
 import subprocess
 import sys
 import time
-import tracemalloc
 from pathlib import Path
 from typing import Any, Callable
 
@@ -344,6 +343,8 @@ def bench_startup(rounds: int, r: bool) -> list[dict[str, Any]]:
         r_no_tf = ('m <- names(reticulate::import("sys")$modules); '
                    'stopifnot(!"tensorflow" %in% m, !"keras" %in% m)')
         cmds["R: Rscript only"] = ["Rscript", "-e", "invisible(0)"]
+        cmds["R: library(reticulate) + start Python + import numpy"] = [
+            "Rscript", "-e", 'library(reticulate); invisible(import("numpy"))']
         cmds["R: library(lrdecay) + lr_at"] = [
             "Rscript", "-e",
             f"library(lrdecay); invisible(lr_at(schedule_cosine(0.1, 100), 0:100)); {r_no_tf}"]
@@ -368,35 +369,73 @@ def bench_startup(rounds: int, r: bool) -> list[dict[str, Any]]:
 
 # -- 4. scale ---------------------------------------------------------------------
 
-def bench_scale(sizes: list[int]) -> list[dict[str, Any]]:
+def rss_mb() -> float:
+    """The resident set size now (Linux), in MB."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except OSError:  # pragma: no cover - not Linux
+        return float("nan")
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def bench_scale(sizes: list[int], quick: bool) -> list[dict[str, Any]]:
+    """Per-step time, own cost and memory kept, per steps-per-epoch size.
+
+    Memory: Python memory blocks (``sys.getallocatedblocks()``, no tracing overhead)
+    and RSS still held after ``fit()`` returns and a collection, relative to before.
+    A per-step list would keep about one block per step.
+    """
     import keras
 
     rows = []
     sched = lrdecay.Cosine(0.01, decay_steps=10)
+    modes = ("constant LR", "in-graph, steps_per_epoch", "epoch callback")
     for steps in sizes:
         x = np.ones((steps, 4), dtype="float32")
         y = np.ones((steps, 1), dtype="float32")
-        epochs = max(1, min(5, 20_000 // steps))
-        base = None
-        for mode in ("constant LR", "in-graph, steps_per_epoch", "epoch callback"):
+        epochs = max(1, min(20, 5_000 // steps))
+        rounds = 1 if steps >= 50_000 else (3 if quick else (10 if steps < 100 else 4))
+        built = {}
+        for mode in modes:
             lr = sched.to_keras(steps_per_epoch=steps) if mode.startswith("in-graph") else 0.01
             cbs = [lrdecay.LRScheduler(sched)] if mode == "epoch callback" else []
             keras.utils.set_random_seed(0)
             model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])
             model.compile(optimizer=keras.optimizers.SGD(learning_rate=lr), loss="mse")
-            model.fit(x[:10], y[:10], batch_size=1, epochs=1, verbose=0, callbacks=cbs)
-            timer = epoch_timer(steps)
-            gc.collect()
-            tracemalloc.start()
-            model.fit(x, y, batch_size=1, epochs=epochs, verbose=0, callbacks=[*cbs, timer])
-            gc.collect()
-            kept, _ = tracemalloc.get_traced_memory()
-            tracemalloc.stop()
-            us = statistics.median(timer.us)
-            base = us if base is None else base
-            rows.append({"variant": f"{mode}, {steps:,} steps/epoch", "us_per_step": us,
-                         "vs_constant": pct(us / base - 1),
-                         "python_memory_kept_KB": kept / 1024})
+            model.fit(x[:10], y[:10], batch_size=1, epochs=2, verbose=0, callbacks=cbs)
+            built[mode] = (model, cbs, lr)
+        us: dict[str, list[float]] = {m: [] for m in modes}
+        blocks: dict[str, list[int]] = {m: [] for m in modes}
+        rss: dict[str, list[float]] = {m: [] for m in modes}
+        order = list(modes)
+        for _ in range(rounds):
+            random.shuffle(order)
+            for mode in order:
+                model, cbs, _ = built[mode]
+                timer = epoch_timer(steps)
+                gc.collect()
+                b0, r0 = sys.getallocatedblocks(), rss_mb()
+                model.fit(x, y, batch_size=1, epochs=epochs, verbose=0, callbacks=[*cbs, timer])
+                us[mode].append(statistics.median(timer.us))
+                del timer
+                gc.collect()
+                blocks[mode].append(sys.getallocatedblocks() - b0)
+                rss[mode].append(rss_mb() - r0)
+        graph = graph_cost_us({"in-graph": built[modes[1]][2]})["in-graph"]
+        base = statistics.median(us[modes[0]])
+        for mode in modes:
+            model, cbs, _ = built[mode]
+            own = 0.0
+            if cbs:
+                own = callback_cost_us(cbs[0], model, steps, epochs=max(1, min(5, 10_000 // steps)))
+            elif mode != "constant LR":
+                own = graph
+            med = statistics.median(us[mode])
+            rows.append({"variant": f"{mode}, {steps:,} steps/epoch",
+                         "rounds x epochs": f"{rounds} x {epochs}", "us_per_step": med,
+                         "vs_constant": pct(med / base - 1), "own_cost_us_per_step": own,
+                         "python_blocks_kept": int(statistics.median(blocks[mode])),
+                         "rss_growth_MB": statistics.median(rss[mode])})
     return rows
 
 
@@ -413,6 +452,70 @@ def table(rows: list[dict[str, Any]]) -> str:
     return head + body
 
 
+def verdicts(res: dict[str, list[dict[str, Any]]]) -> list[str]:
+    """The issue's targets, checked against this run's numbers."""
+    out = []
+
+    def row(sec: str, name: str) -> dict[str, Any] | None:
+        return next((r for r in res.get(sec, []) if r["variant"] == name), None)
+
+    def num(s: str) -> float:
+        return float(s.rstrip("%x")) / (100 if s.endswith("%") else 1)
+
+    if "1" in res:
+        aa = abs(num(row("1", CONTROL)["end_to_end_vs_constant"]))
+        band = max(0.02, aa)
+        for r in res["1"]:
+            if r["variant"].startswith(("lrdecay in-graph", "lrdecay epoch")):
+                e2e, own = num(r["end_to_end_vs_constant"]), num(r["own_cost_vs_step"])
+                ok = own <= 0.02 and e2e <= band
+                out.append(f"- {'met' if ok else 'MISSED'}: {r['variant']}: own cost "
+                           f"{pct(own)} of a step, end to end {pct(e2e)} (target 2%; A/A "
+                           f"control {pct(num(row('1', CONTROL)['end_to_end_vs_constant']))}).")
+            elif r["variant"].startswith("per-batch"):
+                out.append(f"- reported: {r['variant']}: end to end "
+                           f"{r['end_to_end_vs_constant']}, own cost {r['own_cost_vs_step']}.")
+    if "2" in res:
+        ours = row("2", "lrdecay, Python: schedule(t)")
+        x = num(ours["vs_bare_numpy"])
+        out.append(f"- {'met' if x <= 1.5 else 'MISSED'}: Python preview of 1e6 values "
+                   f"{x:.2f}x bare NumPy (target 1.5x).")
+        slope = row("2", "R lr_at minus Python, per element (1e3 -> 1e6 slope)")
+        copies = row("2", "R<->NumPy copies alone (np_array + py_to_r)")
+        if slope and copies:
+            copy_ns = copies["ms"]  # ms per 1e6 values = ns per value
+            ok = slope["ms"] <= copy_ns * 1.25 + 1.0
+            out.append(
+                f"- {'met as far as reticulate allows' if ok else 'MISSED'}: R lr_at adds "
+                f"{slope['ms']:.1f} ns per value over Python; reticulate's two copies "
+                f"(np_array in, py_to_r out) alone cost {copy_ns:.1f} ns per value, so lrdecay "
+                f"adds {max(0.0, slope['ms'] - copy_ns):.1f} ns. Target: no per-element cost.")
+    if "3" in res:
+        py = row("3", "python: import lrdecay + evaluate")
+        out.append(f"- {'met' if py['beyond_interpreter_ms'] < 1000 else 'MISSED'}: "
+                   f"`import lrdecay` + evaluate: {py['beyond_interpreter_ms']:.0f} ms beyond "
+                   "the interpreter, TensorFlow and Keras not imported (asserted).")
+        rr = row("3", "R: library(lrdecay) + lr_at")
+        floor = row("3", "R: library(reticulate) + start Python + import numpy")
+        if rr and floor:
+            own = rr["ms"] - floor["ms"]
+            ok = rr["beyond_interpreter_ms"] < 1000
+            out.append(
+                f"- {'met' if ok else 'MISSED (reticulate)'}: `library(lrdecay); lr_at(...)`: "
+                f"{rr['beyond_interpreter_ms']:.0f} ms beyond Rscript, TensorFlow not imported "
+                f"(asserted); of that, reticulate + Python + NumPy alone take "
+                f"{floor['beyond_interpreter_ms']:.0f} ms and lrdecay {own:.0f} ms.")
+    if "4" in res:
+        rows4 = [r for r in res["4"] if not r["variant"].startswith("constant")]
+        worst = max(r["own_cost_us_per_step"] for r in rows4)
+        kept = max(abs(r["python_blocks_kept"]) for r in rows4)
+        out.append(f"- {'met' if kept < 1000 else 'MISSED'}: memory flat: at most {kept} "
+                   "Python blocks kept after fit() at any size (a per-step list would keep "
+                   "about one per step); own cost per step at most "
+                   f"{worst:.1f} us at any size.")
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer rounds and smaller sizes")
@@ -420,19 +523,19 @@ def main() -> int:
     ap.add_argument("--threads", type=int, default=1,
                     help="TensorFlow intra- and inter-op threads (0: TensorFlow's default)")
     ap.add_argument("--sections", default="1,2,3,4", help="which sections to run, e.g. 1,3")
-    ap.add_argument("--rounds", type=int, help="interleaved rounds (default 15, --quick 5)")
-    ap.add_argument("--epochs", type=int, help="epochs per variant and round in section 1")
+    ap.add_argument("--rounds", type=int, help="interleaved rounds (default 40, --quick 8)")
+    ap.add_argument("--epochs", type=int, help="epochs per variant and round in section 1 (2)")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results.md"))
     args = ap.parse_args()
     r = not args.no_r
-    rounds = args.rounds or (5 if args.quick else 15)
+    rounds = args.rounds or (8 if args.quick else 40)
     if args.threads:
         import tensorflow as tf
 
         tf.config.threading.set_intra_op_parallelism_threads(args.threads)
         tf.config.threading.set_inter_op_parallelism_threads(args.threads)
     steps = 100 if args.quick else 200
-    epochs = args.epochs or (3 if args.quick else 5)
+    epochs = args.epochs or 2
     sections = {
         "1": (f"1. Training-step overhead (MLP 16-32-1, batch 32, {steps} steps/epoch; "
               "microseconds per step)",
@@ -440,24 +543,31 @@ def main() -> int:
         "2": ("2. Preview: 1,000,000 clock values (milliseconds per call)",
               lambda: bench_preview(rounds, r)),
         "3": ("3. Start-up in a fresh process (milliseconds)",
-              lambda: bench_startup(rounds, r)),
+              lambda: bench_startup(5 if args.quick else 10, r)),
         "4": ("4. Scale: steps per epoch (Dense(1), batch 1)",
-              lambda: bench_scale([10, 1000, 5000] if args.quick else [10, 1000, 100_000])),
+              lambda: bench_scale([10, 1000, 5000] if args.quick else [10, 1000, 100_000],
+                                    args.quick)),
     }
     threads = f"TensorFlow on {args.threads} thread(s)" if args.threads else "TensorFlow's threads"
     out = ["# lrdecay benchmark results", "",
            f"Machine: {platform.platform()}, {platform.processor() or 'cpu'}, Python "
            f"{platform.python_version()}, {os.cpu_count()} cores, no GPU; {threads}. "
-           f"Medians with min and max over {rounds} interleaved rounds"
+           f"Medians with min and max over {rounds} interleaved rounds (start-up: "
+           f"{5 if args.quick else 10}; scale: see its table)"
            f"{' (--quick)' if args.quick else ''}. Written by `make bench` "
            f"({time.strftime('%Y-%m-%d')}).", ""]
+    res: dict[str, list[dict[str, Any]]] = {}
     for key in args.sections.split(","):
         title, fn = sections[key.strip()]
         print(f"\n## {title}", flush=True)
         t0 = time.perf_counter()
-        text = table(fn())
+        res[key.strip()] = fn()
+        text = table(res[key.strip()])
         print(text, f"({time.perf_counter() - t0:.0f} s)", flush=True)
         out += [f"## {title}", "", text]
+    checks = verdicts(res)
+    print("\n## Targets\n" + "\n".join(checks))
+    out[4:4] = ["## Targets (checked against this run)", "", *checks, ""]
     notes = ROOT / "benchmarks" / "notes.md"
     if notes.exists():
         out += [notes.read_text()]
