@@ -458,7 +458,8 @@ def test_custom_batch_hook_returning_the_stored_rate_skips_the_assignment(monkey
 
     writes = []
     real = cbmod.write_lr
-    monkeypatch.setattr(cbmod, "write_lr", lambda opt, v, who: (writes.append(v), real(opt, v, who)))
+    monkeypatch.setattr(cbmod, "write_lr",
+                        lambda opt, v, who: (writes.append(v), real(opt, v, who)))
 
     calls = []
 
