@@ -428,7 +428,7 @@ def bench_scale(sizes: list[int], quick: bool) -> list[dict[str, Any]]:
                 gc.collect()
                 blocks[mode].append(sys.getallocatedblocks() - b0)
                 rss[mode].append(rss_mb() - r0)
-        graph = graph_cost_us({"in-graph": built[modes[1]][2]})["in-graph"]
+        graph = graph_cost_us({"in-graph": built["in-graph, steps_per_epoch"][2]})["in-graph"]
         base = statistics.median(us[modes[0]])
         for mode in modes:
             model, cbs, _ = built[mode]
