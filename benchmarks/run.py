@@ -500,9 +500,11 @@ def verdicts(res: dict[str, list[dict[str, Any]]]) -> list[str]:
                 f"- MISSED (reticulate): R lr_at adds {slope['ms']:.1f} ns per value over "
                 f"Python (target: nothing per value). Of that, reticulate's two copies "
                 f"(np_array in, py_to_r out) take {copies['ms']:.1f} ns and the R-side check "
-                f"of t (NA, Inf, negative) {check['ms']:.1f} ns; lr_at minus these and the "
-                f"Python call made from R leaves {rest:.1f} ns (R-side glue, and R's garbage "
-                "collections). reticulate 1.28 has no zero-copy path from NumPy to R.")
+                f"of t (NA, Inf, negative) {check['ms']:.1f} ns; "
+                + (f"lr_at minus these and the Python call made from R leaves {rest:.1f} ns "
+                   "(R-side glue, and R's garbage collections). " if rest > 0 else
+                   "together they account for all of it (medians of separate timings). ")
+                + "reticulate 1.28 has no zero-copy path from NumPy to R.")
     if "3" in res:
         py = row("3", "python: import lrdecay + evaluate")
         out.append(f"- {'met' if py['beyond_interpreter_ms'] < 1000 else 'MISSED'}: "
