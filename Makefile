@@ -1,5 +1,6 @@
 # lrdecay: one Makefile for both languages. Every target installs what it needs first.
-#   make setup  - Debian's R packages, the pinned .venv, lrdecay (editable) and the R package
+#   make setup  - Debian's R packages, keras3 and reticulate (from ../shared/cran when it exists,
+#                 else CRAN), the pinned .venv, lrdecay (editable) and the R package
 #   make test   - setup, then testthat, pytest (incl. the R/Python agreement suite), R CMD check
 #   make demo   - setup, then the main job
 #   make bench  - setup, then the benchmarks (never part of make test)
@@ -17,9 +18,14 @@ export MPLBACKEND := Agg
 export NOT_CRAN := true
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := r-base-core r-base-dev r-cran-reticulate r-cran-testthat r-cran-knitr \
+# keras3's and reticulate's dependencies come from Debian; keras3 and a current reticulate
+# (Debian's 1.28 cannot convert NumPy 2 arrays) from tools/install-r-packages.R.
+APT_PACKAGES := r-base-core r-base-dev r-cran-testthat r-cran-knitr \
   r-cran-rmarkdown r-cran-roxygen2 r-cran-pkgload r-cran-cli r-cran-rlang r-cran-magrittr \
-  r-cran-withr pandoc
+  r-cran-withr pandoc r-cran-generics r-cran-zeallot r-cran-rstudioapi r-cran-whisker \
+  r-cran-tidyselect r-cran-backports r-cran-rcpp r-cran-rcpptoml r-cran-here r-cran-png \
+  r-cran-rappdirs r-cran-jsonlite r-cran-yaml r-cran-processx r-cran-fastmap r-cran-glue \
+  r-cran-matrix
 PKG_FILES := DESCRIPTION NAMESPACE $(wildcard R/*.R man/*.Rd vignettes/*.Rmd) \
   $(shell find inst -type f -not -path '*__pycache__*' -not -path '*.egg-info*' 2>/dev/null)
 VERSION := $(shell sed -n 's/^Version: //p' DESCRIPTION)
@@ -27,7 +33,7 @@ TARBALL := lrdecay_$(VERSION).tar.gz
 
 .PHONY: setup apt test test-r test-python check lint docs demo bench clean
 
-setup: apt $(VENV)/.installed $(STAMPS)/rpkg
+setup: apt $(STAMPS)/rdeps $(VENV)/.installed $(STAMPS)/rpkg
 
 apt:
 	@dpkg -s $(APT_PACKAGES) >/dev/null 2>&1 || { \
@@ -41,9 +47,16 @@ $(VENV)/.installed: requirements.txt pyproject.toml | apt
 	$(PY) -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
-$(STAMPS)/rpkg: $(PKG_FILES) | apt
-	R CMD INSTALL --no-multiarch --no-test-load . >/dev/null
+$(STAMPS)/rdeps: tools/install-r-packages.R | apt
+	Rscript tools/install-r-packages.R
 	mkdir -p $(STAMPS) && touch $@
+
+# Built with its vignettes, so that vignette(package = "lrdecay") lists them.
+$(STAMPS)/rpkg: $(PKG_FILES) $(STAMPS)/rdeps $(VENV)/.installed | apt
+	rm -rf $(STAMPS)/build && mkdir -p $(STAMPS)/build
+	cd $(STAMPS)/build && R CMD build --no-manual $(CURDIR) >/dev/null
+	R CMD INSTALL --no-multiarch $(STAMPS)/build/$(TARBALL) >/dev/null
+	touch $@
 
 docs: setup
 	Rscript -e 'roxygen2::roxygenise()'
@@ -59,10 +72,10 @@ test-python: setup
 test-r: setup
 	Rscript -e 'testthat::test_dir("tests/testthat", package = "lrdecay", load_package = "installed", reporter = testthat::ProgressReporter$$new(show_praise = FALSE), stop_on_failure = TRUE)'
 
+# Checks the tarball that setup built (vignettes included).
 check: setup
-	rm -rf lrdecay.Rcheck $(TARBALL)
-	R CMD build --no-manual . >/dev/null
-	_R_CHECK_FORCE_SUGGESTS_=false R CMD check --no-manual $(TARBALL)
+	rm -rf lrdecay.Rcheck
+	_R_CHECK_FORCE_SUGGESTS_=false R CMD check --no-manual $(STAMPS)/build/$(TARBALL)
 	@! grep -E "^(Status:.*(ERROR|WARNING))" lrdecay.Rcheck/00check.log || { echo "R CMD check has errors or warnings"; exit 1; }
 
 # The main job: nine schedules compared on scikit-learn's digits; a table and lrdecay-demo.png.

@@ -205,3 +205,20 @@ plot.lrdecay_lr_find <- function(x, y, raw = TRUE, xlab = "learning rate (log sc
   }
   invisible(x)
 }
+
+# R data to what Keras takes: numeric arrays as NumPy arrays (integers stay integers),
+# lists element-wise; Python objects and NULL pass through.
+as_py_data <- function(x) {
+  if (is.null(x) || inherits(x, "python.builtin.object")) return(x)
+  if (is.data.frame(x)) x <- as.matrix(x)
+  if (is.list(x)) return(lapply(x, as_py_data))
+  if (is.factor(x)) x <- as.integer(x) - 1L
+  if (is.logical(x)) x <- as.integer(x)
+  if (!is.numeric(x)) {
+    cli::cli_abort("Training data must be numeric, not {.cls {class(x)[1]}}.",
+                   class = "lrdecay_error_argument", call = NULL)
+  }
+  if (is.null(dim(x))) x <- as.array(x)
+  reticulate::np_array(x, dtype = if (is.integer(x)) "int64" else "float32", order = "C")
+}
+
