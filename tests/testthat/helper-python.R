@@ -47,13 +47,14 @@ keras_values <- function(keras_schedule, steps) {
 # relative error is taken against the larger of the value and `scale` (the
 # schedule's peak): near a zero of the rate (the end of a cosine) float32's
 # cancellation makes point-wise relative errors meaningless.
-expect_in_graph_equal <- function(object, expected, scale = max(abs(expected)), tol = 1e-6) {
+expect_in_graph_equal <- function(object, expected, scale = max(abs(expected)), tol = 1e-6,
+                                  label = "in-graph value") {
   err <- abs(object - expected) / pmax(abs(expected), scale)
   worst <- which.max(err)
   expect(
     length(object) == length(expected) && all(err <= tol),
-    sprintf("in-graph value %.9g differs from %.9g (relative error %.3g > %g) at element %d",
-            object[worst], expected[worst], err[worst], tol, worst)
+    sprintf("%s %.9g differs from %.9g (relative error %.3g > %g) at element %d",
+            label, object[worst], expected[worst], err[worst], tol, worst)
   )
   invisible(object)
 }

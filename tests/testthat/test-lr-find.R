@@ -1,4 +1,5 @@
-# lr_find() from R: checks in R, the sweep in Python, the same answers as Python's lr_find().
+# lr_find() from R, in keras3's idiom: R converts, Python checks and runs the sweep; the
+# same answers as Python's lr_find().
 # A real small problem: linear regression y = x %*% w + 0.5 + noise, SGD with momentum.
 
 skip_lr_find <- function() {
@@ -13,22 +14,18 @@ lrf_data <- function(n = 256) {
 }
 
 lrf_model <- function(data, optimizer = NULL, train = TRUE) {
-  keras$utils$set_random_seed(1L)
-  model <- keras$Sequential(list(keras$Input(shape = list(2L)), keras$layers$Dense(1L)))
-  optimizer <- optimizer %||% keras$optimizers$SGD(learning_rate = 1e-3, momentum = 0.9)
-  model$compile(optimizer = optimizer, loss = "mse")
-  if (train) {
-    model$fit(reticulate::np_array(data$x, dtype = "float32"),
-              reticulate::np_array(data$y, dtype = "float32"),
-              epochs = 1L, batch_size = 64L, verbose = 0L)
-  }
+  set_random_seed(1)
+  model <- keras_model_sequential(input_shape = 2) |> layer_dense(1)
+  model |> compile(optimizer = optimizer %||% optimizer_sgd(learning_rate = 1e-3, momentum = 0.9),
+                   loss = "mse")
+  if (train) model |> fit(data$x, data$y, epochs = 1, batch_size = 64, verbose = 0)
   model
 }
 
 # Every variable that makes the training state, as R values.
 lrf_state <- function(model) {
   vars <- c(model$variables, model$optimizer$variables, model$metrics_variables)
-  lapply(vars, function(v) keras$ops$convert_to_numpy(v))
+  lapply(vars, as.array)
 }
 
 test_that("the sweep is geometric, aligned, and the same as Python's", {
@@ -77,16 +74,15 @@ test_that("the sweep is geometric, aligned, and the same as Python's", {
 test_that("a completed sweep ends at max_lr; the model is restored bit for bit (Adam)", {
   skip_lr_find()
   d <- lrf_data()
-  model <- lrf_model(d, keras$optimizers$Adam(learning_rate = 1e-3))
+  model <- lrf_model(d, optimizer_adam(learning_rate = 1e-3))
   before <- lrf_state(model)
-  lr <- keras$ops$convert_to_numpy(model$optimizer$learning_rate)
+  lr <- as.array(model$optimizer$learning_rate)
   res <- lr_find(model, d$x, d$y, min_lr = 1e-5, max_lr = 1e-2, steps = 20, batch_size = 16)
   expect_identical(res$stop_reason, "completed")
   expect_length(res$lrs, 20)
   expect_equal(res$lrs[20], 1e-2)
   expect_identical(lrf_state(model), before)
-  expect_identical(keras$ops$convert_to_numpy(model$optimizer$learning_rate),
-                   lr)
+  expect_identical(as.array(model$optimizer$learning_rate), lr)
 })
 
 test_that("the model is restored after an error inside the sweep", {
@@ -95,62 +91,73 @@ test_that("the model is restored after an error inside the sweep", {
   model <- lrf_model(d)
   before <- lrf_state(model)
   calls <- 0
-  boom <- keras$callbacks$LambdaCallback(on_train_batch_end = function(batch, logs) {
+  boom <- callback_lambda(on_train_batch_end = function(batch, logs) {
     calls <<- calls + 1
     if (calls == 5) stop("boom in a callback")
   })
-  expect_error(lr_find(model, d$x, d$y, callbacks = list(boom)), "boom in a callback")
+  # The callback's own R error, as raised (not wrapped in a Python RuntimeError).
+  cnd <- expect_error(lr_find(model, d$x, d$y, callbacks = list(boom)), "^boom in a callback$")
+  expect_false(inherits(cnd, "python.builtin.object"))
   expect_equal(calls, 5)
   expect_identical(lrf_state(model), before)
 })
 
-test_that("bad arguments fail in R, naming the argument, before any training", {
+test_that("bad arguments fail naming the argument, in lr_find()'s call, before any training", {
   skip_lr_find()
   d <- lrf_data(64)
   model <- lrf_model(d)
   before <- lrf_state(model)
   expect_lr_find_error <- function(message, ...) {
-    expect_error(lr_find(model, d$x, d$y, ...), message, fixed = TRUE,
-                 class = "lrdecay_error_argument")
+    cnd <- expect_error(lr_find(model, d$x, d$y, ...), message, fixed = TRUE,
+                        class = "lrdecay_error_argument")
+    expect_identical(cnd$call[[1]], quote(lr_find))
   }
-  expect_lr_find_error("`min_lr` must be a positive number, not 0.", min_lr = 0)
-  expect_lr_find_error("`min_lr` must be a positive number, not NA.", min_lr = NA)
-  expect_lr_find_error("`max_lr` must be a positive number, not Inf.", max_lr = Inf)
-  expect_lr_find_error("`max_lr` must be a number greater than `min_lr` (0.1), not 0.01.",
-                       min_lr = 0.1, max_lr = 0.01)
-  expect_lr_find_error("`max_lr` must be a number greater than `min_lr` (1), not 1.",
-                       min_lr = 1)
-  expect_lr_find_error("`steps` must be a whole number >= 5, not 4.", steps = 4)
-  expect_lr_find_error("`steps` must be a whole number >= 5, not 10.5.", steps = 10.5)
-  expect_lr_find_error("`batch_size` must be a positive whole number, not 0.", batch_size = 0)
-  expect_lr_find_error("`smoothing` must be a number in [0, 1), not 1.", smoothing = 1)
-  expect_lr_find_error("`stop_factor` must be a number > 1, not 1.", stop_factor = 1)
-  expect_lr_find_error("`stop_factor` must be a number > 1, not c(2, 3).", stop_factor = c(2, 3))
+  # R's own: NA, length, type.
+  expect_lr_find_error("`min_lr` must be a single number, not NA.", min_lr = NA)
+  expect_lr_find_error("`stop_factor` must be a single number, not c(2, 3).",
+                       stop_factor = c(2, 3))
+  expect_lr_find_error("`steps` must be a single number, not \"10\".", steps = "10")
+  expect_lr_find_error("`shuffle` must be TRUE or FALSE, not NA.", shuffle = NA)
+  expect_lr_find_error("must be named", min_lr = 1e-7, max_lr = 1, steps = 100,
+                       batch_size = 32, smoothing = 0.98, stop_factor = 4, 3)
+  # Python's rules.
+  cases <- list(
+    list("min_lr", min_lr = 0), list("max_lr", max_lr = Inf),
+    list("max_lr", min_lr = 0.1, max_lr = 0.01), list("max_lr", min_lr = 1),
+    list("steps", steps = 4), list("steps", steps = 10.5), list("batch_size", batch_size = 0),
+    list("smoothing", smoothing = 1), list("stop_factor", stop_factor = 1)
+  )
+  for (case in cases) {
+    do.call(expect_lr_find_error, c(paste0("`", case[[1]], "` must be"), case[-1]))
+  }
   expect_lr_find_error("do not pass `epochs`.", epochs = 3)
-  expect_lr_find_error("must be named", min_lr = 1e-7, max_lr = 1, steps = 100, batch_size = 32,
-                       smoothing = 0.98, stop_factor = 4, 3)
+  expect_snapshot(error = TRUE, lr_find(model, d$x, d$y, min_lr = 0.1, max_lr = 0.01))
+  expect_snapshot(error = TRUE, lr_find(model, d$x, d$y, steps = 4))
+  expect_snapshot(error = TRUE, lr_find(model, d$x, d$y, validation_split = 0.2))
   expect_identical(lrf_state(model), before)
 
-  expect_error(lr_find("model", d$x, d$y), "`model` must be a Keras 3 model, not \"model\".",
+  expect_error(lr_find("model", d$x, d$y), "`model` must be a Keras model, not \"model\".",
+               fixed = TRUE, class = "lrdecay_error_argument")
+  expect_error(lr_find(model, letters, d$y), "`x` must be numeric data",
                fixed = TRUE, class = "lrdecay_error_argument")
 })
 
 test_that("models that cannot be swept get Python's message, before any training", {
   skip_lr_find()
   d <- lrf_data(64)
-  uncompiled <- keras$Sequential(list(keras$Input(shape = list(2L)), keras$layers$Dense(1L)))
+  uncompiled <- keras_model_sequential(input_shape = 2) |> layer_dense(1)
   expect_error(lr_find(uncompiled, d$x, d$y),
                "`model` must be compiled (call `compile()` with an optimizer and a loss first), not an uncompiled Sequential.",
                fixed = TRUE, class = "lrdecay_error_argument")
-  scheduled <- keras$Sequential(list(keras$Input(shape = list(2L)), keras$layers$Dense(1L)))
+  scheduled <- keras_model_sequential(input_shape = 2) |> layer_dense(1)
   sched <- as_keras_schedule(schedule_step(0.1))
-  scheduled$compile(optimizer = keras$optimizers$SGD(learning_rate = sched), loss = "mse")
+  scheduled |> compile(optimizer = optimizer_sgd(learning_rate = sched), loss = "mse")
   err <- expect_error(lr_find(scheduled, d$x, d$y), class = "lrdecay_error_argument")
   expect_match(conditionMessage(err), "in-graph schedule (KerasSchedule)", fixed = TRUE)
   py_err <- tryCatch(py_lrdecay()$lr_find(scheduled, as_py_data(d$x), as_py_data(d$y)),
-                     error = function(e) conditionMessage(e))
-  expect_match(py_err, conditionMessage(err), fixed = TRUE)  # the same words
-  expect_equal(as.numeric(keras$ops$convert_to_numpy(scheduled$optimizer$iterations)), 0)
+                     error = function(e) reticulate::py_str(e))
+  expect_identical(err$message, py_err)  # the same words
+  expect_equal(as.numeric(as.array(scheduled$optimizer$iterations)), 0)
 })
 
 test_that("print(), plot() and as.data.frame() present the result", {

@@ -6,17 +6,15 @@ seed_data <- function() {
   set.seed(7)
   x <- matrix(runif(256 * 784), ncol = 784)
   y <- sample(0:9, 256, replace = TRUE)
-  list(x = x, y_train = keras$utils$to_categorical(y, 10L))
+  list(x = x, y_train = to_categorical(y, 10))
 }
 
 seed_model <- function() {
-  keras$utils$set_random_seed(7L)
-  model <- keras$Sequential(list(
-    keras$Input(shape = list(784L)),
-    keras$layers$Dense(units = 64L, activation = "relu"),
-    keras$layers$Dense(units = 10L, activation = "softmax")
-  ))
-  model$compile(loss = "categorical_crossentropy", optimizer = "adam", metrics = list("accuracy"))
+  set_random_seed(7)
+  model <- keras_model_sequential(input_shape = 784) %>%
+    layer_dense(units = 64, activation = "relu") %>%
+    layer_dense(units = 10, activation = "softmax")
+  model %>% compile(loss = "categorical_crossentropy", optimizer = "adam", metrics = "accuracy")
   model
 }
 
@@ -57,7 +55,7 @@ test_that("example 2: exponential decay through the scheduler callback", {
   expected <- 0.01 * 0.95^(0:11)
   expect_equal(probe$seen, expected, tolerance = 1e-6)
   expect_equal(history$metrics$learning_rate,
-               lr_at(schedule_exponential(0.01, decay_rate = 0.95), 0:11), tolerance = 1e-6)
+               lr_at(schedule_exponential(0.01, 1, 0.95), 0:11), tolerance = 1e-6)
 })
 
 test_that("example 3: cosine decay through a custom callback (Keras 3 way)", {
