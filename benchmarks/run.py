@@ -257,7 +257,7 @@ for (n in c(1000, 1000000)) {
   show("lr_at", function() lr_at(s, t))
   show("bare_r", function() 0.1 * 0.5 * (1 + cos(pi * pmin(t, 50000) / 50000)))
   show("copies", function() reticulate::py_to_r(reticulate::np_array(t)))
-  show("check", function() lrdecay:::check_clock(t))
+  show("check", function() lrdecay:::as_clock(t))
   a <- reticulate::np_array(t)
   show("py_call", function() reticulate::py_call(s, a))  # returns the NumPy array unconverted
 }
@@ -309,7 +309,7 @@ def bench_preview(rounds: int, r: bool) -> list[dict[str, Any]]:
         out["lrdecay, R: lr_at(s, t) (one call)"] = res[("lr_at", 1_000_000)]
         out["bare R formula"] = res[("bare_r", 1_000_000)]
         out["R<->NumPy copies alone (np_array + py_to_r)"] = res[("copies", 1_000_000)]
-        out["R argument check alone (check_clock)"] = res[("check", 1_000_000)]
+        out["R argument check alone (as_clock)"] = res[("check", 1_000_000)]
         out["R: the Python call alone (py_call, no conversion)"] = res[("py_call", 1_000_000)]
         py_big = statistics.median(out["lrdecay, Python: schedule(t)"])
         r_big = statistics.median(res[("lr_at", 1_000_000)])
@@ -355,7 +355,7 @@ def bench_startup(rounds: int, r: bool) -> list[dict[str, Any]]:
             f"library(lrdecay); invisible(lr_at(schedule_cosine(0.1, 100), 0:100)); {r_no_tf}"]
         cmds["R: ... + import keras"] = [
             "Rscript", "-e", "library(lrdecay); invisible(lr_at(schedule_cosine(0.1, 100), 0:100));"
-            " invisible(keras$ops)"]
+            " invisible(keras3::keras$ops)"]
     for cmd in cmds.values():  # the asserts run once, outside the timing
         _run(cmd)
     out: dict[str, list[float]] = {k: [] for k in cmds}
@@ -490,7 +490,7 @@ def verdicts(res: dict[str, list[dict[str, Any]]]) -> list[str]:
                    f"{x:.2f}x bare NumPy (target 1.5x).")
         slope = row("2", "R lr_at minus Python, per element (1e3 -> 1e6 slope)")
         copies = row("2", "R<->NumPy copies alone (np_array + py_to_r)")
-        check = row("2", "R argument check alone (check_clock)")
+        check = row("2", "R argument check alone (as_clock)")
         call = row("2", "R: the Python call alone (py_call, no conversion)")
         total = row("2", "lrdecay, R: lr_at(s, t) (one call)")
         if slope and copies and check and call and total:

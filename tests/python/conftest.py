@@ -123,7 +123,7 @@ class RSession:
         """Evaluate R ``code`` with ``values`` bound as R variables; return its value.
 
         R numeric vectors come back as float64 NumPy arrays, strings as arrays of
-        str, an R list as a Python list of its elements. An R error raises
+        str, an R list as a Python list of its elements (nested lists too). An R error raises
         ``RError`` with R's message and classes.
         """
         ro = self._ro
@@ -137,10 +137,15 @@ class RSession:
             if error is not ro.NULL and error is not None:
                 classes = [str(c) for c in ro.r(".parity$error_class")]
                 raise RError(str(error[0]), classes)
-            if ro.r("is.list(.parity$value)")[0]:  # a Python list of the elements
-                n = int(ro.r("length(.parity$value)")[0])
-                return [ro.r(f".parity$value[[{i}]]") for i in range(1, n + 1)]
-            return ro.r(".parity$value")
+            return self._fetch(".parity$value")
+
+    def _fetch(self, path: str) -> Any:
+        """The R value at ``path``; an R list (at any depth) as a Python list."""
+        ro = self._ro
+        if ro.r(f"is.list({path})")[0]:
+            n = int(ro.r(f"length({path})")[0])
+            return [self._fetch(f"{path}[[{i}]]") for i in range(1, n + 1)]
+        return ro.r(path)
 
     def eval_each(self, calls: list[RCall], each: str = "{x}", **values: Any) -> list[Any]:
         """Evaluate ``each`` (R code around ``{x}``) for every call, in one R evaluation.
@@ -261,22 +266,30 @@ def r_session() -> Iterator[RSession]:
 
 # -- leaving the process -------------------------------------------------------
 # Embedded R cannot be shut down cleanly once reticulate has run in this process:
-# rpy2's exit handler (and R's finalizers of Python objects) run without the GIL and
-# may abort or segfault *after* every test has passed. So once the session has
-# finished and reported, leave with pytest's own exit status, skipping those handlers.
-_EXIT_STATUS: list[int] = []
+# rpy2's exit handler (and R's finalizers of Python objects) may hang, abort or segfault
+# *after* every test has passed. So once the session has finished and every report is
+# written (terminal summary, --junitxml, the cache: all in pytest_sessionfinish), leave
+# with pytest's own exit status, skipping those handlers. The status is read from the
+# session at the very end, so that a plugin that changes it in its own
+# pytest_sessionfinish is honoured.
+_SESSION: list[pytest.Session] = []
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    _EXIT_STATUS.append(int(exitstatus))
+    _SESSION.append(session)
+
+
+def exit_status(session: pytest.Session) -> int:
+    """The exit status pytest itself would return for ``session`` (0 = all passed)."""
+    return int(session.exitstatus)
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_unconfigure(config: pytest.Config) -> None:
-    if _EXIT_STATUS and "rpy2.rinterface" in sys.modules:
+    if _SESSION and "rpy2.rinterface" in sys.modules:
         sys.stdout.flush()
         sys.stderr.flush()
-        os._exit(_EXIT_STATUS[-1])
+        os._exit(exit_status(_SESSION[-1]))
 
 
 # Property tests search the same examples on every run (a failure is reproducible, and

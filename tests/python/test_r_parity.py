@@ -124,9 +124,9 @@ def _grid() -> list[Case]:
               S("Exponential", initial_lr=0.01, k=0.1),
               S("Exponential", initial_lr=0.01, k=0),
               S("Exponential", initial_lr=0.01, k=0.3, decay_steps=7, staircase=True)]
-    cases += [S("InverseTime", initial_lr=0.1, decay_rate=0.5),
+    cases += [S("InverseTime", initial_lr=0.1, decay_steps=1, decay_rate=0.5),
               S("InverseTime", initial_lr=0.1, decay_rate=0.5, decay_steps=10, staircase=True),
-              S("InverseTime", initial_lr=0.2, decay_rate=0),
+              S("InverseTime", initial_lr=0.2, decay_steps=4, decay_rate=0),
               S("InverseTime", initial_lr=0.1, decay_rate=2.0, decay_steps=3.5)]
     cases += [S("Polynomial", initial_lr=0.1, decay_steps=50),
               S("Polynomial", initial_lr=0.1, decay_steps=10, end_lr=0.01, power=2, cycle=True),
@@ -279,13 +279,45 @@ def test_in_graph_from_r_matches_numpy(r_in_graph: dict[str, list[np.ndarray]], 
 def test_in_graph_seed_value(r_session: RSession) -> None:
     """API.md's seed: Keras's ExponentialDecay prints 0.031885575503110886."""
     pytest.importorskip("keras")
-    ks = r_session.to_python("as_keras_schedule(schedule_exponential(0.1, decay_rate = 0.96, "
-                             "decay_steps = 1000, staircase = TRUE))")
+    ks = r_session.to_python("as_keras_schedule(schedule_exponential(0.1, 1000, 0.96, "
+                             "staircase = TRUE))")  # Keras's positional order
     import keras
 
     value = float(keras.ops.convert_to_numpy(ks(28125)))
     assert value == pytest.approx(0.031885575503110886, rel=1e-6)
     assert type(ks).__name__ == "KerasSchedule"
+
+
+def test_r_positional_order_is_keras_order(r_session: RSession) -> None:
+    """schedule_exponential(0.1, 1000, 0.96) and schedule_inverse_time(0.1, 10, 0.5) mean
+    what ExponentialDecay(0.1, 1000, 0.96) and InverseTimeDecay(0.1, 10, 0.5) mean."""
+    got = r_session.each_to_python([
+        RCall("schedule_exponential", 0.1, 1000.0, 0.96, True),
+        RCall("schedule_inverse_time", 0.1, 10.0, 0.5),
+    ])
+    assert got[0] == lrdecay.Exponential(0.1, 1000, 0.96, staircase=True)
+    assert got[0](28125.0) == 0.1 * 0.96**28
+    assert got[1] == lrdecay.InverseTime(0.1, 10, 0.5)
+    with pytest.raises(RError, match="decay_rate") as err:
+        r_session.eval("schedule_inverse_time(0.1, 10)")
+    assert "lrdecay_error_argument" in err.value.classes
+
+
+@pytest.fixture(scope="module")
+def r_from_r_call(r_session: RSession) -> list[Any]:
+    """Each GRID schedule rebuilt by R from the text of its ``describe()$r_call``."""
+    code = "list(\n" + ",\n".join(c.python().describe()["r_call"] for c in GRID) + "\n)"
+    return list(r_session.to_python(code))
+
+
+@pytest.mark.parametrize("i", range(len(GRID)), ids=GRID_IDS)
+def test_r_call_is_the_r_code_that_rebuilds_the_schedule(r_from_r_call: list[Any],
+                                                         i: int) -> None:
+    """``describe()$r_call`` (what R prints) is valid R that builds the same schedule."""
+    expected = GRID[i].python()
+    rebuilt = r_from_r_call[i]
+    assert rebuilt == expected, f"{expected.describe()['r_call']} gave {rebuilt!r}"
+    np.testing.assert_array_equal(rebuilt(CLOCK), expected(CLOCK))
 
 
 def test_r_function_schedule_agrees(r_session: RSession) -> None:
@@ -320,7 +352,9 @@ BAD = [
     S("Exponential", initial_lr=0.1, decay_rate=0.9, k=0.1),
     S("Exponential", initial_lr=0.1, decay_rate=1.5),
     S("Exponential", initial_lr=0.1, k=-1),
-    S("InverseTime", initial_lr=0.1, decay_rate=-0.5),
+    S("InverseTime", initial_lr=0.1, decay_steps=1, decay_rate=-0.5),
+    S("InverseTime", initial_lr=0.1, decay_steps=0, decay_rate=0.5),
+    S("Exponential", initial_lr=0.1, decay_steps=1000),
     S("Polynomial", initial_lr=0.1, decay_steps=10, power=0),
     S("Polynomial", initial_lr=0.1, decay_steps=10, end_lr=-1),
     S("Cosine", initial_lr=0.1, decay_steps=50, alpha=1.5),

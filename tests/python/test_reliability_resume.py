@@ -15,7 +15,8 @@ Each resumed run must give the reference's learning rate at every step of epochs
 bit-identical weights and optimizer variables at the end. Three ways of driving the
 rate: the epoch callback (``LRScheduler``), an in-graph schedule on iterations, and an
 in-graph schedule on fractional epochs (``steps_per_epoch``). Once more from R, through
-lrdecay's ``fit()`` (a separate 3-epoch run, saved, loaded and resumed).
+keras3's ``fit()`` (a separate 3-epoch run, saved, loaded and resumed with keras3's 1-based
+``initial_epoch = 3 + 1``).
 
 Everything runs in a fresh process (deterministic ops are a process-wide switch).
 """
@@ -216,10 +217,12 @@ def test_resumed_run_equals_uninterrupted_run(runs: dict[str, Any], mode: str, h
 
 
 R_SCRIPT = r"""
-library(lrdecay)
+suppressPackageStartupMessages({
+  library(keras3)
+  library(lrdecay)
+})
 tf <- reticulate::import("tensorflow")
 tf$config$experimental$enable_op_determinism()
-np <- reticulate::import("numpy", convert = FALSE)
 set.seed(0)
 x <- matrix(rnorm(32 * 4), ncol = 4)
 y <- x %*% c(1, -2, 0.5, 0) + 0.1
@@ -227,23 +230,23 @@ by_epoch <- schedule_warmup(schedule_cosine(0.05, decay_steps = 4, alpha = 0.1),
                             warmup_steps = 2, start_lr = 0.005)
 
 new_model <- function(mode) {
-  keras$utils$set_random_seed(1L)
-  model <- keras$Sequential(list(keras$Input(shape = list(4L)),
-                                 keras$layers$Dense(8L, activation = "tanh"),
-                                 keras$layers$Dense(1L)))
+  set_random_seed(1)
+  model <- keras_model_sequential(input_shape = 4) |>
+    layer_dense(8, activation = "tanh") |>
+    layer_dense(1)
   lr <- if (mode == "callback") 0.123 else as_keras_schedule(by_epoch, steps_per_epoch = 4)
-  model$compile(optimizer = keras$optimizers$SGD(learning_rate = lr, momentum = 0.9),
-                loss = "mse")
+  model |> compile(optimizer = optimizer_sgd(learning_rate = lr, momentum = 0.9), loss = "mse")
   model
 }
-train <- function(model, mode, epochs, initial_epoch = 0) {
+# keras3's initial_epoch counts from 1: resuming after k finished epochs is k + 1.
+train <- function(model, mode, epochs, initial_epoch = 1) {
   cbs <- if (mode == "callback") list(callback_lr_scheduler(by_epoch)) else list()
   cbs <- c(cbs, list(callback_lr_logger(verbose = 0)))
-  h <- fit(model, x, y, batch_size = 8, epochs = epochs, initial_epoch = initial_epoch,
-           shuffle = FALSE, verbose = 0, callbacks = cbs)
+  h <- model |> fit(x, y, batch_size = 8, epochs = epochs, initial_epoch = initial_epoch,
+                    shuffle = FALSE, verbose = 0, callbacks = cbs)
   h$metrics$learning_rate
 }
-weights <- function(model) unlist(lapply(model$get_weights(), as.numeric))
+weights <- function(model) unlist(lapply(get_weights(model), as.numeric))
 
 for (mode in c("callback", "graph_spe")) {
   full <- new_model(mode)
@@ -251,9 +254,9 @@ for (mode in c("callback", "graph_spe")) {
   part <- new_model(mode)
   train(part, mode, 3)
   path <- file.path(getwd(), paste0(mode, ".keras"))
-  part$save(path)
-  resumed <- keras$saving$load_model(path)
-  lr_resumed <- train(resumed, mode, 6, initial_epoch = 3)
+  save_model(part, path)
+  resumed <- load_model(path)
+  lr_resumed <- train(resumed, mode, 6, initial_epoch = 3 + 1)
   cat("MODE", mode, "\n")
   cat("LR_FULL", sprintf("%.17g", lr_full), "\n")
   cat("LR_RESUMED", sprintf("%.17g", lr_resumed), "\n")
@@ -266,8 +269,9 @@ for (mode in c("callback", "graph_spe")) {
 
 @pytest.mark.r_parity
 def test_resume_from_r(tmp_path: Path) -> None:
-    """In R: 6 epochs, versus 3 epochs + save + load + ``fit(initial_epoch = 3)`` (0-based,
-    as in Keras), with callback_lr_scheduler() and with as_keras_schedule(steps_per_epoch)."""
+    """In R with keras3: 6 epochs, versus 3 epochs + save + load + ``fit(initial_epoch = 4)``
+    (keras3 counts from 1; the schedule still gets 0-based epochs 3, 4, 5), with
+    callback_lr_scheduler() and with as_keras_schedule(steps_per_epoch)."""
     stdout = run_r(R_SCRIPT, cwd=tmp_path)
     blocks: dict[str, dict[str, list[str]]] = {}
     mode = None

@@ -3,9 +3,9 @@
 - Every serializable family (nested Warmup and Sequence included), with and without
   ``steps_per_epoch``, saves as ``.keras`` and loads in a fresh Python that does nothing
   but ``import lrdecay`` and ``keras.saving.load_model``, and in a fresh R session
-  (``library(lrdecay); keras$saving$load_model(path)``), with the same iteration count,
+  (``library(lrdecay); library(keras3); load_model(path)``), with the same iteration count,
   the same learning rate at it, and the same values at every other iteration.
-- A model saved from R (through lrdecay's ``fit()``) loads in Python.
+- A model saved from R (trained with keras3's ``fit()``) loads in Python.
 - A ``FromFunction`` schedule cannot be saved: a clear ``TypeError``, and a file already
   at the target path is left as it was.
 - Safe loading: loading never runs code from a config, and a tampered ``config.json``
@@ -149,13 +149,18 @@ def test_load_in_fresh_python(saved: dict[str, dict[str, Any]], tmp_path: Path) 
         assert got["values"] == rec["values"], key
 
 
+# lrdecay attached before keras3 here (the other R scripts attach keras3 first): the
+# saved lrdecay schedules must load whichever of the two imported Keras first.
 R_LOAD_SCRIPT = """
-library(lrdecay)
+suppressPackageStartupMessages({{
+  library(lrdecay)
+  library(keras3)
+}})
 paths <- c({paths})
 keys <- c({keys})
 iters <- c({iters})
 for (i in seq_along(paths)) {{
-  model <- keras$saving$load_model(paths[[i]])
+  model <- load_model(paths[[i]])
   opt <- model$optimizer
   sched <- opt$`_learning_rate`
   vals <- as.numeric(keras$ops$convert_to_numpy(
@@ -165,16 +170,16 @@ for (i in seq_along(paths)) {{
       sprintf("%.17g", as.numeric(keras$ops$convert_to_numpy(opt$learning_rate))),
       sprintf("%.17g", vals), "\\n", sep = "\\t")
 }}
-# A model saved from R, trained with lrdecay's fit(), for Python to load.
+# A model saved from R, trained with keras3's fit(), for Python to load.
 x <- matrix(seq(0, 1, length.out = 48), ncol = 3)
 y <- matrix(rowSums(x), ncol = 1)
 s <- schedule_warmup(schedule_sequence(list(schedule_cosine(0.1, 3), schedule_constant(0.01)),
                                        boundaries = 3), warmup_steps = 1)
-model <- keras$Sequential(list(keras$Input(shape = list(3L)), keras$layers$Dense(1L)))
-model$compile(optimizer = keras$optimizers$SGD(learning_rate = as_keras_schedule(
+model <- keras_model_sequential(input_shape = 3) |> layer_dense(1)
+model |> compile(optimizer = optimizer_sgd(learning_rate = as_keras_schedule(
   s, steps_per_epoch = 4)), loss = "mse")
-h <- fit(model, x, y, batch_size = 4, epochs = 2, verbose = 0, shuffle = FALSE)
-model$save({r_saved})
+h <- model |> fit(x, y, batch_size = 4, epochs = 2, verbose = 0, shuffle = FALSE)
+save_model(model, {r_saved})
 cat("R_SAVED", sprintf("%.17g", as.numeric(keras$ops$convert_to_numpy(
   model$optimizer$learning_rate))), "\\n", sep = "\\t")
 """
@@ -183,7 +188,7 @@ cat("R_SAVED", sprintf("%.17g", as.numeric(keras$ops$convert_to_numpy(
 @pytest.mark.slow
 @pytest.mark.r_parity
 def test_load_in_fresh_r_session(saved: dict[str, dict[str, Any]], tmp_path: Path) -> None:
-    """``library(lrdecay); keras$saving$load_model(path)`` in a fresh R session loads every
+    """``library(lrdecay); library(keras3); load_model(path)`` in a fresh R session loads every
     model with the same iteration and learning rate; and a model saved from R loads here."""
     keys = list(saved)
     r_saved = tmp_path / "from_r.keras"

@@ -50,6 +50,18 @@ def _show(value: Any) -> str:
     return repr(value)
 
 
+def add_note(err: BaseException, note: str) -> None:
+    """Add context to a user's exception without changing its type or message
+    (``BaseException.add_note``, Python >= 3.11; nothing on older Pythons).
+
+    Args:
+        err: the exception, as raised by the user's code.
+        note: the context, e.g. "(raised by the schedule function at t = 3)".
+    """
+    if hasattr(err, "add_note"):
+        err.add_note(note)
+
+
 def fail(name: str, must: str, value: Any, exc: type[Exception] = ValueError) -> None:
     """Raise ``exc`` with the project's message form."""
     raise exc(f"`{name}` must be {must}, not {_show(value)}.")

@@ -27,7 +27,7 @@ from typing import Any
 import keras
 import numpy as np
 
-from ._checks import check_verbose, fail
+from ._checks import add_note, check_verbose, fail
 from .schedules import Schedule
 from .training import _describe, check_lr, optimizer_of, read_lr, require_settable, write_lr
 
@@ -121,7 +121,7 @@ def _call_user(fn: Callable[..., Any], args: tuple[Any, ...], where: str) -> Any
     try:
         return fn(*args)
     except Exception as err:
-        err.add_note(f"(raised by {where})")
+        add_note(err, f"(raised by {where})")
         raise
 
 

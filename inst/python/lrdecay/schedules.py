@@ -24,6 +24,7 @@ import numpy as np
 
 from ._checks import (
     _show,
+    add_note,
     check_bool,
     check_choice,
     check_clock,
@@ -851,7 +852,7 @@ class FromFunction(Schedule):
                     out = self.fn(float(x))
                 except Exception as err:
                     # The user's own error, as raised: same type, same message.
-                    err.add_note(f"(raised by the schedule function at t = {_number(x)})")
+                    add_note(err, f"(raised by the schedule function at t = {_number(x)})")
                     raise
                 one = self._values(out, 1)
                 if one is None:
