@@ -253,6 +253,13 @@ def test_generator_that_runs_out_stops_the_sweep() -> None:
     ({"stop_factor": "4"}, TypeError, "`stop_factor` must be a number > 1, not '4'."),
     ({"epochs": 3}, TypeError, "do not pass `epochs`"),
     ({"validation_split": 0.2}, TypeError, "do not pass `validation_split`"),
+    # fit() arguments lr_find() passes on: checked before training, as R's were.
+    ({"verbose": -1}, ValueError, "`verbose` must be a whole number >= 0, not -1."),
+    ({"verbose": 1.5}, ValueError, "`verbose` must be a whole number >= 0, not 1.5."),
+    ({"shuffle": "yes"}, TypeError, "`shuffle` must be TRUE/True or FALSE/False, not 'yes'."),
+    ({"shuffle": None}, TypeError, "`shuffle` must be TRUE/True or FALSE/False, not None."),
+    ({"callbacks": "x"}, TypeError, "`callbacks` must be a list of Keras callbacks, not 'x'."),
+    ({"callbacks": [3]}, TypeError, "`callbacks` must be a list of Keras callbacks, not [3]."),
 ])
 def test_bad_arguments_fail_before_training(args, exc, message) -> None:
     model = make_model()
@@ -261,6 +268,14 @@ def test_bad_arguments_fail_before_training(args, exc, message) -> None:
         lrdecay.lr_find(model, X, Y, **args)
     assert message in str(err.value)
     assert_same_state(before, model)
+
+
+def test_r_values_for_fit_arguments_are_accepted() -> None:
+    """R hands over doubles for whole numbers and may wrap one value in a list."""
+    model = make_model()
+    result = lrdecay.lr_find(model, X, Y, steps=6.0, verbose=0.0, shuffle=[False],
+                             callbacks=keras.callbacks.Callback())
+    assert len(result.lrs) == 6
 
 
 def test_model_that_cannot_be_swept() -> None:
