@@ -579,6 +579,14 @@ def test_custom_bad_arguments():
     with pytest.raises(TypeError, match=r"`on_batch_begin` must be a function of \(index, lr, "
                                         r"logs\) or None, not 0.1\."):
         LRCustom(on_batch_begin=0.1)
+    # A function that cannot take (index, lr, logs) is refused before training.
+    with pytest.raises(TypeError, match=r"^`on_epoch_begin` must be a function of \(epoch, lr, "
+                                        r"logs\), not a function of \(epoch\)\.$"):
+        LRCustom(on_epoch_begin=lambda epoch: 0.1)
+    with pytest.raises(TypeError, match=r"^`on_batch_begin` must be a function of \(batch, lr, "
+                                        r"logs\), not a function of \(b, lr, logs, extra\)\.$"):
+        LRCustom(on_batch_begin=lambda b, lr, logs, extra: 0.1)
+    LRCustom(on_epoch_begin=lambda *args: None, on_batch_begin=lambda b, lr, logs=None: None)
 
 
 # ---------------------------------------------------------------------------

@@ -106,6 +106,28 @@ def _arity(schedule: Any, arity: Any) -> int:
     return 2 if (len(positional) >= 2 or varargs) else 1
 
 
+def _takes(fn: Callable[..., Any], n: int) -> bool:
+    """Whether ``fn`` can be called with ``n`` positional arguments (``True`` when its
+    signature cannot be read, e.g. an R function: R checks those itself).
+
+    Args:
+        fn: a callable.
+        n: the number of positional arguments it will get.
+    """
+    try:
+        sig = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return True
+    kinds = inspect.Parameter
+    params = list(sig.parameters.values())
+    positional = [p for p in params
+                  if p.kind in (kinds.POSITIONAL_ONLY, kinds.POSITIONAL_OR_KEYWORD)]
+    required = [p for p in positional if p.default is kinds.empty]
+    kw_required = [p for p in params if p.kind == kinds.KEYWORD_ONLY and p.default is kinds.empty]
+    varargs = any(p.kind == kinds.VAR_POSITIONAL for p in params)
+    return not kw_required and len(required) <= n and (varargs or len(positional) >= n)
+
+
 def _call_user(fn: Callable[..., Any], args: tuple[Any, ...], where: str) -> Any:
     """Call a user's function; an exception it raises propagates as raised (same type,
     same message), with a note saying where it was called.
@@ -235,10 +257,14 @@ class LRCustom(_EpochLR):
     def __init__(self, on_epoch_begin: Callable[[int, float, dict], Any] | None = None,
                  on_batch_begin: Callable[[int, float, dict], Any] | None = None) -> None:
         super().__init__()
-        for name, fn in (("on_epoch_begin", on_epoch_begin), ("on_batch_begin", on_batch_begin)):
+        for name, fn, index in (("on_epoch_begin", on_epoch_begin, "epoch"),
+                                ("on_batch_begin", on_batch_begin, "batch")):
             if fn is not None and not callable(fn):
                 raise TypeError(f"`{name}` must be a function of (index, lr, logs) or None, "
                                 f"not {_describe(fn)}.")
+            if fn is not None and not _takes(fn, 3):
+                raise TypeError(f"`{name}` must be a function of ({index}, lr, logs), not a "
+                                f"function of {inspect.signature(fn)}.")
         if on_epoch_begin is None and on_batch_begin is None:
             raise TypeError("Give `on_epoch_begin`, `on_batch_begin` or both: "
                             "functions of (index, lr, logs).")
