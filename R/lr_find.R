@@ -160,6 +160,14 @@ as.data.frame.lrdecay_lr_find <- function(x, row.names = NULL, optional = FALSE,
 #' @returns `x`, invisibly.
 #' @family training
 #' @export
+#' @examplesIf lrdecay_available(keras = TRUE)
+#' library(keras3)
+#' x <- matrix(rnorm(512), ncol = 2)
+#' model <- keras_model_sequential(input_shape = 2) |> layer_dense(1)
+#' model |> compile(optimizer = optimizer_sgd(learning_rate = 0.01), loss = "mse")
+#' result <- model |> lr_find(x, x %*% c(1, -2), max_lr = 10, steps = 30)
+#' plot(result)
+#' plot(result, raw = FALSE, main = "without the raw losses")
 plot.lrdecay_lr_find <- function(x, y, raw = TRUE, xlab = "learning rate (log scale)",
                                  ylab = "loss", main = "LR range test", ...) {
   ok <- is.finite(x$smoothed)

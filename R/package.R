@@ -19,6 +19,9 @@
 #' @returns The result of calling `rhs` with `lhs` as its first argument.
 #' @export
 #' @usage lhs \%>\% rhs
+#' @examples
+#' c(1, 4, 9) %>% sqrt()
+#' identical(lrdecay::`%>%`, keras3::`%>%`)
 NULL
 
 # The Python module, delay-loaded in .onLoad().

@@ -61,7 +61,7 @@ NULL
 #' @export
 format.lrdecay.Schedule <- function(x, ...) {
   d <- lrdecay_call(function() x$describe())
-  c(sprintf("<lrdecay schedule: %s>", d$family), paste0("  ", d$r_call %||% d$call),
+  c(sprintf("<lrdecay schedule: %s>", d$family), paste0("  ", d$r_call),
     paste0("  ", d$formula))
 }
 
