@@ -179,7 +179,7 @@ class LRScheduler(_EpochLR):
         >>> model.fit(x, y, epochs=30, callbacks=[cb])  # doctest: +SKIP
     """
 
-    _who = "LRScheduler"
+    _who = "LRScheduler (R: callback_lr_scheduler())"
 
     def __init__(self, schedule: Schedule | Callable[..., Any], verbose: int = 0, *,
                  arity: int | None = None) -> None:
@@ -222,7 +222,7 @@ class LRLogger(_EpochLR):
         verbose: 1 prints the line, 0 only records.
     """
 
-    _who = "LRLogger"
+    _who = "LRLogger (R: callback_lr_logger())"
     _overwrite = False
 
     def __init__(self, verbose: int = 1) -> None:
@@ -252,7 +252,7 @@ class LRCustom(_EpochLR):
         on_batch_begin: ``fn(batch, lr, logs)`` or ``None``.
     """
 
-    _who = "LRCustom"
+    _who = "LRCustom (R: callback_lr_custom())"
 
     def __init__(self, on_epoch_begin: Callable[[int, float, dict], Any] | None = None,
                  on_batch_begin: Callable[[int, float, dict], Any] | None = None) -> None:
