@@ -6,16 +6,18 @@ library paths are R's own plus those in ``R_LIBS`` (``make setup`` installs the
 package into the default library; a private library is found through ``R_LIBS``).
 
 Under rpy2, reticulate attaches to this very Python process, so R and pytest
-share one ``lrdecay`` module (imported here first, from this checkout).
+share one ``lrdecay`` module (imported here first, from this checkout) and one Keras:
+with reticulate 1.46 (1.28 aborted), R code run here can train Keras models (keras3's
+``fit()`` with lrdecay's callbacks), see ``test_training_parity.py``.
 
-reticulate 1.28 and rpy2: rpy2 releases the GIL while R runs, and reticulate
-1.28 takes it to call Python but not in the finalizer that drops R's reference
-to a Python object, so an R garbage collection that frees one aborts the
-interpreter. ``RSession`` therefore runs every piece of R code inside a
-Python -> R callback, where this thread holds the GIL, and collects R's garbage
-there before it returns; at the end of the session it leaves no R reference to
-a Python object behind. Values cross with converter contexts (numpy), never
-with a global ``activate()``.
+rpy2 releases the GIL while R runs, and some reticulate versions do not take it back
+in the finalizer that drops R's reference to a Python object. ``RSession`` therefore
+runs every piece of R code inside a Python -> R callback, where this thread holds the
+GIL, and collects R's garbage there before it returns; at the end of the session it
+leaves no R reference to a Python object behind. Values cross with converter contexts
+(numpy), never with a global ``activate()``. Once R has run, the process leaves through
+``os._exit`` with pytest's exit status (see the end of this file and
+``test_r_harness.py``).
 """
 
 from __future__ import annotations

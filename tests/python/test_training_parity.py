@@ -8,7 +8,7 @@ bit-identical weights.
 
 Two routes into R:
 
-* in this process, through rpy2 (``conftest.r_session``): reticulate >= 1.42 runs Keras
+* in this process, through rpy2 (``conftest.r_session``): reticulate 1.46 runs Keras
   training inside a Python -> R -> Python call chain, so R and pytest share one Keras and
   one ``lrdecay`` module: this proves the R layer (argument order, coercion, 0-based
   epochs, R functions as schedules) against the very Python it calls;
