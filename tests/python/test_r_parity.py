@@ -320,6 +320,14 @@ def test_r_call_is_the_r_code_that_rebuilds_the_schedule(r_from_r_call: list[Any
     np.testing.assert_array_equal(rebuilt(CLOCK), expected(CLOCK))
 
 
+def test_r_prints_the_r_call(r_session: RSession) -> None:
+    """R's format() shows describe()$r_call: R syntax, as the user would type it."""
+    lines = [str(x) for x in r_session.eval(
+        "format(schedule_exponential(0.1, 1000, 0.96, staircase = TRUE))")]
+    assert "  schedule_exponential(initial_lr = 0.1, decay_steps = 1000, decay_rate = 0.96, " \
+           "staircase = TRUE)" in lines
+
+
 def test_r_function_schedule_agrees(r_session: RSession) -> None:
     """schedule_function(): R's division and NumPy's are both correctly rounded."""
     r_values = r_session.eval("lr_at(schedule_function(function(t) 0.5 / (1 + t)), clock)",
