@@ -266,10 +266,14 @@ function_arity <- function(fn, expected, optional = length(expected),
   as.integer(if (dots) length(expected) else min(n, length(expected)))
 }
 
-# An R function as the Python callable handed to a callback, carrying the user's
-# function's source (for print()).
+# The R `wrapper` of the user's `user_fn` as the Python callable handed to Python, named
+# after the user's function: its source on one line, shortened as `__name__` (shown by
+# Python's repr() and by a schedule's R call), whole as `lrdecay_r_source` (shown by
+# print() of a callback).
 r_function_to_py <- function(wrapper, user_fn) {
+  py_lrdecay()  # Python started by lrdecay, with its error when there is none
   fn <- reticulate::r_to_py(wrapper, convert = TRUE)
+  reticulate::py_set_attr(fn, "__name__", function_label(user_fn))
   reticulate::py_set_attr(fn, "lrdecay_r_source", function_label(user_fn, width = 500L))
   fn
 }

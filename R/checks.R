@@ -119,9 +119,7 @@ as_clock <- function(t, arg = rlang::caller_arg(t), call = rlang::caller_env()) 
   if (anyNA(t) && any(is.na(t) & !is.nan(t))) {
     abort_arg(arg, "a numeric vector without NA", t[is.na(t) & !is.nan(t)], call)
   }
-  t <- as.double(t)
-  dim(t) <- NULL  # matrices are read as vectors
-  t
+  as.double(t)  # drops dim and names; no copy of a plain double vector
 }
 
 # Numbers as R users mean them: not factors, dates or other classed numbers.

@@ -335,11 +335,7 @@ schedule_sequence <- function(schedules, boundaries) {
 #' s
 schedule_function <- function(fn) {
   fn <- as_function(fn)
-  if (is_r_function(fn)) {
-    label <- function_label(fn)
-    fn <- reticulate::r_to_py(wrap_schedule_fn(fn), convert = TRUE)
-    reticulate::py_set_attr(fn, "__name__", label)  # how Python shows it
-  }
+  if (is_r_function(fn)) fn <- r_function_to_py(wrap_schedule_fn(fn), fn)
   new_schedule("FromFunction", fn = fn)
 }
 
