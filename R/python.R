@@ -57,7 +57,8 @@ r_condition_of <- function(e) {
   )
   if (!is.character(r_class)) return(NULL)
   fields <- names(reticulate::py_to_r(reticulate::py_get_attr(e, "__dict__")))
-  fields <- setdiff(fields, "r_class")
+  # The condition's own fields: not the class, nor what Python added (`__notes__`).
+  fields <- fields[fields != "r_class" & !startsWith(fields, "__")]
   values <- lapply(fields, function(f) reticulate::py_to_r(reticulate::py_get_attr(e, f)))
   names(values) <- fields
   structure(values, class = r_class)

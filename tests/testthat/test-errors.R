@@ -181,6 +181,7 @@ test_that("an R error raised by the user's function reaches the user as raised",
   cnd <- expect_error(lr_at(s, 0:3), class = "my_error")
   expect_identical(cnd$data, 42)
   expect_identical(cnd$message, "too far")
+  expect_false(any(startsWith(names(cnd), "__")))  # nothing Python added (its notes)
   # The failure is not remembered by the next call.
   expect_identical(lr_at(schedule_constant(0.1), 0), 0.1)
 })
