@@ -40,7 +40,7 @@ from .schedules import (
     from_config,
 )
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 # Names whose modules import Keras: loaded on first use.
 _LAZY = {
