@@ -37,6 +37,7 @@ from .schedules import (
     Warmup,
     from_config,
 )
+from .schedules import WSD, InverseSqrt, Rex
 
 __version__ = "0.1.0"
 
@@ -58,6 +59,7 @@ __all__ = [
     "Schedule", "Constant", "Step", "MultiStep", "Piecewise", "Exponential", "InverseTime",
     "Polynomial", "Cosine", "CosineRestarts", "Linear", "Cyclic", "OneCycle", "Warmup",
     "Sequence", "FromFunction", "from_config", *_LAZY,
+    "WSD", "InverseSqrt", "Rex",
 ]
 
 
