@@ -38,6 +38,7 @@ from .schedules import (
     from_config,
 )
 from .schedules import WSD, InverseSqrt, Rex
+from .plan import Finding, check_schedule
 
 __version__ = "0.1.0"
 
@@ -59,7 +60,7 @@ __all__ = [
     "Schedule", "Constant", "Step", "MultiStep", "Piecewise", "Exponential", "InverseTime",
     "Polynomial", "Cosine", "CosineRestarts", "Linear", "Cyclic", "OneCycle", "Warmup",
     "Sequence", "FromFunction", "from_config", *_LAZY,
-    "WSD", "InverseSqrt", "Rex",
+    "WSD", "InverseSqrt", "Rex", "check_schedule", "Finding",
 ]
 
 
