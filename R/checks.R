@@ -107,7 +107,7 @@ check_clock <- function(t, arg = rlang::caller_arg(t), call = rlang::caller_env(
 
 is_schedule <- function(x) inherits(x, "lrdecay.Schedule")
 
-check_schedule <- function(x, arg = rlang::caller_arg(x), call = rlang::caller_env()) {
+check_is_schedule <- function(x, arg = rlang::caller_arg(x), call = rlang::caller_env()) {
   if (!is_schedule(x)) {
     abort_arg(arg, "an lrdecay schedule (made by a schedule_*() function)", x, call)
   }

@@ -12,7 +12,7 @@
 #' @examplesIf lrdecay_available()
 #' lr_at(schedule_step(0.01, drop = 0.5, every = 10), 0:20)
 lr_at <- function(schedule, t) {
-  check_schedule(schedule)
+  check_is_schedule(schedule)
   t <- check_clock(t)
   if (length(t) == 0) return(numeric())
   call <- sys.call()
@@ -117,7 +117,7 @@ plot.lrdecay.Schedule <- function(x, t = NULL, ..., main = NULL, xlab = "t",
 #' s <- schedule_exponential(0.1, decay_rate = 0.96, decay_steps = 1000, staircase = TRUE)
 #' opt <- keras$optimizers$SGD(learning_rate = as_keras_schedule(s))
 as_keras_schedule <- function(schedule, steps_per_epoch = NULL) {
-  check_schedule(schedule)
+  check_is_schedule(schedule)
   if (!is.null(steps_per_epoch)) {
     steps_per_epoch <- check_number(steps_per_epoch, lower = 0, lower_open = TRUE)
   }

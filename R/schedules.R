@@ -342,7 +342,7 @@ check_one_cycle_phases <- function(pct_start, total_steps, three_phase,
 #' s <- schedule_warmup(schedule_cosine(0.1, decay_steps = 50), warmup_steps = 5)
 #' lr_at(s, 0:6)
 schedule_warmup <- function(schedule, warmup_steps, start_lr = 0, shape = "linear") {
-  check_schedule(schedule)
+  check_is_schedule(schedule)
   warmup_steps <- check_number(warmup_steps, lower = 0, lower_open = TRUE)
   shape <- check_choice(shape, c("linear", "exponential"))
   exponential <- identical(shape, "exponential")
