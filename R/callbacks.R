@@ -1,70 +1,106 @@
 # Callbacks: thin R wrappers of the Keras callbacks in inst/python/lrdecay/callbacks.py.
-# R functions are wrapped here (arity decided in R, return values checked in R) because an
-# R error reaches Python only as a RuntimeError.
+# What stays in R is what only R can know: how many arguments an R function takes, and
+# whether the value it returned is one R number (reticulate would turn NA into True).
 
 #' Set the learning rate from a schedule at each epoch
 #'
-#' Mirrors Keras's `LearningRateScheduler` (`callback_learning_rate_scheduler()`
-#' in keras3): at the start of each epoch the optimizer's learning rate is set
-#' to `schedule(epoch)` (or `schedule(epoch, lr)`). Epochs are 0-based, as in
-#' Keras: the first epoch is 0, and with `initial_epoch = k` the first epoch
-#' seen is `k`, so a resumed run continues the schedule where it stopped. The
-#' rate applied is recorded in the history under `learning_rate`.
+#' Mirrors Keras's `LearningRateScheduler` (keras3's
+#' [keras3::callback_learning_rate_scheduler()]): at the start of each epoch
+#' the optimizer's learning rate is set to `schedule(epoch)` (or
+#' `schedule(epoch, lr)`). The rate applied is recorded in the history that
+#' keras3's `fit()` returns, under `learning_rate`.
 #'
-#' If the schedule returns anything but one non-negative finite number (`NA`,
-#' `NaN`, `Inf`, a negative number, a string, a vector of another length),
-#' training stops with an error naming the epoch and the value, and the
-#' optimizer's learning rate is left unchanged.
+#' @section Epochs are 0-based; keras3's `initial_epoch` is 1-based:
+#' The schedule gets the 0-based epoch, as Keras passes it: the first epoch of
+#' training is `epoch = 0`. keras3's `fit(initial_epoch = )` counts from 1 (its
+#' default is `initial_epoch = 1`) and hands Keras `initial_epoch - 1`. So to
+#' resume after `k` finished epochs, call `fit(..., epochs = n, initial_epoch =
+#' k + 1)`: the schedule then continues at `epoch = k`, and the run gives the
+#' same learning rates as `n` epochs without a break.
+#'
+#' @section Errors:
+#' An error raised inside an R `schedule` function stops training with its own
+#' message. If the function returns anything but one non-negative finite
+#' number (`NA`, `NaN`, `Inf`, a negative number, a string, `NULL`, a vector of
+#' another length), training stops with an error naming the epoch and the
+#' value, and the optimizer's learning rate is left unchanged.
 #'
 #' @param schedule An lrdecay schedule (see [schedule_step()] and friends), or
 #'   an R function of `(epoch)` or `(epoch, lr)` returning the new rate.
 #'   `epoch` is 0-based; `lr` is the current rate.
 #' @param verbose `0` (quiet) or `1` (print the rate set at each epoch, as Keras does).
-#' @returns A Keras callback, for `callbacks = list(...)` of [fit()].
+#' @returns A Keras callback, for `callbacks = list(...)` of keras3's [keras3::fit()].
 #' @family callbacks
 #' @export
 #' @examplesIf lrdecay_available(keras = TRUE)
-#' cb <- callback_lr_scheduler(schedule_step(0.01, drop = 0.5, every = 10))
-#' cb2 <- callback_lr_scheduler(function(epoch, lr) if (epoch < 5) lr else lr * 0.9)
+#' library(keras3)
+#' x <- matrix(runif(256), ncol = 4)
+#' y <- x %*% c(1, -2, 3, 0.5)
+#' model <- keras_model_sequential(input_shape = 4) |> layer_dense(1)
+#' model |> compile(optimizer = optimizer_sgd(learning_rate = 0.1), loss = "mse")
+#' history <- model |> fit(x, y, epochs = 4, verbose = 0, callbacks = list(
+#'   callback_lr_scheduler(schedule_step(0.01, drop = 0.5, every = 2))
+#' ))
+#' history$metrics$learning_rate
+#'
+#' # A function of (epoch) or (epoch, lr), as in Keras; resume after 4 epochs:
+#' halve <- callback_lr_scheduler(function(epoch, lr) if (epoch < 5) lr else lr / 2)
+#' halve
+#' history <- model %>% fit(x, y, epochs = 7, initial_epoch = 5, verbose = 0,
+#'                          callbacks = list(halve))
+#' history$metrics$learning_rate
 callback_lr_scheduler <- function(schedule, verbose = 0) {
-  verbose <- check_verbose(verbose)
+  if (missing(schedule)) abort_missing("schedule", rlang::current_env())
+  verbose <- as_whole(verbose)
   if (is_r_function(schedule)) {
-    arity <- function_arity(schedule, max = 2L)
-    fn <- wrap_lr_function(schedule, arity, "epoch", allow_null = FALSE)
-    return(py_lrdecay()$LRScheduler(fn, verbose = verbose, arity = arity))
+    arity <- function_arity(schedule, c("epoch", "lr"), optional = 1L)
+    fn <- r_function_to_py(wrap_scheduler_fn(schedule, arity), schedule)
+    return(lrdecay_call("LRScheduler", fn, verbose = verbose, arity = arity))
   }
-  if (!is_schedule(schedule) && !inherits(schedule, "python.builtin.object")) {
+  if (!inherits(schedule, "python.builtin.object")) {
     abort_arg("schedule", "an lrdecay schedule or a function of (epoch) or (epoch, lr)",
               schedule, rlang::current_env())
   }
-  py_lrdecay()$LRScheduler(schedule, verbose = verbose)
+  lrdecay_call("LRScheduler", schedule, verbose = verbose)
 }
 
 #' Print and record the learning rate of every epoch
 #'
-#' The seed's `PrintLR` callback, done right for Keras 3: at the start of each
-#' epoch it prints `Epoch 01: learning rate = 0.10000` (when `verbose = 1`)
-#' and records the epoch's rate in the history under `learning_rate`, whether
-#' the optimizer has a constant rate or an in-graph schedule
-#' ([as_keras_schedule()] or a Keras schedule).
+#' At the start of each epoch it prints `Epoch 01: learning rate = 0.1` (when
+#' `verbose = 1`) and records the epoch's rate in the history that keras3's
+#' `fit()` returns, under `learning_rate`, whether the optimizer has a
+#' constant rate or an in-graph schedule ([as_keras_schedule()] or a keras3
+#' `learning_rate_schedule_*()`). The epoch printed is 1-based, as keras3's
+#' progress bar counts.
 #'
 #' @param verbose `1` to print each epoch's rate, `0` to only record it.
 #' @inherit callback_lr_scheduler return
 #' @family callbacks
 #' @export
 #' @examplesIf lrdecay_available(keras = TRUE)
-#' cb <- callback_lr_logger()
+#' library(keras3)
+#' x <- matrix(runif(256), ncol = 4)
+#' y <- x %*% c(1, -2, 3, 0.5)
+#' s <- schedule_exponential(0.1, decay_steps = 2, decay_rate = 0.5)
+#' model <- keras_model_sequential(input_shape = 4) |> layer_dense(1)
+#' model |> compile(optimizer = optimizer_sgd(learning_rate = as_keras_schedule(s)),
+#'                  loss = "mse")
+#' history <- model |> fit(x, y, epochs = 3, batch_size = 32, verbose = 0,
+#'                         callbacks = list(callback_lr_logger()))
 callback_lr_logger <- function(verbose = 1) {
-  py_lrdecay()$LRLogger(verbose = check_verbose(verbose))
+  lrdecay_call("LRLogger", verbose = as_whole(verbose))
 }
 
 #' A custom callback that sets the learning rate
 #'
-#' The custom-callback route of the first seed, for Keras 3. Each function gets
+#' The custom-callback route, for Keras 3. Each function gets
 #' `(epoch, lr, logs)` (or `(batch, lr, logs)`) and returns the new learning
-#' rate, or `NULL` to keep the current one. `epoch` and `batch` are 0-based.
-#' The rate is set at the start of the epoch or batch (Keras 3 may run
-#' batch-end hooks on other threads).
+#' rate, or `NULL` to keep the current one. `epoch` and `batch` are 0-based;
+#' `lr` is the current rate and `logs` Keras's logs (a named list). The rate is
+#' set at the start of the epoch or batch. A function that cannot take these
+#' three arguments is refused when the callback is made (use `...` to ignore
+#' some). For a function of `(epoch)` or `(epoch, lr)` only, use
+#' [callback_lr_scheduler()].
 #'
 #' @param on_epoch_begin `NULL` or a function of `(epoch, lr, logs)`.
 #' @param on_batch_begin `NULL` or a function of `(batch, lr, logs)`.
@@ -72,27 +108,31 @@ callback_lr_logger <- function(verbose = 1) {
 #' @family callbacks
 #' @export
 #' @examplesIf lrdecay_available(keras = TRUE)
+#' library(keras3)
 #' cosine <- callback_lr_custom(on_epoch_begin = function(epoch, lr, logs) {
 #'   0.01 * 0.5 * (1 + cos(pi * epoch / 50))
 #' })
+#' cosine
+#' x <- matrix(runif(256), ncol = 4)
+#' model <- keras_model_sequential(input_shape = 4) |> layer_dense(1)
+#' model |> compile(optimizer = optimizer_sgd(learning_rate = 0.1), loss = "mse")
+#' history <- model |> fit(x, rowSums(x), epochs = 3, verbose = 0,
+#'                         callbacks = list(cosine))
+#' history$metrics$learning_rate
 callback_lr_custom <- function(on_epoch_begin = NULL, on_batch_begin = NULL) {
-  if (is.null(on_epoch_begin) && is.null(on_batch_begin)) {
-    cli::cli_abort("Give {.arg on_epoch_begin}, {.arg on_batch_begin}, or both.",
-                   class = "lrdecay_error_argument")
+  on_epoch_begin <- as_function(on_epoch_begin)
+  on_batch_begin <- as_function(on_batch_begin)
+  if (is_r_function(on_epoch_begin)) {
+    function_arity(on_epoch_begin, c("epoch", "lr", "logs"))
+    on_epoch_begin <- r_function_to_py(wrap_hook_fn(on_epoch_begin, "on_epoch_begin", "epoch"),
+                                       on_epoch_begin)
   }
-  if (!is.null(on_epoch_begin)) {
-    check_function(on_epoch_begin)
-    if (is_r_function(on_epoch_begin)) {
-      on_epoch_begin <- wrap_lr_function(on_epoch_begin, 3L, "epoch", allow_null = TRUE)
-    }
+  if (is_r_function(on_batch_begin)) {
+    function_arity(on_batch_begin, c("batch", "lr", "logs"))
+    on_batch_begin <- r_function_to_py(wrap_hook_fn(on_batch_begin, "on_batch_begin", "batch"),
+                                       on_batch_begin)
   }
-  if (!is.null(on_batch_begin)) {
-    check_function(on_batch_begin)
-    if (is_r_function(on_batch_begin)) {
-      on_batch_begin <- wrap_lr_function(on_batch_begin, 3L, "batch", allow_null = TRUE)
-    }
-  }
-  py_lrdecay()$LRCustom(on_epoch_begin = on_epoch_begin, on_batch_begin = on_batch_begin)
+  lrdecay_call("LRCustom", on_epoch_begin = on_epoch_begin, on_batch_begin = on_batch_begin)
 }
 
 #' Read or set a model's learning rate
@@ -109,75 +149,148 @@ callback_lr_custom <- function(on_epoch_begin = NULL, on_batch_begin = NULL) {
 #' @family callbacks
 #' @export
 #' @examplesIf lrdecay_available(keras = TRUE)
-#' model <- keras$Sequential(list(keras$Input(shape = list(2L)), keras$layers$Dense(1L)))
-#' model$compile(optimizer = keras$optimizers$SGD(learning_rate = 0.1), loss = "mse")
+#' library(keras3)
+#' model <- keras_model_sequential(input_shape = 4) |> layer_dense(1)
+#' model |> compile(optimizer = optimizer_sgd(learning_rate = 0.1), loss = "mse")
 #' get_learning_rate(model)
-#' set_learning_rate(model, 0.01)
+#' model |> set_learning_rate(0.01)
 #' get_learning_rate(model)
 get_learning_rate <- function(model) {
-  check_model(model)
-  py_lrdecay()$get_learning_rate(model)
+  lrdecay_call("get_learning_rate", as_model(model))
 }
 
 #' @rdname get_learning_rate
 #' @export
 set_learning_rate <- function(model, value) {
-  check_model(model)
-  value <- check_lr(value)
-  py_lrdecay()$set_learning_rate(model, value)
+  lrdecay_call("set_learning_rate", as_model(model), as_number(value))
   invisible(model)
 }
 
-# -- helpers ---------------------------------------------------------------
+# -- printing ------------------------------------------------------------------
 
-check_verbose <- function(verbose, arg = rlang::caller_arg(verbose), call = rlang::caller_env()) {
-  if (isTRUE(verbose) || isFALSE(verbose)) verbose <- as.integer(verbose)
-  if (!is.numeric(verbose) || length(verbose) != 1 || is.na(verbose) || !verbose %in% c(0, 1)) {
-    abort_arg(arg, "0 or 1", verbose, call)
-  }
-  as.integer(verbose)
+#' Print an lrdecay callback
+#'
+#' Shows the callback's class and its settings in R terms: an R function as its
+#' source, an lrdecay schedule as the call that makes it.
+#'
+#' @param x A callback made by [callback_lr_scheduler()], [callback_lr_logger()]
+#'   or [callback_lr_custom()].
+#' @param ... Unused.
+#' @returns `format()`: a character vector; `print()`: `x`, invisibly.
+#' @name callback-methods
+#' @family callbacks
+#' @keywords internal
+#' @examplesIf lrdecay_available(keras = TRUE)
+#' callback_lr_scheduler(function(epoch) 0.01 * 0.9^epoch)
+#' callback_lr_scheduler(schedule_cosine(0.01, 50), verbose = 1)
+NULL
+
+format_lrdecay_callback <- function(x, ...) {
+  name <- reticulate::py_to_r(reticulate::py_get_attr(x, "__class__")$`__name__`)
+  fields <- switch(name,
+    LRScheduler = list(schedule = x$schedule, verbose = x$verbose),
+    LRLogger = list(verbose = x$verbose),
+    LRCustom = list(on_epoch_begin = x$epoch_fn, on_batch_begin = x$batch_fn),
+    list()
+  )
+  shown <- vapply(fields, describe_callback_field, "")
+  c(sprintf("<lrdecay callback: %s>", name),
+    if (length(shown)) paste0("  ", names(shown), ": ", shown))
 }
 
-check_model <- function(model, arg = rlang::caller_arg(model), call = rlang::caller_env()) {
-  if (!inherits(model, "keras.src.models.model.Model")) {
-    abort_arg(arg, "a Keras 3 model", model, call)
+describe_callback_field <- function(value) {
+  if (is.null(value)) return("NULL")
+  if (is_schedule(value)) return(trimws(format(value)[2]))
+  if (inherits(value, "python.builtin.object")) {
+    label <- reticulate::py_get_attr(value, "lrdecay_r_source", silent = TRUE)
+    if (!is.null(label)) return(reticulate::py_to_r(label))
+    return(paste("Python", reticulate::py_repr(value)))
   }
-  model
+  if (is.function(value)) return(function_label(value, width = 500L))
+  paste(format(value), collapse = " ")
 }
 
-# An R function (reticulate presents callable Python objects as functions too).
-is_r_function <- function(x) is.function(x) && !inherits(x, "python.builtin.object")
+#' @rdname callback-methods
+#' @export
+format.lrdecay.callbacks.LRScheduler <- format_lrdecay_callback
 
-# How many arguments an R function takes (capped at `max`; `...` counts as `max`).
-function_arity <- function(fn, max) {
-  args <- names(formals(args(fn)) %||% formals(fn))
-  if ("..." %in% args) return(max)
-  n <- length(args)
-  if (n < 1) {
-    cli::cli_abort("The schedule function must take the epoch as its first argument.",
-                   class = "lrdecay_error_argument", call = NULL)
-  }
-  as.integer(min(n, max))
+#' @rdname callback-methods
+#' @export
+format.lrdecay.callbacks.LRLogger <- format_lrdecay_callback
+
+#' @rdname callback-methods
+#' @export
+format.lrdecay.callbacks.LRCustom <- format_lrdecay_callback
+
+print_lrdecay_callback <- function(x, ...) {
+  cat(format(x, ...), sep = "\n")
+  invisible(x)
 }
 
-# An R function called from Python with `arity` arguments, whose value is checked in R,
-# so that a bad value stops training with the epoch (or batch) and the value named.
-wrap_lr_function <- function(fn, arity, unit, allow_null) {
-  force(fn)
-  function(...) {
-    args <- list(...)
-    value <- do.call(fn, args[seq_len(min(arity, length(args)))])
-    if (is.null(value) && allow_null) return(NULL)
-    check_lr_value(value, sprintf("%s %s", unit, format(args[[1]])))
+#' @rdname callback-methods
+#' @export
+print.lrdecay.callbacks.LRScheduler <- print_lrdecay_callback
+
+#' @rdname callback-methods
+#' @export
+print.lrdecay.callbacks.LRLogger <- print_lrdecay_callback
+
+#' @rdname callback-methods
+#' @export
+print.lrdecay.callbacks.LRCustom <- print_lrdecay_callback
+
+# -- R functions called from Python ----------------------------------------------
+
+# How many of `expected` (the arguments Python passes, in order) the R function `fn` takes,
+# checking that it can be called with the first `optional` to all of them. A function with
+# `...` takes all; more required arguments than expected, or fewer arguments than the
+# minimum, is refused, naming the arguments expected.
+function_arity <- function(fn, expected, optional = length(expected),
+                           arg = rlang::caller_arg(fn), call = rlang::caller_env()) {
+  f <- formals(args(fn)) %||% formals(fn)
+  dots <- "..." %in% names(f)
+  f <- f[names(f) != "..."]
+  n <- length(f)
+  required <- sum(vapply(f, function(a) identical(a, quote(expr = )), NA))
+  if ((!dots && n < optional) || required > length(expected)) {
+    must <- if (optional < length(expected)) {
+      paste0("a function of (", paste(expected[seq_len(optional)], collapse = ", "), ") or (",
+             paste(expected, collapse = ", "), ")")
+    } else {
+      paste0("a function of (", paste(expected, collapse = ", "), ")")
+    }
+    given <- paste0("a function of (", paste(names(f), collapse = ", "), ")")
+    cli::cli_abort("{.arg {arg}} must be {must}, not {given}.", call = call,
+                   class = c("lrdecay_error_argument", "lrdecay_error"))
+  }
+  as.integer(if (dots) length(expected) else min(n, length(expected)))
+}
+
+# An R function as the Python callable handed to a callback, carrying the user's
+# function's source (for print()).
+r_function_to_py <- function(wrapper, user_fn) {
+  fn <- reticulate::r_to_py(wrapper, convert = TRUE)
+  reticulate::py_set_attr(fn, "lrdecay_r_source", function_label(user_fn, width = 500L))
+  fn
+}
+
+# The user's function of (epoch) or (epoch, lr), its value checked in R. The user's own
+# errors go on unchanged.
+wrap_scheduler_fn <- function(schedule, arity) {
+  force(schedule)
+  force(arity)
+  function(epoch, lr) {
+    value <- if (arity == 2L) schedule(epoch, lr) else schedule(epoch)
+    check_returned_lr(value, "The schedule", "epoch", epoch)
   }
 }
 
-check_lr_value <- function(value, where) {
-  ok <- is.numeric(value) && length(value) == 1 && !is.na(value) && is.finite(value) &&
-    value >= 0
-  if (!ok) {
-    stop(sprintf("The schedule returned %s at %s (0-based); it must return one non-negative finite number.",
-                 show_value(value), where), call. = FALSE)
+# A callback hook of (index, lr, logs): NULL keeps the rate, else its value is checked.
+wrap_hook_fn <- function(hook, name, unit) {
+  force(hook)
+  function(index, lr, logs) {
+    value <- hook(index, lr, logs)
+    if (is.null(value)) return(NULL)
+    check_returned_lr(value, sprintf("The `%s` function", name), unit, index)
   }
-  as.double(value)
 }

@@ -48,17 +48,9 @@
 #' check_schedule(schedule_wsd(0.1, 50, 1000, 450, min_lr_ratio = 0.01),
 #'                epochs = 15, steps_per_epoch = 100, clock = "step")
 check_schedule <- function(schedule, epochs, steps_per_epoch = NULL, clock = "epoch") {
-  call <- rlang::current_env()
-  if (!inherits(schedule, "python.builtin.object")) {
-    cli::cli_abort("{.arg schedule} must be an lrdecay schedule (made by a schedule_*() function), not {.obj_type_friendly {schedule}}.",
-                   class = c("lrdecay_error_argument", "lrdecay_error"), call = call)
-  }
-  findings <- py_checked(
-    py_lrdecay()$check_schedule(schedule, epochs = py_arg(epochs),
-                                steps_per_epoch = py_arg(steps_per_epoch),
-                                clock = py_arg(clock)),
-    call = call
-  )
+  findings <- lrdecay_call("check_schedule", as_schedule(schedule), epochs = as_whole(epochs),
+                           steps_per_epoch = as_whole(steps_per_epoch),
+                           clock = as_string(clock))
   field <- function(name) {
     vapply(findings, function(f) as.character(reticulate::py_get_attr(f, name)), "")
   }

@@ -18,47 +18,38 @@
 #' @param batch_size,seed Batch size and random seed (whole numbers).
 #' @param verbose `1` to print the learning rates and progress, `0` for quiet.
 #' @returns A data frame with one row per schedule: `schedule`, `final_lr`,
-#'   `test_accuracy`, `test_loss`, `seconds`.
+#'   `test_accuracy`, `test_loss`, `seconds` (and any other summary Python
+#'   reports).
 #' @family training
 #' @export
-#' @examplesIf lrdecay_available(keras = TRUE) && interactive()
-#' compare_schedules(epochs = 5, output = tempfile(fileext = ".png"))
+#' @examplesIf lrdecay_available(keras = TRUE) && reticulate::py_module_available("sklearn")
+#' compare_schedules(
+#'   list(constant = schedule_constant(0.1), cosine = schedule_cosine(0.1, 2)),
+#'   epochs = 2, output = NULL, verbose = 0
+#' )
+#' \donttest{
+#' # The nine default schedules, 15 epochs each, and a PNG of the curves:
+#' compare_schedules(output = tempfile(fileext = ".png"))
+#' }
 compare_schedules <- function(schedules = NULL, epochs = 15, output = "lrdecay-demo.png",
                               batch_size = 32, seed = 42, verbose = 1) {
-  epochs <- check_whole(epochs)
-  batch_size <- check_whole(batch_size)
-  seed <- check_whole(seed, lower = 0L)
-  verbose <- check_verbose(verbose)
-  if (!is.null(output)) {
-    if (!is.character(output) || length(output) != 1 || is.na(output)) {
-      abort_arg("output", "a path to a .png file", output, rlang::current_env())
-    }
-    output <- path.expand(output)
-  }
   if (!is.null(schedules)) {
     if (is_schedule(schedules)) schedules <- list(schedule = schedules)
-    ok <- is.list(schedules) && length(schedules) > 0 && !is.null(names(schedules)) &&
-      all(nzchar(names(schedules))) && all(vapply(schedules, is_schedule, NA))
-    if (!ok) abort_arg("schedules", "a named list of lrdecay schedules", schedules,
-                       rlang::current_env())
+    named <- is.list(schedules) && !inherits(schedules, "python.builtin.object") &&
+      length(schedules) > 0 && !is.null(names(schedules)) && all(nzchar(names(schedules)))
+    if (!named) {
+      abort_arg("schedules", "a named list of lrdecay schedules", schedules, rlang::current_env())
+    }
     schedules <- reticulate::dict(schedules)
   }
-  py <- py_lrdecay()
-  if (!is.null(output)) {
-    call <- rlang::current_env()
-    tryCatch(reticulate::import("lrdecay.compare")$check_output_path(output),
-             error = function(e) {
-               msg <- sub("^[A-Za-z]+Error: ", "", conditionMessage(e))
-               cli::cli_abort("{msg}", class = "lrdecay_error_argument", call = call)
-             })
-  }
-  rows <- py$compare_schedules(schedules = schedules, epochs = epochs, output = output,
-                               batch_size = batch_size, seed = seed, verbose = verbose)
-  data.frame(
-    schedule = vapply(rows, function(r) r$schedule, ""),
-    final_lr = vapply(rows, function(r) r$final_lr, 0),
-    test_accuracy = vapply(rows, function(r) r$test_accuracy, 0),
-    test_loss = vapply(rows, function(r) r$test_loss, 0),
-    seconds = vapply(rows, function(r) r$seconds, 0)
-  )
+  if (!is.null(output)) output <- path.expand(as_string(output))
+  rows <- lrdecay_call("compare_schedules", schedules = schedules, epochs = as_whole(epochs),
+                       output = output, batch_size = as_whole(batch_size), seed = as_whole(seed),
+                       verbose = as_whole(verbose))
+  # One row per schedule, one column per number or string Python reports.
+  columns <- names(rows[[1]])
+  columns <- columns[vapply(rows[[1]][columns], function(v) is.atomic(v) && length(v) == 1, NA)]
+  out <- lapply(columns, function(col) unlist(lapply(rows, function(r) r[[col]])))
+  names(out) <- columns
+  as.data.frame(out, stringsAsFactors = FALSE)
 }

@@ -1,5 +1,5 @@
-# The learning-rate range test: R checks and converts, Python (inst/python/lrdecay/_lr_find.py)
-# runs the sweep and computes the suggestions; R only presents the result.
+# The learning-rate range test: R converts, Python (inst/python/lrdecay/_lr_find.py) checks
+# the arguments, runs the sweep and computes the suggestions; R only presents the result.
 
 #' Find a learning rate: the LR range test
 #'
@@ -60,11 +60,12 @@
 #' @seealso [schedule_one_cycle()], [schedule_warmup()] to train with the rate found.
 #' @export
 #' @examplesIf lrdecay_available(keras = TRUE)
-#' x <- matrix(rnorm(512), ncol = 2)
-#' y <- x %*% c(1, -2) + rnorm(256, sd = 0.3)
-#' model <- keras$Sequential(list(keras$Input(shape = list(2L)), keras$layers$Dense(1L)))
-#' model$compile(optimizer = keras$optimizers$SGD(learning_rate = 0.01, momentum = 0.9),
-#'               loss = "mse")
+#' library(keras3)
+#' x <- matrix(rnorm(1024), ncol = 4)
+#' y <- x %*% c(1, -2, 3, 0.5) + rnorm(256, sd = 0.3)
+#' model <- keras_model_sequential(input_shape = 4) |> layer_dense(1)
+#' model |> compile(optimizer = optimizer_sgd(learning_rate = 0.01, momentum = 0.9),
+#'                  loss = "mse")
 #' result <- model %>% lr_find(x, y, max_lr = 10, steps = 50)
 #' result
 #' plot(result)
@@ -72,35 +73,13 @@
 lr_find <- function(model, x, y = NULL, min_lr = 1e-7, max_lr = 1, steps = 100, batch_size = 32,
                     smoothing = 0.98, stop_factor = 4, ...) {
   call <- rlang::current_env()
-  if (!inherits(model, "keras.src.models.model.Model")) {
-    abort_arg("model", "a Keras 3 model", model, call)
-  }
-  min_lr <- check_number(min_lr, lower = 0, lower_open = TRUE)
-  max_lr <- check_number(max_lr, lower = 0, lower_open = TRUE)
-  if (max_lr <= min_lr) {
-    abort_arg("max_lr", sprintf("a number greater than `min_lr` (%s)", format(min_lr)), max_lr,
-              call)
-  }
-  steps <- check_whole(steps, lower = 5)
-  if (!is.null(batch_size)) batch_size <- check_whole(batch_size)
-  smoothing <- check_number(smoothing, 0, 1, upper_open = TRUE)
-  stop_factor <- check_number(stop_factor, lower = 1, lower_open = TRUE)
+  args <- list(as_model(model), as_py_data(x), as_py_data(y), min_lr = as_number(min_lr),
+               max_lr = as_number(max_lr), steps = as_whole(steps),
+               batch_size = as_whole(batch_size), smoothing = as_number(smoothing),
+               stop_factor = as_number(stop_factor))
   dots <- lr_find_dots(list(...), call)
-
-  py <- lr_find_module()
-  problem <- py$fit_args_problem(as.list(names(dots)))
-  if (!is.null(problem)) {
-    cli::cli_abort("{problem}", class = "lrdecay_error_argument", call = call)
-  }
-  problem <- py$model_problem(model)
-  if (!is.null(problem)) {
-    cli::cli_abort("{problem[[2]]}", class = "lrdecay_error_argument", call = call)
-  }
-  args <- list(model, as_py_data(x), as_py_data(y), min_lr = min_lr, max_lr = max_lr,
-               steps = steps, batch_size = batch_size, smoothing = smoothing,
-               stop_factor = stop_factor)
-  result <- do.call(py$lr_find, c(args, dots))
-  as_lrdecay_lr_find(result, py)
+  result <- do.call(lrdecay_call, c(list("lr_find"), args, dots, list(.call = call)))
+  as_lrdecay_lr_find(result, lr_find_module())
 }
 
 # The Python module holding the range test (imports Keras).
@@ -112,13 +91,13 @@ lr_find_module <- function() {
 lr_find_dots <- function(dots, call) {
   if (length(dots) && (is.null(names(dots)) || any(names(dots) == ""))) {
     cli::cli_abort("Arguments in {.arg ...} must be named (they go to the model's {.fn fit}).",
-                   class = "lrdecay_error_argument", call = call)
+                   class = c("lrdecay_error_argument", "lrdecay_error"), call = call)
   }
-  if (!is.null(dots$sample_weight)) dots$sample_weight <- as_py_data(dots$sample_weight)
-  if (!is.null(dots$verbose) && is.numeric(dots$verbose)) {
-    dots$verbose <- check_whole(dots$verbose, lower = 0, arg = "verbose", call = call)
+  if (!is.null(dots$sample_weight)) {
+    dots$sample_weight <- as_py_data(dots$sample_weight, arg = "sample_weight", call = call)
   }
-  if (!is.null(dots$shuffle)) dots$shuffle <- check_flag(dots$shuffle, arg = "shuffle", call = call)
+  if (is.numeric(dots$verbose)) dots$verbose <- as_whole(dots$verbose, arg = "verbose", call = call)
+  if (!is.null(dots$shuffle)) dots$shuffle <- as_flag(dots$shuffle, arg = "shuffle", call = call)
   if (!is.null(dots$callbacks)) {
     if (inherits(dots$callbacks, "python.builtin.object")) dots$callbacks <- list(dots$callbacks)
     if (!is.list(dots$callbacks)) {
@@ -208,17 +187,13 @@ plot.lrdecay_lr_find <- function(x, y, raw = TRUE, xlab = "learning rate (log sc
 
 # R data to what Keras takes: numeric arrays as NumPy arrays (integers stay integers),
 # lists element-wise; Python objects and NULL pass through.
-as_py_data <- function(x) {
+as_py_data <- function(x, arg = rlang::caller_arg(x), call = rlang::caller_env()) {
   if (is.null(x) || inherits(x, "python.builtin.object")) return(x)
   if (is.data.frame(x)) x <- as.matrix(x)
-  if (is.list(x)) return(lapply(x, as_py_data))
+  if (is.list(x)) return(lapply(x, as_py_data, arg = arg, call = call))
   if (is.factor(x)) x <- as.integer(x) - 1L
   if (is.logical(x)) x <- as.integer(x)
-  if (!is.numeric(x)) {
-    cli::cli_abort("Training data must be numeric, not {.cls {class(x)[1]}}.",
-                   class = "lrdecay_error_argument", call = NULL)
-  }
+  if (!is.numeric(x)) abort_arg(arg, "numeric data (or a list of numeric arrays)", x, call)
   if (is.null(dim(x))) x <- as.array(x)
   reticulate::np_array(x, dtype = if (is.integer(x)) "int64" else "float32", order = "C")
 }
-

@@ -12,40 +12,35 @@
 #' @examplesIf lrdecay_available()
 #' lr_at(schedule_step(0.01, drop = 0.5, every = 10), 0:20)
 lr_at <- function(schedule, t) {
-  check_is_schedule(schedule)
-  t <- check_clock(t)
+  schedule <- as_schedule(schedule)
+  t <- as_clock(t)
   if (length(t) == 0) return(numeric())
-  call <- sys.call()
-  lrdecay_state$fn_error <- NULL
-  out <- tryCatch(
-    reticulate::py_call(schedule, reticulate::np_array(t, dtype = "float64")),
-    error = function(e) {
-      # An R schedule function that failed: signal its own R condition again.
-      cnd <- lrdecay_state$fn_error
-      lrdecay_state$fn_error <- NULL
-      if (is.null(cnd)) stop(e)
-      cnd$call <- call
-      stop(cnd)
-    }
-  )
+  out <- lrdecay_call(function() {
+    reticulate::py_call(schedule, reticulate::np_array(t, dtype = "float64"))
+  })
   # py_to_r() copies NumPy's buffer once; dropping dim in place avoids as.vector()'s second copy.
   out <- reticulate::py_to_r(out)
   dim(out) <- NULL
   out
 }
 
-default_clock <- function(x) {
-  as.double(seq(0, x$default_horizon()))
+# The schedule's own default range (Python's default_horizon(): it follows decay_steps,
+# total_steps and the like).
+default_clock <- function(x, call = rlang::caller_env()) {
+  horizon <- lrdecay_call(function() x$default_horizon(), .call = call)
+  as.double(seq(0, horizon))
 }
 
 #' Print, format, plot and tabulate a schedule
 #'
-#' `format()` and `print()` show the family, the parameters and the formula;
-#' `plot()` draws the learning rate against `t` with base graphics and returns
-#' the data invisibly; `as.data.frame()` gives columns `t` and `lr`.
+#' `format()` and `print()` show the family, the call that makes the schedule
+#' (in R syntax: `staircase = TRUE`, `c(30, 80)`) and the formula; `plot()`
+#' draws the learning rate against `t` with base graphics and returns the data
+#' invisibly; `as.data.frame()` gives columns `t` and `lr`.
 #'
 #' @param x An lrdecay schedule.
-#' @param t Clock values; by default a range that shows the schedule's shape.
+#' @param t Clock values; by default the schedule's own range, long enough to
+#'   show its shape (it follows `decay_steps`, `total_steps` and the like).
 #' @param ... For `plot()`, passed to [graphics::plot()]; otherwise unused.
 #' @param row.names,optional Unused; for compatibility with [as.data.frame()].
 #' @param main,xlab,ylab,type Passed to [graphics::plot()].
@@ -65,8 +60,9 @@ NULL
 #' @method format lrdecay.Schedule
 #' @export
 format.lrdecay.Schedule <- function(x, ...) {
-  d <- x$describe()
-  c(sprintf("<lrdecay schedule: %s>", d$family), paste0("  ", d$call), paste0("  ", d$formula))
+  d <- lrdecay_call(function() x$describe())
+  c(sprintf("<lrdecay schedule: %s>", d$family), paste0("  ", d$r_call %||% d$call),
+    paste0("  ", d$formula))
 }
 
 #' @rdname schedule-methods
@@ -81,7 +77,7 @@ print.lrdecay.Schedule <- function(x, ...) {
 #' @method as.data.frame lrdecay.Schedule
 #' @export
 as.data.frame.lrdecay.Schedule <- function(x, row.names = NULL, optional = FALSE, ..., t = NULL) {
-  t <- if (is.null(t)) default_clock(x) else check_clock(t)
+  t <- if (is.null(t)) default_clock(x) else as_clock(t)
   data.frame(t = t, lr = lr_at(x, t))
 }
 
@@ -92,7 +88,7 @@ plot.lrdecay.Schedule <- function(x, t = NULL, ..., main = NULL, xlab = "t",
                                   ylab = "learning rate", type = "l") {
   data <- as.data.frame(x, t = t)
   graphics::plot(data$t, data$lr, type = type, xlab = xlab, ylab = ylab,
-                 main = main %||% paste("lrdecay:", x$describe()$family), ...)
+                 main = main %||% paste("lrdecay:", lrdecay_call(function() x$family)), ...)
   invisible(data)
 }
 
@@ -105,7 +101,11 @@ plot.lrdecay.Schedule <- function(x, t = NULL, ..., main = NULL, xlab = "t",
 #' (fractional epochs) when `steps_per_epoch` is given.
 #'
 #' A schedule made by [schedule_function()], or a warmup or sequence holding one,
-#' cannot run in-graph; use it with [callback_lr_scheduler()].
+#' cannot run in-graph (an error says so); use it with [callback_lr_scheduler()].
+#'
+#' A model compiled with such an optimizer can be saved with keras3's
+#' [keras3::save_model()] and loaded with [keras3::load_model()] in a new R
+#' session once `library(lrdecay)` has been called.
 #'
 #' @param schedule An lrdecay schedule.
 #' @param steps_per_epoch `NULL`, or the number of batches per epoch (a positive
@@ -114,32 +114,18 @@ plot.lrdecay.Schedule <- function(x, t = NULL, ..., main = NULL, xlab = "t",
 #' @family schedule tools
 #' @export
 #' @examplesIf lrdecay_available(keras = TRUE)
-#' s <- schedule_exponential(0.1, decay_rate = 0.96, decay_steps = 1000, staircase = TRUE)
-#' opt <- keras$optimizers$SGD(learning_rate = as_keras_schedule(s))
+#' library(keras3)
+#' s <- schedule_exponential(0.1, 1000, 0.96, staircase = TRUE)
+#' model <- keras_model_sequential(input_shape = 4) |> layer_dense(1)
+#' model |> compile(optimizer = optimizer_sgd(learning_rate = as_keras_schedule(s)),
+#'                  loss = "mse")
+#' x <- matrix(runif(128), ncol = 4)
+#' model |> fit(x, rowSums(x), epochs = 2, verbose = 0)
+#' get_learning_rate(model)  # the rate at the optimizer's current iteration
 as_keras_schedule <- function(schedule, steps_per_epoch = NULL) {
-  check_is_schedule(schedule)
-  if (!is.null(steps_per_epoch)) {
-    steps_per_epoch <- check_number(steps_per_epoch, lower = 0, lower_open = TRUE)
-  }
-  if (has_function_schedule(schedule)) {
-    cli::cli_abort(c(
-      "{.arg schedule} is (or holds) a schedule made by {.fn schedule_function}, which cannot run inside the training graph.",
-      "i" = "Its function runs in R (or Python), not in Keras ops.",
-      "i" = "Use it with {.fn callback_lr_scheduler} instead, or pick a built-in family."
-    ), class = "lrdecay_error_argument")
-  }
-  schedule$to_keras(steps_per_epoch = steps_per_epoch)
-}
-
-# Does `schedule` hold a schedule_function() schedule, itself or nested in a
-# warmup or a sequence?
-has_function_schedule <- function(schedule) {
-  if (inherits(schedule, "lrdecay.FromFunction")) return(TRUE)
-  if (inherits(schedule, "lrdecay.Warmup")) return(has_function_schedule(schedule$schedule))
-  if (inherits(schedule, "lrdecay.Sequence")) {
-    return(any(vapply(schedule$schedules, has_function_schedule, NA)))
-  }
-  FALSE
+  schedule <- as_schedule(schedule)
+  steps_per_epoch <- as_number(steps_per_epoch)
+  lrdecay_call(function() schedule$to_keras(steps_per_epoch = steps_per_epoch))
 }
 
 #' Is lrdecay's Python side available?

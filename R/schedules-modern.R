@@ -1,7 +1,7 @@
 # The schedules of 2024-26 practice: warmup-stable-decay, inverse square root, REX.
-# Thin wrappers: R values become Python ones, Python checks every argument, and its
-# TypeError / ValueError comes back as a classed R error with the same message.
-# The formulas live in inst/python/lrdecay/schedules.py only.
+# As thin as the other constructors (R/schedules.R): coerce the R values (R/checks.R),
+# build the Python object (R/python.R). The formulas and every rule on the values live
+# in inst/python/lrdecay/schedules.py only.
 
 #' Warmup-stable-decay (WSD) learning rate
 #'
@@ -39,9 +39,10 @@
 #' lr_at(s, 0:8)
 schedule_wsd <- function(peak_lr, warmup_steps, stable_steps, decay_steps, warmup = "linear",
                          decay = "cosine", min_lr_ratio = 0) {
-  py_build("WSD", peak_lr = peak_lr, warmup_steps = warmup_steps,
-           stable_steps = stable_steps, decay_steps = decay_steps, warmup = warmup,
-           decay = decay, min_lr_ratio = min_lr_ratio)
+  new_schedule("WSD", peak_lr = as_number(peak_lr), warmup_steps = as_number(warmup_steps),
+               stable_steps = as_number(stable_steps), decay_steps = as_number(decay_steps),
+               warmup = as_string(warmup), decay = as_string(decay),
+               min_lr_ratio = as_number(min_lr_ratio))
 }
 
 #' Inverse square root learning rate
@@ -63,8 +64,8 @@ schedule_wsd <- function(peak_lr, warmup_steps, stable_steps, decay_steps, warmu
 #' s <- schedule_inverse_sqrt(0.1, warmup_steps = 4)
 #' lr_at(s, c(0, 2, 4, 16, 64))
 schedule_inverse_sqrt <- function(peak_lr, warmup_steps, timescale = NULL) {
-  py_build("InverseSqrt", peak_lr = peak_lr, warmup_steps = warmup_steps,
-           timescale = timescale)
+  new_schedule("InverseSqrt", peak_lr = as_number(peak_lr),
+               warmup_steps = as_number(warmup_steps), timescale = as_number(timescale))
 }
 
 #' REX learning rate
@@ -84,45 +85,6 @@ schedule_inverse_sqrt <- function(peak_lr, warmup_steps, timescale = NULL) {
 #' s <- schedule_rex(0.1, total_steps = 10)
 #' lr_at(s, c(0, 5, 10, 20))
 schedule_rex <- function(initial_lr, total_steps, min_lr = 0) {
-  py_build("Rex", initial_lr = initial_lr, total_steps = total_steps, min_lr = min_lr)
-}
-
-# -- R values to Python, Python errors to R ------------------------------------------
-
-# One R argument as Python should see it: one value as a scalar, several (or none) as a
-# list, so that Python's checks see the length and name it; whole numbers as integers
-# (Python takes them wherever it takes a number, and its messages then show 10, not
-# 10.0); Python objects and NULL as they are.
-py_arg <- function(x) {
-  if (is.null(x) || inherits(x, "python.builtin.object")) return(x)
-  if (!is.atomic(x)) return(x)
-  if (is.double(x) && length(x) && !anyNA(x) && all(is.finite(x)) &&
-      all(x == trunc(x)) && all(abs(x) <= .Machine$integer.max)) {
-    x <- as.integer(x)
-  }
-  if (length(x) == 1L) {
-    if (is.na(x) && !is.nan(x)) return(NA_real_)  # NA of any type: a NaN number
-    return(x)
-  }
-  as.list(x)
-}
-
-# Call the Python class `class_name` with the arguments in `...` (R values); a
-# TypeError or ValueError it raises becomes an R error of class
-# c("lrdecay_error_argument", "lrdecay_error") with Python's message, signalled from
-# the user's call.
-py_build <- function(class_name, ..., call = rlang::caller_env()) {
-  args <- lapply(list(...), py_arg)
-  cls <- reticulate::py_get_attr(py_lrdecay(), class_name)
-  py_checked(do.call(cls, args), call = call)
-}
-
-# Evaluate `expr`, turning Python's TypeError / ValueError into lrdecay_error_argument.
-py_checked <- function(expr, call = rlang::caller_env()) {
-  rethrow <- function(e) {
-    msg <- tryCatch(reticulate::py_str(e), error = function(e2) conditionMessage(e))
-    cli::cli_abort("{msg}", class = c("lrdecay_error_argument", "lrdecay_error"),
-                   call = call)
-  }
-  tryCatch(expr, python.builtin.TypeError = rethrow, python.builtin.ValueError = rethrow)
+  new_schedule("Rex", initial_lr = as_number(initial_lr), total_steps = as_number(total_steps),
+               min_lr = as_number(min_lr))
 }

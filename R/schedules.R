@@ -1,5 +1,7 @@
-# Schedule constructors: check and coerce in R, then build the Python object.
-# The formulas live in inst/python/lrdecay/schedules.py only.
+# Schedule constructors, as thin as keras3's: coerce the R values (R/checks.R), then build
+# the Python object (R/python.R). The formulas and every rule on the values live in
+# inst/python/lrdecay/schedules.py only; Python's defaults are written here once more
+# only so that R users see them in the usage.
 
 #' Constant learning rate
 #'
@@ -20,8 +22,7 @@
 #' s <- schedule_constant(0.01)
 #' lr_at(s, 0:3)
 schedule_constant <- function(lr) {
-  lr <- check_lr(lr)
-  py_lrdecay()$Constant(lr = lr)
+  new_schedule("Constant", lr = as_number(lr))
 }
 
 #' Step decay
@@ -39,10 +40,8 @@ schedule_constant <- function(lr) {
 #' s <- schedule_step(0.01, drop = 0.5, every = 10)
 #' lr_at(s, c(0, 9, 10, 20))
 schedule_step <- function(initial_lr, drop = 0.5, every = 10) {
-  initial_lr <- check_lr(initial_lr, positive = TRUE)
-  drop <- check_number(drop, 0, 1, lower_open = TRUE)
-  every <- check_number(every, lower = 0, lower_open = TRUE)
-  py_lrdecay()$Step(initial_lr = initial_lr, drop = drop, every = every)
+  new_schedule("Step", initial_lr = as_number(initial_lr), drop = as_number(drop),
+               every = as_number(every))
 }
 
 #' Multi-step decay
@@ -59,12 +58,8 @@ schedule_step <- function(initial_lr, drop = 0.5, every = 10) {
 #' s <- schedule_multistep(0.1, milestones = c(30, 80))
 #' lr_at(s, c(0, 30, 80))
 schedule_multistep <- function(initial_lr, milestones, gamma = 0.1) {
-  initial_lr <- check_lr(initial_lr, positive = TRUE)
-  milestones <- check_numbers(milestones, lower = 0, increasing = TRUE,
-                              what = "non-negative numbers")
-  gamma <- check_number(gamma, 0, 1, lower_open = TRUE)
-  py_lrdecay()$MultiStep(initial_lr = initial_lr, milestones = as.list(milestones),
-                         gamma = gamma)
+  new_schedule("MultiStep", initial_lr = as_number(initial_lr),
+               milestones = as_numbers(milestones), gamma = as_number(gamma))
 }
 
 #' Piecewise constant learning rate
@@ -82,55 +77,44 @@ schedule_multistep <- function(initial_lr, milestones, gamma = 0.1) {
 #' s <- schedule_piecewise(c(10, 20), c(0.1, 0.01, 0.001))
 #' lr_at(s, c(10, 11, 21))
 schedule_piecewise <- function(boundaries, values) {
-  boundaries <- check_numbers(boundaries, lower = 0, increasing = TRUE,
-                              what = "non-negative numbers")
-  values <- check_numbers(values, lower = 0, what = "non-negative numbers")
-  if (length(values) != length(boundaries) + 1L) {
-    abort_arg("values", sprintf("a vector of length %d (one more than `boundaries`)",
-                                length(boundaries) + 1L), values, rlang::current_env())
-  }
-  py_lrdecay()$Piecewise(boundaries = as.list(boundaries), values = as.list(values))
+  new_schedule("Piecewise", boundaries = as_numbers(boundaries), values = as_numbers(values))
 }
 
 #' Exponential decay
 #'
 #' `lr(t) = initial_lr * decay_rate^p`, or `initial_lr * exp(-k * p)` when `k` is
 #' given, with `p = t / decay_steps`, floored when `staircase = TRUE`. The same
-#' values as Keras's `ExponentialDecay`. Give exactly one of `decay_rate` and `k`.
+#' values as Keras's `ExponentialDecay` (keras3's
+#' [keras3::learning_rate_schedule_exponential_decay()]), with the arguments in
+#' Keras's order: `schedule_exponential(0.1, 1000, 0.96)` is
+#' `learning_rate_schedule_exponential_decay(0.1, 1000, 0.96)`. Give exactly one of
+#' `decay_rate` and `k`.
 #'
 #' @inheritParams schedule_step
-#' @param decay_rate The factor per `decay_steps`, in (0, 1].
 #' @param decay_steps The clock span of one decay period, a positive number.
+#' @param decay_rate The factor per `decay_steps`, in (0, 1].
 #' @param staircase If `TRUE`, decay in whole periods (`p` floored).
 #' @param k The continuous decay constant, a non-negative number (instead of `decay_rate`).
 #' @inherit schedule_constant return
 #' @family schedules
 #' @export
 #' @examplesIf lrdecay_available()
-#' s <- schedule_exponential(0.1, decay_rate = 0.96, decay_steps = 1000, staircase = TRUE)
+#' s <- schedule_exponential(0.1, 1000, 0.96, staircase = TRUE)
 #' lr_at(s, 28125)  # 0.1 * 0.96^28
 #' lr_at(schedule_exponential(0.01, k = 0.1), 0:3)
-schedule_exponential <- function(initial_lr, decay_rate = NULL, decay_steps = 1,
+schedule_exponential <- function(initial_lr, decay_steps = 1, decay_rate = NULL,
                                  staircase = FALSE, k = NULL) {
-  initial_lr <- check_lr(initial_lr, positive = TRUE)
-  if (is.null(decay_rate) == is.null(k)) {
-    cli::cli_abort(
-      "Exactly one of {.arg decay_rate} and {.arg k} must be given, not {if (is.null(k)) 'neither' else 'both'}.",
-      class = "lrdecay_error_argument"
-    )
-  }
-  if (!is.null(decay_rate)) decay_rate <- check_number(decay_rate, 0, 1, lower_open = TRUE)
-  if (!is.null(k)) k <- check_number(k, lower = 0)
-  decay_steps <- check_number(decay_steps, lower = 0, lower_open = TRUE)
-  staircase <- check_flag(staircase)
-  py_lrdecay()$Exponential(initial_lr = initial_lr, decay_rate = decay_rate,
-                           decay_steps = decay_steps, staircase = staircase, k = k)
+  new_schedule("Exponential", initial_lr = as_number(initial_lr),
+               decay_steps = as_number(decay_steps), decay_rate = as_number(decay_rate),
+               staircase = as_flag(staircase), k = as_number(k))
 }
 
 #' Inverse time decay
 #'
 #' `lr(t) = initial_lr / (1 + decay_rate * p)` with `p = t / decay_steps`,
-#' floored when `staircase = TRUE`; Keras's `InverseTimeDecay`.
+#' floored when `staircase = TRUE`; Keras's `InverseTimeDecay`
+#' ([keras3::learning_rate_schedule_inverse_time_decay()]), with the arguments in
+#' Keras's order.
 #'
 #' @inheritParams schedule_exponential
 #' @param decay_rate How fast the rate falls, a non-negative number.
@@ -138,14 +122,11 @@ schedule_exponential <- function(initial_lr, decay_rate = NULL, decay_steps = 1,
 #' @family schedules
 #' @export
 #' @examplesIf lrdecay_available()
-#' lr_at(schedule_inverse_time(0.1, decay_rate = 0.5), 0:4)
-schedule_inverse_time <- function(initial_lr, decay_rate, decay_steps = 1, staircase = FALSE) {
-  initial_lr <- check_lr(initial_lr, positive = TRUE)
-  decay_rate <- check_number(decay_rate, lower = 0)
-  decay_steps <- check_number(decay_steps, lower = 0, lower_open = TRUE)
-  staircase <- check_flag(staircase)
-  py_lrdecay()$InverseTime(initial_lr = initial_lr, decay_rate = decay_rate,
-                           decay_steps = decay_steps, staircase = staircase)
+#' lr_at(schedule_inverse_time(0.1, 1, 0.5), 0:4)
+schedule_inverse_time <- function(initial_lr, decay_steps, decay_rate, staircase = FALSE) {
+  new_schedule("InverseTime", initial_lr = as_number(initial_lr),
+               decay_steps = as_number(decay_steps), decay_rate = as_number(decay_rate),
+               staircase = as_flag(staircase))
 }
 
 #' Polynomial decay
@@ -165,13 +146,9 @@ schedule_inverse_time <- function(initial_lr, decay_rate, decay_steps = 1, stair
 #' @examplesIf lrdecay_available()
 #' lr_at(schedule_polynomial(0.1, decay_steps = 10, end_lr = 0.01, power = 2), c(0, 5, 10, 20))
 schedule_polynomial <- function(initial_lr, decay_steps, end_lr = 0, power = 1, cycle = FALSE) {
-  initial_lr <- check_lr(initial_lr, positive = TRUE)
-  decay_steps <- check_number(decay_steps, lower = 0, lower_open = TRUE)
-  end_lr <- check_lr(end_lr)
-  power <- check_number(power, lower = 0, lower_open = TRUE)
-  cycle <- check_flag(cycle)
-  py_lrdecay()$Polynomial(initial_lr = initial_lr, decay_steps = decay_steps, end_lr = end_lr,
-                          power = power, cycle = cycle)
+  new_schedule("Polynomial", initial_lr = as_number(initial_lr),
+               decay_steps = as_number(decay_steps), end_lr = as_number(end_lr),
+               power = as_number(power), cycle = as_flag(cycle))
 }
 
 #' Cosine decay
@@ -188,10 +165,8 @@ schedule_polynomial <- function(initial_lr, decay_steps, end_lr = 0, power = 1, 
 #' s <- schedule_cosine(0.01, decay_steps = 50)
 #' lr_at(s, c(0, 25, 50))
 schedule_cosine <- function(initial_lr, decay_steps, alpha = 0) {
-  initial_lr <- check_lr(initial_lr, positive = TRUE)
-  decay_steps <- check_number(decay_steps, lower = 0, lower_open = TRUE)
-  alpha <- check_number(alpha, 0, 1)
-  py_lrdecay()$Cosine(initial_lr = initial_lr, decay_steps = decay_steps, alpha = alpha)
+  new_schedule("Cosine", initial_lr = as_number(initial_lr),
+               decay_steps = as_number(decay_steps), alpha = as_number(alpha))
 }
 
 #' Cosine decay with warm restarts (SGDR)
@@ -211,17 +186,9 @@ schedule_cosine <- function(initial_lr, decay_steps, alpha = 0) {
 #' lr_at(schedule_cosine_restarts(0.1, first_decay_steps = 10), c(0, 9, 10, 30))
 schedule_cosine_restarts <- function(initial_lr, first_decay_steps, t_mul = 2, m_mul = 1,
                                      alpha = 0) {
-  initial_lr <- check_lr(initial_lr, positive = TRUE)
-  first_decay_steps <- check_number(first_decay_steps, lower = 0, lower_open = TRUE)
-  t_mul <- check_number(t_mul, lower = 0, lower_open = TRUE)
-  if (t_mul < 1) {  # shrinking periods end at a finite t, after which lr would be NaN
-    abort_arg("t_mul", "a number >= 1 (periods that shrink would end at a finite t)", t_mul,
-              rlang::current_env())
-  }
-  m_mul <- check_number(m_mul, 0, 1, lower_open = TRUE)
-  alpha <- check_number(alpha, 0, 1)
-  py_lrdecay()$CosineRestarts(initial_lr = initial_lr, first_decay_steps = first_decay_steps,
-                              t_mul = t_mul, m_mul = m_mul, alpha = alpha)
+  new_schedule("CosineRestarts", initial_lr = as_number(initial_lr),
+               first_decay_steps = as_number(first_decay_steps), t_mul = as_number(t_mul),
+               m_mul = as_number(m_mul), alpha = as_number(alpha))
 }
 
 #' Linear schedule
@@ -237,10 +204,8 @@ schedule_cosine_restarts <- function(initial_lr, first_decay_steps, t_mul = 2, m
 #' @examplesIf lrdecay_available()
 #' lr_at(schedule_linear(0.1, 0.01, steps = 9), c(0, 3, 9, 12))
 schedule_linear <- function(start_lr, end_lr, steps) {
-  start_lr <- check_lr(start_lr)
-  end_lr <- check_lr(end_lr)
-  steps <- check_number(steps, lower = 0, lower_open = TRUE)
-  py_lrdecay()$Linear(start_lr = start_lr, end_lr = end_lr, steps = steps)
+  new_schedule("Linear", start_lr = as_number(start_lr), end_lr = as_number(end_lr),
+               steps = as_number(steps))
 }
 
 #' Cyclical learning rate
@@ -262,14 +227,9 @@ schedule_linear <- function(start_lr, end_lr, steps) {
 #' s <- schedule_cyclic(0.001, 0.01, step_size = 5, mode = "triangular2")
 #' lr_at(s, c(0, 5, 10, 15))
 schedule_cyclic <- function(base_lr, max_lr, step_size, mode = "triangular", gamma = 1) {
-  base_lr <- check_lr(base_lr)
-  max_lr <- check_number(max_lr, lower = base_lr,
-                         must = sprintf("a number >= `base_lr` (%s)", format(base_lr)))
-  step_size <- check_number(step_size, lower = 0, lower_open = TRUE)
-  mode <- check_choice(mode, c("triangular", "triangular2", "exp_range"))
-  gamma <- check_number(gamma, 0, 1, lower_open = TRUE)
-  py_lrdecay()$Cyclic(base_lr = base_lr, max_lr = max_lr, step_size = step_size, mode = mode,
-                      gamma = gamma)
+  new_schedule("Cyclic", base_lr = as_number(base_lr), max_lr = as_number(max_lr),
+               step_size = as_number(step_size), mode = as_string(mode),
+               gamma = as_number(gamma))
 }
 
 #' One-cycle learning rate
@@ -295,34 +255,11 @@ schedule_cyclic <- function(base_lr, max_lr, step_size, mode = "triangular", gam
 #' lr_at(s, c(0, 29, 99))
 schedule_one_cycle <- function(max_lr, total_steps, pct_start = 0.3, anneal = "cos",
                                div_factor = 25, final_div_factor = 1e4, three_phase = FALSE) {
-  max_lr <- check_lr(max_lr, positive = TRUE)
-  total_steps <- check_whole(total_steps, lower = 2)
-  pct_start <- check_number(pct_start, 0, 1, lower_open = TRUE, upper_open = TRUE)
-  anneal <- check_choice(anneal, c("cos", "linear"))
-  div_factor <- check_number(div_factor, lower = 0, lower_open = TRUE)
-  final_div_factor <- check_number(final_div_factor, lower = 0, lower_open = TRUE)
-  three_phase <- check_flag(three_phase)
-  check_one_cycle_phases(pct_start, total_steps, three_phase)
-  py_lrdecay()$OneCycle(max_lr = max_lr, total_steps = total_steps, pct_start = pct_start,
-                        anneal = anneal, div_factor = div_factor,
-                        final_div_factor = final_div_factor, three_phase = three_phase)
-}
-
-# Every phase of the one-cycle policy needs at least one step (as PyTorch builds
-# the phases: the warm-up ends at step pct_start * total_steps - 1).
-check_one_cycle_phases <- function(pct_start, total_steps, three_phase,
-                                   call = rlang::caller_env()) {
-  up <- pct_start * total_steps - 1
-  last <- total_steps - 1
-  ends <- if (three_phase) c(up, 2 * pct_start * total_steps - 2, last) else c(up, last)
-  starts <- c(0, ends[-length(ends)])
-  if (any(ends <= starts)) {
-    abort_arg("pct_start", sprintf(
-      "a fraction that gives every phase at least one step of total_steps = %s",
-      format(total_steps, scientific = FALSE)
-    ), pct_start, call)
-  }
-  invisible(pct_start)
+  new_schedule("OneCycle", max_lr = as_number(max_lr), total_steps = as_whole(total_steps),
+               pct_start = as_number(pct_start), anneal = as_string(anneal),
+               div_factor = as_number(div_factor),
+               final_div_factor = as_number(final_div_factor),
+               three_phase = as_flag(three_phase))
 }
 
 #' Warm up to any schedule
@@ -342,22 +279,9 @@ check_one_cycle_phases <- function(pct_start, total_steps, three_phase,
 #' s <- schedule_warmup(schedule_cosine(0.1, decay_steps = 50), warmup_steps = 5)
 #' lr_at(s, 0:6)
 schedule_warmup <- function(schedule, warmup_steps, start_lr = 0, shape = "linear") {
-  check_is_schedule(schedule)
-  warmup_steps <- check_number(warmup_steps, lower = 0, lower_open = TRUE)
-  shape <- check_choice(shape, c("linear", "exponential"))
-  exponential <- identical(shape, "exponential")
-  start_lr <- check_number(start_lr, lower = 0, lower_open = exponential,
-                           must = if (exponential) "a positive number (shape \"exponential\")")
-  if (exponential && !inherits(schedule, "lrdecay.FromFunction")) {
-    target <- lr_at(schedule, 0)
-    if (!(target > 0)) {
-      abort_arg("schedule",
-                "a schedule whose value at t = 0 is positive (shape \"exponential\")",
-                target, rlang::current_env())
-    }
-  }
-  py_lrdecay()$Warmup(schedule = schedule, warmup_steps = warmup_steps, start_lr = start_lr,
-                      shape = shape)
+  new_schedule("Warmup", schedule = as_schedule(schedule),
+               warmup_steps = as_number(warmup_steps), start_lr = as_number(start_lr),
+               shape = as_string(shape))
 }
 
 #' Join schedules in sequence
@@ -378,22 +302,15 @@ schedule_warmup <- function(schedule, warmup_steps, start_lr = 0, shape = "linea
 #' )
 #' lr_at(s, c(0, 4, 5, 25))
 schedule_sequence <- function(schedules, boundaries) {
+  if (missing(schedules)) abort_missing("schedules", rlang::current_env())
   if (is_schedule(schedules)) schedules <- list(schedules)
-  if (!is.list(schedules) || length(schedules) < 1 || !all(vapply(schedules, is_schedule, NA))) {
+  if (!is.list(schedules) || inherits(schedules, "python.builtin.object") ||
+      !all(vapply(schedules, inherits, NA, what = "python.builtin.object"))) {
     abort_arg("schedules", "a list of lrdecay schedules", schedules, rlang::current_env())
   }
-  if (missing(boundaries)) boundaries <- NULL
-  if (length(schedules) == 1 && length(boundaries) == 0) {
-    boundaries <- numeric()
-  } else {
-    boundaries <- check_numbers(boundaries, lower = 0, lower_open = TRUE, increasing = TRUE,
-                                what = "positive numbers")
-    if (length(boundaries) != length(schedules) - 1L) {
-      abort_arg("boundaries", sprintf("a vector of length %d (one less than `schedules`)",
-                                      length(schedules) - 1L), boundaries, rlang::current_env())
-    }
-  }
-  py_lrdecay()$Sequence(schedules = unname(schedules), boundaries = as.list(boundaries))
+  # One schedule needs no boundaries.
+  boundaries <- if (missing(boundaries)) list() else as_numbers(boundaries)
+  new_schedule("Sequence", schedules = unname(schedules), boundaries = boundaries)
 }
 
 #' A schedule from your own function
@@ -402,10 +319,11 @@ schedule_sequence <- function(schedules, boundaries) {
 #' fails or returns the wrong length it is called once per value. Each value it
 #' returns must be one non-negative finite number: anything else (`NA`, `NaN`,
 #' `Inf`, a negative number, a string, `NULL`, a vector of another length) stops
-#' with an error of class `lrdecay_error_function` that names `t` and the value,
-#' as does an error inside `fn`. Such a schedule works with
-#' [callback_lr_scheduler()] and [lr_at()], but cannot run inside the training
-#' graph ([as_keras_schedule()]) and cannot be saved.
+#' with an error of class `lrdecay_error_function` that names `t` and the value.
+#' An error raised inside `fn` reaches you as `fn` raised it, with its own
+#' message. Such a schedule works with [callback_lr_scheduler()] and [lr_at()],
+#' but cannot run inside the training graph ([as_keras_schedule()]) and cannot
+#' be saved.
 #'
 #' @param fn An R function (or a Python callable) of `t`.
 #' @inherit schedule_constant return
@@ -414,15 +332,19 @@ schedule_sequence <- function(schedules, boundaries) {
 #' @examplesIf lrdecay_available()
 #' s <- schedule_function(function(t) 0.01 * 0.95^t)
 #' lr_at(s, 0:3)
+#' s
 schedule_function <- function(fn) {
-  check_function(fn)
-  if (is.function(fn)) {
+  fn <- as_function(fn)
+  if (is_r_function(fn)) {
     label <- function_label(fn)
     fn <- reticulate::r_to_py(wrap_schedule_fn(fn), convert = TRUE)
-    reticulate::py_set_attr(fn, "__name__", label)  # shown by print()
+    reticulate::py_set_attr(fn, "__name__", label)  # how Python shows it
   }
-  py_lrdecay()$FromFunction(fn = fn)
+  new_schedule("FromFunction", fn = fn)
 }
+
+# An R function (reticulate presents callable Python objects as functions too).
+is_r_function <- function(x) is.function(x) && !inherits(x, "python.builtin.object")
 
 # An R function on one short line, for print().
 function_label <- function(fn, width = 60L) {
@@ -432,11 +354,10 @@ function_label <- function(fn, width = 60L) {
   text
 }
 
-# An R schedule function as Python calls it: given a vector of `t`, it returns
-# one checked value per `t`. The whole vector is tried first; when `fn` fails
-# or gives the wrong length, it is called once per value. Values are checked in
-# R, because reticulate turns R's NA into Python's True and an R error reaches
-# Python only as a RuntimeError: the condition is kept for lr_at() to re-signal.
+# An R schedule function as Python calls it: given a vector of `t`, it returns one value
+# per `t`, each checked in R (reticulate would turn R's NA into Python's True). The whole
+# vector is tried first; when `fn` fails or gives the wrong length, it is called once
+# per value, and an error it raises then goes on unchanged to the user.
 wrap_schedule_fn <- function(fn) {
   force(fn)
   function(t) {
@@ -445,45 +366,26 @@ wrap_schedule_fn <- function(fn) {
       out <- tryCatch(fn(t), error = function(e) NULL)
       if (is.numeric(out) && length(out) == length(t)) {
         bad <- which(!(is.finite(out) & out >= 0))
-        if (length(bad)) check_schedule_fn_value(out[bad[1]], t[bad[1]])
+        if (length(bad)) check_returned_lr(out[bad[1]], "The schedule function", "t", t[bad[1]])
         return(as.double(out))
       }
     }
-    vapply(t, function(ti) {
-      out <- withCallingHandlers(
-        fn(ti),
-        error = function(e) {
-          if (inherits(e, "lrdecay_error_function")) return()
-          schedule_fn_abort("The schedule function failed at t = {format(ti)}.", parent = e)
-        }
-      )
-      check_schedule_fn_value(out, ti)
-    }, numeric(1))
+    vapply(t, function(t) check_returned_lr(fn(t), "The schedule function", "t", t),
+           numeric(1))
   }
 }
 
-check_schedule_fn_value <- function(value, t) {
+# A learning rate returned by a user's function: one non-negative finite number, else an
+# error of class "lrdecay_error_function" naming where (`t = 3`, `epoch 2`) and the value.
+check_returned_lr <- function(value, who, unit, at) {
   ok <- is.numeric(value) && length(value) == 1 && !is.na(value) && is.finite(value) &&
     value >= 0
   if (!ok) {
-    schedule_fn_abort(paste0(
-      "The schedule function returned {show_value(value)} at t = {format(t)}; ",
-      "it must return one non-negative finite number."
-    ))
+    where <- if (unit == "t") paste("t =", format(at)) else paste(unit, format(at), "(0-based)")
+    cli::cli_abort(
+      "{who} returned {show_value(value)} at {where}; it must return one non-negative finite number.",
+      class = c("lrdecay_error_function", "lrdecay_error"), call = NULL
+    )
   }
   as.double(value)
 }
-
-# The condition is remembered before it is signalled: Python catches it, and
-# lr_at() signals it again in R.
-schedule_fn_abort <- function(message, parent = NULL, env = rlang::caller_env()) {
-  cnd <- tryCatch(
-    cli::cli_abort(message, parent = parent, class = "lrdecay_error_function", call = NULL,
-                   .envir = env),
-    error = identity
-  )
-  lrdecay_state$fn_error <- cnd
-  stop(cnd)
-}
-
-lrdecay_state <- new.env(parent = emptyenv())

@@ -19,7 +19,7 @@ def main() -> None:
     t = range(0, 101)
     schedules = {
         "step": lrdecay.Step(0.1, drop=0.5, every=20),
-        "exponential": lrdecay.Exponential(0.1, decay_rate=0.97),
+        "exponential": lrdecay.Exponential(0.1, 1, 0.97),
         "cosine": lrdecay.Cosine(0.1, decay_steps=100),
         "warmup + cosine": lrdecay.Warmup(lrdecay.Cosine(0.1, decay_steps=90), warmup_steps=10),
         "one-cycle": lrdecay.OneCycle(0.1, total_steps=101),

@@ -103,7 +103,7 @@ def test_step_schedule_sets_every_epoch():
 
 
 def test_exponential_schedule_sets_every_epoch():
-    sched = lrdecay.Exponential(0.1, decay_rate=0.5, decay_steps=1)
+    sched = lrdecay.Exponential(0.1, 1, 0.5)
     history, probe = fit(make_model(), [LRScheduler(sched)], epochs=4)
     expected = [f32(0.1 * 0.5**e) for e in range(4)]
     assert probe.epoch_lrs() == expected
@@ -204,8 +204,17 @@ def test_bad_schedule_arguments():
         LRScheduler(lambda a, b, c: 0.1)
     with pytest.raises(TypeError, match=r"not a function of \(\)"):
         LRScheduler(lambda: 0.1)
-    with pytest.raises(TypeError, match=r"`verbose` must be a whole number >= 0, not 'yes'"):
+    with pytest.raises(TypeError, match=r"^`verbose` must be 0 or 1, not 'yes'\.$"):
         LRScheduler(lrdecay.Step(0.1), verbose="yes")
+    for bad in (2, -1, 0.5):
+        with pytest.raises(ValueError, match=rf"^`verbose` must be 0 or 1, not {bad}\.$"):
+            LRScheduler(lrdecay.Step(0.1), verbose=bad)
+        with pytest.raises(ValueError, match=rf"^`verbose` must be 0 or 1, not {bad}\.$"):
+            LRLogger(verbose=bad)
+    # R's values: TRUE/FALSE, a double 1, a length-1 list.
+    assert LRScheduler(lrdecay.Step(0.1), verbose=True).verbose == 1
+    assert LRScheduler(lrdecay.Step(0.1), verbose=1.0).verbose == 1
+    assert LRLogger(verbose=[0.0]).verbose == 0
 
 
 def test_initial_epoch_resumes_the_schedule():
@@ -293,20 +302,63 @@ def test_integer_zero_and_tensor_returns():
     assert probe.epoch_lrs() == [0.25]
 
 
-def test_schedule_error_propagates_and_keeps_rate():
-    def sched(epoch):
+class UserError(Exception):
+    """An exception class of the user's own."""
+
+
+@pytest.mark.parametrize("arity", [1, 2])
+def test_schedule_error_propagates_unchanged_and_keeps_rate(arity):
+    """The user's own exception reaches fit()'s caller as raised: same class, same
+    message (lrdecay only adds a note naming the epoch); the rate stays as it was."""
+    def sched(epoch, lr=None):
         if epoch == 1:
-            raise RuntimeError("boom in R")
+            raise UserError("no rate for epoch 1")
         return 0.03
 
     model = make_model(0.5)
-    with pytest.raises(RuntimeError, match="boom in R"):
-        fit(model, [LRScheduler(sched)], epochs=3)
+    cb = LRScheduler(sched, arity=arity)
+    with pytest.raises(UserError) as err:
+        fit(model, [cb], epochs=3)
+    assert type(err.value) is UserError
+    assert str(err.value) == "no rate for epoch 1"
+    assert err.value.__notes__ == ["(raised by the schedule at epoch 1 (0-based))"]
     assert get_learning_rate(model) == f32(0.03)
 
 
+def test_function_schedule_error_propagates_unchanged():
+    """A FromFunction schedule that raises: the user's exception, not a wrapper."""
+    def fn(t):
+        if t >= 2:
+            raise KeyError("missing rate")
+        return 0.01
+
+    model = make_model(0.5)
+    with pytest.raises(KeyError) as err:
+        fit(model, [LRScheduler(lrdecay.FromFunction(fn))], epochs=4)
+    assert err.value.args == ("missing rate",)
+    assert "(raised by the schedule function at t = 2)" in err.value.__notes__
+    assert get_learning_rate(model) == f32(0.01)
+
+
+def test_custom_error_propagates_unchanged():
+    def on_batch(batch, lr, logs):
+        if batch == 1:
+            raise UserError("batch hook failed")
+        return None
+
+    model = make_model(0.5)
+    with pytest.raises(UserError) as err:
+        fit(model, [LRCustom(on_batch_begin=on_batch)], epochs=2)
+    assert str(err.value) == "batch hook failed"
+    assert err.value.__notes__ == [
+        "(raised by the `on_batch_begin` function at batch 1 of epoch 0 (both 0-based))"]
+    with pytest.raises(ArithmeticError) as err:
+        fit(make_model(0.5), [LRCustom(on_epoch_begin=lambda e, lr, logs: 1 / 0)], epochs=1)
+    assert type(err.value) is ZeroDivisionError and str(err.value) == "division by zero"
+
+
 @pytest.mark.parametrize("in_graph", [
-    lambda: lrdecay.Exponential(0.1, decay_rate=0.96, decay_steps=1000).to_keras(),
+    lambda: lrdecay.Exponential(0.1, 1000, 0.96).to_keras(),
     lambda: keras.optimizers.schedules.ExponentialDecay(0.1, 1000, 0.96),
 ], ids=["lrdecay", "keras"])
 def test_in_graph_optimizer_refused(in_graph):
@@ -351,7 +403,7 @@ def test_logger_constant_rate(capsys):
 
 
 @pytest.mark.parametrize("make_schedule", [
-    lambda: lrdecay.Exponential(0.1, decay_rate=0.5, decay_steps=2, staircase=True).to_keras(),
+    lambda: lrdecay.Exponential(0.1, 2, 0.5, staircase=True).to_keras(),
     lambda: keras.optimizers.schedules.ExponentialDecay(0.1, 2, 0.5, staircase=True),
 ], ids=["lrdecay", "keras"])
 def test_logger_in_graph_schedule(capsys, make_schedule):
@@ -408,7 +460,7 @@ def test_logger_quiet_and_bad_verbose(capsys):
     history, _ = fit(make_model(0.1), [LRLogger(verbose=0)], epochs=2)
     assert capsys.readouterr().out == ""
     assert history.history["learning_rate"] == [f32(0.1)] * 2
-    with pytest.raises(ValueError, match=r"`verbose` must be a whole number >= 0, not -1\."):
+    with pytest.raises(ValueError, match=r"`verbose` must be 0 or 1, not -1\."):
         LRLogger(verbose=-1)
 
 
@@ -509,7 +561,7 @@ def test_custom_bad_values(bad, shown, exc):
 
 
 def test_custom_in_graph():
-    sched = lrdecay.Exponential(0.1, decay_rate=0.5, decay_steps=2, staircase=True).to_keras()
+    sched = lrdecay.Exponential(0.1, 2, 0.5, staircase=True).to_keras()
     seen = []
     # An observer (returns None) works with an in-graph schedule...
     history, _ = fit(make_model(sched), [LRCustom(lambda e, lr, logs: seen.append(lr))],
@@ -574,7 +626,7 @@ def test_get_set_errors():
 
 
 def test_in_graph_get_and_set_refused():
-    sched = lrdecay.Exponential(0.1, decay_rate=0.96, decay_steps=1000, staircase=True)
+    sched = lrdecay.Exponential(0.1, 1000, 0.96, staircase=True)
     model = make_model(sched.to_keras())
     assert get_learning_rate(model) == pytest.approx(0.1, rel=1e-7)
     model.optimizer.iterations.assign(2500)

@@ -84,8 +84,8 @@ FINITE = [
     (Warmup(Sequence([Constant(0.1), Rex(0.1, 10)], [4]), 2), 16.0),
 ]
 INFINITE = [
-    Constant(0.01), Step(0.1, 0.5, 10), Exponential(0.1, 0.96, 1000),
-    Exponential(0.1, k=0.1), InverseTime(0.1, 0.5, 10), Polynomial(0.1, 30, cycle=True),
+    Constant(0.01), Step(0.1, 0.5, 10), Exponential(0.1, 1000, 0.96),
+    Exponential(0.1, k=0.1), InverseTime(0.1, 10, 0.5), Polynomial(0.1, 30, cycle=True),
     CosineRestarts(0.1, 10), Cyclic(0.001, 0.01, 5), InverseSqrt(0.1, 10),
     InverseSqrt(0.1, 0), FromFunction(lambda t: 0.1 / (1.0 + t)), Warmup(Step(0.1, 0.5, 3), 4),
     Sequence([Cosine(0.1, 10), Constant(0.001)], [10]),
@@ -160,7 +160,7 @@ def test_unit_mismatch_steps_used_as_epochs() -> None:
     # clock "epoch" with steps_per_epoch given (in-graph, fractional epochs): T = epochs
     assert "unit_mismatch" in codes(Cosine(0.1, 1000), 15, 100)
     # a schedule that never settles has no length to mistake
-    for s in (Constant(0.1), Exponential(0.1, 0.96, 1000), InverseSqrt(0.1, 1000)):
+    for s in (Constant(0.1), Exponential(0.1, 1000, 0.96), InverseSqrt(0.1, 1000)):
         assert "unit_mismatch" not in codes(s, 15)
     f = finding("unit_mismatch", Cosine(0.1, 1000), 15)
     assert f.severity == "warning"
@@ -196,7 +196,7 @@ def test_not_finished() -> None:
     assert "not_finished" in codes(OneCycle(0.1, 1000), 8, 100, clock="step")  # 800 < 899.1
     assert "not_finished" not in codes(OneCycle(0.1, 1000), 9, 100, clock="step")  # 900
     # never for a schedule without an end
-    assert "not_finished" not in codes(Exponential(0.1, 0.5, 10), 1)
+    assert "not_finished" not in codes(Exponential(0.1, 10, 0.5), 1)
     f = finding("not_finished", Cosine(0.1, 100), 89)
     assert f.severity == "warning"
     assert "Training runs 89 epochs (t = 0..88)" in f.message
@@ -299,7 +299,7 @@ SOUND = [
     (Rex(0.1, 20), 20, None, "epoch"),
     (Rex(0.1, 2000, min_lr=0.001), 20, 100, "step"),
     (InverseSqrt(0.1, 0), 100, None, "epoch"),
-    (Exponential(0.1, 0.96, 1000), 20, 100, "step"),
+    (Exponential(0.1, 1000, 0.96), 20, 100, "step"),
     (Step(0.1, 0.5, 10), 30, None, "epoch"),
     (MultiStep(0.1, [30, 80], 0.1), 100, None, "epoch"),
     (Constant(0.01), 1, None, "epoch"),

@@ -83,16 +83,16 @@ def keras_values(schedule, ts):
 # ---------------------------------------------------------------------------
 
 KERAS_PAIRS = [
-    pytest.param(Exponential(0.1, 0.96, 100), KS.ExponentialDecay(0.1, 100, 0.96), [100, 200],
+    pytest.param(Exponential(0.1, 100, 0.96), KS.ExponentialDecay(0.1, 100, 0.96), [100, 200],
                  id="exponential"),
-    pytest.param(Exponential(0.1, 0.96, 1000, staircase=True),
+    pytest.param(Exponential(0.1, 1000, 0.96, staircase=True),
                  KS.ExponentialDecay(0.1, 1000, 0.96, staircase=True), [1000, 28000],
                  id="exponential-staircase"),
-    pytest.param(Exponential(0.3, 0.5, 7), KS.ExponentialDecay(0.3, 7, 0.5, staircase=True),
+    pytest.param(Exponential(0.3, 7, 0.5), KS.ExponentialDecay(0.3, 7, 0.5, staircase=True),
                  None, id="exponential-staircase-differs"),
-    pytest.param(InverseTime(0.1, 0.5, 10), KS.InverseTimeDecay(0.1, 10, 0.5), [10, 20],
+    pytest.param(InverseTime(0.1, 10, 0.5), KS.InverseTimeDecay(0.1, 10, 0.5), [10, 20],
                  id="inverse-time"),
-    pytest.param(InverseTime(0.1, 2.0, 7, staircase=True),
+    pytest.param(InverseTime(0.1, 7, 2.0, staircase=True),
                  KS.InverseTimeDecay(0.1, 7, 2.0, staircase=True), [7, 14], id="inverse-staircase"),
     pytest.param(Polynomial(0.1, 100), KS.PolynomialDecay(0.1, 100, end_learning_rate=0.0), [100],
                  id="polynomial"),  # Keras's default end is 1e-4, lrdecay's 0
@@ -154,6 +154,61 @@ def test_same_values_as_keras(ours, theirs, points):
     f32_close(expected[near], ours(ts[near]))
 
 
+# Keras's own class and lrdecay's twin, both built from the SAME positional arguments
+# (Keras's order), with the clock values where the schedule changes regime.
+POSITIONAL_TWINS = [
+    pytest.param("ExponentialDecay", Exponential, (0.1, 1000, 0.96),
+                 [1000, 2000, 10_000, 28_000, 28_125], id="exponential"),
+    pytest.param("ExponentialDecay", Exponential, (0.1, 1000, 0.96, True),
+                 [1000, 2000, 10_000, 28_000, 28_125], id="exponential-staircase"),
+    pytest.param("ExponentialDecay", Exponential, (0.3, 7, 0.5, True), [7, 14, 21, 70],
+                 id="exponential-staircase-7"),
+    pytest.param("InverseTimeDecay", InverseTime, (0.1, 10, 0.5), [10, 20, 100],
+                 id="inverse-time"),
+    pytest.param("InverseTimeDecay", InverseTime, (0.1, 7, 2.0, True), [7, 14, 21],
+                 id="inverse-time-staircase"),
+    pytest.param("PolynomialDecay", Polynomial, (0.1, 100, 0.001, 2.0), [100],
+                 id="polynomial"),
+    pytest.param("PolynomialDecay", Polynomial, (0.1, 30, 0.01, 0.5, True), [30, 60, 90],
+                 id="polynomial-cycle"),
+    pytest.param("CosineDecay", Cosine, (0.1, 150, 0.2), [150], id="cosine"),
+    pytest.param("CosineDecay", Cosine, (0.01, 50), [25, 50], id="cosine-seed"),
+    pytest.param("CosineDecayRestarts", CosineRestarts, (0.1, 10, 2.0, 0.5, 0.1),
+                 [10, 30, 70, 150, 310], id="cosine-restarts"),
+    pytest.param("CosineDecayRestarts", CosineRestarts, (0.1, 20, 1.0), [20, 40, 60],
+                 id="cosine-restarts-t1"),
+    pytest.param("PiecewiseConstantDecay", Piecewise, ([10, 20, 50], [0.1, 0.05, 0.01, 0.001]),
+                 [10, 20, 50], id="piecewise"),
+]
+
+
+def test_positional_twins_cover_every_keras_twin():
+    assert {p.values[0] for p in POSITIONAL_TWINS} == {
+        "ExponentialDecay", "InverseTimeDecay", "PolynomialDecay", "CosineDecay",
+        "CosineDecayRestarts", "PiecewiseConstantDecay"}
+
+
+@pytest.mark.parametrize(("keras_name", "cls", "args", "points"), POSITIONAL_TWINS)
+def test_keras_positional_arguments_mean_the_same(keras_name, cls, args, points):
+    """``cls(*args)`` equals ``keras.optimizers.schedules.<keras_name>(*args)``: lrdecay's
+    float64 values against Keras's float32 ones, to float32 precision, over every whole
+    step to past the last boundary, each boundary with its neighbours, and far beyond."""
+    ours = cls(*args)
+    theirs = getattr(KS, keras_name)(*args)
+    ts = steps_grid(points, last=int(max(points) * 1.5) + 10)
+    expected = keras_values(theirs, ts)
+    period = getattr(ours, "decay_steps", None) or getattr(ours, "first_decay_steps", None)
+    phase = ts / period if isinstance(ours, (Polynomial, CosineRestarts)) else None
+    f32_close(ours(ts), expected, phase)
+    # At the boundaries themselves, one by one, as a training loop asks.
+    for p in points:
+        for t in (p - 1, p, p + 1):
+            want = float(keras.ops.convert_to_numpy(theirs(np.float32(t))))
+            assert ours(float(t)) == pytest.approx(want, rel=1e-6, abs=1e-7 * args[0]
+                                                   if not isinstance(ours, Piecewise) else 0), (
+                keras_name, args, t)
+
+
 def test_cosine_restarts_at_restarts_like_keras():
     """Every restart of a long SGDR run starts at initial_lr * m_mul^i, as in Keras."""
     ours = CosineRestarts(1.0, 5, t_mul=2.0, m_mul=0.9)
@@ -176,12 +231,12 @@ FAMILIES = [
     MultiStep(0.1, [3, 7, 12], 0.5),
     MultiStep(1.0, [0, 2.5], 0.1),
     Piecewise([5, 10, 20], [1.0, 0.5, 0.1, 0.01]),
-    Exponential(0.1, 0.96, 10),
-    Exponential(0.1, 0.9, 10, staircase=True),
+    Exponential(0.1, 10, 0.96),
+    Exponential(0.1, 10, 0.9, staircase=True),
     Exponential(0.1, k=0.05, decay_steps=3),
     Exponential(0.1, k=0.05, decay_steps=3, staircase=True),
-    InverseTime(0.1, 0.5, 7),
-    InverseTime(0.1, 0.5, 7, staircase=True),
+    InverseTime(0.1, 7, 0.5),
+    InverseTime(0.1, 7, 0.5, staircase=True),
     Polynomial(0.1, 20),
     Polynomial(0.1, 20, end_lr=0.01, power=0.5),
     Polynomial(0.1, 20, power=2.0, cycle=True),
@@ -206,7 +261,7 @@ FAMILIES = [
     Sequence([Linear(0.0, 0.1, 5), Cosine(0.1, 20), Constant(0.001)], [5, 25]),
     Sequence([Warmup(Step(0.05, 0.5, 3), 4, 0.001, "exponential"),
               Sequence([Linear(0.0, 0.1, 5), Cosine(0.1, 20)], [5]),
-              InverseTime(0.01, 0.5, 2, True)], [10, 40.5]),
+              InverseTime(0.01, 2, 0.5, True)], [10, 40.5]),
     Warmup(Sequence([Constant(0.1), OneCycle(0.1, 50)], [3]), 4, 0.0005),
     lrdecay.WSD(0.1, 10, 20, 30),
     lrdecay.WSD(0.1, 7.5, 0, 12.5, warmup="1-sqrt", decay="linear", min_lr_ratio=0.1),
@@ -253,7 +308,7 @@ def test_to_keras_at_one_scalar_step_from_a_variable():
 
 
 def test_seed_exponential_in_graph_equals_keras():
-    ks = Exponential(0.1, decay_rate=0.96, decay_steps=1000, staircase=True).to_keras()
+    ks = Exponential(0.1, 1000, 0.96, staircase=True).to_keras()
     got = float(ks(28125))
     assert got == pytest.approx(0.031885575503110886, abs=1e-9)
     assert got == pytest.approx(float(KS.ExponentialDecay(0.1, 1000, 0.96, staircase=True)(28125)),

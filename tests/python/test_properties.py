@@ -124,7 +124,7 @@ BASE: dict[str, Any] = {
     "MultiStep": st.builds(MultiStep, lrs, increasing(0.0), unit_open),
     "Piecewise": piecewise(),
     "Exponential": exponential(),
-    "InverseTime": st.builds(InverseTime, lrs, st.floats(0.0, 10.0), steps, st.booleans()),
+    "InverseTime": st.builds(InverseTime, lrs, steps, st.floats(0.0, 10.0), st.booleans()),
     "Polynomial": st.builds(Polynomial, lrs, steps, lrs0, st.floats(0.1, 5.0), st.booleans()),
     "Cosine": st.builds(Cosine, lrs, steps, unit),
     # t_mul in {1} or [1.5, 4]: just above 1, float32's log(1 + x) cannot place restarts
@@ -397,7 +397,7 @@ def _one_of(family: str) -> lrdecay.Schedule:
         "Constant": Constant(0.01), "Step": Step(0.1, 0.5, 3),
         "MultiStep": MultiStep(0.1, [2, 5], 0.3), "Piecewise": Piecewise([3], [0.1, 0.01]),
         "Exponential": Exponential(0.1, k=0.2, decay_steps=2, staircase=True),
-        "InverseTime": InverseTime(0.1, 0.5, 2), "Polynomial": Polynomial(0.1, 8, 0.01, 2, True),
+        "InverseTime": InverseTime(0.1, 2, 0.5), "Polynomial": Polynomial(0.1, 8, 0.01, 2, True),
         "Cosine": Cosine(0.1, 9, 0.1), "CosineRestarts": CosineRestarts(0.1, 3, 2, 0.8),
         "Linear": Linear(0.0, 0.1, 7), "Cyclic": Cyclic(0.001, 0.1, 3, "exp_range", 0.95),
         "OneCycle": OneCycle(0.1, 20, three_phase=True),

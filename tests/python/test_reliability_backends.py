@@ -57,7 +57,7 @@ FIT_GRAPH = [
 ]
 FIT_STEPS = 12
 #: fit with the epoch callback: the schedule of epochs, 4 epochs of 3 steps.
-FIT_CALLBACK = lrdecay.Warmup(lrdecay.Exponential(0.1, decay_rate=0.5), warmup_steps=1,
+FIT_CALLBACK = lrdecay.Warmup(lrdecay.Exponential(0.1, 1, 0.5), warmup_steps=1,
                               start_lr=0.02)
 
 CHILD = r"""

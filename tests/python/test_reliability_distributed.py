@@ -28,7 +28,7 @@ pytestmark = [pytest.mark.keras, pytest.mark.slow]
 MODES = ["graph", "graph_spe", "callback"]
 EPOCHS, STEPS = 4, 3
 BY_EPOCH = lrdecay.Warmup(lrdecay.Cosine(0.05, decay_steps=3), warmup_steps=1, start_lr=0.01)
-BY_ITER = lrdecay.Sequence([lrdecay.Linear(0.005, 0.05, 4), lrdecay.Exponential(0.05, 0.8)],
+BY_ITER = lrdecay.Sequence([lrdecay.Linear(0.005, 0.05, 4), lrdecay.Exponential(0.05, 1, 0.8)],
                            [4])
 
 CHILD = r"""

@@ -35,8 +35,8 @@ VALID = {
     Step: dict(initial_lr=0.1, drop=0.5, every=10),
     MultiStep: dict(initial_lr=0.1, milestones=[3, 7], gamma=0.1),
     Piecewise: dict(boundaries=[5, 10], values=[1.0, 0.5, 0.1]),
-    Exponential: dict(initial_lr=0.1, decay_rate=0.9, decay_steps=10, staircase=False),
-    InverseTime: dict(initial_lr=0.1, decay_rate=0.5, decay_steps=10, staircase=False),
+    Exponential: dict(initial_lr=0.1, decay_steps=10, decay_rate=0.9, staircase=False),
+    InverseTime: dict(initial_lr=0.1, decay_steps=10, decay_rate=0.5, staircase=False),
     Polynomial: dict(initial_lr=0.1, decay_steps=10, end_lr=0.0, power=1.0, cycle=False),
     Cosine: dict(initial_lr=0.1, decay_steps=10, alpha=0.0),
     CosineRestarts: dict(initial_lr=0.1, first_decay_steps=10, t_mul=2.0, m_mul=1.0, alpha=0.0),
@@ -207,17 +207,21 @@ CHOICES = [
     (OneCycle, "anneal", "cosine", ValueError, 'one of "cos", "linear"', "'cosine'"),
     (OneCycle, "anneal", None, TypeError, 'one of "cos", "linear"', "None"),
     (Warmup, "shape", "exp", ValueError, 'one of "linear", "exponential"', "'exp'"),
-    (Warmup, "shape", ["linear"], TypeError, 'one of "linear", "exponential"', "['linear']"),
+    (Warmup, "shape", ["linear", "exponential"], TypeError, 'one of "linear", "exponential"',
+     "['linear', 'exponential']"),
+    (Warmup, "shape", ["cubic"], ValueError, 'one of "linear", "exponential"', "['cubic']"),
     (Exponential, "staircase", "yes", TypeError, "TRUE/True or FALSE/False", "'yes'"),
     (Exponential, "staircase", 1, TypeError, "TRUE/True or FALSE/False", "1"),
     (Exponential, "staircase", None, TypeError, "TRUE/True or FALSE/False", "None"),
     (InverseTime, "staircase", 0, TypeError, "TRUE/True or FALSE/False", "0"),
     (Polynomial, "cycle", "FALSE", TypeError, "TRUE/True or FALSE/False", "'FALSE'"),
-    (OneCycle, "three_phase", [True], TypeError, "TRUE/True or FALSE/False", "[True]"),
+    (OneCycle, "three_phase", [True, False], TypeError, "TRUE/True or FALSE/False",
+     "[True, False]"),
+    (OneCycle, "three_phase", np.array([1]), TypeError, "TRUE/True or FALSE/False", "[1]"),
     (Warmup, "schedule", 0.1, TypeError, "an lrdecay schedule", "0.1"),
     (Warmup, "schedule", math.sqrt, TypeError, "an lrdecay schedule", "<built-in function sqrt>"),
-    (Sequence, "schedules", Constant(0.1), TypeError, "a list of lrdecay schedules",
-     "Constant(lr=0.1)"),
+    (Sequence, "schedules", "Constant(0.1)", TypeError, "a list of lrdecay schedules",
+     "'Constant(0.1)'"),
     (Sequence, "schedules", [], TypeError, "a list of lrdecay schedules", "[]"),
     (Sequence, "schedules", [Constant(0.1), 0.2], TypeError, "a list of lrdecay schedules",
      "[Constant(lr=0.1), 0.2]"),
@@ -232,11 +236,17 @@ def _call(cls, arg, value):
     return cls(**kwargs)
 
 
+# Words an R user must never read in a message: Python-only or internal names.
+INTERNAL = ("check_", "_checks", "fail(", "np.float", "np.int", "array(", "Traceback",
+            "__init__", "_compute", "self.")
+
+
 def _check_message(err, arg, must, shown):
     msg = str(err.value)
     assert f"`{arg}`" in msg, msg
     assert f"must be {must}" in msg, msg
     assert msg.endswith(f", not {shown}."), msg
+    assert not any(word in msg for word in INTERNAL), msg
 
 
 def test_the_valid_calls_are_valid():
@@ -352,8 +362,53 @@ def test_r_style_values_are_accepted():
     assert Step(0.1, [0.5]) == Step(0.1, 0.5)
     assert MultiStep(0.1, np.array([3.0, 7.0])) == MultiStep(0.1, [3, 7])
     assert MultiStep(0.1, 5) == MultiStep(0.1, [5])  # one milestone, R's scalar
-    assert Exponential(0.1, 0.9, staircase=np.bool_(True)).staircase is True
+    assert Exponential(0.1, 1, 0.9, staircase=np.bool_(True)).staircase is True
     assert Piecewise((5,), (0.1, 0.01)) == Piecewise([5], [0.1, 0.01])
+    # Length-1 lists (an R value of length one handed over as a list).
+    assert Exponential([0.1], [1000.0], [0.96], [True]) == Exponential(0.1, 1000, 0.96, True)
+    assert OneCycle([0.1], [100.0], three_phase=[True]).three_phase is True
+    assert Cyclic(0.001, 0.01, 5, mode=["triangular2"]).mode == "triangular2"
+    assert Cyclic(0.001, 0.01, 5, mode=np.array(["exp_range"])).mode == "exp_range"
+    assert Warmup(Constant(0.1), [5.0], [0.0], ["linear"]) == Warmup(Constant(0.1), 5)
+    # One schedule where a list of schedules is expected (R: schedule_sequence(s)).
+    assert Sequence(Constant(0.1), []) == Sequence([Constant(0.1)], [])
+    assert Sequence(Constant(0.1), None) == Sequence([Constant(0.1)], [])
+    assert Sequence([Constant(0.1), Step(0.1)], 5.0) == Sequence([Constant(0.1), Step(0.1)], [5])
+
+
+def test_numpy_scalars_show_as_numbers():
+    """NumPy 2 reprs its scalars as np.float64(2.0): messages show the number."""
+    with pytest.raises(ValueError) as err:
+        Step(0.1, drop=np.float64(2.0))
+    assert str(err.value) == "`drop` must be a number in (0, 1], not 2.0."
+    with pytest.raises(ValueError) as err:
+        OneCycle(0.1, np.int64(1))
+    assert str(err.value) == "`total_steps` must be a whole number >= 2, not 1."
+    with pytest.raises(ValueError) as err:
+        MultiStep(0.1, np.array([7.0, 3.0]))
+    assert str(err.value) == ("`milestones` must be a strictly increasing vector of "
+                              "non-negative numbers, not [7.0, 3.0].")
+
+
+def test_keras_positional_order():
+    """Exponential(initial_lr, decay_steps, decay_rate) and InverseTime(initial_lr,
+    decay_steps, decay_rate), as Keras's ExponentialDecay and InverseTimeDecay."""
+    e = Exponential(0.1, 1000, 0.96, True)
+    assert (e.initial_lr, e.decay_steps, e.decay_rate, e.staircase, e.k) == (
+        0.1, 1000, 0.96, True, None)
+    assert Exponential(0.1, 1000, 0.96)(2000.0) == pytest.approx(0.1 * 0.96**2, rel=1e-15)
+    i = InverseTime(0.1, 10, 0.5, True)
+    assert (i.initial_lr, i.decay_steps, i.decay_rate, i.staircase) == (0.1, 10, 0.5, True)
+    assert InverseTime(0.1, 10, 0.5)(20.0) == pytest.approx(0.05, rel=1e-15)
+    # InverseTime: decay_steps and decay_rate are both required.
+    with pytest.raises(TypeError, match="decay_rate"):
+        InverseTime(0.1, 10)
+    with pytest.raises(TypeError, match="decay_steps"):
+        InverseTime(0.1, decay_rate=0.5)
+    # Exponential: decay_steps defaults to 1; exactly one of decay_rate and k.
+    assert Exponential(0.1, decay_rate=0.5)(3.0) == pytest.approx(0.0125, rel=1e-15)
+    with pytest.raises(TypeError, match="not neither"):
+        Exponential(0.1, 1000)
 
 
 def test_unordered_sequence_boundaries():

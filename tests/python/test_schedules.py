@@ -72,7 +72,7 @@ def ref_piecewise(boundaries, values):
     return f
 
 
-def ref_exponential(initial_lr, decay_rate=None, decay_steps=1, staircase=False, k=None):
+def ref_exponential(initial_lr, decay_steps=1, decay_rate=None, staircase=False, k=None):
     def f(t):
         p = t / decay_steps
         if staircase:
@@ -84,7 +84,7 @@ def ref_exponential(initial_lr, decay_rate=None, decay_steps=1, staircase=False,
     return f
 
 
-def ref_inverse_time(initial_lr, decay_rate, decay_steps=1, staircase=False):
+def ref_inverse_time(initial_lr, decay_steps, decay_rate, staircase=False):
     def f(t):
         p = t / decay_steps
         if staircase:
@@ -219,10 +219,10 @@ def _both(cls, ref, *args, **kw):
 _W1 = _warm(*_both(Cosine, ref_cosine, 0.1, 20, alpha=0.05), warmup_steps=5)
 _W2 = _warm(*_both(Step, ref_step, 0.05, 0.5, 3), warmup_steps=4, start_lr=0.001,
             shape="exponential")
-_W3 = _warm(*_both(Exponential, ref_exponential, 0.2, 0.9, 2), warmup_steps=2.5, start_lr=0.01)
+_W3 = _warm(*_both(Exponential, ref_exponential, 0.2, 2, 0.9), warmup_steps=2.5, start_lr=0.01)
 _S1 = _seq([_both(Linear, ref_linear, 0.0, 0.1, 5), _both(Cosine, ref_cosine, 0.1, 20),
             _both(Constant, ref_constant, 0.001)], [5, 25])
-_S_NESTED = _seq([_W2, _S1, _both(InverseTime, ref_inverse_time, 0.01, 0.5, 2, True)], [10, 40.5])
+_S_NESTED = _seq([_W2, _S1, _both(InverseTime, ref_inverse_time, 0.01, 2, 0.5, True)], [10, 40.5])
 _W_OF_SEQ = _warm(*_S1, warmup_steps=3, start_lr=0.0005)
 
 CASES = [
@@ -237,18 +237,18 @@ CASES = [
     _case("piecewise", *_both(Piecewise, ref_piecewise, [5, 10, 20], [1.0, 0.5, 0.1, 0.01]),
           [5, 10, 20]),
     _case("piecewise-fractional", *_both(Piecewise, ref_piecewise, [0.5], [0.2, 0.02]), [0.5]),
-    _case("exponential-smooth", *_both(Exponential, ref_exponential, 0.1, 0.96, 1000), [1000]),
+    _case("exponential-smooth", *_both(Exponential, ref_exponential, 0.1, 1000, 0.96), [1000]),
     _case("exponential-staircase",
-          *_both(Exponential, ref_exponential, 0.1, 0.96, 1000, staircase=True),
+          *_both(Exponential, ref_exponential, 0.1, 1000, 0.96, staircase=True),
           [1000, 2000, 28000, 28125]),
     _case("exponential-k", *_both(Exponential, ref_exponential, 0.1, k=0.3, decay_steps=10),
           [10, 20]),
     _case("exponential-k-staircase",
           *_both(Exponential, ref_exponential, 0.1, k=0.3, decay_steps=10, staircase=True),
           [10, 20]),
-    _case("inverse-time", *_both(InverseTime, ref_inverse_time, 0.1, 0.5, 10), [10, 20]),
+    _case("inverse-time", *_both(InverseTime, ref_inverse_time, 0.1, 10, 0.5), [10, 20]),
     _case("inverse-time-staircase",
-          *_both(InverseTime, ref_inverse_time, 0.1, 0.5, 10, staircase=True), [10, 20]),
+          *_both(InverseTime, ref_inverse_time, 0.1, 10, 0.5, staircase=True), [10, 20]),
     _case("polynomial", *_both(Polynomial, ref_polynomial, 0.1, 20), [20]),
     _case("polynomial-power-end",
           *_both(Polynomial, ref_polynomial, 0.1, 20, end_lr=0.001, power=2.5), [20]),
@@ -333,7 +333,7 @@ def test_seed_step():
 
 
 def test_seed_exponential_staircase():
-    s = Exponential(0.1, decay_rate=0.96, decay_steps=1000, staircase=True)
+    s = Exponential(0.1, 1000, 0.96, staircase=True)  # Keras's positional order
     assert s(28125) == pytest.approx(0.1 * 0.96**28, rel=1e-15)
     assert round(s(28125), 13) == 0.0318855949686
     assert s(27999) == pytest.approx(0.1 * 0.96**27, rel=1e-15)
@@ -358,7 +358,7 @@ def test_hand_computed_values():
     pw = Piecewise([5, 10], [1.0, 0.5, 0.1])
     assert pw([0, 5, 5.001, 10, 10.001, 1e6]).tolist() == [1.0, 1.0, 0.5, 0.5, 0.1, 0.1]
     assert Linear(0.0, 0.1, 10)([0, 5, 10, 20]).tolist() == pytest.approx([0, 0.05, 0.1, 0.1])
-    assert InverseTime(1.0, 1.0, 2)([0, 2, 6]).tolist() == pytest.approx([1, 0.5, 0.25])
+    assert InverseTime(1.0, 2, 1.0)([0, 2, 6]).tolist() == pytest.approx([1, 0.5, 0.25])
     assert Polynomial(1.0, 10, cycle=True)([0, 5, 10, 15, 20]).tolist() == pytest.approx(
         [1, 0.5, 0, 0.25, 0])
     assert Cyclic(1.0, 3.0, 2)([0, 1, 2, 3, 4, 6]).tolist() == pytest.approx([1, 2, 3, 2, 1, 3])
@@ -483,19 +483,47 @@ def test_from_function_vectorised_and_scalar_functions():
     assert one(ts.reshape(2, 2)).shape == (2, 2)
 
 
-def test_from_function_bad_results():
-    with pytest.raises(ValueError, match="non-negative finite"):
-        FromFunction(lambda t: -1.0)(3)
-    with pytest.raises(ValueError, match="non-negative finite"):
-        FromFunction(lambda t: t * np.nan)([1.0, 2.0])
-    with pytest.raises(ValueError, match="one non-negative finite number"):
-        FromFunction(lambda t: "fast")(1)
+@pytest.mark.parametrize(("fn", "t", "shown"), [
+    (lambda t: -1.0, 3, "-1.0 at t = 3"),
+    (lambda t: t * np.nan, [1.0, 2.0], "NaN at t = 1"),
+    (lambda t: np.float64("inf"), 2.5, "Inf at t = 2.5"),
+    (lambda t: "fast", 1, "'fast' at t = 1"),
+    (lambda t: None, 4, "None at t = 4"),
+    (lambda t: True, 5, "True at t = 5"),
+    (lambda t: [0.1, 0.2], 6, "[0.1, 0.2] at t = 6"),
+    (lambda t: np.array([0.1, 0.2]), 28125, "[0.1, 0.2] at t = 28125"),
+], ids=["negative", "nan-vector", "inf-numpy", "string", "none", "bool", "pair", "array-pair"])
+def test_from_function_nonsense_values_get_lrdecay_error(fn, t, shown):
+    """lrdecay's own error: names t and the value (no NumPy repr such as np.float64(...))."""
+    with pytest.raises(ValueError) as err:
+        FromFunction(fn)(t)
+    assert str(err.value) == (f"The schedule function returned {shown}; it must return one "
+                              "non-negative finite number.")
+    assert "np." not in str(err.value)
 
+
+class _UserError(Exception):
+    """An exception class of the user's own."""
+
+
+def test_from_function_user_exception_propagates_unchanged():
+    """The user's error reaches the caller as raised: same type, same message, with a note."""
     def boom(t):
-        raise ZeroDivisionError("nope")
+        raise _UserError(f"no rate for t = {t}")
 
-    with pytest.raises(RuntimeError, match="t = 1.5: nope"):
-        FromFunction(boom)(1.5)
+    for t in (1.5, [1.5, 2.0]):  # a vector call that fails falls back to one call per value
+        with pytest.raises(_UserError) as err:
+            FromFunction(boom)(t)
+        assert type(err.value) is _UserError
+        assert str(err.value) == "no rate for t = 1.5"
+        assert err.value.__notes__ == ["(raised by the schedule function at t = 1.5)"]
+    with pytest.raises(ZeroDivisionError) as err:
+        FromFunction(lambda t: 1 / (t - 2))(2)
+    assert str(err.value) == "float division by zero"
+    # Inside a Warmup too (its target is the function at t = 0).
+    with pytest.raises(_UserError) as err:
+        Warmup(FromFunction(boom), 3)(1)
+    assert str(err.value) == "no rate for t = 0.0"
 
 
 def test_from_function_inside_warmup_and_sequence():
@@ -569,8 +597,13 @@ def test_non_numeric_clock_raises_type_error(bad):
 
 def test_repr_shows_class_and_every_parameter():
     assert repr(Step(0.01, 0.5, 10)) == "Step(initial_lr=0.01, drop=0.5, every=10)"
-    assert repr(Exponential(0.1, 0.96, 1000, staircase=True)) == (
-        "Exponential(initial_lr=0.1, decay_rate=0.96, decay_steps=1000, staircase=True, k=None)")
+    assert repr(Exponential(0.1, 1000, 0.96, staircase=True)) == (
+        "Exponential(initial_lr=0.1, decay_steps=1000, decay_rate=0.96, staircase=True, k=None)")
+    assert repr(InverseTime(0.1, 10, 0.5)) == (
+        "InverseTime(initial_lr=0.1, decay_steps=10, decay_rate=0.5, staircase=False)")
+    # NumPy scalars show as numbers (NumPy 2 reprs them as np.float64(...)).
+    assert repr(Step(np.float64(0.01), np.float32(0.5), np.int64(10))) == (
+        "Step(initial_lr=0.01, drop=0.5, every=10)")
     assert repr(Warmup(Constant(0.1), 5, shape="exponential", start_lr=1e-5)) == (
         "Warmup(schedule=Constant(lr=0.1), warmup_steps=5, start_lr=1e-05, "
         "shape='exponential')")
@@ -598,8 +631,8 @@ def test_describe_has_family_formula_and_call():
     assert d["class_name"] == "Step"
     assert d["formula"] == "lr(t) = initial_lr * drop^floor(t / every)"
     assert d["call"] == repr(Step(0.01))
-    assert "floor" in Exponential(0.1, 0.9, staircase=True).describe()["formula"]
-    assert "floor" not in Exponential(0.1, 0.9).describe()["formula"]
+    assert "floor" in Exponential(0.1, 1, 0.9, staircase=True).describe()["formula"]
+    assert "floor" not in Exponential(0.1, 1, 0.9).describe()["formula"]
     assert "exp(-k" in Exponential(0.1, k=0.1).describe()["formula"]
     assert "(target / start_lr)^" in Warmup(Constant(0.1), 3, 0.01, "exponential").formula
     assert "t / warmup_steps" in Warmup(Constant(0.1), 3).describe()["formula"]
@@ -607,10 +640,121 @@ def test_describe_has_family_formula_and_call():
     families = set()
     for schedule in ALL_SCHEDULES:
         d = schedule.describe()
-        assert set(d) >= {"family", "class_name", "call", "formula"}
+        assert set(d) >= {"family", "class_name", "call", "r_call", "formula"}
         assert d["formula"].startswith("lr(t) = ")
         families.add(d["family"])
     assert len(families) == 15  # every family describes itself under its own name
+
+
+def _sqrt_decay(t):
+    return 0.1 / np.sqrt(1.0 + t)
+
+
+R_CALLS = [
+    (Constant(0.02), "schedule_constant(lr = 0.02)"),
+    (Step(0.01, 0.5, 10), "schedule_step(initial_lr = 0.01, drop = 0.5, every = 10)"),
+    (MultiStep(0.1, [20, 35]), "schedule_multistep(initial_lr = 0.1, milestones = c(20, 35), "
+                               "gamma = 0.1)"),
+    (MultiStep(0.1, [30], 0.5), "schedule_multistep(initial_lr = 0.1, milestones = c(30), "
+                                "gamma = 0.5)"),
+    (Piecewise([5, 10.5], [1.0, 0.5, 1e-05]),
+     "schedule_piecewise(boundaries = c(5, 10.5), values = c(1, 0.5, 1e-05))"),
+    (Exponential(0.1, 1000, 0.96, staircase=True),
+     "schedule_exponential(initial_lr = 0.1, decay_steps = 1000, decay_rate = 0.96, "
+     "staircase = TRUE)"),
+    (Exponential(0.01, k=0.1),
+     "schedule_exponential(initial_lr = 0.01, decay_steps = 1, staircase = FALSE, k = 0.1)"),
+    (InverseTime(0.1, 10, 0.5),
+     "schedule_inverse_time(initial_lr = 0.1, decay_steps = 10, decay_rate = 0.5, "
+     "staircase = FALSE)"),
+    (Polynomial(0.1, 20, end_lr=0.001, power=2.5, cycle=True),
+     "schedule_polynomial(initial_lr = 0.1, decay_steps = 20, end_lr = 0.001, power = 2.5, "
+     "cycle = TRUE)"),
+    (Cosine(0.01, 50), "schedule_cosine(initial_lr = 0.01, decay_steps = 50, alpha = 0)"),
+    (CosineRestarts(0.1, 10, t_mul=1.5),
+     "schedule_cosine_restarts(initial_lr = 0.1, first_decay_steps = 10, t_mul = 1.5, "
+     "m_mul = 1, alpha = 0)"),
+    (Linear(0, 0.1, 7.5), "schedule_linear(start_lr = 0, end_lr = 0.1, steps = 7.5)"),
+    (Cyclic(0.001, 0.006, 5, mode="exp_range", gamma=0.95),
+     'schedule_cyclic(base_lr = 0.001, max_lr = 0.006, step_size = 5, mode = "exp_range", '
+     "gamma = 0.95)"),
+    (OneCycle(0.1, 100, three_phase=True),
+     'schedule_one_cycle(max_lr = 0.1, total_steps = 100, pct_start = 0.3, anneal = "cos", '
+     "div_factor = 25, final_div_factor = 10000, three_phase = TRUE)"),
+    (Warmup(Cosine(0.1, 50), 5, start_lr=1e-4, shape="exponential"),
+     "schedule_warmup(schedule = schedule_cosine(initial_lr = 0.1, decay_steps = 50, "
+     'alpha = 0), warmup_steps = 5, start_lr = 0.0001, shape = "exponential")'),
+    (Sequence([Linear(0, 0.1, 5), Warmup(Constant(0.1), 2)], [5]),
+     "schedule_sequence(schedules = list(schedule_linear(start_lr = 0, end_lr = 0.1, "
+     "steps = 5), schedule_warmup(schedule = schedule_constant(lr = 0.1), warmup_steps = 2, "
+     'start_lr = 0, shape = "linear")), boundaries = c(5))'),
+    (Sequence([Constant(0.1)], []),
+     "schedule_sequence(schedules = list(schedule_constant(lr = 0.1)), boundaries = numeric(0))"),
+    (lrdecay.WSD(0.1, 5, 10, 8, decay="1-sqrt", min_lr_ratio=0.01),
+     "schedule_wsd(peak_lr = 0.1, warmup_steps = 5, stable_steps = 10, decay_steps = 8, "
+     'warmup = "linear", decay = "1-sqrt", min_lr_ratio = 0.01)'),
+    (lrdecay.InverseSqrt(0.1, 0),
+     "schedule_inverse_sqrt(peak_lr = 0.1, warmup_steps = 0, timescale = 10000)"),
+    (lrdecay.Rex(0.1, 12.5), "schedule_rex(initial_lr = 0.1, total_steps = 12.5, min_lr = 0)"),
+    (FromFunction(_sqrt_decay), "schedule_function(fn = _sqrt_decay)"),
+]
+
+
+@pytest.mark.parametrize(("schedule", "r_call"), R_CALLS, ids=[type(s).__name__ + str(i)
+                                                               for i, (s, _) in enumerate(R_CALLS)])
+def test_describe_gives_the_r_call(schedule, r_call):
+    """describe()["r_call"]: the R constructor call, R syntax only (no None/True/[...])."""
+    assert schedule.describe()["r_call"] == r_call
+    assert schedule.r_call() == r_call
+    for python_only in ("None", "True", "False", "[", "'", ".0,", ".0)", "np."):
+        assert python_only not in r_call
+
+
+def test_r_call_covers_every_family():
+    assert {type(s).__name__ for s, _ in R_CALLS} == set(lrdecay.schedules.FAMILIES) | {
+        "FromFunction"}
+
+
+def test_r_call_numbers_round_trip():
+    """Shortest round-trip form: the R reader gets the very double."""
+    s = Step(0.1 + 0.2, 1 / 3, 1e21)
+    assert s.r_call() == ("schedule_step(initial_lr = 0.30000000000000004, "
+                          "drop = 0.3333333333333333, every = 1e+21)")
+    assert Constant(np.float64(2.5e-07)).r_call() == "schedule_constant(lr = 2.5e-07)"
+
+
+def test_r_call_of_an_r_function_shows_its_source():
+    """schedule_function() sets the callable's __name__ to the R function's source."""
+    def fn(t):
+        return 0.1
+
+    fn.__name__ = "function(t) 0.01 * 0.95^t"
+    assert FromFunction(fn).describe()["r_call"] == (
+        "schedule_function(fn = function(t) 0.01 * 0.95^t)")
+
+
+@pytest.mark.parametrize(("schedule", "horizon"), [
+    (Exponential(0.1, 1000, 0.96), 5000),
+    (Exponential(0.1, 1000, 0.96, staircase=True), 5000),
+    (Exponential(0.01, 2.5, k=0.1), 13),
+    (Exponential(0.1, 1, 0.9), 10),
+    (InverseTime(0.1, 500, 0.5), 2500),
+    (InverseTime(0.1, 1, 0.5), 10),
+    (InverseTime(0.1, 0.3, 2.0), 10),
+])
+def test_exponential_and_inverse_time_previews_follow_decay_steps(schedule, horizon):
+    """The default preview spans five decay periods (at least 10): not a flat line."""
+    assert schedule.default_horizon() == horizon
+    ts = np.arange(schedule.default_horizon() + 1, dtype=np.float64)
+    values = schedule(ts)
+    assert values[-1] < values[0]  # the preview shows the decay
+    assert values[-1] == schedule(float(horizon))
+    plt = pytest.importorskip("matplotlib.pyplot")
+    ax = schedule.plot()
+    try:
+        assert ax.lines[0].get_xdata()[-1] == horizon
+    finally:
+        plt.close(ax.figure)
 
 
 def test_plot_draws_the_schedule_values():
@@ -662,6 +806,11 @@ def test_config_round_trip(schedule):
 
 
 def test_config_is_the_constructor_arguments():
+    # Keras's order: the config's keys follow the constructor.
+    assert list(Exponential(0.1, 1000, 0.96).get_config()["config"]) == [
+        "initial_lr", "decay_steps", "decay_rate", "staircase", "k"]
+    assert InverseTime(0.1, 10, 0.5).get_config()["config"] == {
+        "initial_lr": 0.1, "decay_steps": 10, "decay_rate": 0.5, "staircase": False}
     assert Step(0.01, 0.5, 10).get_config() == {
         "class_name": "Step", "config": {"initial_lr": 0.01, "drop": 0.5, "every": 10}}
     nested = Warmup(Sequence([Constant(0.1), Step(0.1)], [3]), 2).get_config()
@@ -747,8 +896,8 @@ def test_import_evaluate_and_plot_without_keras_or_tensorflow():
         matplotlib.use("Agg")
         import lrdecay
         families = [lrdecay.Constant(0.1), lrdecay.Step(0.1), lrdecay.MultiStep(0.1, [2]),
-                    lrdecay.Piecewise([2], [0.1, 0.01]), lrdecay.Exponential(0.1, 0.9),
-                    lrdecay.InverseTime(0.1, 0.5), lrdecay.Polynomial(0.1, 10, cycle=True),
+                    lrdecay.Piecewise([2], [0.1, 0.01]), lrdecay.Exponential(0.1, 1, 0.9),
+                    lrdecay.InverseTime(0.1, 1, 0.5), lrdecay.Polynomial(0.1, 10, cycle=True),
                     lrdecay.Cosine(0.1, 10), lrdecay.CosineRestarts(0.1, 10),
                     lrdecay.Linear(0, 0.1, 5), lrdecay.Cyclic(0.01, 0.1, 4),
                     lrdecay.OneCycle(0.1, 20), lrdecay.FromFunction(lambda t: 0.1 + 0 * t)]

@@ -46,7 +46,7 @@ def test_seed_walkthrough(capsys):
             keras.layers.Dense(10, activation="softmax"),
         ])
 
-    schedule = lrdecay.Exponential(0.1, decay_rate=0.96, decay_steps=1000, staircase=True)
+    schedule = lrdecay.Exponential(0.1, 1000, 0.96, staircase=True)
     lr_schedule = schedule.to_keras()
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=lr_schedule),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])

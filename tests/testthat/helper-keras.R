@@ -1,4 +1,6 @@
-# Small Keras models and data for the training tests (no downloads).
+# Small Keras models and data for the training tests (no downloads), in keras3's idiom.
+
+library(keras3)
 
 skip_without_keras <- function() {
   skip_if_not(lrdecay_available(keras = TRUE), "Keras 3 is not available in this Python")
@@ -11,10 +13,10 @@ regression_data <- function(n = 64, seed = 1) {
 }
 
 linear_model <- function(lr = 0.05, momentum = 0) {
-  keras$utils$set_random_seed(1L)
-  model <- keras$Sequential(list(keras$Input(shape = list(4L)), keras$layers$Dense(1L)))
-  model$compile(optimizer = keras$optimizers$SGD(learning_rate = lr, momentum = momentum),
-                loss = "mse")
+  set_random_seed(1)
+  model <- keras_model_sequential(input_shape = 4) |> layer_dense(1)
+  model |> compile(optimizer = optimizer_sgd(learning_rate = lr, momentum = momentum),
+                   loss = "mse")
   model
 }
 

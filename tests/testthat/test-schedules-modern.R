@@ -1,6 +1,6 @@
 # schedule_wsd(), schedule_inverse_sqrt(), schedule_rex() and check_schedule() from R:
-# each builds the Python object, lr_at() gives Python's values exactly, Python's
-# argument errors arrive as classed R errors with Python's message, and
+# each builds the Python object, lr_at() gives Python's values exactly, bad arguments
+# fail as classed R errors in the user's call (Python's message for every rule), and
 # check_schedule() returns the findings as a data frame. Reference values come from the
 # Python module (helper-python.R); transformers' own values are checked in
 # tests/python/test_schedules_modern.py.
@@ -71,40 +71,44 @@ test_that("hand-computed values and defaults", {
   expect_identical(schedule_rex(0.1, 10)$min_lr, 0)
 })
 
-test_that("print() shows the family and the formula", {
+test_that("print() shows the family, the R call and the formula", {
   skip_if_no_python()
   out <- format(schedule_wsd(0.1, 5, 10, 8))
   expect_match(out[1], "<lrdecay schedule: wsd>", fixed = TRUE)
+  expect_match(out[2], "schedule_wsd(peak_lr = 0.1, warmup_steps = 5, stable_steps = 10",
+               fixed = TRUE)
   expect_match(paste(out, collapse = "\n"), "min_lr_ratio", fixed = TRUE)
   expect_match(format(schedule_inverse_sqrt(0.1, 4))[1], "inverse_sqrt", fixed = TRUE)
   expect_match(format(schedule_rex(0.1, 4))[3], "(1 - p) / (1 - p / 2)", fixed = TRUE)
 })
 
-test_that("Python's argument errors arrive as classed R errors naming the argument", {
+test_that("bad arguments fail in the user's call, naming the argument", {
   skip_if_no_python()
+  # R checks presence, length, NA and type (R/checks.R); Python every range and choice.
   bad <- list(
     list(quote(schedule_wsd(NaN, 5, 10, 8)), "`peak_lr` must be a positive number, not NaN."),
-    list(quote(schedule_wsd(NA, 5, 10, 8)), "`peak_lr` must be a positive number, not NaN."),
+    list(quote(schedule_wsd(NA, 5, 10, 8)), "`peak_lr` must be a single number, not NA."),
     list(quote(schedule_wsd(-0.1, 5, 10, 8)), "`peak_lr` must be a positive number, not -0.1."),
-    list(quote(schedule_wsd("0.1", 5, 10, 8)), "`peak_lr` must be a positive number, not '0.1'."),
+    list(quote(schedule_wsd("0.1", 5, 10, 8)),
+         "`peak_lr` must be a single number, not \"0.1\"."),
     list(quote(schedule_wsd(0.1, -1, 10, 8)),
-         "`warmup_steps` must be a non-negative number, not -1."),
+         "`warmup_steps` must be a non-negative number, not -1.0."),
     list(quote(schedule_wsd(0.1, 5, Inf, 8)),
          "`stable_steps` must be a non-negative number, not Inf."),
-    list(quote(schedule_wsd(0.1, 5, 10, 0)), "`decay_steps` must be a positive number, not 0."),
+    list(quote(schedule_wsd(0.1, 5, 10, 0)), "`decay_steps` must be a positive number, not 0.0."),
     list(quote(schedule_wsd(0.1, 5, 10, c(8, 9))),
-         "`decay_steps` must be a positive number (one value), not [8, 9]."),
+         "`decay_steps` must be a single number, not c(8, 9)."),
+    list(quote(schedule_wsd(0.1, 5, 10)), "`decay_steps` is absent but must be supplied."),
     list(quote(schedule_wsd(0.1, 5, 10, 8, warmup = "quadratic")),
          "`warmup` must be one of \"linear\", \"cosine\", \"1-sqrt\", not 'quadratic'."),
-    list(quote(schedule_wsd(0.1, 5, 10, 8, decay = 1)),
-         "`decay` must be one of \"linear\", \"cosine\", \"1-sqrt\", not 1."),
+    list(quote(schedule_wsd(0.1, 5, 10, 8, decay = 1)), "`decay` must be a single string, not 1."),
     list(quote(schedule_wsd(0.1, 5, 10, 8, min_lr_ratio = 2)),
-         "`min_lr_ratio` must be a number in [0, 1], not 2."),
+         "`min_lr_ratio` must be a number in [0, 1], not 2.0."),
     list(quote(schedule_inverse_sqrt(0.1, 5, timescale = 0)),
-         "`timescale` must be a positive number (or None/NULL), not 0."),
+         "`timescale` must be a positive number (or None/NULL), not 0.0."),
     list(quote(schedule_inverse_sqrt(0.1, -5)),
-         "`warmup_steps` must be a non-negative number, not -5."),
-    list(quote(schedule_rex(0, 10)), "`initial_lr` must be a positive number, not 0."),
+         "`warmup_steps` must be a non-negative number, not -5.0."),
+    list(quote(schedule_rex(0, 10)), "`initial_lr` must be a positive number, not 0.0."),
     list(quote(schedule_rex(0.1, -Inf)), "`total_steps` must be a positive number, not -Inf."),
     list(quote(schedule_rex(0.1, 10, min_lr = 0.2)),
          "`min_lr` must be a number in [0, `initial_lr`] ([0, 0.1]), not 0.2.")
@@ -176,17 +180,21 @@ test_that("check_schedule() returns the findings as a data frame", {
 test_that("check_schedule() names bad arguments", {
   skip_if_no_python()
   s <- schedule_rex(0.1, 10)
-  expect_error(check_schedule(function(t) 0.1, 15), "`schedule` must be an lrdecay schedule",
-               fixed = TRUE, class = "lrdecay_error_argument")
-  expect_error(check_schedule(s, 0), "`epochs` must be a positive whole number, not 0.",
-               fixed = TRUE, class = "lrdecay_error_argument")
-  expect_error(check_schedule(s, 1.5), "`epochs` must be a positive whole number, not 1.5.",
-               fixed = TRUE, class = "lrdecay_error_argument")
-  expect_error(check_schedule(s, NA), "`epochs` must be a positive whole number, not NaN.",
-               fixed = TRUE, class = "lrdecay_error_argument")
-  expect_error(check_schedule(s, 10, steps_per_epoch = 2.5), "`steps_per_epoch`",
-               fixed = TRUE, class = "lrdecay_error_argument")
-  expect_error(check_schedule(s, 10, clock = "batch"),
-               "`clock` must be one of \"epoch\", \"step\", not 'batch'.",
-               fixed = TRUE, class = "lrdecay_error_argument")
+  bad <- list(
+    list(quote(check_schedule(function(t) 0.1, 15)),
+         "`schedule` must be an lrdecay schedule (made by a schedule_*() function), not a function."),
+    list(quote(check_schedule(s)), "`epochs` is absent but must be supplied."),
+    list(quote(check_schedule(s, 0)), "`epochs` must be a positive whole number, not 0."),
+    list(quote(check_schedule(s, 1.5)), "`epochs` must be a positive whole number, not 1.5."),
+    list(quote(check_schedule(s, NA)), "`epochs` must be a single number, not NA."),
+    list(quote(check_schedule(s, 10, steps_per_epoch = 2.5)),
+         "`steps_per_epoch` must be a positive whole number, not 2.5."),
+    list(quote(check_schedule(s, 10, clock = "batch")),
+         "`clock` must be one of \"epoch\", \"step\", not 'batch'.")
+  )
+  for (case in bad) {
+    cnd <- expect_error(eval(case[[1]]), class = "lrdecay_error_argument")
+    expect_identical(gsub("\\s+", " ", conditionMessage(cnd)), case[[2]])
+    expect_identical(cnd$call[[1]], quote(check_schedule))
+  }
 })

@@ -5,9 +5,11 @@ plotting a schedule never import Keras or TensorFlow. Keras is imported only
 when a Keras object is asked for (``schedule.to_keras()``, the callbacks).
 
 >>> import lrdecay
->>> s = lrdecay.Exponential(0.1, decay_rate=0.96, decay_steps=1000, staircase=True)
+>>> s = lrdecay.Exponential(0.1, 1000, 0.96, staircase=True)  # Keras's positional order
 >>> round(s(28125), 12)
 0.031885594969
+>>> s.describe()["r_call"]
+'schedule_exponential(initial_lr = 0.1, decay_steps = 1000, decay_rate = 0.96, staircase = TRUE)'
 """
 
 from __future__ import annotations

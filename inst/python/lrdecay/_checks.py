@@ -16,7 +16,19 @@ import numpy as np
 
 
 def _show(value: Any) -> str:
-    """Format a received value the way error messages show it."""
+    """Format a received value the way error messages show it.
+
+    NumPy scalars show as the plain numbers they hold (``2.5``, not
+    ``np.float64(2.5)``): NumPy 2's reprs would otherwise leak into messages.
+
+    Args:
+        value: what the user passed.
+
+    Returns:
+        The text after "not " in a message.
+    """
+    if isinstance(value, np.generic):
+        value = value.item()
     if isinstance(value, str):
         return repr(value)
     if isinstance(value, float):
@@ -109,20 +121,70 @@ def check_integer(name: str, value: Any, *, low: int = 1) -> int:
     return int(x)
 
 
+def _one(value: Any) -> Any:
+    """The element of a one-element list, tuple or array (how an R value of length one
+    may arrive); anything else unchanged."""
+    if isinstance(value, np.ndarray) and value.size == 1:
+        return value.reshape(()).item()
+    if isinstance(value, (list, tuple)) and len(value) == 1:
+        return value[0]
+    return value
+
+
 def check_bool(name: str, value: Any) -> bool:
-    """Check ``True`` or ``False`` (NumPy bools included)."""
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
+    """Check ``True`` or ``False`` (NumPy bools and one-element lists of a bool included).
+
+    Args:
+        name: the argument's name.
+        value: what the user passed.
+
+    Returns:
+        ``value`` as a Python bool.
+    """
+    one = _one(value)
+    if isinstance(one, (bool, np.bool_)):
+        return bool(one)
     fail(name, "TRUE/True or FALSE/False", value, TypeError)
     raise AssertionError  # unreachable
 
 
 def check_choice(name: str, value: Any, choices: Sequence[str]) -> str:
-    """Check that ``value`` is one of ``choices``."""
-    if isinstance(value, str) and value in choices:
-        return value
+    """Check that ``value`` is one of ``choices`` (a one-element list of it is accepted).
+
+    Args:
+        name: the argument's name.
+        value: what the user passed.
+        choices: the accepted strings.
+
+    Returns:
+        The chosen string.
+    """
+    one = _one(value)
+    if isinstance(one, np.str_):
+        one = str(one)
+    if isinstance(one, str) and one in choices:
+        return one
     must = "one of " + ", ".join(f'"{c}"' for c in choices)
-    fail(name, must, value, TypeError if not isinstance(value, str) else ValueError)
+    fail(name, must, value, TypeError if not isinstance(one, str) else ValueError)
+    raise AssertionError  # unreachable
+
+
+def check_verbose(name: str, value: Any) -> int:
+    """Check a verbosity flag: 0 or 1 (``False``/``True`` and ``1.0`` accepted).
+
+    Args:
+        name: the argument's name.
+        value: what the user passed.
+
+    Returns:
+        0 or 1.
+    """
+    one = _one(value)
+    if isinstance(one, (bool, np.bool_)):
+        return int(one)
+    if _is_real(one) and float(one) in (0.0, 1.0):
+        return int(one)
+    fail(name, "0 or 1", value, TypeError if not _is_real(one) else ValueError)
     raise AssertionError  # unreachable
 
 

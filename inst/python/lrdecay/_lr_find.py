@@ -46,6 +46,7 @@ decreases.
 from __future__ import annotations
 
 import math
+import numbers
 import types
 import warnings
 from collections.abc import Iterator
@@ -55,7 +56,7 @@ from typing import Any
 import keras
 import numpy as np
 
-from ._checks import _show, check_integer, check_number, fail
+from ._checks import _show, check_bool, check_integer, check_number, fail
 
 __all__ = ["lr_find", "LRFindResult", "suggest_lr", "model_problem", "fit_args_problem"]
 
@@ -293,6 +294,25 @@ def _check_model(model: Any) -> None:
         raise exc(problem[1])
 
 
+def _check_callbacks(callbacks: Any) -> list[Any]:
+    """The ``callbacks`` given to ``lr_find()`` as a list of Keras callbacks.
+
+    Args:
+        callbacks: ``None``, one Keras callback, or a list (tuple) of them.
+
+    Raises:
+        TypeError: anything else, naming ``callbacks``.
+    """
+    if callbacks is None:
+        return []
+    if isinstance(callbacks, keras.callbacks.Callback):
+        return [callbacks]
+    if (not isinstance(callbacks, (list, tuple))
+            or not all(isinstance(c, keras.callbacks.Callback) for c in callbacks)):
+        fail("callbacks", "a list of Keras callbacks", callbacks, TypeError)
+    return list(callbacks)
+
+
 def _is_array_data(x: Any) -> bool:
     """Arrays (or nests of them) that fit() batches itself with ``batch_size``."""
     if isinstance(x, (list, tuple)):
@@ -460,13 +480,13 @@ def lr_find(
     if problem is not None:
         raise TypeError(problem)
     _check_model(model)
-    callbacks = kwargs.pop("callbacks", None)
-    if callbacks is None:
-        callbacks = []
-    elif isinstance(callbacks, keras.callbacks.Callback):
-        callbacks = [callbacks]
-    else:
-        callbacks = list(callbacks)
+    verbose = kwargs.get("verbose")
+    if isinstance(verbose, numbers.Real) and not isinstance(verbose, bool):
+        kwargs["verbose"] = check_integer("verbose", kwargs["verbose"], low=0)
+    if "shuffle" in kwargs and not (isinstance(kwargs["shuffle"], str)
+                                    and kwargs["shuffle"] == "batch"):
+        kwargs["shuffle"] = check_bool("shuffle", kwargs["shuffle"])
+    callbacks = _check_callbacks(kwargs.pop("callbacks", None))
     kwargs.setdefault("verbose", 0)
     if not _is_array_data(x):
         kwargs.setdefault("shuffle", False)  # Keras would warn that it cannot shuffle these

@@ -27,7 +27,7 @@ from typing import Any
 import keras
 import numpy as np
 
-from ._checks import check_integer, fail
+from ._checks import check_verbose, fail
 from .schedules import Schedule
 from .training import _describe, check_lr, optimizer_of, read_lr, require_settable, write_lr
 
@@ -106,6 +106,25 @@ def _arity(schedule: Any, arity: Any) -> int:
     return 2 if (len(positional) >= 2 or varargs) else 1
 
 
+def _call_user(fn: Callable[..., Any], args: tuple[Any, ...], where: str) -> Any:
+    """Call a user's function; an exception it raises propagates as raised (same type,
+    same message), with a note saying where it was called.
+
+    Args:
+        fn: the user's function (or an lrdecay schedule).
+        args: its arguments.
+        where: e.g. "the schedule at epoch 3 (0-based)", for the note.
+
+    Returns:
+        What ``fn`` returned.
+    """
+    try:
+        return fn(*args)
+    except Exception as err:
+        err.add_note(f"(raised by {where})")
+        raise
+
+
 def _say(message: str) -> None:
     print(message, flush=True)
 
@@ -145,7 +164,7 @@ class LRScheduler(_EpochLR):
         super().__init__()
         self.arity = _arity(schedule, arity)
         self.schedule = schedule
-        self.verbose = check_integer("verbose", verbose, low=0)
+        self.verbose = check_verbose("verbose", verbose)
 
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         require_settable(self._optimizer(), self._who)
@@ -154,10 +173,8 @@ class LRScheduler(_EpochLR):
         super().on_epoch_begin(epoch, logs)
         optimizer = self._optimizer()
         epoch = int(epoch)
-        if self.arity == 2:
-            new = self.schedule(epoch, read_lr(optimizer))
-        else:
-            new = self.schedule(epoch)
+        args = (epoch, read_lr(optimizer)) if self.arity == 2 else (epoch,)
+        new = _call_user(self.schedule, args, f"the schedule at epoch {epoch} (0-based)")
         lr = check_lr(new, source="The schedule", at=f"epoch {epoch} (0-based)")
         write_lr(optimizer, lr, self._who)
         if self.verbose > 0:
@@ -188,7 +205,7 @@ class LRLogger(_EpochLR):
 
     def __init__(self, verbose: int = 1) -> None:
         super().__init__()
-        self.verbose = check_integer("verbose", verbose, low=0)
+        self.verbose = check_verbose("verbose", verbose)
 
     def _first_step(self, epoch: int, lr: float) -> None:
         if self.verbose > 0:
@@ -232,7 +249,8 @@ class LRCustom(_EpochLR):
                source: str, at: str) -> None:
         optimizer = self._optimizer()
         current = read_lr(optimizer)
-        new = fn(int(index), current, logs if logs is not None else {})
+        new = _call_user(fn, (int(index), current, logs if logs is not None else {}),
+                         f"the {source[4:]} at {at}")
         if new is None:
             return
         lr = check_lr(new, source=source, at=at)

@@ -9,6 +9,7 @@ loss of every schedule against the epoch.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Mapping
@@ -16,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ._checks import check_integer, fail
+from ._checks import check_integer, check_verbose, fail
 from .schedules import (
     Constant,
     Cosine,
@@ -40,8 +41,8 @@ def default_schedules(epochs: int = 15, lr: float = 0.1) -> dict[str, Schedule]:
     return {
         "constant": Constant(lr),
         "step": Step(lr, drop=0.5, every=max(1, epochs // 3)),
-        "exponential": Exponential(lr, decay_rate=0.8),
-        "inverse time": InverseTime(lr, decay_rate=0.5),
+        "exponential": Exponential(lr, 1, 0.8),
+        "inverse time": InverseTime(lr, 1, 0.5),
         "polynomial": Polynomial(lr, decay_steps=span, end_lr=lr / 100, power=2),
         "cosine": Cosine(lr, decay_steps=span),
         "warmup + cosine": Warmup(Cosine(lr, decay_steps=max(span - 2, 1)), warmup_steps=2,
@@ -108,14 +109,15 @@ def compare_schedules(
     """Train the demo model once per schedule and compare.
 
     Args:
-        schedules: names to lrdecay schedules (clock = 0-based epoch); the nine
-            of ``default_schedules(epochs)`` when ``None``.
+        schedules: names to lrdecay schedules (clock = 0-based epoch), or one
+            schedule (named "schedule"); the nine of ``default_schedules(epochs)`` when
+            ``None``.
         epochs: epochs per schedule, ``>= 1``.
         output: the PNG to write (two panels: LR and validation loss against
             the epoch, one line per schedule), or ``None`` for no plot.
         batch_size: the batch size.
         seed: the seed for weights and shuffling, the same for every schedule.
-        verbose: 1 prints each epoch's LR and a line per schedule; 0 is quiet.
+        verbose: 1 prints each epoch's LR and a line per schedule; 0 is quiet (0 or 1).
 
     Returns:
         One dict per schedule: schedule, final_lr, test_accuracy, test_loss,
@@ -124,16 +126,22 @@ def compare_schedules(
     epochs = check_integer("epochs", epochs)
     batch_size = check_integer("batch_size", batch_size)
     seed = check_integer("seed", seed, low=0)
+    verbose = check_verbose("verbose", verbose)
     if output is not None:
         output = check_output_path(output)
     if schedules is None:
         schedules = default_schedules(epochs)
+    if isinstance(schedules, Schedule):
+        schedules = {"schedule": schedules}
     if not isinstance(schedules, Mapping) or not schedules:
-        fail("schedules", "a non-empty mapping of names to lrdecay schedules", schedules,
-             TypeError)
+        fail("schedules", "a named list (mapping) of lrdecay schedules", schedules, TypeError)
     for name, sched in schedules.items():
+        if not isinstance(name, str) or not name:
+            fail("schedules", "a named list (mapping) of lrdecay schedules, every name a "
+                 "non-empty string", list(schedules), TypeError)
         if not isinstance(sched, Schedule):
-            fail(f"schedules[{name!r}]", "an lrdecay schedule", sched, TypeError)
+            fail("schedules", f"a named list (mapping) of lrdecay schedules ({json.dumps(name)} "
+                 "is not one)", sched, TypeError)
 
     from .callbacks import LRLogger, LRScheduler
 

@@ -14,6 +14,7 @@ once, in ``_compute(t, ops)``, against the small maths namespace of
 from __future__ import annotations
 
 import inspect
+import json
 import math
 from collections.abc import Callable
 from collections.abc import Sequence as Seq
@@ -22,6 +23,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ._checks import (
+    _show,
     check_bool,
     check_choice,
     check_clock,
@@ -139,9 +141,35 @@ class Schedule:
         return f"{type(self).__name__}({args})"
 
     def describe(self) -> dict[str, Any]:
-        """Family, parameters and formula, for printing (R's ``format()`` uses it)."""
+        """Family, parameters and formula, for printing (R's ``format()`` uses it).
+
+        Returns:
+            A dict with ``family``, ``class_name``, ``call`` (the Python constructor
+            call, ``repr()``), ``r_call`` (the R constructor call, see ``r_call()``)
+            and ``formula``.
+        """
         return {"family": self.family, "class_name": type(self).__name__,
-                "call": repr(self), "formula": self.formula}
+                "call": repr(self), "r_call": self.r_call(), "formula": self.formula}
+
+    def r_call(self) -> str:
+        """The schedule in R syntax, as its R constructor would be written.
+
+        Every argument is named, in the constructor's order; arguments left at a
+        ``None`` default are left out. ``TRUE``/``FALSE``, ``NULL``, vectors as
+        ``c(...)``, strings in double quotes, nested schedules as R calls, lists of
+        schedules as ``list(...)``, numbers in their shortest round-trip form.
+
+        Returns:
+            R source text, e.g. ``schedule_exponential(initial_lr = 0.1,
+            decay_steps = 1000, decay_rate = 0.96, staircase = TRUE)``.
+
+        >>> Step(0.01, 0.5, 10).r_call()
+        'schedule_step(initial_lr = 0.01, drop = 0.5, every = 10)'
+        """
+        params = inspect.signature(type(self).__init__).parameters
+        args = [f"{name} = {_r_value(value)}" for name, value in self._params().items()
+                if not (value is None and params[name].default is None)]
+        return f"schedule_{self.family}({', '.join(args)})"
 
     def plot(self, t: Any = None, ax: Any = None, **kwargs: Any) -> Any:
         """Draw lr against ``t`` with matplotlib (optional dependency).
@@ -196,12 +224,55 @@ class Schedule:
         return KerasSchedule(self, steps_per_epoch=steps_per_epoch)
 
 
+def _number(v: float) -> str:
+    """Shortest round-tripping form of a float, without a trailing ".0" (10, 0.5, 1e-05)."""
+    text = repr(float(v))
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _r_value(v: Any) -> str:
+    """A parameter value in R syntax (see ``Schedule.r_call``).
+
+    Args:
+        v: a parameter value as a schedule stores it.
+
+    Returns:
+        R source text for the value.
+    """
+    if isinstance(v, Schedule):
+        return v.r_call()
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if v is None:
+        return "NULL"
+    if isinstance(v, str):
+        return json.dumps(v, ensure_ascii=False)
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        if math.isnan(v):
+            return "NaN"
+        if math.isinf(v):
+            return "Inf" if v > 0 else "-Inf"
+        return _number(v)
+    if isinstance(v, (list, tuple)):
+        if v and all(isinstance(x, Schedule) for x in v):
+            return "list(" + ", ".join(x.r_call() for x in v) + ")"
+        if not v:
+            return "numeric(0)"
+        return "c(" + ", ".join(_r_value(x) for x in v) + ")"
+    return repr(v)
+
+
 def _fmt(v: Any) -> str:
+    if isinstance(v, np.generic):
+        v = v.item()
     if isinstance(v, float):
         # Shortest round-tripping form, without a trailing ".0" (10, 0.5, 1e-05), so
         # ``eval(repr(s))`` rebuilds ``s`` exactly.
-        text = repr(v)
-        return text[:-2] if text.endswith(".0") else text
+        return _number(v)
     if isinstance(v, list):
         return "[" + ", ".join(_fmt(x) for x in v) + "]"
     if isinstance(v, tuple):
@@ -297,26 +368,37 @@ class Piecewise(Schedule):
 
 
 class Exponential(Schedule):
-    """Exponential decay, as Keras's ExponentialDecay.
+    """Exponential decay, as Keras's ExponentialDecay (same positional order).
 
     ``initial_lr * decay_rate ** p`` or, with ``k``, ``initial_lr * exp(-k * p)``,
     where ``p = t / decay_steps`` (floored when ``staircase``). Give exactly one
     of ``decay_rate`` and ``k``.
+
+    Args:
+        initial_lr: the learning rate at ``t = 0``, ``> 0``.
+        decay_steps: the clock span of one decay period, ``> 0``.
+        decay_rate: the factor per period, in ``(0, 1]``.
+        staircase: decay in whole periods (``p`` floored).
+        k: the continuous decay constant, ``>= 0`` (instead of ``decay_rate``).
+
+    >>> round(Exponential(0.1, 1000, 0.96, staircase=True)(28125), 13)  # Keras's order
+    0.0318855949686
     """
 
     family = "exponential"
 
-    def __init__(self, initial_lr: float, decay_rate: float | None = None, decay_steps: float = 1,
-                 staircase: bool = False, k: float | None = None) -> None:
+    def __init__(self, initial_lr: float, decay_steps: float = 1,
+                 decay_rate: float | None = None, staircase: bool = False,
+                 k: float | None = None) -> None:
         self.initial_lr = _lr("initial_lr", initial_lr, positive=True)
+        self.decay_steps = check_number("decay_steps", decay_steps, low=0.0, low_open=True)
         if (decay_rate is None) == (k is None):
             raise TypeError("Exactly one of `decay_rate` and `k` must be given, not "
                             f"{'both' if decay_rate is not None else 'neither'}.")
         self.decay_rate = None if decay_rate is None else check_number(
             "decay_rate", decay_rate, low=0.0, high=1.0, low_open=True)
-        self.k = None if k is None else check_number("k", k, low=0.0)
-        self.decay_steps = check_number("decay_steps", decay_steps, low=0.0, low_open=True)
         self.staircase = check_bool("staircase", staircase)
+        self.k = None if k is None else check_number("k", k, low=0.0)
 
     @property
     def formula(self) -> str:  # type: ignore[override]
@@ -333,17 +415,33 @@ class Exponential(Schedule):
             return self.initial_lr * ops.exp(-self.k * p)
         return self.initial_lr * ops.power(self.decay_rate, p)
 
+    def default_horizon(self) -> int:
+        """Five decay periods (at least 10): the curve's shape, whatever ``decay_steps``."""
+        return _periods_horizon(self.decay_steps)
+
 
 class InverseTime(Schedule):
-    """Inverse time decay, as Keras's InverseTimeDecay: ``initial_lr / (1 + decay_rate * p)``."""
+    """Inverse time decay, as Keras's InverseTimeDecay (same positional order):
+    ``initial_lr / (1 + decay_rate * p)``, ``p = t / decay_steps`` (floored when
+    ``staircase``).
+
+    Args:
+        initial_lr: the learning rate at ``t = 0``, ``> 0``.
+        decay_steps: the clock span of one decay period, ``> 0``.
+        decay_rate: how fast the rate falls, ``>= 0``.
+        staircase: decay in whole periods (``p`` floored).
+
+    >>> InverseTime(1.0, 2, 1.0)([0, 2, 6]).tolist()
+    [1.0, 0.5, 0.25]
+    """
 
     family = "inverse_time"
 
-    def __init__(self, initial_lr: float, decay_rate: float, decay_steps: float = 1,
+    def __init__(self, initial_lr: float, decay_steps: float, decay_rate: float,
                  staircase: bool = False) -> None:
         self.initial_lr = _lr("initial_lr", initial_lr, positive=True)
-        self.decay_rate = check_number("decay_rate", decay_rate, low=0.0)
         self.decay_steps = check_number("decay_steps", decay_steps, low=0.0, low_open=True)
+        self.decay_rate = check_number("decay_rate", decay_rate, low=0.0)
         self.staircase = check_bool("staircase", staircase)
 
     @property
@@ -356,6 +454,20 @@ class InverseTime(Schedule):
         if self.staircase:
             p = ops.floor(p)
         return self.initial_lr / (1.0 + self.decay_rate * p)
+
+    def default_horizon(self) -> int:
+        """Five decay periods (at least 10): the curve's shape, whatever ``decay_steps``."""
+        return _periods_horizon(self.decay_steps)
+
+
+def _periods_horizon(decay_steps: float, periods: int = 5) -> int:
+    """``ceil(periods * decay_steps)``, at least 10: a preview range for decays per period.
+
+    Args:
+        decay_steps: the clock span of one decay period.
+        periods: how many periods to show.
+    """
+    return max(int(math.ceil(periods * decay_steps)), 10)
 
 
 class Polynomial(Schedule):
@@ -668,11 +780,15 @@ class Sequence(Schedule):
     formula = "lr(t) = schedules[i](t - boundaries[i-1]) for boundaries[i-1] <= t < boundaries[i]"
 
     def __init__(self, schedules: Seq[Schedule], boundaries: Seq[float]) -> None:
+        if isinstance(schedules, Schedule):
+            schedules = [schedules]
         if (not isinstance(schedules, (list, tuple)) or len(schedules) < 1
                 or not all(isinstance(s, Schedule) for s in schedules)):
             fail("schedules", "a list of lrdecay schedules", schedules, TypeError)
         self.schedules = list(schedules)
-        if len(self.schedules) == 1 and (boundaries is None or len(list(boundaries)) == 0):
+        empty = boundaries is None or (
+            isinstance(boundaries, (list, tuple, np.ndarray)) and len(boundaries) == 0)
+        if len(self.schedules) == 1 and empty:
             self.boundaries: list[float] = []
             return
         self.boundaries = check_vector("boundaries", boundaries, low=0.0, low_open=True,
@@ -715,9 +831,15 @@ class FromFunction(Schedule):
             fail("fn", "a function of t", fn, TypeError)
         self.fn = fn
 
+    def _fn_name(self) -> str:
+        return str(getattr(self.fn, "__name__", type(self.fn).__name__))
+
     def __repr__(self) -> str:
-        name = getattr(self.fn, "__name__", type(self.fn).__name__)
-        return f"FromFunction(fn={name})"
+        return f"FromFunction(fn={self._fn_name()})"
+
+    def r_call(self) -> str:
+        """``schedule_function(fn = <the function's name or R source>)``."""
+        return f"schedule_function(fn = {self._fn_name()})"
 
     def __eq__(self, other: object) -> bool:
         return type(other) is FromFunction and other.fn is self.fn  # type: ignore[union-attr]
@@ -735,13 +857,22 @@ class FromFunction(Schedule):
                         "(callback_lr_scheduler() / LRScheduler) instead.")
 
     def _values(self, out: Any, n: int) -> np.ndarray | None:
+        """The function's result as ``n`` float64 values, or ``None`` when it is not ``n``
+        numbers (``None``, a string, a bool, another length)."""
+        if out is None or isinstance(out, (str, bytes, bool, np.bool_)):
+            return None
         try:
-            arr = np.asarray(out, dtype=np.float64).ravel()
+            arr = np.asarray(out)
+            if arr.dtype.kind not in "iuf":
+                return None
+            arr = arr.astype(np.float64).ravel()
         except (TypeError, ValueError):
             return None
         return arr if arr.size == n else None
 
     def _compute(self, t: Any, ops: Any) -> Any:
+        """Call the user's function; its own exceptions propagate unchanged (with a note
+        naming ``t``), nonsense values raise lrdecay's error naming ``t`` and the value."""
         if not isinstance(ops, NumpyOps):
             self.to_keras()
         flat = np.asarray(t, dtype=np.float64).ravel()
@@ -757,17 +888,21 @@ class FromFunction(Schedule):
                 try:
                     out = self.fn(float(x))
                 except Exception as err:
-                    raise RuntimeError(f"The schedule function failed at t = {x:g}: {err}") from err
+                    # The user's own error, as raised: same type, same message.
+                    err.add_note(f"(raised by the schedule function at t = {_number(x)})")
+                    raise
                 one = self._values(out, 1)
                 if one is None:
-                    raise ValueError("The schedule function must return one non-negative finite "
-                                     f"number, not {out!r} (at t = {x:g}).")
+                    raise ValueError(f"The schedule function returned {_show(out)} at t = "
+                                     f"{_number(x)}; it must return one non-negative finite "
+                                     "number.")
                 vals[j] = one[0]
         bad = ~(np.isfinite(vals) & (vals >= 0.0))
         if bad.any():
             j = int(np.argmax(bad))
-            raise ValueError("The schedule function must return non-negative finite numbers, "
-                             f"not {vals[j]!r} (at t = {flat[j]:g}).")
+            raise ValueError(f"The schedule function returned {_show(float(vals[j]))} at t = "
+                             f"{_number(flat[j])}; it must return one non-negative finite "
+                             "number.")
         return vals.reshape(np.shape(t))
 
 
