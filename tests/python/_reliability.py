@@ -21,22 +21,24 @@ import lrdecay
 import numpy as np
 import pytest
 from lrdecay import (
+    WSD,
     Constant,
     Cosine,
     CosineRestarts,
     Cyclic,
     Exponential,
+    InverseSqrt,
     InverseTime,
     Linear,
     MultiStep,
     OneCycle,
     Piecewise,
     Polynomial,
+    Rex,
     Sequence,
     Step,
     Warmup,
 )
-from lrdecay import WSD, InverseSqrt, Rex
 from lrdecay.schedules import FAMILIES
 
 HERE = Path(__file__).resolve().parent

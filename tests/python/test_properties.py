@@ -38,22 +38,24 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lrdecay  # noqa: E402
 from _reliability import float32_parameters, graph_mismatches, run_r  # noqa: E402
 from lrdecay import (  # noqa: E402
+    WSD,
     Constant,
     Cosine,
     CosineRestarts,
     Cyclic,
     Exponential,
+    InverseSqrt,
     InverseTime,
     Linear,
     MultiStep,
     OneCycle,
     Piecewise,
     Polynomial,
+    Rex,
     Sequence,
     Step,
     Warmup,
 )
-from lrdecay import WSD, InverseSqrt, Rex  # noqa: E402
 from lrdecay.schedules import FAMILIES  # noqa: E402
 
 EXAMPLES = settings(max_examples=25, deadline=None, database=None,

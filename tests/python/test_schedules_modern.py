@@ -617,7 +617,7 @@ def test_saved_model_loads_with_the_schedule(tmp_path: Any) -> None:
 
 NAN, INF = float("nan"), float("inf")
 W = dict(peak_lr=0.1, warmup_steps=5, stable_steps=10, decay_steps=8)
-I = dict(peak_lr=0.1, warmup_steps=5)
+IS = dict(peak_lr=0.1, warmup_steps=5)
 R = dict(initial_lr=0.1, total_steps=100)
 
 HOSTILE = [
@@ -641,15 +641,15 @@ HOSTILE = [
     (WSD, W, "min_lr_ratio", 1.5, "1.5", ValueError),
     (WSD, W, "min_lr_ratio", -0.1, "-0.1", ValueError),
     (WSD, W, "min_lr_ratio", NAN, "NaN", ValueError),
-    (InverseSqrt, I, "peak_lr", NAN, "NaN", ValueError),
-    (InverseSqrt, I, "peak_lr", -1.0, "-1.0", ValueError),
-    (InverseSqrt, I, "warmup_steps", -1, "-1", ValueError),
-    (InverseSqrt, I, "warmup_steps", INF, "Inf", ValueError),
-    (InverseSqrt, I, "warmup_steps", "5", "'5'", TypeError),
-    (InverseSqrt, I, "timescale", 0, "0", ValueError),
-    (InverseSqrt, I, "timescale", -10, "-10", ValueError),
-    (InverseSqrt, I, "timescale", NAN, "NaN", ValueError),
-    (InverseSqrt, I, "timescale", "10", "'10'", TypeError),
+    (InverseSqrt, IS, "peak_lr", NAN, "NaN", ValueError),
+    (InverseSqrt, IS, "peak_lr", -1.0, "-1.0", ValueError),
+    (InverseSqrt, IS, "warmup_steps", -1, "-1", ValueError),
+    (InverseSqrt, IS, "warmup_steps", INF, "Inf", ValueError),
+    (InverseSqrt, IS, "warmup_steps", "5", "'5'", TypeError),
+    (InverseSqrt, IS, "timescale", 0, "0", ValueError),
+    (InverseSqrt, IS, "timescale", -10, "-10", ValueError),
+    (InverseSqrt, IS, "timescale", NAN, "NaN", ValueError),
+    (InverseSqrt, IS, "timescale", "10", "'10'", TypeError),
     (Rex, R, "initial_lr", 0.0, "0.0", ValueError),
     (Rex, R, "initial_lr", NAN, "NaN", ValueError),
     (Rex, R, "initial_lr", -INF, "-Inf", ValueError),
@@ -695,11 +695,11 @@ def test_hostile_configs_and_clock() -> None:
     cfg["config"]["min_lr"] = 1.0
     with pytest.raises(ValueError, match="`min_lr`"):
         lrdecay.from_config(cfg)
-    cfg = InverseSqrt(**I).get_config()
+    cfg = InverseSqrt(**IS).get_config()
     cfg["config"]["scale"] = 3
     with pytest.raises(ValueError, match="`config` must be the arguments of InverseSqrt"):
         lrdecay.from_config(cfg)
-    for s in (WSD(**W), InverseSqrt(**I), Rex(**R)):
+    for s in (WSD(**W), InverseSqrt(**IS), Rex(**R)):
         for bad in (-1.0, NAN, INF):
             with pytest.raises(ValueError, match="`t` must be"):
                 s(bad)
@@ -708,8 +708,8 @@ def test_hostile_configs_and_clock() -> None:
 
 
 if __name__ == "__main__":  # print the REFERENCE block afresh from transformers
-    import transformers
     import torch
+    import transformers
 
     print(f"# transformers {transformers.__version__}, torch {torch.__version__}")
     print("REFERENCE: dict[tuple[str, str], list[float]] = {")

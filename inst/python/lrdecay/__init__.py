@@ -20,27 +20,29 @@ import importlib.machinery
 import sys
 from typing import Any
 
+from .plan import Finding, check_schedule
 from .schedules import (
+    WSD,
     Constant,
     Cosine,
     CosineRestarts,
     Cyclic,
     Exponential,
     FromFunction,
+    InverseSqrt,
     InverseTime,
     Linear,
     MultiStep,
     OneCycle,
     Piecewise,
     Polynomial,
+    Rex,
     Schedule,
     Sequence,
     Step,
     Warmup,
     from_config,
 )
-from .schedules import WSD, InverseSqrt, Rex
-from .plan import Finding, check_schedule
 
 __version__ = "0.1.0"
 
