@@ -21,17 +21,20 @@ import lrdecay
 import numpy as np
 import pytest
 from lrdecay import (
+    WSD,
     Constant,
     Cosine,
     CosineRestarts,
     Cyclic,
     Exponential,
+    InverseSqrt,
     InverseTime,
     Linear,
     MultiStep,
     OneCycle,
     Piecewise,
     Polynomial,
+    Rex,
     Sequence,
     Step,
     Warmup,
@@ -89,6 +92,11 @@ def schedule_cases() -> list[tuple[str, lrdecay.Schedule]]:
         ("warmup_of_sequence", Warmup(Sequence([Constant(0.1), Exponential(0.1, 1, 0.8)], [4]),
                                       warmup_steps=2)),
         ("sequence_of_warmup", Sequence([Warmup(Cosine(0.1, 5), 2), Step(0.05, 0.5, 2)], [7])),
+        ("wsd", WSD(0.1, warmup_steps=3, stable_steps=4, decay_steps=6, min_lr_ratio=0.1)),
+        ("wsd_sqrt", WSD(0.1, 2, 3, 5, warmup="1-sqrt", decay="1-sqrt")),
+        ("inverse_sqrt", InverseSqrt(0.1, warmup_steps=4)),
+        ("inverse_sqrt_ts", InverseSqrt(0.1, warmup_steps=0, timescale=5)),
+        ("rex", Rex(0.1, total_steps=12, min_lr=0.001)),
     ]
 
 

@@ -263,6 +263,12 @@ FAMILIES = [
               Sequence([Linear(0.0, 0.1, 5), Cosine(0.1, 20)], [5]),
               InverseTime(0.01, 2, 0.5, True)], [10, 40.5]),
     Warmup(Sequence([Constant(0.1), OneCycle(0.1, 50)], [3]), 4, 0.0005),
+    lrdecay.WSD(0.1, 10, 20, 30),
+    lrdecay.WSD(0.1, 7.5, 0, 12.5, warmup="1-sqrt", decay="linear", min_lr_ratio=0.1),
+    lrdecay.WSD(0.1, 0, 5, 40, warmup="cosine", decay="1-sqrt", min_lr_ratio=0.05),
+    lrdecay.InverseSqrt(0.1, 10),
+    lrdecay.InverseSqrt(0.1, 0, 100),
+    lrdecay.Rex(0.1, 50, 0.001),
 ]
 FAMILY_IDS = [f"{i}-{type(s).__name__}" for i, s in enumerate(FAMILIES)]
 

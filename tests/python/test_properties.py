@@ -38,17 +38,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lrdecay  # noqa: E402
 from _reliability import float32_parameters, graph_mismatches, run_r  # noqa: E402
 from lrdecay import (  # noqa: E402
+    WSD,
     Constant,
     Cosine,
     CosineRestarts,
     Cyclic,
     Exponential,
+    InverseSqrt,
     InverseTime,
     Linear,
     MultiStep,
     OneCycle,
     Piecewise,
     Polynomial,
+    Rex,
     Sequence,
     Step,
     Warmup,
@@ -133,6 +136,11 @@ BASE: dict[str, Any] = {
     "Linear": st.builds(Linear, lrs0, lrs0, steps),
     "Cyclic": cyclic(),
     "OneCycle": one_cycle(),
+    "WSD": st.builds(WSD, lrs, st.one_of(st.just(0.0), steps), st.one_of(st.just(0.0), steps),
+                     steps, st.sampled_from(WSD.SHAPES), st.sampled_from(WSD.SHAPES), unit),
+    "InverseSqrt": st.builds(InverseSqrt, lrs, st.one_of(st.just(0.0), steps),
+                             st.one_of(st.none(), steps)),
+    "Rex": st.builds(lambda lr, n, f: Rex(lr, n, f * lr), lrs, steps, unit),
 }
 base_schedules = st.one_of(*BASE.values())
 
@@ -196,6 +204,10 @@ def _ceiling(s: lrdecay.Schedule) -> float:
         return max(s.start_lr, _ceiling(s.schedule))
     if isinstance(s, Sequence):
         return max(_ceiling(x) for x in s.schedules)
+    if isinstance(s, (WSD, InverseSqrt)):
+        return s.peak_lr
+    if isinstance(s, Rex):
+        return s.initial_lr
     raise AssertionError(type(s))
 
 
@@ -233,7 +245,8 @@ def test_values_finite_non_negative_and_bounded(s: lrdecay.Schedule, extra: list
     assert v.max() <= top * (1.0 + 1e-12) + 1e-300, (s, v.max(), top)
 
 
-MONOTONE = ["Step", "MultiStep", "Exponential", "InverseTime", "Polynomial", "Cosine", "Linear"]
+MONOTONE = ["Step", "MultiStep", "Exponential", "InverseTime", "Polynomial", "Cosine", "Linear",
+            "Rex"]
 
 
 @pytest.mark.parametrize("family", MONOTONE)
@@ -311,6 +324,7 @@ R_NAMES = {
     "Cosine": "schedule_cosine", "CosineRestarts": "schedule_cosine_restarts",
     "Linear": "schedule_linear", "Cyclic": "schedule_cyclic", "OneCycle": "schedule_one_cycle",
     "Warmup": "schedule_warmup", "Sequence": "schedule_sequence",
+    "WSD": "schedule_wsd", "InverseSqrt": "schedule_inverse_sqrt", "Rex": "schedule_rex",
 }
 
 
@@ -391,6 +405,8 @@ def _one_of(family: str) -> lrdecay.Schedule:
         "OneCycle": OneCycle(0.1, 20, three_phase=True),
         "Warmup": Warmup(Cosine(0.1, 10), 4, 0.001, "exponential"),
         "Sequence": Sequence([Linear(0.0, 0.1, 3), Warmup(Step(0.1, 0.5, 2), 2)], [3]),
+        "WSD": WSD(0.1, 2, 3, 5, warmup="cosine", decay="1-sqrt", min_lr_ratio=0.1),
+        "InverseSqrt": InverseSqrt(0.1, 4, 10), "Rex": Rex(0.1, 9, 0.001),
     }
     return fixed[family]
 

@@ -690,6 +690,12 @@ R_CALLS = [
      'start_lr = 0, shape = "linear")), boundaries = c(5))'),
     (Sequence([Constant(0.1)], []),
      "schedule_sequence(schedules = list(schedule_constant(lr = 0.1)), boundaries = numeric(0))"),
+    (lrdecay.WSD(0.1, 5, 10, 8, decay="1-sqrt", min_lr_ratio=0.01),
+     "schedule_wsd(peak_lr = 0.1, warmup_steps = 5, stable_steps = 10, decay_steps = 8, "
+     'warmup = "linear", decay = "1-sqrt", min_lr_ratio = 0.01)'),
+    (lrdecay.InverseSqrt(0.1, 0),
+     "schedule_inverse_sqrt(peak_lr = 0.1, warmup_steps = 0, timescale = 10000)"),
+    (lrdecay.Rex(0.1, 12.5), "schedule_rex(initial_lr = 0.1, total_steps = 12.5, min_lr = 0)"),
     (FromFunction(_sqrt_decay), "schedule_function(fn = _sqrt_decay)"),
 ]
 

@@ -20,19 +20,23 @@ import importlib.machinery
 import sys
 from typing import Any
 
+from .plan import Finding, check_schedule
 from .schedules import (
+    WSD,
     Constant,
     Cosine,
     CosineRestarts,
     Cyclic,
     Exponential,
     FromFunction,
+    InverseSqrt,
     InverseTime,
     Linear,
     MultiStep,
     OneCycle,
     Piecewise,
     Polynomial,
+    Rex,
     Schedule,
     Sequence,
     Step,
@@ -60,6 +64,7 @@ __all__ = [
     "Schedule", "Constant", "Step", "MultiStep", "Piecewise", "Exponential", "InverseTime",
     "Polynomial", "Cosine", "CosineRestarts", "Linear", "Cyclic", "OneCycle", "Warmup",
     "Sequence", "FromFunction", "from_config", *_LAZY,
+    "WSD", "InverseSqrt", "Rex", "check_schedule", "Finding",
 ]
 
 

@@ -24,6 +24,7 @@ class NumpyOps:
     exp = staticmethod(np.exp)
     log = staticmethod(np.log)
     cos = staticmethod(np.cos)
+    sqrt = staticmethod(np.sqrt)
     minimum = staticmethod(np.minimum)
     maximum = staticmethod(np.maximum)
     where = staticmethod(np.where)
@@ -55,6 +56,7 @@ class KerasOps:
         self.exp = ops.exp
         self.log = ops.log
         self.cos = ops.cos
+        self.sqrt = ops.sqrt
         self.where = ops.where
 
     def _f(self, x: Any) -> Any:

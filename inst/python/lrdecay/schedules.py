@@ -52,6 +52,9 @@ __all__ = [
     "Warmup",
     "Sequence",
     "FromFunction",
+    "WSD",
+    "InverseSqrt",
+    "Rex",
     "from_config",
 ]
 
@@ -200,6 +203,15 @@ class Schedule:
         """A clock range that shows the schedule's shape (for plots and previews)."""
         return 100
 
+    def horizon(self) -> float:
+        """The first ``t`` from which the schedule stays at its final value.
+
+        ``float("inf")`` for schedules that never settle (constant, step, exponential,
+        inverse time, restarts, cyclic, inverse square root, a user function):
+        ``lrdecay.check_schedule`` compares it with the length of training.
+        """
+        return math.inf
+
     # -- Keras --------------------------------------------------------------
     def to_keras(self, steps_per_epoch: Any = None) -> Any:
         """This schedule as a ``keras.optimizers.schedules.LearningRateSchedule``.
@@ -327,6 +339,9 @@ class MultiStep(Schedule):
     def default_horizon(self) -> int:
         return int(math.ceil(self.milestones[-1] * 1.25)) + 1
 
+    def horizon(self) -> float:
+        return self.milestones[-1]
+
 
 class Piecewise(Schedule):
     """Keras's PiecewiseConstantDecay: ``values[0]`` while ``t <= boundaries[0]``, ...,
@@ -348,6 +363,9 @@ class Piecewise(Schedule):
 
     def default_horizon(self) -> int:
         return int(math.ceil(self.boundaries[-1] * 1.25)) + 1
+
+    def horizon(self) -> float:
+        return self.boundaries[-1]
 
 
 class Exponential(Schedule):
@@ -490,6 +508,9 @@ class Polynomial(Schedule):
     def default_horizon(self) -> int:
         return int(math.ceil(self.decay_steps * 1.2))
 
+    def horizon(self) -> float:
+        return math.inf if self.cycle else self.decay_steps
+
 
 class Cosine(Schedule):
     """Cosine decay, as Keras's CosineDecay (no warmup; see ``Warmup``)."""
@@ -512,6 +533,9 @@ class Cosine(Schedule):
 
     def default_horizon(self) -> int:
         return int(math.ceil(self.decay_steps * 1.2))
+
+    def horizon(self) -> float:
+        return self.decay_steps
 
 
 class CosineRestarts(Schedule):
@@ -577,6 +601,9 @@ class Linear(Schedule):
 
     def default_horizon(self) -> int:
         return int(math.ceil(self.steps * 1.2))
+
+    def horizon(self) -> float:
+        return self.steps
 
 
 class Cyclic(Schedule):
@@ -695,6 +722,9 @@ class OneCycle(Schedule):
     def default_horizon(self) -> int:
         return self.total_steps
 
+    def horizon(self) -> float:
+        return float(self.total_steps - 1)
+
 
 class Warmup(Schedule):
     """Warm up to any schedule: for ``t < warmup_steps`` a linear (or geometric,
@@ -739,6 +769,9 @@ class Warmup(Schedule):
     def default_horizon(self) -> int:
         return int(math.ceil(self.warmup_steps)) + self.schedule.default_horizon()
 
+    def horizon(self) -> float:
+        return self.warmup_steps + self.schedule.horizon()
+
 
 class Sequence(Schedule):
     """Joined schedules (optax's ``join_schedules``): schedule ``i`` runs on
@@ -775,6 +808,11 @@ class Sequence(Schedule):
     def default_horizon(self) -> int:
         last = self.boundaries[-1] if self.boundaries else 0.0
         return int(math.ceil(last)) + self.schedules[-1].default_horizon()
+
+    def horizon(self) -> float:
+        # Earlier parts are cut at their boundaries: only the last part settles the value.
+        last = self.boundaries[-1] if self.boundaries else 0.0
+        return last + self.schedules[-1].horizon()
 
 
 class FromFunction(Schedule):
@@ -869,10 +907,162 @@ class FromFunction(Schedule):
         return vals.reshape(np.shape(t))
 
 
+# -- The schedules of 2024-26 practice: warmup-stable-decay, inverse square root, REX ------
+
+
+class WSD(Schedule):
+    """Warmup-stable-decay (MiniCPM), with Hugging Face transformers' ``get_wsd_schedule``
+    values at every whole ``t``: ``peak_lr`` times its factor.
+
+    Three stages: a warmup of ``warmup_steps`` from ``min_lr_ratio * peak_lr`` to
+    ``peak_lr`` (shape ``warmup``), ``stable_steps`` at ``peak_lr``, a decay of
+    ``decay_steps`` back to ``min_lr_ratio * peak_lr`` (shape ``decay``), which then
+    holds. Shapes, with ``p`` the fraction of the stage done:
+    ``"linear"`` (warmup ``p``, decay ``1 - p``), ``"cosine"`` (``(1 - cos(pi p)) / 2``,
+    ``(1 + cos(pi p)) / 2``), ``"1-sqrt"`` (``1 - sqrt(1 - p)``, ``1 - sqrt(p)``).
+    transformers' ``num_training_steps`` is ``warmup_steps + stable_steps + decay_steps``.
+
+    >>> s = WSD(0.1, warmup_steps=2, stable_steps=3, decay_steps=2, decay="linear")
+    >>> s([0, 1, 2, 4, 5, 6, 7, 100]).tolist()
+    [0.0, 0.05, 0.1, 0.1, 0.1, 0.05, 0.0, 0.0]
+    """
+
+    family = "wsd"
+    SHAPES: ClassVar[tuple[str, ...]] = ("linear", "cosine", "1-sqrt")
+    _UP: ClassVar[dict[str, str]] = {"linear": "p", "cosine": "(1 - cos(pi * p)) / 2",
+                                     "1-sqrt": "1 - sqrt(1 - p)"}
+    _DOWN: ClassVar[dict[str, str]] = {"linear": "1 - p", "cosine": "(1 + cos(pi * p)) / 2",
+                                       "1-sqrt": "1 - sqrt(p)"}
+
+    def __init__(self, peak_lr: float, warmup_steps: float, stable_steps: float,
+                 decay_steps: float, warmup: str = "linear", decay: str = "cosine",
+                 min_lr_ratio: float = 0) -> None:
+        self.peak_lr = _lr("peak_lr", peak_lr, positive=True)
+        self.warmup_steps = check_number("warmup_steps", warmup_steps, low=0.0)
+        self.stable_steps = check_number("stable_steps", stable_steps, low=0.0)
+        self.decay_steps = check_number("decay_steps", decay_steps, low=0.0, low_open=True)
+        self.warmup = check_choice("warmup", warmup, self.SHAPES)
+        self.decay = check_choice("decay", decay, self.SHAPES)
+        self.min_lr_ratio = check_number("min_lr_ratio", min_lr_ratio, low=0.0, high=1.0)
+
+    @property
+    def formula(self) -> str:  # type: ignore[override]
+        return ("lr(t) = peak_lr * (f * (1 - min_lr_ratio) + min_lr_ratio); "
+                f"warmup (t < warmup_steps): f = {self._UP[self.warmup]}, "
+                "p = t / warmup_steps; stable: lr = peak_lr; "
+                f"decay: f = {self._DOWN[self.decay]}, "
+                "p = (t - warmup_steps - stable_steps) / decay_steps; "
+                "min_lr_ratio * peak_lr after")
+
+    def _compute(self, t: Any, ops: Any) -> Any:
+        # Written as transformers' _get_wsd_scheduler_lambda computes it (same operations,
+        # same order), so float64 values agree to the last bit or two.
+        r, w, d = self.min_lr_ratio, self.warmup_steps, self.decay_steps
+        decay_start = w + self.stable_steps
+        p = ops.minimum(ops.maximum(t - decay_start, 0.0), d) / d
+        if self.decay == "linear":
+            f = 1.0 - p
+        elif self.decay == "cosine":
+            f = 0.5 * (1.0 + ops.cos(ops.pi * p))
+        else:
+            f = 1.0 - ops.sqrt(p)
+        # Past the decay p = 1 and f = 0 exactly (cos(pi) is -1 in float64): min_lr_ratio.
+        factor = ops.where(t < decay_start, 1.0, f * (1.0 - r) + r)
+        if w > 0.0:
+            p = ops.minimum(t, w) / w
+            if self.warmup == "linear":
+                f = p
+            elif self.warmup == "cosine":
+                f = 0.5 * (1.0 - ops.cos(ops.pi * p))
+            else:
+                f = 1.0 - ops.sqrt(1.0 - p)
+            factor = ops.where(t < w, f * (1.0 - r) + r, factor)
+        return self.peak_lr * factor
+
+    def default_horizon(self) -> int:
+        return int(math.ceil(self.horizon() * 1.2))
+
+    def horizon(self) -> float:
+        return self.warmup_steps + self.stable_steps + self.decay_steps
+
+
+class InverseSqrt(Schedule):
+    """Inverse square root decay after a linear warmup from 0, with Hugging Face
+    transformers' ``get_inverse_sqrt_schedule`` values at every whole ``t``.
+
+    ``peak_lr * t / warmup_steps`` for ``t < warmup_steps``, then
+    ``peak_lr / sqrt((t + timescale - warmup_steps) / timescale)``. ``timescale``
+    defaults to ``warmup_steps``, or to 10000 when ``warmup_steps`` is 0 (as in
+    transformers); the schedule stores the value used.
+
+    >>> InverseSqrt(0.1, warmup_steps=4)([0, 2, 4, 16]).tolist()
+    [0.0, 0.05, 0.1, 0.05]
+    """
+
+    family = "inverse_sqrt"
+    formula = ("lr(t) = peak_lr * t / warmup_steps for t < warmup_steps; "
+               "peak_lr / sqrt((t + timescale - warmup_steps) / timescale) after")
+
+    def __init__(self, peak_lr: float, warmup_steps: float, timescale: float | None = None) -> None:
+        self.peak_lr = _lr("peak_lr", peak_lr, positive=True)
+        self.warmup_steps = check_number("warmup_steps", warmup_steps, low=0.0)
+        if timescale is None:
+            timescale = self.warmup_steps if self.warmup_steps > 0.0 else 10_000.0
+        self.timescale = check_number("timescale", timescale, low=0.0, low_open=True,
+                                      must="a positive number (or None/NULL)")
+
+    def _compute(self, t: Any, ops: Any) -> Any:
+        # As transformers: shift = timescale - warmup_steps, 1 / sqrt((t + shift) / timescale).
+        # max(t, warmup_steps): during the warmup (t + shift) may be negative (timescale <
+        # warmup_steps), and sqrt of it NaN, even where that branch is not selected.
+        w, ts = self.warmup_steps, self.timescale
+        after = ops.maximum(t, w)
+        factor = 1.0 / ops.sqrt((after + (ts - w)) / ts)
+        if w > 0.0:
+            factor = ops.where(t < w, t / w, factor)
+        return self.peak_lr * factor
+
+    def default_horizon(self) -> int:
+        return int(math.ceil(self.warmup_steps + 4.0 * self.timescale))
+
+
+class Rex(Schedule):
+    """REX (Chen et al. 2022, "REX: Revisiting Budgeted Training with an Improved Schedule").
+
+    ``min_lr + (initial_lr - min_lr) * (1 - p) / (1 - p / 2)``, with
+    ``p = min(t, total_steps) / total_steps``: ``initial_lr`` at 0, ``min_lr`` from
+    ``total_steps`` on, above the linear decay in between.
+
+    >>> Rex(0.1, 10)([0, 5, 10, 20]).tolist()
+    [0.1, 0.06666666666666667, 0.0, 0.0]
+    """
+
+    family = "rex"
+    formula = ("lr(t) = min_lr + (initial_lr - min_lr) * (1 - p) / (1 - p / 2), "
+               "p = min(t, total_steps) / total_steps")
+
+    def __init__(self, initial_lr: float, total_steps: float, min_lr: float = 0) -> None:
+        self.initial_lr = _lr("initial_lr", initial_lr, positive=True)
+        self.total_steps = check_number("total_steps", total_steps, low=0.0, low_open=True)
+        self.min_lr = check_number("min_lr", min_lr, low=0.0, high=self.initial_lr,
+                                   must=f"a number in [0, `initial_lr`] ([0, {self.initial_lr:g}])")
+
+    def _compute(self, t: Any, ops: Any) -> Any:
+        p = ops.minimum(t, self.total_steps) / self.total_steps
+        return self.min_lr + (self.initial_lr - self.min_lr) * (1.0 - p) / (1.0 - p / 2.0)
+
+    def default_horizon(self) -> int:
+        return int(math.ceil(self.total_steps * 1.2))
+
+    def horizon(self) -> float:
+        return self.total_steps
+
+
 FAMILIES: dict[str, type[Schedule]] = {
     cls.__name__: cls
     for cls in (Constant, Step, MultiStep, Piecewise, Exponential, InverseTime, Polynomial,
-                Cosine, CosineRestarts, Linear, Cyclic, OneCycle, Warmup, Sequence)
+                Cosine, CosineRestarts, Linear, Cyclic, OneCycle, Warmup, Sequence,
+                WSD, InverseSqrt, Rex)
 }
 
 # Public classes present themselves as lrdecay.X (their R class is "lrdecay.X").

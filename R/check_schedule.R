@@ -1,0 +1,87 @@
+#' Check a training plan
+#'
+#' Checks `schedule` against the training that will run it (`epochs` epochs of
+#' `steps_per_epoch` updates) and reports the mistakes users keep making: a warmup
+#' whose first update runs at rate 0, a step count used as epochs or the reverse, a
+#' schedule that ends long before training does, or not at all, a jump of the rate.
+#'
+#' Training runs `T` updates at clock values `t = 0, ..., T - 1`: `T = epochs` when
+#' the schedule's clock counts epochs (`clock = "epoch"`: [callback_lr_scheduler()],
+#' or [as_keras_schedule()] with `steps_per_epoch`), `T = epochs * steps_per_epoch`
+#' when it counts steps (`clock = "step"`: [as_keras_schedule()] without
+#' `steps_per_epoch`). `H` is the schedule's horizon: the first `t` from which it
+#' stays at its final value (finite for cosine, polynomial without cycle, linear,
+#' one-cycle, WSD, REX, piecewise, multistep, and warmups and sequences ending in
+#' one of these; infinite for the others). The findings:
+#'
+#' * `zero_start`: `lr(0) == 0`, the first update is wasted;
+#' * `unit_mismatch`: clock `"epoch"` and `H > 20 * T` (a step count used as
+#'   epochs), or clock `"step"` with `steps_per_epoch` given and `H <= epochs` (an
+#'   epoch count used as steps);
+#' * `not_finished`: `H` finite and `T < 0.9 * H`, training stops before the
+#'   schedule ends;
+#' * `ends_early`: `H` finite and `H < 0.5 * T`, the rate is flat at its final value
+#'   for over half of training;
+#' * `jump`: two adjacent updates whose rates differ by more than 10 times, the
+#'   larger at least 1% of the peak.
+#'
+#' With `clock = "step"` and no `steps_per_epoch` the number of updates is
+#' unknown, and only `zero_start` is checked. A sound plan gives no finding.
+#'
+#' @param schedule An lrdecay schedule, made by a `schedule_*()` function.
+#' @param epochs The number of epochs trained, a positive whole number.
+#' @param steps_per_epoch The number of updates per epoch, a positive whole number,
+#'   or `NULL` when unknown.
+#' @param clock What the schedule's `t` counts: `"epoch"` (0-based epochs) or
+#'   `"step"` (0-based optimizer updates).
+#' @returns A data frame of class `lrdecay_check` with one row per finding and
+#'   columns `code`, `severity` (`"warning"`, or `"note"` for `ends_early`) and
+#'   `message`; no rows for a sound plan. It prints as a list of findings.
+#' @family schedule tools
+#' @export
+#' @examplesIf lrdecay_available()
+#' # A cosine sized in steps, driven by the epoch callback for 15 epochs:
+#' check_schedule(schedule_cosine(0.1, decay_steps = 1000), epochs = 15)
+#' # The same schedule sized to the training: no finding.
+#' check_schedule(schedule_cosine(0.1, decay_steps = 15), epochs = 15)
+#' # In-graph, per step: 15 epochs of 100 steps.
+#' check_schedule(schedule_wsd(0.1, 50, 1000, 450, min_lr_ratio = 0.01),
+#'                epochs = 15, steps_per_epoch = 100, clock = "step")
+check_schedule <- function(schedule, epochs, steps_per_epoch = NULL, clock = "epoch") {
+  findings <- lrdecay_call("check_schedule", as_schedule(schedule), epochs = as_whole(epochs),
+                           steps_per_epoch = as_whole(steps_per_epoch),
+                           clock = as_string(clock))
+  field <- function(name) {
+    vapply(findings, function(f) as.character(reticulate::py_get_attr(f, name)), "")
+  }
+  new_lrdecay_check(field("code"), field("severity"), field("message"))
+}
+
+new_lrdecay_check <- function(code = character(), severity = character(),
+                              message = character()) {
+  out <- data.frame(code = code, severity = severity, message = message,
+                    stringsAsFactors = FALSE)
+  class(out) <- c("lrdecay_check", "data.frame")
+  out
+}
+
+#' @rdname check_schedule
+#' @param x A `lrdecay_check` data frame, as `check_schedule()` returns.
+#' @param ... Unused.
+#' @method format lrdecay_check
+#' @export
+format.lrdecay_check <- function(x, ...) {
+  if (nrow(x) == 0L) return("No problem found in this training plan.")
+  n <- nrow(x)
+  head <- sprintf("%d finding%s in this training plan:", n, if (n == 1L) "" else "s")
+  items <- sprintf("* %s (%s): %s", x$code, x$severity, x$message)
+  c(head, unlist(lapply(items, strwrap, width = getOption("width"), exdent = 2)))
+}
+
+#' @rdname check_schedule
+#' @method print lrdecay_check
+#' @export
+print.lrdecay_check <- function(x, ...) {
+  cat(format(x, ...), sep = "\n")
+  invisible(x)
+}
