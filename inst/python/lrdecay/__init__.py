@@ -20,7 +20,7 @@ import importlib.machinery
 import sys
 from typing import Any
 
-from .plan import Finding, check_schedule
+from .plan import Finding, ScheduleWarning, check_schedule
 from .schedules import (
     WSD,
     Constant,
@@ -64,7 +64,7 @@ __all__ = [
     "Schedule", "Constant", "Step", "MultiStep", "Piecewise", "Exponential", "InverseTime",
     "Polynomial", "Cosine", "CosineRestarts", "Linear", "Cyclic", "OneCycle", "Warmup",
     "Sequence", "FromFunction", "from_config", *_LAZY,
-    "WSD", "InverseSqrt", "Rex", "check_schedule", "Finding",
+    "WSD", "InverseSqrt", "Rex", "check_schedule", "Finding", "ScheduleWarning",
 ]
 
 

@@ -12,8 +12,9 @@ from typing import Any
 
 import keras
 
-from ._checks import check_number, fail
+from ._checks import check_bool, check_number, fail
 from ._ops import keras_ops
+from .fit_check import check_in_fit
 from .schedules import Schedule, from_config
 
 
@@ -24,9 +25,14 @@ class KerasSchedule(keras.optimizers.schedules.LearningRateSchedule):
     Args:
         schedule: an lrdecay schedule (not ``FromFunction``).
         steps_per_epoch: when given, ``t`` counts fractional epochs.
+        check: run ``lrdecay.check_schedule`` when training begins and warn
+            (``lrdecay.ScheduleWarning``) once per ``fit()`` if the schedule does not fit
+            it (see ``lrdecay.fit_check``); ``False`` turns it off. Saved in the config
+            only when ``False``.
     """
 
-    def __init__(self, schedule: Schedule, steps_per_epoch: float | None = None) -> None:
+    def __init__(self, schedule: Schedule, steps_per_epoch: float | None = None,
+                 check: bool = True) -> None:
         super().__init__()
         if not isinstance(schedule, Schedule):
             fail("schedule", "an lrdecay schedule", schedule, TypeError)
@@ -40,6 +46,9 @@ class KerasSchedule(keras.optimizers.schedules.LearningRateSchedule):
         self.schedule = schedule
         self.steps_per_epoch = None if steps_per_epoch is None else check_number(
             "steps_per_epoch", steps_per_epoch, low=0.0, low_open=True)
+        self.check = check_bool("check", check)
+        self._plan_checked: Any = None  # the params of the fit() already checked
+        self._warn_hook: Any = None  # R sets one: findings as an R warning
 
     @property
     def schedule(self) -> Schedule:
@@ -56,6 +65,8 @@ class KerasSchedule(keras.optimizers.schedules.LearningRateSchedule):
         self._schedule = value
 
     def __call__(self, step: Any) -> Any:
+        if self.check:
+            check_in_fit(self)
         ops = keras.ops
         t = ops.cast(step, "float32")
         if self.steps_per_epoch is not None:
@@ -63,18 +74,23 @@ class KerasSchedule(keras.optimizers.schedules.LearningRateSchedule):
         return ops.cast(self.schedule._compute(t, keras_ops()), "float32")
 
     def get_config(self) -> dict[str, Any]:
-        return {"schedule": self.schedule.get_config(), "steps_per_epoch": self.steps_per_epoch}
+        config = {"schedule": self.schedule.get_config(), "steps_per_epoch": self.steps_per_epoch}
+        if not self.check:  # the default is not stored: files from before `check` load alike
+            config["check"] = False
+        return config
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> KerasSchedule:
         if not isinstance(config, dict) or "schedule" not in config:
             fail("config", "a dict with the keys 'schedule' and 'steps_per_epoch'", config,
                  TypeError)
-        extra = sorted(set(config) - {"schedule", "steps_per_epoch"})
+        extra = sorted(set(config) - {"schedule", "steps_per_epoch", "check"})
         if extra:
             fail("config", "a dict with the keys 'schedule' and 'steps_per_epoch'", extra)
-        return cls(from_config(config["schedule"]), config.get("steps_per_epoch"))
+        return cls(from_config(config["schedule"]), config.get("steps_per_epoch"),
+                   check=config.get("check", True))
 
     def __repr__(self) -> str:
         spe = "" if self.steps_per_epoch is None else f", steps_per_epoch={self.steps_per_epoch:g}"
-        return f"KerasSchedule({self.schedule!r}{spe})"
+        off = "" if self.check else ", check=False"
+        return f"KerasSchedule({self.schedule!r}{spe}{off})"

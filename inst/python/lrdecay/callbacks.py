@@ -27,7 +27,8 @@ from typing import Any
 import keras
 import numpy as np
 
-from ._checks import add_note, check_verbose, fail
+from ._checks import add_note, check_bool, check_verbose, fail
+from .fit_check import check_lr_scheduler, check_optimizer_schedule
 from .schedules import Schedule
 from .training import _describe, check_lr, optimizer_of, read_lr, require_settable, write_lr
 
@@ -49,9 +50,20 @@ class _EpochLR(keras.callbacks.Callback):
         super().__init__()
         self._epoch = 0
         self._epoch_lr: float | None = None
+        self._warn_hook: Any = None  # R sets one: a plan's findings as an R warning
 
     def _optimizer(self) -> Any:
         return optimizer_of(self.model, self._who)
+
+    def _check_plan(self) -> None:
+        """Check an in-graph lrdecay schedule on the optimizer against this ``fit()``
+        (``lrdecay.fit_check``); it warns once per ``fit()`` whichever callback runs it."""
+        # model.optimizer, not self._optimizer(): that reads the rate, evaluating the schedule
+        check_optimizer_schedule(getattr(self.model, "optimizer", None), self.params,
+                                 self._warn_hook)
+
+    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
+        self._check_plan()
 
     def _first_step(self, epoch: int, lr: float) -> None:
         """Called once per epoch with the rate of its first update."""
@@ -169,6 +181,10 @@ class LRScheduler(_EpochLR):
         arity: 1 or 2, the number of arguments ``schedule`` takes; ``None`` reads it
             from the signature (two positional parameters, or ``*args``: 2). Pass it
             for callables whose signature cannot be read (R functions).
+        check: when ``schedule`` is an lrdecay schedule, run ``lrdecay.check_schedule``
+            on it when training begins (epochs and steps from Keras's ``params``; ``t``
+            counts epochs) and warn (``lrdecay.ScheduleWarning``) once per ``fit()`` if
+            it does not fit the training; ``False`` turns it off.
 
     Raises:
         TypeError: at ``on_train_begin`` when the optimizer's learning rate is an
@@ -182,14 +198,17 @@ class LRScheduler(_EpochLR):
     _who = "LRScheduler (R: callback_lr_scheduler())"
 
     def __init__(self, schedule: Schedule | Callable[..., Any], verbose: int = 0, *,
-                 arity: int | None = None) -> None:
+                 arity: int | None = None, check: bool = True) -> None:
         super().__init__()
         self.arity = _arity(schedule, arity)
         self.schedule = schedule
         self.verbose = check_verbose("verbose", verbose)
+        self.check = check_bool("check", check)
 
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         require_settable(self._optimizer(), self._who)
+        if self.check:
+            check_lr_scheduler(self.schedule, self.params, self._warn_hook)
 
     def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         super().on_epoch_begin(epoch, logs)
@@ -203,7 +222,9 @@ class LRScheduler(_EpochLR):
             _say(f"\nEpoch {epoch + 1}: LearningRateScheduler setting learning rate to {lr}.")
 
     def __repr__(self) -> str:
-        return f"LRScheduler({self.schedule!r}, verbose={self.verbose}, arity={self.arity})"
+        off = "" if self.check else ", check=False"
+        return (f"LRScheduler({self.schedule!r}, verbose={self.verbose}, arity={self.arity}"
+                f"{off})")
 
 
 class LRLogger(_EpochLR):

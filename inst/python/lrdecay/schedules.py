@@ -213,16 +213,23 @@ class Schedule:
         return math.inf
 
     # -- Keras --------------------------------------------------------------
-    def to_keras(self, steps_per_epoch: Any = None) -> Any:
+    def to_keras(self, steps_per_epoch: Any = None, check: Any = True) -> Any:
         """This schedule as a ``keras.optimizers.schedules.LearningRateSchedule``.
 
         The optimizer then evaluates it in-graph, in float32, at every update:
         ``t = optimizer.iterations``, or ``iterations / steps_per_epoch`` (fractional
         epochs) when ``steps_per_epoch`` is given.
+
+        Args:
+            steps_per_epoch: ``None``, or the number of updates per epoch, to let ``t``
+                count (fractional) epochs.
+            check: run ``lrdecay.check_schedule`` when ``fit()`` begins and warn
+                (``lrdecay.ScheduleWarning``) once per ``fit()`` when the schedule does
+                not fit the training; ``False`` turns it off (see ``lrdecay.fit_check``).
         """
         from ._keras import KerasSchedule
 
-        return KerasSchedule(self, steps_per_epoch=steps_per_epoch)
+        return KerasSchedule(self, steps_per_epoch=steps_per_epoch, check=check)
 
 
 def _number(v: float) -> str:
@@ -852,7 +859,7 @@ class FromFunction(Schedule):
         raise TypeError("A FromFunction schedule (schedule_function()) holds a user function and "
                         "is not serializable; rebuild it in code, or use a built-in family.")
 
-    def to_keras(self, steps_per_epoch: Any = None) -> Any:
+    def to_keras(self, steps_per_epoch: Any = None, check: Any = True) -> Any:
         raise TypeError("A FromFunction schedule (schedule_function()) cannot run inside the "
                         "training graph: use it with the epoch callback "
                         "(callback_lr_scheduler() / LRScheduler) instead.")
