@@ -93,10 +93,11 @@ print.lrdecay_check <- function(x, ...) {
 # lrdecay.plan.warn_plan), as an R warning, rather than as a Python warning printed to
 # the console. Returns `obj`.
 with_plan_warning <- function(obj) {
-  reticulate::py_set_attr(obj, "_warn_hook",
-                          reticulate::r_to_py(signal_plan_warning, convert = TRUE))
+  reticulate::py_set_attr(obj, "_warn_hook", plan_warning_hook())
   obj
 }
+
+plan_warning_hook <- function() reticulate::r_to_py(signal_plan_warning, convert = TRUE)
 
 # Python's header, findings and hint, as a cli warning of class lrdecay_warning_schedule.
 signal_plan_warning <- function(header, findings, hint) {

@@ -71,16 +71,17 @@ def default_schedules(epochs: int = 15, lr: float = 0.1) -> dict[str, Schedule]:
     """The demo's eleven schedules, each sized to ``epochs`` (the clock is the 0-based epoch).
 
     Every schedule starts at ``lr`` (or warms up to it; one-cycle and cyclic peak at
-    ``2 * lr``) and its shape spans the whole run, so ``check_schedule(s, epochs)``
-    finds nothing for any of them (tested for 3 to 60 epochs): the decays reach their
-    end at the last epoch without running at rate 0; a warmup of ``w = max(1,
-    round(epochs / 10))`` epochs starts at ``lr / (w + 1)``, as from 0 one epoch earlier,
-    so no epoch is wasted; one-cycle has PyTorch's ends (``div_factor = 25``,
+    ``2 * lr``) and its shape spans the whole run, so from 3 epochs on
+    ``check_schedule(s, epochs)`` finds nothing for any of them (tested up to 60
+    epochs; one or two epochs leave no room for a warmup or a smooth decay): the decays
+    reach their end at the last epoch without running at rate 0; a warmup of
+    ``w = max(1, round(epochs / 10))`` epochs starts at ``lr / (w + 1)``, as from 0 one
+    epoch earlier, so no epoch is wasted; one-cycle has PyTorch's ends (``div_factor = 25``,
     ``final_div_factor = 1e4``) when the run is long enough (25 epochs or more), else the
     first of gentler ends with which no epoch changes the rate by more than 10 times.
 
     - ``constant``: ``lr``;
-    - ``step``: halved every ``epochs // 3`` epochs;
+    - ``step``: halved every ``max(1, epochs // 3)`` epochs;
     - ``exponential``: ``lr * 0.05^(t / (epochs - 1))``, to ``lr / 20``;
     - ``inverse time``: ``lr / (1 + 7 t / (epochs - 1))``, to ``lr / 8``;
     - ``polynomial``: power 2 from ``lr`` to ``lr / 100`` over ``epochs``;
@@ -277,7 +278,8 @@ def compare_schedules(
             deviation), or ``None`` for no plot.
         batch_size: the batch size.
         seed: the first seed.
-        verbose: 1 prints a line per finished fit and the table; 0 is quiet.
+        verbose: 1 prints a line per finished fit and the table (unless ``progress``
+            is given: it then reports, and nothing is printed); 0 is quiet.
         workers: processes to train in: 1 trains here, one fit after another; more
             start that many worker processes (each imports Keras once and uses one
             thread) and give the same results. ``None``: ``min(2, CPUs, fits)``.
@@ -321,6 +323,8 @@ def compare_schedules(
             fail("schedules", f"a named list (mapping) of lrdecay schedules ({json.dumps(name)} "
                  "is not one)", sched, TypeError)
     _check_schedules(schedules, epochs, _warn_hook)
+    if progress is not None:
+        verbose = 0
 
     names = list(schedules)
     seed_list = [seed + k for k in range(seeds)]
