@@ -507,6 +507,7 @@ def plot_comparison(rows: list[dict[str, Any]], output: str) -> str:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    import matplotlib.ticker
 
     fig, (ax_lr, ax_loss) = plt.subplots(1, 2, figsize=(13, 5))
     colors = list(plt.get_cmap("tab10").colors)
@@ -523,6 +524,11 @@ def plot_comparison(rows: list[dict[str, Any]], output: str) -> str:
     ax_lr.set(title="Learning rate", xlabel="epoch", ylabel="learning rate")
     ax_loss.set(title=f"Validation loss: mean over {n} seed{'s' if n != 1 else ''} "
                       "(band: \u00b11 sd)", xlabel="epoch", ylabel="loss", yscale="log")
+    plain = matplotlib.ticker.FormatStrFormatter("%g")
+    ax_loss.yaxis.set_major_formatter(plain)
+    ax_loss.yaxis.set_minor_formatter(plain)
+    for ax in (ax_lr, ax_loss):
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     ax_loss.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(output, dpi=100)
