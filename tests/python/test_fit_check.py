@@ -309,3 +309,20 @@ def test_in_graph_schedule_alone_warns_on_other_backends(backend: str) -> None:
     assert got["bad"][0] == 1
     assert got["bad"][1] == (1 if backend == "torch" else 0)
     assert got["sound"] == [0] and got["off"] == [0]
+
+
+def test_a_schedule_holding_a_user_function_is_not_called_by_the_check() -> None:
+    calls: list[float] = []
+
+    def fn(t: float) -> float:
+        calls.append(t)
+        return 0.0  # zero_start, were it checked
+
+    def run(check: bool) -> int:
+        calls.clear()
+        schedules = [lrdecay.FromFunction(fn), Warmup(lrdecay.FromFunction(fn), 2, start_lr=0.01)]
+        found = fit(make_model(), 3, [lrdecay.LRScheduler(s, check=check) for s in schedules])
+        assert found == []
+        return len(calls)
+
+    assert run(True) == run(False)

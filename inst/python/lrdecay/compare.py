@@ -240,6 +240,7 @@ def _check_schedules(schedules: Mapping[str, Schedule], epochs: int,
 
     for name, sched in schedules.items():
         try:
+            sched.get_config()  # a user function is not called by the check
             findings = check_schedule(sched, epochs)
         except Exception:  # noqa: BLE001 - a user function that fails fails in training
             continue

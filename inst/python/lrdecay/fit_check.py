@@ -59,6 +59,12 @@ def _plan(params: Any) -> tuple[int, int | None] | None:
 
 def _findings(schedule: Schedule, epochs: int, steps: int | None,
               clock: str) -> list[Finding]:
+    """``check_schedule``'s findings; none for a schedule that holds a user function
+    (``FromFunction``: the check would call it for every update, side effects and all)."""
+    try:
+        schedule.get_config()  # a TypeError for a user function, however nested
+    except TypeError:
+        return []
     try:
         return check_schedule(schedule, epochs, steps, clock)
     except Exception:  # noqa: BLE001 - an advisory check never stops training
@@ -69,7 +75,8 @@ def check_lr_scheduler(schedule: Any, params: Any, hook: Hook = None) -> None:
     """``LRScheduler``'s check of its own schedule (``t`` counts epochs).
 
     Args:
-        schedule: the callback's schedule (user functions are not checked).
+        schedule: the callback's schedule (user functions, and lrdecay schedules that
+            hold one, are not checked).
         params: the callback's ``params`` (``epochs``, ``steps``).
         hook: see ``lrdecay.plan.warn_plan``.
     """
