@@ -34,8 +34,10 @@
 #' epoch come from keras3's `fit()`), and a warning of class
 #' `lrdecay_warning_schedule` lists what it finds, once per `fit()`: a schedule
 #' sized in steps, one that ends long before training does or not at all, a
-#' first epoch at rate 0, a jump. `check = FALSE` turns this off. Any lrdecay
-#' callback also checks an in-graph schedule made by [as_keras_schedule()].
+#' first epoch at rate 0, a jump. `check = FALSE` turns this off. R functions,
+#' and schedules made with [schedule_function()], are not checked (the check
+#' would call them). Any lrdecay callback also checks an in-graph schedule made
+#' by [as_keras_schedule()].
 #'
 #' @param verbose `0` (quiet) or `1` (print the rate set at each epoch, as Keras does).
 #' @param check `TRUE` to check an lrdecay `schedule` against the training when
