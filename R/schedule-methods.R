@@ -116,7 +116,10 @@ plot.lrdecay.Schedule <- function(x, t = NULL, ..., main = NULL, xlab = "t",
 #' others) is in the `fit()`, and otherwise the first time Keras evaluates the
 #' schedule in a `fit()`, when it compiles the training step; a second `fit()`
 #' of the same model reuses that step and is checked only with an lrdecay
-#' callback. `check = FALSE` turns the check off.
+#' callback. `check = FALSE` turns the check off. A schedule that comes back
+#' with a model loaded by [keras3::load_model()] reports through Python (a
+#' `ScheduleWarning` printed on the console) unless an lrdecay callback is in
+#' the `fit()`, which makes it an R warning again.
 #'
 #' @param schedule An lrdecay schedule.
 #' @param steps_per_epoch `NULL`, or the number of batches per epoch (a positive
