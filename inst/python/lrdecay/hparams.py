@@ -132,7 +132,8 @@ class ScheduledHyperparameter(keras.Variable):
         self._epoch_value = first
         self._chunk_start = 0
         self._chunk = np.zeros(0, dtype=np.float32)
-        self._table: Any = None  # (start, values): tabulated user function, in-graph
+        self._table: Any = None  # (start, values): a user function tabulated over fit()
+        self._graph_table: Any = None  # the same values as a backend tensor
         self._owner: Any = None
 
     # -- values --------------------------------------------------------------
@@ -154,6 +155,11 @@ class ScheduledHyperparameter(keras.Variable):
     def _host(self, t: int) -> float:
         i = t - self._chunk_start
         if not 0 <= i < self._chunk.size:
+            if self._table is not None:  # a user function: its table, else that t alone
+                start, values = self._table
+                if 0 <= t - start < values.size:
+                    return float(values[t - start])
+                return float(np.float32(self._schedule(float(t))))
             self._chunk_start = t
             self._chunk = np.asarray(self._schedule(np.arange(t, t + _CHUNK, dtype=np.float64)),
                                      dtype=np.float32)
@@ -182,8 +188,8 @@ class ScheduledHyperparameter(keras.Variable):
                     self._host(self._counter)))
             return self._step_value
         ops = keras.ops
-        if self._table is not None:
-            start, values = self._table
+        if self._graph_table is not None:
+            start, values = self._graph_table
             i = ops.cast(self._optimizer._iterations, "int32") - start
             i = ops.clip(i, 0, int(values.shape[0]) - 1)
             return ops.take(values, i)
@@ -372,8 +378,11 @@ class HParamScheduler(keras.callbacks.Callback):
                     "SGD(momentum=0.9); R: optimizer_sgd(momentum = 0.9)) to schedule it.")
             hp = ScheduledHyperparameter(owner, name, schedule, self.per, original)
             hp._owner = self
-            if self.per == "batch" and not hp._graph and backend != "torch":
-                hp._table = self._tabulate(name, schedule, owner)
+            if self.per == "batch" and not hp._graph:
+                start, values = self._tabulate(name, schedule, owner)
+                hp._table = (start, values)
+                if backend != "torch":  # TensorFlow, JAX: looked up in the compiled step
+                    hp._graph_table = (start, keras.ops.convert_to_tensor(values))
             made[name] = (owner, hp)
         if self.per == "epoch" and backend == "jax":
             warnings.warn(
@@ -389,8 +398,8 @@ class HParamScheduler(keras.callbacks.Callback):
         self._jax_baked = None
         self.model.make_train_function(force=True)  # the step reads the new attributes
 
-    def _tabulate(self, name: str, schedule: Schedule, optimizer: Any) -> tuple[Any, Any]:
-        """A user function's values over the updates this fit() can make, as a tensor."""
+    def _tabulate(self, name: str, schedule: Schedule, optimizer: Any) -> tuple[int, Any]:
+        """A user function's values over the updates this fit() can make (float32)."""
         params = self.params or {}
         steps, epochs = params.get("steps"), params.get("epochs")
         if not steps or not epochs:
@@ -401,8 +410,7 @@ class HParamScheduler(keras.callbacks.Callback):
                 "fit() `steps_per_epoch`, or use per=\"epoch\", or an lrdecay schedule.")
         start = int(keras.ops.convert_to_numpy(optimizer._iterations))
         ts = np.arange(start, start + int(steps) * int(epochs), dtype=np.float64)
-        values = np.asarray(schedule(ts), dtype=np.float32)
-        return start, keras.ops.convert_to_tensor(values)
+        return start, np.asarray(schedule(ts), dtype=np.float32)
 
     def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         if self.per != "epoch":
