@@ -187,14 +187,23 @@ class ScheduledHyperparameter(keras.Variable):
                 self._step_value = keras.ops.convert_to_tensor(np.float32(
                     self._host(self._counter)))
             return self._step_value
+        # Once per update, not once per variable the update rule reads it for: the value
+        # is kept for the rest of this apply() within the same graph (TensorFlow builds a
+        # cond's branches as graphs of their own).
+        key = _graph_key()
+        if self._step_value is not None and self._step_value[0] == key:
+            return self._step_value[1]
         ops = keras.ops
         if self._graph_table is not None:
             start, values = self._graph_table
             i = ops.cast(self._optimizer._iterations, "int32") - start
             i = ops.clip(i, 0, int(values.shape[0]) - 1)
-            return ops.take(values, i)
-        t = ops.cast(self._optimizer._iterations, "float32")
-        return ops.cast(self._schedule._compute(t, keras_ops()), "float32")
+            value = ops.take(values, i)
+        else:
+            t = ops.cast(self._optimizer._iterations, "float32")
+            value = ops.cast(self._schedule._compute(t, keras_ops()), "float32")
+        self._step_value = (key, value)
+        return value
 
     def _step_done(self) -> None:
         self._step_value = None
@@ -203,8 +212,8 @@ class ScheduledHyperparameter(keras.Variable):
 
     def _set_epoch(self, epoch: int) -> float:
         value = float(np.float32(self._schedule(float(epoch))))
-        if value != self._epoch_value:
-            self.assign(value)
+        if value != self._epoch_value:  # one assignment per epoch, and only on a change
+            self._direct_assign(keras.ops.convert_to_tensor(np.float32(value)))
         self._epoch_value = value
         return value
 
@@ -236,6 +245,15 @@ class ScheduledHyperparameter(keras.Variable):
     def __repr__(self) -> str:
         return (f"<ScheduledHyperparameter {self._hp_name} = {float(self):.6g}, "
                 f"per={self._per!r}: {self._schedule!r}>")
+
+
+def _graph_key() -> int | None:
+    """The graph being built (TensorFlow), else ``None``: one apply() is one trace."""
+    if keras.backend.backend() != "tensorflow":
+        return None
+    import tensorflow as tf
+
+    return id(tf.compat.v1.get_default_graph())
 
 
 def scheduled_hyperparameters(optimizer: Any) -> dict[str, ScheduledHyperparameter]:
