@@ -252,6 +252,7 @@ class LRLogger(_EpochLR):
         self._done = 0
 
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
+        super().on_train_begin(logs)
         self.records, self._extra = [], {}
         if self.per == "batch":
             from .hparams import UpdateValues
@@ -265,6 +266,7 @@ class LRLogger(_EpochLR):
             self._done = 0
 
     def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
+        super().on_train_batch_end(batch, logs)
         if self._values is None or int(batch) < self._done:
             return
         values = self._values.at(self._done, int(batch))  # one batch, or a steps_per_execution run
