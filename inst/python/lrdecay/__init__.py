@@ -54,6 +54,7 @@ _LAZY = {
     "LRScheduler": ".callbacks",
     "LRLogger": ".callbacks",
     "LRCustom": ".callbacks",
+    "LRPlateau": ".plateau",
     "get_learning_rate": ".training",
     "set_learning_rate": ".training",
     "compare_schedules": ".compare",

@@ -16,6 +16,8 @@ from ._checks import check_number, fail
 from ._ops import keras_ops
 from .schedules import Schedule, from_config
 
+_PLATEAU_KEYS = ("plateau_scale", "plateau_min_lr")
+
 
 @keras.saving.register_keras_serializable(package="lrdecay", name="KerasSchedule")
 class KerasSchedule(keras.optimizers.schedules.LearningRateSchedule):
@@ -24,10 +26,17 @@ class KerasSchedule(keras.optimizers.schedules.LearningRateSchedule):
     Args:
         schedule: an lrdecay schedule (not ``FromFunction``).
         steps_per_epoch: when given, ``t`` counts fractional epochs.
+        plateau_scale, plateau_min_lr: the scale ``LRPlateau`` applies on top of the
+            schedule, and its bound (``lrdecay.plateau``); set by the callback and kept in
+            the config of a reduced schedule.
     """
 
-    def __init__(self, schedule: Schedule, steps_per_epoch: float | None = None) -> None:
+    def __init__(self, schedule: Schedule, steps_per_epoch: float | None = None, *,
+                 plateau_scale: float = 1.0, plateau_min_lr: float = 0.0) -> None:
         super().__init__()
+        from .plateau import GraphScale
+
+        self.plateau = GraphScale(plateau_scale, plateau_min_lr)
         if not isinstance(schedule, Schedule):
             fail("schedule", "an lrdecay schedule", schedule, TypeError)
         try:
@@ -60,21 +69,25 @@ class KerasSchedule(keras.optimizers.schedules.LearningRateSchedule):
         t = ops.cast(step, "float32")
         if self.steps_per_epoch is not None:
             t = t / self.steps_per_epoch
-        return ops.cast(self.schedule._compute(t, keras_ops()), "float32")
+        return self.plateau.apply(ops.cast(self.schedule._compute(t, keras_ops()), "float32"))
 
     def get_config(self) -> dict[str, Any]:
-        return {"schedule": self.schedule.get_config(), "steps_per_epoch": self.steps_per_epoch}
+        return {"schedule": self.schedule.get_config(), "steps_per_epoch": self.steps_per_epoch,
+                **self.plateau.get_config()}
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> KerasSchedule:
         if not isinstance(config, dict) or "schedule" not in config:
             fail("config", "a dict with the keys 'schedule' and 'steps_per_epoch'", config,
                  TypeError)
-        extra = sorted(set(config) - {"schedule", "steps_per_epoch"})
+        extra = sorted(set(config) - {"schedule", "steps_per_epoch", *_PLATEAU_KEYS})
         if extra:
-            fail("config", "a dict with the keys 'schedule' and 'steps_per_epoch'", extra)
-        return cls(from_config(config["schedule"]), config.get("steps_per_epoch"))
+            fail("config", "a dict with the keys 'schedule' and 'steps_per_epoch' (and "
+                 "'plateau_scale', 'plateau_min_lr' once reduced)", extra)
+        plateau = {key: config[key] for key in _PLATEAU_KEYS if key in config}
+        return cls(from_config(config["schedule"]), config.get("steps_per_epoch"), **plateau)
 
     def __repr__(self) -> str:
         spe = "" if self.steps_per_epoch is None else f", steps_per_epoch={self.steps_per_epoch:g}"
-        return f"KerasSchedule({self.schedule!r}{spe})"
+        plateau = "".join(f", {k}={v:g}" for k, v in self.plateau.get_config().items())
+        return f"KerasSchedule({self.schedule!r}{spe}{plateau})"
