@@ -162,7 +162,9 @@ class LRScheduler(_EpochLR):
     the current rate as a float). The value is checked before the optimizer is
     touched: one non-negative finite number, else training stops with an error
     naming the epoch and the value, and the optimizer keeps its rate. The rate
-    applied is recorded in ``history.history["learning_rate"]``.
+    applied is recorded in ``history.history["learning_rate"]``. Beside ``LRPlateau``
+    the rate set is the schedule's times the plateau's scale (``lrdecay.plateau``), and
+    a function of ``(epoch, lr)`` gets the rate before that scale.
 
     Args:
         schedule: an lrdecay ``Schedule`` (called with the epoch), or a callable of
