@@ -41,8 +41,11 @@ pytestmark = pytest.mark.keras
 
 
 class _RestoresLogging(testing.TestCase):
+    """Keras's TestCase, leaving the process as the other test files expect it."""
+
     def tearDown(self):
         io_utils.enable_interactive_logging()  # the verbose tests turn it off
+        keras.config.enable_traceback_filtering()  # Keras's setUp turns it off
         super().tearDown()
 
 
