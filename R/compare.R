@@ -4,7 +4,7 @@
 #' SGD) on scikit-learn's handwritten digits (1,797 8x8 images shipped with
 #' scikit-learn; a stratified held-out test split), once per schedule, with the
 #' same initial weights. Each epoch's learning rate is printed as the seed does
-#' (`Epoch 01: learning rate = 0.10000`), with a progress line per schedule;
+#' (`Epoch 01: learning rate = 0.1`), with a progress line per schedule;
 #' then a table, and a PNG with two panels (learning rate and validation loss
 #' against the epoch, one line per schedule).
 #'

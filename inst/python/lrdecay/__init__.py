@@ -27,6 +27,7 @@ from .schedules import (
     Cosine,
     CosineRestarts,
     Cyclic,
+    CyclicMomentum,
     Exponential,
     FromFunction,
     InverseSqrt,
@@ -34,6 +35,7 @@ from .schedules import (
     Linear,
     MultiStep,
     OneCycle,
+    OneCycleMomentum,
     Piecewise,
     Polynomial,
     Rex,
@@ -55,6 +57,7 @@ _LAZY = {
     "LRLogger": ".callbacks",
     "LRCustom": ".callbacks",
     "LRPlateau": ".plateau",
+    "HParamScheduler": ".hparams",
     "get_learning_rate": ".training",
     "set_learning_rate": ".training",
     "compare_schedules": ".compare",
@@ -66,6 +69,7 @@ __all__ = [
     "Polynomial", "Cosine", "CosineRestarts", "Linear", "Cyclic", "OneCycle", "Warmup",
     "Sequence", "FromFunction", "from_config", *_LAZY,
     "WSD", "InverseSqrt", "Rex", "check_schedule", "Finding",
+    "OneCycleMomentum", "CyclicMomentum",
 ]
 
 
