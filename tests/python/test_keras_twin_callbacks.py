@@ -342,4 +342,4 @@ def test_every_lrdecay_callback_logs_through_keras(caplog):
                       callbacks=[lrdecay.LRLogger(verbose=1)])
     finally:
         io_utils.enable_interactive_logging()
-    assert "Epoch 01: learning rate = 0.10000" in caplog.text
+    assert "Epoch 01: learning rate = 0.1\n" in caplog.text + "\n"

@@ -802,3 +802,23 @@ def test_mirrored_strategy_applies_the_same_rates():
             np.testing.assert_allclose(runs[name]["rates"], want, rtol=1e-6, err_msg=mode)
         for a, b in zip(runs["one"]["weights"], runs["mirrored"]["weights"]):
             np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6, err_msg=mode)
+
+
+def test_per_update_records_and_hyperparameters_with_the_scale():
+    """LRLogger(per="batch") records the scaled rate of every update; HParamScheduler's
+    momentum runs beside it unchanged."""
+    rate = lrdecay.OneCycle(0.05, total_steps=2 * EPOCHS)
+    logger = lrdecay.LRLogger(verbose=0, per="batch")
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(rate.to_keras(), momentum=0.9), loss="mse")
+    probe = Probe()
+    model.fit(X, Y, batch_size=32, epochs=EPOCHS, verbose=0, shuffle=False, callbacks=[
+        Script(SCORE), lrdecay.HParamScheduler(momentum=rate.momentum()),
+        LRPlateau("score", **KW), logger, probe])
+    scales = np.repeat(plateau_scales(SCORE, **KW), STEPS)
+    want = rate(np.arange(2 * EPOCHS)) * scales
+    np.testing.assert_allclose([r[2] for r in logger.records], want, rtol=1e-6, atol=1e-12)
+    # in-graph float32: the end of the anneal carries a few float32 ulps of the peak
+    np.testing.assert_allclose([lr for *_, lr in probe.rows], want, rtol=1e-6, atol=3e-8)
+    np.testing.assert_allclose(logger.records_table()["momentum"],
+                               rate.momentum()(np.arange(2 * EPOCHS)), rtol=1e-6)

@@ -59,18 +59,22 @@ STATE_ATTR = "_lrdecay_plateau"
 _MODES = ("auto", "min", "max")
 
 
-def effective_rate(rate: float, scale: float, min_lr: float) -> float:
+def effective_rate(rate: Any, scale: Any, min_lr: Any, ops: Any = np) -> Any:
     """The rate applied: ``rate`` scaled, bounded below by ``min_lr`` (unless ``rate`` is).
 
+    The one formula of the plateau scale, run on NumPy (``LRScheduler``, the per-update
+    records of ``LRLogger``) and on ``keras.ops`` (in-graph, ``KerasSchedule``).
+
     Args:
-        rate: the rate before the plateau (a schedule's value or a constant rate).
+        rate: the rate before the plateau (a schedule's values or a constant rate).
         scale: the product of the reductions so far (1 before any).
         min_lr: the lower bound of a reduced rate.
+        ops: ``numpy`` or ``keras.ops``.
 
     Returns:
-        ``max(rate * scale, min(rate, min_lr))``.
+        ``max(rate * scale, min(rate, min_lr))``, elementwise.
     """
-    return max(rate * scale, min(rate, min_lr))
+    return ops.maximum(rate * scale, ops.minimum(rate, min_lr))
 
 
 def _inner(optimizer: Any) -> Any:
@@ -121,9 +125,8 @@ class GraphScale:
 
             if isinstance(rate, jax.core.Tracer):  # a compiled step bakes in these values
                 self._traced = self.values()
-        scale = ops.cast(self.scale, "float32")
-        floor = ops.cast(self.min_lr, "float32")
-        return ops.maximum(rate * scale, ops.minimum(rate, floor))
+        return effective_rate(rate, ops.cast(self.scale, "float32"),
+                              ops.cast(self.min_lr, "float32"), ops)
 
     def set(self, scale: float, min_lr: float) -> None:
         """Assign new values (float32, as the graph reads them)."""
@@ -293,7 +296,7 @@ def scale_rate(optimizer: Any, rate: float) -> float:
     state = state_of(optimizer)
     if state is None:
         return rate
-    applied = effective_rate(rate, state.scale, state.min_lr)
+    applied = float(effective_rate(rate, state.scale, state.min_lr))
     state.base, state.applied = rate, float(np.float32(applied))
     return applied
 
