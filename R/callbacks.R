@@ -197,8 +197,8 @@ set_learning_rate <- function(model, value) {
 #' Shows the callback's class and its settings in R terms: an R function as its
 #' source, an lrdecay schedule as the call that makes it.
 #'
-#' @param x A callback made by [callback_lr_scheduler()], [callback_lr_logger()]
-#'   or [callback_lr_custom()].
+#' @param x A callback made by [callback_lr_scheduler()], [callback_lr_logger()],
+#'   [callback_lr_custom()] or [callback_lr_plateau()].
 #' @param ... Unused.
 #' @returns `format()`: a character vector; `print()`: `x`, invisibly.
 #' @name callback-methods

@@ -56,6 +56,7 @@ _LAZY = {
     "LRScheduler": ".callbacks",
     "LRLogger": ".callbacks",
     "LRCustom": ".callbacks",
+    "LRPlateau": ".plateau",
     "HParamScheduler": ".hparams",
     "get_learning_rate": ".training",
     "set_learning_rate": ".training",

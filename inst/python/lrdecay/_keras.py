@@ -17,6 +17,8 @@ from ._ops import keras_ops
 from .fit_check import check_in_fit
 from .schedules import Schedule, from_config
 
+_PLATEAU_KEYS = ("plateau_scale", "plateau_min_lr")
+
 
 @keras.saving.register_keras_serializable(package="lrdecay", name="KerasSchedule")
 class KerasSchedule(keras.optimizers.schedules.LearningRateSchedule):
@@ -29,11 +31,18 @@ class KerasSchedule(keras.optimizers.schedules.LearningRateSchedule):
             (``lrdecay.ScheduleWarning``) once per ``fit()`` if the schedule does not fit
             it (see ``lrdecay.fit_check``); ``False`` turns it off. Saved in the config
             only when ``False``.
+        plateau_scale, plateau_min_lr: the scale ``LRPlateau`` applies on top of the
+            schedule, and its bound (``lrdecay.plateau``); set by the callback and kept in
+            the config of a reduced schedule.
     """
 
     def __init__(self, schedule: Schedule, steps_per_epoch: float | None = None,
-                 check: bool = True) -> None:
+                 check: bool = True, *, plateau_scale: float = 1.0,
+                 plateau_min_lr: float = 0.0) -> None:
         super().__init__()
+        from .plateau import GraphScale
+
+        self.plateau = GraphScale(plateau_scale, plateau_min_lr)
         if not isinstance(schedule, Schedule):
             fail("schedule", "an lrdecay schedule", schedule, TypeError)
         try:
@@ -71,10 +80,11 @@ class KerasSchedule(keras.optimizers.schedules.LearningRateSchedule):
         t = ops.cast(step, "float32")
         if self.steps_per_epoch is not None:
             t = t / self.steps_per_epoch
-        return ops.cast(self.schedule._compute(t, keras_ops()), "float32")
+        return self.plateau.apply(ops.cast(self.schedule._compute(t, keras_ops()), "float32"))
 
     def get_config(self) -> dict[str, Any]:
-        config = {"schedule": self.schedule.get_config(), "steps_per_epoch": self.steps_per_epoch}
+        config = {"schedule": self.schedule.get_config(), "steps_per_epoch": self.steps_per_epoch,
+                  **self.plateau.get_config()}
         if not self.check:  # the default is not stored: files from before `check` load alike
             config["check"] = False
         return config
@@ -84,13 +94,16 @@ class KerasSchedule(keras.optimizers.schedules.LearningRateSchedule):
         if not isinstance(config, dict) or "schedule" not in config:
             fail("config", "a dict with the keys 'schedule' and 'steps_per_epoch'", config,
                  TypeError)
-        extra = sorted(set(config) - {"schedule", "steps_per_epoch", "check"})
+        extra = sorted(set(config) - {"schedule", "steps_per_epoch", "check", *_PLATEAU_KEYS})
         if extra:
-            fail("config", "a dict with the keys 'schedule' and 'steps_per_epoch'", extra)
+            fail("config", "a dict with the keys 'schedule' and 'steps_per_epoch' (and "
+                 "'check', 'plateau_scale', 'plateau_min_lr' when set)", extra)
+        plateau = {key: config[key] for key in _PLATEAU_KEYS if key in config}
         return cls(from_config(config["schedule"]), config.get("steps_per_epoch"),
-                   check=config.get("check", True))
+                   check=config.get("check", True), **plateau)
 
     def __repr__(self) -> str:
         spe = "" if self.steps_per_epoch is None else f", steps_per_epoch={self.steps_per_epoch:g}"
         off = "" if self.check else ", check=False"
-        return f"KerasSchedule({self.schedule!r}{spe}{off})"
+        plateau = "".join(f", {k}={v:g}" for k, v in self.plateau.get_config().items())
+        return f"KerasSchedule({self.schedule!r}{spe}{off}{plateau})"

@@ -28,6 +28,7 @@ from typing import Any
 
 import keras
 import numpy as np
+from keras.src.utils import io_utils
 
 from ._checks import add_note, check_bool, check_choice, check_verbose, fail
 from .fit_check import check_lr_scheduler, check_optimizer_schedule
@@ -162,7 +163,9 @@ def _call_user(fn: Callable[..., Any], args: tuple[Any, ...], where: str) -> Any
 
 
 def _say(message: str) -> None:
-    print(message, flush=True)
+    """Print as Keras's callbacks do: to stdout, or to the ``logging`` module after
+    ``keras.config.disable_interactive_logging()`` (knitr, log files)."""
+    io_utils.print_msg(message)
 
 
 class LRScheduler(_EpochLR):
@@ -173,7 +176,9 @@ class LRScheduler(_EpochLR):
     the current rate as a float). The value is checked before the optimizer is
     touched: one non-negative finite number, else training stops with an error
     naming the epoch and the value, and the optimizer keeps its rate. The rate
-    applied is recorded in ``history.history["learning_rate"]``.
+    applied is recorded in ``history.history["learning_rate"]``. Beside ``LRPlateau``
+    the rate set is the schedule's times the plateau's scale (``lrdecay.plateau``), and
+    a function of ``(epoch, lr)`` gets the rate before that scale.
 
     Args:
         schedule: an lrdecay ``Schedule`` (called with the epoch), or a callable of
@@ -216,9 +221,12 @@ class LRScheduler(_EpochLR):
         super().on_epoch_begin(epoch, logs)
         optimizer = self._optimizer()
         epoch = int(epoch)
-        args = (epoch, read_lr(optimizer)) if self.arity == 2 else (epoch,)
+        from .plateau import scale_rate, unscale_rate  # LRPlateau's scale, if any
+
+        args = (epoch, unscale_rate(optimizer, read_lr(optimizer))) if self.arity == 2 else (epoch,)
         new = _call_user(self.schedule, args, f"the schedule at epoch {epoch} (0-based)")
-        lr = check_lr(new, source="The schedule", at=f"epoch {epoch} (0-based)")
+        lr = scale_rate(optimizer, check_lr(new, source="The schedule",
+                                            at=f"epoch {epoch} (0-based)"))
         write_lr(optimizer, lr, self._who)
         if self.verbose > 0:
             _say(f"\nEpoch {epoch + 1}: LearningRateScheduler setting learning rate to {lr}.")
