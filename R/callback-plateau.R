@@ -75,10 +75,11 @@
 callback_lr_plateau <- function(monitor = "val_loss", factor = 0.1, patience = 10,
                                 mode = "auto", min_delta = 1e-4, cooldown = 0, min_lr = 0,
                                 verbose = 0) {
-  lrdecay_call("LRPlateau", monitor = as_string(monitor), factor = as_number(factor),
-               patience = as_whole(patience), mode = as_string(mode),
-               min_delta = as_number(min_delta), cooldown = as_whole(cooldown),
-               min_lr = as_number(min_lr), verbose = as_whole(verbose))
+  with_plan_warning(lrdecay_call(
+    "LRPlateau", monitor = as_string(monitor), factor = as_number(factor),
+    patience = as_whole(patience), mode = as_string(mode), min_delta = as_number(min_delta),
+    cooldown = as_whole(cooldown), min_lr = as_number(min_lr), verbose = as_whole(verbose)
+  ))
 }
 
 #' @rdname callback-methods

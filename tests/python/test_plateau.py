@@ -329,7 +329,9 @@ def test_keras_scheduler_undoes_the_reduction():
 @pytest.mark.parametrize("spe", [None, 2], ids=["iterations", "steps_per_epoch"])
 def test_in_graph_rate_is_scaled(spe):
     sched = lrdecay.Warmup(lrdecay.Cosine(0.1, 20), warmup_steps=3)
-    model, history, probe = run(sched.to_keras(steps_per_epoch=spe), [LRPlateau("score", **KW)])
+    # check=False: a warmup from 0 and a cosine cut short, on purpose (plan check off)
+    model, history, probe = run(sched.to_keras(steps_per_epoch=spe, check=False),
+                                [LRPlateau("score", **KW)])
     scales = plateau_scales(SCORE, **KW)
     t = np.array([it for _, it, _ in probe.rows], dtype=float) / (spe or 1)
     want = [scales[e] * sched(tt) for (e, _, _), tt in zip(probe.rows, t)]
@@ -435,7 +437,8 @@ def test_a_new_fit_resets_the_state_a_continued_fit_continues_it():
 
 
 def test_state_round_trips_through_a_weights_file(tmp_path):
-    model, _, _ = run(lrdecay.Cosine(0.1, 30).to_keras(), [LRPlateau("score", **KW)], epochs=8)
+    model, _, _ = run(lrdecay.Cosine(0.1, 30).to_keras(check=False), [LRPlateau("score", **KW)],
+                      epochs=8)
     state = model.optimizer._lrdecay_plateau
     saved = state.fields()
     assert saved["scale"] == 0.5 and saved["epoch"] == 7
@@ -576,7 +579,8 @@ class Interrupt(keras.callbacks.Callback):
 
 def model_of(mode):
     lr = {"constant": 0.1, "scheduler": 0.5, "scheduler_first": 0.5,
-          "in_graph": lrdecay.Warmup(lrdecay.Exponential(0.1, 4, 0.5), 2).to_keras()}[mode]
+          "in_graph": lrdecay.Warmup(lrdecay.Exponential(0.1, 4, 0.5), 2,
+                                     start_lr=0.05).to_keras()}[mode]
     model = keras.Sequential([keras.Input((1,)),
                               keras.layers.Dense(1, use_bias=False, kernel_initializer="zeros")])
     model.compile(keras.optimizers.SGD(lr), loss=lambda t, p: keras.ops.mean(p))
@@ -822,3 +826,15 @@ def test_per_update_records_and_hyperparameters_with_the_scale():
     np.testing.assert_allclose([lr for *_, lr in probe.rows], want, rtol=1e-6, atol=3e-8)
     np.testing.assert_allclose(logger.records_table()["momentum"],
                                rate.momentum()(np.arange(2 * EPOCHS)), rtol=1e-6)
+
+
+def test_the_plan_check_warns_once_through_the_scheduled_copy():
+    from lrdecay.plan import ScheduleWarning
+
+    heard = []
+    ks = lrdecay.Cosine(0.1, 40).to_keras()  # 24 updates of a 40-step cosine: not finished
+    ks._warn_hook = lambda *args: heard.append(args)  # how R hears it
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ScheduleWarning)
+        run(ks, [LRPlateau("score", **KW)])
+    assert len(heard) == 1 and "not_finished" in str(heard[0])

@@ -254,6 +254,9 @@ def _own_schedule(optimizer: Any, model: Any) -> None:
     copy = type(schedule).from_config(schedule.get_config())
     copy.plateau._owner = weakref.ref(inner)
     copy.plateau._traced = graph._traced
+    for name in ("_warn_hook", "_plan_checked"):  # the plan check's (lrdecay.fit_check)
+        if hasattr(schedule, name):
+            setattr(copy, name, getattr(schedule, name))
     inner.learning_rate = copy
     if model is not None and getattr(model, "train_function", None) is not None:
         model.make_train_function(force=True)
@@ -423,6 +426,10 @@ class LRPlateau(_EpochLR):
 
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         self._reset()
+        optimizer = getattr(self.model, "optimizer", None)
+        if optimizer is not None:
+            attach(optimizer, self.model)  # the optimizer's own schedule, before the check
+        super().on_train_begin(logs)
         optimizer = self._optimizer()
         self._check_rate(optimizer)
         self._state = attach(optimizer, self.model)
