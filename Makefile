@@ -2,7 +2,7 @@
 #   make setup  - Debian's R packages, keras3 and reticulate (from ../shared/cran when it exists,
 #                 else CRAN), the pinned .venv, lrdecay (editable) and the R package
 #   make test   - setup, then testthat, pytest (incl. the R/Python agreement suite), R CMD check
-#   make demo   - setup, then the main job
+#   make demo   - setup, then the digits demo (nine schedules compared)
 #   make bench  - setup, then the benchmarks (never part of make test)
 SHELL := /bin/bash
 .DEFAULT_GOAL := test
@@ -78,7 +78,7 @@ check: setup
 	_R_CHECK_FORCE_SUGGESTS_=false R CMD check --no-manual $(STAMPS)/build/$(TARBALL)
 	@! grep -E "^(Status:.*(ERROR|WARNING))" lrdecay.Rcheck/00check.log || { echo "R CMD check has errors or warnings"; exit 1; }
 
-# The main job: nine schedules compared on scikit-learn's digits; a table and lrdecay-demo.png.
+# The digits demo: nine schedules compared on scikit-learn's digits; a table and lrdecay-demo.png.
 DEMO_EPOCHS ?= 15
 demo: setup
 	Rscript -e 'library(lrdecay); print(compare_schedules(epochs = $(DEMO_EPOCHS), output = "lrdecay-demo.png"), digits = 4)'

@@ -1,9 +1,10 @@
-#' Compare schedules on real data (the main job)
+#' Compare schedules on real data (the digits demo)
 #'
-#' Trains the second seed's model (Flatten, Dense 128 relu, Dense 10 softmax,
-#' SGD) on scikit-learn's handwritten digits (1,797 8x8 images shipped with
-#' scikit-learn; a stratified held-out test split), once per schedule, with the
-#' same initial weights. Each epoch's learning rate is printed as the seed does
+#' Trains the small network of the Keras MNIST tutorials (Flatten, Dense 128 relu,
+#' Dense 10 softmax, SGD) on scikit-learn's handwritten digits (1,797 8x8 images
+#' shipped with scikit-learn; a stratified held-out test split), once per
+#' schedule, with the same initial weights. Each epoch's learning rate is printed
+#' as the PrintLR idiom of Keras 2 tutorials does
 #' (`Epoch 01: learning rate = 0.10000`), with a progress line per schedule;
 #' then a table, and a PNG with two panels (learning rate and validation loss
 #' against the epoch, one line per schedule).

@@ -527,7 +527,7 @@ def test_custom_batch_hook_returning_the_stored_rate_skips_the_assignment(monkey
 
 
 def test_custom_both_hooks_and_cosine_example():
-    # The seed's "custom callback for cosine decay", done with LRCustom.
+    # The Keras 2 tutorials' "custom callback for cosine decay", done with LRCustom.
     def cosine(epoch, lr, logs):
         return 0.01 * 0.5 * (1 + math.cos(math.pi * epoch / 4))
 

@@ -18,18 +18,15 @@ from __future__ import annotations
 
 import json
 import math
-import sys
 import zipfile
 from pathlib import Path
 from typing import Any, Callable
 
+import lrdecay
 import numpy as np
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import lrdecay  # noqa: E402
-from _reliability import r_string, run_r, sha256  # noqa: E402
-from lrdecay import (  # noqa: E402
+from kit import r_string, run_r, sha256
+from lrdecay import (
     Constant,
     Cosine,
     CosineRestarts,

@@ -172,7 +172,7 @@ POSITIONAL_TWINS = [
     pytest.param("PolynomialDecay", Polynomial, (0.1, 30, 0.01, 0.5, True), [30, 60, 90],
                  id="polynomial-cycle"),
     pytest.param("CosineDecay", Cosine, (0.1, 150, 0.2), [150], id="cosine"),
-    pytest.param("CosineDecay", Cosine, (0.01, 50), [25, 50], id="cosine-seed"),
+    pytest.param("CosineDecay", Cosine, (0.01, 50), [25, 50], id="cosine-tutorial"),
     pytest.param("CosineDecayRestarts", CosineRestarts, (0.1, 10, 2.0, 0.5, 0.1),
                  [10, 30, 70, 150, 310], id="cosine-restarts"),
     pytest.param("CosineDecayRestarts", CosineRestarts, (0.1, 20, 1.0), [20, 40, 60],
@@ -307,7 +307,7 @@ def test_to_keras_at_one_scalar_step_from_a_variable():
         assert float(value) == pytest.approx(s(n / 2), rel=1e-6, abs=1e-8)
 
 
-def test_seed_exponential_in_graph_equals_keras():
+def test_walkthrough_exponential_in_graph_equals_keras():
     ks = Exponential(0.1, 1000, 0.96, staircase=True).to_keras()
     got = float(ks(28125))
     assert got == pytest.approx(0.031885575503110886, abs=1e-9)

@@ -25,19 +25,16 @@ from __future__ import annotations
 
 import json
 import math
-import sys
 from pathlib import Path
 from typing import Any, Callable
 
+import lrdecay
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import lrdecay  # noqa: E402
-from _reliability import float32_parameters, graph_mismatches, run_r  # noqa: E402
-from lrdecay import (  # noqa: E402
+from kit import float32_parameters, graph_mismatches, run_r
+from lrdecay import (
     WSD,
     Constant,
     Cosine,
@@ -56,7 +53,7 @@ from lrdecay import (  # noqa: E402
     Step,
     Warmup,
 )
-from lrdecay.schedules import FAMILIES  # noqa: E402
+from lrdecay.schedules import FAMILIES
 
 EXAMPLES = settings(max_examples=25, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])

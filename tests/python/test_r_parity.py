@@ -276,7 +276,7 @@ def test_in_graph_from_r_matches_numpy(r_in_graph: dict[str, list[np.ndarray]], 
 
 
 @pytest.mark.keras
-def test_in_graph_seed_value(r_session: RSession) -> None:
+def test_in_graph_walkthrough_value(r_session: RSession) -> None:
     """API.md's seed: Keras's ExponentialDecay prints 0.031885575503110886."""
     pytest.importorskip("keras")
     ks = r_session.to_python("as_keras_schedule(schedule_exponential(0.1, 1000, 0.96, "

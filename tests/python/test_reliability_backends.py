@@ -20,16 +20,12 @@ A backend whose package is not installed is skipped (``make setup`` installs all
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 from typing import Any
 
+import lrdecay
 import numpy as np
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import lrdecay  # noqa: E402
-from _reliability import (  # noqa: E402
+from kit import (
     ALL_FAMILIES,
     backend_available,
     covered_families,

@@ -17,17 +17,14 @@ from __future__ import annotations
 
 import copy
 import json
-import sys
 import zipfile
 from pathlib import Path
 from typing import Any, Callable
 
+import lrdecay
 import numpy as np
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import lrdecay  # noqa: E402
-from _reliability import (  # noqa: E402
+from kit import (
     ALL_FAMILIES,
     covered_families,
     r_string,

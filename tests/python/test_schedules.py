@@ -228,7 +228,7 @@ _W_OF_SEQ = _warm(*_S1, warmup_steps=3, start_lr=0.0005)
 CASES = [
     _case("constant", *_both(Constant, ref_constant, 0.02), []),
     _case("constant-zero", *_both(Constant, ref_constant, 0.0), []),
-    _case("step-seed", *_both(Step, ref_step, 0.01, 0.5, 10), [10, 20, 30]),
+    _case("step-tutorial", *_both(Step, ref_step, 0.01, 0.5, 10), [10, 20, 30]),
     _case("step-fractional-every", *_both(Step, ref_step, 0.3, 0.1, 2.5), [2.5, 5, 7.5]),
     _case("step-drop-1", *_both(Step, ref_step, 0.3, 1.0, 4), [4, 8]),
     _case("multistep", *_both(MultiStep, ref_multistep, 0.1, [3, 7, 12], 0.5), [3, 7, 12]),
@@ -255,7 +255,7 @@ CASES = [
     _case("polynomial-cycle",
           *_both(Polynomial, ref_polynomial, 0.1, 20, end_lr=0.01, power=0.5, cycle=True),
           [20, 40, 60]),
-    _case("cosine-seed", *_both(Cosine, ref_cosine, 0.01, 50), [50]),
+    _case("cosine-tutorial", *_both(Cosine, ref_cosine, 0.01, 50), [50]),
     _case("cosine-alpha", *_both(Cosine, ref_cosine, 0.1, 30, alpha=0.2), [30]),
     _case("cosine-restarts-t1",
           *_both(CosineRestarts, ref_cosine_restarts, 0.1, 10, t_mul=1, m_mul=0.8), [10, 20, 30]),
@@ -324,7 +324,7 @@ def test_exact_boundary_values(schedule, reference, points):
             assert schedule(t) == pytest.approx(reference(t), rel=RTOL, abs=ATOL), (schedule, t)
 
 
-def test_seed_step():
+def test_step_tutorial_values():
     s = Step(0.01, 0.5, 10)
     assert s(0) == 0.01
     assert s(9.999) == 0.01
@@ -332,7 +332,7 @@ def test_seed_step():
     assert s(20) == 0.0025
 
 
-def test_seed_exponential_staircase():
+def test_exponential_staircase_walkthrough_values():
     s = Exponential(0.1, 1000, 0.96, staircase=True)  # Keras's positional order
     assert s(28125) == pytest.approx(0.1 * 0.96**28, rel=1e-15)
     assert round(s(28125), 13) == 0.0318855949686
@@ -340,9 +340,9 @@ def test_seed_exponential_staircase():
     assert s(28000) == s(28999) == pytest.approx(0.1 * 0.96**28, rel=1e-15)
 
 
-def test_seed_cosine():
+def test_cosine_tutorial_formula():
     s = Cosine(0.01, 50)
-    ts = np.arange(0, 50.5, 0.5)  # 0..50: the seed formula holds up to decay_steps
+    ts = np.arange(0, 50.5, 0.5)  # 0..50: the tutorials' formula holds up to decay_steps
     expected = [0.01 * 0.5 * (1 + math.cos(math.pi * t / 50)) for t in ts]
     np.testing.assert_allclose(s(ts), expected, rtol=1e-13, atol=1e-18)
     assert s(0) == 0.01

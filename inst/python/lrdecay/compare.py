@@ -1,10 +1,11 @@
-"""The main job: train one small model per schedule and compare them.
+"""The digits demo: train one small model per schedule and compare them.
 
-``compare_schedules()`` trains the second seed's model (Flatten, Dense 128 relu,
-Dense 10 softmax, SGD) on scikit-learn's handwritten digits (1,797 8x8 images,
-shipped with scikit-learn: no download), once per schedule, printing the LR of
-every epoch as the seed does, and writes a PNG with the LR and the validation
-loss of every schedule against the epoch.
+``compare_schedules()`` trains the small network of the Keras MNIST tutorials
+(Flatten, Dense 128 relu, Dense 10 softmax, SGD) on scikit-learn's handwritten
+digits (1,797 8x8 images, shipped with scikit-learn: no download), once per
+schedule, printing the LR of every epoch as the PrintLR idiom of Keras 2
+tutorials does, and writes a PNG with the LR and the validation loss of every
+schedule against the epoch.
 """
 
 from __future__ import annotations
@@ -116,7 +117,7 @@ def compare_schedules(
         output: the PNG to write (two panels: LR and validation loss against
             the epoch, one line per schedule), or ``None`` for no plot.
         batch_size: the batch size.
-        seed: the seed for weights and shuffling, the same for every schedule.
+        seed: the random seed for weights and shuffling, the same for every schedule.
         verbose: 1 prints each epoch's LR and a line per schedule; 0 is quiet (0 or 1).
 
     Returns:
