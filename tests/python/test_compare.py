@@ -29,13 +29,13 @@ def test_default_schedules_are_sized_to_the_epochs(epochs: int) -> None:
 
 @pytest.mark.parametrize(("kwargs", "exc", "message"), [
     ({"verbose": 2}, ValueError, "`verbose` must be 0 or 1, not 2."),
-    ({"verbose": "yes"}, TypeError, "`verbose` must be 0 or 1, not 'yes'."),
+    ({"verbose": "yes"}, TypeError, "`verbose` must be 0 or 1, not \"yes\"."),
     ({"epochs": 0}, ValueError, "`epochs` must be a positive whole number, not 0."),
     ({"epochs": 2.5}, ValueError, "`epochs` must be a positive whole number, not 2.5."),
     ({"batch_size": -1}, ValueError, "`batch_size` must be a positive whole number, not -1."),
     ({"seed": -1}, ValueError, "`seed` must be a whole number >= 0, not -1."),
     ({"output": "plot.pdf"}, ValueError, "`output` must be a path ending in .png, not "
-                                         "'plot.pdf'."),
+                                         '"plot.pdf".'),
     ({"output": 3}, TypeError, "`output` must be a path to a .png file, not 3."),
     ({"schedules": {}}, TypeError, "`schedules` must be a named list (mapping) of lrdecay "
                                    "schedules, not {}."),
@@ -44,7 +44,7 @@ def test_default_schedules_are_sized_to_the_epochs(epochs: int) -> None:
      "not 0.5."),
     ({"schedules": {"": Step(0.1)}}, TypeError,
      "`schedules` must be a named list (mapping) of lrdecay schedules, every name a non-empty "
-     "string, not [''].")
+     "string, not [\"\"].")
 ])
 def test_bad_arguments_fail_before_training(kwargs: dict, exc: type, message: str) -> None:
     with pytest.raises(exc) as err:

@@ -171,7 +171,7 @@ PY_CASES: list[tuple[str, Callable[[], Any], str]] = [
     ("from_config unknown", lambda: lrdecay.from_config({"class_name": "Nope", "config": {}}),
      "`class_name`"),
     ("from_config extra", lambda: lrdecay.from_config(
-        {"class_name": "Step", "config": {"initial_lr": 0.1, "evil": 1}}), "'evil'"),
+        {"class_name": "Step", "config": {"initial_lr": 0.1, "evil": 1}}), '"evil"'),
     ("from_config missing", lambda: lrdecay.from_config({"class_name": "Step", "config": {}}),
      "initial_lr"),
     ("from_config wrong type", lambda: lrdecay.from_config(
@@ -180,7 +180,7 @@ PY_CASES: list[tuple[str, Callable[[], Any], str]] = [
         {"class_name": "Step", "config": [0.1]}), "`config`"),
     ("from_config function", lambda: lrdecay.from_config(
         {"class_name": "FromFunction", "config": {"fn": "print"}}), "`class_name`"),
-    ("KerasSchedule.from_config {}", lambda: lrdecay.KerasSchedule.from_config({}), "'schedule'"),
+    ("KerasSchedule.from_config {}", lambda: lrdecay.KerasSchedule.from_config({}), '"schedule"'),
     ("KerasSchedule.from_config spe", lambda: lrdecay.KerasSchedule.from_config(
         {"schedule": S.get_config(), "steps_per_epoch": -2}), "`steps_per_epoch`"),
     # callback constructors

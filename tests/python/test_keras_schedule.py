@@ -333,7 +333,7 @@ def test_to_keras_arguments_and_errors():
         Step(0.1).to_keras(steps_per_epoch=0)
     with pytest.raises(ValueError, match="`steps_per_epoch` must be a positive number, not NaN."):
         Step(0.1).to_keras(steps_per_epoch=float("nan"))
-    with pytest.raises(TypeError, match="`steps_per_epoch` must be a positive number, not '10'."):
+    with pytest.raises(TypeError, match="`steps_per_epoch` must be a positive number, not \"10\"."):
         Step(0.1).to_keras(steps_per_epoch="10")
     assert repr(Step(0.1).to_keras(steps_per_epoch=4)) == (
         "KerasSchedule(Step(initial_lr=0.1, drop=0.5, every=10), steps_per_epoch=4)")
@@ -366,11 +366,11 @@ def test_keras_schedule_malformed_configs():
     cls = lrdecay.KerasSchedule
     good = Step(0.1).to_keras(3).get_config()
     assert good == {"schedule": Step(0.1).get_config(), "steps_per_epoch": 3.0}
-    with pytest.raises(ValueError, match="`config`.*'extra'"):
+    with pytest.raises(ValueError, match='`config`.*"extra"'):
         cls.from_config({**good, "extra": 1})
-    with pytest.raises(TypeError, match="`config` must be a dict with the keys 'schedule'"):
+    with pytest.raises(TypeError, match='`config` must be a dict with the keys "schedule"'):
         cls.from_config({"steps_per_epoch": 3})
-    with pytest.raises(ValueError, match="`class_name`.*'Nope'"):
+    with pytest.raises(ValueError, match='`class_name`.*"Nope"'):
         cls.from_config({"schedule": {"class_name": "Nope", "config": {}}})
     with pytest.raises(ValueError, match="`steps_per_epoch`"):
         cls.from_config({**good, "steps_per_epoch": -1})

@@ -484,10 +484,10 @@ def test_from_function_vectorised_and_scalar_functions():
 
 
 @pytest.mark.parametrize(("fn", "t", "shown"), [
-    (lambda t: -1.0, 3, "-1.0 at t = 3"),
+    (lambda t: -1.0, 3, "-1 at t = 3"),
     (lambda t: t * np.nan, [1.0, 2.0], "NaN at t = 1"),
     (lambda t: np.float64("inf"), 2.5, "Inf at t = 2.5"),
-    (lambda t: "fast", 1, "'fast' at t = 1"),
+    (lambda t: "fast", 1, '"fast" at t = 1'),
     (lambda t: None, 4, "None at t = 4"),
     (lambda t: True, 5, "True at t = 5"),
     (lambda t: [0.1, 0.2], 6, "[0.1, 0.2] at t = 6"),
@@ -573,7 +573,7 @@ def test_scalar_in_float_out_and_shape_kept(schedule):
 @pytest.mark.parametrize("schedule", ALL_SCHEDULES, ids=ALL_IDS)
 @pytest.mark.parametrize(("bad", "shown"), [
     (-1, "-1"), (-0.5, "-0.5"), (float("nan"), "NaN"), (float("inf"), "Inf"),
-    ([0.0, 1.0, -2.0], "-2.0"), (np.array([1.0, np.nan]), "NaN"), (-np.inf, "-Inf"),
+    ([0.0, 1.0, -2.0], "[-2]"), (np.array([1.0, np.nan]), "NaN"), (-np.inf, "-Inf"),
 ])
 def test_bad_clock_values_raise_value_error_naming_t(schedule, bad, shown):
     with pytest.raises(ValueError, match="`t` must be") as err:
@@ -843,29 +843,29 @@ def test_from_function_is_not_serializable():
 
 @pytest.mark.parametrize(("config", "exc", "words"), [
     ({"class_name": "Stepp", "config": {"initial_lr": 0.1}}, ValueError,
-     ["`class_name`", "'Stepp'", "Step", "Cosine"]),
+     ["`class_name`", '"Stepp"', "Step", "Cosine"]),
     ({"class_name": "FromFunction", "config": {"fn": "print"}}, ValueError,
-     ["`class_name`", "'FromFunction'"]),
+     ["`class_name`", '"FromFunction"']),
     ({"class_name": "Step", "config": {"initial_lr": 0.1, "dorp": 0.5}}, ValueError,
-     ["`config`", "Step", "'dorp'", "initial_lr, drop, every"]),
+     ["`config`", "Step", '"dorp"', "initial_lr, drop, every"]),
     ({"class_name": "Step", "config": {"drop": 0.5}}, ValueError,
      ["`config`", "missing: initial_lr"]),
     ({"class_name": "Piecewise", "config": {"values": [1, 2]}}, ValueError,
      ["missing: boundaries"]),
     ({"class_name": "Step", "config": {"initial_lr": "0.1"}}, TypeError,
-     ["`initial_lr`", "positive number", "'0.1'"]),
+     ["`initial_lr`", "positive number", '"0.1"']),
     ({"class_name": "Step", "config": {"initial_lr": 0.1, "drop": 2}}, ValueError,
      ["`drop` must be a number in (0, 1], not 2."]),
     ({"class_name": "Cyclic", "config": {"base_lr": 0.1, "max_lr": 1, "step_size": 3,
-                                         "mode": "sine"}}, ValueError, ["`mode`", "'sine'"]),
+                                         "mode": "sine"}}, ValueError, ["`mode`", '"sine"']),
     ({"class_name": "Step"}, TypeError, ["`config`", "'class_name' and 'config'"]),
     ({"class_name": "Step", "config": {"initial_lr": 0.1}, "extra": 1}, TypeError,
      ["`config`", "'class_name' and 'config'"]),
-    ("Step(0.1)", TypeError, ["`config`", "'Step(0.1)'"]),
+    ("Step(0.1)", TypeError, ["`config`", '"Step(0.1)"']),
     ({"class_name": "Step", "config": [0.1]}, TypeError, ["`config`", "Step's arguments"]),
     ({"class_name": "Warmup", "config": {"schedule": {"class_name": "Nope", "config": {}},
                                          "warmup_steps": 3}}, ValueError,
-     ["`class_name`", "'Nope'"]),
+     ["`class_name`", '"Nope"']),
     ({"class_name": "Warmup", "config": {"schedule": {"lr": 0.1}, "warmup_steps": 3}},
      TypeError, ["`schedule`", "an lrdecay schedule"]),
     ({"class_name": "Sequence", "config": {"schedules": [

@@ -624,7 +624,7 @@ HOSTILE = [
     # (class, base arguments, argument, bad value, shown in the message, exception)
     *[(WSD, W, "peak_lr", v, shown, exc) for v, shown, exc in [
         (NAN, "NaN", ValueError), (INF, "Inf", ValueError), (-0.1, "-0.1", ValueError),
-        (0.0, "0.0", ValueError), ("0.1", "'0.1'", TypeError), (None, "None", TypeError),
+        (0.0, "0", ValueError), ("0.1", '"0.1"', TypeError), (None, "None", TypeError),
         (True, "True", TypeError), ([0.1, 0.2], "[0.1, 0.2]", TypeError)]],
     (WSD, W, "warmup_steps", -1, "-1", ValueError),
     (WSD, W, "warmup_steps", NAN, "NaN", ValueError),
@@ -632,25 +632,25 @@ HOSTILE = [
     (WSD, W, "stable_steps", -3, "-3", ValueError),
     (WSD, W, "decay_steps", 0, "0", ValueError),
     (WSD, W, "decay_steps", -5, "-5", ValueError),
-    (WSD, W, "decay_steps", "8", "'8'", TypeError),
-    (WSD, W, "warmup", "quadratic", "'quadratic'", ValueError),
-    (WSD, W, "warmup", "Linear", "'Linear'", ValueError),
+    (WSD, W, "decay_steps", "8", '"8"', TypeError),
+    (WSD, W, "warmup", "quadratic", '"quadratic"', ValueError),
+    (WSD, W, "warmup", "Linear", '"Linear"', ValueError),
     (WSD, W, "warmup", 1, "1", TypeError),
-    (WSD, W, "decay", "exp", "'exp'", ValueError),
+    (WSD, W, "decay", "exp", '"exp"', ValueError),
     (WSD, W, "decay", None, "None", TypeError),
     (WSD, W, "min_lr_ratio", 1.5, "1.5", ValueError),
     (WSD, W, "min_lr_ratio", -0.1, "-0.1", ValueError),
     (WSD, W, "min_lr_ratio", NAN, "NaN", ValueError),
     (InverseSqrt, IS, "peak_lr", NAN, "NaN", ValueError),
-    (InverseSqrt, IS, "peak_lr", -1.0, "-1.0", ValueError),
+    (InverseSqrt, IS, "peak_lr", -1.0, "-1", ValueError),
     (InverseSqrt, IS, "warmup_steps", -1, "-1", ValueError),
     (InverseSqrt, IS, "warmup_steps", INF, "Inf", ValueError),
-    (InverseSqrt, IS, "warmup_steps", "5", "'5'", TypeError),
+    (InverseSqrt, IS, "warmup_steps", "5", '"5"', TypeError),
     (InverseSqrt, IS, "timescale", 0, "0", ValueError),
     (InverseSqrt, IS, "timescale", -10, "-10", ValueError),
     (InverseSqrt, IS, "timescale", NAN, "NaN", ValueError),
-    (InverseSqrt, IS, "timescale", "10", "'10'", TypeError),
-    (Rex, R, "initial_lr", 0.0, "0.0", ValueError),
+    (InverseSqrt, IS, "timescale", "10", '"10"', TypeError),
+    (Rex, R, "initial_lr", 0.0, "0", ValueError),
     (Rex, R, "initial_lr", NAN, "NaN", ValueError),
     (Rex, R, "initial_lr", -INF, "-Inf", ValueError),
     (Rex, R, "total_steps", 0, "0", ValueError),
@@ -675,7 +675,7 @@ def test_hostile_arguments(cls: type, base: dict[str, Any], arg: str, value: Any
 
 def test_hostile_messages_say_what_is_allowed() -> None:
     with pytest.raises(ValueError, match=r'`warmup` must be one of "linear", "cosine", '
-                                         r'"1-sqrt", not \'quadratic\'\.'):
+                                         r'"1-sqrt", not "quadratic"\.'):
         WSD(0.1, 5, 10, 8, warmup="quadratic")
     with pytest.raises(ValueError, match=r"`min_lr_ratio` must be a number in \[0, 1\]"):
         WSD(0.1, 5, 10, 8, min_lr_ratio=2)

@@ -68,11 +68,11 @@ class KerasSchedule(keras.optimizers.schedules.LearningRateSchedule):
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> KerasSchedule:
         if not isinstance(config, dict) or "schedule" not in config:
-            fail("config", "a dict with the keys 'schedule' and 'steps_per_epoch'", config,
+            fail("config", 'a dict with the keys "schedule" and "steps_per_epoch"', config,
                  TypeError)
         extra = sorted(set(config) - {"schedule", "steps_per_epoch"})
         if extra:
-            fail("config", "a dict with the keys 'schedule' and 'steps_per_epoch'", extra)
+            fail("config", 'a dict with the keys "schedule" and "steps_per_epoch"', extra)
         return cls(from_config(config["schedule"]), config.get("steps_per_epoch"))
 
     def __repr__(self) -> str:

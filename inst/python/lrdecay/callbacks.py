@@ -27,9 +27,9 @@ from typing import Any
 import keras
 import numpy as np
 
-from ._checks import add_note, check_verbose, fail
+from ._checks import add_note, check_verbose, fail, show_value
 from .schedules import Schedule
-from .training import _describe, check_lr, optimizer_of, read_lr, require_settable, write_lr
+from .training import check_lr, optimizer_of, read_lr, require_settable, write_lr
 
 __all__ = ["LRScheduler", "LRLogger", "LRCustom"]
 
@@ -85,7 +85,7 @@ def _arity(schedule: Any, arity: Any) -> int:
         return 1
     if not callable(schedule):
         raise TypeError("`schedule` must be an lrdecay schedule or a function of (epoch) or "
-                        f"(epoch, lr), not {_describe(schedule)}.")
+                        f"(epoch, lr), not {show_value(schedule)}.")
     if arity is not None:
         return int(arity)
     try:
@@ -261,7 +261,7 @@ class LRCustom(_EpochLR):
                                 ("on_batch_begin", on_batch_begin, "batch")):
             if fn is not None and not callable(fn):
                 raise TypeError(f"`{name}` must be a function of (index, lr, logs) or None, "
-                                f"not {_describe(fn)}.")
+                                f"not {show_value(fn)}.")
             if fn is not None and not _takes(fn, 3):
                 raise TypeError(f"`{name}` must be a function of ({index}, lr, logs), not a "
                                 f"function of {inspect.signature(fn)}.")

@@ -23,7 +23,6 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ._checks import (
-    _show,
     add_note,
     check_bool,
     check_choice,
@@ -32,6 +31,8 @@ from ._checks import (
     check_number,
     check_vector,
     fail,
+    show_number,
+    show_value,
 )
 from ._ops import NUMPY, NumpyOps
 
@@ -225,12 +226,6 @@ class Schedule:
         return KerasSchedule(self, steps_per_epoch=steps_per_epoch)
 
 
-def _number(v: float) -> str:
-    """Shortest round-tripping form of a float, without a trailing ".0" (10, 0.5, 1e-05)."""
-    text = repr(float(v))
-    return text[:-2] if text.endswith(".0") else text
-
-
 def _r_value(v: Any) -> str:
     """A parameter value in R syntax (see ``Schedule.r_call``).
 
@@ -253,11 +248,7 @@ def _r_value(v: Any) -> str:
     if isinstance(v, int):
         return str(v)
     if isinstance(v, float):
-        if math.isnan(v):
-            return "NaN"
-        if math.isinf(v):
-            return "Inf" if v > 0 else "-Inf"
-        return _number(v)
+        return show_number(v)
     if isinstance(v, (list, tuple)):
         if v and all(isinstance(x, Schedule) for x in v):
             return "list(" + ", ".join(x.r_call() for x in v) + ")"
@@ -273,7 +264,7 @@ def _fmt(v: Any) -> str:
     if isinstance(v, float):
         # Shortest round-tripping form, without a trailing ".0" (10, 0.5, 1e-05), so
         # ``eval(repr(s))`` rebuilds ``s`` exactly.
-        return _number(v)
+        return show_number(v)
     if isinstance(v, list):
         return "[" + ", ".join(_fmt(x) for x in v) + "]"
     if isinstance(v, tuple):
@@ -890,19 +881,19 @@ class FromFunction(Schedule):
                     out = self.fn(float(x))
                 except Exception as err:
                     # The user's own error, as raised: same type, same message.
-                    add_note(err, f"(raised by the schedule function at t = {_number(x)})")
+                    add_note(err, f"(raised by the schedule function at t = {show_number(x)})")
                     raise
                 one = self._values(out, 1)
                 if one is None:
-                    raise ValueError(f"The schedule function returned {_show(out)} at t = "
-                                     f"{_number(x)}; it must return one non-negative finite "
+                    raise ValueError(f"The schedule function returned {show_value(out)} at t = "
+                                     f"{show_number(x)}; it must return one non-negative finite "
                                      "number.")
                 vals[j] = one[0]
         bad = ~(np.isfinite(vals) & (vals >= 0.0))
         if bad.any():
             j = int(np.argmax(bad))
-            raise ValueError(f"The schedule function returned {_show(float(vals[j]))} at t = "
-                             f"{_number(flat[j])}; it must return one non-negative finite "
+            raise ValueError(f"The schedule function returned {show_value(float(vals[j]))} at t = "
+                             f"{show_number(flat[j])}; it must return one non-negative finite "
                              "number.")
         return vals.reshape(np.shape(t))
 
@@ -1080,7 +1071,7 @@ def from_config(config: Any) -> Schedule:
         TypeError, ValueError: for a malformed config, naming what is wrong.
     """
     if not isinstance(config, dict) or set(config) != {"class_name", "config"}:
-        fail("config", "a dict with exactly the keys 'class_name' and 'config'", config,
+        fail("config", 'a dict with exactly the keys "class_name" and "config"', config,
              TypeError)
     name = config["class_name"]
     if not isinstance(name, str) or name not in FAMILIES:
