@@ -390,6 +390,19 @@ def test_loss_scale_optimizer():
     assert get_learning_rate(model) == f32(0.005)
 
 
+def test_loss_scale_optimizer_around_an_in_graph_schedule_is_refused_alike():
+    """set_learning_rate() and lr_find() look through the wrapper the same way."""
+    inner = keras.optimizers.SGD(learning_rate=lrdecay.Step(0.1).to_keras())
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.LossScaleOptimizer(inner), loss="mse")
+    with pytest.raises(TypeError, match=r"in-graph schedule \(KerasSchedule\)"):
+        set_learning_rate(model, 0.1)
+    from lrdecay.lr_range_test import model_problem
+
+    kind, message = model_problem(model)
+    assert kind == "ValueError" and "in-graph schedule (KerasSchedule)" in message
+
+
 # ---------------------------------------------------------------------------
 # LRLogger
 # ---------------------------------------------------------------------------

@@ -21,7 +21,7 @@ import pytest  # noqa: E402
 keras = pytest.importorskip("keras")
 
 import lrdecay  # noqa: E402
-from lrdecay._lr_find import suggest_lr  # noqa: E402
+from lrdecay.lr_range_test import suggest_lr  # noqa: E402
 
 pytestmark = pytest.mark.keras
 

@@ -107,7 +107,7 @@ def test_load_in_same_process(saved: dict[str, dict[str, Any]]) -> None:
 LOAD_SCRIPT = """
 import json, sys
 import lrdecay
-keras_before = "keras" in sys.modules or "lrdecay._keras" in sys.modules
+keras_before = "keras" in sys.modules or "lrdecay.keras_schedule" in sys.modules
 import keras
 paths = json.loads(sys.argv[1]) if len(sys.argv) > 1 else json.load(open({manifest!r}))
 out = {{"keras_imported_by_lrdecay": keras_before, "models": {{}}}}

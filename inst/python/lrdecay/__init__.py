@@ -48,14 +48,14 @@ __version__ = "0.2.0"
 
 # Names whose modules import Keras: loaded on first use.
 _LAZY = {
-    "KerasSchedule": "._keras",
-    "lr_find": "._lr_find",
-    "LRFindResult": "._lr_find",
+    "KerasSchedule": ".keras_schedule",
+    "lr_find": ".lr_range_test",
+    "LRFindResult": ".lr_range_test",
     "LRScheduler": ".callbacks",
     "LRLogger": ".callbacks",
     "LRCustom": ".callbacks",
-    "get_learning_rate": ".training",
-    "set_learning_rate": ".training",
+    "get_learning_rate": ".learning_rate",
+    "set_learning_rate": ".learning_rate",
     "compare_schedules": ".compare",
     "default_schedules": ".compare",
 }
@@ -76,7 +76,7 @@ def __getattr__(name: str) -> Any:
 
 def _register_with_keras() -> None:
     """Register lrdecay's Keras classes (so ``.keras`` files holding them load)."""
-    importlib.import_module("._keras", __name__)
+    importlib.import_module(".keras_schedule", __name__)
 
 
 class _KerasImportHook(importlib.abc.MetaPathFinder):

@@ -11,7 +11,7 @@ Epochs and batches are 0-based, as in Keras: the first epoch of ``fit()`` is 0, 
 ``initial_epoch`` when training resumes. Every callback writes the learning rate of
 each epoch's first update to ``logs["learning_rate"]``, so it appears in
 ``history.history["learning_rate"]`` (as Keras's ``LearningRateScheduler`` does).
-Reading, checking and setting the learning rate is done by ``lrdecay.training``.
+Reading, checking and setting the learning rate is done by ``lrdecay.learning_rate``.
 
 >>> import lrdecay
 >>> cb = lrdecay.LRScheduler(lrdecay.Step(0.01, drop=0.5, every=10))
@@ -28,8 +28,8 @@ import keras
 import numpy as np
 
 from ._checks import add_note, check_verbose, fail, show_value
+from .learning_rate import check_lr, optimizer_of, read_lr, require_settable, write_lr
 from .schedules import Schedule
-from .training import check_lr, optimizer_of, read_lr, require_settable, write_lr
 
 __all__ = ["LRScheduler", "LRLogger", "LRCustom"]
 

@@ -221,7 +221,7 @@ class Schedule:
         ``t = optimizer.iterations``, or ``iterations / steps_per_epoch`` (fractional
         epochs) when ``steps_per_epoch`` is given.
         """
-        from ._keras import KerasSchedule
+        from .keras_schedule import KerasSchedule
 
         return KerasSchedule(self, steps_per_epoch=steps_per_epoch)
 

@@ -57,6 +57,7 @@ import keras
 import numpy as np
 
 from ._checks import check_bool, check_integer, check_number, fail, show_value
+from .learning_rate import innermost_optimizer
 
 __all__ = ["lr_find", "LRFindResult", "suggest_lr", "model_problem", "fit_args_problem"]
 
@@ -239,8 +240,7 @@ def suggest_lr(
 
 # -- checks --------------------------------------------------------------------------
 def _settable_lr_problem(optimizer: Any) -> str | None:
-    inner = getattr(optimizer, "inner_optimizer", optimizer)  # LossScaleOptimizer
-    lr = getattr(inner, "_learning_rate", None)
+    lr = getattr(innermost_optimizer(optimizer), "_learning_rate", None)
     if isinstance(lr, keras.Variable):
         return None
     if isinstance(lr, keras.optimizers.schedules.LearningRateSchedule):

@@ -122,6 +122,18 @@ def read_lr(optimizer: Any) -> float:
         return float(keras.ops.convert_to_numpy(lr))
 
 
+def innermost_optimizer(optimizer: Any) -> Any:
+    """The optimizer that holds the learning rate: ``optimizer`` itself, or the optimizer
+    a wrapper such as ``LossScaleOptimizer`` holds as ``inner_optimizer`` (at any depth).
+
+    Args:
+        optimizer: a Keras optimizer.
+    """
+    while hasattr(optimizer, "inner_optimizer"):
+        optimizer = optimizer.inner_optimizer
+    return optimizer
+
+
 def is_settable(optimizer: Any) -> bool:
     """Whether the optimizer's learning rate is a variable (not an in-graph schedule)."""
     return isinstance(optimizer.learning_rate, keras.Variable)
@@ -136,10 +148,7 @@ def require_settable(optimizer: Any, who: str) -> None:
     """
     if is_settable(optimizer):
         return
-    inner = optimizer
-    while hasattr(inner, "inner_optimizer"):  # LossScaleOptimizer
-        inner = inner.inner_optimizer
-    kind = type(getattr(inner, "_learning_rate", None)).__name__
+    kind = type(getattr(innermost_optimizer(optimizer), "_learning_rate", None)).__name__
     raise TypeError(
         f"{who}: cannot set the learning rate: the optimizer's `learning_rate` is an "
         f"in-graph schedule ({kind}), which Keras evaluates at every update. To set the "
