@@ -424,3 +424,20 @@ def test_from_config_runs_the_constructor_checks():
         with pytest.raises(ValueError) as err:
             lrdecay.from_config(config)
         _check_message(err, arg, must, shown)
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    (2.0, "2"), (0.5, "0.5"), (1e-05, "1e-05"), (-10000.0, "-10000"), (np.float64(2.5), "2.5"),
+    (np.float32(0.5), "0.5"), (3, "3"), (np.int64(7), "7"), (float("nan"), "NaN"),
+    (float("inf"), "Inf"), (-math.inf, "-Inf"), ("exp", '"exp"'), ('say "hi"', r'"say \"hi\""'),
+    ([30.0, 20.0], "[30, 20]"), ((0.1,), "[0.1]"), (np.array([1.0, np.nan]), "[1, NaN]"),
+    (list(range(8)), "[0, 1, 2, 3, 4, 5, ...]"), ({"a": 1.0}, '{"a": 1}'), (None, "None"),
+    (True, "True"), (math.sqrt, "a function"), ((x for x in []), "a generator"),
+    (Constant(0.1), "an object of class Constant"),
+])
+def test_values_show_in_words_both_languages_read(value, shown):
+    """One formatter for every message: numbers without a trailing ".0", strings in
+    double quotes, no Python reprs of objects."""
+    from lrdecay._checks import show_value
+
+    assert show_value(value) == shown

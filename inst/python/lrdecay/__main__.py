@@ -38,9 +38,12 @@ def main(argv: list[str] | None = None) -> int:
     except (TypeError, ValueError) as err:
         parser.error(f"--output: {err}")
     every = default_schedules(args.epochs)
-    rows = compare_schedules({n: every[n] for n in chosen}, epochs=args.epochs,
-                             output=args.output, batch_size=args.batch_size, seed=args.seed,
-                             verbose=0 if args.quiet else 1)
+    try:
+        rows = compare_schedules({n: every[n] for n in chosen}, epochs=args.epochs,
+                                 output=args.output, batch_size=args.batch_size,
+                                 seed=args.seed, verbose=0 if args.quiet else 1)
+    except ImportError as err:  # Keras, a backend or scikit-learn missing: what to install
+        parser.exit(1, f"{parser.prog}: error: {err}\n")
     if args.quiet:
         from .compare import format_table
 

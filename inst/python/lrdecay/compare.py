@@ -36,7 +36,16 @@ __all__ = ["default_schedules", "compare_schedules", "check_output_path", "load_
 
 
 def default_schedules(epochs: int = 15, lr: float = 0.1) -> dict[str, Schedule]:
-    """The demo's schedules, sized for ``epochs`` epochs (the clock is the 0-based epoch)."""
+    """The digits demo's nine schedules, sized for ``epochs`` epochs (the clock is the
+    0-based epoch).
+
+    Args:
+        epochs: the number of epochs they are sized for, a whole number ``>= 1``.
+        lr: the base learning rate (the constant schedule's, and the others' scale).
+
+    Returns:
+        Names (``"constant"``, ``"step"``, ..., ``"cyclic"``) to schedules.
+    """
     epochs = check_integer("epochs", epochs)
     span = max(epochs - 1, 1)
     return {
@@ -69,8 +78,23 @@ def check_output_path(output: Any) -> str:
 
 
 def load_digits_split(test_fraction: float = 0.25, seed: int = 0) -> tuple[np.ndarray, ...]:
-    """scikit-learn's digits as float32 8x8 images in [0, 1], split stratified by class."""
-    from sklearn.datasets import load_digits
+    """scikit-learn's digits as float32 8x8 images in [0, 1], split stratified by class.
+
+    Args:
+        test_fraction: the share of each class held out for testing.
+        seed: the random seed of the split.
+
+    Returns:
+        ``x_train, y_train, x_test, y_test``.
+
+    Raises:
+        ImportError: scikit-learn is not installed; the message says what to install.
+    """
+    try:
+        from sklearn.datasets import load_digits
+    except ImportError as err:
+        raise ImportError('The digits demo needs scikit-learn: pip install "lrdecay[demo]"'
+                          ) from err
 
     digits = load_digits()
     x = (digits.images / 16.0).astype("float32")
@@ -144,8 +168,9 @@ def compare_schedules(
             fail("schedules", f"a named list (mapping) of lrdecay schedules ({json.dumps(name)} "
                  "is not one)", sched, TypeError)
 
-    from .callbacks import LRLogger, LRScheduler
+    from . import _import_keras_backed
 
+    callbacks = _import_keras_backed(".callbacks", "compare_schedules()")
     x_train, y_train, x_test, y_test = load_digits_split()
     rows: list[dict[str, Any]] = []
     for i, (name, sched) in enumerate(schedules.items(), start=1):
@@ -156,7 +181,7 @@ def compare_schedules(
         history = model.fit(
             x_train, y_train, epochs=epochs, batch_size=batch_size, shuffle=True,
             validation_data=(x_test, y_test), verbose=0,
-            callbacks=[LRScheduler(sched), LRLogger(verbose=verbose)],
+            callbacks=[callbacks.LRScheduler(sched), callbacks.LRLogger(verbose=verbose)],
         )
         seconds = time.perf_counter() - start
         test_loss, test_accuracy = model.evaluate(x_test, y_test, verbose=0)

@@ -220,10 +220,19 @@ class Schedule:
         The optimizer then evaluates it in-graph, in float32, at every update:
         ``t = optimizer.iterations``, or ``iterations / steps_per_epoch`` (fractional
         epochs) when ``steps_per_epoch`` is given.
-        """
-        from .keras_schedule import KerasSchedule
 
-        return KerasSchedule(self, steps_per_epoch=steps_per_epoch)
+        Args:
+            steps_per_epoch: ``None`` (``t`` counts updates), or the number of updates per
+                epoch (``t`` counts fractional epochs), a positive number.
+
+        Raises:
+            ImportError: Keras (or its backend) is not installed; the message says what
+                to install.
+        """
+        from . import _import_keras_backed
+
+        module = _import_keras_backed(".keras_schedule", f"{type(self).__name__}.to_keras()")
+        return module.KerasSchedule(self, steps_per_epoch=steps_per_epoch)
 
 
 def _r_value(v: Any) -> str:
@@ -278,7 +287,11 @@ def _fmt(v: Any) -> str:
 
 
 class Constant(Schedule):
-    """A constant learning rate: ``lr(t) = lr``."""
+    """A constant learning rate: ``lr(t) = lr``.
+
+    Args:
+        lr: the learning rate, ``>= 0``.
+    """
 
     family = "constant"
     formula = "lr(t) = lr"
@@ -292,6 +305,11 @@ class Constant(Schedule):
 
 class Step(Schedule):
     """Step decay: ``initial_lr * drop ** floor(t / every)``.
+
+    Args:
+        initial_lr: the learning rate at ``t = 0``, ``> 0``.
+        drop: the factor applied at each drop, in ``(0, 1]``.
+        every: the clock span between drops, ``> 0``.
 
     >>> Step(0.01, 0.5, 10)([0, 10]).tolist()
     [0.01, 0.005]
@@ -313,7 +331,13 @@ class Step(Schedule):
 
 
 class MultiStep(Schedule):
-    """Drops by ``gamma`` at each milestone: ``initial_lr * gamma ** (#milestones <= t)``."""
+    """Drops by ``gamma`` at each milestone: ``initial_lr * gamma ** (#milestones <= t)``.
+
+    Args:
+        initial_lr: the learning rate at ``t = 0``, ``> 0``.
+        milestones: the clock values at which the rate drops, strictly increasing, ``>= 0``.
+        gamma: the factor applied at each milestone, in ``(0, 1]``.
+    """
 
     family = "multistep"
     formula = "lr(t) = initial_lr * gamma^(number of milestones <= t)"
@@ -336,7 +360,12 @@ class MultiStep(Schedule):
 
 class Piecewise(Schedule):
     """Keras's PiecewiseConstantDecay: ``values[0]`` while ``t <= boundaries[0]``, ...,
-    ``values[i]`` while ``boundaries[i-1] < t <= boundaries[i]``, the last value after."""
+    ``values[i]`` while ``boundaries[i-1] < t <= boundaries[i]``, the last value after.
+
+    Args:
+        boundaries: the clock values where the rate changes, strictly increasing, ``>= 0``.
+        values: the rates, ``>= 0``, one more than ``boundaries``.
+    """
 
     family = "piecewise"
     formula = "lr(t) = values[i] for boundaries[i-1] < t <= boundaries[i]"
@@ -463,7 +492,16 @@ def _periods_horizon(decay_steps: float, periods: int = 5) -> int:
 
 
 class Polynomial(Schedule):
-    """Polynomial decay, as Keras's PolynomialDecay (``cycle`` included)."""
+    """Polynomial decay, as Keras's PolynomialDecay (``cycle`` included).
+
+    Args:
+        initial_lr: the learning rate at ``t = 0``, ``> 0``.
+        decay_steps: the clock span of the decay, ``> 0``.
+        end_lr: the learning rate at the end of the decay, ``>= 0``.
+        power: the exponent of the polynomial, ``> 0`` (1: linear).
+        cycle: restart the decay every ``decay_steps`` (with a longer span each time, as Keras)
+            instead of holding ``end_lr``.
+    """
 
     family = "polynomial"
 
@@ -504,7 +542,13 @@ class Polynomial(Schedule):
 
 
 class Cosine(Schedule):
-    """Cosine decay, as Keras's CosineDecay (no warmup; see ``Warmup``)."""
+    """Cosine decay, as Keras's CosineDecay (no warmup; see ``Warmup``).
+
+    Args:
+        initial_lr: the learning rate at ``t = 0``, ``> 0``.
+        decay_steps: the clock span of the decay, ``> 0``.
+        alpha: the final learning rate as a fraction of ``initial_lr``, in ``[0, 1]``.
+    """
 
     family = "cosine"
     formula = ("lr(t) = initial_lr * ((1 - alpha) * 0.5 * (1 + cos(pi * min(t, decay_steps) / "
@@ -530,7 +574,15 @@ class Cosine(Schedule):
 
 
 class CosineRestarts(Schedule):
-    """Cosine decay with warm restarts (SGDR), as Keras's CosineDecayRestarts."""
+    """Cosine decay with warm restarts (SGDR), as Keras's CosineDecayRestarts.
+
+    Args:
+        initial_lr: the learning rate at ``t = 0``, ``> 0``.
+        first_decay_steps: the clock span of the first period, ``> 0``.
+        t_mul: the factor by which each period is longer than the one before, ``>= 1``.
+        m_mul: the factor by which each period starts lower than the one before, in ``(0, 1]``.
+        alpha: the lowest learning rate as a fraction of ``initial_lr``, in ``[0, 1]``.
+    """
 
     family = "cosine_restarts"
     formula = ("lr(t) = initial_lr * ((1 - alpha) * m_mul^i * 0.5 * (1 + cos(pi * f)) + alpha), "
@@ -576,7 +628,13 @@ class CosineRestarts(Schedule):
 
 
 class Linear(Schedule):
-    """Linear ramp from ``start_lr`` to ``end_lr`` over ``steps``, then ``end_lr``."""
+    """Linear ramp from ``start_lr`` to ``end_lr`` over ``steps``, then ``end_lr``.
+
+    Args:
+        start_lr: the learning rate at ``t = 0``, ``>= 0``.
+        end_lr: the learning rate from ``t = steps`` on, ``>= 0``.
+        steps: the clock span of the ramp, ``> 0``.
+    """
 
     family = "linear"
     formula = "lr(t) = start_lr + (end_lr - start_lr) * min(t, steps) / steps"
@@ -602,6 +660,13 @@ class Cyclic(Schedule):
 
     Modes: ``"triangular"`` (constant amplitude), ``"triangular2"`` (amplitude
     halved each cycle), ``"exp_range"`` (amplitude times ``gamma ** t``).
+
+    Args:
+        base_lr: the lowest learning rate, ``>= 0``.
+        max_lr: the highest learning rate, ``>= base_lr``.
+        step_size: the clock span of half a cycle, ``> 0``.
+        mode: ``"triangular"``, ``"triangular2"`` or ``"exp_range"``.
+        gamma: the factor of ``"exp_range"`` per clock unit, in ``(0, 1]``.
     """
 
     family = "cyclic"
@@ -648,6 +713,15 @@ class OneCycle(Schedule):
     steps, then anneal (``"cos"`` or ``"linear"``) to ``initial / final_div_factor``;
     ``three_phase`` mirrors the warm-up before the final anneal. The last value
     holds for ``t >= total_steps - 1``.
+
+    Args:
+        max_lr: the peak learning rate, ``> 0``.
+        total_steps: the length of the cycle in clock units, a whole number ``>= 2``.
+        pct_start: the fraction of the cycle spent warming up, in ``(0, 1)``.
+        anneal: ``"cos"`` or ``"linear"``.
+        div_factor: the initial learning rate is ``max_lr / div_factor``, ``> 0``.
+        final_div_factor: the final learning rate is ``initial / final_div_factor``, ``> 0``.
+        three_phase: mirror the warmup before the final anneal (fastai's and PyTorch's option).
     """
 
     family = "one_cycle"
@@ -720,7 +794,14 @@ class OneCycle(Schedule):
 class Warmup(Schedule):
     """Warm up to any schedule: for ``t < warmup_steps`` a linear (or geometric,
     ``shape="exponential"``) ramp from ``start_lr`` to ``schedule(0)``; then
-    ``schedule(t - warmup_steps)``."""
+    ``schedule(t - warmup_steps)``.
+
+    Args:
+        schedule: the lrdecay schedule to warm up to.
+        warmup_steps: the clock span of the warmup, ``> 0``.
+        start_lr: the learning rate at ``t = 0``, ``>= 0`` (``> 0`` for ``"exponential"``).
+        shape: ``"linear"`` or ``"exponential"`` (a geometric ramp).
+    """
 
     family = "warmup"
     SHAPES: ClassVar[tuple[str, ...]] = ("linear", "exponential")
@@ -766,7 +847,13 @@ class Warmup(Schedule):
 
 class Sequence(Schedule):
     """Joined schedules (optax's ``join_schedules``): schedule ``i`` runs on
-    ``[boundaries[i-1], boundaries[i])`` with its own clock ``t - boundaries[i-1]``."""
+    ``[boundaries[i-1], boundaries[i])`` with its own clock ``t - boundaries[i-1]``.
+
+    Args:
+        schedules: the lrdecay schedules, in order.
+        boundaries: the clock values where each next schedule starts, strictly increasing,
+            ``> 0``, one less than ``schedules``.
+    """
 
     family = "sequence"
     formula = "lr(t) = schedules[i](t - boundaries[i-1]) for boundaries[i-1] <= t < boundaries[i]"
@@ -813,6 +900,9 @@ class FromFunction(Schedule):
     or returns the wrong length, it is called once per value. Every value it
     returns must be one finite number ``>= 0``. It runs on NumPy only: it cannot
     run inside the training graph and is not serializable.
+
+    Args:
+        fn: a function of ``t`` that returns the learning rate (one number ``>= 0`` per ``t``).
     """
 
     family = "function"
@@ -913,6 +1003,15 @@ class WSD(Schedule):
     ``(1 + cos(pi p)) / 2``), ``"1-sqrt"`` (``1 - sqrt(1 - p)``, ``1 - sqrt(p)``).
     transformers' ``num_training_steps`` is ``warmup_steps + stable_steps + decay_steps``.
 
+    Args:
+        peak_lr: the learning rate of the stable stage, ``> 0``.
+        warmup_steps: the clock span of the warmup, ``>= 0``.
+        stable_steps: the clock span of the stable stage, ``>= 0``.
+        decay_steps: the clock span of the decay, ``> 0``.
+        warmup: the warmup's shape, ``"linear"``, ``"cosine"`` or ``"1-sqrt"``.
+        decay: the decay's shape, ``"linear"``, ``"cosine"`` or ``"1-sqrt"``.
+        min_lr_ratio: the lowest learning rate as a fraction of ``peak_lr``, in ``[0, 1]``.
+
     >>> s = WSD(0.1, warmup_steps=2, stable_steps=3, decay_steps=2, decay="linear")
     >>> s([0, 1, 2, 4, 5, 6, 7, 100]).tolist()
     [0.0, 0.05, 0.1, 0.1, 0.1, 0.05, 0.0, 0.0]
@@ -986,6 +1085,11 @@ class InverseSqrt(Schedule):
     defaults to ``warmup_steps``, or to 10000 when ``warmup_steps`` is 0 (as in
     transformers); the schedule stores the value used.
 
+    Args:
+        peak_lr: the learning rate at the end of the warmup, ``> 0``.
+        warmup_steps: the clock span of the warmup, ``>= 0``.
+        timescale: the decay's time scale, ``> 0``; ``None`` for the default above.
+
     >>> InverseSqrt(0.1, warmup_steps=4)([0, 2, 4, 16]).tolist()
     [0.0, 0.05, 0.1, 0.05]
     """
@@ -1023,6 +1127,11 @@ class Rex(Schedule):
     ``min_lr + (initial_lr - min_lr) * (1 - p) / (1 - p / 2)``, with
     ``p = min(t, total_steps) / total_steps``: ``initial_lr`` at 0, ``min_lr`` from
     ``total_steps`` on, above the linear decay in between.
+
+    Args:
+        initial_lr: the learning rate at ``t = 0``, ``> 0``.
+        total_steps: the clock span of the decay, ``> 0``.
+        min_lr: the learning rate from ``total_steps`` on, in ``[0, initial_lr]``.
 
     >>> Rex(0.1, 10)([0, 5, 10, 20]).tolist()
     [0.1, 0.06666666666666667, 0.0, 0.0]
@@ -1066,6 +1175,13 @@ def from_config(config: Any) -> Schedule:
 
     Only the built-in families are known; nothing in the config is executed.
     Every value goes through the family's constructor checks.
+
+    Args:
+        config: ``{"class_name": ..., "config": {...}}``, as ``get_config()`` returns it
+            (nested schedules as their own configs).
+
+    Returns:
+        The schedule, equal to the one that gave the config.
 
     Raises:
         TypeError, ValueError: for a malformed config, naming what is wrong.
