@@ -31,7 +31,7 @@ PKG_FILES := DESCRIPTION NAMESPACE $(wildcard R/*.R man/*.Rd vignettes/*.Rmd) \
 VERSION := $(shell sed -n 's/^Version: //p' DESCRIPTION)
 TARBALL := lrdecay_$(VERSION).tar.gz
 
-.PHONY: setup apt test test-r test-python check lint docs demo bench clean
+.PHONY: setup apt test test-fast test-r test-python check lint docs demo bench figure clean
 
 setup: apt $(STAMPS)/rdeps $(VENV)/.installed $(STAMPS)/rpkg
 
@@ -64,7 +64,7 @@ docs: setup
 test: setup test-python test-r check lint
 
 lint: $(VENV)/.installed
-	$(PY) -m ruff check inst/python tests/python benchmarks
+	$(PY) -m ruff check inst/python tests/python benchmarks tools
 
 test-python: setup
 	$(PY) -m pytest -q -p no:cacheprovider
@@ -84,7 +84,11 @@ demo: setup
 	Rscript -e 'library(lrdecay); print(compare_schedules(epochs = $(DEMO_EPOCHS), output = "lrdecay-demo.png"), digits = 4)'
 
 bench: setup
-	$(PY) benchmarks/run.py
+	PYTHONPATH=inst/python $(PY) benchmarks/run.py
+
+# README's picture, man/figures/schedules.png.
+figure: $(VENV)/.installed
+	PYTHONPATH=inst/python $(PY) tools/readme_figure.py
 
 clean:
 	rm -rf lrdecay.Rcheck $(TARBALL) $(STAMPS) .pytest_cache .ruff_cache
