@@ -27,25 +27,7 @@ from typing import Any
 import lrdecay
 import numpy as np
 import pytest
-from lrdecay import (
-    WSD,
-    Constant,
-    Cosine,
-    CosineRestarts,
-    Cyclic,
-    Exponential,
-    InverseSqrt,
-    InverseTime,
-    Linear,
-    MultiStep,
-    OneCycle,
-    Piecewise,
-    Polynomial,
-    Rex,
-    Sequence,
-    Step,
-    Warmup,
-)
+from lrdecay import *  # noqa: F403 - the schedules API, lrdecay.__all__
 from lrdecay.schedules import FAMILIES
 
 HERE = Path(__file__).resolve().parent

@@ -554,23 +554,20 @@ def test_custom_both_hooks_and_cosine_example():
 CUSTOM_BAD = [b for b in BAD_VALUES[:7] if b[0] is not None]  # None: keep the rate
 
 
-@pytest.mark.parametrize(("bad", "shown", "exc"), CUSTOM_BAD, ids=[b[1] for b in CUSTOM_BAD])
-def test_custom_bad_values(bad, shown, exc):
-    model = make_model(0.5)
-    hook = LRCustom(on_epoch_begin=lambda e, lr, logs: bad if e == 1 else 0.02)
-    with pytest.raises(exc, match=re.escape(
-            f"The `on_epoch_begin` function returned {shown} at epoch 1 (0-based); it must "
-            "return one non-negative finite number.")):
-        fit(model, [hook], epochs=3)
-    assert get_learning_rate(model) == f32(0.02)
+HOOKS = [("on_epoch_begin", "epoch 1 (0-based)"),
+         ("on_batch_begin", "batch 1 of epoch 0 (both 0-based)")]
 
+
+@pytest.mark.parametrize(("hook", "where"), HOOKS)
+@pytest.mark.parametrize(("bad", "shown", "exc"), CUSTOM_BAD, ids=[b[1] for b in CUSTOM_BAD])
+def test_custom_bad_values(bad, shown, exc, hook, where):
     model = make_model(0.5)
-    hook = LRCustom(on_batch_begin=lambda b, lr, logs: bad if b == 1 else 0.03)
+    custom = LRCustom(**{hook: lambda i, lr, logs: bad if i == 1 else 0.02})
     with pytest.raises(exc, match=re.escape(
-            f"The `on_batch_begin` function returned {shown} at batch 1 of epoch 0 "
-            "(both 0-based); it must return one non-negative finite number.")):
-        fit(model, [hook], epochs=3)
-    assert get_learning_rate(model) == f32(0.03)
+            f"The `{hook}` function returned {shown} at {where}; it must return one "
+            "non-negative finite number.")):
+        fit(model, [custom], epochs=3)
+    assert get_learning_rate(model) == f32(0.02)  # the last good value stays
 
 
 def test_custom_in_graph():

@@ -22,27 +22,7 @@ import math
 import lrdecay
 import numpy as np
 import pytest
-from lrdecay import (
-    WSD,
-    Constant,
-    Cosine,
-    CosineRestarts,
-    Cyclic,
-    Exponential,
-    FromFunction,
-    InverseSqrt,
-    InverseTime,
-    Linear,
-    MultiStep,
-    OneCycle,
-    Piecewise,
-    Polynomial,
-    Rex,
-    Sequence,
-    Step,
-    Warmup,
-    check_schedule,
-)
+from lrdecay import *  # noqa: F403 - the schedules API, lrdecay.__all__
 from lrdecay import plan as plan_module
 
 

@@ -26,23 +26,7 @@ import lrdecay
 import numpy as np
 import pytest
 from kit import r_string, run_r, sha256
-from lrdecay import (
-    Constant,
-    Cosine,
-    CosineRestarts,
-    Cyclic,
-    Exponential,
-    FromFunction,
-    InverseTime,
-    Linear,
-    MultiStep,
-    OneCycle,
-    Piecewise,
-    Polynomial,
-    Sequence,
-    Step,
-    Warmup,
-)
+from lrdecay import *  # noqa: F403 - the schedules API, lrdecay.__all__
 
 keras = pytest.importorskip("keras")
 

@@ -18,23 +18,7 @@ import keras  # noqa: E402
 import lrdecay  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from lrdecay import (  # noqa: E402
-    Constant,
-    Cosine,
-    CosineRestarts,
-    Cyclic,
-    Exponential,
-    FromFunction,
-    InverseTime,
-    Linear,
-    MultiStep,
-    OneCycle,
-    Piecewise,
-    Polynomial,
-    Sequence,
-    Step,
-    Warmup,
-)
+from lrdecay import *  # noqa: E402, F403 - the schedules API, lrdecay.__all__
 
 pytestmark = pytest.mark.keras
 

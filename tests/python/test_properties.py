@@ -34,25 +34,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from kit import float32_parameters, graph_mismatches, run_r
-from lrdecay import (
-    WSD,
-    Constant,
-    Cosine,
-    CosineRestarts,
-    Cyclic,
-    Exponential,
-    InverseSqrt,
-    InverseTime,
-    Linear,
-    MultiStep,
-    OneCycle,
-    Piecewise,
-    Polynomial,
-    Rex,
-    Sequence,
-    Step,
-    Warmup,
-)
+from lrdecay import *  # noqa: F403 - the schedules API, lrdecay.__all__
 from lrdecay.schedules import FAMILIES
 
 EXAMPLES = settings(max_examples=25, deadline=None, database=None,

@@ -11,23 +11,7 @@ import math
 import lrdecay
 import numpy as np
 import pytest
-from lrdecay import (
-    Constant,
-    Cosine,
-    CosineRestarts,
-    Cyclic,
-    Exponential,
-    FromFunction,
-    InverseTime,
-    Linear,
-    MultiStep,
-    OneCycle,
-    Piecewise,
-    Polynomial,
-    Sequence,
-    Step,
-    Warmup,
-)
+from lrdecay import *  # noqa: F403 - the schedules API, lrdecay.__all__
 
 # A valid call of every constructor; each row below breaks one argument.
 VALID = {
@@ -265,32 +249,19 @@ NUMBER_ROWS = [
 ]
 
 
-@pytest.mark.parametrize(("cls", "arg", "must", "value", "exc", "shown"), NUMBER_ROWS)
-def test_numbers_reject_na_inf_and_wrong_types(cls, arg, must, value, exc, shown):
-    with pytest.raises(exc) as err:
-        _call(cls, arg, value)
-    _check_message(err, arg, must, shown)
+# Every bad argument above, as (class, argument, value, exception, must, shown).
+BAD_ARGUMENTS = [
+    *NUMBER_ROWS,
+    *[pytest.param(c, a, must, v, ValueError, shown, id=f"{c.__name__}-{a}-{shown}")
+      for c, a, v, shown, must in OUT_OF_RANGE],
+    *[pytest.param(c, a, must, v, exc, shown, id=f"{c.__name__}-{a}-{shown}")
+      for c, a, v, exc, must, shown in VECTORS + CHOICES],
+]
 
 
-@pytest.mark.parametrize(("cls", "arg", "value", "shown", "must"), OUT_OF_RANGE,
-                         ids=[f"{c.__name__}-{a}-{s}" for c, a, _, s, _ in OUT_OF_RANGE])
-def test_numbers_out_of_range(cls, arg, value, shown, must):
-    with pytest.raises(ValueError) as err:
-        _call(cls, arg, value)
-    _check_message(err, arg, must, shown)
-
-
-@pytest.mark.parametrize(("cls", "arg", "value", "exc", "must", "shown"), VECTORS,
-                         ids=[f"{c.__name__}-{a}-{s}" for c, a, _, _, _, s in VECTORS])
-def test_vectors(cls, arg, value, exc, must, shown):
-    with pytest.raises(exc) as err:
-        _call(cls, arg, value)
-    _check_message(err, arg, must, shown)
-
-
-@pytest.mark.parametrize(("cls", "arg", "value", "exc", "must", "shown"), CHOICES,
-                         ids=[f"{c.__name__}-{a}-{s}" for c, a, _, _, _, s in CHOICES])
-def test_choices_flags_and_schedules(cls, arg, value, exc, must, shown):
+@pytest.mark.parametrize(("cls", "arg", "must", "value", "exc", "shown"), BAD_ARGUMENTS)
+def test_bad_arguments_name_the_argument_the_rule_and_the_value(cls, arg, must, value, exc,
+                                                                  shown):
     with pytest.raises(exc) as err:
         _call(cls, arg, value)
     _check_message(err, arg, must, shown)

@@ -16,23 +16,7 @@ import matplotlib
 import numpy as np
 import pytest
 import torch
-from lrdecay import (
-    Constant,
-    Cosine,
-    CosineRestarts,
-    Cyclic,
-    Exponential,
-    FromFunction,
-    InverseTime,
-    Linear,
-    MultiStep,
-    OneCycle,
-    Piecewise,
-    Polynomial,
-    Sequence,
-    Step,
-    Warmup,
-)
+from lrdecay import *  # noqa: F403 - the schedules API, lrdecay.__all__
 
 matplotlib.use("Agg")
 
@@ -855,9 +839,9 @@ def test_from_function_is_not_serializable():
      ["`drop` must be a number in (0, 1], not 2."]),
     ({"class_name": "Cyclic", "config": {"base_lr": 0.1, "max_lr": 1, "step_size": 3,
                                          "mode": "sine"}}, ValueError, ["`mode`", '"sine"']),
-    ({"class_name": "Step"}, TypeError, ["`config`", "'class_name' and 'config'"]),
+    ({"class_name": "Step"}, TypeError, ["`config`", '"class_name" and "config"']),
     ({"class_name": "Step", "config": {"initial_lr": 0.1}, "extra": 1}, TypeError,
-     ["`config`", "'class_name' and 'config'"]),
+     ["`config`", '"class_name" and "config"']),
     ("Step(0.1)", TypeError, ["`config`", '"Step(0.1)"']),
     ({"class_name": "Step", "config": [0.1]}, TypeError, ["`config`", "Step's arguments"]),
     ({"class_name": "Warmup", "config": {"schedule": {"class_name": "Nope", "config": {}},
