@@ -2,6 +2,7 @@
 #   make setup  - Debian's R packages, keras3 and reticulate (from ../shared/cran when it exists,
 #                 else CRAN), the pinned .venv, lrdecay (editable) and the R package
 #   make test   - setup, then testthat, pytest (incl. the R/Python agreement suite), R CMD check
+#   make test-fast - the Python tests that need neither Keras models, training nor R
 #   make demo   - setup, then the digits demo (nine schedules compared)
 #   make bench  - setup, then the benchmarks (never part of make test)
 SHELL := /bin/bash
@@ -62,6 +63,10 @@ docs: setup
 	Rscript -e 'roxygen2::roxygenise()'
 
 test: setup test-python test-r check lint
+
+# The inner loop: no training, no Keras model, no R (well under 2 minutes); `make test` runs all.
+test-fast: lint
+	$(PY) -m pytest -q -p no:cacheprovider -m "not slow and not r_parity and not keras"
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check inst/python tests/python benchmarks tools
