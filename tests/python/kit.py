@@ -187,6 +187,14 @@ def graph_mismatches(s: lrdecay.Schedule, t: np.ndarray, got: np.ndarray,
     return [f"t={t[i]!r}: in-graph {got[i]!r} vs numpy {ref[i]!r}" for i in np.flatnonzero(~ok)]
 
 
+def assert_float32_agrees(s: lrdecay.Schedule, t: Any, got: Any) -> None:
+    """Assert the float32 agreement rule (``graph_mismatches``, exact parameters or
+    parameters rounded to float32) for values ``got`` of ``s`` at clock values ``t``: the
+    one test of "in-graph equals NumPy", and of "Keras's own schedule equals lrdecay's"."""
+    problems = graph_mismatches(s, t, got, float32_parameters(s))
+    assert not problems, f"{s!r}: {len(problems)} value(s) differ:\n" + "\n".join(problems[:5])
+
+
 # ---------------------------------------------------------------------------
 # Fresh processes
 # ---------------------------------------------------------------------------

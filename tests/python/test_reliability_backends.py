@@ -5,7 +5,7 @@ There, every schedule case (every family, nested ones included, with and without
 ``steps_per_epoch``) is evaluated in-graph: on a vector of iterations, and one
 iteration at a time through the backend's compiler (``tf.function``, ``jax.jit``;
 PyTorch runs eagerly). The values must equal NumPy's float64 to 1e-6 relative
-(see ``_reliability.graph_mismatches``).
+(see ``kit.graph_mismatches``).
 
 Then a short ``fit`` runs on each backend, and the learning rate the optimizer
 *applied* at each step is read back from the weights: with SGD, a bias-free

@@ -11,18 +11,15 @@
   ``get_cosine_with_min_lr_schedule_with_warmup(min_lr_rate=r)``.
 - ``Rex`` against the paper's formula (Chen et al. 2022), written independently in exact
   rational arithmetic.
-- For all three: in-graph (``to_keras()``, float32) against NumPy, the config round trip,
-  a ``.keras`` model with the schedule in its optimizer saved and loaded (in this process
-  and in a fresh one), the horizon, and hostile arguments rejected with the argument named.
+- For all three: in-graph (``to_keras()``, float32) against NumPy (the one float32 rule,
+  ``kit.assert_float32_agrees``), the config round trip, the horizon, and hostile arguments
+  rejected with the argument named. Saved ``.keras`` files: test_reliability_saving.py.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import os
-import subprocess
-import sys
 import textwrap
 from fractions import Fraction
 from typing import Any
@@ -30,6 +27,7 @@ from typing import Any
 import lrdecay
 import numpy as np
 import pytest
+from kit import assert_float32_agrees
 from lrdecay import WSD, Cosine, InverseSqrt, Linear, Rex, Warmup
 
 # ---------------------------------------------------------------------------
@@ -524,12 +522,8 @@ def test_describe_and_plot(s: lrdecay.Schedule) -> None:
     plt.close("all")
 
 
-def _lrdecay_path() -> str:
-    return os.path.dirname(os.path.dirname(os.path.abspath(lrdecay.__file__)))
-
-
 # ---------------------------------------------------------------------------
-# In-graph (float32) against NumPy, and a saved .keras model
+# In-graph (float32) against NumPy (saved .keras files: test_reliability_saving.py)
 # ---------------------------------------------------------------------------
 
 
@@ -546,57 +540,7 @@ def test_in_graph_equals_numpy(s: lrdecay.Schedule, steps_per_epoch: int | None)
     got = keras.ops.convert_to_numpy(s.to_keras(steps_per_epoch=steps_per_epoch)(
         keras.ops.convert_to_tensor(iters.astype(np.int32))))
     assert got.dtype == np.float32
-    ref = s(iters / spe)
-    peak = float(np.max(ref))
-    err = np.abs(got.astype(np.float64) - ref)
-    assert err.max() <= 2e-5 * peak, (s, iters[np.argmax(err)], float(err.max() / peak))
-
-
-@pytest.mark.keras
-def test_saved_model_loads_with_the_schedule(tmp_path: Any) -> None:
-    keras = pytest.importorskip("keras")
-    paths = {}
-    expected = {}
-    for i, s in enumerate(EXAMPLES):
-        for spe in (None, 3):
-            model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
-            model.compile(optimizer=keras.optimizers.SGD(learning_rate=s.to_keras(spe)),
-                          loss="mse")
-            model.optimizer.build(model.trainable_variables)
-            model.optimizer.iterations.assign(7 + i)
-            key = f"{i}-{spe}"
-            paths[key] = str(tmp_path / f"{key}.keras")
-            model.save(paths[key])
-            lr = float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))
-            assert lr == pytest.approx(s((7 + i) / (spe or 1)), rel=2e-5)
-            expected[key] = {"lr": lr, "iterations": 7 + i, "config": s.get_config(),
-                             "spe": spe}
-            loaded = keras.saving.load_model(paths[key])
-            assert loaded.optimizer._learning_rate.schedule == s
-            assert float(keras.ops.convert_to_numpy(loaded.optimizer.learning_rate)) == lr
-    # A fresh Python that only imports lrdecay and Keras.
-    code = textwrap.dedent("""
-        import json, sys
-        import lrdecay, keras
-        out = {}
-        for key, path in json.loads(sys.argv[1]).items():
-            opt = keras.saving.load_model(path).optimizer
-            out[key] = {"lr": float(keras.ops.convert_to_numpy(opt.learning_rate)),
-                        "iterations": int(keras.ops.convert_to_numpy(opt.iterations)),
-                        "config": opt._learning_rate.schedule.get_config(),
-                        "spe": opt._learning_rate.steps_per_epoch}
-        print(json.dumps(out))
-    """)
-    env = dict(os.environ, PYTHONPATH=_lrdecay_path(), TF_CPP_MIN_LOG_LEVEL="2")
-    proc = subprocess.run([sys.executable, "-c", code, json.dumps(paths)], capture_output=True,
-                          text=True, env=env, timeout=300)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    got = json.loads(proc.stdout.strip().splitlines()[-1])
-    for key, rec in expected.items():
-        assert got[key]["config"] == rec["config"], key
-        assert got[key]["iterations"] == rec["iterations"], key
-        assert got[key]["lr"] == rec["lr"], key
-        assert (got[key]["spe"] is None) == (rec["spe"] is None), key
+    assert_float32_agrees(s, iters / spe, got)
 
 
 # ---------------------------------------------------------------------------
