@@ -15,7 +15,8 @@ For every family, nested Warmup and Sequence included:
   exact parameters, or at the parameters rounded to float32 as Keras's own schedules
   use them (a decay factor close to 1 raised to a large power amplifies that rounding);
 - the R constructors build the same schedule (same config, same values) from the same
-  parameters: one ``Rscript`` evaluates a batch of random schedules.
+  parameters: one evaluation in the embedded R session (``r_session``) for a batch of
+  random schedules.
 
 Parameter ranges: learning rates in [1e-6, 10], step lengths in [0.5, 500], factors in
 their valid intervals; ``t`` up to a few times the schedule's horizon.
@@ -25,7 +26,6 @@ from __future__ import annotations
 
 import json
 import math
-from pathlib import Path
 from typing import Any, Callable
 
 import lrdecay
@@ -33,7 +33,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from kit import assert_float32_agrees, run_r
+from kit import assert_float32_agrees
 from lrdecay import *  # noqa: F403 - the schedules API, lrdecay.__all__
 from lrdecay.schedules import FAMILIES
 
@@ -330,25 +330,9 @@ def r_call(config: dict[str, Any]) -> str:
     return f"{R_NAMES[config['class_name']]}({args})"
 
 
-R_SCRIPT = """
-library(lrdecay)
-# The config as JSON, made in Python (R lists would turn [0.5] into 0.5 on the way back).
-dump <- reticulate::py_run_string(
-  "import json\ndef dump(s): return json.dumps(s.get_config())")$dump
-t <- c({t})
-cases <- list({cases})
-for (i in seq_along(cases)) {{
-  s <- cases[[i]]
-  cat(i, dump(s), paste(sprintf("%.17g", lr_at(s, t)), collapse = " "),
-      sep = "\\t")
-  cat("\\n")
-}}
-"""
-
-
 @pytest.mark.r_parity
 @pytest.mark.slow
-def test_r_builds_the_same_schedules(tmp_path: Path) -> None:
+def test_r_builds_the_same_schedules(r_session: Any) -> None:
     cases: list[lrdecay.Schedule] = []
 
     @settings(max_examples=60, deadline=None, database=None,
@@ -360,15 +344,14 @@ def test_r_builds_the_same_schedules(tmp_path: Path) -> None:
     collect()
     for family in FAMILY:  # at least one of each family, whatever the draw
         cases.append(_one_of(family))
-    t = [0.0, 0.5, 1.0, 2.0, 3.0, 7.5, 10.0, 33.0, 100.0, 250.5, 1000.0, 5000.0]
-    code = R_SCRIPT.format(t=", ".join(format(x, ".17g") for x in t),
-                           cases=",\n  ".join(r_call(s.get_config()) for s in cases))
-    rows = [line.split("\t") for line in run_r(code, cwd=tmp_path).splitlines() if "\t" in line]
-    assert len(rows) == len(cases)
-    for (i, cfg, values), s in zip(rows, cases):
-        assert json.loads(cfg) == json.loads(json.dumps(s.get_config())), (i, s)
-        r_values = np.array([float(x) for x in values.split()])
-        np.testing.assert_array_equal(r_values, s(np.asarray(t)), err_msg=repr(s))
+    t = np.array([0.0, 0.5, 1.0, 2.0, 3.0, 7.5, 10.0, 33.0, 100.0, 250.5, 1000.0, 5000.0])
+    calls = "list(" + ",\n  ".join(r_call(s.get_config()) for s in cases) + ")"
+    built = r_session.to_python(calls)
+    values = r_session.eval(f"lapply({calls}, lr_at, t = t)", t=t)
+    assert len(built) == len(values) == len(cases)
+    for s, from_r, r_values in zip(cases, built, values):
+        assert from_r == s and from_r.get_config() == s.get_config(), (from_r, s)
+        np.testing.assert_array_equal(np.asarray(r_values), s(t), err_msg=repr(s))
 
 
 def _one_of(family: str) -> lrdecay.Schedule:
