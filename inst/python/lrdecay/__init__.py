@@ -2,7 +2,10 @@
 
 Schedules are plain NumPy objects: ``import lrdecay`` and evaluating or
 plotting a schedule never import Keras or TensorFlow. Keras is imported only
-when a Keras object is asked for (``schedule.to_keras()``, the callbacks).
+when a Keras object is asked for (``schedule.to_keras()``, the callbacks);
+without Keras, that raises an ``ImportError`` that says what to install.
+``dir(lrdecay)`` lists the public API; ``from lrdecay import *`` takes its
+Keras-free part (``__all__``).
 
 >>> import lrdecay
 >>> s = lrdecay.Exponential(0.1, 1000, 0.96, staircase=True)  # Keras's positional order
@@ -120,7 +123,8 @@ class _RegisterWhenKerasLoads:
             return None
         import importlib.util
 
-        _sys.meta_path.remove(self)
+        if self in _sys.meta_path:
+            _sys.meta_path.remove(self)
         spec = importlib.util.find_spec("keras")
         if spec is None or spec.loader is None:
             _sys.meta_path.insert(0, self)
