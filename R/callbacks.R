@@ -71,9 +71,17 @@ callback_lr_scheduler <- function(schedule, verbose = 0) {
 #' `fit()` returns, under `learning_rate`, whether the optimizer has a
 #' constant rate or an in-graph schedule ([as_keras_schedule()] or a keras3
 #' `learning_rate_schedule_*()`). The epoch printed is 1-based, as keras3's
-#' progress bar counts.
+#' progress bar counts. The rate is shown with 6 significant digits (`3e-06`).
+#'
+#' With `per = "batch"` it also writes the rate of every update, and the value
+#' of each hyperparameter a [callback_hparam_scheduler()] drives, into the
+#' batch's logs, so keras3's `callback_tensorboard(update_freq = "batch")` shows
+#' them (list the logger before it); `as.data.frame(logger)` and `plot(logger)`
+#' give the records of every update (see [lr-logger-records]).
 #'
 #' @param verbose `1` to print each epoch's rate, `0` to only record it.
+#' @param per `"epoch"` (one record per epoch) or `"batch"` (one per update,
+#'   also written into each batch's logs).
 #' @inherit callback_lr_scheduler return
 #' @family callbacks
 #' @export
@@ -87,8 +95,8 @@ callback_lr_scheduler <- function(schedule, verbose = 0) {
 #'                  loss = "mse")
 #' history <- model |> fit(x, y, epochs = 3, batch_size = 32, verbose = 0,
 #'                         callbacks = list(callback_lr_logger()))
-callback_lr_logger <- function(verbose = 1) {
-  lrdecay_call("LRLogger", verbose = as_whole(verbose))
+callback_lr_logger <- function(verbose = 1, per = "epoch") {
+  lrdecay_call("LRLogger", verbose = as_whole(verbose), per = as_string(per))
 }
 
 #' A custom callback that sets the learning rate
@@ -158,7 +166,8 @@ format_lrdecay_callback <- function(x, ...) {
   name <- reticulate::py_to_r(reticulate::py_get_attr(x, "__class__")$`__name__`)
   fields <- switch(name,
     LRScheduler = list(schedule = x$schedule, verbose = x$verbose),
-    LRLogger = list(verbose = x$verbose),
+    LRLogger = list(verbose = x$verbose, per = x$per),
+    HParamScheduler = c(list(per = x$per), as.list(x$schedules)),
     LRCustom = list(on_epoch_begin = x$epoch_fn, on_batch_begin = x$batch_fn),
     list()
   )

@@ -5,7 +5,7 @@
 #' shipped with scikit-learn; a stratified held-out test split), once per
 #' schedule, with the same initial weights. Each epoch's learning rate is printed
 #' as the PrintLR idiom of Keras 2 tutorials does
-#' (`Epoch 01: learning rate = 0.10000`), with a progress line per schedule;
+#' (`Epoch 01: learning rate = 0.1`), with a progress line per schedule;
 #' then a table, and a PNG with two panels (learning rate and validation loss
 #' against the epoch, one line per schedule).
 #'

@@ -8,6 +8,8 @@ Prints a table per section and writes ``benchmarks/results.md``:
    against the bare NumPy formula and Keras's own schedule.
 3. Start-up: ``import lrdecay`` and ``library(lrdecay)`` + one ``lr_at``.
 4. Scale: per-step overhead and memory at 10, 1,000 and 100,000 steps per epoch.
+5. ``hparams``: a hyperparameter (momentum) scheduled per update by ``HParamScheduler``,
+   beside the in-graph rate schedule: its own cost per step and end to end.
 
 Method (why the numbers can be trusted at the 1% level): TensorFlow runs on one
 intra-op and one inter-op thread (``--threads``), because on a 2-core VM its
@@ -18,7 +20,7 @@ is the median over rounds of (variant / constant LR of the same round). A second
 constant-LR model (the A/A control) shows how far from 0% noise alone goes.
 
 Usage (from the repository root; ``make bench`` runs it so):
-``PYTHONPATH=inst/python python benchmarks/run.py [--quick] [--no-r] [--sections 1,2,3,4]``.
+``PYTHONPATH=inst/python python benchmarks/run.py [--quick] [--no-r] [--sections 1,2,3,4,hparams]``.
 """
 
 from __future__ import annotations
@@ -82,10 +84,20 @@ LABELS = {
     "scale_control": "constant LR, second model (A/A control)",
     "scale_in_graph": "in-graph, steps_per_epoch",
     "scale_callback": "epoch callback",
+    # hparams: optimizer hyperparameters scheduled with the rate
+    "hp_constant": "SGD(momentum=0.9), constant rate (baseline)",
+    "hp_control": "the same, second model (A/A control)",
+    "hp_in_graph_rate": "in-graph rate schedule (OneCycle.to_keras())",
+    "hp_batch": "HParamScheduler(momentum=...), per batch (in-graph)",
+    "hp_one_cycle": "one-cycle policy: rate in-graph + momentum per batch",
+    "hp_batch_function": "HParamScheduler(momentum=function), per batch (tabulated)",
+    "hp_epoch": "HParamScheduler(momentum=...), per epoch",
+    "hp_batch_python": "per-batch Python callback setting momentum (plain Keras)",
+    "hp_batch_r": "callback_hparam_scheduler(momentum = R function), per batch",
 }
 #: The variants whose cost the targets bound (section 1), and the ones only reported.
 OURS = ("in_graph_step", "in_graph_epoch", "epoch_callback", "epoch_callback_r")
-REPORTED = ("batch_python", "batch_r")
+REPORTED = ("batch_python", "batch_r", "hp_batch_python")
 
 
 def stats(xs: list[float]) -> tuple[float, float, float]:
@@ -487,6 +499,156 @@ def bench_scale(sizes: list[int], quick: bool) -> list[dict[str, Any]]:
     return rows
 
 
+# -- 5. per-update hyperparameters (HParamScheduler) ------------------------------
+
+def apply_cost_us(optimizers: dict[str, Any], n: int = 5_000, rounds: int = 5) -> dict[str, float]:
+    """Microseconds each optimizer's update takes beyond the first one's, in a compiled TF
+    loop of ``optimizer.apply`` on the benchmark MLP's variables (the schedules' and the
+    scheduled hyperparameters' own in-graph cost per update)."""
+    import keras
+    import tensorflow as tf
+
+    def compiled(opt: Any, variables: list[Any], grads: list[Any]) -> Any:
+        @tf.function
+        def loop(k: Any) -> Any:
+            for _ in tf.range(k):
+                opt.apply(grads, variables)
+            return opt.iterations
+
+        loop(tf.constant(2))
+        return loop
+
+    fns = {}
+    for name, (model, _) in optimizers.items():
+        variables = model.trainable_variables
+        grads = [keras.ops.ones_like(v) * 1e-6 for v in variables]
+        fns[name] = compiled(model.optimizer, variables, grads)
+    times: dict[str, list[float]] = {k: [] for k in fns}
+    kn = tf.constant(n)
+    for _ in range(rounds):
+        for k, f in fns.items():
+            t0 = time.perf_counter()
+            f(kn)
+            times[k].append((time.perf_counter() - t0) / n * 1e6)
+    base = statistics.median(times[next(iter(fns))])
+    return {k: statistics.median(v) - base for k, v in times.items()}
+
+
+def bench_hparams(rounds: int, steps: int, epochs: int, r: bool) -> list[dict[str, Any]]:
+    """Per-update momentum (HParamScheduler) beside the in-graph rate schedule.
+
+    As section 1: interleaved rounds of fit() against SGD(momentum=0.9) with a constant
+    rate; step times from each fit's epochs after the first (a fit() with HParamScheduler
+    traces its training step anew; that one-off cost is its own column). Own cost: the
+    update's extra time in a compiled loop of optimizer.apply (in-graph variants), or the
+    callback's hooks called as fit() calls them (callbacks).
+    """
+    import keras
+
+    class PerBatchMomentum(keras.callbacks.Callback):
+        """What users write without lrdecay (TensorFlow ignores it once compiled)."""
+
+        def on_train_batch_begin(self, batch: int, logs: Any = None) -> None:
+            self.model.optimizer.momentum = 0.95 - 0.1 * (batch % 10) / 10
+
+    rate = lrdecay.OneCycle(0.01, total_steps=steps * 50)
+    momentum = rate.momentum()
+    variants: dict[str, tuple[Any, list[Any]]] = {
+        "hp_constant": (0.01, []),
+        "hp_control": (0.01, []),
+        "hp_in_graph_rate": (rate.to_keras(), []),
+        "hp_batch": (0.01, [lrdecay.HParamScheduler(momentum=momentum)]),
+        "hp_one_cycle": (rate.to_keras(), [lrdecay.HParamScheduler(momentum=momentum)]),
+        "hp_batch_function": (
+            0.01, [lrdecay.HParamScheduler(momentum=lambda t: 0.95 - 0.1 * (t % 10) / 10)]),
+        "hp_epoch": (0.01, [lrdecay.HParamScheduler(per="epoch", momentum=momentum)]),
+        "hp_batch_python": (0.01, [PerBatchMomentum()]),
+    }
+    if r:
+        try:
+            import rpy2.robjects as ro
+
+            ro.r("suppressMessages(library(lrdecay))")
+            ro.r("""main <- reticulate::import_main(convert = FALSE)
+                    main$lrdecay_bench_r_hp <- callback_hparam_scheduler(
+                      momentum = function(t) 0.95 - 0.1 * (t %% 10) / 10)""")
+            import __main__
+
+            variants["hp_batch_r"] = (0.01, [__main__.lrdecay_bench_r_hp])
+        except Exception as err:  # pragma: no cover
+            print(f"(R variant skipped: {err})")
+    base_name = "hp_constant"
+
+    def build(lr: Any) -> Any:
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input(shape=(16,)),
+                                  keras.layers.Dense(32, activation="relu"), keras.layers.Dense(1)])
+        model.compile(optimizer=keras.optimizers.SGD(learning_rate=lr, momentum=0.9), loss="mse")
+        return model
+
+    x = np.random.default_rng(0).normal(size=(steps * 32, 16)).astype("float32")
+    y = x[:, :1] * 2.0
+    models = {}
+    for name, (lr, cbs) in variants.items():
+        models[name] = (build(lr), cbs)
+        models[name][0].fit(x, y, batch_size=32, epochs=1, verbose=0, callbacks=cbs)
+    per_step: dict[str, list[float]] = {k: [] for k in variants}
+    first_extra: dict[str, list[float]] = {k: [] for k in variants}
+    order = list(variants)
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(rounds):
+            random.shuffle(order)
+            for name in order:
+                model, cbs = models[name]
+                timer = epoch_timer(steps)
+                model.fit(x, y, batch_size=32, epochs=epochs + 1, verbose=0, shuffle=False,
+                          callbacks=[*cbs, timer])
+                steady = statistics.median(timer.us[1:])
+                per_step[name].append(steady)
+                first_extra[name].append((timer.us[0] - steady) * steps / 1e3)
+            gc.collect()
+    finally:
+        gc.enable()
+
+    # Own costs: the in-graph ones with the callbacks installed as fit() installs them.
+    graph_models = {}
+    in_step = ("hp_in_graph_rate", "hp_batch", "hp_one_cycle", "hp_batch_function", "hp_batch_r")
+    for name in (base_name, *[k for k in variants if k in in_step]):
+        model, cbs = build(variants[name][0]), variants[name][1]
+        model.fit(x[:32], y[:32], batch_size=32, epochs=1, verbose=0)  # build the optimizer
+        for cb in cbs:
+            cb.set_model(model)
+            cb.set_params({"epochs": 1, "steps": steps, "verbose": 0})
+            cb.on_train_begin({})
+        graph_models[name] = (model, cbs)
+    own = apply_cost_us(graph_models)
+    for _, cbs in graph_models.values():
+        for cb in cbs:
+            cb.on_train_end({})
+    for name, (_, cbs) in variants.items():
+        if cbs and name not in own:
+            model = build(variants[name][0])
+            model.fit(x[:32], y[:32], batch_size=32, epochs=1, verbose=0)
+            for cb in cbs:
+                cb.set_params({"epochs": 5, "steps": steps, "verbose": 0})
+            own[name] = sum(callback_cost_us(cb, model, steps) for cb in cbs)
+
+    base_rounds = per_step[base_name]
+    base = statistics.median(base_rounds)
+    rows = []
+    for name in variants:
+        med, lo, hi = stats(per_step[name])
+        paired = statistics.median(v / b - 1 for v, b in zip(per_step[name], base_rounds))
+        cost = own.get(name, 0.0)
+        rows.append({"id": name, "variant": LABELS[name], "us_per_step": med, "min": lo,
+                     "max": hi, "end_to_end_vs_constant": pct(paired),
+                     "own_cost_us_per_step": cost, "own_cost_vs_step": pct(cost / base),
+                     "first_epoch_extra_ms": statistics.median(first_extra[name])})
+    return rows
+
+
 # -- report -----------------------------------------------------------------------
 
 def table(rows: list[dict[str, Any]]) -> str:
@@ -523,6 +685,21 @@ def verdicts(res: dict[str, list[dict[str, Any]]]) -> list[str]:
             elif r["id"] in REPORTED:
                 out.append(f"- reported: {r['variant']}: end to end "
                            f"{r['end_to_end_vs_constant']}, own cost {r['own_cost_vs_step']}.")
+    if "hparams" in res:
+        control = row("hparams", "hp_control")
+        aa = abs(num(control["end_to_end_vs_constant"]))
+        for r in res["hparams"]:
+            if r["id"] in ("hp_constant", "hp_control"):
+                continue
+            e2e, own = num(r["end_to_end_vs_constant"]), num(r["own_cost_vs_step"])
+            if r["id"] in REPORTED:
+                out.append(f"- reported: {r['variant']}: end to end "
+                           f"{r['end_to_end_vs_constant']}, own cost {r['own_cost_vs_step']}.")
+                continue
+            ok = own <= 0.02 and e2e <= max(0.02, aa)
+            out.append(f"- {'met' if ok else 'MISSED'}: {r['variant']}: own cost {pct(own)} of "
+                       f"a step, end to end {pct(e2e)} (target 2%; A/A control "
+                       f"{control['end_to_end_vs_constant']}).")
     if "2" in res:
         ours = row("2", "preview_python")
         x = num(ours["vs_bare_numpy"])
@@ -581,7 +758,8 @@ def main() -> int:
     ap.add_argument("--no-r", action="store_true", help="skip the R variants")
     ap.add_argument("--threads", type=int, default=1,
                     help="TensorFlow intra- and inter-op threads (0: TensorFlow's default)")
-    ap.add_argument("--sections", default="1,2,3,4", help="which sections to run, e.g. 1,3")
+    ap.add_argument("--sections", default="1,2,3,4,hparams",
+                    help="which sections to run, e.g. 1,3 or hparams")
     ap.add_argument("--rounds", type=int, help="interleaved rounds (default 40, --quick 8)")
     ap.add_argument("--epochs", type=int, help="epochs per variant and round in section 1 (2)")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results.md"))
@@ -603,6 +781,10 @@ def main() -> int:
               lambda: bench_preview(rounds, r)),
         "3": ("3. Start-up in a fresh process (milliseconds)",
               lambda: bench_startup(5 if args.quick else 10, r)),
+        "hparams": (f"5. Per-update hyperparameters: momentum scheduled in-graph beside the "
+                    f"rate (MLP 16-32-1, SGD momentum, batch 32, {steps} steps/epoch; "
+                    "microseconds per step)",
+                    lambda: bench_hparams(rounds, steps, epochs, r)),
         "4": ("4. Scale: steps per epoch (Dense(1), batch 1)",
               lambda: bench_scale([10, 1000, 5000] if args.quick else [10, 1000, 100_000],
                                     args.quick)),

@@ -86,6 +86,9 @@ def schedule_cases() -> list[tuple[str, lrdecay.Schedule]]:
         ("inverse_sqrt", InverseSqrt(0.1, warmup_steps=4)),
         ("inverse_sqrt_ts", InverseSqrt(0.1, warmup_steps=0, timescale=5)),
         ("rex", Rex(0.1, total_steps=12, min_lr=0.001)),
+        ("one_cycle_momentum", OneCycle(0.1, total_steps=16, pct_start=0.25,
+                                        three_phase=True).momentum()),
+        ("cyclic_momentum", Cyclic(0.01, 0.1, step_size=3, mode="triangular2").momentum(0.8, 0.9)),
     ]
 
 

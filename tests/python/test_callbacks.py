@@ -409,9 +409,9 @@ def test_loss_scale_optimizer_around_an_in_graph_schedule_is_refused_alike():
 def test_logger_constant_rate(capsys):
     history, probe = fit(make_model(0.1), [LRLogger()], epochs=3)
     assert capsys.readouterr().out == (
-        "Epoch 01: learning rate = 0.10000\n"
-        "Epoch 02: learning rate = 0.10000\n"
-        "Epoch 03: learning rate = 0.10000\n")
+        "Epoch 01: learning rate = 0.1\n"
+        "Epoch 02: learning rate = 0.1\n"
+        "Epoch 03: learning rate = 0.1\n")
     assert history.history["learning_rate"] == [f32(0.1)] * 3 == probe.epoch_lrs()
 
 
@@ -424,9 +424,9 @@ def test_logger_in_graph_schedule(capsys, make_schedule):
     model = make_model(make_schedule())
     history, probe = fit(model, [LRLogger()], epochs=3)
     assert capsys.readouterr().out == (
-        "Epoch 01: learning rate = 0.10000\n"
-        "Epoch 02: learning rate = 0.05000\n"
-        "Epoch 03: learning rate = 0.02500\n")
+        "Epoch 01: learning rate = 0.1\n"
+        "Epoch 02: learning rate = 0.05\n"
+        "Epoch 03: learning rate = 0.025\n")
     expected = [0.1, 0.05, 0.025]
     assert history.history["learning_rate"] == pytest.approx(expected, rel=1e-6)
     assert history.history["learning_rate"] == probe.epoch_lrs()
@@ -449,9 +449,9 @@ def test_logger_with_scheduler_in_either_order(capsys):
         callbacks = [logger, sched] if order == "logger first" else [sched, logger]
         history, probe = fit(make_model(0.5), callbacks, epochs=3)
         assert capsys.readouterr().out == (
-            "Epoch 01: learning rate = 0.08000\n"
-            "Epoch 02: learning rate = 0.04000\n"
-            "Epoch 03: learning rate = 0.02000\n"), order
+            "Epoch 01: learning rate = 0.08\n"
+            "Epoch 02: learning rate = 0.04\n"
+            "Epoch 03: learning rate = 0.02\n"), order
         assert history.history["learning_rate"] == probe.epoch_lrs() == [
             f32(0.08), f32(0.04), f32(0.02)], order
 
@@ -479,8 +479,8 @@ def test_logger_quiet_and_bad_verbose(capsys):
 
 def test_logger_initial_epoch(capsys):
     fit(make_model(0.1), [LRLogger()], epochs=4, initial_epoch=2)
-    assert capsys.readouterr().out == ("Epoch 03: learning rate = 0.10000\n"
-                                       "Epoch 04: learning rate = 0.10000\n")
+    assert capsys.readouterr().out == ("Epoch 03: learning rate = 0.1\n"
+                                       "Epoch 04: learning rate = 0.1\n")
 
 
 # ---------------------------------------------------------------------------

@@ -56,6 +56,7 @@ FINITE = [
     (WSD(0.1, 5, 10, 8), 23.0),
     (WSD(0.1, 0, 0, 8, min_lr_ratio=0.1), 8.0),
     (Rex(0.1, 20), 20.0),
+    (OneCycle(0.1, 100).momentum(), 99.0),
     (Warmup(Cosine(0.1, 45), 5), 50.0),
     (Warmup(Linear(0.1, 0.0, 950), 50, start_lr=0.002), 1000.0),
     (Sequence([Linear(0.01, 0.1, 5), Cosine(0.1, 20)], [5]), 25.0),
@@ -66,7 +67,8 @@ FINITE = [
 INFINITE = [
     Constant(0.01), Step(0.1, 0.5, 10), Exponential(0.1, 1000, 0.96),
     Exponential(0.1, k=0.1), InverseTime(0.1, 10, 0.5), Polynomial(0.1, 30, cycle=True),
-    CosineRestarts(0.1, 10), Cyclic(0.001, 0.01, 5), InverseSqrt(0.1, 10),
+    CosineRestarts(0.1, 10), Cyclic(0.001, 0.01, 5), Cyclic(0.001, 0.01, 5).momentum(),
+    InverseSqrt(0.1, 10),
     InverseSqrt(0.1, 0), FromFunction(lambda t: 0.1 / (1.0 + t)), Warmup(Step(0.1, 0.5, 3), 4),
     Sequence([Cosine(0.1, 10), Constant(0.001)], [10]),
 ]

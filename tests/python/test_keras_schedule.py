@@ -221,6 +221,8 @@ FAMILIES = [
     lrdecay.InverseSqrt(0.1, 10),
     lrdecay.InverseSqrt(0.1, 0, 100),
     lrdecay.Rex(0.1, 50, 0.001),
+    OneCycle(0.1, 100, anneal="linear").momentum(),
+    Cyclic(0.001, 0.1, 5, mode="exp_range", gamma=0.99).momentum(0.8, 0.9),
 ]
 FAMILY_IDS = [f"{i}-{type(s).__name__}" for i, s in enumerate(FAMILIES)]
 

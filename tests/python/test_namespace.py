@@ -24,16 +24,16 @@ PUBLIC = {
     # schedules and the plan check (NumPy only)
     "Schedule", "Constant", "Step", "MultiStep", "Piecewise", "Exponential", "InverseTime",
     "Polynomial", "Cosine", "CosineRestarts", "Linear", "Cyclic", "OneCycle", "Warmup",
-    "Sequence", "FromFunction", "WSD", "InverseSqrt", "Rex", "from_config", "check_schedule",
-    "Finding",
+    "Sequence", "FromFunction", "WSD", "InverseSqrt", "Rex", "OneCycleMomentum",
+    "CyclicMomentum", "from_config", "check_schedule", "Finding",
     # the digits demo (Keras only when it trains)
     "compare_schedules", "default_schedules",
     # Keras-backed, loaded on first use
-    "KerasSchedule", "LRScheduler", "LRLogger", "LRCustom", "get_learning_rate",
-    "set_learning_rate", "lr_find", "LRFindResult",
+    "KerasSchedule", "LRScheduler", "LRLogger", "LRCustom", "HParamScheduler",
+    "get_learning_rate", "set_learning_rate", "lr_find", "LRFindResult",
 }
-KERAS_BACKED = {"KerasSchedule", "LRScheduler", "LRLogger", "LRCustom", "get_learning_rate",
-                "set_learning_rate", "lr_find", "LRFindResult"}
+KERAS_BACKED = {"KerasSchedule", "LRScheduler", "LRLogger", "LRCustom", "HParamScheduler",
+                "get_learning_rate", "set_learning_rate", "lr_find", "LRFindResult"}
 HEAVY = ("keras", "tensorflow", "tf_keras", "jax", "torch", "transformers")
 
 

@@ -120,6 +120,10 @@ BASE: dict[str, Any] = {
     "InverseSqrt": st.builds(InverseSqrt, lrs, st.one_of(st.just(0.0), steps),
                              st.one_of(st.none(), steps)),
     "Rex": st.builds(lambda lr, n, f: Rex(lr, n, f * lr), lrs, steps, unit),
+    "OneCycleMomentum": st.builds(lambda s, a, b: s.momentum(min(a, b), max(a, b)),
+                                  one_cycle(), unit, unit),
+    "CyclicMomentum": st.builds(lambda s, a, b: s.momentum(min(a, b), max(a, b)),
+                                cyclic(), unit, unit),
 }
 base_schedules = st.one_of(*BASE.values())
 
@@ -187,6 +191,8 @@ def _ceiling(s: lrdecay.Schedule) -> float:
         return s.peak_lr
     if isinstance(s, Rex):
         return s.initial_lr
+    if isinstance(s, (lrdecay.OneCycleMomentum, lrdecay.CyclicMomentum)):
+        return s.max_momentum
     raise AssertionError(type(s))
 
 
@@ -303,6 +309,7 @@ R_NAMES = {
     "Linear": "schedule_linear", "Cyclic": "schedule_cyclic", "OneCycle": "schedule_one_cycle",
     "Warmup": "schedule_warmup", "Sequence": "schedule_sequence",
     "WSD": "schedule_wsd", "InverseSqrt": "schedule_inverse_sqrt", "Rex": "schedule_rex",
+    "OneCycleMomentum": "schedule_momentum", "CyclicMomentum": "schedule_momentum",
 }
 
 
@@ -368,6 +375,8 @@ def _one_of(family: str) -> lrdecay.Schedule:
         "Sequence": Sequence([Linear(0.0, 0.1, 3), Warmup(Step(0.1, 0.5, 2), 2)], [3]),
         "WSD": WSD(0.1, 2, 3, 5, warmup="cosine", decay="1-sqrt", min_lr_ratio=0.1),
         "InverseSqrt": InverseSqrt(0.1, 4, 10), "Rex": Rex(0.1, 9, 0.001),
+        "OneCycleMomentum": OneCycle(0.1, 20, anneal="linear").momentum(0.8, 0.95),
+        "CyclicMomentum": Cyclic(0.001, 0.1, 3, "triangular2").momentum(),
     }
     return fixed[family]
 

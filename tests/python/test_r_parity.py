@@ -47,6 +47,8 @@ R_FUNCTION = {
     "OneCycle": "schedule_one_cycle",
     "Warmup": "schedule_warmup",
     "Sequence": "schedule_sequence",
+    "OneCycleMomentum": "schedule_momentum",
+    "CyclicMomentum": "schedule_momentum",
 }
 
 
@@ -165,6 +167,14 @@ def _grid() -> list[Case]:
               S("Sequence", schedules=[S("Step", initial_lr=0.1),
                                        S("Exponential", initial_lr=0.1, k=0.1)],
                 boundaries=[12.5])]
+    cases += [S("OneCycleMomentum", schedule=S("OneCycle", max_lr=0.1, total_steps=60,
+                                                 pct_start=0.25, three_phase=True)),
+              S("OneCycleMomentum", schedule=S("OneCycle", max_lr=0.1, total_steps=100,
+                                                 anneal="linear"),
+                base_momentum=0.8, max_momentum=0.9),
+              S("CyclicMomentum", schedule=S("Cyclic", base_lr=0.001, max_lr=0.01, step_size=5,
+                                             mode="exp_range", gamma=0.99),
+                base_momentum=0.85, max_momentum=0.95)]
     return cases
 
 

@@ -677,6 +677,13 @@ R_CALLS = [
     (lrdecay.InverseSqrt(0.1, 0),
      "schedule_inverse_sqrt(peak_lr = 0.1, warmup_steps = 0, timescale = 10000)"),
     (lrdecay.Rex(0.1, 12.5), "schedule_rex(initial_lr = 0.1, total_steps = 12.5, min_lr = 0)"),
+    (lrdecay.OneCycle(0.1, 100).momentum(),
+     "schedule_momentum(schedule = schedule_one_cycle(max_lr = 0.1, total_steps = 100, "
+     "pct_start = 0.3, anneal = \"cos\", div_factor = 25, final_div_factor = 10000, "
+     "three_phase = FALSE), base_momentum = 0.85, max_momentum = 0.95)"),
+    (lrdecay.Cyclic(0.01, 0.1, 5).momentum(0.8, 0.9),
+     "schedule_momentum(schedule = schedule_cyclic(base_lr = 0.01, max_lr = 0.1, step_size = 5, "
+     "mode = \"triangular\", gamma = 1), base_momentum = 0.8, max_momentum = 0.9)"),
     (FromFunction(_sqrt_decay), "schedule_function(fn = _sqrt_decay)"),
 ]
 

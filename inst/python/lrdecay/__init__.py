@@ -27,6 +27,7 @@ from .schedules import (
     Cosine,
     CosineRestarts,
     Cyclic,
+    CyclicMomentum,
     Exponential,
     FromFunction,
     InverseSqrt,
@@ -34,6 +35,7 @@ from .schedules import (
     Linear,
     MultiStep,
     OneCycle,
+    OneCycleMomentum,
     Piecewise,
     Polynomial,
     Rex,
@@ -54,6 +56,7 @@ _LAZY = {
     "LRScheduler": ".callbacks",
     "LRLogger": ".callbacks",
     "LRCustom": ".callbacks",
+    "HParamScheduler": ".hparams",
     "get_learning_rate": ".learning_rate",
     "set_learning_rate": ".learning_rate",
     "compare_schedules": ".compare",
@@ -62,13 +65,14 @@ _LAZY = {
 # Of those, the ones whose modules import Keras: left out of ``from lrdecay import *``,
 # which must stay free of Keras.
 _KERAS = ("KerasSchedule", "lr_find", "LRFindResult", "LRScheduler", "LRLogger", "LRCustom",
-          "get_learning_rate", "set_learning_rate")
+          "HParamScheduler", "get_learning_rate", "set_learning_rate")
 
 __all__ = [
     "Schedule", "Constant", "Step", "MultiStep", "Piecewise", "Exponential", "InverseTime",
     "Polynomial", "Cosine", "CosineRestarts", "Linear", "Cyclic", "OneCycle", "Warmup",
-    "Sequence", "FromFunction", "WSD", "InverseSqrt", "Rex", "from_config", "check_schedule",
-    "Finding", "compare_schedules", "default_schedules",
+    "Sequence", "FromFunction", "WSD", "InverseSqrt", "Rex", "OneCycleMomentum",
+    "CyclicMomentum", "from_config", "check_schedule", "Finding", "compare_schedules",
+    "default_schedules",
 ]
 
 #: What to install when Keras (or its backend) is missing.

@@ -2,8 +2,9 @@
 
 - ``LRScheduler(schedule, verbose=0)``: Keras's ``LearningRateScheduler`` for lrdecay
   schedules and user functions, with the returned value checked before it is applied.
-- ``LRLogger(verbose=1)``: prints "Epoch 01: learning rate = 0.10000" and records the
-  learning rate of every epoch, for a constant rate and for an in-graph schedule.
+- ``LRLogger(verbose=1, per="epoch")``: prints "Epoch 01: learning rate = 0.1" and
+  records the learning rate of every epoch (``per="batch"``: of every update, also
+  written into each batch's logs), for a constant rate and for an in-graph schedule.
 - ``LRCustom(on_epoch_begin=None, on_batch_begin=None)``: user hooks that get
   ``(epoch or batch, lr, logs)`` and return a new learning rate or ``None``.
 
@@ -21,13 +22,14 @@ Reading, checking and setting the learning rate is done by ``lrdecay.learning_ra
 from __future__ import annotations
 
 import inspect
+import math
 from collections.abc import Callable
 from typing import Any
 
 import keras
 import numpy as np
 
-from ._checks import add_note, check_verbose, fail, show_value
+from ._checks import add_note, check_choice, check_verbose, fail, show_value
 from .learning_rate import check_lr, optimizer_of, read_lr, require_settable, write_lr
 from .schedules import Schedule
 
@@ -207,10 +209,10 @@ class LRScheduler(_EpochLR):
 
 
 class LRLogger(_EpochLR):
-    """Print and record the learning rate of every epoch.
+    """Print and record the learning rate of every epoch, or of every update.
 
-    Prints "Epoch 01: learning rate = 0.10000" (1-based epoch, two digits; five
-    decimals) as each epoch starts, and records the rate in
+    Prints "Epoch 01: learning rate = 0.1" (1-based epoch, two digits; the rate with
+    6 significant digits, e.g. 3e-06) as each epoch starts, and records the rate in
     ``history.history["learning_rate"]`` (unless another callback, such as
     ``LRScheduler``, already did). Works for a constant rate and for an in-graph
     schedule, which is evaluated at the optimizer's iteration count. The rate is
@@ -218,23 +220,85 @@ class LRLogger(_EpochLR):
     ``on_epoch_begin``, so the line shows the rate actually applied whatever the
     order of the callbacks.
 
+    With ``per="batch"`` it also writes the rate of each update, and the value of every
+    hyperparameter an ``HParamScheduler`` drives (``momentum``, ...), into the batch's
+    logs, so Keras's ``TensorBoard(update_freq="batch")`` shows them (as
+    ``batch_learning_rate``; list the logger before TensorBoard in ``callbacks``).
+    An lrdecay in-graph rate and scheduled hyperparameters are computed from the
+    iteration count on the host (no device read per batch); a constant rate is read
+    after each batch.
+
+    Attributes:
+        records: one ``(epoch, batch, learning_rate)`` per update (``per="batch"``) or
+            per epoch (``per="epoch"``: its first update, batch 0), epochs and batches
+            0-based, for the last ``fit()``. ``records_table()`` adds the hyperparameters.
+
     Args:
         verbose: 1 prints the line, 0 only records.
+        per: ``"epoch"`` or ``"batch"``: what ``records`` holds, and whether each batch's
+            logs get the values.
     """
 
     _who = "LRLogger (R: callback_lr_logger())"
     _overwrite = False
 
-    def __init__(self, verbose: int = 1) -> None:
+    def __init__(self, verbose: int = 1, per: str = "epoch") -> None:
         super().__init__()
         self.verbose = check_verbose("verbose", verbose)
+        self.per = check_choice("per", per, ("epoch", "batch"))
+        self.records: list[tuple[int, int, float]] = []
+        self._extra: dict[str, list[float]] = {}
+        self._values: Any = None
+        self._done = 0
+
+    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
+        super().on_train_begin(logs)
+        self.records, self._extra = [], {}
+        if self.per == "batch":
+            from .hparams import UpdateValues
+
+            self._values = UpdateValues(self._optimizer())
+
+    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        super().on_epoch_begin(epoch, logs)
+        if self._values is not None:
+            self._values.epoch_begin((self.params or {}).get("steps"))
+            self._done = 0
+
+    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
+        super().on_train_batch_end(batch, logs)
+        if self._values is None or int(batch) < self._done:
+            return
+        values = self._values.at(self._done, int(batch))  # one batch, or a steps_per_execution run
+        n = int(batch) + 1 - self._done
+        self.records.extend((self._epoch, self._done + j, float(lr))
+                            for j, lr in enumerate(values["learning_rate"]))
+        for name, column in values.items():
+            if name != "learning_rate":
+                self._extra.setdefault(name, [math.nan] * (len(self.records) - n)).extend(
+                    column.tolist())
+        self._done = int(batch) + 1
+        if logs is not None:
+            logs.update({name: float(column[-1]) for name, column in values.items()})
 
     def _first_step(self, epoch: int, lr: float) -> None:
+        if self.per == "epoch":
+            self.records.append((epoch, 0, float(lr)))
         if self.verbose > 0:
-            _say(f"Epoch {epoch + 1:02d}: learning rate = {lr:.5f}")
+            _say(f"Epoch {epoch + 1:02d}: learning rate = {lr:.6g}")
+
+    def records_table(self) -> dict[str, list[Any]]:
+        """The records as columns: ``epoch``, ``batch``, ``learning_rate`` and one column
+        per hyperparameter an ``HParamScheduler`` drove (``per="batch"``)."""
+        table: dict[str, list[Any]] = {
+            "epoch": [r[0] for r in self.records], "batch": [r[1] for r in self.records],
+            "learning_rate": [r[2] for r in self.records]}
+        for name, column in self._extra.items():
+            table[name] = column + [math.nan] * (len(self.records) - len(column))
+        return table
 
     def __repr__(self) -> str:
-        return f"LRLogger(verbose={self.verbose})"
+        return f"LRLogger(verbose={self.verbose}, per={self.per!r})"
 
 
 class LRCustom(_EpochLR):

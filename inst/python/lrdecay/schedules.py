@@ -56,6 +56,9 @@ __all__ = [
     "WSD",
     "InverseSqrt",
     "Rex",
+    "OneCycleMomentum",
+    "CyclicMomentum",
+    "cycle_momentum",
     "from_config",
 ]
 
@@ -705,6 +708,12 @@ class Cyclic(Schedule):
     def default_horizon(self) -> int:
         return int(math.ceil(self.step_size * 6))
 
+    def momentum(self, base_momentum: float = 0.85, max_momentum: float = 0.95) -> CyclicMomentum:
+        """The momentum that cycles inversely to this rate (PyTorch CyclicLR's
+        ``cycle_momentum``): ``max_momentum`` where the rate is ``base_lr``,
+        ``base_momentum`` where it peaks. See ``CyclicMomentum``."""
+        return CyclicMomentum(self, base_momentum, max_momentum)
+
 
 class OneCycle(Schedule):
     """The one-cycle policy, with PyTorch OneCycleLR's values for ``t`` in ``0..total_steps-1``.
@@ -789,6 +798,13 @@ class OneCycle(Schedule):
 
     def horizon(self) -> float:
         return float(self.total_steps - 1)
+
+    def momentum(self, base_momentum: float = 0.85,
+                 max_momentum: float = 0.95) -> OneCycleMomentum:
+        """The momentum that cycles inversely to this rate (PyTorch OneCycleLR's
+        ``cycle_momentum``, fastai's ``moms``): from ``max_momentum`` down to
+        ``base_momentum`` while the rate warms up, and back. See ``OneCycleMomentum``."""
+        return OneCycleMomentum(self, base_momentum, max_momentum)
 
 
 class Warmup(Schedule):
@@ -1158,11 +1174,143 @@ class Rex(Schedule):
         return self.total_steps
 
 
+# -- Momentum cycled inversely to the rate (PyTorch's cycle_momentum) ---------------------
+
+
+def _momenta(base_momentum: Any, max_momentum: Any) -> tuple[float, float]:
+    """Check a (base_momentum, max_momentum) pair: each in [0, 1], base <= max."""
+    base = check_number("base_momentum", base_momentum, low=0.0, high=1.0)
+    top = check_number("max_momentum", max_momentum, low=base, high=1.0,
+                       must=f"a number in [`base_momentum`, 1] ([{base:g}, 1])")
+    return base, top
+
+
+class OneCycleMomentum(Schedule):
+    """The momentum of the one-cycle policy: PyTorch OneCycleLR's ``cycle_momentum``
+    values for ``t`` in ``0..total_steps-1``, inverse to the rate of ``schedule``.
+
+    Same phases and anneal as the ``OneCycle`` rate: ``max_momentum`` at ``t = 0``,
+    ``base_momentum`` where the rate peaks, back to ``max_momentum`` at the end (three
+    phases: there already at the end of the second phase, then held). Made by
+    ``OneCycle(...).momentum()``; drive it with ``HParamScheduler(momentum=...)``.
+
+    Args:
+        schedule: the ``OneCycle`` rate schedule whose phases it follows.
+        base_momentum: the momentum at the peak rate, in ``[0, max_momentum]``.
+        max_momentum: the momentum at the start and the end, in ``[base_momentum, 1]``.
+
+    >>> m = OneCycle(0.1, total_steps=10).momentum()
+    >>> [round(x, 4) for x in m([0, 2, 9])]
+    [0.95, 0.85, 0.95]
+    """
+
+    family = "momentum"
+
+    def __init__(self, schedule: OneCycle, base_momentum: float = 0.85,
+                 max_momentum: float = 0.95) -> None:
+        if not isinstance(schedule, OneCycle):
+            fail("schedule", "a one-cycle schedule (OneCycle; R: schedule_one_cycle())",
+                 schedule, TypeError)
+        self.schedule = schedule
+        self.base_momentum, self.max_momentum = _momenta(base_momentum, max_momentum)
+
+    @property
+    def formula(self) -> str:  # type: ignore[override]
+        return ("momentum(t) = the one-cycle shape of the rate's phases, from max_momentum to "
+                "base_momentum while the rate rises and back while it falls")
+
+    # What OneCycle's formula reads from the schedule it runs on.
+    @property
+    def total_steps(self) -> int:
+        return self.schedule.total_steps
+
+    @property
+    def anneal(self) -> str:
+        return self.schedule.anneal
+
+    def _phases(self) -> list[tuple[float, float, float]]:
+        """(start, end_step, end) per phase: the rate's phase ends, PyTorch's momenta."""
+        ends = [end for _, end, _ in self.schedule._phases()]
+        top, base = self.max_momentum, self.base_momentum
+        values = [(top, base), (base, top), (top, top)]
+        return [(lo, end, hi) for end, (lo, hi) in zip(ends, values)]
+
+    _compute = OneCycle._compute  # the rate's formula, on the momentum phases
+
+    def default_horizon(self) -> int:
+        return self.schedule.default_horizon()
+
+    def horizon(self) -> float:
+        return self.schedule.horizon()
+
+
+class CyclicMomentum(Schedule):
+    """The momentum of the cyclical policy: PyTorch CyclicLR's ``cycle_momentum`` values
+    (``step_size_up = step_size_down``), inverse to the rate of ``schedule``.
+
+    ``max_momentum - (max_momentum - base_momentum) * h``, where ``h`` in ``[0, 1]`` is
+    how far the rate is from ``base_lr`` towards ``max_lr`` (the triangle, with the
+    mode's amplitude scale). Made by ``Cyclic(...).momentum()``.
+
+    Args:
+        schedule: the ``Cyclic`` rate schedule whose cycles it follows.
+        base_momentum: the momentum at the peak rate, in ``[0, max_momentum]``.
+        max_momentum: the momentum where the rate is ``base_lr``, in ``[base_momentum, 1]``.
+
+    >>> m = Cyclic(0.01, 0.1, step_size=2).momentum()
+    >>> [round(x, 4) for x in m([0, 1, 2, 4])]
+    [0.95, 0.9, 0.85, 0.95]
+    """
+
+    family = "momentum"
+
+    def __init__(self, schedule: Cyclic, base_momentum: float = 0.85,
+                 max_momentum: float = 0.95) -> None:
+        if not isinstance(schedule, Cyclic):
+            fail("schedule", "a cyclic schedule (Cyclic; R: schedule_cyclic())", schedule,
+                 TypeError)
+        self.schedule = schedule
+        self.base_momentum, self.max_momentum = _momenta(base_momentum, max_momentum)
+
+    @property
+    def formula(self) -> str:  # type: ignore[override]
+        return ("momentum(t) = max_momentum - (max_momentum - base_momentum) * h, h = the "
+                "rate's (lr - base_lr) / (max_lr - base_lr)")
+
+    def _compute(self, t: Any, ops: Any) -> Any:
+        c = self.schedule
+        # The rate's cycle with base_lr = 0 and max_lr = 1 is h itself, exactly.
+        height = Cyclic(0.0, 1.0, c.step_size, c.mode, c.gamma)._compute(t, ops)
+        return self.max_momentum - (self.max_momentum - self.base_momentum) * height
+
+    def default_horizon(self) -> int:
+        return self.schedule.default_horizon()
+
+
+def cycle_momentum(schedule: Schedule, base_momentum: float = 0.85,
+                   max_momentum: float = 0.95) -> Schedule:
+    """``schedule.momentum(base_momentum, max_momentum)`` for a ``OneCycle`` or ``Cyclic``
+    schedule (R: ``schedule_momentum()``).
+
+    Args:
+        schedule: a ``OneCycle`` or ``Cyclic`` rate schedule.
+        base_momentum: the momentum at the peak rate.
+        max_momentum: the momentum at the lowest rate.
+
+    Returns:
+        A ``OneCycleMomentum`` or ``CyclicMomentum`` schedule.
+    """
+    if not isinstance(schedule, (OneCycle, Cyclic)):
+        fail("schedule", "a one-cycle or cyclic schedule (OneCycle or Cyclic; R: "
+             "schedule_one_cycle() or schedule_cyclic())", schedule, TypeError)
+    return schedule.momentum(base_momentum, max_momentum)
+
+
 FAMILIES: dict[str, type[Schedule]] = {
     cls.__name__: cls
     for cls in (Constant, Step, MultiStep, Piecewise, Exponential, InverseTime, Polynomial,
                 Cosine, CosineRestarts, Linear, Cyclic, OneCycle, Warmup, Sequence,
-                WSD, InverseSqrt, Rex)
+                WSD, InverseSqrt, Rex, OneCycleMomentum, CyclicMomentum)
 }
 
 # Public classes present themselves as lrdecay.X (their R class is "lrdecay.X").

@@ -1,0 +1,538 @@
+"""Optimizer hyperparameters other than the rate, scheduled inside the training step.
+
+``HParamScheduler(per="batch", **schedules)`` drives ``momentum`` (SGD, RMSprop),
+``beta_1`` (Adam, AdamW, ...), ``weight_decay`` or any other numeric hyperparameter of
+a Keras 3 optimizer by name, with an lrdecay schedule or a function of ``t``:
+
+- ``per="batch"``: ``t`` is the optimizer's iteration count, the clock of an in-graph
+  rate schedule (first update: 0). The value is computed inside the training step,
+  from ``optimizer.iterations``, as Keras computes an in-graph learning rate: no
+  per-batch callback runs. A function (or a schedule holding ``FromFunction``) cannot
+  run in the graph: it is tabulated over the updates of ``fit()`` when training begins
+  and the step looks its value up.
+- ``per="epoch"``: ``t`` is the 0-based epoch; the value is set when each epoch begins.
+
+How: Keras compiles an optimizer's plain float hyperparameters into the training step
+as constants, so setting ``optimizer.momentum`` from a callback changes nothing once
+the step is compiled. While training, ``HParamScheduler`` replaces each scheduled
+attribute by a ``ScheduledHyperparameter``, a ``keras.Variable`` whose value is the
+schedule's; the optimizer's update rules read it as they read the float. After update
+``i`` the attribute holds the value update ``i`` used (before any update: the first
+value). When training ends the attribute is a plain float again (the last value used),
+so the optimizer saves and loads as Keras's own; a model saved during training (e.g.
+by ``ModelCheckpoint``) saves that value too.
+
+Backends: TensorFlow and JAX compute ``per="batch"`` values in the compiled step;
+PyTorch runs its step eagerly and looks the value up on the host (no device read).
+``per="epoch"`` assigns the value once per epoch on TensorFlow and PyTorch; JAX cannot
+read a value that is not optimizer state from its compiled step, so there the step is
+recompiled at each epoch whose value differs (a warning says so; ``per="batch"`` with
+an epoch-clocked schedule, ``t / steps_per_epoch``, avoids it).
+
+>>> import lrdecay
+>>> rate = lrdecay.OneCycle(0.1, total_steps=1000)
+>>> cb = lrdecay.HParamScheduler(momentum=rate.momentum())  # doctest: +SKIP
+>>> # model.compile(keras.optimizers.SGD(rate.to_keras(), momentum=0.9), loss=...)
+>>> # model.fit(x, y, callbacks=[cb])
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import keras
+import numpy as np
+
+from ._checks import check_choice, show_value
+from ._ops import keras_ops
+from .learning_rate import optimizer_of
+from .schedules import FromFunction, Schedule
+
+__all__ = ["HParamScheduler", "ScheduledHyperparameter", "scheduled_hyperparameters"]
+
+_WHO = "HParamScheduler (R: callback_hparam_scheduler())"
+#: Host-side values computed at once when the PyTorch step or a reader needs more.
+_CHUNK = 1024
+#: The attribute a wrapper installed by lrdecay carries.
+_MARK = "_lrdecay_hparams"
+#: An attribute the optimizer does not have.
+_MISSING = object()
+
+
+def _graphable(schedule: Schedule) -> bool:
+    """Whether the schedule runs in-graph (it has a config: no ``FromFunction`` inside)."""
+    try:
+        schedule.get_config()
+    except TypeError:
+        return False
+    return True
+
+
+def _owner_of(optimizer: Any, name: str) -> Any:
+    """The optimizer that holds ``name``: ``optimizer`` or an inner one (LossScaleOptimizer)."""
+    inner = optimizer
+    while True:
+        if name in vars(inner):
+            return inner
+        if not hasattr(inner, "inner_optimizer"):
+            return optimizer
+        inner = inner.inner_optimizer
+
+
+def _schedulable(optimizer: Any) -> list[str]:
+    """The optimizer's numeric hyperparameters (as in its config), the rate excepted."""
+    try:
+        config = optimizer.get_config()
+    except Exception:  # noqa: BLE001 - an odd optimizer: name what its attributes hold
+        config = {}
+    names = [k for k, v in config.items()
+             if isinstance(v, (float, int)) and not isinstance(v, bool) and k != "learning_rate"
+             and isinstance(vars(optimizer).get(k), (float, int, ScheduledHyperparameter))
+             and not isinstance(vars(optimizer).get(k), bool)]
+    if "weight_decay" in vars(optimizer) and "weight_decay" not in names:
+        names.append("weight_decay")
+    return sorted(names)
+
+
+class ScheduledHyperparameter(keras.Variable):
+    """An optimizer hyperparameter whose value follows a schedule (made by
+    ``HParamScheduler``; not created by users).
+
+    Read by the optimizer's update rules like the float it replaces: inside the
+    training step its value is the schedule's at the step's update (``per="batch"``)
+    or the epoch's value (``per="epoch"``). Read outside, it is the value the last
+    update used. Comparisons (``momentum != 0``, as Keras's ``SGD`` asks to decide
+    whether it keeps momentum slots) answer for the value the optimizer was built with.
+
+    Args:
+        optimizer: the Keras optimizer holding the attribute.
+        name: the attribute's name, e.g. ``"momentum"``.
+        schedule: the lrdecay schedule of ``t``.
+        per: ``"batch"`` or ``"epoch"``.
+        original: the attribute's value before (``None`` for an unset weight decay).
+    """
+
+    def __init__(self, optimizer: Any, name: str, schedule: Schedule, per: str,
+                 original: float | None) -> None:
+        first = float(np.float32(schedule(0.0)))
+        super().__init__(first, dtype="float32", trainable=False, autocast=False,
+                         name=f"lrdecay_{name}")
+        self._optimizer = optimizer
+        self._hp_name = name
+        self._schedule = schedule
+        self._per = per
+        self._original = original
+        self._graph = _graphable(schedule)
+        self._inside = 0  # > 0 while the optimizer applies an update (see _wrap_apply)
+        self._torch = keras.backend.backend() == "torch"
+        self._counter: int | None = None  # PyTorch: the update being applied
+        self._step_value: Any = None
+        self._epoch_value = first
+        self._chunk_start = 0
+        self._chunk = np.zeros(0, dtype=np.float32)
+        self._table: Any = None  # (start, values): a user function tabulated over fit()
+        self._graph_table: Any = None  # the same values as a backend tensor
+        self._owner: Any = None
+
+    # -- values --------------------------------------------------------------
+    def host_values(self, ts: Any) -> np.ndarray:
+        """The schedule's values at the updates ``ts`` (or, per epoch, the epoch's value),
+        as float32, computed on the host.
+
+        Args:
+            ts: whole clock values (updates), ``>= 0``.
+        """
+        ts = np.asarray(ts, dtype=np.int64)
+        if self._per == "epoch":
+            return np.full(ts.shape, self._epoch_value, dtype=np.float32)
+        out = np.empty(ts.shape, dtype=np.float32)
+        for j, t in enumerate(ts.ravel()):
+            out.flat[j] = self._host(int(t))
+        return out
+
+    def _host(self, t: int) -> float:
+        i = t - self._chunk_start
+        if not 0 <= i < self._chunk.size:
+            if self._table is not None:  # a user function: its table, else that t alone
+                start, values = self._table
+                if 0 <= t - start < values.size:
+                    return float(values[t - start])
+                return float(np.float32(self._schedule(float(t))))
+            self._chunk_start = t
+            self._chunk = np.asarray(self._schedule(np.arange(t, t + _CHUNK, dtype=np.float64)),
+                                     dtype=np.float32)
+            i = 0
+        return float(self._chunk[i])
+
+    def _last_update(self) -> int:
+        return max(int(keras.ops.convert_to_numpy(self._optimizer._iterations)) - 1, 0)
+
+    @property
+    def value(self) -> Any:
+        if self._per == "epoch":
+            return super().value  # assigned when each epoch begins
+        if self._inside > 0:
+            return self._in_step()
+        return keras.ops.convert_to_tensor(np.float32(self._host(self._last_update())))
+
+    def _in_step(self) -> Any:
+        """The value inside the update: in the compiled step (TensorFlow, JAX), or from
+        the host at the counted update (PyTorch, which runs the step eagerly)."""
+        if self._torch:
+            if self._step_value is None:
+                if self._counter is None:
+                    self._counter = int(keras.ops.convert_to_numpy(self._optimizer._iterations))
+                self._step_value = keras.ops.convert_to_tensor(np.float32(
+                    self._host(self._counter)))
+            return self._step_value
+        # Once per update, not once per variable the update rule reads it for: the value
+        # is kept for the rest of this apply() within the same graph (TensorFlow builds a
+        # cond's branches as graphs of their own).
+        key = _graph_key()
+        if self._step_value is not None and self._step_value[0] == key:
+            return self._step_value[1]
+        ops = keras.ops
+        if self._graph_table is not None:
+            start, values = self._graph_table
+            i = ops.cast(self._optimizer._iterations, "int32") - start
+            i = ops.clip(i, 0, int(values.shape[0]) - 1)
+            value = ops.take(values, i)
+        else:
+            t = ops.cast(self._optimizer._iterations, "float32")
+            value = ops.cast(self._schedule._compute(t, keras_ops()), "float32")
+        self._step_value = (key, value)
+        return value
+
+    def _step_done(self) -> None:
+        self._step_value = None
+        if self._torch and self._counter is not None:
+            self._counter += 1
+
+    def _set_epoch(self, epoch: int) -> float:
+        value = float(np.float32(self._schedule(float(epoch))))
+        if value != self._epoch_value:  # one assignment per epoch, and only on a change
+            self._direct_assign(keras.ops.convert_to_tensor(np.float32(value)))
+        self._epoch_value = value
+        return value
+
+    # -- the optimizer's questions: answered for the value it was built with ----
+    def _base(self) -> float:
+        return 0.0 if self._original is None else self._original
+
+    def __eq__(self, other: Any) -> bool:  # type: ignore[override]
+        return self is other or (not isinstance(other, ScheduledHyperparameter)
+                                 and self._base() == other)
+
+    def __ne__(self, other: Any) -> bool:  # type: ignore[override]
+        return not self.__eq__(other)
+
+    def __gt__(self, other: Any) -> bool:  # type: ignore[override]
+        return self._base() > other
+
+    def __ge__(self, other: Any) -> bool:  # type: ignore[override]
+        return self._base() >= other
+
+    def __lt__(self, other: Any) -> bool:  # type: ignore[override]
+        return self._base() < other
+
+    def __le__(self, other: Any) -> bool:  # type: ignore[override]
+        return self._base() <= other
+
+    __hash__ = object.__hash__
+
+    def __repr__(self) -> str:
+        return (f"<ScheduledHyperparameter {self._hp_name} = {float(self):.6g}, "
+                f"per={self._per!r}: {self._schedule!r}>")
+
+
+def _graph_key() -> int | None:
+    """The graph being built (TensorFlow), else ``None``: one apply() is one trace."""
+    if keras.backend.backend() != "tensorflow":
+        return None
+    import tensorflow as tf
+
+    return id(tf.compat.v1.get_default_graph())
+
+
+def scheduled_hyperparameters(optimizer: Any) -> dict[str, ScheduledHyperparameter]:
+    """The hyperparameters an ``HParamScheduler`` drives on ``optimizer`` (or its inner
+    optimizer), by name; empty when none is.
+
+    Args:
+        optimizer: a Keras optimizer.
+    """
+    out: dict[str, ScheduledHyperparameter] = {}
+    inner = optimizer
+    while inner is not None:
+        out.update({k: v for k, v in vars(inner).items()
+                    if isinstance(v, ScheduledHyperparameter)})
+        inner = getattr(inner, "inner_optimizer", None)
+    return out
+
+
+def _wrap(optimizer: Any) -> None:
+    """Wrap the optimizer's ``apply`` (marks the update for the scheduled values) and
+    ``get_config`` (plain floats in its config), once."""
+    if getattr(vars(optimizer).get("apply"), _MARK, False):
+        return
+    apply, get_config = optimizer.apply, optimizer.get_config
+
+    def wrapped_apply(*args: Any, **kwargs: Any) -> Any:
+        hps = [v for v in vars(optimizer).values() if isinstance(v, ScheduledHyperparameter)]
+        for hp in hps:
+            hp._inside += 1
+        try:
+            return apply(*args, **kwargs)
+        finally:
+            for hp in hps:
+                hp._inside -= 1
+                hp._step_done()
+
+    def wrapped_get_config() -> dict[str, Any]:
+        config = get_config()
+        for key, value in config.items():
+            if isinstance(value, ScheduledHyperparameter):
+                config[key] = float(value)
+        return config
+
+    for fn in (wrapped_apply, wrapped_get_config):
+        setattr(fn, _MARK, True)
+    object.__setattr__(optimizer, "apply", wrapped_apply)
+    object.__setattr__(optimizer, "get_config", wrapped_get_config)
+
+
+def _unwrap(optimizer: Any) -> None:
+    if any(isinstance(v, ScheduledHyperparameter) for v in vars(optimizer).values()):
+        return
+    for name in ("apply", "get_config"):
+        if getattr(vars(optimizer).get(name), _MARK, False):
+            del optimizer.__dict__[name]
+
+
+def _as_schedule(name: str, value: Any) -> Schedule:
+    if isinstance(value, Schedule):
+        return value
+    if callable(value):
+        return FromFunction(value)
+    raise TypeError(f"`{name}` must be an lrdecay schedule or a function of t, not "
+                    f"{show_value(value)}.")
+
+
+class HParamScheduler(keras.callbacks.Callback):
+    """Schedule optimizer hyperparameters other than the rate, by name.
+
+    ``t`` is the optimizer's iteration count (``per="batch"``, first update 0: the clock
+    of an in-graph rate schedule) or the 0-based epoch (``per="epoch"``). After update
+    ``i`` the optimizer's attribute holds the value update ``i`` used; when training
+    ends it is a plain float again (the last value used), so the optimizer saves and
+    loads as usual. ``per="batch"`` values are computed inside the training step (no
+    per-batch callback runs); see the module's documentation for how, and for JAX.
+
+    Args:
+        per: ``"batch"`` (``t`` = update) or ``"epoch"`` (``t`` = epoch).
+        **schedules: hyperparameter name = an lrdecay schedule, or a function of ``t``
+            returning the value (with ``per="batch"`` it is tabulated over the updates of
+            ``fit()`` when training begins). E.g. ``momentum=OneCycle(...).momentum()``,
+            ``beta_1=...``, ``weight_decay=...``. The rate is not among them: use an
+            in-graph schedule (``Schedule.to_keras()``) or ``LRScheduler`` for it.
+
+    Raises:
+        TypeError: no schedule given, or a value that is neither a schedule nor a function.
+        ValueError: ``per`` not "batch" or "epoch"; ``learning_rate`` given. When training
+            begins: a name the optimizer does not have, or ``momentum`` on an optimizer
+            built with ``momentum=0`` (Keras then keeps no momentum slots).
+
+    Example:
+        >>> rate = lrdecay.OneCycle(0.1, total_steps=1000)  # doctest: +SKIP
+        >>> model.compile(keras.optimizers.SGD(rate.to_keras(), momentum=0.9), loss="mse")
+        >>> model.fit(x, y, callbacks=[lrdecay.HParamScheduler(momentum=rate.momentum())])
+    """
+
+    def __init__(self, per: str = "batch", **schedules: Schedule | Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.per = check_choice("per", per, ("batch", "epoch"))
+        if not schedules:
+            raise TypeError("Give at least one hyperparameter to schedule, by name, e.g. "
+                            "HParamScheduler(momentum=lrdecay.OneCycle(0.1, 1000).momentum()).")
+        for name in ("learning_rate", "lr"):
+            if name in schedules:
+                raise ValueError(
+                    f"`{name}`: the learning rate is scheduled by an in-graph schedule "
+                    "(Schedule.to_keras(); R: as_keras_schedule()) or by LRScheduler (R: "
+                    "callback_lr_scheduler()); HParamScheduler schedules the other "
+                    "hyperparameters (momentum, beta_1, weight_decay, ...).")
+        self.schedules = {name: _as_schedule(name, value) for name, value in schedules.items()}
+        self._installed: dict[str, ScheduledHyperparameter] = {}
+        self._jax_baked: dict[str, float] | None = None  # JAX, per epoch: compiled values
+
+    # -- training ------------------------------------------------------------
+    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
+        optimizer = optimizer_of(self.model, _WHO)
+        backend = keras.backend.backend()
+        made: dict[str, tuple[Any, ScheduledHyperparameter]] = {}
+        for name, schedule in self.schedules.items():
+            owner = _owner_of(optimizer, name)
+            current = vars(owner).get(name, _MISSING)
+            if current is _MISSING or (current is None and name != "weight_decay") or \
+                    isinstance(current, bool) or not isinstance(
+                        current, (float, int, type(None), ScheduledHyperparameter)):
+                raise ValueError(
+                    f"{_WHO}: `{name}` is not a hyperparameter of {type(owner).__name__}; "
+                    f"it has: {', '.join(_schedulable(owner)) or 'none'}.")
+            if isinstance(current, ScheduledHyperparameter):
+                if current._owner is not None and current._owner is not self and \
+                        current._owner._installed.get(name) is current:
+                    raise ValueError(f"{_WHO}: `{name}` is already scheduled by another "
+                                     "HParamScheduler in this fit().")
+                original = current._original
+            else:
+                original = None if current is None else float(current)
+            if name == "momentum" and original == 0.0:
+                raise ValueError(
+                    f"{_WHO}: {type(owner).__name__} was made with momentum=0, for which "
+                    "Keras keeps no momentum: give the optimizer a non-zero momentum (e.g. "
+                    "SGD(momentum=0.9); R: optimizer_sgd(momentum = 0.9)) to schedule it.")
+            hp = ScheduledHyperparameter(owner, name, schedule, self.per, original)
+            hp._owner = self
+            if self.per == "batch" and not hp._graph:
+                start, values = self._tabulate(name, schedule, owner)
+                hp._table = (start, values)
+                if backend != "torch":  # TensorFlow, JAX: looked up in the compiled step
+                    hp._graph_table = (start, keras.ops.convert_to_tensor(values))
+            made[name] = (owner, hp)
+        if self.per == "epoch" and backend == "jax":
+            warnings.warn(
+                f"{_WHO} with per=\"epoch\" on the JAX backend: JAX compiles the value into "
+                "the training step (it is not optimizer state), so the step is recompiled at "
+                "each epoch whose value differs. per=\"batch\" computes the value inside the "
+                "step without recompiling (use a schedule of t / steps_per_epoch for epochs).",
+                UserWarning, stacklevel=2)
+        for name, (owner, hp) in made.items():
+            _wrap(owner)
+            object.__setattr__(owner, name, hp)
+            self._installed[name] = hp
+        self._jax_baked = None
+        self.model.make_train_function(force=True)  # the step reads the new attributes
+
+    def _tabulate(self, name: str, schedule: Schedule, optimizer: Any) -> tuple[int, Any]:
+        """A user function's values over the updates this fit() can make (float32)."""
+        params = self.params or {}
+        steps, epochs = params.get("steps"), params.get("epochs")
+        if not steps or not epochs:
+            raise ValueError(
+                f"{_WHO}: `{name}` is a function (or holds schedule_function()), which cannot "
+                "run inside the training step; per=\"batch\" then tabulates it over the "
+                "updates of fit(), which needs a known number of steps per epoch: give "
+                "fit() `steps_per_epoch`, or use per=\"epoch\", or an lrdecay schedule.")
+        start = int(keras.ops.convert_to_numpy(optimizer._iterations))
+        ts = np.arange(start, start + int(steps) * int(epochs), dtype=np.float64)
+        return start, np.asarray(schedule(ts), dtype=np.float32)
+
+    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        if self.per != "epoch":
+            return
+        values = {name: hp._set_epoch(int(epoch)) for name, hp in self._installed.items()}
+        if keras.backend.backend() == "jax":
+            if self._jax_baked is not None and values != self._jax_baked:
+                self.model.make_train_function(force=True)
+            self._jax_baked = values
+
+    def on_train_end(self, logs: dict[str, Any] | None = None) -> None:
+        self._uninstall()
+
+    def _uninstall(self) -> None:
+        """Put plain floats back (the last values used) and the optimizer's own methods."""
+        if not self._installed:
+            return
+        owners = []
+        for name, hp in self._installed.items():
+            owner = hp._optimizer
+            if vars(owner).get(name) is hp:
+                object.__setattr__(owner, name, float(hp))
+            owners.append(owner)
+        self._installed = {}
+        for owner in owners:
+            _unwrap(owner)
+        if self.model is not None:
+            self.model.make_train_function(force=True)
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.schedules.items())
+        return f"HParamScheduler(per={self.per!r}, {args})"
+
+
+
+class UpdateValues:
+    """The rate and the scheduled hyperparameters of each update, computed on the host
+    (for ``LRLogger(per="batch")``): no device read per update where the values follow
+    from the iteration count (an lrdecay in-graph rate, ``HParamScheduler`` schedules).
+
+    Args:
+        optimizer: the model's Keras optimizer.
+    """
+
+    def __init__(self, optimizer: Any) -> None:
+        inner = optimizer
+        while hasattr(inner, "inner_optimizer"):  # LossScaleOptimizer
+            inner = inner.inner_optimizer
+        self.optimizer = inner
+        self.start = 0
+        self._rates: tuple[int, np.ndarray] | None = None
+
+    def epoch_begin(self, steps: int | None) -> None:
+        """Note the iteration count (one read per epoch) and, for an lrdecay in-graph
+        rate, compute the rates of the epoch's ``steps`` updates at once.
+
+        Args:
+            steps: the epoch's number of updates, if known.
+        """
+        self.start = int(keras.ops.convert_to_numpy(self.optimizer._iterations))
+        self._rates = None
+        rate = self._lrdecay_rate()
+        if rate is not None and steps:
+            self._rates = (self.start, self._lrdecay_values(rate, self.start +
+                                                            np.arange(int(steps))))
+
+    def _lrdecay_rate(self) -> Any:
+        from .keras_schedule import KerasSchedule
+
+        rate = self.optimizer._learning_rate
+        return rate if isinstance(rate, KerasSchedule) else None
+
+    @staticmethod
+    def _lrdecay_values(rate: Any, ts: np.ndarray) -> np.ndarray:
+        t = ts.astype(np.float64)
+        if rate.steps_per_epoch is not None:
+            t = t / rate.steps_per_epoch
+        return np.asarray(rate.schedule(t), dtype=np.float64)
+
+    def rates(self, ts: np.ndarray) -> np.ndarray:
+        """The learning rate of the updates ``ts`` (iteration counts)."""
+        if self._rates is not None:
+            first, values = self._rates
+            i = ts - first
+            if i.size and i[0] >= 0 and i[-1] < values.size:
+                return values[i]
+        rate = self._lrdecay_rate()
+        if rate is not None:
+            return self._lrdecay_values(rate, ts)
+        lr = self.optimizer._learning_rate
+        if isinstance(lr, keras.Variable):  # constant within a batch: its current value
+            return np.full(ts.shape, float(lr), dtype=np.float64)
+        if isinstance(lr, keras.optimizers.schedules.LearningRateSchedule):
+            return np.array([float(keras.ops.convert_to_numpy(lr(int(t)))) for t in ts])
+        return np.full(ts.shape, float(keras.ops.convert_to_numpy(self.optimizer.learning_rate)))
+
+    def at(self, first: int, last: int) -> dict[str, np.ndarray]:
+        """Values of the updates ``first..last`` of the epoch (0-based batch indices).
+
+        Returns:
+            ``{"learning_rate": ..., <hyperparameter>: ...}``, one value per update.
+        """
+        ts = self.start + np.arange(first, last + 1)
+        out = {"learning_rate": self.rates(ts)}
+        for name, hp in scheduled_hyperparameters(self.optimizer).items():
+            out[name] = hp.host_values(ts).astype(np.float64)
+        return out

@@ -1,0 +1,574 @@
+"""Momentum and other optimizer hyperparameters scheduled with the rate; per-update records.
+
+- ``OneCycle.momentum()`` / ``Cyclic.momentum()`` equal PyTorch's ``cycle_momentum``
+  values, update by update (``param_groups[0]["momentum"]`` read before each step).
+- ``HParamScheduler`` drives ``momentum``, ``beta_1``, ``weight_decay``: the value read
+  back from the optimizer after every update equals the schedule's, and the weights
+  equal a NumPy replay of Keras's update rule with those values (what was *used*).
+- ``LRLogger(per="batch")``: one record per update, equal to the in-graph schedule;
+  the batch logs reach TensorBoard's event file.
+
+Each backend (TensorFlow, JAX, PyTorch) runs in a fresh process for the fit checks.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import warnings
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras  # noqa: E402
+import lrdecay  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+import torch  # noqa: E402
+from keras import ops  # noqa: E402
+from lrdecay import (  # noqa: E402
+    Cyclic,
+    CyclicMomentum,
+    HParamScheduler,
+    LRLogger,
+    OneCycle,
+    OneCycleMomentum,
+    from_config,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# ---------------------------------------------------------------------------
+# Momentum schedules against PyTorch
+# ---------------------------------------------------------------------------
+
+
+def torch_momenta(make_scheduler, n: int) -> np.ndarray:
+    """``param_groups[0]["momentum"]`` of torch's SGD before each of ``n`` steps."""
+    param = torch.nn.Parameter(torch.zeros(1))
+    opt = torch.optim.SGD([param], lr=0.1, momentum=0.9)
+    sched = make_scheduler(opt)
+    out = []
+    for _ in range(n):
+        out.append(opt.param_groups[0]["momentum"])
+        opt.step()
+        sched.step()
+    return np.array(out)
+
+
+ONE_CYCLE = [
+    dict(total_steps=40),
+    dict(total_steps=40, anneal="linear"),
+    dict(total_steps=40, three_phase=True),
+    dict(total_steps=37, pct_start=0.25, anneal="linear", three_phase=True),
+    dict(total_steps=100, pct_start=0.5, div_factor=10, final_div_factor=100),
+]
+
+
+@pytest.mark.parametrize("kw", ONE_CYCLE, ids=[str(k) for k in ONE_CYCLE])
+@pytest.mark.parametrize("moms", [(0.85, 0.95), (0.8, 0.9), (0.0, 0.99)])
+def test_one_cycle_momentum_equals_pytorch(kw, moms):
+    sched = OneCycle(0.1, **kw).momentum(*moms)
+    n = kw["total_steps"]
+    ref = torch_momenta(lambda opt: torch.optim.lr_scheduler.OneCycleLR(
+        opt, max_lr=0.1, total_steps=n, pct_start=kw.get("pct_start", 0.3),
+        anneal_strategy=kw.get("anneal", "cos"), div_factor=kw.get("div_factor", 25.0),
+        final_div_factor=kw.get("final_div_factor", 1e4),
+        three_phase=kw.get("three_phase", False), cycle_momentum=True,
+        base_momentum=moms[0], max_momentum=moms[1]), n)
+    np.testing.assert_allclose(sched(np.arange(n)), ref, rtol=0, atol=1e-15)
+    # The last value holds after the cycle, as the rate's does.
+    assert sched(n + 50) == sched(n - 1) == pytest.approx(moms[1])
+
+
+@pytest.mark.parametrize(("mode", "gamma"), [("triangular", 1.0), ("triangular2", 1.0),
+                                             ("exp_range", 0.97)])
+@pytest.mark.parametrize("step_size", [3, 5])
+def test_cyclic_momentum_equals_pytorch(mode, gamma, step_size):
+    sched = Cyclic(0.01, 0.1, step_size, mode=mode, gamma=gamma).momentum(0.8, 0.9)
+    ref = torch_momenta(lambda opt: torch.optim.lr_scheduler.CyclicLR(
+        opt, 0.01, 0.1, step_size_up=step_size, mode=mode, gamma=gamma, cycle_momentum=True,
+        base_momentum=0.8, max_momentum=0.9), 60)
+    np.testing.assert_allclose(sched(np.arange(60)), ref, rtol=0, atol=1e-15)
+
+
+def test_momentum_defaults_and_inverse_to_the_rate():
+    rate = OneCycle(0.1, total_steps=100)
+    m = rate.momentum()
+    assert isinstance(m, OneCycleMomentum)
+    assert (m.base_momentum, m.max_momentum) == (0.85, 0.95)
+    t = np.arange(100)
+    peak = int(np.argmax(rate(t)))
+    assert int(np.argmin(m(t))) == peak and m(peak) == 0.85 and m(0) == 0.95
+    c = Cyclic(0.001, 0.01, 4).momentum()
+    assert isinstance(c, CyclicMomentum) and c(0) == 0.95 and c(4) == 0.85
+    assert lrdecay.schedules.cycle_momentum(rate, 0.8, 0.9) == rate.momentum(0.8, 0.9)
+
+
+@pytest.mark.parametrize("sched", [OneCycle(0.1, 50, three_phase=True).momentum(0.8, 0.9),
+                                   Cyclic(0.01, 0.1, 4, "exp_range", 0.99).momentum()])
+def test_momentum_config_round_trip_and_in_graph(sched):
+    config = json.loads(json.dumps(sched.get_config()))
+    again = from_config(config)
+    assert again == sched and type(again) is type(sched)
+    t = np.arange(0, 60)
+    got = ops.convert_to_numpy(sched.to_keras()(ops.convert_to_tensor(t, "int32")))
+    np.testing.assert_allclose(got, sched(t), rtol=1e-6)
+    assert sched.r_call().startswith("schedule_momentum(schedule = schedule_")
+
+
+def test_momentum_argument_errors():
+    with pytest.raises(TypeError, match=r"`schedule` must be a one-cycle or cyclic schedule"):
+        lrdecay.schedules.cycle_momentum(lrdecay.Cosine(0.1, 10))
+    with pytest.raises(TypeError, match=r"`schedule` must be a one-cycle schedule"):
+        OneCycleMomentum(Cyclic(0.01, 0.1, 4))
+    with pytest.raises(ValueError, match=r"`max_momentum` must be a number in "
+                                         r"\[`base_momentum`, 1\] \(\[0.9, 1\]\), not 0.8"):
+        OneCycle(0.1, 10).momentum(0.9, 0.8)
+    with pytest.raises(ValueError, match=r"`base_momentum` must be"):
+        Cyclic(0.01, 0.1, 4).momentum(-0.1)
+
+
+# ---------------------------------------------------------------------------
+# HParamScheduler (TensorFlow, in this process)
+# ---------------------------------------------------------------------------
+
+
+def mean_loss(y_true, y_pred):
+    return ops.mean(y_pred)
+
+
+def one_weight_model(optimizer) -> keras.Model:
+    """w: a bias-free Dense(1) from 0; input 1 and loss mean(y_pred): every gradient is 1."""
+    model = keras.Sequential([keras.Input((1,)),
+                              keras.layers.Dense(1, use_bias=False, kernel_initializer="zeros")])
+    model.compile(optimizer, loss=mean_loss)
+    return model
+
+
+class ReadBack(keras.callbacks.Callback):
+    """After each update: the weight and the hyperparameters read from the optimizer."""
+
+    def __init__(self, *names: str) -> None:
+        super().__init__()
+        self.names = names
+        self.rows: list[list[float]] = []
+
+    def on_train_batch_end(self, batch, logs=None):
+        opt = self.model.optimizer
+        w = float(self.model.layers[0].kernel.numpy().ravel()[0])
+        self.rows.append([w, *(float(getattr(opt, n)) for n in self.names)])
+
+    def array(self) -> np.ndarray:
+        return np.array(self.rows)
+
+
+def fit(model, callbacks, epochs=3, steps=4, **kwargs):
+    x = np.ones((steps, 1), "float32")
+    return model.fit(x, x, batch_size=1, epochs=epochs, verbose=0, shuffle=False,
+                     callbacks=callbacks, **kwargs)
+
+
+def sgd_replay(lrs, moms) -> np.ndarray:
+    """Keras's SGD with momentum, gradient 1: v = m v - lr g; w += v."""
+    w = v = 0.0
+    out = []
+    for lr, m in zip(lrs, moms):
+        v = np.float32(m) * v - np.float32(lr)
+        w += v
+        out.append(w)
+    return np.array(out)
+
+
+def test_one_cycle_momentum_in_fit_equals_pytorch_at_every_update():
+    """The full one-cycle policy, rate in-graph and momentum by HParamScheduler: the
+    momentum Keras used at each update is PyTorch OneCycleLR's (cycle_momentum)."""
+    n = 24
+    rate = OneCycle(0.1, total_steps=n, three_phase=True)
+    model = one_weight_model(keras.optimizers.SGD(rate.to_keras(), momentum=0.9))
+    probe = ReadBack("momentum")
+    fit(model, [HParamScheduler(momentum=rate.momentum()), probe], epochs=4, steps=6)
+    ref = torch_momenta(lambda opt: torch.optim.lr_scheduler.OneCycleLR(
+        opt, max_lr=0.1, total_steps=n, three_phase=True, cycle_momentum=True,
+        base_momentum=0.85, max_momentum=0.95), n)
+    got = probe.array()
+    np.testing.assert_allclose(got[:, 1], ref, rtol=1e-6)  # read back after each update
+    np.testing.assert_allclose(got[:, 0], sgd_replay(rate(np.arange(n)), ref), rtol=1e-5)
+    # After training: a plain float, the last value used.
+    assert type(model.optimizer.momentum) is float
+    assert model.optimizer.momentum == pytest.approx(ref[-1], rel=1e-6)
+
+
+@pytest.mark.parametrize("per", ["batch", "epoch"])
+def test_sgd_momentum_values_used(per):
+    sched = lrdecay.Linear(0.5, 0.9, 11)
+    model = one_weight_model(keras.optimizers.SGD(0.1, momentum=0.9))
+    probe = ReadBack("momentum")
+    fit(model, [HParamScheduler(per=per, momentum=sched), probe])
+    t = np.arange(12) if per == "batch" else np.repeat(np.arange(3), 4)
+    got = probe.array()
+    np.testing.assert_allclose(got[:, 1], sched(t), rtol=1e-6)
+    np.testing.assert_allclose(got[:, 0], sgd_replay([0.1] * 12, sched(t)), rtol=1e-5)
+
+
+def test_adam_beta_1_values_used():
+    sched = lrdecay.Linear(0.5, 0.9, 12)
+    model = one_weight_model(keras.optimizers.Adam(0.1))
+    probe = ReadBack("beta_1")
+    fit(model, [HParamScheduler(beta_1=sched), probe])
+    got = probe.array()
+    np.testing.assert_allclose(got[:, 1], sched(np.arange(12)), rtol=1e-6)
+    # Keras's Adam with gradient 1, in float32 as Keras computes it (1 - beta_2 is taken
+    # in float64 for v, beta_2 ** step in float32 for alpha).
+    f = np.float32
+    w = m = v = f(0.0)
+    replay = []
+    for i in range(12):
+        b1, b2, step = f(sched(i)), f(0.999), f(i + 1)
+        m = m + (f(1.0) - m) * (f(1.0) - b1)
+        v = v + (f(1.0) - v) * f(1.0 - 0.999)
+        alpha = f(0.1) * np.sqrt(f(1.0) - b2**step) / (f(1.0) - b1**step)
+        w = w - alpha * m / (np.sqrt(v) + f(1e-7))
+        replay.append(w)
+    np.testing.assert_allclose(got[:, 0], replay, rtol=2e-6)
+
+
+def test_adamw_weight_decay_per_epoch_and_function_values():
+    model = one_weight_model(keras.optimizers.AdamW(0.1, weight_decay=0.004))
+    probe = ReadBack("weight_decay", "beta_2")
+    fit(model, [HParamScheduler(per="epoch", weight_decay=lambda epoch: 0.01 * (epoch + 1),
+                                beta_2=lrdecay.Constant(0.99)), probe])
+    got = probe.array()
+    np.testing.assert_allclose(got[:, 1], np.repeat([0.01, 0.02, 0.03], 4), rtol=1e-6)
+    np.testing.assert_allclose(got[:, 2], 0.99, rtol=1e-6)
+    assert model.optimizer.weight_decay == pytest.approx(0.03)
+
+
+def test_function_per_batch_is_tabulated_in_graph():
+    calls = []
+
+    def momentum(t):
+        calls.append(np.size(t))
+        return 0.9 - 0.01 * np.asarray(t)
+
+    model = one_weight_model(keras.optimizers.SGD(0.1, momentum=0.9))
+    probe = ReadBack("momentum")
+    fit(model, [HParamScheduler(momentum=momentum), probe])
+    got = probe.array()
+    expected = 0.9 - 0.01 * np.arange(12)
+    np.testing.assert_allclose(got[:, 1], expected, rtol=1e-6)
+    np.testing.assert_allclose(got[:, 0], sgd_replay([0.1] * 12, expected), rtol=1e-5)
+    # Called on whole vectors (the table, the host look-ups), never once per update.
+    assert len(calls) < 12 and max(calls) >= 12
+
+
+def test_resumed_fit_and_weight_decay_none():
+    """Iterations go on across fit() calls: t continues; an unset weight decay can be
+    scheduled (SGD made without one)."""
+    sched = lrdecay.Step(0.01, 0.5, 4)
+    model = one_weight_model(keras.optimizers.SGD(0.1, momentum=0.5))
+    probe = ReadBack("weight_decay")
+    cb = HParamScheduler(weight_decay=sched)
+    fit(model, [cb, probe], epochs=1)
+    fit(model, [cb, probe], epochs=1)
+    np.testing.assert_allclose(probe.array()[:, 1], sched(np.arange(8)), rtol=1e-6)
+
+
+def test_without_the_scheduler_the_next_fit_uses_a_constant():
+    model = one_weight_model(keras.optimizers.SGD(0.1, momentum=0.9))
+    fit(model, [HParamScheduler(momentum=lrdecay.Constant(0.0))], epochs=1)
+    assert model.optimizer.momentum == 0.0
+    probe = ReadBack("momentum")
+    model.optimizer.momentum = 0.5
+    w0 = float(model.layers[0].kernel.numpy().ravel()[0])
+    fit(model, [probe], epochs=1)
+    # Momentum 0.5 from a zero velocity? No: the velocity of the last update was -0.1
+    # (momentum 0), so w moves by -0.15, -0.175, -0.1875, -0.19375.
+    steps = np.diff(np.concatenate([[w0], probe.array()[:, 0]]))
+    np.testing.assert_allclose(steps, [-0.15, -0.175, -0.1875, -0.19375], rtol=1e-5)
+
+
+def test_saves_and_loads_during_and_after_training(tmp_path):
+    sched = OneCycle(0.1, 12).momentum()
+    model = one_weight_model(keras.optimizers.SGD(0.1, momentum=0.9))
+    ckpt = keras.callbacks.ModelCheckpoint(str(tmp_path / "e{epoch}.keras"))
+    fit(model, [HParamScheduler(momentum=sched), ckpt])
+    for e in (1, 2, 3):
+        loaded = keras.saving.load_model(tmp_path / f"e{e}.keras",
+                                         custom_objects={"mean_loss": mean_loss})
+        assert loaded.optimizer.momentum == pytest.approx(sched(4 * e - 1), rel=1e-6)
+    model.save(tmp_path / "after.keras")
+    loaded = keras.saving.load_model(tmp_path / "after.keras",
+                                     custom_objects={"mean_loss": mean_loss})
+    assert loaded.optimizer.momentum == pytest.approx(sched(11), rel=1e-6)
+    assert len(loaded.optimizer.variables) == len(model.optimizer.variables)
+
+
+def test_mid_fit_the_optimizer_config_holds_floats():
+    seen = {}
+
+    class Peek(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            opt = self.model.optimizer
+            seen["type"] = type(opt.momentum).__name__
+            seen["config"] = opt.get_config()["momentum"]
+            seen["variables"] = len(opt.variables)
+
+    model = one_weight_model(keras.optimizers.SGD(0.1, momentum=0.9))
+    fit(model, [HParamScheduler(momentum=lrdecay.Linear(0.9, 0.5, 11)), Peek()])
+    assert seen["type"] == "ScheduledHyperparameter"
+    assert isinstance(seen["config"], float) and seen["config"] == pytest.approx(0.5)
+    assert seen["variables"] == 3  # iteration, learning rate, one momentum slot: nothing added
+    assert "apply" not in vars(model.optimizer) and "get_config" not in vars(model.optimizer)
+
+
+def test_hparam_scheduler_argument_errors():
+    with pytest.raises(TypeError, match="Give at least one hyperparameter"):
+        HParamScheduler()
+    with pytest.raises(ValueError, match=r"`per` must be one of"):
+        HParamScheduler(per="step", momentum=lrdecay.Constant(0.9))
+    with pytest.raises(TypeError, match=r"`momentum` must be an lrdecay schedule or a "
+                                        r"function of t, not 0.9\."):
+        HParamScheduler(momentum=0.9)
+    with pytest.raises(ValueError, match=r"`learning_rate`: the learning rate is scheduled by"):
+        HParamScheduler(learning_rate=lrdecay.Constant(0.1))
+
+
+@pytest.mark.parametrize(("optimizer", "name", "message"), [
+    (lambda: keras.optimizers.SGD(0.1, momentum=0.9), "beta_1",
+     r"`beta_1` is not a hyperparameter of SGD; it has: .*momentum.*weight_decay"),
+    (lambda: keras.optimizers.SGD(0.1), "momentum",
+     r"SGD was made with momentum=0, for which Keras keeps no momentum"),
+    (lambda: keras.optimizers.SGD(0.1, momentum=0.9), "nesterov",
+     r"`nesterov` is not a hyperparameter of SGD"),
+])
+def test_hparam_scheduler_errors_when_training_begins(optimizer, name, message):
+    model = one_weight_model(optimizer())
+    with pytest.raises(ValueError, match=message):
+        fit(model, [HParamScheduler(**{name: lrdecay.Constant(0.5)})], epochs=1)
+    assert not any(k in vars(model.optimizer) for k in ("apply", "get_config"))
+
+
+def test_function_per_batch_needs_known_steps():
+    import tensorflow as tf
+
+    def gen():
+        for _ in range(4):
+            yield np.ones((1, 1), "float32"), np.ones((1, 1), "float32")
+
+    data = tf.data.Dataset.from_generator(gen, output_signature=(
+        tf.TensorSpec((None, 1), tf.float32), tf.TensorSpec((None, 1), tf.float32)))
+    model = one_weight_model(keras.optimizers.SGD(0.1, momentum=0.9))
+    with pytest.raises(ValueError, match=r"tabulates it over the updates of fit\(\), which "
+                                         r"needs a known number of steps per epoch"):
+        model.fit(data, epochs=1, verbose=0, callbacks=[HParamScheduler(momentum=lambda t: 0.9)])
+    model.fit(data, epochs=1, verbose=0, steps_per_epoch=4,
+              callbacks=[HParamScheduler(momentum=lambda t: 0.9 - 0 * np.asarray(t))])
+
+
+def test_user_function_error_propagates():
+    def bad(t):
+        raise RuntimeError("my momentum broke")
+
+    model = one_weight_model(keras.optimizers.SGD(0.1, momentum=0.9))
+    with pytest.raises(RuntimeError, match="my momentum broke"):
+        fit(model, [HParamScheduler(per="epoch", momentum=bad)], epochs=1)
+
+
+# ---------------------------------------------------------------------------
+# The three backends, each in a fresh process
+# ---------------------------------------------------------------------------
+
+CHILD = r"""
+import json, sys, warnings
+import numpy as np
+import keras, lrdecay
+from keras import ops
+
+out = {"backend": keras.backend.backend()}
+sched = lrdecay.OneCycle(0.1, total_steps=12).momentum()
+
+def mean_loss(y, p):
+    return ops.mean(p)
+
+for per in ("batch", "epoch"):
+    model = keras.Sequential([keras.Input((1,)),
+                              keras.layers.Dense(1, use_bias=False, kernel_initializer="zeros")])
+    model.compile(keras.optimizers.SGD(0.1, momentum=0.9), loss=mean_loss)
+    rows = []
+
+    class ReadBack(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            if out["backend"] == "jax":
+                self.model.jax_state_sync()
+            rows.append([float(self.model.layers[0].kernel.numpy().ravel()[0]),
+                         float(self.model.optimizer.momentum)])
+
+    x = np.ones((4, 1), "float32")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.fit(x, x, batch_size=1, epochs=3, verbose=0, shuffle=False,
+                  callbacks=[lrdecay.HParamScheduler(per=per, momentum=sched), ReadBack()])
+    out[per] = rows
+    out[per + "_warnings"] = [str(w.message) for w in caught if "HParamScheduler" in str(w.message)]
+    out[per + "_after"] = [type(model.optimizer.momentum).__name__, model.optimizer.momentum]
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["tensorflow", "jax", "torch"])
+def test_backends_use_the_scheduled_momentum(backend, tmp_path):
+    script = tmp_path / "child.py"
+    script.write_text(CHILD)
+    env = dict(os.environ, KERAS_BACKEND=backend,
+               PYTHONPATH=str(ROOT / "inst" / "python"), TF_CPP_MIN_LOG_LEVEL="2")
+    proc = subprocess.run([sys.executable, str(script)], env=env, capture_output=True,
+                          text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert out["backend"] == backend
+    sched = OneCycle(0.1, total_steps=12).momentum()
+    for per, t in (("batch", np.arange(12)), ("epoch", np.repeat(np.arange(3), 4))):
+        got = np.array(out[per])
+        np.testing.assert_allclose(got[:, 1], sched(t), rtol=1e-6, err_msg=per)
+        np.testing.assert_allclose(got[:, 0], sgd_replay([0.1] * 12, sched(t)), rtol=1e-5,
+                                   err_msg=per)
+        assert out[per + "_after"][0] == "float"
+        assert out[per + "_after"][1] == pytest.approx(sched(t[-1]), rel=1e-6)
+    assert out["batch_warnings"] == []
+    if backend == "jax":
+        assert len(out["epoch_warnings"]) == 1
+        assert "recompiled at each epoch whose value differs" in out["epoch_warnings"][0]
+    else:
+        assert out["epoch_warnings"] == []
+
+
+# ---------------------------------------------------------------------------
+# LRLogger: per-update records
+# ---------------------------------------------------------------------------
+
+
+def small_model(learning_rate, momentum=0.9):
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile(keras.optimizers.SGD(learning_rate, momentum=momentum), loss="mse")
+    return model
+
+
+def xy(n=32):
+    x = np.random.default_rng(0).random((n, 2)).astype("float32")
+    return x, x[:, :1]
+
+
+@pytest.mark.parametrize("spe", [None, 4])
+def test_per_update_records_equal_the_in_graph_schedule(spe, capsys):
+    rate = lrdecay.Warmup(lrdecay.Cosine(0.1, 20), 5)
+    keras_rate = rate.to_keras(steps_per_epoch=spe)
+    model = small_model(keras_rate)
+    logger = LRLogger(per="batch")
+    seen = []
+
+    class Applied(keras.callbacks.Callback):  # the rate of each update, from Keras
+        def on_train_batch_begin(self, batch, logs=None):
+            seen.append(float(self.model.optimizer.learning_rate))
+
+    x, y = xy()
+    model.fit(x, y, batch_size=8, epochs=3, verbose=0, callbacks=[Applied(), logger])
+    assert len(logger.records) == 12
+    assert [r[:2] for r in logger.records] == [(e, b) for e in range(3) for b in range(4)]
+    lrs = np.array([r[2] for r in logger.records])
+    np.testing.assert_allclose(lrs, seen, rtol=1e-6)
+    t = np.arange(12) / (spe or 1)
+    np.testing.assert_allclose(lrs, rate(t), rtol=1e-12)
+    table = logger.records_table()
+    assert list(table) == ["epoch", "batch", "learning_rate"]
+    assert table["learning_rate"] == lrs.tolist()
+    assert "Epoch 01: learning rate = 0\n" in capsys.readouterr().out
+
+
+def test_per_update_records_with_steps_per_execution_and_hyperparameters():
+    rate = OneCycle(0.1, total_steps=24)
+    model = small_model(rate.to_keras())
+    model.compile(model.optimizer, loss="mse", steps_per_execution=3)
+    logger = LRLogger(verbose=0, per="batch")
+    batch_logs = []
+
+    class Logs(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            batch_logs.append(dict(logs))
+
+    x, y = xy(48)
+    model.fit(x, y, batch_size=8, epochs=4, verbose=0,
+              callbacks=[HParamScheduler(momentum=rate.momentum()), logger, Logs()])
+    assert len(logger.records) == 24  # every update, though callbacks ran every 3rd
+    table = logger.records_table()
+    np.testing.assert_allclose(table["learning_rate"], rate(np.arange(24)), rtol=1e-12)
+    np.testing.assert_allclose(table["momentum"], rate.momentum()(np.arange(24)), rtol=1e-6)
+    assert len(batch_logs) == 8
+    assert batch_logs[0]["learning_rate"] == pytest.approx(rate(2))
+    assert batch_logs[0]["momentum"] == pytest.approx(rate.momentum()(2), rel=1e-6)
+
+
+def test_per_update_records_of_a_rate_changed_per_batch():
+    model = small_model(0.1)
+    logger = LRLogger(verbose=0, per="batch")
+    custom = lrdecay.LRCustom(on_batch_begin=lambda batch, lr, logs: 0.01 * (batch + 1))
+    x, y = xy()
+    history = model.fit(x, y, batch_size=8, epochs=2, verbose=0, callbacks=[custom, logger])
+    lrs = [r[2] for r in logger.records]
+    np.testing.assert_allclose(lrs, [0.01, 0.02, 0.03, 0.04] * 2, rtol=1e-6)
+    assert history.history["learning_rate"] == pytest.approx([0.01, 0.01], rel=1e-6)
+
+
+def test_per_epoch_records_and_significant_digits(capsys):
+    model = small_model(3e-6)
+    logger = LRLogger()
+    x, y = xy()
+    model.fit(x, y, batch_size=8, epochs=2, verbose=0, callbacks=[logger])
+    assert capsys.readouterr().out == ("Epoch 01: learning rate = 3e-06\n"
+                                       "Epoch 02: learning rate = 3e-06\n")
+    assert [r[:2] for r in logger.records] == [(0, 0), (1, 0)]
+    assert logger.records[0][2] == pytest.approx(3e-6, rel=1e-6)
+    assert repr(logger) == "LRLogger(verbose=1, per='epoch')"
+    with pytest.raises(ValueError, match=r"`per` must be one of"):
+        LRLogger(per="update")
+
+
+def test_tensorboard_event_file_holds_the_per_update_rate(tmp_path):
+    import tensorflow as tf
+
+    rate = lrdecay.Warmup(lrdecay.Cosine(0.1, 20), 5)
+    model = small_model(rate.to_keras())
+    x, y = xy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(x, y, batch_size=8, epochs=3, verbose=0, callbacks=[
+            HParamScheduler(momentum=lrdecay.Linear(0.95, 0.85, 12)),
+            LRLogger(verbose=0, per="batch"),
+            keras.callbacks.TensorBoard(str(tmp_path), update_freq="batch")])
+    tags: dict[str, dict[int, float]] = {}
+    for path in glob.glob(str(tmp_path / "train" / "events.out.tfevents.*")):
+        for record in tf.data.TFRecordDataset(path):
+            event = tf.compat.v1.Event.FromString(record.numpy())
+            for value in event.summary.value:
+                if not value.tag.startswith("batch_"):
+                    continue  # the model's config, epoch summaries
+                tags.setdefault(value.tag, {})[event.step] = float(
+                    tf.make_ndarray(value.tensor))
+    lr = tags["batch_learning_rate"]
+    assert sorted(lr) == list(range(1, 13))  # TensorBoard counts batches from 1
+    np.testing.assert_allclose([lr[s] for s in range(1, 13)], rate(np.arange(12)), rtol=1e-6)
+    mom = tags["batch_momentum"]
+    np.testing.assert_allclose([mom[s] for s in range(1, 13)],
+                               lrdecay.Linear(0.95, 0.85, 12)(np.arange(12)), rtol=1e-6)
+
+
+def test_docs_example_runs():
+    """The module docstring's composition: one-cycle rate in-graph, momentum scheduled."""
+    text = textwrap.dedent(lrdecay.hparams.__doc__)
+    assert "HParamScheduler(momentum=rate.momentum())" in text
