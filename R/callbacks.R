@@ -28,7 +28,20 @@
 #' @param schedule An lrdecay schedule (see [schedule_step()] and friends), or
 #'   an R function of `(epoch)` or `(epoch, lr)` returning the new rate.
 #'   `epoch` is 0-based; `lr` is the current rate.
+#' @section The training plan is checked:
+#' When training begins, an lrdecay `schedule` is checked against it with
+#' [check_schedule()] (`t` counts epochs; the number of epochs and of steps per
+#' epoch come from keras3's `fit()`), and a warning of class
+#' `lrdecay_warning_schedule` lists what it finds, once per `fit()`: a schedule
+#' sized in steps, one that ends long before training does or not at all, a
+#' first epoch at rate 0, a jump. `check = FALSE` turns this off. R functions,
+#' and schedules made with [schedule_function()], are not checked (the check
+#' would call them). Any lrdecay callback also checks an in-graph schedule made
+#' by [as_keras_schedule()].
+#'
 #' @param verbose `0` (quiet) or `1` (print the rate set at each epoch, as Keras does).
+#' @param check `TRUE` to check an lrdecay `schedule` against the training when
+#'   it begins and warn about what [check_schedule()] finds; `FALSE` for no check.
 #' @returns A Keras callback, for `callbacks = list(...)` of keras3's [keras3::fit()].
 #' @family callbacks
 #' @export
@@ -49,19 +62,21 @@
 #' history <- model %>% fit(x, y, epochs = 7, initial_epoch = 5, verbose = 0,
 #'                          callbacks = list(halve))
 #' history$metrics$learning_rate
-callback_lr_scheduler <- function(schedule, verbose = 0) {
+callback_lr_scheduler <- function(schedule, verbose = 0, check = TRUE) {
   if (missing(schedule)) abort_missing("schedule", rlang::current_env())
   verbose <- as_whole(verbose)
+  check <- as_flag(check)
   if (is_r_function(schedule)) {
     arity <- function_arity(schedule, c("epoch", "lr"), optional = 1L)
     fn <- r_function_to_py(wrap_scheduler_fn(schedule, arity), schedule)
-    return(lrdecay_call("LRScheduler", fn, verbose = verbose, arity = arity))
+    return(with_plan_warning(lrdecay_call("LRScheduler", fn, verbose = verbose, arity = arity,
+                                          check = check)))
   }
   if (!inherits(schedule, "python.builtin.object")) {
     abort_arg("schedule", "an lrdecay schedule or a function of (epoch) or (epoch, lr)",
               schedule, rlang::current_env())
   }
-  lrdecay_call("LRScheduler", schedule, verbose = verbose)
+  with_plan_warning(lrdecay_call("LRScheduler", schedule, verbose = verbose, check = check))
 }
 
 #' Print and record the learning rate of every epoch
@@ -96,7 +111,7 @@ callback_lr_scheduler <- function(schedule, verbose = 0) {
 #' history <- model |> fit(x, y, epochs = 3, batch_size = 32, verbose = 0,
 #'                         callbacks = list(callback_lr_logger()))
 callback_lr_logger <- function(verbose = 1, per = "epoch") {
-  lrdecay_call("LRLogger", verbose = as_whole(verbose), per = as_string(per))
+  with_plan_warning(lrdecay_call("LRLogger", verbose = as_whole(verbose), per = as_string(per)))
 }
 
 #' A custom callback that sets the learning rate
@@ -140,7 +155,8 @@ callback_lr_custom <- function(on_epoch_begin = NULL, on_batch_begin = NULL) {
     on_batch_begin <- r_function_to_py(wrap_hook_fn(on_batch_begin, "on_batch_begin", "batch"),
                                        on_batch_begin)
   }
-  lrdecay_call("LRCustom", on_epoch_begin = on_epoch_begin, on_batch_begin = on_batch_begin)
+  with_plan_warning(lrdecay_call("LRCustom", on_epoch_begin = on_epoch_begin,
+                                 on_batch_begin = on_batch_begin))
 }
 
 # -- printing ------------------------------------------------------------------
@@ -150,8 +166,8 @@ callback_lr_custom <- function(on_epoch_begin = NULL, on_batch_begin = NULL) {
 #' Shows the callback's class and its settings in R terms: an R function as its
 #' source, an lrdecay schedule as the call that makes it.
 #'
-#' @param x A callback made by [callback_lr_scheduler()], [callback_lr_logger()]
-#'   or [callback_lr_custom()].
+#' @param x A callback made by [callback_lr_scheduler()], [callback_lr_logger()],
+#'   [callback_lr_custom()] or [callback_lr_plateau()].
 #' @param ... Unused.
 #' @returns `format()`: a character vector; `print()`: `x`, invisibly.
 #' @name callback-methods

@@ -85,3 +85,26 @@ print.lrdecay_check <- function(x, ...) {
   cat(format(x, ...), sep = "\n")
   invisible(x)
 }
+
+# -- the check run when training begins -------------------------------------------------
+
+# An lrdecay object made in R (a callback, an in-graph schedule) reports the findings of
+# the check run when keras3's fit() begins through this hook (Python:
+# lrdecay.plan.warn_plan), as an R warning, rather than as a Python warning printed to
+# the console. Returns `obj`.
+with_plan_warning <- function(obj) {
+  reticulate::py_set_attr(obj, "_warn_hook", plan_warning_hook())
+  obj
+}
+
+plan_warning_hook <- function() reticulate::r_to_py(signal_plan_warning, convert = TRUE)
+
+# Python's header, findings and hint, as a cli warning of class lrdecay_warning_schedule.
+signal_plan_warning <- function(header, findings, hint) {
+  escape <- function(x) gsub("}", "}}", gsub("{", "{{", x, fixed = TRUE), fixed = TRUE)
+  findings <- escape(as.character(unlist(findings)))
+  names(findings) <- rep("*", length(findings))
+  bullets <- c(escape(header), findings, i = escape(hint))
+  cli::cli_warn(bullets, class = "lrdecay_warning_schedule")
+  invisible(NULL)
+}

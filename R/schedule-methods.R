@@ -107,9 +107,26 @@ plot.lrdecay.Schedule <- function(x, t = NULL, ..., main = NULL, xlab = "t",
 #' [keras3::save_model()] and loaded with [keras3::load_model()] in a new R
 #' session once `library(lrdecay)` has been called.
 #'
+#' When training begins, the schedule is checked against it with
+#' [check_schedule()] (`t` counts steps, or epochs with `steps_per_epoch`; the
+#' number of epochs and of steps per epoch come from keras3's `fit()`), and a
+#' warning of class `lrdecay_warning_schedule` lists what it finds, once per
+#' `fit()`. Keras gives a schedule no hook of its own at the start of training:
+#' the check runs when an lrdecay callback ([callback_lr_logger()] and the
+#' others) is in the `fit()`, and otherwise the first time Keras evaluates the
+#' schedule in a `fit()`, when it compiles the training step; a second `fit()`
+#' of the same model reuses that step and is checked only with an lrdecay
+#' callback. `check = FALSE` turns the check off. A schedule that comes back
+#' with a model loaded by [keras3::load_model()] reports through Python (a
+#' `ScheduleWarning` printed on the console) unless an lrdecay callback is in
+#' the `fit()`, which makes it an R warning again.
+#'
 #' @param schedule An lrdecay schedule.
 #' @param steps_per_epoch `NULL`, or the number of batches per epoch (a positive
 #'   number), to express `t` in epochs.
+#' @param check `TRUE` to check the schedule against the training when it
+#'   begins and warn about what [check_schedule()] finds; `FALSE` for no check.
+#'   Saved with the model only when `FALSE`.
 #' @returns A Python `keras.optimizers.schedules.LearningRateSchedule`.
 #' @family schedule tools
 #' @export
@@ -122,10 +139,13 @@ plot.lrdecay.Schedule <- function(x, t = NULL, ..., main = NULL, xlab = "t",
 #' x <- matrix(runif(128), ncol = 4)
 #' model |> fit(x, rowSums(x), epochs = 2, verbose = 0)
 #' get_learning_rate(model)  # the rate at the optimizer's current iteration
-as_keras_schedule <- function(schedule, steps_per_epoch = NULL) {
+as_keras_schedule <- function(schedule, steps_per_epoch = NULL, check = TRUE) {
   schedule <- as_schedule(schedule)
   steps_per_epoch <- as_number(steps_per_epoch)
-  lrdecay_call(function() schedule$to_keras(steps_per_epoch = steps_per_epoch))
+  check <- as_flag(check)
+  with_plan_warning(lrdecay_call(function() {
+    schedule$to_keras(steps_per_epoch = steps_per_epoch, check = check)
+  }))
 }
 
 #' Is lrdecay's Python side available?

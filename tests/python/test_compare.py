@@ -6,25 +6,102 @@ and reports Python's message.
 
 from __future__ import annotations
 
+import math
+import warnings
+from pathlib import Path
+
+import lrdecay
 import numpy as np
 import pytest
-from lrdecay import Constant, Exponential, InverseTime, Schedule, Step
+from lrdecay import (
+    WSD,
+    Constant,
+    Cosine,
+    Cyclic,
+    Exponential,
+    InverseTime,
+    Linear,
+    OneCycle,
+    Schedule,
+    Step,
+    Warmup,
+    check_schedule,
+)
 from lrdecay.compare import compare_schedules, default_schedules
 
+NAMES = ["constant", "step", "exponential", "inverse time", "polynomial", "cosine",
+         "warmup + cosine", "one-cycle", "cyclic", "wsd", "linear to zero (D2Z)"]
 
-@pytest.mark.parametrize("epochs", [1, 2, 15, 40])
+
+@pytest.mark.parametrize("epochs", [1, 2, 3, 15, 40])
 def test_default_schedules_are_sized_to_the_epochs(epochs: int) -> None:
     schedules = default_schedules(epochs)
-    assert list(schedules) == ["constant", "step", "exponential", "inverse time", "polynomial",
-                               "cosine", "warmup + cosine", "one-cycle", "cyclic"]
+    assert list(schedules) == NAMES
     for name, s in schedules.items():
         assert isinstance(s, Schedule), name
         values = s(np.arange(epochs, dtype=np.float64))
         assert np.all(np.isfinite(values)) and np.all(values >= 0), name
-    # Keras's positional order: one decay period per epoch.
-    assert schedules["exponential"] == Exponential(0.1, 1, 0.8)
-    assert schedules["inverse time"] == InverseTime(0.1, 1, 0.5)
-    assert schedules["exponential"](3.0) == pytest.approx(0.1 * 0.8**3, rel=1e-15)
+    # Keras's positional order, sized to the run: lr / 20 and lr / 8 at the last epoch.
+    span = max(epochs - 1, 1)
+    assert schedules["exponential"] == Exponential(0.1, span, 0.05)
+    assert schedules["inverse time"] == InverseTime(0.1, span, 7.0)
+    assert schedules["exponential"](span) == pytest.approx(0.1 / 20, rel=1e-12)
+    assert schedules["inverse time"](span) == pytest.approx(0.1 / 8, rel=1e-12)
+
+
+@pytest.mark.parametrize("epochs", [3, 15, 50])
+def test_default_schedules_give_no_finding(epochs: int) -> None:
+    """Every default schedule is a sound plan for the epochs it is sized to."""
+    for name, s in default_schedules(epochs).items():
+        assert check_schedule(s, epochs) == [], (epochs, name)
+
+
+def test_default_schedules_give_no_finding_for_3_to_60_epochs() -> None:
+    bad = [(e, name, [f.code for f in check_schedule(s, e)])
+           for e in range(3, 61) for name, s in default_schedules(e).items()
+           if check_schedule(s, e)]
+    assert bad == []
+
+
+@pytest.mark.parametrize("epochs", [3, 4, 5, 15, 50])
+def test_default_schedules_are_not_degenerate(epochs: int) -> None:
+    """The shapes span the whole run: a warmup + cosine does not end at its peak,
+    one-cycle reaches its final rate at the last epoch, no decay runs an epoch at 0,
+    and each warmup starts above 0."""
+    s = default_schedules(epochs)
+    t = np.arange(epochs, dtype=np.float64)
+    last = epochs - 1
+    warm = s["warmup + cosine"]
+    assert warm(last) < 0.6 * warm(t).max()
+    assert warm(0) > 0 and s["linear to zero (D2Z)"](0) > 0
+    one = s["one-cycle"]
+    assert one.total_steps == epochs
+    assert one(last) == pytest.approx(one(10 * epochs), rel=1e-12)  # its end
+    assert one(last) < 0.15 * one(t).max()
+    for name in ("exponential", "inverse time", "polynomial", "cosine", "warmup + cosine",
+                 "wsd", "linear to zero (D2Z)", "one-cycle"):
+        values = s[name](t)
+        assert values[-1] > 0, name
+        assert values[-1] < values.max(), name  # it decays within the run
+    assert s["wsd"].horizon() == epochs
+    assert s["linear to zero (D2Z)"].horizon() == epochs
+    assert s["cosine"].horizon() == epochs
+
+
+def test_default_schedules_at_15_epochs() -> None:
+    """The demo's set (15 epochs), in numbers."""
+    s = default_schedules(15)
+    assert s["step"] == Step(0.1, 0.5, 5)
+    assert s["cosine"] == Cosine(0.1, 15)
+    assert s["warmup + cosine"] == Warmup(Cosine(0.1, 13), 2, start_lr=0.1 / 3)
+    assert s["linear to zero (D2Z)"] == Warmup(Linear(0.1, 0.0, 13), 2, start_lr=0.1 / 3)
+    assert s["wsd"] == WSD(0.1, 2, 10, 3, min_lr_ratio=0.1)
+    assert s["one-cycle"] == OneCycle(0.2, 15, pct_start=0.3, div_factor=25,
+                                      final_div_factor=10)
+    assert s["cyclic"] == Cyclic(0.01, 0.2, step_size=3)
+    # PyTorch's one-cycle ends from 25 epochs on.
+    long = default_schedules(25)["one-cycle"]
+    assert (long.div_factor, long.final_div_factor) == (25, 1e4)
 
 
 @pytest.mark.parametrize(("kwargs", "exc", "message"), [
@@ -32,6 +109,10 @@ def test_default_schedules_are_sized_to_the_epochs(epochs: int) -> None:
     ({"verbose": "yes"}, TypeError, "`verbose` must be 0 or 1, not \"yes\"."),
     ({"epochs": 0}, ValueError, "`epochs` must be a positive whole number, not 0."),
     ({"epochs": 2.5}, ValueError, "`epochs` must be a positive whole number, not 2.5."),
+    ({"seeds": 0}, ValueError, "`seeds` must be a positive whole number, not 0."),
+    ({"seeds": "3"}, TypeError, "`seeds` must be a positive whole number, not '3'."),
+    ({"workers": 0}, ValueError, "`workers` must be a positive whole number, not 0."),
+    ({"progress": 3}, TypeError, "`progress` must be a function or None, not 3."),
     ({"batch_size": -1}, ValueError, "`batch_size` must be a positive whole number, not -1."),
     ({"seed": -1}, ValueError, "`seed` must be a whole number >= 0, not -1."),
     ({"output": "plot.pdf"}, ValueError, "`output` must be a path ending in .png, not "
@@ -59,10 +140,100 @@ def test_one_schedule_trains_and_reports_the_rates_applied() -> None:
     the verbosity."""
     pytest.importorskip("sklearn")
     s = Step(0.1, 0.5, 1)
-    rows = compare_schedules(s, epochs=2.0, output=None, verbose=0.0)  # R doubles
+    rows = compare_schedules(s, epochs=2.0, seeds=1.0, output=None, verbose=0.0,
+                             workers=1.0)  # R doubles
     assert [r["schedule"] for r in rows] == ["schedule"]
     assert rows[0]["lr"] == [float(np.float32(s(e))) for e in range(2)]
     assert rows[0]["final_lr"] == float(np.float32(0.05))
     assert 0.0 <= rows[0]["test_accuracy"] <= 1.0
-    rows = compare_schedules({"constant": Constant(0.05)}, epochs=1, output=None, verbose=False)
+    assert math.isnan(rows[0]["test_accuracy_sd"]) and math.isnan(rows[0]["test_loss_sd"])
+    rows = compare_schedules({"constant": Constant(0.05)}, epochs=1, seeds=1, output=None,
+                             verbose=False, workers=1)
     assert rows[0]["lr"] == [float(np.float32(0.05))]
+
+
+@pytest.mark.keras
+def test_seeds_give_means_and_spreads_the_same_weights_per_seed_and_workers_agree(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Two names for one schedule train alike on each seed (same initial weights, same
+    batches); the seeds differ; the means and sample sds are those of the per-seed
+    values; two worker processes give exactly the results of one fit after another in
+    this process; a line per fit is printed and the PNG written."""
+    pytest.importorskip("sklearn")
+    schedules = {"a": Constant(0.1), "b": Constant(0.1), "cosine": Cosine(0.1, 2)}
+    calls: list[tuple[int, int, str, int]] = []
+    here = compare_schedules(schedules, epochs=2, seeds=2, output=None, verbose=1, workers=1)
+    out = capsys.readouterr().out
+    assert "[6/6] cosine, seed 43: test accuracy" in out
+    assert "test acc" in out and "linear" not in out
+    png = tmp_path / "demo.png"
+    apart = compare_schedules(schedules, epochs=2, seeds=2, output=str(png), verbose=0,
+                              workers=2, progress=lambda *a: calls.append(a))
+    assert capsys.readouterr().out == ""
+    assert png.stat().st_size > 10_000
+    assert sorted(c[0] for c in calls) == [1, 2, 3, 4, 5, 6]
+    assert {c[1] for c in calls} == {6}
+    assert sorted((c[2], c[3]) for c in calls) == [(n, s) for n in ("a", "b", "cosine")
+                                                   for s in (42, 43)]
+    for r in (here, apart):
+        assert [x["schedule"] for x in r] == ["a", "b", "cosine"]
+    for x, y in zip(here, apart):
+        assert {k: v for k, v in x.items() if k != "seconds"} == \
+            {k: v for k, v in y.items() if k != "seconds"}
+    a, b, cos = here
+    assert a["test_accuracy_per_seed"] == b["test_accuracy_per_seed"]
+    assert a["test_loss_per_seed"] == b["test_loss_per_seed"]
+    assert a["val_loss"] == b["val_loss"]
+    assert a["seeds"] == [42, 43]
+    assert a["test_loss_per_seed"][0] != a["test_loss_per_seed"][1]
+    for r in here:
+        assert r["test_accuracy"] == pytest.approx(np.mean(r["test_accuracy_per_seed"]))
+        assert r["test_loss_sd"] == pytest.approx(np.std(r["test_loss_per_seed"], ddof=1))
+        assert r["test_accuracy_sd"] == pytest.approx(
+            np.std(r["test_accuracy_per_seed"], ddof=1))
+        assert len(r["val_loss"]) == len(r["val_loss_sd"]) == 2
+    assert cos["lr"] == [float(np.float32(Cosine(0.1, 2)(e))) for e in range(2)]
+
+
+@pytest.mark.keras
+def test_a_schedule_that_does_not_fit_warns_before_training() -> None:
+    """Checked once per schedule before any fit (as an error here, so nothing trains)."""
+    pytest.importorskip("sklearn")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", lrdecay.ScheduleWarning)
+        with pytest.raises(lrdecay.ScheduleWarning,
+                           match=r'(?s)^compare_schedules\(\) \("long"\): .*unit_mismatch'):
+            compare_schedules({"fine": Cosine(0.1, 2), "long": Cosine(0.1, 1000)}, epochs=2,
+                              output=None, workers=1)
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["compare", "--seeds", "0"], "--seeds must be a whole number >= 1, not 0"),
+    (["compare", "--workers", "0"], "--workers must be a whole number >= 1, not 0"),
+    (["compare", "--epochs", "0"], "--epochs must be a whole number >= 1, not 0"),
+    (["compare", "--schedules", "cosine,nope"], "unknown: nope"),
+])
+def test_command_line_refuses_bad_arguments(argv: list[str], message: str,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    from lrdecay.__main__ import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+@pytest.mark.keras
+def test_command_line_trains_over_seeds(tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("sklearn")
+    from lrdecay.__main__ import main
+
+    png = tmp_path / "demo.png"
+    assert main(["compare", "--epochs", "1", "--seeds", "2", "--workers", "1", "--schedules",
+                 "constant,cosine", "--quiet", "--output", str(png)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split() == ["schedule", "final", "LR", "test", "acc", "sd", "test", "loss",
+                              "sd", "s/fit"]
+    assert [line.split()[0] for line in out[2:]] == ["constant", "cosine"]
+    assert png.exists()

@@ -25,15 +25,16 @@ PUBLIC = {
     "Schedule", "Constant", "Step", "MultiStep", "Piecewise", "Exponential", "InverseTime",
     "Polynomial", "Cosine", "CosineRestarts", "Linear", "Cyclic", "OneCycle", "Warmup",
     "Sequence", "FromFunction", "WSD", "InverseSqrt", "Rex", "OneCycleMomentum",
-    "CyclicMomentum", "from_config", "check_schedule", "Finding",
+    "CyclicMomentum", "from_config", "check_schedule", "Finding", "ScheduleWarning",
     # the digits demo (Keras only when it trains)
     "compare_schedules", "default_schedules",
     # Keras-backed, loaded on first use
-    "KerasSchedule", "LRScheduler", "LRLogger", "LRCustom", "HParamScheduler",
+    "KerasSchedule", "LRScheduler", "LRLogger", "LRCustom", "LRPlateau", "HParamScheduler",
     "get_learning_rate", "set_learning_rate", "lr_find", "LRFindResult",
 }
-KERAS_BACKED = {"KerasSchedule", "LRScheduler", "LRLogger", "LRCustom", "HParamScheduler",
-                "get_learning_rate", "set_learning_rate", "lr_find", "LRFindResult"}
+KERAS_BACKED = {"KerasSchedule", "LRScheduler", "LRLogger", "LRCustom", "LRPlateau",
+                "HParamScheduler", "get_learning_rate", "set_learning_rate", "lr_find",
+                "LRFindResult"}
 HEAVY = ("keras", "tensorflow", "tf_keras", "jax", "torch", "transformers")
 
 

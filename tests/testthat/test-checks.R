@@ -72,15 +72,17 @@ r_arg_specs <- function() {
            shape = "string")),
     list("schedule_function", list(fn = function(t) 0.1), c(fn = "fn")),
     list("lr_at", list(schedule = fake, t = 0), c(schedule = "schedule", t = "clock")),
-    list("as_keras_schedule", list(schedule = fake, steps_per_epoch = 10),
-         c(schedule = "schedule", steps_per_epoch = "number")),
-    list("callback_lr_scheduler", list(schedule = fake, verbose = 0), c(verbose = "number")),
+    list("as_keras_schedule", list(schedule = fake, steps_per_epoch = 10, check = TRUE),
+         c(schedule = "schedule", steps_per_epoch = "number", check = "flag")),
+    list("callback_lr_scheduler", list(schedule = fake, verbose = 0, check = TRUE),
+         c(verbose = "number", check = "flag")),
     list("callback_lr_logger", list(verbose = 1), c(verbose = "number")),
     list("callback_lr_custom", list(on_epoch_begin = function(epoch, lr, logs) NULL),
          c(on_epoch_begin = "fn", on_batch_begin = "fn")),
     list("set_learning_rate", list(model = fake, value = 0.1), c(value = "number")),
-    list("compare_schedules", list(epochs = 15), c(epochs = "number", batch_size = "number",
-                                                  seed = "number", verbose = "number"))
+    list("compare_schedules", list(epochs = 15), c(epochs = "number", seeds = "number",
+                                                  batch_size = "number", seed = "number",
+                                                  verbose = "number", workers = "number"))
   )
 }
 

@@ -42,7 +42,10 @@ test_that("the momentum used at every update is the schedule's (keras3 fit)", {
   rate <- schedule_one_cycle(0.1, total_steps = 16)
   m <- schedule_momentum(rate)
   model <- linear_model(lr = 0.1, momentum = 0.9)
-  model |> compile(optimizer = optimizer_sgd(as_keras_schedule(rate), momentum = 0.9),
+  # (PyTorch's one-cycle over 16 updates ends with a drop the plan check calls a jump:
+  # not this test's subject.)
+  model |> compile(optimizer = optimizer_sgd(as_keras_schedule(rate, check = FALSE),
+                                             momentum = 0.9),
                    loss = "mse")
   seen <- numeric()
   probe <- callback_lambda(on_train_batch_end = function(batch, logs) {

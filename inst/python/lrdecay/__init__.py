@@ -20,7 +20,7 @@ from __future__ import annotations
 import importlib as _importlib
 import sys as _sys
 
-from .plan import Finding, check_schedule
+from .plan import Finding, ScheduleWarning, check_schedule
 from .schedules import (
     WSD,
     Constant,
@@ -56,6 +56,7 @@ _LAZY = {
     "LRScheduler": ".callbacks",
     "LRLogger": ".callbacks",
     "LRCustom": ".callbacks",
+    "LRPlateau": ".plateau",
     "HParamScheduler": ".hparams",
     "get_learning_rate": ".learning_rate",
     "set_learning_rate": ".learning_rate",
@@ -65,14 +66,14 @@ _LAZY = {
 # Of those, the ones whose modules import Keras: left out of ``from lrdecay import *``,
 # which must stay free of Keras.
 _KERAS = ("KerasSchedule", "lr_find", "LRFindResult", "LRScheduler", "LRLogger", "LRCustom",
-          "HParamScheduler", "get_learning_rate", "set_learning_rate")
+          "LRPlateau", "HParamScheduler", "get_learning_rate", "set_learning_rate")
 
 __all__ = [
     "Schedule", "Constant", "Step", "MultiStep", "Piecewise", "Exponential", "InverseTime",
     "Polynomial", "Cosine", "CosineRestarts", "Linear", "Cyclic", "OneCycle", "Warmup",
     "Sequence", "FromFunction", "WSD", "InverseSqrt", "Rex", "OneCycleMomentum",
-    "CyclicMomentum", "from_config", "check_schedule", "Finding", "compare_schedules",
-    "default_schedules",
+    "CyclicMomentum", "from_config", "check_schedule", "Finding", "ScheduleWarning",
+    "compare_schedules", "default_schedules",
 ]
 
 #: What to install when Keras (or its backend) is missing.

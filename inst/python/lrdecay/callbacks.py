@@ -28,8 +28,10 @@ from typing import Any
 
 import keras
 import numpy as np
+from keras.src.utils import io_utils
 
-from ._checks import add_note, check_choice, check_verbose, fail, show_value
+from ._checks import add_note, check_bool, check_choice, check_verbose, fail, show_value
+from .fit_check import check_lr_scheduler, check_optimizer_schedule
 from .learning_rate import check_lr, optimizer_of, read_lr, require_settable, write_lr
 from .schedules import Schedule
 
@@ -51,9 +53,20 @@ class _EpochLR(keras.callbacks.Callback):
         super().__init__()
         self._epoch = 0
         self._epoch_lr: float | None = None
+        self._warn_hook: Any = None  # R sets one: a plan's findings as an R warning
 
     def _optimizer(self) -> Any:
         return optimizer_of(self.model, self._who)
+
+    def _check_plan(self) -> None:
+        """Check an in-graph lrdecay schedule on the optimizer against this ``fit()``
+        (``lrdecay.fit_check``); it warns once per ``fit()`` whichever callback runs it."""
+        # model.optimizer, not self._optimizer(): that reads the rate, evaluating the schedule
+        check_optimizer_schedule(getattr(self.model, "optimizer", None), self.params,
+                                 self._warn_hook)
+
+    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
+        self._check_plan()
 
     def _first_step(self, epoch: int, lr: float) -> None:
         """Called once per epoch with the rate of its first update."""
@@ -150,7 +163,9 @@ def _call_user(fn: Callable[..., Any], args: tuple[Any, ...], where: str) -> Any
 
 
 def _say(message: str) -> None:
-    print(message, flush=True)
+    """Print as Keras's callbacks do: to stdout, or to the ``logging`` module after
+    ``keras.config.disable_interactive_logging()`` (knitr, log files)."""
+    io_utils.print_msg(message)
 
 
 class LRScheduler(_EpochLR):
@@ -161,7 +176,9 @@ class LRScheduler(_EpochLR):
     the current rate as a float). The value is checked before the optimizer is
     touched: one non-negative finite number, else training stops with an error
     naming the epoch and the value, and the optimizer keeps its rate. The rate
-    applied is recorded in ``history.history["learning_rate"]``.
+    applied is recorded in ``history.history["learning_rate"]``. Beside ``LRPlateau``
+    the rate set is the schedule's times the plateau's scale (``lrdecay.plateau``), and
+    a function of ``(epoch, lr)`` gets the rate before that scale.
 
     Args:
         schedule: an lrdecay ``Schedule`` (called with the epoch), or a callable of
@@ -171,6 +188,10 @@ class LRScheduler(_EpochLR):
         arity: 1 or 2, the number of arguments ``schedule`` takes; ``None`` reads it
             from the signature (two positional parameters, or ``*args``: 2). Pass it
             for callables whose signature cannot be read (R functions).
+        check: when ``schedule`` is an lrdecay schedule, run ``lrdecay.check_schedule``
+            on it when training begins (epochs and steps from Keras's ``params``; ``t``
+            counts epochs) and warn (``lrdecay.ScheduleWarning``) once per ``fit()`` if
+            it does not fit the training; ``False`` turns it off.
 
     Raises:
         TypeError: at ``on_train_begin`` when the optimizer's learning rate is an
@@ -184,28 +205,36 @@ class LRScheduler(_EpochLR):
     _who = "LRScheduler (R: callback_lr_scheduler())"
 
     def __init__(self, schedule: Schedule | Callable[..., Any], verbose: int = 0, *,
-                 arity: int | None = None) -> None:
+                 arity: int | None = None, check: bool = True) -> None:
         super().__init__()
         self.arity = _arity(schedule, arity)
         self.schedule = schedule
         self.verbose = check_verbose("verbose", verbose)
+        self.check = check_bool("check", check)
 
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         require_settable(self._optimizer(), self._who)
+        if self.check:
+            check_lr_scheduler(self.schedule, self.params, self._warn_hook)
 
     def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         super().on_epoch_begin(epoch, logs)
         optimizer = self._optimizer()
         epoch = int(epoch)
-        args = (epoch, read_lr(optimizer)) if self.arity == 2 else (epoch,)
+        from .plateau import scale_rate, unscale_rate  # LRPlateau's scale, if any
+
+        args = (epoch, unscale_rate(optimizer, read_lr(optimizer))) if self.arity == 2 else (epoch,)
         new = _call_user(self.schedule, args, f"the schedule at epoch {epoch} (0-based)")
-        lr = check_lr(new, source="The schedule", at=f"epoch {epoch} (0-based)")
+        lr = scale_rate(optimizer, check_lr(new, source="The schedule",
+                                            at=f"epoch {epoch} (0-based)"))
         write_lr(optimizer, lr, self._who)
         if self.verbose > 0:
             _say(f"\nEpoch {epoch + 1}: LearningRateScheduler setting learning rate to {lr}.")
 
     def __repr__(self) -> str:
-        return f"LRScheduler({self.schedule!r}, verbose={self.verbose}, arity={self.arity})"
+        off = "" if self.check else ", check=False"
+        return (f"LRScheduler({self.schedule!r}, verbose={self.verbose}, arity={self.arity}"
+                f"{off})")
 
 
 class LRLogger(_EpochLR):

@@ -1,64 +1,133 @@
-"""The digits demo: train one small model per schedule and compare them.
+"""The demo: train one small model per schedule and seed, and compare.
 
-``compare_schedules()`` trains the small network of the Keras MNIST tutorials
-(Flatten, Dense 128 relu, Dense 10 softmax, SGD) on scikit-learn's handwritten
-digits (1,797 8x8 images, shipped with scikit-learn: no download), once per
-schedule, printing the LR of every epoch as the PrintLR idiom of Keras 2
-tutorials does, and writes a PNG with the LR and the validation loss of every
-schedule against the epoch.
+``compare_schedules()`` trains a small MLP (Flatten, Dense 128 relu, Dense 10 softmax,
+SGD) on scikit-learn's handwritten digits (1,797 8x8 images, shipped with
+scikit-learn: no download) once per schedule and seed: seeds ``seed, seed + 1, ...``,
+the same initial weights and batch order for every schedule of a seed. It reports, per
+schedule, the mean and standard deviation over the seeds of the test accuracy and
+loss, and writes a PNG with the learning rate and the mean validation loss (a band of
+one standard deviation) of every schedule against the epoch.
+
+The fits run in worker processes (two by default, each importing Keras once and using
+one thread): every fit starts from its own seed, so the results are the same as one fit
+after another in this process (``workers=1``).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
+import sys
 import time
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, Optional
 
 import numpy as np
 
 from ._checks import check_integer, check_verbose, fail
 from .schedules import (
+    WSD,
     Constant,
     Cosine,
     Cyclic,
     Exponential,
     InverseTime,
+    Linear,
     OneCycle,
     Polynomial,
     Schedule,
     Step,
     Warmup,
+    from_config,
 )
 
-__all__ = ["default_schedules", "compare_schedules", "check_output_path", "load_digits_split"]
+__all__ = ["default_schedules", "compare_schedules", "check_output_path", "load_digits_split",
+           "format_table"]
+
+#: One-cycle's (div_factor, final_div_factor): PyTorch's defaults first, then gentler ends
+#: for runs too short for them (see ``default_schedules``).
+_ONE_CYCLE_ENDS = ((25.0, 1e4), (25.0, 1e3), (25.0, 100.0), (25.0, 10.0), (10.0, 10.0),
+                   (10.0, 3.0), (10.0, 1.0), (5.0, 1.0))
+
+
+def _one_cycle(max_lr: float, epochs: int) -> OneCycle:
+    """One-cycle over ``epochs`` epochs whose rate changes by at most 10x per epoch."""
+    from .plan import check_schedule
+
+    total = max(epochs, 2)
+    pct = max(0.3, 1.5 / total)  # the warmup phase needs more than one epoch
+    made = None
+    for div, final in _ONE_CYCLE_ENDS:
+        made = OneCycle(max_lr, total_steps=total, pct_start=pct, div_factor=div,
+                        final_div_factor=final)
+        if not check_schedule(made, epochs):
+            break
+    assert made is not None
+    return made
 
 
 def default_schedules(epochs: int = 15, lr: float = 0.1) -> dict[str, Schedule]:
-    """The digits demo's nine schedules, sized for ``epochs`` epochs (the clock is the
-    0-based epoch).
+    """The demo's eleven schedules, each sized to ``epochs`` (the clock is the 0-based epoch).
+
+    Every schedule starts at ``lr`` (or warms up to it; one-cycle and cyclic peak at
+    ``2 * lr``) and its shape spans the whole run, so from 3 epochs on
+    ``check_schedule(s, epochs)`` finds nothing for any of them (tested up to 60
+    epochs; one or two epochs leave no room for a warmup or a smooth decay): the decays
+    reach their end at the last epoch without running at rate 0; a warmup of
+    ``w = max(1, round(epochs / 10))`` epochs starts at ``lr / (w + 1)``, as from 0 one
+    epoch earlier, so no epoch is wasted; one-cycle has PyTorch's ends (``div_factor = 25``,
+    ``final_div_factor = 1e4``) when the run is long enough (25 epochs or more), else the
+    first of gentler ends with which no epoch changes the rate by more than 10 times.
+
+    - ``constant``: ``lr``;
+    - ``step``: halved every ``max(1, epochs // 3)`` epochs;
+    - ``exponential``: ``lr * 0.05^(t / (epochs - 1))``, to ``lr / 20``;
+    - ``inverse time``: ``lr / (1 + 7 t / (epochs - 1))``, to ``lr / 8``;
+    - ``polynomial``: power 2 from ``lr`` to ``lr / 100`` over ``epochs``;
+    - ``cosine``: Keras's cosine decay over ``epochs``;
+    - ``warmup + cosine``: ``w`` warmup epochs, then cosine over the rest;
+    - ``one-cycle``: up to ``2 * lr`` over 30% of the epochs (at least 1.5), then down;
+    - ``cyclic``: triangular between ``lr / 10`` and ``2 * lr``, half-cycles of
+      ``max(3, round(epochs / 5))`` epochs;
+    - ``wsd``: warmup-stable-decay with ``round(epochs / 10)`` warmup epochs, a cosine
+      decay over the last ``max(2, round(epochs / 5))`` epochs to ``lr / 10``;
+    - ``linear to zero (D2Z)``: ``w`` warmup epochs, then linear decay to 0 at
+      ``epochs`` (Bergsma et al. 2025).
 
     Args:
-        epochs: the number of epochs they are sized for, a whole number ``>= 1``.
-        lr: the base learning rate (the constant schedule's, and the others' scale).
+        epochs: the number of epochs trained (a positive whole number).
+        lr: the base learning rate (a positive number).
 
     Returns:
-        Names (``"constant"``, ``"step"``, ..., ``"cyclic"``) to schedules.
+        A dict of name to schedule, in the order above.
     """
+    from ._checks import check_number
+
     epochs = check_integer("epochs", epochs)
+    lr = check_number("lr", lr, low=0.0, low_open=True)
     span = max(epochs - 1, 1)
+    warm = max(1, round(epochs / 10))
+    rest = max(epochs - warm, 1)
+    start = lr / (warm + 1)
+    wsd_warm = round(epochs / 10)
+    wsd_decay = max(1, min(epochs - wsd_warm, max(2, round(epochs / 5))))
     return {
         "constant": Constant(lr),
         "step": Step(lr, drop=0.5, every=max(1, epochs // 3)),
-        "exponential": Exponential(lr, 1, 0.8),
-        "inverse time": InverseTime(lr, 1, 0.5),
-        "polynomial": Polynomial(lr, decay_steps=span, end_lr=lr / 100, power=2),
-        "cosine": Cosine(lr, decay_steps=span),
-        "warmup + cosine": Warmup(Cosine(lr, decay_steps=max(span - 2, 1)), warmup_steps=2,
-                                  start_lr=lr / 10),
-        "one-cycle": OneCycle(2 * lr, total_steps=max(epochs, 4), pct_start=0.3),
-        "cyclic": Cyclic(lr / 10, 2 * lr, step_size=max(1, epochs // 5)),
+        "exponential": Exponential(lr, span, 0.05),
+        "inverse time": InverseTime(lr, span, 7.0),
+        "polynomial": Polynomial(lr, decay_steps=epochs, end_lr=lr / 100, power=2),
+        "cosine": Cosine(lr, decay_steps=epochs),
+        "warmup + cosine": Warmup(Cosine(lr, decay_steps=rest), warmup_steps=warm,
+                                  start_lr=start),
+        "one-cycle": _one_cycle(2 * lr, epochs),
+        "cyclic": Cyclic(lr / 10, 2 * lr, step_size=max(3, round(epochs / 5))),
+        "wsd": WSD(lr, warmup_steps=wsd_warm,
+                   stable_steps=epochs - wsd_warm - wsd_decay, decay_steps=wsd_decay,
+                   min_lr_ratio=0.1),
+        "linear to zero (D2Z)": Warmup(Linear(lr, 0.0, rest), warmup_steps=warm,
+                                       start_lr=start),
     }
 
 
@@ -123,35 +192,151 @@ def _build_model(seed: int) -> Any:
     return model
 
 
+_DATA: Optional[tuple[np.ndarray, ...]] = None  # the digits split, loaded once per process
+
+
+def _require_training_packages() -> None:
+    """Before any training (here or in a worker): Keras and scikit-learn can be imported,
+    else an ``ImportError`` that says what to install (without importing either)."""
+    import importlib.util
+
+    from . import _KERAS_MISSING
+
+    if importlib.util.find_spec("keras") is None:
+        raise ImportError(_KERAS_MISSING.format(what="compare_schedules()", missing="keras"))
+    if importlib.util.find_spec("sklearn") is None:
+        raise ImportError('compare_schedules() needs scikit-learn (the digits data): '
+                          'pip install "lrdecay[demo]"')
+
+
+def _fit_one(schedule: Schedule, epochs: int, batch_size: int, seed: int) -> dict[str, Any]:
+    """Train the demo model once: ``schedule`` by ``LRScheduler``, the weights and batch
+    order from ``seed``. Returns the per-epoch rates and validation losses, the test
+    accuracy and loss, and the seconds ``fit()`` took."""
+    from .callbacks import LRScheduler
+
+    global _DATA
+    if _DATA is None:
+        _DATA = load_digits_split()
+    x_train, y_train, x_test, y_test = _DATA
+    model = _build_model(seed)
+    start = time.perf_counter()
+    history = model.fit(
+        x_train, y_train, epochs=epochs, batch_size=batch_size, shuffle=True,
+        validation_data=(x_test, y_test), verbose=0,
+        callbacks=[LRScheduler(schedule, check=False)],  # checked once, by compare_schedules
+    )
+    seconds = time.perf_counter() - start
+    test_loss, test_accuracy = model.evaluate(x_test, y_test, verbose=0)
+    return {"lr": [float(v) for v in history.history["learning_rate"]],
+            "val_loss": [float(v) for v in history.history["val_loss"]],
+            "test_accuracy": float(test_accuracy), "test_loss": float(test_loss),
+            "seconds": seconds}
+
+
+def _sd(values: list[float]) -> float:
+    """The sample standard deviation (R's ``sd()``); NaN for one value."""
+    return float(np.std(values, ddof=1)) if len(values) > 1 else math.nan
+
+
+def _summary(name: str, fits: list[dict[str, Any]], seeds: list[int]) -> dict[str, Any]:
+    acc = [f["test_accuracy"] for f in fits]
+    loss = [f["test_loss"] for f in fits]
+    val = np.array([f["val_loss"] for f in fits])
+    return {
+        "schedule": name,
+        "final_lr": fits[0]["lr"][-1],
+        "test_accuracy": float(np.mean(acc)),
+        "test_loss": float(np.mean(loss)),
+        "test_accuracy_sd": _sd(acc),
+        "test_loss_sd": _sd(loss),
+        "seconds": float(np.mean([f["seconds"] for f in fits])),
+        "lr": fits[0]["lr"],
+        "val_loss": val.mean(axis=0).tolist(),
+        "val_loss_sd": (val.std(axis=0, ddof=1) if len(fits) > 1
+                        else np.full(val.shape[1], math.nan)).tolist(),
+        "seeds": list(seeds),
+        "test_accuracy_per_seed": acc,
+        "test_loss_per_seed": loss,
+    }
+
+
+def _check_schedules(schedules: Mapping[str, Schedule], epochs: int,
+                     hook: Optional[Callable[..., Any]]) -> None:
+    """Warn (once per schedule, before any training) about a schedule that does not fit
+    the demo's training, as ``LRScheduler`` would when each fit() begins."""
+    from .plan import check_schedule, describe_plan, warn_plan
+
+    for name, sched in schedules.items():
+        try:
+            sched.get_config()  # a user function is not called by the check
+            findings = check_schedule(sched, epochs)
+        except Exception:  # noqa: BLE001 - a user function that fails fails in training
+            continue
+        who = f"compare_schedules() ({json.dumps(name)})"
+        warn_plan(findings, schedule=sched, plan=describe_plan(epochs, None, "epoch"),
+                  who=who, who_r=who,
+                  off="warnings.filterwarnings('ignore', category=lrdecay.ScheduleWarning)",
+                  off_r='suppressWarnings(..., classes = "lrdecay_warning_schedule")',
+                  hook=hook, stacklevel=3)
+
+
 def compare_schedules(
-    schedules: Mapping[str, Schedule] | None = None,
+    schedules: Mapping[str, Schedule] | Schedule | None = None,
     epochs: int = 15,
+    seeds: int = 3,
     output: str | None = "lrdecay-demo.png",
     batch_size: int = 32,
     seed: int = 42,
     verbose: int = 1,
+    workers: int | None = None,
+    progress: Callable[[int, int, str, int], Any] | None = None,
+    _warn_hook: Callable[..., Any] | None = None,
 ) -> list[dict[str, Any]]:
-    """Train the demo model once per schedule and compare.
+    """Train the demo model once per schedule and seed, and compare.
 
     Args:
         schedules: names to lrdecay schedules (clock = 0-based epoch), or one
-            schedule (named "schedule"); the nine of ``default_schedules(epochs)`` when
-            ``None``.
-        epochs: epochs per schedule, ``>= 1``.
-        output: the PNG to write (two panels: LR and validation loss against
-            the epoch, one line per schedule), or ``None`` for no plot.
+            schedule (named "schedule"); the eleven of ``default_schedules(epochs)``
+            when ``None``.
+        epochs: epochs per fit, ``>= 1``.
+        seeds: how many seeds each schedule is trained with (``seed``, ``seed + 1``,
+            ...); every schedule of a seed starts from the same weights and sees the
+            batches in the same order.
+        output: the PNG to write (two panels against the epoch: the learning rate,
+            and the mean validation loss over the seeds with a band of one standard
+            deviation), or ``None`` for no plot.
         batch_size: the batch size.
-        seed: the random seed for weights and shuffling, the same for every schedule.
-        verbose: 1 prints each epoch's LR and a line per schedule; 0 is quiet (0 or 1).
+        seed: the random seed of the first fit (then ``seed + 1``, ...).
+        verbose: 1 prints a line per finished fit and the table (unless ``progress``
+            is given: it then reports, and nothing is printed); 0 is quiet.
+        workers: processes to train in: 1 trains here, one fit after another; more
+            start that many worker processes (each imports Keras once and uses one
+            thread) and give the same results. ``None``: ``min(2, CPUs, fits)``.
+            Schedules that cannot be sent to another process (a ``FromFunction``)
+            train here.
+        progress: called after each fit as ``progress(done, total, name, seed)``
+            (R's progress bar uses it).
+        _warn_hook: how a schedule's check findings are reported (R sets it; see
+            ``lrdecay.plan.warn_plan``).
 
     Returns:
-        One dict per schedule: schedule, final_lr, test_accuracy, test_loss,
-        seconds, plus the per-epoch ``lr`` and ``val_loss`` lists.
+        One dict per schedule: ``schedule``, ``final_lr``, ``test_accuracy`` and
+        ``test_loss`` (means over the seeds), ``test_accuracy_sd``, ``test_loss_sd``
+        (sample standard deviations; NaN for one seed), ``seconds`` (mean per fit),
+        plus ``lr`` (per epoch), ``val_loss`` and ``val_loss_sd`` (per epoch, over the
+        seeds), ``seeds`` and the per-seed ``test_accuracy_per_seed`` and
+        ``test_loss_per_seed``.
     """
     epochs = check_integer("epochs", epochs)
+    seeds = check_integer("seeds", seeds)
     batch_size = check_integer("batch_size", batch_size)
     seed = check_integer("seed", seed, low=0)
     verbose = check_verbose("verbose", verbose)
+    if workers is not None:
+        workers = check_integer("workers", workers)
+    if progress is not None and not callable(progress):
+        fail("progress", "a function or None", progress, TypeError)
     if output is not None:
         output = check_output_path(output)
     if schedules is None:
@@ -167,37 +352,44 @@ def compare_schedules(
         if not isinstance(sched, Schedule):
             fail("schedules", f"a named list (mapping) of lrdecay schedules ({json.dumps(name)} "
                  "is not one)", sched, TypeError)
+    _check_schedules(schedules, epochs, _warn_hook)
+    _require_training_packages()
+    if progress is not None:
+        verbose = 0
 
-    from . import _import_keras_backed
+    names = list(schedules)
+    seed_list = [seed + k for k in range(seeds)]
+    jobs = [(name, s) for name in names for s in seed_list]
+    total = len(jobs)
+    try:
+        configs: list[dict[str, Any]] | None = [schedules[n].get_config() for n, _ in jobs]
+    except TypeError:  # a user function: it cannot go to another process
+        configs = None
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1, total)
+    if configs is None:
+        workers = 1
 
-    callbacks = _import_keras_backed(".callbacks", "compare_schedules()")
-    x_train, y_train, x_test, y_test = load_digits_split()
-    rows: list[dict[str, Any]] = []
-    for i, (name, sched) in enumerate(schedules.items(), start=1):
+    results: dict[int, dict[str, Any]] = {}
+
+    def done(i: int, fit: dict[str, Any]) -> None:
+        results[i] = fit
+        name, s = jobs[i]
         if verbose:
-            print(f"[{i}/{len(schedules)}] {name}: {sched!r}", flush=True)
-        model = _build_model(seed)
-        start = time.perf_counter()
-        history = model.fit(
-            x_train, y_train, epochs=epochs, batch_size=batch_size, shuffle=True,
-            validation_data=(x_test, y_test), verbose=0,
-            callbacks=[callbacks.LRScheduler(sched), callbacks.LRLogger(verbose=verbose)],
-        )
-        seconds = time.perf_counter() - start
-        test_loss, test_accuracy = model.evaluate(x_test, y_test, verbose=0)
-        lrs = [float(v) for v in history.history["learning_rate"]]
-        rows.append({
-            "schedule": name,
-            "final_lr": lrs[-1],
-            "test_accuracy": float(test_accuracy),
-            "test_loss": float(test_loss),
-            "seconds": seconds,
-            "lr": lrs,
-            "val_loss": [float(v) for v in history.history["val_loss"]],
-        })
-        if verbose:
-            print(f"    done: test accuracy {test_accuracy:.4f}, test loss {test_loss:.4f}, "
-                  f"{seconds:.1f} s", flush=True)
+            print(f"[{len(results):>{len(str(total))}}/{total}] {name}, seed {s}: test accuracy "
+                  f"{fit['test_accuracy']:.4f}, test loss {fit['test_loss']:.4f} "
+                  f"({fit['seconds']:.1f} s)", flush=True)
+        if progress is not None:
+            progress(len(results), total, name, s)
+
+    if workers == 1:
+        for i, (name, s) in enumerate(jobs):
+            done(i, _fit_one(schedules[name], epochs, batch_size, s))
+    else:
+        _run_in_workers(jobs, configs or [], epochs, batch_size, workers, done)
+
+    rows = [_summary(name, [results[i] for i, (n, _) in enumerate(jobs) if n == name],
+                     seed_list) for name in names]
     if verbose:
         print(format_table(rows), flush=True)
     if output is not None:
@@ -207,30 +399,167 @@ def compare_schedules(
     return rows
 
 
+#: Environment of a worker process: one thread for the maths (two workers share two
+#: cores; one thread per process also makes the results independent of the machine's load).
+_WORKER_ENV = {"TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1",
+               "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+               "PYTHONDONTWRITEBYTECODE": "1"}
+
+
+def _worker_main() -> None:
+    """A worker process (``python -c "from lrdecay.compare import _worker_main; ..."``):
+    imports Keras once, then reads one job per line on stdin (JSON: index, schedule
+    config, epochs, batch size, seed) and writes one result per line on stdout (JSON,
+    whose floats round-trip exactly)."""
+    out = sys.stdout
+    sys.stdout = sys.stderr  # anything else printed goes to stderr
+    flags = os.environ.get("XLA_FLAGS", "")
+    os.environ["XLA_FLAGS"] = (flags + " --xla_cpu_multi_thread_eigen=false"
+                               " intra_op_parallelism_threads=1").strip()
+    import keras
+
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        tf.config.threading.set_intra_op_parallelism_threads(1)
+        tf.config.threading.set_inter_op_parallelism_threads(1)
+    elif keras.backend.backend() == "torch":
+        import torch
+
+        torch.set_num_threads(1)
+    for line in sys.stdin:
+        job = json.loads(line)
+        fit = _fit_one(from_config(job["config"]), job["epochs"], job["batch_size"],
+                       job["seed"])
+        out.write(json.dumps({"i": job["i"], "fit": fit}) + "\n")
+        out.flush()
+
+
+def _run_in_workers(jobs: list[tuple[str, int]], configs: list[dict[str, Any]], epochs: int,
+                    batch_size: int, workers: int,
+                    done: Callable[[int, dict[str, Any]], None]) -> None:
+    """Run the fits in ``workers`` fresh Python processes, handing each a new job as it
+    finishes one; ``done(i, result)`` runs in this thread as each fit finishes.
+
+    Plain subprocesses (not multiprocessing): nothing of the caller's main module is
+    re-imported, so this works from a script without a ``__main__`` guard, from R and
+    from a notebook alike.
+    """
+    import collections
+    import queue
+    import subprocess
+    import threading
+
+    # The workers import lrdecay from where this process found it (R imports it from the
+    # installed package's folder, which is not on sys.path).
+    path = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = {**os.environ, **_WORKER_ENV}
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (path, env.get("PYTHONPATH")) if p)
+    command = [sys.executable, "-c", "from lrdecay.compare import _worker_main; _worker_main()"]
+    events: queue.Queue[tuple[int, Optional[str]]] = queue.Queue()
+    errors: list[collections.deque[str]] = []
+    procs: list[subprocess.Popen[str]] = []
+
+    def read(k: int, stream: Any, sink: Optional[collections.deque[str]]) -> None:
+        for line in stream:
+            if sink is None:
+                events.put((k, line))
+            else:
+                sink.append(line)
+        if sink is None:
+            events.put((k, None))
+
+    pending = collections.deque(range(len(jobs)))
+
+    def send(k: int) -> None:
+        i = pending.popleft()
+        job = {"i": i, "config": configs[i], "epochs": epochs, "batch_size": batch_size,
+               "seed": jobs[i][1]}
+        stdin = procs[k].stdin
+        assert stdin is not None
+        stdin.write(json.dumps(job) + "\n")
+        stdin.flush()
+
+    try:
+        for k in range(workers):
+            proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, text=True, env=env)
+            procs.append(proc)
+            errors.append(collections.deque(maxlen=40))
+            threading.Thread(target=read, args=(k, proc.stdout, None), daemon=True).start()
+            threading.Thread(target=read, args=(k, proc.stderr, errors[k]), daemon=True).start()
+            if pending:
+                send(k)
+        finished = 0
+        while finished < len(jobs):
+            k, line = events.get()
+            if line is None:
+                procs[k].wait()
+                raise RuntimeError(
+                    f"A training worker process stopped (exit status {procs[k].returncode}):\n"
+                    + "".join(errors[k]))
+            message = json.loads(line)
+            finished += 1
+            done(message["i"], message["fit"])
+            if pending:
+                send(k)
+    finally:
+        for proc in procs:
+            if proc.stdin is not None:
+                try:
+                    proc.stdin.close()
+                except OSError:
+                    pass
+        for proc in procs:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
 def format_table(rows: list[dict[str, Any]]) -> str:
-    """The comparison as a plain-text table."""
-    head = f"{'schedule':<18}{'final LR':>12}{'test acc':>10}{'test loss':>11}{'seconds':>9}"
+    """The comparison as a plain-text table: means and standard deviations over the seeds."""
+    width = max([22] + [len(r["schedule"]) + 2 for r in rows])
+    head = (f"{'schedule':<{width}}{'final LR':>10}{'test acc':>10}{'sd':>8}"
+            f"{'test loss':>11}{'sd':>8}{'s/fit':>7}")
     lines = [head, "-" * len(head)]
     for r in rows:
-        lines.append(f"{r['schedule']:<18}{r['final_lr']:>12.6f}{r['test_accuracy']:>10.4f}"
-                     f"{r['test_loss']:>11.4f}{r['seconds']:>9.1f}")
+        lines.append(f"{r['schedule']:<{width}}{r['final_lr']:>10.6f}"
+                     f"{r['test_accuracy']:>10.4f}{r['test_accuracy_sd']:>8.4f}"
+                     f"{r['test_loss']:>11.4f}{r['test_loss_sd']:>8.4f}{r['seconds']:>7.1f}")
     return "\n".join(lines)
 
 
 def plot_comparison(rows: list[dict[str, Any]], output: str) -> str:
-    """Write the two-panel PNG (LR and validation loss against the epoch)."""
+    """Write the two-panel PNG: the learning rate, and the mean validation loss with a band
+    of one standard deviation over the seeds, against the epoch."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    import matplotlib.ticker
 
-    fig, (ax_lr, ax_loss) = plt.subplots(1, 2, figsize=(12, 4.5))
-    for r in rows:
+    fig, (ax_lr, ax_loss) = plt.subplots(1, 2, figsize=(13, 5))
+    colors = list(plt.get_cmap("tab10").colors)
+    for k, r in enumerate(rows):
+        color = colors[k % len(colors)]
+        style = "-" if k < len(colors) else "--"
         ep = np.arange(1, len(r["lr"]) + 1)
-        ax_lr.plot(ep, r["lr"], marker=".", label=r["schedule"])
-        ax_loss.plot(ep, r["val_loss"], marker=".", label=r["schedule"])
+        mean = np.asarray(r["val_loss"])
+        sd = np.nan_to_num(np.asarray(r.get("val_loss_sd", np.zeros_like(mean))))
+        ax_lr.plot(ep, r["lr"], style, marker=".", color=color, label=r["schedule"])
+        ax_loss.plot(ep, mean, style, marker=".", color=color, label=r["schedule"])
+        ax_loss.fill_between(ep, mean - sd, mean + sd, color=color, alpha=0.15, linewidth=0)
+    n = len(rows[0].get("seeds", [0])) if rows else 0
     ax_lr.set(title="Learning rate", xlabel="epoch", ylabel="learning rate")
-    ax_loss.set(title="Validation loss", xlabel="epoch", ylabel="loss")
+    ax_loss.set(title=f"Validation loss: mean over {n} seed{'s' if n != 1 else ''} "
+                      "(band: \u00b11 sd)", xlabel="epoch", ylabel="loss", yscale="log")
+    plain = matplotlib.ticker.FormatStrFormatter("%g")
+    ax_loss.yaxis.set_major_formatter(plain)
+    ax_loss.yaxis.set_minor_formatter(plain)
+    for ax in (ax_lr, ax_loss):
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     ax_loss.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(output, dpi=100)

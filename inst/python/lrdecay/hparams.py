@@ -480,6 +480,7 @@ class UpdateValues:
         self.optimizer = inner
         self.start = 0
         self._rates: tuple[int, np.ndarray] | None = None
+        self._plateau = (1.0, 0.0)
 
     def epoch_begin(self, steps: int | None) -> None:
         """Note the iteration count (one read per epoch) and, for an lrdecay in-graph
@@ -491,6 +492,8 @@ class UpdateValues:
         self.start = int(keras.ops.convert_to_numpy(self.optimizer._iterations))
         self._rates = None
         rate = self._lrdecay_rate()
+        # LRPlateau's scale on the in-graph rate (lrdecay.plateau): it changes between epochs
+        self._plateau = (1.0, 0.0) if rate is None else rate.plateau.values()
         if rate is not None and steps:
             self._rates = (self.start, self._lrdecay_values(rate, self.start +
                                                             np.arange(int(steps))))
@@ -501,12 +504,14 @@ class UpdateValues:
         rate = self.optimizer._learning_rate
         return rate if isinstance(rate, KerasSchedule) else None
 
-    @staticmethod
-    def _lrdecay_values(rate: Any, ts: np.ndarray) -> np.ndarray:
+    def _lrdecay_values(self, rate: Any, ts: np.ndarray) -> np.ndarray:
+        from .plateau import effective_rate
+
         t = ts.astype(np.float64)
         if rate.steps_per_epoch is not None:
             t = t / rate.steps_per_epoch
-        return np.asarray(rate.schedule(t), dtype=np.float64)
+        values = np.asarray(rate.schedule(t), dtype=np.float64)
+        return np.asarray(effective_rate(values, *self._plateau), dtype=np.float64)
 
     def rates(self, ts: np.ndarray) -> np.ndarray:
         """The learning rate of the updates ``ts`` (iteration counts)."""

@@ -12,9 +12,12 @@ from typing import Any
 
 import keras
 
-from ._checks import check_number, fail
+from ._checks import check_bool, check_number, fail
 from ._ops import keras_ops
+from .fit_check import check_in_fit
 from .schedules import Schedule, from_config
+
+_PLATEAU_KEYS = ("plateau_scale", "plateau_min_lr")
 
 
 @keras.saving.register_keras_serializable(package="lrdecay", name="KerasSchedule")
@@ -24,10 +27,22 @@ class KerasSchedule(keras.optimizers.schedules.LearningRateSchedule):
     Args:
         schedule: an lrdecay schedule (not ``FromFunction``).
         steps_per_epoch: when given, ``t`` counts fractional epochs.
+        check: run ``lrdecay.check_schedule`` when training begins and warn
+            (``lrdecay.ScheduleWarning``) once per ``fit()`` if the schedule does not fit
+            it (see ``lrdecay.fit_check``); ``False`` turns it off. Saved in the config
+            only when ``False``.
+        plateau_scale, plateau_min_lr: the scale ``LRPlateau`` applies on top of the
+            schedule, and its bound (``lrdecay.plateau``); set by the callback and kept in
+            the config of a reduced schedule.
     """
 
-    def __init__(self, schedule: Schedule, steps_per_epoch: float | None = None) -> None:
+    def __init__(self, schedule: Schedule, steps_per_epoch: float | None = None,
+                 check: bool = True, *, plateau_scale: float = 1.0,
+                 plateau_min_lr: float = 0.0) -> None:
         super().__init__()
+        from .plateau import GraphScale
+
+        self.plateau = GraphScale(plateau_scale, plateau_min_lr)
         if not isinstance(schedule, Schedule):
             fail("schedule", "an lrdecay schedule", schedule, TypeError)
         try:
@@ -40,6 +55,9 @@ class KerasSchedule(keras.optimizers.schedules.LearningRateSchedule):
         self.schedule = schedule
         self.steps_per_epoch = None if steps_per_epoch is None else check_number(
             "steps_per_epoch", steps_per_epoch, low=0.0, low_open=True)
+        self.check = check_bool("check", check)
+        self._plan_checked: Any = None  # the params of the fit() already checked
+        self._warn_hook: Any = None  # R sets one: findings as an R warning
 
     @property
     def schedule(self) -> Schedule:
@@ -56,25 +74,36 @@ class KerasSchedule(keras.optimizers.schedules.LearningRateSchedule):
         self._schedule = value
 
     def __call__(self, step: Any) -> Any:
+        if self.check:
+            check_in_fit(self)
         ops = keras.ops
         t = ops.cast(step, "float32")
         if self.steps_per_epoch is not None:
             t = t / self.steps_per_epoch
-        return ops.cast(self.schedule._compute(t, keras_ops()), "float32")
+        return self.plateau.apply(ops.cast(self.schedule._compute(t, keras_ops()), "float32"))
 
     def get_config(self) -> dict[str, Any]:
-        return {"schedule": self.schedule.get_config(), "steps_per_epoch": self.steps_per_epoch}
+        config = {"schedule": self.schedule.get_config(), "steps_per_epoch": self.steps_per_epoch,
+                  **self.plateau.get_config()}
+        if not self.check:  # the default is not stored: files from before `check` load alike
+            config["check"] = False
+        return config
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> KerasSchedule:
         if not isinstance(config, dict) or "schedule" not in config:
             fail("config", 'a dict with the keys "schedule" and "steps_per_epoch"', config,
                  TypeError)
-        extra = sorted(set(config) - {"schedule", "steps_per_epoch"})
+        extra = sorted(set(config) - {"schedule", "steps_per_epoch", "check", *_PLATEAU_KEYS})
         if extra:
-            fail("config", 'a dict with the keys "schedule" and "steps_per_epoch"', extra)
-        return cls(from_config(config["schedule"]), config.get("steps_per_epoch"))
+            fail("config", 'a dict with the keys "schedule" and "steps_per_epoch" (and '
+                 '"check", "plateau_scale", "plateau_min_lr" when set)', extra)
+        plateau = {key: config[key] for key in _PLATEAU_KEYS if key in config}
+        return cls(from_config(config["schedule"]), config.get("steps_per_epoch"),
+                   check=config.get("check", True), **plateau)
 
     def __repr__(self) -> str:
         spe = "" if self.steps_per_epoch is None else f", steps_per_epoch={self.steps_per_epoch:g}"
-        return f"KerasSchedule({self.schedule!r}{spe})"
+        off = "" if self.check else ", check=False"
+        plateau = "".join(f", {k}={v:g}" for k, v in self.plateau.get_config().items())
+        return f"KerasSchedule({self.schedule!r}{spe}{off}{plateau})"

@@ -35,6 +35,9 @@ only ``zero_start`` is checked.
 from __future__ import annotations
 
 import math
+import threading
+import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,7 +45,7 @@ import numpy as np
 from ._checks import check_choice, check_integer, fail
 from .schedules import Schedule
 
-__all__ = ["Finding", "check_schedule", "CODES"]
+__all__ = ["Finding", "ScheduleWarning", "check_schedule", "warn_plan", "CODES"]
 
 #: The codes, in the order findings are reported.
 CODES = ("zero_start", "unit_mismatch", "not_finished", "ends_early", "jump")
@@ -75,6 +78,16 @@ class Finding:
 
     def __str__(self) -> str:
         return f"{self.code} ({self.severity}): {self.message}"
+
+
+class ScheduleWarning(UserWarning):
+    """Warned when training begins with a schedule that does not fit it.
+
+    ``LRScheduler`` and in-graph schedules (``Schedule.to_keras()``) run
+    ``check_schedule`` when ``fit()`` starts and warn once per ``fit()`` with this
+    category, listing the findings; ``check=False`` turns the check off. Filter it like
+    any warning: ``warnings.filterwarnings("ignore", category=lrdecay.ScheduleWarning)``.
+    """
 
 
 def _g(x: float) -> str:
@@ -226,3 +239,64 @@ def check_schedule(schedule: Schedule, epochs: int, steps_per_epoch: int | None 
                 f"than {_g(_JUMP_FACTOR)}x in one update is usually a mistake; spread it over "
                 "several updates (a warmup, a decay).")
     return findings
+
+
+def describe_plan(epochs: int, steps_per_epoch: int | None, clock: str,
+                  in_graph_steps: float | None = None) -> str:
+    """The training a check was run for, in words: "15 epochs; t counts epochs".
+
+    Args:
+        epochs: epochs trained.
+        steps_per_epoch: updates per epoch, or ``None`` when unknown.
+        clock: ``"epoch"`` or ``"step"``.
+        in_graph_steps: the ``steps_per_epoch`` an in-graph schedule divides its
+            iterations by, when it has one.
+    """
+    run = _plural(epochs, "epoch")
+    if steps_per_epoch is not None:
+        run += f" of {_plural(steps_per_epoch, 'step')}"
+    if clock == "step":
+        return f"{run}; t counts optimizer steps"
+    if in_graph_steps is not None:
+        return f"{run}; t counts epochs (iterations / {_g(in_graph_steps)})"
+    return f"{run}; t counts epochs"
+
+
+def warn_plan(findings: list[Finding], *, schedule: Schedule, plan: str, who: str,
+              who_r: str, off: str, off_r: str,
+              hook: Callable[[str, list[str], str], object] | None = None,
+              stacklevel: int = 2) -> None:
+    """Report the findings of the check run when training begins.
+
+    Without ``hook``: one ``warnings.warn(..., ScheduleWarning)``. With ``hook`` (the R
+    package sets one, so that an R user gets an R warning): ``hook(header, findings,
+    hint)``, in R's words, called only from the main thread (R cannot be called from
+    another); from another thread the Python warning is used.
+
+    Args:
+        findings: what ``check_schedule`` found (nothing is reported when empty).
+        schedule: the schedule checked.
+        plan: the training, from ``describe_plan``.
+        who, who_r: what ran the check, in Python and in R ("LRScheduler",
+            "callback_lr_scheduler()").
+        off, off_r: how to turn the check off, in Python and in R.
+        hook: a callable of (header, findings, hint), or ``None``.
+        stacklevel: passed to ``warnings.warn``.
+    """
+    if not findings:
+        return
+    n = len(findings)
+    problems = f"{n} problem{'s' if n > 1 else ''}"
+    items = [str(f) for f in findings]
+    if hook is not None and threading.current_thread() is threading.main_thread():
+        header = (f"{who_r}: the learning-rate schedule has {problems} for this training "
+                  f"({plan}): {schedule.r_call()}")
+        hook(header, items, f"check_schedule() reports them; to turn this check off: {off_r}.")
+        return
+    text = "\n".join([
+        f"{who}: the learning-rate schedule has {problems} for this training ({plan}): "
+        f"{schedule!r}",
+        *(f"* {item}" for item in items),
+        f"check_schedule() reports them; to turn this check off: {off}.",
+    ])
+    warnings.warn(text, ScheduleWarning, stacklevel=stacklevel + 1)

@@ -217,7 +217,7 @@ class Schedule:
         return math.inf
 
     # -- Keras --------------------------------------------------------------
-    def to_keras(self, steps_per_epoch: Any = None) -> Any:
+    def to_keras(self, steps_per_epoch: Any = None, check: Any = True) -> Any:
         """This schedule as a ``keras.optimizers.schedules.LearningRateSchedule``.
 
         The optimizer then evaluates it in-graph, in float32, at every update:
@@ -227,6 +227,9 @@ class Schedule:
         Args:
             steps_per_epoch: ``None`` (``t`` counts updates), or the number of updates per
                 epoch (``t`` counts fractional epochs), a positive number.
+            check: run ``lrdecay.check_schedule`` when ``fit()`` begins and warn
+                (``lrdecay.ScheduleWarning``) once per ``fit()`` when the schedule does
+                not fit the training; ``False`` turns it off (see ``lrdecay.fit_check``).
 
         Raises:
             ImportError: Keras (or its backend) is not installed; the message says what
@@ -235,7 +238,7 @@ class Schedule:
         from . import _import_keras_backed
 
         module = _import_keras_backed(".keras_schedule", f"{type(self).__name__}.to_keras()")
-        return module.KerasSchedule(self, steps_per_epoch=steps_per_epoch)
+        return module.KerasSchedule(self, steps_per_epoch=steps_per_epoch, check=check)
 
 
 def _r_value(v: Any) -> str:
@@ -949,7 +952,7 @@ class FromFunction(Schedule):
         raise TypeError("A FromFunction schedule (schedule_function()) holds a user function and "
                         "is not serializable; rebuild it in code, or use a built-in family.")
 
-    def to_keras(self, steps_per_epoch: Any = None) -> Any:
+    def to_keras(self, steps_per_epoch: Any = None, check: Any = True) -> Any:
         raise TypeError("A FromFunction schedule (schedule_function()) cannot run inside the "
                         "training graph: use it with the epoch callback "
                         "(callback_lr_scheduler() / LRScheduler) instead.")

@@ -1,0 +1,174 @@
+"""Checking a training plan when ``fit()`` begins.
+
+``LRScheduler`` and in-graph schedules (``Schedule.to_keras()``, R:
+``as_keras_schedule()``) run ``lrdecay.check_schedule`` with the number of epochs and
+steps of the ``fit()`` that drives them (Keras's ``params``, which it gives every
+callback) and warn once per ``fit()`` (``lrdecay.ScheduleWarning``, in R an R warning)
+when it finds something; ``check=False`` turns this off.
+
+When each check runs:
+
+- ``LRScheduler`` checks its own schedule in ``on_train_begin`` (``t`` counts epochs).
+- An in-graph lrdecay schedule is checked in ``on_train_begin`` of any lrdecay callback
+  in the same ``fit()`` (``LRLogger``, ``LRScheduler``, ``LRCustom``), and otherwise the
+  first time Keras evaluates it inside a ``fit()``: when the train step is compiled (the
+  TensorFlow and JAX backends) or at the first update (eager PyTorch). The schedule has
+  no hook of its own in Keras's ``fit()``, so there it finds the running ``fit()`` on the
+  call stack and reads the same ``params``. A model whose train step is already
+  compiled (a second ``fit()`` on TensorFlow or JAX) does not evaluate the schedule
+  again in Python: that ``fit()`` is checked only when an lrdecay callback is in it.
+
+``t`` counts steps for an in-graph schedule (``T = epochs * steps``), or epochs when
+it was made with ``steps_per_epoch`` (fractional epochs, ``T = epochs``). One ``fit()``
+is one ``params`` dict: the same object for every callback of that ``fit()``, so a
+schedule reached by two routes warns once.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any, Optional
+
+import keras
+
+from .plan import Finding, check_schedule, describe_plan, warn_plan
+from .schedules import Schedule
+
+__all__ = ["check_lr_scheduler", "check_optimizer_schedule", "check_keras_schedule",
+           "fit_callbacks"]
+
+Hook = Optional[Callable[[str, list[str], str], object]]
+
+_MAX_DEPTH = 200  # frames searched for the running fit()
+_FIT_CODE: Any = None  # the code of Keras's Model.fit (of the backend in use)
+
+
+def _plan(params: Any) -> tuple[int, int | None] | None:
+    """``(epochs, steps)`` of a ``fit()`` from its ``params``, or ``None`` when they do
+    not describe a run (no epochs, zero epochs)."""
+    if not isinstance(params, dict):
+        return None
+    epochs, steps = params.get("epochs"), params.get("steps")
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        return None
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        steps = None
+    return epochs, steps
+
+
+def _findings(schedule: Schedule, epochs: int, steps: int | None,
+              clock: str) -> list[Finding]:
+    """``check_schedule``'s findings; none for a schedule that holds a user function
+    (``FromFunction``: the check would call it for every update, side effects and all)."""
+    try:
+        schedule.get_config()  # a TypeError for a user function, however nested
+    except TypeError:
+        return []
+    try:
+        return check_schedule(schedule, epochs, steps, clock)
+    except Exception:  # noqa: BLE001 - an advisory check never stops training
+        return []
+
+
+def check_lr_scheduler(schedule: Any, params: Any, hook: Hook = None) -> None:
+    """``LRScheduler``'s check of its own schedule (``t`` counts epochs).
+
+    Args:
+        schedule: the callback's schedule (user functions, and lrdecay schedules that
+            hold one, are not checked).
+        params: the callback's ``params`` (``epochs``, ``steps``).
+        hook: see ``lrdecay.plan.warn_plan``.
+    """
+    plan = _plan(params)
+    if not isinstance(schedule, Schedule) or plan is None:
+        return
+    epochs, steps = plan
+    warn_plan(_findings(schedule, epochs, steps, "epoch"), schedule=schedule,
+              plan=describe_plan(epochs, steps, "epoch"), who="LRScheduler",
+              who_r="callback_lr_scheduler()", off="LRScheduler(..., check=False)",
+              off_r="callback_lr_scheduler(..., check = FALSE)", hook=hook, stacklevel=4)
+
+
+def check_keras_schedule(ks: Any, params: Any, hook: Hook = None) -> None:
+    """Check an in-graph lrdecay schedule against one ``fit()``, once per ``fit()``.
+
+    Args:
+        ks: a ``KerasSchedule``.
+        params: the ``params`` of the ``fit()``.
+        hook: used when the schedule has no ``_warn_hook`` of its own.
+    """
+    if not getattr(ks, "check", False) or getattr(ks, "_plan_checked", None) is params:
+        return
+    plan = _plan(params)
+    if plan is None:
+        return
+    ks._plan_checked = params
+    epochs, steps = plan
+    clock = "step" if ks.steps_per_epoch is None else "epoch"
+    warn_plan(_findings(ks.schedule, epochs, steps, clock), schedule=ks.schedule,
+              plan=describe_plan(epochs, steps, clock, ks.steps_per_epoch),
+              who="to_keras() (KerasSchedule)", who_r="as_keras_schedule()",
+              off="to_keras(..., check=False)", off_r="as_keras_schedule(..., check = FALSE)",
+              hook=getattr(ks, "_warn_hook", None) or hook, stacklevel=4)
+
+
+def _keras_schedule_of(optimizer: Any) -> Any:
+    """The ``KerasSchedule`` an optimizer (or a wrapped inner one) evaluates, or ``None``."""
+    from .keras_schedule import KerasSchedule
+
+    inner = optimizer
+    for _ in range(8):
+        lr = getattr(inner, "_learning_rate", None)
+        if isinstance(lr, KerasSchedule):
+            return lr
+        if not hasattr(inner, "inner_optimizer"):  # LossScaleOptimizer
+            return None
+        inner = inner.inner_optimizer
+    return None
+
+
+def check_optimizer_schedule(optimizer: Any, params: Any, hook: Hook = None) -> None:
+    """In ``on_train_begin`` of an lrdecay callback: check the optimizer's in-graph
+    lrdecay schedule, if it has one.
+
+    Args:
+        optimizer: the model's optimizer.
+        params: the callback's ``params``.
+        hook: the callback's ``_warn_hook``.
+    """
+    ks = _keras_schedule_of(optimizer)
+    if ks is not None:
+        check_keras_schedule(ks, params, hook)
+
+
+def fit_callbacks() -> Any:
+    """The ``CallbackList`` of the ``fit()`` running in this thread, or ``None``.
+
+    Looks up the call stack for Keras's ``Model.fit`` and reads its local ``callbacks``,
+    whose ``params`` hold ``epochs`` and ``steps``.
+    """
+    global _FIT_CODE
+    if _FIT_CODE is None:
+        fit = keras.Model.fit
+        _FIT_CODE = getattr(fit, "__wrapped__", fit).__code__  # Keras wraps it (tracebacks)
+    code = _FIT_CODE
+    frame = sys._getframe(2)
+    depth = 0
+    while frame is not None and depth < _MAX_DEPTH:
+        if frame.f_code is code:
+            callbacks = frame.f_locals.get("callbacks")
+            return callbacks if isinstance(getattr(callbacks, "params", None), dict) else None
+        frame = frame.f_back
+        depth += 1
+    return None
+
+
+def check_in_fit(ks: Any) -> None:
+    """Called by ``KerasSchedule.__call__``: check against the running ``fit()``, if any,
+    reporting through the hook of an lrdecay callback of that ``fit()`` if one has it."""
+    callbacks = fit_callbacks()
+    if callbacks is None or callbacks.params is getattr(ks, "_plan_checked", None):
+        return
+    hooks = (getattr(cb, "_warn_hook", None) for cb in getattr(callbacks, "callbacks", []))
+    check_keras_schedule(ks, callbacks.params, next((h for h in hooks if h is not None), None))

@@ -1,0 +1,325 @@
+"""The training plan checked when ``fit()`` begins (``lrdecay.fit_check``).
+
+``LRScheduler`` and in-graph schedules (``to_keras()``) run ``check_schedule`` with
+the epochs and steps of the ``fit()`` that drives them and warn once per ``fit()``
+(``lrdecay.ScheduleWarning``); ``check=False`` turns it off. What users rely on: a bad
+plan warns exactly once, before the first update; a sound plan and ``check=False``
+never warn; the in-graph clock is the step (or the epoch with ``steps_per_epoch``);
+``check`` survives a ``.keras`` round trip and files without it still load.
+"""
+
+from __future__ import annotations
+
+import threading
+import warnings
+from pathlib import Path
+from typing import Any
+
+import lrdecay
+import numpy as np
+import pytest
+from lrdecay import Constant, Cosine, Linear, ScheduleWarning, Step, Warmup
+
+keras = pytest.importorskip("keras")
+
+pytestmark = pytest.mark.keras
+
+X = np.linspace(0, 1, 64 * 4, dtype="float32").reshape(64, 4)
+Y = X @ np.array([1.0, -2.0, 3.0, 0.5], dtype="float32")
+
+
+def make_model(lr: Any = 0.01) -> keras.Model:
+    keras.utils.set_random_seed(1)
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=lr), loss="mse")
+    return model
+
+
+def fit(model: keras.Model, epochs: int, callbacks: list | None = None,
+        batch_size: int = 16) -> list[warnings.WarningMessage]:
+    """Train and return the ScheduleWarnings raised (64 rows: 4 steps per epoch)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.fit(X, Y, epochs=epochs, batch_size=batch_size, verbose=0,
+                  callbacks=callbacks or [])
+    return [w for w in caught if issubclass(w.category, ScheduleWarning)]
+
+
+def test_schedule_warning_is_a_user_warning() -> None:
+    assert issubclass(lrdecay.ScheduleWarning, UserWarning)
+    assert "ScheduleWarning" in lrdecay.__all__
+
+
+# ---------------------------------------------------------------------------
+# LRScheduler: t counts epochs
+# ---------------------------------------------------------------------------
+
+def test_lr_scheduler_warns_once_for_a_step_count_used_as_epochs() -> None:
+    """A cosine sized in steps (1000) run for 15 epochs: one warning, listing the
+    findings check_schedule reports for that plan, in its words."""
+    sched = Cosine(0.1, 1000)
+    found = fit(make_model(), 15, [lrdecay.LRScheduler(sched)])
+    assert len(found) == 1
+    text = str(found[0].message)
+    expected = lrdecay.check_schedule(sched, 15, 4)
+    assert [f.code for f in expected] == ["unit_mismatch", "not_finished"]
+    for f in expected:
+        assert f"* {f}" in text
+    assert text.startswith("LRScheduler: the learning-rate schedule has 2 problems for this "
+                           "training (15 epochs of 4 steps; t counts epochs): "
+                           "Cosine(initial_lr=0.1, decay_steps=1000, alpha=0)")
+    assert text.endswith("to turn this check off: LRScheduler(..., check=False).")
+
+
+def test_lr_scheduler_warns_before_the_first_update() -> None:
+    """As an error (a warnings filter), the warning stops fit() before any update."""
+    model = make_model()
+    before = [w.copy() for w in model.get_weights()]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ScheduleWarning)
+        with pytest.raises(ScheduleWarning, match="unit_mismatch"):
+            model.fit(X, Y, epochs=15, batch_size=16, verbose=0,
+                      callbacks=[lrdecay.LRScheduler(Cosine(0.1, 1000))])
+    assert int(model.optimizer.iterations) == 0
+    for a, b in zip(before, model.get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_lr_scheduler_warns_at_every_fit() -> None:
+    model = make_model()
+    cb = lrdecay.LRScheduler(Cosine(0.1, 1000))
+    assert len(fit(model, 15, [cb])) == 1
+    assert len(fit(model, 15, [cb])) == 1
+
+
+@pytest.mark.parametrize(("schedule", "epochs"), [
+    (Cosine(0.1, 15), 15),
+    (Warmup(Cosine(0.1, 13), 2, start_lr=0.02), 15),
+    (Step(0.1, 0.5, 5), 15),
+    (Constant(0.05), 3),
+])
+def test_lr_scheduler_is_silent_for_a_sound_plan(schedule: lrdecay.Schedule,
+                                                 epochs: int) -> None:
+    assert lrdecay.check_schedule(schedule, epochs) == []
+    assert fit(make_model(), epochs, [lrdecay.LRScheduler(schedule)]) == []
+
+
+def test_lr_scheduler_check_false_is_silent_and_applies_the_same_rates() -> None:
+    sched = Cosine(0.1, 1000)
+    cb = lrdecay.LRScheduler(sched, check=False)
+    assert cb.check is False
+    assert "check=False" in repr(cb)
+    model = make_model()
+    assert fit(model, 3, [cb]) == []
+    assert model.history.history["learning_rate"] == pytest.approx(
+        [float(np.float32(sched(e))) for e in range(3)], rel=1e-7)
+
+
+def test_lr_scheduler_does_not_check_a_user_function() -> None:
+    assert fit(make_model(), 15, [lrdecay.LRScheduler(lambda epoch: 0.0)]) == []
+
+
+@pytest.mark.parametrize("bad", [None, "yes", 1, [True, False]])
+def test_check_must_be_a_flag(bad: Any) -> None:
+    with pytest.raises(TypeError, match=r"^`check` must be TRUE/True or FALSE/False"):
+        lrdecay.LRScheduler(Cosine(0.1, 10), check=bad)
+    with pytest.raises(TypeError, match=r"^`check` must be TRUE/True or FALSE/False"):
+        Cosine(0.1, 10).to_keras(check=bad)
+
+
+# ---------------------------------------------------------------------------
+# In-graph: t counts steps, or epochs with steps_per_epoch
+# ---------------------------------------------------------------------------
+
+def test_in_graph_schedule_alone_warns_once_with_the_step_clock() -> None:
+    """A cosine sized in epochs (15) run per step: 15 epochs of 4 steps are 60 updates.
+    No lrdecay callback: the schedule finds the running fit() itself."""
+    sched = Cosine(0.1, 15)
+    found = fit(make_model(sched.to_keras()), 15)
+    assert len(found) == 1
+    text = str(found[0].message)
+    expected = lrdecay.check_schedule(sched, 15, 4, clock="step")
+    assert "unit_mismatch" in [f.code for f in expected]
+    for f in expected:
+        assert f"* {f}" in text
+    assert text.startswith("to_keras() (KerasSchedule): the learning-rate schedule has "
+                           f"{len(expected)} problems for this training (15 epochs of 4 steps; "
+                           "t counts optimizer steps)")
+    assert text.endswith("to turn this check off: to_keras(..., check=False).")
+
+
+def test_in_graph_schedule_with_steps_per_epoch_counts_epochs() -> None:
+    """t = iterations / steps_per_epoch: the schedule's horizon is compared with epochs."""
+    sched = Cosine(0.1, 1000)
+    found = fit(make_model(sched.to_keras(steps_per_epoch=4)), 15)
+    assert len(found) == 1
+    expected = lrdecay.check_schedule(sched, 15, 4, clock="epoch")
+    assert [f.code for f in expected] == ["unit_mismatch", "not_finished"]
+    assert "(15 epochs of 4 steps; t counts epochs (iterations / 4))" in str(found[0].message)
+    # Sized in epochs: sound.
+    assert fit(make_model(Cosine(0.1, 15).to_keras(steps_per_epoch=4)), 15) == []
+
+
+def test_in_graph_schedule_sound_plan_and_check_false_are_silent() -> None:
+    assert fit(make_model(Cosine(0.1, 60).to_keras()), 15) == []
+    assert fit(make_model(Cosine(0.1, 15).to_keras(check=False)), 15,
+               [lrdecay.LRLogger(verbose=0)]) == []
+
+
+def test_in_graph_schedule_is_checked_once_per_fit_by_lrdecay_callbacks() -> None:
+    """With lrdecay callbacks in the fit() (two here), one warning at train begin; a
+    second fit() of the same model warns again."""
+    model = make_model(Cosine(0.1, 15).to_keras())
+    callbacks = [lrdecay.LRLogger(verbose=0),
+                 lrdecay.LRCustom(on_epoch_begin=lambda epoch, lr, logs: None)]
+    assert len(fit(model, 15, callbacks)) == 1
+    assert len(fit(model, 15, callbacks)) == 1
+
+
+def test_in_graph_schedule_warns_before_the_first_update_with_a_callback() -> None:
+    model = make_model(Linear(0.0, 0.1, 8).to_keras())  # zero_start
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ScheduleWarning)
+        with pytest.raises(ScheduleWarning, match="zero_start"):
+            model.fit(X, Y, epochs=2, batch_size=16, verbose=0,
+                      callbacks=[lrdecay.LRLogger(verbose=0)])
+    assert int(model.optimizer.iterations) == 0
+
+
+def test_in_graph_schedule_outside_fit_does_not_check() -> None:
+    ks = Cosine(0.1, 15).to_keras()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ScheduleWarning)
+        assert float(ks(3)) == pytest.approx(Cosine(0.1, 15)(3), rel=1e-6)
+        model = make_model(ks)
+        lrdecay.get_learning_rate(model)
+
+
+# ---------------------------------------------------------------------------
+# The hook (R's route) and the config
+# ---------------------------------------------------------------------------
+
+def test_a_warn_hook_gets_the_findings_instead_of_a_python_warning() -> None:
+    calls: list[tuple[str, list[str], str]] = []
+    cb = lrdecay.LRScheduler(Cosine(0.1, 1000))
+    cb._warn_hook = lambda header, findings, hint: calls.append((header, findings, hint))
+    assert fit(make_model(), 15, [cb]) == []
+    assert len(calls) == 1
+    header, findings, hint = calls[0]
+    assert header.startswith("callback_lr_scheduler(): the learning-rate schedule has 2 "
+                             "problems for this training (15 epochs of 4 steps; t counts "
+                             "epochs): schedule_cosine(initial_lr = 0.1, decay_steps = 1000")
+    assert [f.split(" ")[0] for f in findings] == ["unit_mismatch", "not_finished"]
+    assert hint.endswith("callback_lr_scheduler(..., check = FALSE).")
+
+
+def test_a_warn_hook_is_not_called_from_another_thread() -> None:
+    """R cannot be called from another thread: there, the Python warning is used."""
+    from lrdecay.plan import warn_plan
+
+    calls: list[Any] = []
+    findings = lrdecay.check_schedule(Cosine(0.1, 1000), 15)
+    caught: list[warnings.WarningMessage] = []
+
+    def run() -> None:
+        with warnings.catch_warnings(record=True) as got:
+            warnings.simplefilter("always")
+            warn_plan(findings, schedule=Cosine(0.1, 1000), plan="15 epochs", who="w",
+                      who_r="w()", off="o", off_r="o()", hook=lambda *a: calls.append(a))
+        caught.extend(got)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    assert calls == []
+    assert [w.category for w in caught] == [ScheduleWarning]
+
+
+def test_the_in_graph_schedule_uses_a_callbacks_hook_when_it_has_none() -> None:
+    calls: list[str] = []
+    logger = lrdecay.LRLogger(verbose=0)
+    logger._warn_hook = lambda header, findings, hint: calls.append(header)
+    assert fit(make_model(Cosine(0.1, 15).to_keras()), 15, [logger]) == []
+    assert len(calls) == 1 and calls[0].startswith("as_keras_schedule(): ")
+
+
+def test_check_round_trips_and_older_configs_load(tmp_path: Path) -> None:
+    cls = lrdecay.KerasSchedule
+    on, off = Step(0.1).to_keras(3), Step(0.1).to_keras(3, check=False)
+    assert on.get_config() == {"schedule": Step(0.1).get_config(), "steps_per_epoch": 3.0}
+    assert off.get_config() == {**on.get_config(), "check": False}
+    assert cls.from_config(on.get_config()).check is True  # a config saved before `check`
+    assert cls.from_config(off.get_config()).check is False
+    assert repr(off).endswith("steps_per_epoch=3, check=False)")
+    with pytest.raises(TypeError, match="`check`"):
+        cls.from_config({**on.get_config(), "check": "no"})
+    for ks in (on, off):
+        model = make_model(ks)
+        path = tmp_path / f"m{ks.check}.keras"
+        model.save(path)
+        back = keras.saving.load_model(path)
+        assert back.optimizer._learning_rate.check is ks.check
+
+
+def test_a_callbacks_hook_is_used_when_another_callback_reads_the_rate_first() -> None:
+    """A Keras callback that reads the learning rate before lrdecay's runs evaluates the
+    schedule inside fit(): the check then still reports through the lrdecay callback's
+    hook (R's warning), once."""
+    calls: list[str] = []
+    logger = lrdecay.LRLogger(verbose=0)
+    logger._warn_hook = lambda header, findings, hint: calls.append(header)
+    model = make_model(Cosine(0.1, 15).to_keras())
+    reader = keras.callbacks.LambdaCallback(
+        on_train_begin=lambda logs: float(model.optimizer.learning_rate))
+    assert fit(model, 15, [reader, logger]) == []
+    assert len(calls) == 1 and calls[0].startswith("as_keras_schedule(): ")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["jax", "torch"])
+def test_in_graph_schedule_alone_warns_on_other_backends(backend: str) -> None:
+    """The check of a bare in-graph schedule on JAX (compiled step) and PyTorch (eager):
+    one warning in the first fit(); PyTorch evaluates the schedule at every step, so its
+    second fit() is checked too."""
+    from kit import backend_available, last_json, run_python
+
+    if not backend_available(backend):
+        pytest.skip(f"{backend} is not installed")
+    out = run_python("""
+        import json, warnings, numpy as np, keras, lrdecay
+        x = np.linspace(0, 1, 256, dtype="float32").reshape(64, 4); y = x.sum(1)
+        def run(ks, fits):
+            m = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+            m.compile(optimizer=keras.optimizers.SGD(learning_rate=ks), loss="mse")
+            counts = []
+            for _ in range(fits):
+                with warnings.catch_warnings(record=True) as w:
+                    warnings.simplefilter("always")
+                    m.fit(x, y, epochs=15, batch_size=16, verbose=0)
+                counts.append(sum(issubclass(i.category, lrdecay.ScheduleWarning) for i in w))
+            return counts
+        print(json.dumps({"bad": run(lrdecay.Cosine(0.1, 15).to_keras(), 2),
+                          "sound": run(lrdecay.Cosine(0.1, 60).to_keras(), 1),
+                          "off": run(lrdecay.Cosine(0.1, 15).to_keras(check=False), 1)}))
+    """, backend=backend)
+    got = last_json(out)
+    assert got["bad"][0] == 1
+    assert got["bad"][1] == (1 if backend == "torch" else 0)
+    assert got["sound"] == [0] and got["off"] == [0]
+
+
+def test_a_schedule_holding_a_user_function_is_not_called_by_the_check() -> None:
+    calls: list[float] = []
+
+    def fn(t: float) -> float:
+        calls.append(t)
+        return 0.0  # zero_start, were it checked
+
+    def run(check: bool) -> int:
+        calls.clear()
+        schedules = [lrdecay.FromFunction(fn), Warmup(lrdecay.FromFunction(fn), 2, start_lr=0.01)]
+        found = fit(make_model(), 3, [lrdecay.LRScheduler(s, check=check) for s in schedules])
+        assert found == []
+        return len(calls)
+
+    assert run(True) == run(False)

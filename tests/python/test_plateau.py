@@ -1,0 +1,820 @@
+"""LRPlateau: Keras's ReduceLROnPlateau decisions, applied as a scale on what sets the rate.
+
+- Decisions: LRPlateau and Keras's ``ReduceLROnPlateau`` are driven with the same scripted
+  metric sequences (``on_epoch_end`` with a logs dict), over many cases (modes min / max /
+  auto, min_delta, patience, cooldown, min_lr, NaN and missing values): the rates and the
+  state (best, wait, cooldown_counter) must be equal after every epoch, whatever sets the
+  rate (a constant, ``LRScheduler``, an in-graph lrdecay schedule).
+- Scaled rates: in ``fit()``, the rate read back from the optimizer at every update equals
+  ``max(schedule * scale, min(schedule, min_lr))`` for ``LRScheduler`` in both callback
+  orders, an in-graph schedule (with and without ``steps_per_epoch``) and a schedule of
+  (epoch, lr); beside Keras's own ``LearningRateScheduler`` the reduction is undone.
+- State: saved in weights files and ``.keras`` files; an interrupted run resumed with
+  ``BackupAndRestore`` in a fresh process gives the uninterrupted run's rate at every
+  update; a ``.keras`` file loads in a fresh process with its reduced rate.
+- Backends (slow): the applied rate, read from the weights, on TensorFlow, JAX, PyTorch
+  and under ``MirroredStrategy``.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import warnings  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+keras = pytest.importorskip("keras")
+
+import lrdecay  # noqa: E402
+from kit import backend_available, last_json, run_python  # noqa: E402
+from lrdecay import LRPlateau, LRScheduler  # noqa: E402
+from lrdecay.plateau import effective_rate  # noqa: E402
+
+pytestmark = pytest.mark.keras
+
+RNG = np.random.default_rng(7)
+X = RNG.normal(size=(64, 4)).astype("float32")
+Y = (RNG.uniform(size=(64, 1)) > 0.5).astype("float32")
+STEPS = 2  # batch 32: two updates per epoch
+
+
+def f32(value: float) -> float:
+    return float(np.float32(value))
+
+
+_METRICS_MODEL: list[keras.Model] = []
+
+
+def make_model(learning_rate: object = 0.1, metrics: bool = False) -> keras.Model:
+    """A compiled model; ``metrics``: one whose compiled metrics are built (mode "auto"
+    looks their direction up), shared, with a new optimizer at each call."""
+    if metrics:
+        if not _METRICS_MODEL:
+            model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+            model.compile(optimizer="sgd", loss="mse", metrics=["mae", "binary_accuracy"])
+            model.evaluate(X, Y, verbose=0)
+            _METRICS_MODEL.append(model)
+        model = _METRICS_MODEL[0]
+        model.optimizer = keras.optimizers.SGD(learning_rate=learning_rate)
+        return model
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=learning_rate), loss="mse")
+    return model
+
+
+def lr_of(model: keras.Model) -> float:
+    return float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))
+
+
+class Script(keras.callbacks.Callback):
+    """Writes a scripted metric into each epoch's logs (listed before LRPlateau)."""
+
+    def __init__(self, values: list[float], key: str = "score") -> None:
+        super().__init__()
+        self.values, self.key = values, key
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs[self.key] = self.values[epoch]
+
+
+class Probe(keras.callbacks.Callback):
+    """The optimizer's rate at every update (read after every callback's epoch hook)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[tuple[int, int, float]] = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+
+    def on_train_batch_begin(self, batch, logs=None):
+        it = int(keras.ops.convert_to_numpy(self.model.optimizer.iterations))
+        self.rows.append((self.epoch, it, lr_of(self.model)))
+
+
+# ---------------------------------------------------------------------------
+# Arguments
+# ---------------------------------------------------------------------------
+
+
+def test_defaults_follow_keras():
+    ours, theirs = LRPlateau(), keras.callbacks.ReduceLROnPlateau()
+    for name in ("monitor", "factor", "patience", "verbose", "mode", "cooldown", "min_lr"):
+        assert getattr(ours, name) == getattr(theirs, name), name
+    assert ours.min_delta == 1e-4
+    # Keras's positional order: monitor, factor, patience, verbose, mode, min_delta, ...
+    cb = LRPlateau("loss", 0.5, 3, 1, "min", 0.01, 2, 0.001)
+    assert (cb.monitor, cb.factor, cb.patience, cb.verbose, cb.mode, cb.min_delta,
+            cb.cooldown, cb.min_lr) == ("loss", 0.5, 3, 1, "min", 0.01, 2, 0.001)
+    assert repr(cb) == ("LRPlateau(monitor='loss', factor=0.5, patience=3, verbose=1, "
+                        "mode='min', min_delta=0.01, cooldown=2, min_lr=0.001)")
+    assert lrdecay.LRPlateau is LRPlateau and "LRPlateau" in dir(lrdecay)
+
+
+@pytest.mark.parametrize(("kwargs", "exc", "message"), [
+    ({"factor": 1}, ValueError, "`factor` must be a number in [0, 1), not 1."),
+    ({"factor": 1.5}, ValueError, "`factor` must be a number in [0, 1), not 1.5."),
+    ({"factor": -0.1}, ValueError, "`factor` must be a number in [0, 1), not -0.1."),
+    ({"factor": "half"}, TypeError, "`factor` must be a number in [0, 1), not 'half'."),
+    ({"factor": float("nan")}, ValueError, "`factor` must be a number in [0, 1), not NaN."),
+    ({"patience": -1}, ValueError, "`patience` must be a whole number >= 0, not -1."),
+    ({"patience": 2.5}, ValueError, "`patience` must be a whole number >= 0, not 2.5."),
+    ({"cooldown": -2}, ValueError, "`cooldown` must be a whole number >= 0, not -2."),
+    ({"min_delta": -0.1}, ValueError, "`min_delta` must be a non-negative number, not -0.1."),
+    ({"min_lr": float("inf")}, ValueError, "`min_lr` must be a non-negative number, not Inf."),
+    ({"min_lr": None}, TypeError, "`min_lr` must be a non-negative number, not None."),
+    ({"mode": "up"}, ValueError, "`mode` must be one of \"auto\", \"min\", \"max\", not 'up'."),
+    ({"mode": 1}, TypeError, "`mode` must be one of \"auto\", \"min\", \"max\", not 1."),
+    ({"monitor": 3}, TypeError, "`monitor` must be the name of a metric (a string), not 3."),
+    ({"monitor": ""}, TypeError, "`monitor` must be the name of a metric (a string), not ''."),
+    ({"verbose": 2}, ValueError, "`verbose` must be 0 or 1, not 2."),
+])
+def test_argument_errors(kwargs, exc, message):
+    with pytest.raises(exc) as err:
+        LRPlateau(**kwargs)
+    assert str(err.value) == message
+
+
+# ---------------------------------------------------------------------------
+# Decisions: the same as Keras's ReduceLROnPlateau on the same metric sequence
+# ---------------------------------------------------------------------------
+
+
+def _cases() -> list[dict]:
+    """Parameters and a metric sequence per case: random walks with plateaus."""
+    rng = np.random.default_rng(2024)
+    monitors = [("val_loss", "auto", -1), ("loss", "auto", -1), ("val_mae", "auto", -1),
+                ("val_binary_accuracy", "auto", 1), ("score", "min", -1), ("score", "max", 1)]
+    cases = []
+    for i in range(48):
+        monitor, mode, sign = monitors[i % len(monitors)]
+        # improvements of every size (none, below and above min_delta), some setbacks
+        size = rng.choice([0.0, 0.0, 0.02, 0.2, 1e-5, 5e-5], size=30)
+        moves = size * (rng.uniform(size=30) < 0.4) - 0.3 * size * (rng.uniform(size=30) < 0.2)
+        values = [float(v) for v in 1.0 + sign * np.cumsum(moves)]  # Python floats, as in logs
+        if i % 7 == 3:
+            values[5] = float("nan")
+        if i % 11 == 4:
+            values[8] = None  # the metric is missing from that epoch's logs
+        cases.append({
+            "monitor": monitor, "mode": mode, "values": values,
+            "factor": float(rng.choice([0.1, 0.5, 0.8])),
+            "patience": int(rng.choice([0, 1, 2, 4])),
+            "cooldown": int(rng.choice([0, 0, 1, 3])),
+            "min_delta": float(rng.choice([0.0, 1e-4, 0.01, 0.05])),
+            "min_lr": float(rng.choice([0.0, 0.0, 0.002, 0.0095])),
+        })
+    return cases
+
+
+CASES = _cases()
+PARAMS = ("monitor", "mode", "factor", "patience", "cooldown", "min_delta", "min_lr")
+
+
+def drive(callbacks: list, model: keras.Model, case: dict) -> list[tuple]:
+    """Run the callbacks' epoch hooks over ``case["values"]``; per epoch: the rate in force
+    during the epoch, then the last callback's (best, wait, cooldown_counter) after its end."""
+    cb = callbacks[-1] if not isinstance(callbacks[-1], LRScheduler) else callbacks[0]
+    for c in callbacks:
+        c.set_model(model)
+    for c in callbacks:
+        c.on_train_begin()
+    out = []
+    for epoch, value in enumerate(case["values"]):
+        for c in callbacks:
+            c.on_epoch_begin(epoch)
+        rate = lr_of(model)
+        logs = {"unrelated": 1.0} if value is None else {case["monitor"]: value}
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            for c in callbacks:
+                c.on_epoch_end(epoch, logs)
+        missing = [str(w.message) for w in caught if "not available" in str(w.message)]
+        assert bool(missing) == (value is None)
+        out.append((rate, cb.best, cb.wait, cb.cooldown_counter))
+    return out
+
+
+def keras_reference(case: dict, lr: float = 0.1) -> list[tuple]:
+    kwargs = {k: case[k] for k in PARAMS}
+    return drive([keras.callbacks.ReduceLROnPlateau(**kwargs)], make_model(lr, metrics=True),
+                 case)
+
+
+def same_state(ours: list[tuple], theirs: list[tuple]) -> bool:
+    def norm(best):
+        return "nan" if best is not None and np.isnan(best) else best
+    return [(norm(b), w, c) for _, b, w, c in ours] == [(norm(b), w, c) for _, b, w, c in theirs]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"case{i}" for i in range(len(CASES))])
+def test_decisions_equal_keras_on_a_constant_rate(case):
+    theirs = keras_reference(case)
+    ours = drive([LRPlateau(**{k: case[k] for k in PARAMS})], make_model(0.1, metrics=True),
+                 case)
+    assert same_state(ours, theirs)
+    assert [r for r, *_ in ours] == [r for r, *_ in theirs]  # the very float32 values
+
+
+def test_cases_reduce_and_cool_down():
+    """The cases exercise what they should: reductions, cooldowns, min_lr stops."""
+    reductions = floors = cooldowns = 0
+    for case in CASES:
+        rates = [r for r, *_ in keras_reference(case)]
+        reductions += sum(b < a for a, b in zip(rates, rates[1:]))
+        floors += case["min_lr"] > 0 and min(rates) == f32(case["min_lr"])
+        cooldowns += case["cooldown"] > 0 and any(b < a for a, b in zip(rates, rates[1:]))
+    assert reductions > 100 and floors >= 3 and cooldowns >= 5
+
+
+@pytest.mark.parametrize("driver", ["plateau_first", "scheduler_first", "in_graph"])
+@pytest.mark.parametrize("case", CASES[::4], ids=[f"case{i}" for i in range(0, 48, 4)])
+def test_decisions_equal_keras_whatever_sets_the_rate(case, driver):
+    theirs = keras_reference(case)
+    plateau = LRPlateau(**{k: case[k] for k in PARAMS})
+    if driver == "in_graph":
+        model, callbacks = make_model(lrdecay.Constant(0.1).to_keras(), metrics=True), [plateau]
+    else:
+        model = make_model(0.5, metrics=True)
+        sched = LRScheduler(lrdecay.Constant(0.1))
+        callbacks = [plateau, sched] if driver == "plateau_first" else [sched, plateau]
+    ours = drive(callbacks, model, case)
+    assert same_state(ours, theirs)
+    np.testing.assert_allclose([r for r, *_ in ours], [r for r, *_ in theirs], rtol=1e-6)
+
+
+def test_auto_mode_needs_a_known_direction():
+    model = make_model(0.1)
+    for cb in (keras.callbacks.ReduceLROnPlateau(monitor="val_custom"),
+               LRPlateau(monitor="val_custom")):
+        cb.set_model(model)
+        cb.on_train_begin()
+        with pytest.raises(ValueError, match="mode"):
+            cb.on_epoch_end(0, {"val_custom": 1.0})
+    with pytest.raises(ValueError, match=r"^LRPlateau \(R: callback_lr_plateau\(\)\): cannot tell "
+                                         r"whether `monitor` = 'val_custom' should be minimized"):
+        cb.on_epoch_end(0, {"val_custom": 1.0})
+
+
+def test_missing_metric_warns_as_keras_does():
+    model = make_model(0.1)
+    for cb in (keras.callbacks.ReduceLROnPlateau(), LRPlateau()):
+        cb.set_model(model)
+        cb.on_train_begin()
+        with pytest.warns(UserWarning, match="Learning rate reduction is conditioned on metric "
+                                             "`val_loss` which is not available. Available "
+                                             "metrics are: loss,learning_rate."):
+            cb.on_epoch_end(0, {"loss": 1.0})
+
+
+# ---------------------------------------------------------------------------
+# The scaled rate in fit(), read back from the optimizer at every update
+# ---------------------------------------------------------------------------
+
+SCORE = [1.0, 0.9, 0.95, 0.96, 0.97, 0.5, 0.45, 0.4, 0.42, 0.43, 0.35, 0.36]
+EPOCHS = len(SCORE)
+
+
+def plateau_scales(values: list[float], **kwargs) -> list[float]:
+    """The scale in force during each epoch: Keras's ReduceLROnPlateau on a rate of 1."""
+    case = {"monitor": "score", "values": values}
+    cb = keras.callbacks.ReduceLROnPlateau(monitor="score", **kwargs)
+    return [r for r, *_ in drive([cb], make_model(1.0), case)]
+
+
+def run(learning_rate, callbacks, epochs=EPOCHS, score=SCORE):
+    model = make_model(learning_rate)
+    probe = Probe()
+    history = model.fit(X, Y, batch_size=32, epochs=epochs, verbose=0, shuffle=False,
+                        callbacks=[Script(score), *callbacks, probe])
+    return model, history, probe
+
+
+KW = {"factor": 0.5, "patience": 2, "mode": "min", "cooldown": 1}
+
+
+def test_scales_are_reductions():
+    scales = plateau_scales(SCORE, **KW)
+    assert scales == [1] * 4 + [0.5] * 6 + [0.25] * 2
+
+
+@pytest.mark.parametrize("plateau_first", [False, True], ids=["scheduler_first", "plateau_first"])
+def test_scheduler_rate_is_scaled_in_either_order(plateau_first):
+    sched = lrdecay.Exponential(0.1, 3, 0.5)
+    cbs = [LRScheduler(sched), LRPlateau("score", **KW)]
+    _, history, probe = run(0.5, cbs[::-1] if plateau_first else cbs)
+    scales = plateau_scales(SCORE, **KW)
+    want = [f32(sched(e) * scales[e]) for e in range(EPOCHS)]
+    assert [lr for _, _, lr in probe.rows] == [w for w in want for _ in range(STEPS)]
+    assert history.history["learning_rate"] == want
+
+
+def test_keras_scheduler_undoes_the_reduction():
+    """Why: beside Keras's LearningRateScheduler, its ReduceLROnPlateau is undone (keras#8829)."""
+    sched = lrdecay.Exponential(0.1, 3, 0.5)
+    cbs = [keras.callbacks.LearningRateScheduler(lambda e: float(sched(e))),
+           keras.callbacks.ReduceLROnPlateau("score", **KW)]
+    _, _, probe = run(0.5, cbs)
+    assert [lr for _, _, lr in probe.rows][::STEPS] == [f32(sched(e)) for e in range(EPOCHS)]
+
+
+@pytest.mark.parametrize("spe", [None, 2], ids=["iterations", "steps_per_epoch"])
+def test_in_graph_rate_is_scaled(spe):
+    sched = lrdecay.Warmup(lrdecay.Cosine(0.1, 20), warmup_steps=3)
+    model, history, probe = run(sched.to_keras(steps_per_epoch=spe), [LRPlateau("score", **KW)])
+    scales = plateau_scales(SCORE, **KW)
+    t = np.array([it for _, it, _ in probe.rows], dtype=float) / (spe or 1)
+    want = [scales[e] * sched(tt) for (e, _, _), tt in zip(probe.rows, t)]
+    np.testing.assert_allclose([lr for *_, lr in probe.rows], want, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(history.history["learning_rate"], want[::STEPS], rtol=1e-6,
+                               atol=1e-9)
+    assert model.optimizer.learning_rate.dtype == "float32"
+
+
+def test_keras_plateau_refuses_an_in_graph_schedule():
+    """Why: Keras's own callback cannot reduce an in-graph schedule (tensorflow#36612)."""
+    with pytest.raises(TypeError, match="This optimizer was created with a `LearningRateSchedule`"):
+        run(lrdecay.Cosine(0.1, 20).to_keras(),
+            [keras.callbacks.ReduceLROnPlateau("score", **KW)])
+
+
+def test_min_lr_bounds_the_effective_rate():
+    # The schedule decays below min_lr on its own: that stays; a reduction stops at min_lr.
+    sched = lrdecay.Exponential(0.1, 2, 0.5)
+    min_lr = 0.02
+    kw = dict(KW, min_lr=min_lr)
+    _, history, probe = run(0.5, [LRScheduler(sched), LRPlateau("score", **kw)])
+    got = history.history["learning_rate"]
+    scales = plateau_scales(SCORE, **KW)
+    want = [f32(effective_rate(sched(e), scales[e], min_lr)) for e in range(EPOCHS)]
+    assert got == want
+    assert f32(min_lr) in got and min(got) < min_lr  # bounded, and below only on its own
+    for e in range(EPOCHS):
+        if sched(e) >= min_lr:
+            assert got[e] >= f32(min_lr)
+    # in-graph, the same bound
+    _, history, _ = run(lrdecay.Exponential(0.1, 4, 0.5).to_keras(), [LRPlateau("score", **kw)])
+    assert min(history.history["learning_rate"]) < min_lr
+
+
+def test_min_lr_stops_reductions_as_keras_does():
+    kw = dict(KW, min_lr=0.03)
+    ours = run(0.1, [LRPlateau("score", **kw)])[1].history["learning_rate"]
+    theirs = run(0.1, [keras.callbacks.ReduceLROnPlateau("score", **kw)])[1].history
+    assert ours == theirs["learning_rate"] == [f32(0.1)] * 4 + [f32(0.05)] * 6 + [f32(0.03)] * 2
+
+
+def test_schedule_of_epoch_and_lr_does_not_compound():
+    cbs = [LRScheduler(lambda epoch, lr: 0.1 if epoch == 0 else lr * 0.9),
+           LRPlateau("score", **KW)]
+    _, history, _ = run(0.5, cbs)
+    scales = plateau_scales(SCORE, **KW)
+    np.testing.assert_allclose(history.history["learning_rate"],
+                               [0.1 * 0.9**e * scales[e] for e in range(EPOCHS)], rtol=1e-6)
+
+
+def test_foreign_in_graph_schedule_gets_a_type_error():
+    foreign = keras.optimizers.schedules.ExponentialDecay(0.1, 10, 0.5)
+    with pytest.raises(TypeError) as err:
+        run(foreign, [LRPlateau("score")])
+    assert str(err.value) == (
+        "LRPlateau (R: callback_lr_plateau()): cannot scale the learning rate: the "
+        "optimizer's `learning_rate` is an in-graph schedule (ExponentialDecay) that is not "
+        "an lrdecay schedule. Use the lrdecay schedule of the same family in-graph (Python: "
+        "e.g. lrdecay.Exponential(...).to_keras(); R: as_keras_schedule(schedule_exponential("
+        "...))), or compile with a number and set the rate with LRScheduler "
+        "(R: callback_lr_scheduler()).")
+
+
+def test_verbose_prints_keras_message(capsys):
+    run(0.1, [LRPlateau("score", verbose=1, **KW)], epochs=5)
+    ours = capsys.readouterr().out
+    run(0.1, [keras.callbacks.ReduceLROnPlateau("score", verbose=1, **KW)], epochs=5)
+    assert ours == capsys.readouterr().out == (
+        "\nEpoch 4: ReduceLROnPlateau reducing learning rate to 0.05000000074505806.\n")
+
+
+def test_schedule_object_compiled_again_is_not_reduced():
+    ks = lrdecay.Constant(0.1).to_keras()
+    model, _, _ = run(ks, [LRPlateau("score", **KW)])
+    assert lr_of(model) == f32(0.1 * 0.25)
+    assert model.optimizer.learning_rate is not None and ks.plateau.values() == (1.0, 0.0)
+    fresh, _, probe = run(ks, [], epochs=2)
+    assert {lr for *_, lr in probe.rows} == {f32(0.1)}
+
+
+def test_a_new_fit_resets_the_state_a_continued_fit_continues_it():
+    plateau = LRPlateau("score", **KW)
+    model = make_model(0.1)
+    model.fit(X, Y, batch_size=32, epochs=3, verbose=0, callbacks=[Script(SCORE), plateau])
+    assert (plateau.best, plateau.wait, plateau.scale) == (0.9, 1, 1.0)
+    # continued (initial_epoch = 3): the state goes on, as in one fit of 6 epochs
+    model.fit(X, Y, batch_size=32, epochs=6, initial_epoch=3, verbose=0,
+              callbacks=[Script(SCORE), plateau])
+    whole = LRPlateau("score", **KW)
+    one = make_model(0.1)
+    one.fit(X, Y, batch_size=32, epochs=6, verbose=0, callbacks=[Script(SCORE), whole])
+    assert (plateau.best, plateau.wait, plateau.cooldown_counter, lr_of(model)) == \
+        (whole.best, whole.wait, whole.cooldown_counter, lr_of(one))
+    # started over (epoch 0): reset as Keras does; the reduced rate stays, as in Keras
+    plateau.on_train_begin()
+    assert (plateau.best, plateau.wait, plateau.cooldown_counter) == (None, 0, 0)
+
+
+# ---------------------------------------------------------------------------
+# The state is saved with the model
+# ---------------------------------------------------------------------------
+
+
+def test_state_round_trips_through_a_weights_file(tmp_path):
+    model, _, _ = run(lrdecay.Cosine(0.1, 30).to_keras(), [LRPlateau("score", **KW)], epochs=8)
+    state = model.optimizer._lrdecay_plateau
+    saved = state.fields()
+    assert saved["scale"] == 0.5 and saved["epoch"] == 7
+    model.save_weights(tmp_path / "w.weights.h5")
+    other = make_model(lrdecay.Cosine(0.1, 30).to_keras())
+    other.optimizer.build(other.trainable_variables)
+    cb = LRPlateau("score", **KW)
+    cb.set_model(other)
+    other.load_weights(tmp_path / "w.weights.h5")
+    assert other.optimizer._lrdecay_plateau.fields() == saved
+    assert lr_of(other) == pytest.approx(lr_of(model), rel=1e-7)
+    # a file without the state leaves it as it is; a model without LRPlateau ignores it
+    plain = make_model(lrdecay.Cosine(0.1, 30).to_keras())
+    plain.optimizer.build(plain.trainable_variables)
+    plain.save_weights(tmp_path / "plain.weights.h5")
+    other.load_weights(tmp_path / "plain.weights.h5")
+    assert other.optimizer._lrdecay_plateau.fields()["scale"] == 0.5
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        plain.load_weights(tmp_path / "w.weights.h5")
+
+
+def test_keras_schedule_config_keeps_the_scale():
+    ks = lrdecay.Cosine(0.1, 30).to_keras(steps_per_epoch=4)
+    assert set(ks.get_config()) == {"schedule", "steps_per_epoch"}  # unreduced: unchanged
+    ks.plateau.set(0.25, 0.001)
+    config = ks.get_config()
+    assert config["plateau_scale"] == 0.25 and config["plateau_min_lr"] == f32(0.001)
+    again = lrdecay.KerasSchedule.from_config(config)
+    assert again.plateau.values() == ks.plateau.values()
+    assert float(again(8)) == pytest.approx(0.25 * lrdecay.Cosine(0.1, 30)(2), rel=1e-6)
+    assert "plateau_scale=0.25" in repr(again)
+
+
+SAVE_CHILD = r"""
+import json, sys, numpy as np, keras, lrdecay
+SCORE = [1.0, 0.9, 0.95, 0.96, 0.97, 0.5]
+class Script(keras.callbacks.Callback):
+    def on_epoch_end(self, epoch, logs=None):
+        logs["score"] = SCORE[epoch]
+x = np.ones((4, 2), "float32"); y = np.zeros((4, 1), "float32")
+out = {}
+for mode in ["constant", "scheduler", "in_graph"]:
+    lr = {"constant": 0.1, "scheduler": 0.5,
+          "in_graph": lrdecay.Exponential(0.1, 8, 0.5).to_keras()}[mode]
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile(keras.optimizers.SGD(lr, momentum=0.9), loss="mse")
+    cbs = [Script(), lrdecay.LRPlateau("score", factor=0.5, patience=1, mode="min")]
+    if mode == "scheduler":
+        cbs.insert(1, lrdecay.LRScheduler(lrdecay.Exponential(0.1, 4, 0.5)))
+    model.fit(x, y, batch_size=2, epochs=6, verbose=0, callbacks=cbs)
+    model.save(sys.argv[1] + "/" + mode + ".keras")
+    out[mode] = lrdecay.get_learning_rate(model)
+print(json.dumps(out))
+"""
+
+LOAD_CHILD = r"""
+import json, sys, warnings, numpy as np
+import keras, lrdecay
+warnings.simplefilter("error", UserWarning)  # e.g. Keras's "Skipping variable loading"
+out = {}
+for mode in ["constant", "scheduler", "in_graph"]:
+    model = keras.saving.load_model(sys.argv[1] + "/" + mode + ".keras")
+    rates = []
+    class Probe(keras.callbacks.Callback):
+        def on_train_batch_begin(self, batch, logs=None):
+            rates.append(float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate)))
+    x = np.ones((4, 2), "float32"); y = np.zeros((4, 1), "float32")
+    before = lrdecay.get_learning_rate(model)
+    model.fit(x, y, batch_size=2, epochs=1, verbose=0, callbacks=[Probe()])
+    out[mode] = {"loaded": before, "applied": rates,
+                 "iterations": int(keras.ops.convert_to_numpy(model.optimizer.iterations))}
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.slow
+def test_keras_file_loads_in_a_fresh_process_with_its_reduced_rate(tmp_path):
+    saved = last_json(run_python(SAVE_CHILD.replace("sys.argv[1]", repr(str(tmp_path)))))
+    loaded = last_json(run_python(LOAD_CHILD.replace("sys.argv[1]", repr(str(tmp_path)))))
+    scale = 0.125  # reductions at the ends of epochs 3, 4 and 5 (1-based)
+    sched = lrdecay.Exponential(0.1, 8, 0.5)
+    assert saved["constant"] == loaded["constant"]["loaded"] == f32(0.1 * scale)
+    assert loaded["constant"]["applied"] == [f32(0.1 * scale)] * 2
+    # the scheduler set (schedule at epoch 5) x scale before the last reduction, reduced again
+    assert saved["scheduler"] == loaded["scheduler"]["loaded"] == \
+        f32(f32(lrdecay.Exponential(0.1, 4, 0.5)(5) * 0.25) * 0.5)
+    assert loaded["in_graph"]["loaded"] == pytest.approx(sched(12) * scale, rel=1e-6)
+    np.testing.assert_allclose(loaded["in_graph"]["applied"], sched(np.array([12, 13])) * scale,
+                               rtol=1e-6)
+    assert loaded["in_graph"]["iterations"] == 14
+
+
+# ---------------------------------------------------------------------------
+# Interrupted and resumed (BackupAndRestore, fresh processes) = uninterrupted
+# ---------------------------------------------------------------------------
+
+RESUME_CHILD = r"""
+import json, shutil, sys, warnings
+from pathlib import Path
+import numpy as np, keras, lrdecay
+
+work, phase = Path(sys.argv[1]), sys.argv[2]
+SCORE = [1.0, 0.9, 0.95, 0.96, 0.97, 0.5, 0.6, 0.7, 0.8, 0.9]
+E = len(SCORE)
+x = np.ones((3, 1), "float32"); y = np.zeros((3, 1), "float32")
+
+
+class Script(keras.callbacks.Callback):
+    def on_epoch_end(self, epoch, logs=None):
+        logs["score"] = SCORE[epoch]
+
+
+class Applied(keras.callbacks.Callback):
+    # d loss / d w = 1: each SGD update moves w by the rate it used.
+    def __init__(self):
+        super().__init__()
+        self.rows = []
+
+    def on_train_batch_begin(self, batch, logs=None):
+        self.w = float(keras.ops.convert_to_numpy(self.model.weights[0])[0, 0])
+        self.it = int(keras.ops.convert_to_numpy(self.model.optimizer.iterations))
+
+    def on_train_batch_end(self, batch, logs=None):
+        w = float(keras.ops.convert_to_numpy(self.model.weights[0])[0, 0])
+        self.rows.append([self.it, self.w - w])
+
+
+class Interrupt(keras.callbacks.Callback):
+    def __init__(self, k):
+        super().__init__()
+        self.k = k
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if epoch == self.k:
+            raise KeyboardInterrupt
+
+
+def model_of(mode):
+    lr = {"constant": 0.1, "scheduler": 0.5, "scheduler_first": 0.5,
+          "in_graph": lrdecay.Warmup(lrdecay.Exponential(0.1, 4, 0.5), 2).to_keras()}[mode]
+    model = keras.Sequential([keras.Input((1,)),
+                              keras.layers.Dense(1, use_bias=False, kernel_initializer="zeros")])
+    model.compile(keras.optimizers.SGD(lr), loss=lambda t, p: keras.ops.mean(p))
+    model.build((None, 1))
+    return model
+
+
+def callbacks(mode):
+    plateau = lrdecay.LRPlateau("score", factor=0.5, patience=1, cooldown=1, mode="min",
+                                min_lr=0.004)
+    sched = [lrdecay.LRScheduler(lrdecay.Exponential(0.1, 3, 0.5))] if "sched" in mode else []
+    return [Script()] + (sched + [plateau] if mode == "scheduler_first" else [plateau] + sched)
+
+
+MODES = ["constant", "scheduler", "scheduler_first", "in_graph"]
+out = {}
+for mode in MODES:
+    if phase == "first":
+        ref = Applied()
+        hist = model_of(mode).fit(x, y, batch_size=1, epochs=E, verbose=0,
+                                  callbacks=callbacks(mode) + [ref])
+        out[mode] = {"ref": ref.rows, "ref_history": hist.history["learning_rate"], "runs": {}}
+        for k in range(1, E):
+            backup = work / f"{mode}-{k}"
+            shutil.rmtree(backup, ignore_errors=True)
+            first = Applied()
+            try:
+                model_of(mode).fit(x, y, batch_size=1, epochs=E, verbose=0,
+                                   callbacks=callbacks(mode) + [
+                                       keras.callbacks.BackupAndRestore(str(backup)),
+                                       first, Interrupt(k)])
+            except KeyboardInterrupt:
+                pass
+            out[mode]["runs"][k] = first.rows
+    else:
+        out[mode] = {}
+        for k in range(1, E):
+            second = Applied()
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", UserWarning)
+                hist = model_of(mode).fit(x, y, batch_size=1, epochs=E, verbose=0,
+                                          callbacks=callbacks(mode) + [
+                                              keras.callbacks.BackupAndRestore(
+                                                  str(work / f"{mode}-{k}")), second])
+            out[mode][k] = {"rows": second.rows, "history": hist.history["learning_rate"]}
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.slow
+def test_interrupted_and_resumed_in_a_fresh_process_equals_uninterrupted(tmp_path):
+    code = RESUME_CHILD.replace("sys.argv[1]", repr(str(tmp_path)))
+    first = last_json(run_python(code.replace("sys.argv[2]", "'first'")))
+    second = last_json(run_python(code.replace("sys.argv[2]", "'second'")))
+    for mode, got in first.items():
+        ref = got["ref"]
+        history = got["ref_history"]
+        assert len(set(np.round(history, 9))) >= 4, (mode, history)  # reductions happened
+        for k in range(1, 10):
+            before = got["runs"][str(k)]
+            after = second[mode][str(k)]
+            rows = before + after["rows"]
+            assert [it for it, _ in rows] == list(range(30)), (mode, k)
+            np.testing.assert_allclose([r for _, r in rows], [r for _, r in ref], rtol=1e-5,
+                                       atol=3e-7, err_msg=f"{mode} resumed after epoch {k}")
+            assert after["history"] == history[k:], (mode, k)
+
+
+def test_checkpoint_written_before_the_decision_warns(tmp_path):
+    backup = str(tmp_path / "b")
+
+    class Interrupt(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            if epoch == 4:
+                raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run(0.1, [keras.callbacks.BackupAndRestore(backup), LRPlateau("score", **KW),
+                  Interrupt()])
+    with pytest.warns(UserWarning, match=r"the plateau state restored is that of the end of "
+                                         r"epoch 3 \(1-based\), but training resumes at epoch 5"):
+        run(0.1, [keras.callbacks.BackupAndRestore(backup), LRPlateau("score", **KW)])
+
+
+# ---------------------------------------------------------------------------
+# Backends and MirroredStrategy: the rate applied, read from the weights
+# ---------------------------------------------------------------------------
+
+BACKEND_CHILD = r"""
+import json, numpy as np, keras, lrdecay
+SCORE = [1.0, 0.9, 0.95, 0.96, 0.97, 0.5, 0.6, 0.7]
+x = np.ones((3, 1), "float32"); y = np.zeros((3, 1), "float32")
+
+class Script(keras.callbacks.Callback):
+    def on_epoch_end(self, epoch, logs=None):
+        logs["score"] = SCORE[epoch]
+
+class Weights(keras.callbacks.Callback):
+    def on_train_begin(self, logs=None):
+        self.w = [float(keras.ops.convert_to_numpy(self.model.weights[0])[0, 0])]
+    def on_train_batch_end(self, batch, logs=None):
+        self.w.append(float(keras.ops.convert_to_numpy(self.model.weights[0])[0, 0]))
+
+out = {"backend": keras.backend.backend()}
+for mode in ["constant", "scheduler", "in_graph", "in_graph_spe"]:
+    lr = {"constant": 0.1, "scheduler": 0.5,
+          "in_graph": lrdecay.Exponential(0.1, 3, 0.5).to_keras(),
+          "in_graph_spe": lrdecay.Exponential(0.1, 1, 0.5).to_keras(steps_per_epoch=3)}[mode]
+    model = keras.Sequential([keras.Input((1,)),
+                              keras.layers.Dense(1, use_bias=False, kernel_initializer="zeros")])
+    model.compile(keras.optimizers.SGD(lr), loss=lambda t, p: keras.ops.mean(p))
+    rec = Weights()
+    cbs = [Script(), lrdecay.LRPlateau("score", factor=0.5, patience=1, mode="min"), rec]
+    if mode == "scheduler":
+        cbs.insert(1, lrdecay.LRScheduler(lrdecay.Exponential(0.1, 1, 0.5)))
+    hist = model.fit(x, y, batch_size=1, epochs=len(SCORE), verbose=0, callbacks=cbs)
+    out[mode] = {"applied": [a - b for a, b in zip(rec.w, rec.w[1:])],
+                 "history": hist.history["learning_rate"]}
+    # a second fit continues with the reduced scale (JAX: the compiled step is retraced)
+    rec = Weights()
+    model.fit(x, y, batch_size=1, epochs=1, verbose=0, callbacks=[rec])
+    out[mode]["after"] = [a - b for a, b in zip(rec.w, rec.w[1:])]
+print(json.dumps(out))
+"""
+
+BACKEND_SCORE = [1.0, 0.9, 0.95, 0.96, 0.97, 0.5, 0.6, 0.7]
+
+
+def expected_backend_rates(mode: str) -> tuple[list[float], list[float]]:
+    scales = plateau_scales(BACKEND_SCORE, factor=0.5, patience=1, mode="min")
+    final = scales[-1] * 0.5  # the last epoch's end reduces once more
+    if mode == "constant":
+        return [0.1 * scales[e] for e in range(8) for _ in range(3)], [0.1 * final] * 3
+    if mode == "scheduler":
+        s = lrdecay.Exponential(0.1, 1, 0.5)
+        # a second fit without LRScheduler keeps the last rate set, reduced once more
+        return [s(e) * scales[e] for e in range(8) for _ in range(3)], [s(7) * final] * 3
+    s = lrdecay.Exponential(0.1, 3, 0.5)  # in_graph and in_graph_spe: the same rates
+    return ([s(3 * e + i) * scales[e] for e in range(8) for i in range(3)],
+            [s(24 + i) * final for i in range(3)])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["tensorflow", "jax", "torch"])
+def test_backends_apply_the_scaled_rate(backend):
+    if not backend_available(backend):
+        pytest.skip(f"the {backend} package is not installed (make setup installs it)")
+    got = last_json(run_python(BACKEND_CHILD, backend=backend))
+    assert got["backend"] == backend
+    for mode in ["constant", "scheduler", "in_graph", "in_graph_spe"]:
+        applied, after = expected_backend_rates(mode)
+        np.testing.assert_allclose(got[mode]["applied"], applied, rtol=1e-5, atol=3e-7,
+                                   err_msg=f"{backend} {mode}")
+        np.testing.assert_allclose(got[mode]["history"], applied[::3], rtol=1e-6,
+                                   err_msg=f"{backend} {mode}")
+        np.testing.assert_allclose(got[mode]["after"], after, rtol=1e-5, atol=3e-7,
+                                   err_msg=f"{backend} {mode} second fit")
+
+
+DISTRIBUTED_CHILD = r"""
+import json
+import numpy as np
+import tensorflow as tf
+
+cpu = tf.config.list_physical_devices("CPU")[0]
+tf.config.set_logical_device_configuration(
+    cpu, [tf.config.LogicalDeviceConfiguration(), tf.config.LogicalDeviceConfiguration()])
+import keras
+import lrdecay
+
+SCORE = [1.0, 0.9, 0.95, 0.96, 0.97, 0.5]
+rng = np.random.default_rng(0)
+X = rng.normal(size=(24, 3)).astype("float32")
+Y = (X @ np.array([[1.0], [-1.0], [0.5]])).astype("float32")
+
+class Script(keras.callbacks.Callback):
+    def on_epoch_end(self, epoch, logs=None):
+        logs["score"] = SCORE[epoch]
+
+class Steps(keras.callbacks.Callback):
+    def __init__(self):
+        super().__init__()
+        self.rows = []
+    def on_train_batch_begin(self, batch, logs=None):
+        self.rows.append(float(self.model.optimizer.learning_rate.numpy()))
+
+def train(mode, strategy):
+    with strategy.scope():
+        keras.utils.set_random_seed(3)
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+        lr = {"in_graph": lrdecay.Exponential(0.05, 3, 0.8).to_keras(), "constant": 0.05,
+              "scheduler": 0.5}[mode]
+        model.compile(optimizer=keras.optimizers.SGD(learning_rate=lr, momentum=0.5), loss="mse")
+    steps = Steps()
+    cbs = [Script()]
+    if mode == "scheduler":
+        cbs.append(lrdecay.LRScheduler(lrdecay.Exponential(0.05, 2, 0.8)))
+    cbs += [lrdecay.LRPlateau("score", factor=0.5, patience=1, mode="min"), steps]
+    model.fit(X, Y, batch_size=8, epochs=6, shuffle=False, verbose=0, callbacks=cbs)
+    return {"rates": steps.rows, "weights": [w.ravel().tolist() for w in model.get_weights()]}
+
+out = {}
+for mode in ["in_graph", "constant", "scheduler"]:
+    out[mode] = {"one": train(mode, tf.distribute.OneDeviceStrategy("/cpu:0")),
+                 "mirrored": train(mode, tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"]))}
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.slow
+def test_mirrored_strategy_applies_the_same_rates():
+    if not backend_available("tensorflow"):
+        pytest.skip("TensorFlow is not installed")
+    got = last_json(run_python(DISTRIBUTED_CHILD, backend="tensorflow"))
+    scales = plateau_scales([1.0, 0.9, 0.95, 0.96, 0.97, 0.5], factor=0.5, patience=1,
+                            mode="min")
+    sched = {"in_graph": lambda e, i: lrdecay.Exponential(0.05, 3, 0.8)(3 * e + i),
+             "constant": lambda e, i: 0.05,
+             "scheduler": lambda e, i: lrdecay.Exponential(0.05, 2, 0.8)(e)}
+    for mode, runs in got.items():
+        want = [sched[mode](e, i) * scales[e] for e in range(6) for i in range(3)]
+        for name in ("one", "mirrored"):
+            np.testing.assert_allclose(runs[name]["rates"], want, rtol=1e-6, err_msg=mode)
+        for a, b in zip(runs["one"]["weights"], runs["mirrored"]["weights"]):
+            np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6, err_msg=mode)
+
+
+def test_per_update_records_and_hyperparameters_with_the_scale():
+    """LRLogger(per="batch") records the scaled rate of every update; HParamScheduler's
+    momentum runs beside it unchanged."""
+    rate = lrdecay.OneCycle(0.05, total_steps=2 * EPOCHS)
+    logger = lrdecay.LRLogger(verbose=0, per="batch")
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(rate.to_keras(), momentum=0.9), loss="mse")
+    probe = Probe()
+    model.fit(X, Y, batch_size=32, epochs=EPOCHS, verbose=0, shuffle=False, callbacks=[
+        Script(SCORE), lrdecay.HParamScheduler(momentum=rate.momentum()),
+        LRPlateau("score", **KW), logger, probe])
+    scales = np.repeat(plateau_scales(SCORE, **KW), STEPS)
+    want = rate(np.arange(2 * EPOCHS)) * scales
+    np.testing.assert_allclose([r[2] for r in logger.records], want, rtol=1e-6, atol=1e-12)
+    # in-graph float32: the end of the anneal carries a few float32 ulps of the peak
+    np.testing.assert_allclose([lr for *_, lr in probe.rows], want, rtol=1e-6, atol=3e-8)
+    np.testing.assert_allclose(logger.records_table()["momentum"],
+                               rate.momentum()(np.arange(2 * EPOCHS)), rtol=1e-6)
