@@ -172,6 +172,56 @@ def r_callbacks() -> dict[str, Any]:
             "batch_r": __main__.lrdecay_bench_r_batch}
 
 
+def overhead_rows(per_step: dict[str, list[float]], base_name: str,
+                  own: dict[str, float]) -> list[dict[str, Any]]:
+    """One table row per variant: its step time (median, min, max over the rounds), its
+    end-to-end overhead (the median over rounds of variant / baseline of the same round)
+    and its own cost (``own``, microseconds per step) against the baseline's step."""
+    base_rounds = per_step[base_name]
+    base = statistics.median(base_rounds)
+    rows = []
+    for name, rounds in per_step.items():
+        med, lo, hi = stats(rounds)
+        paired = statistics.median(v / b - 1 for v, b in zip(rounds, base_rounds))
+        cost = own.get(name, 0.0)
+        rows.append({"id": name, "variant": LABELS[name], "us_per_step": med, "min": lo,
+                     "max": hi, "end_to_end_vs_constant": pct(paired),
+                     "own_cost_us_per_step": cost, "own_cost_vs_step": pct(cost / base)})
+    return rows
+
+
+def interleaved(names: list[str], rounds: int, run_one: Callable[[str], None]) -> None:
+    """``run_one(name)`` for every name in each of ``rounds`` rounds, in a new random order
+    each round, with the garbage collector off (a collection inside one variant's epoch is
+    noise, not its cost) and a collection between rounds."""
+    order = list(names)
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(rounds):
+            random.shuffle(order)
+            for name in order:
+                run_one(name)
+            gc.collect()
+    finally:
+        gc.enable()
+
+
+def time_loops(fns: dict[str, Any], n: int, rounds: int) -> dict[str, list[float]]:
+    """Microseconds per iteration of each compiled loop ``f(n)``, one value per round, the
+    loops interleaved within each round."""
+    import tensorflow as tf
+
+    times: dict[str, list[float]] = {k: [] for k in fns}
+    kn = tf.constant(n)
+    for _ in range(rounds):
+        for k, f in fns.items():
+            t0 = time.perf_counter()
+            f(kn)
+            times[k].append((time.perf_counter() - t0) / n * 1e6)
+    return times
+
+
 def graph_cost_us(schedules: dict[str, Any], n: int = 20_000, rounds: int = 5) -> dict[str, float]:
     """Microseconds each schedule adds per evaluation inside a compiled TF loop.
 
@@ -197,13 +247,7 @@ def graph_cost_us(schedules: dict[str, Any], n: int = 20_000, rounds: int = 5) -
     lr_var = tf.Variable(0.01)
     fns = {"constant": compiled(lambda it: lr_var)}
     fns.update({k: compiled(v) for k, v in schedules.items()})
-    times: dict[str, list[float]] = {k: [] for k in fns}
-    kn = tf.constant(n)
-    for _ in range(rounds):
-        for k, f in fns.items():
-            t0 = time.perf_counter()
-            f(kn)
-            times[k].append((time.perf_counter() - t0) / n * 1e6)
+    times = time_loops(fns, n, rounds)
     base = statistics.median(times["constant"])
     return {k: statistics.median(v) - base for k, v in times.items() if k != "constant"}
 
@@ -254,21 +298,15 @@ def bench_overhead(rounds: int, steps: int, epochs: int, r: bool) -> list[dict[s
         models[name][0].fit(x, y, batch_size=32, epochs=1, verbose=0, callbacks=cbs)
 
     per_step: dict[str, list[float]] = {k: [] for k in variants}
-    order = list(variants)
-    gc.collect()
-    gc.disable()  # a collection inside one variant's epoch is noise, not its cost
-    try:
-        for _ in range(rounds):
-            random.shuffle(order)
-            for name in order:
-                model, cbs = models[name]
-                timer = epoch_timer(steps)
-                model.fit(x, y, batch_size=32, epochs=epochs, verbose=0, shuffle=False,
-                          callbacks=[*cbs, timer])
-                per_step[name].append(statistics.median(timer.us))
-            gc.collect()
-    finally:
-        gc.enable()
+
+    def run_one(name: str) -> None:
+        model, cbs = models[name]
+        timer = epoch_timer(steps)
+        model.fit(x, y, batch_size=32, epochs=epochs, verbose=0, shuffle=False,
+                  callbacks=[*cbs, timer])
+        per_step[name].append(statistics.median(timer.us))
+
+    interleaved(list(variants), rounds, run_one)
 
     # Each variant's own cost, timed in isolation: in-graph ops in a compiled loop,
     # callbacks by calling their hooks exactly as fit() does.
@@ -277,17 +315,7 @@ def bench_overhead(rounds: int, steps: int, epochs: int, r: bool) -> list[dict[s
         if cbs:
             own[name] = sum(callback_cost_us(cb, models[name][0], steps) for cb in cbs)
 
-    base_rounds = per_step["constant"]
-    base = statistics.median(base_rounds)
-    rows = []
-    for name in variants:
-        med, lo, hi = stats(per_step[name])
-        paired = statistics.median(v / b - 1 for v, b in zip(per_step[name], base_rounds))
-        cost = own.get(name, 0.0)
-        rows.append({"id": name, "variant": LABELS[name], "us_per_step": med, "min": lo, "max": hi,
-                     "end_to_end_vs_constant": pct(paired),
-                     "own_cost_us_per_step": cost, "own_cost_vs_step": pct(cost / base)})
-    return rows
+    return overhead_rows(per_step, "constant", own)
 
 
 # -- 2. preview speed -----------------------------------------------------------
@@ -523,13 +551,7 @@ def apply_cost_us(optimizers: dict[str, Any], n: int = 5_000, rounds: int = 5) -
         variables = model.trainable_variables
         grads = [keras.ops.ones_like(v) * 1e-6 for v in variables]
         fns[name] = compiled(model.optimizer, variables, grads)
-    times: dict[str, list[float]] = {k: [] for k in fns}
-    kn = tf.constant(n)
-    for _ in range(rounds):
-        for k, f in fns.items():
-            t0 = time.perf_counter()
-            f(kn)
-            times[k].append((time.perf_counter() - t0) / n * 1e6)
+    times = time_loops(fns, n, rounds)
     base = statistics.median(times[next(iter(fns))])
     return {k: statistics.median(v) - base for k, v in times.items()}
 
@@ -594,23 +616,17 @@ def bench_hparams(rounds: int, steps: int, epochs: int, r: bool) -> list[dict[st
         models[name][0].fit(x, y, batch_size=32, epochs=1, verbose=0, callbacks=cbs)
     per_step: dict[str, list[float]] = {k: [] for k in variants}
     first_extra: dict[str, list[float]] = {k: [] for k in variants}
-    order = list(variants)
-    gc.collect()
-    gc.disable()
-    try:
-        for _ in range(rounds):
-            random.shuffle(order)
-            for name in order:
-                model, cbs = models[name]
-                timer = epoch_timer(steps)
-                model.fit(x, y, batch_size=32, epochs=epochs + 1, verbose=0, shuffle=False,
-                          callbacks=[*cbs, timer])
-                steady = statistics.median(timer.us[1:])
-                per_step[name].append(steady)
-                first_extra[name].append((timer.us[0] - steady) * steps / 1e3)
-            gc.collect()
-    finally:
-        gc.enable()
+
+    def run_one(name: str) -> None:
+        model, cbs = models[name]
+        timer = epoch_timer(steps)
+        model.fit(x, y, batch_size=32, epochs=epochs + 1, verbose=0, shuffle=False,
+                  callbacks=[*cbs, timer])
+        steady = statistics.median(timer.us[1:])
+        per_step[name].append(steady)
+        first_extra[name].append((timer.us[0] - steady) * steps / 1e3)
+
+    interleaved(list(variants), rounds, run_one)
 
     # Own costs: the in-graph ones with the callbacks installed as fit() installs them.
     graph_models = {}
@@ -635,17 +651,9 @@ def bench_hparams(rounds: int, steps: int, epochs: int, r: bool) -> list[dict[st
                 cb.set_params({"epochs": 5, "steps": steps, "verbose": 0})
             own[name] = sum(callback_cost_us(cb, model, steps) for cb in cbs)
 
-    base_rounds = per_step[base_name]
-    base = statistics.median(base_rounds)
-    rows = []
-    for name in variants:
-        med, lo, hi = stats(per_step[name])
-        paired = statistics.median(v / b - 1 for v, b in zip(per_step[name], base_rounds))
-        cost = own.get(name, 0.0)
-        rows.append({"id": name, "variant": LABELS[name], "us_per_step": med, "min": lo,
-                     "max": hi, "end_to_end_vs_constant": pct(paired),
-                     "own_cost_us_per_step": cost, "own_cost_vs_step": pct(cost / base),
-                     "first_epoch_extra_ms": statistics.median(first_extra[name])})
+    rows = overhead_rows(per_step, base_name, own)
+    for row in rows:
+        row["first_epoch_extra_ms"] = statistics.median(first_extra[row["id"]])
     return rows
 
 

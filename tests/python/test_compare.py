@@ -13,20 +13,7 @@ from pathlib import Path
 import lrdecay
 import numpy as np
 import pytest
-from lrdecay import (
-    WSD,
-    Constant,
-    Cosine,
-    Cyclic,
-    Exponential,
-    InverseTime,
-    Linear,
-    OneCycle,
-    Schedule,
-    Step,
-    Warmup,
-    check_schedule,
-)
+from lrdecay import *  # noqa: F403 - the schedules API, lrdecay.__all__
 from lrdecay.compare import compare_schedules, default_schedules
 
 NAMES = ["constant", "step", "exponential", "inverse time", "polynomial", "cosine",
@@ -110,7 +97,7 @@ def test_default_schedules_at_15_epochs() -> None:
     ({"epochs": 0}, ValueError, "`epochs` must be a positive whole number, not 0."),
     ({"epochs": 2.5}, ValueError, "`epochs` must be a positive whole number, not 2.5."),
     ({"seeds": 0}, ValueError, "`seeds` must be a positive whole number, not 0."),
-    ({"seeds": "3"}, TypeError, "`seeds` must be a positive whole number, not '3'."),
+    ({"seeds": "3"}, TypeError, "`seeds` must be a positive whole number, not \"3\"."),
     ({"workers": 0}, ValueError, "`workers` must be a positive whole number, not 0."),
     ({"progress": 3}, TypeError, "`progress` must be a function or None, not 3."),
     ({"batch_size": -1}, ValueError, "`batch_size` must be a positive whole number, not -1."),

@@ -107,8 +107,8 @@ def public_callables() -> list[tuple[str, object, list[str], set[str] | None]]:
     for name in sorted(PUBLIC):
         obj = getattr(lrdecay, name)
         if inspect.isclass(obj):
-            if obj.__init__ is object.__init__:
-                continue  # the abstract base Schedule: nothing to construct
+            if not inspect.isfunction(obj.__init__):
+                continue  # a constructor not written here (Schedule, ScheduleWarning)
             params = list(inspect.signature(obj).parameters)
             section = "Attributes" if dataclasses.is_dataclass(obj) else "Args"
             documented = documented_names(obj.__doc__, section)

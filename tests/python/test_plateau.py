@@ -119,7 +119,7 @@ def test_defaults_follow_keras():
     ({"factor": 1}, ValueError, "`factor` must be a number in [0, 1), not 1."),
     ({"factor": 1.5}, ValueError, "`factor` must be a number in [0, 1), not 1.5."),
     ({"factor": -0.1}, ValueError, "`factor` must be a number in [0, 1), not -0.1."),
-    ({"factor": "half"}, TypeError, "`factor` must be a number in [0, 1), not 'half'."),
+    ({"factor": "half"}, TypeError, "`factor` must be a number in [0, 1), not \"half\"."),
     ({"factor": float("nan")}, ValueError, "`factor` must be a number in [0, 1), not NaN."),
     ({"patience": -1}, ValueError, "`patience` must be a whole number >= 0, not -1."),
     ({"patience": 2.5}, ValueError, "`patience` must be a whole number >= 0, not 2.5."),
@@ -127,10 +127,10 @@ def test_defaults_follow_keras():
     ({"min_delta": -0.1}, ValueError, "`min_delta` must be a non-negative number, not -0.1."),
     ({"min_lr": float("inf")}, ValueError, "`min_lr` must be a non-negative number, not Inf."),
     ({"min_lr": None}, TypeError, "`min_lr` must be a non-negative number, not None."),
-    ({"mode": "up"}, ValueError, "`mode` must be one of \"auto\", \"min\", \"max\", not 'up'."),
+    ({"mode": "up"}, ValueError, "`mode` must be one of \"auto\", \"min\", \"max\", not \"up\"."),
     ({"mode": 1}, TypeError, "`mode` must be one of \"auto\", \"min\", \"max\", not 1."),
     ({"monitor": 3}, TypeError, "`monitor` must be the name of a metric (a string), not 3."),
-    ({"monitor": ""}, TypeError, "`monitor` must be the name of a metric (a string), not ''."),
+    ({"monitor": ""}, TypeError, "`monitor` must be the name of a metric (a string), not \"\"."),
     ({"verbose": 2}, ValueError, "`verbose` must be 0 or 1, not 2."),
 ])
 def test_argument_errors(kwargs, exc, message):
