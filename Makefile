@@ -2,6 +2,7 @@
 #   make setup  - Debian's R packages, keras3 and reticulate (from ../shared/cran when it exists,
 #                 else CRAN), the pinned .venv, lrdecay (editable) and the R package
 #   make test   - setup, then testthat, pytest (incl. the R/Python agreement suite), R CMD check
+#   make test-fast - the Python tests that need neither Keras models, training nor R
 #   make demo   - setup, then the digits demo (schedules compared over seeds)
 #   make bench  - setup, then the benchmarks (never part of make test)
 SHELL := /bin/bash
@@ -31,7 +32,7 @@ PKG_FILES := DESCRIPTION NAMESPACE $(wildcard R/*.R man/*.Rd vignettes/*.Rmd) \
 VERSION := $(shell sed -n 's/^Version: //p' DESCRIPTION)
 TARBALL := lrdecay_$(VERSION).tar.gz
 
-.PHONY: setup apt test test-r test-python check lint docs demo bench clean
+.PHONY: setup apt test test-fast test-r test-python check lint docs demo bench figure clean
 
 setup: apt $(STAMPS)/rdeps $(VENV)/.installed $(STAMPS)/rpkg
 
@@ -63,8 +64,12 @@ docs: setup
 
 test: setup test-python test-r check lint
 
+# The inner loop: no training, no Keras model, no R (well under 2 minutes); `make test` runs all.
+test-fast: lint
+	$(PY) -m pytest -q -p no:cacheprovider -m "not slow and not r_parity and not keras"
+
 lint: $(VENV)/.installed
-	$(PY) -m ruff check inst/python tests/python benchmarks
+	$(PY) -m ruff check inst/python tests/python benchmarks tools
 
 test-python: setup
 	$(PY) -m pytest -q -p no:cacheprovider
@@ -86,7 +91,11 @@ demo: setup
 	Rscript -e 'library(lrdecay); print(compare_schedules(epochs = $(DEMO_EPOCHS), seeds = $(DEMO_SEEDS), output = "lrdecay-demo.png"), digits = 4)'
 
 bench: setup
-	$(PY) benchmarks/run.py
+	PYTHONPATH=inst/python $(PY) benchmarks/run.py
+
+# README's picture, man/figures/schedules.png.
+figure: $(VENV)/.installed
+	PYTHONPATH=inst/python $(PY) tools/readme_figure.py
 
 clean:
 	rm -rf lrdecay.Rcheck $(TARBALL) $(STAMPS) .pytest_cache .ruff_cache

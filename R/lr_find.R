@@ -1,4 +1,4 @@
-# The learning-rate range test: R converts, Python (inst/python/lrdecay/_lr_find.py) checks
+# The learning-rate range test: R converts, Python (inst/python/lrdecay/lr_range_test.py) checks
 # the arguments, runs the sweep and computes the suggestions; R only presents the result.
 
 #' Find a learning rate: the LR range test
@@ -85,7 +85,7 @@ lr_find <- function(model, x, y = NULL, min_lr = 1e-7, max_lr = 1, steps = 100, 
 # The Python module holding the range test (imports Keras).
 lr_find_module <- function() {
   py_lrdecay()
-  reticulate::import("lrdecay._lr_find", convert = TRUE)
+  reticulate::import("lrdecay.lr_range_test", convert = TRUE)
 }
 
 lr_find_dots <- function(dots, call) {

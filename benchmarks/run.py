@@ -19,7 +19,8 @@ own), every variant trains in every round in a shuffled order, and the overhead
 is the median over rounds of (variant / constant LR of the same round). A second
 constant-LR model (the A/A control) shows how far from 0% noise alone goes.
 
-Usage: ``python benchmarks/run.py [--quick] [--no-r] [--sections 1,2,3,4,hparams]``.
+Usage (from the repository root; ``make bench`` runs it so):
+``PYTHONPATH=inst/python python benchmarks/run.py [--quick] [--no-r] [--sections 1,2,3,4,hparams]``.
 """
 
 from __future__ import annotations
@@ -41,13 +42,62 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "inst" / "python"))
 
 import lrdecay  # noqa: E402
 
 PY = sys.executable
-BASE = "constant LR (baseline)"
-CONTROL = "constant LR, second model (A/A control)"
+
+# Every row has an id (what the verdicts look it up by) and a label (what the tables show):
+# a label can be reworded without touching the verdicts.
+LABELS = {
+    # 1. training-step overhead
+    "constant": "constant LR (baseline)",
+    "control": "constant LR, second model (A/A control)",
+    "in_graph_step": "lrdecay in-graph, per step",
+    "in_graph_epoch": "lrdecay in-graph, steps_per_epoch",
+    "keras_cosine": "Keras CosineDecay (in-graph)",
+    "epoch_callback": "lrdecay epoch callback, lrdecay schedule",
+    "batch_python": "per-batch Python callback (plain Keras)",
+    "epoch_callback_r": "lrdecay epoch callback, R function",
+    "batch_r": "per-batch R callback (callback_lr_custom)",
+    # 2. preview
+    "bare_numpy": "bare NumPy formula",
+    "preview_python": "lrdecay, Python: schedule(t)",
+    "keras_tensor": "Keras CosineDecay on a float32 tensor",
+    "preview_r": "lrdecay, R: lr_at(s, t) (one call)",
+    "bare_r": "bare R formula",
+    "r_copies": "R<->NumPy copies alone (np_array + py_to_r)",
+    "r_check": "R argument check alone (as_clock)",
+    "r_py_call": "R: the Python call alone (py_call, no conversion)",
+    "r_slope": "R lr_at minus Python, per element (1e3 -> 1e6 slope)",
+    "r_fixed": "R lr_at minus Python, fixed cost (n = 1,000)",
+    # 3. start-up
+    "py_interpreter": "python: interpreter only",
+    "py_import": "python: import lrdecay + evaluate",
+    "py_keras": "python: ... + import keras",
+    "r_interpreter": "R: Rscript only",
+    "r_floor": "R: library(reticulate) + start Python + import numpy",
+    "r_import": "R: library(lrdecay) + lr_at",
+    "r_keras": "R: ... + import keras",
+    # 4. scale (per size: "<id>@<steps per epoch>")
+    "scale_constant": "constant LR",
+    "scale_control": "constant LR, second model (A/A control)",
+    "scale_in_graph": "in-graph, steps_per_epoch",
+    "scale_callback": "epoch callback",
+    # hparams: optimizer hyperparameters scheduled with the rate
+    "hp_constant": "SGD(momentum=0.9), constant rate (baseline)",
+    "hp_control": "the same, second model (A/A control)",
+    "hp_in_graph_rate": "in-graph rate schedule (OneCycle.to_keras())",
+    "hp_batch": "HParamScheduler(momentum=...), per batch (in-graph)",
+    "hp_one_cycle": "one-cycle policy: rate in-graph + momentum per batch",
+    "hp_batch_function": "HParamScheduler(momentum=function), per batch (tabulated)",
+    "hp_epoch": "HParamScheduler(momentum=...), per epoch",
+    "hp_batch_python": "per-batch Python callback setting momentum (plain Keras)",
+    "hp_batch_r": "callback_hparam_scheduler(momentum = R function), per batch",
+}
+#: The variants whose cost the targets bound (section 1), and the ones only reported.
+OURS = ("in_graph_step", "in_graph_epoch", "epoch_callback", "epoch_callback_r")
+REPORTED = ("batch_python", "batch_r", "hp_batch_python")
 
 
 def stats(xs: list[float]) -> tuple[float, float, float]:
@@ -118,8 +168,58 @@ def r_callbacks() -> dict[str, Any]:
     """)
     import __main__
 
-    return {"lrdecay epoch callback, R function": __main__.lrdecay_bench_r_epoch,
-            "per-batch R callback (callback_lr_custom)": __main__.lrdecay_bench_r_batch}
+    return {"epoch_callback_r": __main__.lrdecay_bench_r_epoch,
+            "batch_r": __main__.lrdecay_bench_r_batch}
+
+
+def overhead_rows(per_step: dict[str, list[float]], base_name: str,
+                  own: dict[str, float]) -> list[dict[str, Any]]:
+    """One table row per variant: its step time (median, min, max over the rounds), its
+    end-to-end overhead (the median over rounds of variant / baseline of the same round)
+    and its own cost (``own``, microseconds per step) against the baseline's step."""
+    base_rounds = per_step[base_name]
+    base = statistics.median(base_rounds)
+    rows = []
+    for name, rounds in per_step.items():
+        med, lo, hi = stats(rounds)
+        paired = statistics.median(v / b - 1 for v, b in zip(rounds, base_rounds))
+        cost = own.get(name, 0.0)
+        rows.append({"id": name, "variant": LABELS[name], "us_per_step": med, "min": lo,
+                     "max": hi, "end_to_end_vs_constant": pct(paired),
+                     "own_cost_us_per_step": cost, "own_cost_vs_step": pct(cost / base)})
+    return rows
+
+
+def interleaved(names: list[str], rounds: int, run_one: Callable[[str], None]) -> None:
+    """``run_one(name)`` for every name in each of ``rounds`` rounds, in a new random order
+    each round, with the garbage collector off (a collection inside one variant's epoch is
+    noise, not its cost) and a collection between rounds."""
+    order = list(names)
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(rounds):
+            random.shuffle(order)
+            for name in order:
+                run_one(name)
+            gc.collect()
+    finally:
+        gc.enable()
+
+
+def time_loops(fns: dict[str, Any], n: int, rounds: int) -> dict[str, list[float]]:
+    """Microseconds per iteration of each compiled loop ``f(n)``, one value per round, the
+    loops interleaved within each round."""
+    import tensorflow as tf
+
+    times: dict[str, list[float]] = {k: [] for k in fns}
+    kn = tf.constant(n)
+    for _ in range(rounds):
+        for k, f in fns.items():
+            t0 = time.perf_counter()
+            f(kn)
+            times[k].append((time.perf_counter() - t0) / n * 1e6)
+    return times
 
 
 def graph_cost_us(schedules: dict[str, Any], n: int = 20_000, rounds: int = 5) -> dict[str, float]:
@@ -147,13 +247,7 @@ def graph_cost_us(schedules: dict[str, Any], n: int = 20_000, rounds: int = 5) -
     lr_var = tf.Variable(0.01)
     fns = {"constant": compiled(lambda it: lr_var)}
     fns.update({k: compiled(v) for k, v in schedules.items()})
-    times: dict[str, list[float]] = {k: [] for k in fns}
-    kn = tf.constant(n)
-    for _ in range(rounds):
-        for k, f in fns.items():
-            t0 = time.perf_counter()
-            f(kn)
-            times[k].append((time.perf_counter() - t0) / n * 1e6)
+    times = time_loops(fns, n, rounds)
     base = statistics.median(times["constant"])
     return {k: statistics.median(v) - base for k, v in times.items() if k != "constant"}
 
@@ -185,14 +279,14 @@ def bench_overhead(rounds: int, steps: int, epochs: int, r: bool) -> list[dict[s
 
     sched = lrdecay.Cosine(0.01, decay_steps=10)
     in_graph = {
-        "lrdecay in-graph, per step": sched.to_keras(),
-        "lrdecay in-graph, steps_per_epoch": sched.to_keras(steps_per_epoch=steps),
-        "Keras CosineDecay (in-graph)": keras.optimizers.schedules.CosineDecay(0.01, 10),
+        "in_graph_step": sched.to_keras(),
+        "in_graph_epoch": sched.to_keras(steps_per_epoch=steps),
+        "keras_cosine": keras.optimizers.schedules.CosineDecay(0.01, 10),
     }
-    variants: dict[str, tuple[Any, list[Any]]] = {BASE: (0.01, []), CONTROL: (0.01, [])}
+    variants: dict[str, tuple[Any, list[Any]]] = {"constant": (0.01, []), "control": (0.01, [])}
     variants.update({k: (v, []) for k, v in in_graph.items()})
-    variants["lrdecay epoch callback, lrdecay schedule"] = (0.01, [lrdecay.LRScheduler(sched)])
-    variants["per-batch Python callback (plain Keras)"] = (0.01, [PerBatchPython()])
+    variants["epoch_callback"] = (0.01, [lrdecay.LRScheduler(sched)])
+    variants["batch_python"] = (0.01, [PerBatchPython()])
     if r:
         variants.update({k: (0.01, [cb]) for k, cb in r_callbacks().items()})
 
@@ -204,21 +298,15 @@ def bench_overhead(rounds: int, steps: int, epochs: int, r: bool) -> list[dict[s
         models[name][0].fit(x, y, batch_size=32, epochs=1, verbose=0, callbacks=cbs)
 
     per_step: dict[str, list[float]] = {k: [] for k in variants}
-    order = list(variants)
-    gc.collect()
-    gc.disable()  # a collection inside one variant's epoch is noise, not its cost
-    try:
-        for _ in range(rounds):
-            random.shuffle(order)
-            for name in order:
-                model, cbs = models[name]
-                timer = epoch_timer(steps)
-                model.fit(x, y, batch_size=32, epochs=epochs, verbose=0, shuffle=False,
-                          callbacks=[*cbs, timer])
-                per_step[name].append(statistics.median(timer.us))
-            gc.collect()
-    finally:
-        gc.enable()
+
+    def run_one(name: str) -> None:
+        model, cbs = models[name]
+        timer = epoch_timer(steps)
+        model.fit(x, y, batch_size=32, epochs=epochs, verbose=0, shuffle=False,
+                  callbacks=[*cbs, timer])
+        per_step[name].append(statistics.median(timer.us))
+
+    interleaved(list(variants), rounds, run_one)
 
     # Each variant's own cost, timed in isolation: in-graph ops in a compiled loop,
     # callbacks by calling their hooks exactly as fit() does.
@@ -227,17 +315,7 @@ def bench_overhead(rounds: int, steps: int, epochs: int, r: bool) -> list[dict[s
         if cbs:
             own[name] = sum(callback_cost_us(cb, models[name][0], steps) for cb in cbs)
 
-    base_rounds = per_step[BASE]
-    base = statistics.median(base_rounds)
-    rows = []
-    for name in variants:
-        med, lo, hi = stats(per_step[name])
-        paired = statistics.median(v / b - 1 for v, b in zip(per_step[name], base_rounds))
-        cost = own.get(name, 0.0)
-        rows.append({"variant": name, "us_per_step": med, "min": lo, "max": hi,
-                     "end_to_end_vs_constant": pct(paired),
-                     "own_cost_us_per_step": cost, "own_cost_vs_step": pct(cost / base)})
-    return rows
+    return overhead_rows(per_step, "constant", own)
 
 
 # -- 2. preview speed -----------------------------------------------------------
@@ -296,9 +374,9 @@ def bench_preview(rounds: int, r: bool) -> list[dict[str, Any]]:
         if n < 1e6:
             py_small = statistics.median(ours)
             continue
-        out["bare NumPy formula"] = timed(bare)
-        out["lrdecay, Python: schedule(t)"] = ours
-        out["Keras CosineDecay on a float32 tensor"] = timed(
+        out["bare_numpy"] = timed(bare)
+        out["preview_python"] = ours
+        out["keras_tensor"] = timed(
             lambda kd=kd, t32=t32: keras.ops.convert_to_numpy(kd(t32)))
     rows_extra: list[dict[str, Any]] = []
     if r:
@@ -308,24 +386,25 @@ def bench_preview(rounds: int, r: bool) -> list[dict[str, Any]]:
         for line in rscript(R_PREVIEW.replace("REPS", str(rounds))).strip().splitlines():
             name, n, *vals = line.split()
             res[(name, int(float(n)))] = [float(v) for v in vals]
-        out["lrdecay, R: lr_at(s, t) (one call)"] = res[("lr_at", 1_000_000)]
-        out["bare R formula"] = res[("bare_r", 1_000_000)]
-        out["R<->NumPy copies alone (np_array + py_to_r)"] = res[("copies", 1_000_000)]
-        out["R argument check alone (as_clock)"] = res[("check", 1_000_000)]
-        out["R: the Python call alone (py_call, no conversion)"] = res[("py_call", 1_000_000)]
-        py_big = statistics.median(out["lrdecay, Python: schedule(t)"])
+        out["preview_r"] = res[("lr_at", 1_000_000)]
+        out["bare_r"] = res[("bare_r", 1_000_000)]
+        out["r_copies"] = res[("copies", 1_000_000)]
+        out["r_check"] = res[("check", 1_000_000)]
+        out["r_py_call"] = res[("py_call", 1_000_000)]
+        py_big = statistics.median(out["preview_python"])
         r_big = statistics.median(res[("lr_at", 1_000_000)])
         r_small = statistics.median(res[("lr_at", 1000)])
         per_elem_ns = ((r_big - py_big) - (r_small - py_small)) / (1_000_000 - 1000) * 1e6
-        rows_extra.append({"variant": "R lr_at minus Python, per element (1e3 -> 1e6 slope)",
+        rows_extra.append({"id": "r_slope", "variant": LABELS["r_slope"],
                            "ms": per_elem_ns, "min": float("nan"), "max": float("nan"),
                            "vs_bare_numpy": "ns/element"})
-        rows_extra.append({"variant": "R lr_at minus Python, fixed cost (n = 1,000)",
+        rows_extra.append({"id": "r_fixed", "variant": LABELS["r_fixed"],
                            "ms": r_small - py_small, "min": float("nan"), "max": float("nan"),
                            "vs_bare_numpy": "ms/call"})
-    base = statistics.median(out["bare NumPy formula"])
-    rows = [{"variant": k, "ms": stats(v)[0], "min": stats(v)[1], "max": stats(v)[2],
-             "vs_bare_numpy": f"{statistics.median(v) / base:.2f}x"} for k, v in out.items()]
+    base = statistics.median(out["bare_numpy"])
+    rows = [{"id": k, "variant": LABELS[k], "ms": stats(v)[0], "min": stats(v)[1],
+             "max": stats(v)[2], "vs_bare_numpy": f"{statistics.median(v) / base:.2f}x"}
+            for k, v in out.items()]
     return rows + rows_extra
 
 
@@ -341,21 +420,21 @@ def _run(cmd: list[str]) -> float:
 def bench_startup(rounds: int, r: bool) -> list[dict[str, Any]]:
     no_tf = "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules"
     cmds = {
-        "python: interpreter only": [PY, "-c", "pass"],
-        "python: import lrdecay + evaluate": [
+        "py_interpreter": [PY, "-c", "pass"],
+        "py_import": [
             PY, "-c", f"import sys, lrdecay; lrdecay.Cosine(0.1, 100)(range(101)); {no_tf}"],
-        "python: ... + import keras": [PY, "-c", "import lrdecay, keras"],
+        "py_keras": [PY, "-c", "import lrdecay, keras"],
     }
     if r:
         r_no_tf = ('m <- names(reticulate::import("sys")$modules); '
                    'stopifnot(!"tensorflow" %in% m, !"keras" %in% m)')
-        cmds["R: Rscript only"] = ["Rscript", "-e", "invisible(0)"]
-        cmds["R: library(reticulate) + start Python + import numpy"] = [
+        cmds["r_interpreter"] = ["Rscript", "-e", "invisible(0)"]
+        cmds["r_floor"] = [
             "Rscript", "-e", 'library(reticulate); invisible(import("numpy"))']
-        cmds["R: library(lrdecay) + lr_at"] = [
+        cmds["r_import"] = [
             "Rscript", "-e",
             f"library(lrdecay); invisible(lr_at(schedule_cosine(0.1, 100), 0:100)); {r_no_tf}"]
-        cmds["R: ... + import keras"] = [
+        cmds["r_keras"] = [
             "Rscript", "-e", "library(lrdecay); invisible(lr_at(schedule_cosine(0.1, 100), 0:100));"
             " invisible(keras3::keras$ops)"]
     for cmd in cmds.values():  # the asserts run once, outside the timing
@@ -366,11 +445,10 @@ def bench_startup(rounds: int, r: bool) -> list[dict[str, Any]]:
             out[name].append(_run(cmd))
     rows = []
     for k, v in out.items():
-        lang = k.split(":")[0]
-        ref = statistics.median(out["python: interpreter only" if lang == "python"
-                                    else "R: Rscript only"])
-        rows.append({"variant": k, "ms": stats(v)[0], "min": stats(v)[1], "max": stats(v)[2],
-                     "beyond_interpreter_ms": statistics.median(v) - ref})
+        ref = statistics.median(out["py_interpreter" if k.startswith("py_")
+                                    else "r_interpreter"])
+        rows.append({"id": k, "variant": LABELS[k], "ms": stats(v)[0], "min": stats(v)[1],
+                     "max": stats(v)[2], "beyond_interpreter_ms": statistics.median(v) - ref})
     return rows
 
 
@@ -396,8 +474,7 @@ def bench_scale(sizes: list[int], quick: bool) -> list[dict[str, Any]]:
 
     rows = []
     sched = lrdecay.Cosine(0.01, decay_steps=10)
-    modes = ("constant LR", "constant LR, second model (A/A control)",
-             "in-graph, steps_per_epoch", "epoch callback")
+    modes = ("scale_constant", "scale_control", "scale_in_graph", "scale_callback")
     for steps in sizes:
         x = np.ones((steps, 4), dtype="float32")
         y = np.ones((steps, 1), dtype="float32")
@@ -406,8 +483,8 @@ def bench_scale(sizes: list[int], quick: bool) -> list[dict[str, Any]]:
         rounds = 1 if steps >= 50_000 else (3 if quick else 10)
         built = {}
         for mode in modes:
-            lr = sched.to_keras(steps_per_epoch=steps) if mode.startswith("in-graph") else 0.01
-            cbs = [lrdecay.LRScheduler(sched)] if mode == "epoch callback" else []
+            lr = sched.to_keras(steps_per_epoch=steps) if mode == "scale_in_graph" else 0.01
+            cbs = [lrdecay.LRScheduler(sched)] if mode == "scale_callback" else []
             keras.utils.set_random_seed(0)
             model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])
             model.compile(optimizer=keras.optimizers.SGD(learning_rate=lr), loss="mse")
@@ -430,17 +507,18 @@ def bench_scale(sizes: list[int], quick: bool) -> list[dict[str, Any]]:
                 gc.collect()
                 blocks[mode].append(sys.getallocatedblocks() - b0)
                 rss[mode].append(rss_mb() - r0)
-        graph = graph_cost_us({"in-graph": built["in-graph, steps_per_epoch"][2]})["in-graph"]
+        graph = graph_cost_us({"in-graph": built["scale_in_graph"][2]})["in-graph"]
         base = statistics.median(us[modes[0]])
         for mode in modes:
             model, cbs, _ = built[mode]
             own = 0.0
             if cbs:
                 own = callback_cost_us(cbs[0], model, steps, epochs=max(1, min(5, 10_000 // steps)))
-            elif mode.startswith("in-graph"):
+            elif mode == "scale_in_graph":
                 own = graph
             med = statistics.median(us[mode])
-            rows.append({"variant": f"{mode}, {steps:,} steps/epoch",
+            rows.append({"id": f"{mode}@{steps}",
+                         "variant": f"{LABELS[mode]}, {steps:,} steps/epoch",
                          "rounds x epochs": f"{rounds} x {epochs}", "us_per_step": med,
                          "vs_constant": pct(med / base - 1), "own_cost_us_per_step": own,
                          "own_cost_vs_step": pct(own / base),
@@ -473,13 +551,7 @@ def apply_cost_us(optimizers: dict[str, Any], n: int = 5_000, rounds: int = 5) -
         variables = model.trainable_variables
         grads = [keras.ops.ones_like(v) * 1e-6 for v in variables]
         fns[name] = compiled(model.optimizer, variables, grads)
-    times: dict[str, list[float]] = {k: [] for k in fns}
-    kn = tf.constant(n)
-    for _ in range(rounds):
-        for k, f in fns.items():
-            t0 = time.perf_counter()
-            f(kn)
-            times[k].append((time.perf_counter() - t0) / n * 1e6)
+    times = time_loops(fns, n, rounds)
     base = statistics.median(times[next(iter(fns))])
     return {k: statistics.median(v) - base for k, v in times.items()}
 
@@ -503,20 +575,16 @@ def bench_hparams(rounds: int, steps: int, epochs: int, r: bool) -> list[dict[st
 
     rate = lrdecay.OneCycle(0.01, total_steps=steps * 50)
     momentum = rate.momentum()
-    in_graph_rate = "in-graph rate schedule (OneCycle.to_keras())"
     variants: dict[str, tuple[Any, list[Any]]] = {
-        "SGD(momentum=0.9), constant rate (baseline)": (0.01, []),
-        "the same, second model (A/A control)": (0.01, []),
-        in_graph_rate: (rate.to_keras(), []),
-        "HParamScheduler(momentum=...), per batch (in-graph)": (
-            0.01, [lrdecay.HParamScheduler(momentum=momentum)]),
-        "one-cycle policy: rate in-graph + momentum per batch": (
-            rate.to_keras(), [lrdecay.HParamScheduler(momentum=momentum)]),
-        "HParamScheduler(momentum=function), per batch (tabulated)": (
+        "hp_constant": (0.01, []),
+        "hp_control": (0.01, []),
+        "hp_in_graph_rate": (rate.to_keras(), []),
+        "hp_batch": (0.01, [lrdecay.HParamScheduler(momentum=momentum)]),
+        "hp_one_cycle": (rate.to_keras(), [lrdecay.HParamScheduler(momentum=momentum)]),
+        "hp_batch_function": (
             0.01, [lrdecay.HParamScheduler(momentum=lambda t: 0.95 - 0.1 * (t % 10) / 10)]),
-        "HParamScheduler(momentum=...), per epoch": (
-            0.01, [lrdecay.HParamScheduler(per="epoch", momentum=momentum)]),
-        "per-batch Python callback setting momentum (plain Keras)": (0.01, [PerBatchMomentum()]),
+        "hp_epoch": (0.01, [lrdecay.HParamScheduler(per="epoch", momentum=momentum)]),
+        "hp_batch_python": (0.01, [PerBatchMomentum()]),
     }
     if r:
         try:
@@ -528,11 +596,10 @@ def bench_hparams(rounds: int, steps: int, epochs: int, r: bool) -> list[dict[st
                       momentum = function(t) 0.95 - 0.1 * (t %% 10) / 10)""")
             import __main__
 
-            variants["callback_hparam_scheduler(momentum = R function), per batch"] = (
-                0.01, [__main__.lrdecay_bench_r_hp])
+            variants["hp_batch_r"] = (0.01, [__main__.lrdecay_bench_r_hp])
         except Exception as err:  # pragma: no cover
             print(f"(R variant skipped: {err})")
-    base_name, control = list(variants)[:2]
+    base_name = "hp_constant"
 
     def build(lr: Any) -> Any:
         keras.utils.set_random_seed(0)
@@ -549,27 +616,22 @@ def bench_hparams(rounds: int, steps: int, epochs: int, r: bool) -> list[dict[st
         models[name][0].fit(x, y, batch_size=32, epochs=1, verbose=0, callbacks=cbs)
     per_step: dict[str, list[float]] = {k: [] for k in variants}
     first_extra: dict[str, list[float]] = {k: [] for k in variants}
-    order = list(variants)
-    gc.collect()
-    gc.disable()
-    try:
-        for _ in range(rounds):
-            random.shuffle(order)
-            for name in order:
-                model, cbs = models[name]
-                timer = epoch_timer(steps)
-                model.fit(x, y, batch_size=32, epochs=epochs + 1, verbose=0, shuffle=False,
-                          callbacks=[*cbs, timer])
-                steady = statistics.median(timer.us[1:])
-                per_step[name].append(steady)
-                first_extra[name].append((timer.us[0] - steady) * steps / 1e3)
-            gc.collect()
-    finally:
-        gc.enable()
+
+    def run_one(name: str) -> None:
+        model, cbs = models[name]
+        timer = epoch_timer(steps)
+        model.fit(x, y, batch_size=32, epochs=epochs + 1, verbose=0, shuffle=False,
+                  callbacks=[*cbs, timer])
+        steady = statistics.median(timer.us[1:])
+        per_step[name].append(steady)
+        first_extra[name].append((timer.us[0] - steady) * steps / 1e3)
+
+    interleaved(list(variants), rounds, run_one)
 
     # Own costs: the in-graph ones with the callbacks installed as fit() installs them.
     graph_models = {}
-    for name in (base_name, *[k for k in variants if "in-graph" in k or "per batch" in k]):
+    in_step = ("hp_in_graph_rate", "hp_batch", "hp_one_cycle", "hp_batch_function", "hp_batch_r")
+    for name in (base_name, *[k for k in variants if k in in_step]):
         model, cbs = build(variants[name][0]), variants[name][1]
         model.fit(x[:32], y[:32], batch_size=32, epochs=1, verbose=0)  # build the optimizer
         for cb in cbs:
@@ -589,29 +651,21 @@ def bench_hparams(rounds: int, steps: int, epochs: int, r: bool) -> list[dict[st
                 cb.set_params({"epochs": 5, "steps": steps, "verbose": 0})
             own[name] = sum(callback_cost_us(cb, model, steps) for cb in cbs)
 
-    base_rounds = per_step[base_name]
-    base = statistics.median(base_rounds)
-    rows = []
-    for name in variants:
-        med, lo, hi = stats(per_step[name])
-        paired = statistics.median(v / b - 1 for v, b in zip(per_step[name], base_rounds))
-        cost = own.get(name, 0.0)
-        rows.append({"variant": name, "us_per_step": med, "min": lo, "max": hi,
-                     "end_to_end_vs_constant": pct(paired),
-                     "own_cost_us_per_step": cost, "own_cost_vs_step": pct(cost / base),
-                     "first_epoch_extra_ms": statistics.median(first_extra[name])})
+    rows = overhead_rows(per_step, base_name, own)
+    for row in rows:
+        row["first_epoch_extra_ms"] = statistics.median(first_extra[row["id"]])
     return rows
 
 
 # -- report -----------------------------------------------------------------------
 
 def table(rows: list[dict[str, Any]]) -> str:
-    keys = list(rows[0])
+    keys = [k for k in rows[0] if k != "id"]
     head = "| " + " | ".join(keys) + " |\n|" + "---|" * len(keys) + "\n"
     body = ""
     for r in rows:
         cells = ["" if isinstance(v, float) and v != v else f"{v:.2f}" if isinstance(v, float)
-                 else str(v) for v in r.values()]
+                 else str(v) for k, v in r.items() if k != "id"]
         body += "| " + " | ".join(cells) + " |\n"
     return head + body
 
@@ -620,48 +674,50 @@ def verdicts(res: dict[str, list[dict[str, Any]]]) -> list[str]:
     """The issue's targets, checked against this run's numbers."""
     out = []
 
-    def row(sec: str, name: str) -> dict[str, Any] | None:
-        return next((r for r in res.get(sec, []) if r["variant"] == name), None)
+    def row(sec: str, row_id: str) -> dict[str, Any] | None:
+        return next((r for r in res.get(sec, []) if r["id"] == row_id), None)
 
     def num(s: str) -> float:
         return float(s.rstrip("%x")) / (100 if s.endswith("%") else 1)
 
     if "1" in res:
-        aa = abs(num(row("1", CONTROL)["end_to_end_vs_constant"]))
+        aa = abs(num(row("1", "control")["end_to_end_vs_constant"]))
         band = max(0.02, aa)
         for r in res["1"]:
-            if r["variant"].startswith(("lrdecay in-graph", "lrdecay epoch")):
+            if r["id"] in OURS:
                 e2e, own = num(r["end_to_end_vs_constant"]), num(r["own_cost_vs_step"])
                 ok = own <= 0.02 and e2e <= band
                 out.append(f"- {'met' if ok else 'MISSED'}: {r['variant']}: own cost "
                            f"{pct(own)} of a step, end to end {pct(e2e)} (target 2%; A/A "
-                           f"control {pct(num(row('1', CONTROL)['end_to_end_vs_constant']))}).")
-            elif r["variant"].startswith("per-batch"):
+                           f"control {pct(num(row('1', 'control')['end_to_end_vs_constant']))}).")
+            elif r["id"] in REPORTED:
                 out.append(f"- reported: {r['variant']}: end to end "
                            f"{r['end_to_end_vs_constant']}, own cost {r['own_cost_vs_step']}.")
     if "hparams" in res:
-        rows5 = res["hparams"]
-        aa = abs(num(rows5[1]["end_to_end_vs_constant"]))
-        for r in rows5[2:]:
+        control = row("hparams", "hp_control")
+        aa = abs(num(control["end_to_end_vs_constant"]))
+        for r in res["hparams"]:
+            if r["id"] in ("hp_constant", "hp_control"):
+                continue
             e2e, own = num(r["end_to_end_vs_constant"]), num(r["own_cost_vs_step"])
-            if r["variant"].startswith("per-batch"):
+            if r["id"] in REPORTED:
                 out.append(f"- reported: {r['variant']}: end to end "
                            f"{r['end_to_end_vs_constant']}, own cost {r['own_cost_vs_step']}.")
                 continue
             ok = own <= 0.02 and e2e <= max(0.02, aa)
             out.append(f"- {'met' if ok else 'MISSED'}: {r['variant']}: own cost {pct(own)} of "
                        f"a step, end to end {pct(e2e)} (target 2%; A/A control "
-                       f"{rows5[1]['end_to_end_vs_constant']}).")
+                       f"{control['end_to_end_vs_constant']}).")
     if "2" in res:
-        ours = row("2", "lrdecay, Python: schedule(t)")
+        ours = row("2", "preview_python")
         x = num(ours["vs_bare_numpy"])
         out.append(f"- {'met' if x <= 1.5 else 'MISSED'}: Python preview of 1e6 values "
                    f"{x:.2f}x bare NumPy (target 1.5x).")
-        slope = row("2", "R lr_at minus Python, per element (1e3 -> 1e6 slope)")
-        copies = row("2", "R<->NumPy copies alone (np_array + py_to_r)")
-        check = row("2", "R argument check alone (as_clock)")
-        call = row("2", "R: the Python call alone (py_call, no conversion)")
-        total = row("2", "lrdecay, R: lr_at(s, t) (one call)")
+        slope = row("2", "r_slope")
+        copies = row("2", "r_copies")
+        check = row("2", "r_check")
+        call = row("2", "r_py_call")
+        total = row("2", "preview_r")
         if slope and copies and check and call and total:
             # ms per 1e6 values = ns per value
             rest = total["ms"] - call["ms"] - copies["ms"] - check["ms"]
@@ -675,12 +731,12 @@ def verdicts(res: dict[str, list[dict[str, Any]]]) -> list[str]:
                    "together they account for all of it (medians of separate timings). ")
                 + "reticulate 1.28 has no zero-copy path from NumPy to R.")
     if "3" in res:
-        py = row("3", "python: import lrdecay + evaluate")
+        py = row("3", "py_import")
         out.append(f"- {'met' if py['beyond_interpreter_ms'] < 1000 else 'MISSED'}: "
                    f"`import lrdecay` + evaluate: {py['beyond_interpreter_ms']:.0f} ms beyond "
                    "the interpreter, TensorFlow and Keras not imported (asserted).")
-        rr = row("3", "R: library(lrdecay) + lr_at")
-        floor = row("3", "R: library(reticulate) + start Python + import numpy")
+        rr = row("3", "r_import")
+        floor = row("3", "r_floor")
         if rr and floor:
             own = rr["ms"] - floor["ms"]
             ok = rr["beyond_interpreter_ms"] < 1000
@@ -690,7 +746,8 @@ def verdicts(res: dict[str, list[dict[str, Any]]]) -> list[str]:
                 f"(asserted); of that, reticulate + Python + NumPy alone take "
                 f"{floor['beyond_interpreter_ms']:.0f} ms and lrdecay {own:.0f} ms.")
     if "4" in res:
-        rows4 = [r for r in res["4"] if not r["variant"].startswith("constant")]
+        rows4 = [r for r in res["4"]
+                 if r["id"].split("@")[0] in ("scale_in_graph", "scale_callback")]
         worst = max(num(r["own_cost_vs_step"]) for r in rows4)
         kept = max(abs(r["python_blocks_kept"]) for r in rows4)
         out.append(f"- {'met' if kept < 1000 else 'MISSED'}: memory flat: at most {kept} "
@@ -760,9 +817,8 @@ def main() -> int:
     checks = verdicts(res)
     print("\n## Targets\n" + "\n".join(checks))
     out[4:4] = ["## Targets (checked against this run)", "", *checks, ""]
-    notes = ROOT / "benchmarks" / "notes.md"
-    if notes.exists():
-        out += [notes.read_text()]
+    out += ["How the numbers are taken, what was profiled and the known limits: "
+            "`benchmarks/notes.md`.", ""]
     Path(args.out).write_text("\n".join(out))
     print(f"Wrote {args.out}")
     return 0

@@ -1,18 +1,20 @@
-"""Draw README's picture, man/figures/schedules.png, with lrdecay's own plot()."""
+"""Draw README's picture, man/figures/schedules.png, with lrdecay's own plot().
+
+Run from the repository root: ``make figure`` (``PYTHONPATH=inst/python python
+tools/readme_figure.py``).
+"""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
+import lrdecay  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "inst" / "python"))
-import lrdecay  # noqa: E402
 
 
 def main() -> None:

@@ -14,8 +14,6 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import math  # noqa: E402
 import re  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
@@ -204,7 +202,7 @@ def test_bad_schedule_arguments():
         LRScheduler(lambda a, b, c: 0.1)
     with pytest.raises(TypeError, match=r"not a function of \(\)"):
         LRScheduler(lambda: 0.1)
-    with pytest.raises(TypeError, match=r"^`verbose` must be 0 or 1, not 'yes'\.$"):
+    with pytest.raises(TypeError, match=r"^`verbose` must be 0 or 1, not \"yes\"\.$"):
         LRScheduler(lrdecay.Step(0.1), verbose="yes")
     for bad in (2, -1, 0.5):
         with pytest.raises(ValueError, match=rf"^`verbose` must be 0 or 1, not {bad}\.$"):
@@ -254,7 +252,7 @@ BAD_VALUES = [
     (float("nan"), "NaN", ValueError),
     (float("inf"), "Inf", ValueError),
     (-1, "-1", ValueError),
-    ("a", "'a'", TypeError),
+    ("a", '"a"', TypeError),
     (None, "None", TypeError),
     ([0.1, 0.2], "[0.1, 0.2]", TypeError),
     (True, "True", TypeError),
@@ -388,6 +386,19 @@ def test_loss_scale_optimizer():
     _, probe = fit(model, [LRScheduler(lrdecay.Step(0.01, drop=0.5, every=1))], epochs=2)
     assert probe.epoch_lrs() == [f32(0.01), f32(0.005)]
     assert get_learning_rate(model) == f32(0.005)
+
+
+def test_loss_scale_optimizer_around_an_in_graph_schedule_is_refused_alike():
+    """set_learning_rate() and lr_find() look through the wrapper the same way."""
+    inner = keras.optimizers.SGD(learning_rate=lrdecay.Step(0.1).to_keras())
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.LossScaleOptimizer(inner), loss="mse")
+    with pytest.raises(TypeError, match=r"in-graph schedule \(KerasSchedule\)"):
+        set_learning_rate(model, 0.1)
+    from lrdecay.lr_range_test import model_problem
+
+    kind, message = model_problem(model)
+    assert kind == "ValueError" and "in-graph schedule (KerasSchedule)" in message
 
 
 # ---------------------------------------------------------------------------
@@ -527,7 +538,7 @@ def test_custom_batch_hook_returning_the_stored_rate_skips_the_assignment(monkey
 
 
 def test_custom_both_hooks_and_cosine_example():
-    # The seed's "custom callback for cosine decay", done with LRCustom.
+    # The Keras 2 tutorials' "custom callback for cosine decay", done with LRCustom.
     def cosine(epoch, lr, logs):
         return 0.01 * 0.5 * (1 + math.cos(math.pi * epoch / 4))
 
@@ -543,23 +554,20 @@ def test_custom_both_hooks_and_cosine_example():
 CUSTOM_BAD = [b for b in BAD_VALUES[:7] if b[0] is not None]  # None: keep the rate
 
 
-@pytest.mark.parametrize(("bad", "shown", "exc"), CUSTOM_BAD, ids=[b[1] for b in CUSTOM_BAD])
-def test_custom_bad_values(bad, shown, exc):
-    model = make_model(0.5)
-    hook = LRCustom(on_epoch_begin=lambda e, lr, logs: bad if e == 1 else 0.02)
-    with pytest.raises(exc, match=re.escape(
-            f"The `on_epoch_begin` function returned {shown} at epoch 1 (0-based); it must "
-            "return one non-negative finite number.")):
-        fit(model, [hook], epochs=3)
-    assert get_learning_rate(model) == f32(0.02)
+HOOKS = [("on_epoch_begin", "epoch 1 (0-based)"),
+         ("on_batch_begin", "batch 1 of epoch 0 (both 0-based)")]
 
+
+@pytest.mark.parametrize(("hook", "where"), HOOKS)
+@pytest.mark.parametrize(("bad", "shown", "exc"), CUSTOM_BAD, ids=[b[1] for b in CUSTOM_BAD])
+def test_custom_bad_values(bad, shown, exc, hook, where):
     model = make_model(0.5)
-    hook = LRCustom(on_batch_begin=lambda b, lr, logs: bad if b == 1 else 0.03)
+    custom = LRCustom(**{hook: lambda i, lr, logs: bad if i == 1 else 0.02})
     with pytest.raises(exc, match=re.escape(
-            f"The `on_batch_begin` function returned {shown} at batch 1 of epoch 0 "
-            "(both 0-based); it must return one non-negative finite number.")):
-        fit(model, [hook], epochs=3)
-    assert get_learning_rate(model) == f32(0.03)
+            f"The `{hook}` function returned {shown} at {where}; it must return one "
+            "non-negative finite number.")):
+        fit(model, [custom], epochs=3)
+    assert get_learning_rate(model) == f32(0.02)  # the last good value stays
 
 
 def test_custom_in_graph():
@@ -630,7 +638,7 @@ def test_get_set_errors():
     with pytest.raises(ValueError, match=r"^set_learning_rate\(\): the model has no optimizer"):
         set_learning_rate(model, 0.1)
     with pytest.raises(TypeError, match=r"^`model` must be a Keras model \(or optimizer\), "
-                                        r"not an object of class dict\.$"):
+                                        r"not \{\}\.$"):
         get_learning_rate({})
     with pytest.raises(TypeError, match=r"not None\.$"):
         set_learning_rate(None, 0.1)
@@ -649,10 +657,3 @@ def test_in_graph_get_and_set_refused():
     assert get_learning_rate(model) == pytest.approx(sched(2500), rel=1e-6)
 
 
-def test_import_stays_free_of_keras():
-    code = ("import sys, lrdecay\n"
-            "assert 'keras' not in sys.modules and 'tensorflow' not in sys.modules\n"
-            "names = {'LRScheduler', 'LRLogger', 'LRCustom', 'get_learning_rate',"
-            " 'set_learning_rate'}\n"
-            "assert names <= set(lrdecay.__all__), names - set(lrdecay.__all__)\n")
-    subprocess.run([sys.executable, "-c", code], check=True)

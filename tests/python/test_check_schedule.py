@@ -22,27 +22,7 @@ import math
 import lrdecay
 import numpy as np
 import pytest
-from lrdecay import (
-    WSD,
-    Constant,
-    Cosine,
-    CosineRestarts,
-    Cyclic,
-    Exponential,
-    FromFunction,
-    InverseSqrt,
-    InverseTime,
-    Linear,
-    MultiStep,
-    OneCycle,
-    Piecewise,
-    Polynomial,
-    Rex,
-    Sequence,
-    Step,
-    Warmup,
-    check_schedule,
-)
+from lrdecay import *  # noqa: F403 - the schedules API, lrdecay.__all__
 from lrdecay import plan as plan_module
 
 
@@ -355,18 +335,18 @@ def test_whole_number_floats_are_accepted() -> None:
 
 @pytest.mark.parametrize(("kwargs", "exc", "text"), [
     (dict(schedule=lambda t: 0.1), TypeError, "`schedule` must be an lrdecay schedule"),
-    (dict(schedule="cosine"), TypeError, "`schedule` must be an lrdecay schedule, not 'cosine'"),
+    (dict(schedule="cosine"), TypeError, "`schedule` must be an lrdecay schedule, not \"cosine\""),
     (dict(epochs=0), ValueError, "`epochs` must be a positive whole number, not 0."),
     (dict(epochs=-3), ValueError, "`epochs` must be a positive whole number, not -3."),
     (dict(epochs=1.5), ValueError, "`epochs` must be a positive whole number, not 1.5."),
     (dict(epochs=float("nan")), ValueError, "`epochs` must be a positive whole number, not NaN"),
     (dict(epochs=float("inf")), ValueError, "`epochs` must be a positive whole number, not Inf"),
-    (dict(epochs="15"), TypeError, "`epochs` must be a positive whole number, not '15'."),
+    (dict(epochs="15"), TypeError, "`epochs` must be a positive whole number, not \"15\"."),
     (dict(epochs=None), TypeError, "`epochs` must be a positive whole number, not None."),
     (dict(steps_per_epoch=0), ValueError, "`steps_per_epoch` must be a positive whole number"),
     (dict(steps_per_epoch=2.5), ValueError,
      "`steps_per_epoch` must be a positive whole number, not 2.5."),
-    (dict(clock="batch"), ValueError, "`clock` must be one of \"epoch\", \"step\", not 'batch'."),
+    (dict(clock="batch"), ValueError, "`clock` must be one of \"epoch\", \"step\", not \"batch\"."),
     (dict(clock=None), TypeError, "`clock` must be one of"),
 ])
 def test_bad_arguments_are_named(kwargs: dict, exc: type, text: str) -> None:

@@ -13,20 +13,7 @@ from pathlib import Path
 import lrdecay
 import numpy as np
 import pytest
-from lrdecay import (
-    WSD,
-    Constant,
-    Cosine,
-    Cyclic,
-    Exponential,
-    InverseTime,
-    Linear,
-    OneCycle,
-    Schedule,
-    Step,
-    Warmup,
-    check_schedule,
-)
+from lrdecay import *  # noqa: F403 - the schedules API, lrdecay.__all__
 from lrdecay.compare import compare_schedules, default_schedules
 
 NAMES = ["constant", "step", "exponential", "inverse time", "polynomial", "cosine",
@@ -106,17 +93,17 @@ def test_default_schedules_at_15_epochs() -> None:
 
 @pytest.mark.parametrize(("kwargs", "exc", "message"), [
     ({"verbose": 2}, ValueError, "`verbose` must be 0 or 1, not 2."),
-    ({"verbose": "yes"}, TypeError, "`verbose` must be 0 or 1, not 'yes'."),
+    ({"verbose": "yes"}, TypeError, "`verbose` must be 0 or 1, not \"yes\"."),
     ({"epochs": 0}, ValueError, "`epochs` must be a positive whole number, not 0."),
     ({"epochs": 2.5}, ValueError, "`epochs` must be a positive whole number, not 2.5."),
     ({"seeds": 0}, ValueError, "`seeds` must be a positive whole number, not 0."),
-    ({"seeds": "3"}, TypeError, "`seeds` must be a positive whole number, not '3'."),
+    ({"seeds": "3"}, TypeError, "`seeds` must be a positive whole number, not \"3\"."),
     ({"workers": 0}, ValueError, "`workers` must be a positive whole number, not 0."),
     ({"progress": 3}, TypeError, "`progress` must be a function or None, not 3."),
     ({"batch_size": -1}, ValueError, "`batch_size` must be a positive whole number, not -1."),
     ({"seed": -1}, ValueError, "`seed` must be a whole number >= 0, not -1."),
     ({"output": "plot.pdf"}, ValueError, "`output` must be a path ending in .png, not "
-                                         "'plot.pdf'."),
+                                         '"plot.pdf".'),
     ({"output": 3}, TypeError, "`output` must be a path to a .png file, not 3."),
     ({"schedules": {}}, TypeError, "`schedules` must be a named list (mapping) of lrdecay "
                                    "schedules, not {}."),
@@ -125,7 +112,7 @@ def test_default_schedules_at_15_epochs() -> None:
      "not 0.5."),
     ({"schedules": {"": Step(0.1)}}, TypeError,
      "`schedules` must be a named list (mapping) of lrdecay schedules, every name a non-empty "
-     "string, not [''].")
+     "string, not [\"\"].")
 ])
 def test_bad_arguments_fail_before_training(kwargs: dict, exc: type, message: str) -> None:
     with pytest.raises(exc) as err:

@@ -281,10 +281,7 @@ def test_in_graph_schedule_alone_warns_on_other_backends(backend: str) -> None:
     """The check of a bare in-graph schedule on JAX (compiled step) and PyTorch (eager):
     one warning in the first fit(); PyTorch evaluates the schedule at every step, so its
     second fit() is checked too."""
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from _reliability import backend_available, last_json, run_python
+    from kit import backend_available, last_json, run_python
 
     if not backend_available(backend):
         pytest.skip(f"{backend} is not installed")

@@ -18,34 +18,15 @@ from __future__ import annotations
 
 import json
 import math
-import sys
 import zipfile
 from pathlib import Path
 from typing import Any, Callable
 
+import lrdecay
 import numpy as np
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import lrdecay  # noqa: E402
-from _reliability import r_string, run_r, sha256  # noqa: E402
-from lrdecay import (  # noqa: E402
-    Constant,
-    Cosine,
-    CosineRestarts,
-    Cyclic,
-    Exponential,
-    FromFunction,
-    InverseTime,
-    Linear,
-    MultiStep,
-    OneCycle,
-    Piecewise,
-    Polynomial,
-    Sequence,
-    Step,
-    Warmup,
-)
+from kit import r_string, run_r, sha256
+from lrdecay import *  # noqa: F403 - the schedules API, lrdecay.__all__
 
 keras = pytest.importorskip("keras")
 
@@ -174,7 +155,7 @@ PY_CASES: list[tuple[str, Callable[[], Any], str]] = [
     ("from_config unknown", lambda: lrdecay.from_config({"class_name": "Nope", "config": {}}),
      "`class_name`"),
     ("from_config extra", lambda: lrdecay.from_config(
-        {"class_name": "Step", "config": {"initial_lr": 0.1, "evil": 1}}), "'evil'"),
+        {"class_name": "Step", "config": {"initial_lr": 0.1, "evil": 1}}), '"evil"'),
     ("from_config missing", lambda: lrdecay.from_config({"class_name": "Step", "config": {}}),
      "initial_lr"),
     ("from_config wrong type", lambda: lrdecay.from_config(
@@ -183,7 +164,7 @@ PY_CASES: list[tuple[str, Callable[[], Any], str]] = [
         {"class_name": "Step", "config": [0.1]}), "`config`"),
     ("from_config function", lambda: lrdecay.from_config(
         {"class_name": "FromFunction", "config": {"fn": "print"}}), "`class_name`"),
-    ("KerasSchedule.from_config {}", lambda: lrdecay.KerasSchedule.from_config({}), "'schedule'"),
+    ("KerasSchedule.from_config {}", lambda: lrdecay.KerasSchedule.from_config({}), '"schedule"'),
     ("KerasSchedule.from_config spe", lambda: lrdecay.KerasSchedule.from_config(
         {"schedule": S.get_config(), "steps_per_epoch": -2}), "`steps_per_epoch`"),
     # callback constructors

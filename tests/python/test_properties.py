@@ -11,11 +11,12 @@ For every family, nested Warmup and Sequence included:
 - ``from_config(get_config())`` is an equal schedule with the same values, also after a
   JSON round trip;
 - in-graph (``to_keras()``, float32, with and without ``steps_per_epoch``) equals NumPy
-  within 1e-6 relative (see ``_reliability.graph_mismatches``): NumPy's value at the
+  within 1e-6 relative (see ``kit.graph_mismatches``): NumPy's value at the
   exact parameters, or at the parameters rounded to float32 as Keras's own schedules
   use them (a decay factor close to 1 raised to a large power amplifies that rounding);
 - the R constructors build the same schedule (same config, same values) from the same
-  parameters: one ``Rscript`` evaluates a batch of random schedules.
+  parameters: one evaluation in the embedded R session (``r_session``) for a batch of
+  random schedules.
 
 Parameter ranges: learning rates in [1e-6, 10], step lengths in [0.5, 500], factors in
 their valid intervals; ``t`` up to a few times the schedule's horizon.
@@ -25,38 +26,16 @@ from __future__ import annotations
 
 import json
 import math
-import sys
-from pathlib import Path
 from typing import Any, Callable
 
+import lrdecay
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import lrdecay  # noqa: E402
-from _reliability import float32_parameters, graph_mismatches, run_r  # noqa: E402
-from lrdecay import (  # noqa: E402
-    WSD,
-    Constant,
-    Cosine,
-    CosineRestarts,
-    Cyclic,
-    Exponential,
-    InverseSqrt,
-    InverseTime,
-    Linear,
-    MultiStep,
-    OneCycle,
-    Piecewise,
-    Polynomial,
-    Rex,
-    Sequence,
-    Step,
-    Warmup,
-)
-from lrdecay.schedules import FAMILIES  # noqa: E402
+from kit import assert_float32_agrees
+from lrdecay import *  # noqa: F403 - the schedules API, lrdecay.__all__
+from lrdecay.schedules import FAMILIES
 
 EXAMPLES = settings(max_examples=25, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
@@ -313,8 +292,7 @@ def test_in_graph_equals_numpy(family: str) -> None:
         iters = np.unique(np.linspace(0, min(3 * horizon + 10, 2e6), 200).astype(np.int64))
         got = keras.ops.convert_to_numpy(
             s.to_keras(steps_per_epoch=spe)(keras.ops.convert_to_tensor(iters, "int32")))
-        problems = graph_mismatches(s, iters / (spe or 1), got, float32_parameters(s))
-        assert not problems, f"{s!r}, steps_per_epoch={spe}:\n" + "\n".join(problems[:5])
+        assert_float32_agrees(s, iters / (spe or 1), got)
 
     check()
 
@@ -359,25 +337,9 @@ def r_call(config: dict[str, Any]) -> str:
     return f"{R_NAMES[config['class_name']]}({args})"
 
 
-R_SCRIPT = """
-library(lrdecay)
-# The config as JSON, made in Python (R lists would turn [0.5] into 0.5 on the way back).
-dump <- reticulate::py_run_string(
-  "import json\ndef dump(s): return json.dumps(s.get_config())")$dump
-t <- c({t})
-cases <- list({cases})
-for (i in seq_along(cases)) {{
-  s <- cases[[i]]
-  cat(i, dump(s), paste(sprintf("%.17g", lr_at(s, t)), collapse = " "),
-      sep = "\\t")
-  cat("\\n")
-}}
-"""
-
-
 @pytest.mark.r_parity
 @pytest.mark.slow
-def test_r_builds_the_same_schedules(tmp_path: Path) -> None:
+def test_r_builds_the_same_schedules(r_session: Any) -> None:
     cases: list[lrdecay.Schedule] = []
 
     @settings(max_examples=60, deadline=None, database=None,
@@ -389,15 +351,14 @@ def test_r_builds_the_same_schedules(tmp_path: Path) -> None:
     collect()
     for family in FAMILY:  # at least one of each family, whatever the draw
         cases.append(_one_of(family))
-    t = [0.0, 0.5, 1.0, 2.0, 3.0, 7.5, 10.0, 33.0, 100.0, 250.5, 1000.0, 5000.0]
-    code = R_SCRIPT.format(t=", ".join(format(x, ".17g") for x in t),
-                           cases=",\n  ".join(r_call(s.get_config()) for s in cases))
-    rows = [line.split("\t") for line in run_r(code, cwd=tmp_path).splitlines() if "\t" in line]
-    assert len(rows) == len(cases)
-    for (i, cfg, values), s in zip(rows, cases):
-        assert json.loads(cfg) == json.loads(json.dumps(s.get_config())), (i, s)
-        r_values = np.array([float(x) for x in values.split()])
-        np.testing.assert_array_equal(r_values, s(np.asarray(t)), err_msg=repr(s))
+    t = np.array([0.0, 0.5, 1.0, 2.0, 3.0, 7.5, 10.0, 33.0, 100.0, 250.5, 1000.0, 5000.0])
+    calls = "list(" + ",\n  ".join(r_call(s.get_config()) for s in cases) + ")"
+    built = r_session.to_python(calls)
+    values = r_session.eval(f"lapply({calls}, lr_at, t = t)", t=t)
+    assert len(built) == len(values) == len(cases)
+    for s, from_r, r_values in zip(cases, built, values):
+        assert from_r == s and from_r.get_config() == s.get_config(), (from_r, s)
+        np.testing.assert_array_equal(np.asarray(r_values), s(t), err_msg=repr(s))
 
 
 def _one_of(family: str) -> lrdecay.Schedule:

@@ -7,8 +7,7 @@ rpy2 (``conftest.py``):
 * ``lr_at()`` in R equals the Python schedule's float64 values exactly;
 * the object R builds is equal to the one Python builds (same class and config);
 * ``as_keras_schedule()`` from R, evaluated in-graph (float32), matches the
-  NumPy values to 1e-6 relative (relative to the schedule's peak where the rate
-  falls towards 0: float32's cancellation there is Keras's own);
+  NumPy values under the one float32 rule (``kit.assert_float32_agrees``);
 * bad arguments fail in R with the same words as in Python.
 
 Under rpy2 R and pytest share one ``lrdecay`` module, which proves the R layer
@@ -20,7 +19,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +28,7 @@ import lrdecay
 import numpy as np
 import pytest
 from conftest import RCall, RError, RSession
+from kit import assert_float32_agrees, run_r, subprocess_env
 
 pytestmark = pytest.mark.r_parity
 
@@ -277,16 +276,11 @@ def test_in_graph_from_r_matches_numpy(r_in_graph: dict[str, list[np.ndarray]], 
     # The graph's clock is float32 (iterations / steps_per_epoch rounded to float32, as
     # in Keras); compare the formulas at the clock value the graph actually uses.
     clock = (STEPS.astype(np.float32) / np.float32(steps_per_epoch or 1)).astype(np.float64)
-    want = case.python()(clock)
-    peak = np.max(np.abs(want))
-    rel = np.abs(got - want) / np.maximum(np.maximum(np.abs(want), peak), 1e-300)
-    worst = int(np.argmax(rel))
-    assert rel[worst] <= 1e-6, (f"{case!r} at step {STEPS[worst]}: in-graph {got[worst]!r}, "
-                                f"numpy {want[worst]!r}, relative error {rel[worst]:.3g}")
+    assert_float32_agrees(case.python(), clock, got)
 
 
 @pytest.mark.keras
-def test_in_graph_seed_value(r_session: RSession) -> None:
+def test_in_graph_walkthrough_value(r_session: RSession) -> None:
     """API.md's seed: Keras's ExponentialDecay prints 0.031885575503110886."""
     pytest.importorskip("keras")
     ks = r_session.to_python("as_keras_schedule(schedule_exponential(0.1, 1000, 0.96, "
@@ -471,7 +465,6 @@ def _r_source(v: Any) -> str:
 def test_rscript_on_installed_package_agrees(tmp_path: Path) -> None:
     """A separate R process (no shared module): values printed with 17 digits equal
     Python's exactly."""
-    rscript = os.environ.get("RSCRIPT", "Rscript")
     lines = [
         "suppressPackageStartupMessages(library(lrdecay))",
         f"t <- c({', '.join(float(x).hex() for x in CLOCK)})",
@@ -481,18 +474,10 @@ def test_rscript_on_installed_package_agrees(tmp_path: Path) -> None:
     lines += [f"emit({i}L, {_r_source(case)})" for i, case in enumerate(SUBPROCESS_CASES)]
     lines += ["cat('python', reticulate::py_config()$python, '\\n')",
               "cat('module', lrdecay:::py_lrdecay()$`__file__`, '\\n')"]
-    script = tmp_path / "parity.R"
-    script.write_text("\n".join(lines) + "\n")
-    env = dict(os.environ, RETICULATE_PYTHON=os.environ.get("RETICULATE_PYTHON", sys.executable))
-    try:
-        proc = subprocess.run([rscript, "--vanilla", str(script)], env=env,
-                              capture_output=True, text=True, timeout=300, check=False)
-    except FileNotFoundError:
-        pytest.skip("Rscript not found")
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    stdout = run_r("\n".join(lines) + "\n", cwd=tmp_path)
     got: dict[int, np.ndarray] = {}
     python_used = module_used = None
-    for line in proc.stdout.splitlines():
+    for line in stdout.splitlines():
         parts = line.split()
         if parts and parts[0] == "python":
             python_used = parts[1]
@@ -505,8 +490,8 @@ def test_rscript_on_installed_package_agrees(tmp_path: Path) -> None:
         i, j, value = int(parts[0]), int(parts[1]), float(parts[2])
         got.setdefault(i, np.full(CLOCK.size, np.nan))[j - 1] = value
     assert python_used is not None and os.path.realpath(python_used) == os.path.realpath(
-        env["RETICULATE_PYTHON"])
-    assert sorted(got) == list(range(len(SUBPROCESS_CASES))), proc.stdout[-2000:]
+        subprocess_env()["RETICULATE_PYTHON"])
+    assert sorted(got) == list(range(len(SUBPROCESS_CASES))), stdout[-2000:]
     for i, case in enumerate(SUBPROCESS_CASES):
         np.testing.assert_array_equal(got[i], case.python()(CLOCK),
                                       err_msg=f"Rscript and Python differ: {case!r} (R used "

@@ -5,7 +5,7 @@ There, every schedule case (every family, nested ones included, with and without
 ``steps_per_epoch``) is evaluated in-graph: on a vector of iterations, and one
 iteration at a time through the backend's compiler (``tf.function``, ``jax.jit``;
 PyTorch runs eagerly). The values must equal NumPy's float64 to 1e-6 relative
-(see ``_reliability.graph_mismatches``).
+(see ``kit.graph_mismatches``).
 
 Then a short ``fit`` runs on each backend, and the learning rate the optimizer
 *applied* at each step is read back from the weights: with SGD, a bias-free
@@ -20,16 +20,12 @@ A backend whose package is not installed is skipped (``make setup`` installs all
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 from typing import Any
 
+import lrdecay
 import numpy as np
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import lrdecay  # noqa: E402
-from _reliability import (  # noqa: E402
+from kit import (
     ALL_FAMILIES,
     backend_available,
     covered_families,

@@ -12,16 +12,12 @@ tolerance (the two replicas' gradients are summed in another order).
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 from typing import Any
 
+import lrdecay
 import numpy as np
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import lrdecay  # noqa: E402
-from _reliability import backend_available, last_json, run_python  # noqa: E402
+from kit import backend_available, last_json, run_python
 
 pytestmark = [pytest.mark.keras, pytest.mark.slow]
 

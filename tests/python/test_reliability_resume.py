@@ -24,14 +24,11 @@ Everything runs in a fresh process (deterministic ops are a process-wide switch)
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _reliability import last_json, run_python_parallel, run_r  # noqa: E402
+from kit import last_json, run_python_parallel, run_r
 
 pytestmark = [pytest.mark.keras, pytest.mark.slow]
 

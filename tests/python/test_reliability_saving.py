@@ -17,17 +17,14 @@ from __future__ import annotations
 
 import copy
 import json
-import sys
 import zipfile
 from pathlib import Path
 from typing import Any, Callable
 
+import lrdecay
 import numpy as np
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import lrdecay  # noqa: E402
-from _reliability import (  # noqa: E402
+from kit import (
     ALL_FAMILIES,
     covered_families,
     r_string,
@@ -110,7 +107,7 @@ def test_load_in_same_process(saved: dict[str, dict[str, Any]]) -> None:
 LOAD_SCRIPT = """
 import json, sys
 import lrdecay
-keras_before = "keras" in sys.modules or "lrdecay._keras" in sys.modules
+keras_before = "keras" in sys.modules or "lrdecay.keras_schedule" in sys.modules
 import keras
 paths = json.loads(sys.argv[1]) if len(sys.argv) > 1 else json.load(open({manifest!r}))
 out = {{"keras_imported_by_lrdecay": keras_before, "models": {{}}}}
@@ -402,13 +399,13 @@ TAMPERS: list[tuple[str, Callable[[dict[str, Any]], None], type, str]] = [
     ("schedules_not_dicts", _set(_seq, "schedules", [1, 2]), TypeError, "`schedules`"),
     ("schedule_not_a_dict", _set(_warmup, "schedule", "Cosine(0.1, 9)"), TypeError,
      "`schedule`"),
-    ("extra_key_family", _set(_cosine, "evil", 1), ValueError, "'evil'"),
+    ("extra_key_family", _set(_cosine, "evil", 1), ValueError, '"evil"'),
     ("extra_key_keras_schedule", _set(lambda lr: lr["config"], "evil", 1), ValueError,
-     "'evil'"),
+     '"evil"'),
     ("extra_key_top", _set(lambda lr: lr["config"]["schedule"], "module", "os"), TypeError,
-     "exactly the keys 'class_name' and 'config'"),
+     'exactly the keys "class_name" and "config"'),
     ("keras_schedule_without_schedule", _delete(lambda lr: lr["config"], "schedule"),
-     TypeError, "'schedule'"),
+     TypeError, '"schedule"'),
     ("steps_per_epoch_negative", _set(lambda lr: lr["config"], "steps_per_epoch", -4),
      ValueError, "`steps_per_epoch`"),
     ("steps_per_epoch_string", _set(lambda lr: lr["config"], "steps_per_epoch", "4"),

@@ -11,23 +11,7 @@ import math
 import lrdecay
 import numpy as np
 import pytest
-from lrdecay import (
-    Constant,
-    Cosine,
-    CosineRestarts,
-    Cyclic,
-    Exponential,
-    FromFunction,
-    InverseTime,
-    Linear,
-    MultiStep,
-    OneCycle,
-    Piecewise,
-    Polynomial,
-    Sequence,
-    Step,
-    Warmup,
-)
+from lrdecay import *  # noqa: F403 - the schedules API, lrdecay.__all__
 
 # A valid call of every constructor; each row below breaks one argument.
 VALID = {
@@ -98,11 +82,11 @@ NOT_A_NUMBER = [
     (np.nan, ValueError, "NaN"),
     (float("inf"), ValueError, "Inf"),
     (-math.inf, ValueError, "-Inf"),
-    ("0.5", TypeError, "'0.5'"),
+    ("0.5", TypeError, '"0.5"'),
     (True, TypeError, "True"),
     ([0.5, 0.6], TypeError, "[0.5, 0.6]"),
     ([], TypeError, "[]"),
-    ({"x": 1}, TypeError, "{'x': 1}"),
+    ({"x": 1}, TypeError, '{"x": 1}'),
 ]
 
 # Values outside each argument's range: (class, argument, value, how it is shown, must)
@@ -116,7 +100,7 @@ OUT_OF_RANGE = [
     (Step, "every", 0, "0", "a positive number"),
     (Step, "every", -10, "-10", "a positive number"),
     (MultiStep, "gamma", 1.5, "1.5", "a number in (0, 1]"),
-    (MultiStep, "gamma", 0.0, "0.0", "a number in (0, 1]"),
+    (MultiStep, "gamma", 0.0, "0", "a number in (0, 1]"),
     (Exponential, "decay_rate", 1.2, "1.2", "a number in (0, 1]"),
     (Exponential, "decay_rate", 0, "0", "a number in (0, 1]"),
     (Exponential, "decay_steps", 0, "0", "a positive number"),
@@ -150,7 +134,7 @@ OUT_OF_RANGE = [
     (OneCycle, "pct_start", 1, "1", "a number in (0, 1)"),
     (OneCycle, "pct_start", 1.3, "1.3", "a number in (0, 1)"),
     (OneCycle, "div_factor", 0, "0", "a positive number"),
-    (OneCycle, "final_div_factor", -1e4, "-10000.0", "a positive number"),
+    (OneCycle, "final_div_factor", -1e4, "-10000", "a positive number"),
     (Warmup, "warmup_steps", 0, "0", "a positive number"),
     (Warmup, "start_lr", -0.1, "-0.1", "a non-negative number"),
 ]
@@ -169,10 +153,10 @@ VECTORS = [
      "a vector of finite non-negative numbers", "[3, Inf]"),
     (MultiStep, "milestones", None, TypeError, "a vector of non-negative numbers", "None"),
     (MultiStep, "milestones", ["3", "7"], TypeError, "a vector of non-negative numbers",
-     "['3', '7']"),
+     '["3", "7"]'),
     (MultiStep, "milestones", [True, 7], TypeError, "a vector of non-negative numbers",
      "[True, 7]"),
-    (MultiStep, "milestones", "3", TypeError, "a vector of non-negative numbers", "'3'"),
+    (MultiStep, "milestones", "3", TypeError, "a vector of non-negative numbers", '"3"'),
     (Piecewise, "boundaries", [10, 5], ValueError,
      "a strictly increasing vector of non-negative numbers", "[10, 5]"),
     (Piecewise, "boundaries", [-5, 10], ValueError, "a vector of non-negative numbers",
@@ -180,13 +164,13 @@ VECTORS = [
     (Piecewise, "boundaries", [5, None], TypeError, "a vector of non-negative numbers",
      "[5, None]"),
     (Piecewise, "values", [1.0, 0.5], ValueError,
-     "a vector of length 3 (one more than `boundaries`)", "[1.0, 0.5]"),
+     "a vector of length 3 (one more than `boundaries`)", "[1, 0.5]"),
     (Piecewise, "values", [1.0, 0.5, 0.1, 0.01], ValueError,
-     "a vector of length 3 (one more than `boundaries`)", "[1.0, 0.5, 0.1, 0.01]"),
+     "a vector of length 3 (one more than `boundaries`)", "[1, 0.5, 0.1, 0.01]"),
     (Piecewise, "values", [1.0, -0.5, 0.1], ValueError, "a vector of non-negative numbers",
-     "[1.0, -0.5, 0.1]"),
+     "[1, -0.5, 0.1]"),
     (Piecewise, "values", [1.0, float("nan"), 0.1], ValueError,
-     "a vector of finite non-negative numbers", "[1.0, NaN, 0.1]"),
+     "a vector of finite non-negative numbers", "[1, NaN, 0.1]"),
     (Sequence, "boundaries", [5, 8], ValueError, "a vector of length 1 (one less than `schedules`)",
      "[5, 8]"),
     (Sequence, "boundaries", [0], ValueError, "a vector of positive numbers", "[0]"),
@@ -200,33 +184,33 @@ VECTORS = [
 # Choices and flags: (class, argument, value, exception, must, shown)
 CHOICES = [
     (Cyclic, "mode", "sine", ValueError, 'one of "triangular", "triangular2", "exp_range"',
-     "'sine'"),
-    (Cyclic, "mode", "Triangular", ValueError, 'one of "triangular"', "'Triangular'"),
+     '"sine"'),
+    (Cyclic, "mode", "Triangular", ValueError, 'one of "triangular"', '"Triangular"'),
     (Cyclic, "mode", None, TypeError, 'one of "triangular"', "None"),
     (Cyclic, "mode", 1, TypeError, 'one of "triangular"', "1"),
-    (OneCycle, "anneal", "cosine", ValueError, 'one of "cos", "linear"', "'cosine'"),
+    (OneCycle, "anneal", "cosine", ValueError, 'one of "cos", "linear"', '"cosine"'),
     (OneCycle, "anneal", None, TypeError, 'one of "cos", "linear"', "None"),
-    (Warmup, "shape", "exp", ValueError, 'one of "linear", "exponential"', "'exp'"),
+    (Warmup, "shape", "exp", ValueError, 'one of "linear", "exponential"', '"exp"'),
     (Warmup, "shape", ["linear", "exponential"], TypeError, 'one of "linear", "exponential"',
-     "['linear', 'exponential']"),
-    (Warmup, "shape", ["cubic"], ValueError, 'one of "linear", "exponential"', "['cubic']"),
-    (Exponential, "staircase", "yes", TypeError, "TRUE/True or FALSE/False", "'yes'"),
+     '["linear", "exponential"]'),
+    (Warmup, "shape", ["cubic"], ValueError, 'one of "linear", "exponential"', '["cubic"]'),
+    (Exponential, "staircase", "yes", TypeError, "TRUE/True or FALSE/False", '"yes"'),
     (Exponential, "staircase", 1, TypeError, "TRUE/True or FALSE/False", "1"),
     (Exponential, "staircase", None, TypeError, "TRUE/True or FALSE/False", "None"),
     (InverseTime, "staircase", 0, TypeError, "TRUE/True or FALSE/False", "0"),
-    (Polynomial, "cycle", "FALSE", TypeError, "TRUE/True or FALSE/False", "'FALSE'"),
+    (Polynomial, "cycle", "FALSE", TypeError, "TRUE/True or FALSE/False", '"FALSE"'),
     (OneCycle, "three_phase", [True, False], TypeError, "TRUE/True or FALSE/False",
      "[True, False]"),
     (OneCycle, "three_phase", np.array([1]), TypeError, "TRUE/True or FALSE/False", "[1]"),
     (Warmup, "schedule", 0.1, TypeError, "an lrdecay schedule", "0.1"),
-    (Warmup, "schedule", math.sqrt, TypeError, "an lrdecay schedule", "<built-in function sqrt>"),
+    (Warmup, "schedule", math.sqrt, TypeError, "an lrdecay schedule", "a function"),
     (Sequence, "schedules", "Constant(0.1)", TypeError, "a list of lrdecay schedules",
-     "'Constant(0.1)'"),
+     '"Constant(0.1)"'),
     (Sequence, "schedules", [], TypeError, "a list of lrdecay schedules", "[]"),
     (Sequence, "schedules", [Constant(0.1), 0.2], TypeError, "a list of lrdecay schedules",
-     "[Constant(lr=0.1), 0.2]"),
+     "[an object of class Constant, 0.2]"),
     (FromFunction, "fn", 0.1, TypeError, "a function of t", "0.1"),
-    (FromFunction, "fn", "exp", TypeError, "a function of t", "'exp'"),
+    (FromFunction, "fn", "exp", TypeError, "a function of t", '"exp"'),
 ]
 
 
@@ -265,32 +249,19 @@ NUMBER_ROWS = [
 ]
 
 
-@pytest.mark.parametrize(("cls", "arg", "must", "value", "exc", "shown"), NUMBER_ROWS)
-def test_numbers_reject_na_inf_and_wrong_types(cls, arg, must, value, exc, shown):
-    with pytest.raises(exc) as err:
-        _call(cls, arg, value)
-    _check_message(err, arg, must, shown)
+# Every bad argument above, as (class, argument, value, exception, must, shown).
+BAD_ARGUMENTS = [
+    *NUMBER_ROWS,
+    *[pytest.param(c, a, must, v, ValueError, shown, id=f"{c.__name__}-{a}-{shown}")
+      for c, a, v, shown, must in OUT_OF_RANGE],
+    *[pytest.param(c, a, must, v, exc, shown, id=f"{c.__name__}-{a}-{shown}")
+      for c, a, v, exc, must, shown in VECTORS + CHOICES],
+]
 
 
-@pytest.mark.parametrize(("cls", "arg", "value", "shown", "must"), OUT_OF_RANGE,
-                         ids=[f"{c.__name__}-{a}-{s}" for c, a, _, s, _ in OUT_OF_RANGE])
-def test_numbers_out_of_range(cls, arg, value, shown, must):
-    with pytest.raises(ValueError) as err:
-        _call(cls, arg, value)
-    _check_message(err, arg, must, shown)
-
-
-@pytest.mark.parametrize(("cls", "arg", "value", "exc", "must", "shown"), VECTORS,
-                         ids=[f"{c.__name__}-{a}-{s}" for c, a, _, _, _, s in VECTORS])
-def test_vectors(cls, arg, value, exc, must, shown):
-    with pytest.raises(exc) as err:
-        _call(cls, arg, value)
-    _check_message(err, arg, must, shown)
-
-
-@pytest.mark.parametrize(("cls", "arg", "value", "exc", "must", "shown"), CHOICES,
-                         ids=[f"{c.__name__}-{a}-{s}" for c, a, _, _, _, s in CHOICES])
-def test_choices_flags_and_schedules(cls, arg, value, exc, must, shown):
+@pytest.mark.parametrize(("cls", "arg", "must", "value", "exc", "shown"), BAD_ARGUMENTS)
+def test_bad_arguments_name_the_argument_the_rule_and_the_value(cls, arg, must, value, exc,
+                                                                  shown):
     with pytest.raises(exc) as err:
         _call(cls, arg, value)
     _check_message(err, arg, must, shown)
@@ -320,7 +291,7 @@ def test_exponential_needs_exactly_one_of_decay_rate_and_k():
     _check_message(err, "k", "a non-negative number", "-0.1")
     with pytest.raises(TypeError) as err:
         Exponential(0.1, k="0.1")
-    _check_message(err, "k", "a non-negative number", "'0.1'")
+    _check_message(err, "k", "a non-negative number", '"0.1"')
     assert Exponential(0.1, k=0.0)(100.0) == 0.1  # k = 0: no decay, allowed
 
 
@@ -331,7 +302,7 @@ def test_warmup_exponential_needs_positive_start_and_target():
     with pytest.raises(ValueError) as err:
         Warmup(Linear(0.0, 0.1, 5), 5, start_lr=0.01, shape="exponential")
     _check_message(err, "schedule",
-                   'a schedule whose value at t = 0 is positive (shape "exponential")', "0.0")
+                   'a schedule whose value at t = 0 is positive (shape "exponential")', "0")
     # the linear shape may start at 0 and warm up to a schedule starting at 0
     assert Warmup(Linear(0.0, 0.1, 5), 5)(0) == 0.0
 
@@ -377,17 +348,17 @@ def test_r_style_values_are_accepted():
 
 
 def test_numpy_scalars_show_as_numbers():
-    """NumPy 2 reprs its scalars as np.float64(2.0): messages show the number."""
+    """NumPy 2 reprs its scalars as np.float64(2.0): messages show the number, as R does."""
     with pytest.raises(ValueError) as err:
         Step(0.1, drop=np.float64(2.0))
-    assert str(err.value) == "`drop` must be a number in (0, 1], not 2.0."
+    assert str(err.value) == "`drop` must be a number in (0, 1], not 2."
     with pytest.raises(ValueError) as err:
         OneCycle(0.1, np.int64(1))
     assert str(err.value) == "`total_steps` must be a whole number >= 2, not 1."
     with pytest.raises(ValueError) as err:
         MultiStep(0.1, np.array([7.0, 3.0]))
     assert str(err.value) == ("`milestones` must be a strictly increasing vector of "
-                              "non-negative numbers, not [7.0, 3.0].")
+                              "non-negative numbers, not [7, 3].")
 
 
 def test_keras_positional_order():
@@ -424,3 +395,20 @@ def test_from_config_runs_the_constructor_checks():
         with pytest.raises(ValueError) as err:
             lrdecay.from_config(config)
         _check_message(err, arg, must, shown)
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    (2.0, "2"), (0.5, "0.5"), (1e-05, "1e-05"), (-10000.0, "-10000"), (np.float64(2.5), "2.5"),
+    (np.float32(0.5), "0.5"), (3, "3"), (np.int64(7), "7"), (float("nan"), "NaN"),
+    (float("inf"), "Inf"), (-math.inf, "-Inf"), ("exp", '"exp"'), ('say "hi"', r'"say \"hi\""'),
+    ([30.0, 20.0], "[30, 20]"), ((0.1,), "[0.1]"), (np.array([1.0, np.nan]), "[1, NaN]"),
+    (list(range(8)), "[0, 1, 2, 3, 4, 5, ...]"), ({"a": 1.0}, '{"a": 1}'), (None, "None"),
+    (True, "True"), (math.sqrt, "a function"), ((x for x in []), "a generator"),
+    (Constant(0.1), "an object of class Constant"),
+])
+def test_values_show_in_words_both_languages_read(value, shown):
+    """One formatter for every message: numbers without a trailing ".0", strings in
+    double quotes, no Python reprs of objects."""
+    from lrdecay._checks import show_value
+
+    assert show_value(value) == shown

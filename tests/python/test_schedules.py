@@ -10,32 +10,13 @@ from __future__ import annotations
 
 import json
 import math
-import subprocess
-import sys
-import textwrap
 
 import lrdecay
 import matplotlib
 import numpy as np
 import pytest
 import torch
-from lrdecay import (
-    Constant,
-    Cosine,
-    CosineRestarts,
-    Cyclic,
-    Exponential,
-    FromFunction,
-    InverseTime,
-    Linear,
-    MultiStep,
-    OneCycle,
-    Piecewise,
-    Polynomial,
-    Sequence,
-    Step,
-    Warmup,
-)
+from lrdecay import *  # noqa: F403 - the schedules API, lrdecay.__all__
 
 matplotlib.use("Agg")
 
@@ -228,7 +209,7 @@ _W_OF_SEQ = _warm(*_S1, warmup_steps=3, start_lr=0.0005)
 CASES = [
     _case("constant", *_both(Constant, ref_constant, 0.02), []),
     _case("constant-zero", *_both(Constant, ref_constant, 0.0), []),
-    _case("step-seed", *_both(Step, ref_step, 0.01, 0.5, 10), [10, 20, 30]),
+    _case("step-tutorial", *_both(Step, ref_step, 0.01, 0.5, 10), [10, 20, 30]),
     _case("step-fractional-every", *_both(Step, ref_step, 0.3, 0.1, 2.5), [2.5, 5, 7.5]),
     _case("step-drop-1", *_both(Step, ref_step, 0.3, 1.0, 4), [4, 8]),
     _case("multistep", *_both(MultiStep, ref_multistep, 0.1, [3, 7, 12], 0.5), [3, 7, 12]),
@@ -255,7 +236,7 @@ CASES = [
     _case("polynomial-cycle",
           *_both(Polynomial, ref_polynomial, 0.1, 20, end_lr=0.01, power=0.5, cycle=True),
           [20, 40, 60]),
-    _case("cosine-seed", *_both(Cosine, ref_cosine, 0.01, 50), [50]),
+    _case("cosine-tutorial", *_both(Cosine, ref_cosine, 0.01, 50), [50]),
     _case("cosine-alpha", *_both(Cosine, ref_cosine, 0.1, 30, alpha=0.2), [30]),
     _case("cosine-restarts-t1",
           *_both(CosineRestarts, ref_cosine_restarts, 0.1, 10, t_mul=1, m_mul=0.8), [10, 20, 30]),
@@ -324,7 +305,7 @@ def test_exact_boundary_values(schedule, reference, points):
             assert schedule(t) == pytest.approx(reference(t), rel=RTOL, abs=ATOL), (schedule, t)
 
 
-def test_seed_step():
+def test_step_tutorial_values():
     s = Step(0.01, 0.5, 10)
     assert s(0) == 0.01
     assert s(9.999) == 0.01
@@ -332,7 +313,7 @@ def test_seed_step():
     assert s(20) == 0.0025
 
 
-def test_seed_exponential_staircase():
+def test_exponential_staircase_walkthrough_values():
     s = Exponential(0.1, 1000, 0.96, staircase=True)  # Keras's positional order
     assert s(28125) == pytest.approx(0.1 * 0.96**28, rel=1e-15)
     assert round(s(28125), 13) == 0.0318855949686
@@ -340,9 +321,9 @@ def test_seed_exponential_staircase():
     assert s(28000) == s(28999) == pytest.approx(0.1 * 0.96**28, rel=1e-15)
 
 
-def test_seed_cosine():
+def test_cosine_tutorial_formula():
     s = Cosine(0.01, 50)
-    ts = np.arange(0, 50.5, 0.5)  # 0..50: the seed formula holds up to decay_steps
+    ts = np.arange(0, 50.5, 0.5)  # 0..50: the tutorials' formula holds up to decay_steps
     expected = [0.01 * 0.5 * (1 + math.cos(math.pi * t / 50)) for t in ts]
     np.testing.assert_allclose(s(ts), expected, rtol=1e-13, atol=1e-18)
     assert s(0) == 0.01
@@ -484,10 +465,10 @@ def test_from_function_vectorised_and_scalar_functions():
 
 
 @pytest.mark.parametrize(("fn", "t", "shown"), [
-    (lambda t: -1.0, 3, "-1.0 at t = 3"),
+    (lambda t: -1.0, 3, "-1 at t = 3"),
     (lambda t: t * np.nan, [1.0, 2.0], "NaN at t = 1"),
     (lambda t: np.float64("inf"), 2.5, "Inf at t = 2.5"),
-    (lambda t: "fast", 1, "'fast' at t = 1"),
+    (lambda t: "fast", 1, '"fast" at t = 1'),
     (lambda t: None, 4, "None at t = 4"),
     (lambda t: True, 5, "True at t = 5"),
     (lambda t: [0.1, 0.2], 6, "[0.1, 0.2] at t = 6"),
@@ -573,7 +554,7 @@ def test_scalar_in_float_out_and_shape_kept(schedule):
 @pytest.mark.parametrize("schedule", ALL_SCHEDULES, ids=ALL_IDS)
 @pytest.mark.parametrize(("bad", "shown"), [
     (-1, "-1"), (-0.5, "-0.5"), (float("nan"), "NaN"), (float("inf"), "Inf"),
-    ([0.0, 1.0, -2.0], "-2.0"), (np.array([1.0, np.nan]), "NaN"), (-np.inf, "-Inf"),
+    ([0.0, 1.0, -2.0], "[-2]"), (np.array([1.0, np.nan]), "NaN"), (-np.inf, "-Inf"),
 ])
 def test_bad_clock_values_raise_value_error_naming_t(schedule, bad, shown):
     with pytest.raises(ValueError, match="`t` must be") as err:
@@ -850,29 +831,29 @@ def test_from_function_is_not_serializable():
 
 @pytest.mark.parametrize(("config", "exc", "words"), [
     ({"class_name": "Stepp", "config": {"initial_lr": 0.1}}, ValueError,
-     ["`class_name`", "'Stepp'", "Step", "Cosine"]),
+     ["`class_name`", '"Stepp"', "Step", "Cosine"]),
     ({"class_name": "FromFunction", "config": {"fn": "print"}}, ValueError,
-     ["`class_name`", "'FromFunction'"]),
+     ["`class_name`", '"FromFunction"']),
     ({"class_name": "Step", "config": {"initial_lr": 0.1, "dorp": 0.5}}, ValueError,
-     ["`config`", "Step", "'dorp'", "initial_lr, drop, every"]),
+     ["`config`", "Step", '"dorp"', "initial_lr, drop, every"]),
     ({"class_name": "Step", "config": {"drop": 0.5}}, ValueError,
      ["`config`", "missing: initial_lr"]),
     ({"class_name": "Piecewise", "config": {"values": [1, 2]}}, ValueError,
      ["missing: boundaries"]),
     ({"class_name": "Step", "config": {"initial_lr": "0.1"}}, TypeError,
-     ["`initial_lr`", "positive number", "'0.1'"]),
+     ["`initial_lr`", "positive number", '"0.1"']),
     ({"class_name": "Step", "config": {"initial_lr": 0.1, "drop": 2}}, ValueError,
      ["`drop` must be a number in (0, 1], not 2."]),
     ({"class_name": "Cyclic", "config": {"base_lr": 0.1, "max_lr": 1, "step_size": 3,
-                                         "mode": "sine"}}, ValueError, ["`mode`", "'sine'"]),
-    ({"class_name": "Step"}, TypeError, ["`config`", "'class_name' and 'config'"]),
+                                         "mode": "sine"}}, ValueError, ["`mode`", '"sine"']),
+    ({"class_name": "Step"}, TypeError, ["`config`", '"class_name" and "config"']),
     ({"class_name": "Step", "config": {"initial_lr": 0.1}, "extra": 1}, TypeError,
-     ["`config`", "'class_name' and 'config'"]),
-    ("Step(0.1)", TypeError, ["`config`", "'Step(0.1)'"]),
+     ["`config`", '"class_name" and "config"']),
+    ("Step(0.1)", TypeError, ["`config`", '"Step(0.1)"']),
     ({"class_name": "Step", "config": [0.1]}, TypeError, ["`config`", "Step's arguments"]),
     ({"class_name": "Warmup", "config": {"schedule": {"class_name": "Nope", "config": {}},
                                          "warmup_steps": 3}}, ValueError,
-     ["`class_name`", "'Nope'"]),
+     ["`class_name`", '"Nope"']),
     ({"class_name": "Warmup", "config": {"schedule": {"lr": 0.1}, "warmup_steps": 3}},
      TypeError, ["`schedule`", "an lrdecay schedule"]),
     ({"class_name": "Sequence", "config": {"schedules": [
@@ -889,45 +870,3 @@ def test_malformed_configs_raise_clear_errors(config, exc, words):
 def test_class_from_config_checks_the_class():
     with pytest.raises(ValueError, match="a config of Cosine"):
         Cosine.from_config(Step(0.1).get_config())
-
-
-# ---------------------------------------------------------------------------
-# No Keras, no TensorFlow
-# ---------------------------------------------------------------------------
-
-
-def test_import_evaluate_and_plot_without_keras_or_tensorflow():
-    code = textwrap.dedent("""
-        import sys
-        import matplotlib
-        matplotlib.use("Agg")
-        import lrdecay
-        families = [lrdecay.Constant(0.1), lrdecay.Step(0.1), lrdecay.MultiStep(0.1, [2]),
-                    lrdecay.Piecewise([2], [0.1, 0.01]), lrdecay.Exponential(0.1, 1, 0.9),
-                    lrdecay.InverseTime(0.1, 1, 0.5), lrdecay.Polynomial(0.1, 10, cycle=True),
-                    lrdecay.Cosine(0.1, 10), lrdecay.CosineRestarts(0.1, 10),
-                    lrdecay.Linear(0, 0.1, 5), lrdecay.Cyclic(0.01, 0.1, 4),
-                    lrdecay.OneCycle(0.1, 20), lrdecay.FromFunction(lambda t: 0.1 + 0 * t)]
-        families += [lrdecay.Warmup(families[1], 3),
-                     lrdecay.Sequence(families[:3], [5, 10])]
-        for s in families:
-            s(3.5); s([0, 1, 2]); repr(s); s.describe(); s.plot()
-            if not isinstance(s, lrdecay.FromFunction):
-                lrdecay.from_config(s.get_config())
-        bad = sorted(m for m in sys.modules
-                     if m.split(".")[0] in ("keras", "tensorflow", "tf_keras", "jax", "torch"))
-        print("LOADED:" + ",".join(bad))
-    """)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=120, env=_env())
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip().splitlines()[-1] == "LOADED:"
-
-
-def _env():
-    import os
-
-    env = dict(os.environ)
-    env["TF_CPP_MIN_LOG_LEVEL"] = "2"
-    env["MPLBACKEND"] = "Agg"
-    return env

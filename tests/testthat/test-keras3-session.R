@@ -55,7 +55,7 @@ test_that("a saved model with an lrdecay schedule loads with keras3's load_model
     res <- run_fresh_r(c(starts[[name]], check))
     output <- paste(res$output, collapse = "\n")
     expect_equal(res$status, 0L, info = paste(name, output, sep = "\n"))
-    expect_true("class: lrdecay._keras.KerasSchedule " %in% res$output, info = output)
+    expect_true("class: lrdecay.keras_schedule.KerasSchedule " %in% res$output, info = output)
     lr <- as.numeric(sub("^lr: ", "", grep("^lr: ", res$output, value = TRUE)))
     expect_equal(lr, expected, tolerance = 1e-7, label = paste(name, "learning rate"))
     trained <- as.numeric(sub("^trained: ", "", grep("^trained: ", res$output, value = TRUE)))

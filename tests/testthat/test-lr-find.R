@@ -66,7 +66,7 @@ test_that("the sweep is geometric, aligned, and the same as Python's", {
   expect_equal(res$suggestions, py$suggestions[c("steepest", "minimum", "valley")])
   expect_identical(res$stop_reason, py$stop_reason)
   # ... and Python's rules applied to R's numbers give R's suggestions.
-  rules <- reticulate::import("lrdecay._lr_find")$suggest_lr(res$lrs, res$smoothed,
+  rules <- reticulate::import("lrdecay.lr_range_test")$suggest_lr(res$lrs, res$smoothed,
                                                              skip_start = 6L)
   expect_equal(res$suggestions, rules[c("steepest", "minimum", "valley")])
 })

@@ -92,23 +92,23 @@ test_that("bad arguments fail in the user's call, naming the argument", {
     list(quote(schedule_wsd("0.1", 5, 10, 8)),
          "`peak_lr` must be a single number, not \"0.1\"."),
     list(quote(schedule_wsd(0.1, -1, 10, 8)),
-         "`warmup_steps` must be a non-negative number, not -1.0."),
+         "`warmup_steps` must be a non-negative number, not -1."),
     list(quote(schedule_wsd(0.1, 5, Inf, 8)),
          "`stable_steps` must be a non-negative number, not Inf."),
-    list(quote(schedule_wsd(0.1, 5, 10, 0)), "`decay_steps` must be a positive number, not 0.0."),
+    list(quote(schedule_wsd(0.1, 5, 10, 0)), "`decay_steps` must be a positive number, not 0."),
     list(quote(schedule_wsd(0.1, 5, 10, c(8, 9))),
          "`decay_steps` must be a single number, not c(8, 9)."),
     list(quote(schedule_wsd(0.1, 5, 10)), "`decay_steps` is absent but must be supplied."),
     list(quote(schedule_wsd(0.1, 5, 10, 8, warmup = "quadratic")),
-         "`warmup` must be one of \"linear\", \"cosine\", \"1-sqrt\", not 'quadratic'."),
+         "`warmup` must be one of \"linear\", \"cosine\", \"1-sqrt\", not \"quadratic\"."),
     list(quote(schedule_wsd(0.1, 5, 10, 8, decay = 1)), "`decay` must be a single string, not 1."),
     list(quote(schedule_wsd(0.1, 5, 10, 8, min_lr_ratio = 2)),
-         "`min_lr_ratio` must be a number in [0, 1], not 2.0."),
+         "`min_lr_ratio` must be a number in [0, 1], not 2."),
     list(quote(schedule_inverse_sqrt(0.1, 5, timescale = 0)),
-         "`timescale` must be a positive number (or None/NULL), not 0.0."),
+         "`timescale` must be a positive number (or None/NULL), not 0."),
     list(quote(schedule_inverse_sqrt(0.1, -5)),
-         "`warmup_steps` must be a non-negative number, not -5.0."),
-    list(quote(schedule_rex(0, 10)), "`initial_lr` must be a positive number, not 0.0."),
+         "`warmup_steps` must be a non-negative number, not -5."),
+    list(quote(schedule_rex(0, 10)), "`initial_lr` must be a positive number, not 0."),
     list(quote(schedule_rex(0.1, -Inf)), "`total_steps` must be a positive number, not -Inf."),
     list(quote(schedule_rex(0.1, 10, min_lr = 0.2)),
          "`min_lr` must be a number in [0, `initial_lr`] ([0, 0.1]), not 0.2.")
@@ -190,7 +190,7 @@ test_that("check_schedule() names bad arguments", {
     list(quote(check_schedule(s, 10, steps_per_epoch = 2.5)),
          "`steps_per_epoch` must be a positive whole number, not 2.5."),
     list(quote(check_schedule(s, 10, clock = "batch")),
-         "`clock` must be one of \"epoch\", \"step\", not 'batch'.")
+         "`clock` must be one of \"epoch\", \"step\", not \"batch\".")
   )
   for (case in bad) {
     cnd <- expect_error(eval(case[[1]]), class = "lrdecay_error_argument")

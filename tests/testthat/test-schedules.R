@@ -136,7 +136,7 @@ test_that("every constructor builds its Python class and lr_at() gives Python's 
   }
 })
 
-test_that("the seed values of API.md hold exactly", {
+test_that("the reference values of API.md hold exactly", {
   skip_if_no_python()
   expect_identical(lr_at(schedule_step(0.01, 0.5, 10), c(0, 10)), c(0.01, 0.005))
   s <- schedule_exponential(0.1, 1000, 0.96, staircase = TRUE)  # as in Keras
@@ -327,7 +327,7 @@ test_that("as_keras_schedule() runs the schedule in-graph with lr_at()'s values"
     ks <- as_keras_schedule(s, steps_per_epoch = 4)
     expect_in_graph_equal(keras_values(ks, steps), lr_at(s, steps / 4))
   }
-  # The seed: Keras's own ExponentialDecay value, to 1e-6 relative, point-wise.
+  # The MNIST walkthrough's value: Keras's own ExponentialDecay, to 1e-6 relative, point-wise.
   s <- schedule_exponential(0.1, decay_rate = 0.96, decay_steps = 1000, staircase = TRUE)
   expect_equal(keras_values(as_keras_schedule(s), 28125), 0.031885575503110886,
                tolerance = 1e-6)

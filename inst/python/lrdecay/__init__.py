@@ -2,7 +2,10 @@
 
 Schedules are plain NumPy objects: ``import lrdecay`` and evaluating or
 plotting a schedule never import Keras or TensorFlow. Keras is imported only
-when a Keras object is asked for (``schedule.to_keras()``, the callbacks).
+when a Keras object is asked for (``schedule.to_keras()``, the callbacks);
+without Keras, that raises an ``ImportError`` that says what to install.
+``dir(lrdecay)`` lists the public API; ``from lrdecay import *`` takes its
+Keras-free part (``__all__``).
 
 >>> import lrdecay
 >>> s = lrdecay.Exponential(0.1, 1000, 0.96, staircase=True)  # Keras's positional order
@@ -14,11 +17,8 @@ when a Keras object is asked for (``schedule.to_keras()``, the callbacks).
 
 from __future__ import annotations
 
-import importlib
-import importlib.abc
-import importlib.machinery
-import sys
-from typing import Any
+import importlib as _importlib
+import sys as _sys
 
 from .plan import Finding, ScheduleWarning, check_schedule
 from .schedules import (
@@ -48,74 +48,118 @@ from .schedules import (
 
 __version__ = "0.2.0"
 
-# Names whose modules import Keras: loaded on first use.
+# Names loaded on first use, from the module that holds them.
 _LAZY = {
-    "KerasSchedule": "._keras",
-    "lr_find": "._lr_find",
-    "LRFindResult": "._lr_find",
+    "KerasSchedule": ".keras_schedule",
+    "lr_find": ".lr_range_test",
+    "LRFindResult": ".lr_range_test",
     "LRScheduler": ".callbacks",
     "LRLogger": ".callbacks",
     "LRCustom": ".callbacks",
     "LRPlateau": ".plateau",
     "HParamScheduler": ".hparams",
-    "get_learning_rate": ".training",
-    "set_learning_rate": ".training",
+    "get_learning_rate": ".learning_rate",
+    "set_learning_rate": ".learning_rate",
     "compare_schedules": ".compare",
     "default_schedules": ".compare",
 }
+# Of those, the ones whose modules import Keras: left out of ``from lrdecay import *``,
+# which must stay free of Keras.
+_KERAS = ("KerasSchedule", "lr_find", "LRFindResult", "LRScheduler", "LRLogger", "LRCustom",
+          "LRPlateau", "HParamScheduler", "get_learning_rate", "set_learning_rate")
 
 __all__ = [
     "Schedule", "Constant", "Step", "MultiStep", "Piecewise", "Exponential", "InverseTime",
     "Polynomial", "Cosine", "CosineRestarts", "Linear", "Cyclic", "OneCycle", "Warmup",
-    "Sequence", "FromFunction", "from_config", *_LAZY,
-    "WSD", "InverseSqrt", "Rex", "check_schedule", "Finding", "ScheduleWarning",
-    "OneCycleMomentum", "CyclicMomentum",
+    "Sequence", "FromFunction", "WSD", "InverseSqrt", "Rex", "OneCycleMomentum",
+    "CyclicMomentum", "from_config", "check_schedule", "Finding", "ScheduleWarning",
+    "compare_schedules", "default_schedules",
 ]
 
+#: What to install when Keras (or its backend) is missing.
+_KERAS_MISSING = ('{what} needs Keras 3 and a backend, and {missing} is not installed: '
+                 'pip install "lrdecay[keras]" tensorflow (or jax, or torch).')
 
-def __getattr__(name: str) -> Any:
+
+def _import_keras_backed(module: str, what: str) -> object:
+    """Import an lrdecay module that needs Keras; without Keras (or its backend), an
+    ``ImportError`` that says what to install.
+
+    Args:
+        module: the module, relative to ``lrdecay`` (".callbacks").
+        what: what the user asked for, as the message names it ("lrdecay.LRScheduler").
+    """
+    try:
+        return _importlib.import_module(module, __name__)
+    except ModuleNotFoundError as err:
+        missing = (err.name or "").split(".")[0]
+        if missing not in ("keras", "tensorflow", "jax", "torch"):
+            raise
+        raise ImportError(_KERAS_MISSING.format(what=what, missing=missing),
+                          name=err.name) from err
+
+
+def __getattr__(name: str) -> object:
     if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name], __name__), name)
+        return getattr(_import_keras_backed(_LAZY[name], f"lrdecay.{name}"), name)
     raise AttributeError(f"module 'lrdecay' has no attribute {name!r}")
 
 
-def _register_with_keras() -> None:
-    """Register lrdecay's Keras classes (so ``.keras`` files holding them load)."""
-    importlib.import_module("._keras", __name__)
+def __dir__() -> list[str]:
+    return sorted([*__all__, *_KERAS, "__version__"])
 
 
-class _KerasImportHook(importlib.abc.MetaPathFinder):
-    """Registers lrdecay's Keras classes as soon as ``keras`` is imported, so that
-    ``import lrdecay`` stays free of Keras yet ``keras.saving.load_model()`` finds
-    ``lrdecay>KerasSchedule``."""
+# -- Keras's registry -----------------------------------------------------------------
+# A model saved with an in-graph lrdecay schedule names the class "lrdecay>KerasSchedule";
+# Keras finds it only if lrdecay.keras_schedule has been imported, which imports Keras.
+# ``import lrdecay`` must not import Keras, so when Keras is not imported yet, a finder
+# waits for ``import keras`` and registers the class right after Keras has loaded.
 
-    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
+
+class _RegisterWhenKerasLoads:
+    """A one-shot meta path finder: on ``import keras``, it lets the other finders find
+    Keras, wraps the loader so that lrdecay's Keras classes are registered once Keras has
+    executed, and removes itself. The wrapper hands the real loader back to the module's
+    spec before Keras runs, so nothing of it outlives the import. If Keras fails to import,
+    the finder is put back, for the next ``import keras``."""
+
+    def find_spec(self, fullname: str, path: object, target: object = None) -> object:
         if fullname != "keras":
             return None
-        sys.meta_path.remove(self)
-        try:
-            spec = importlib.machinery.PathFinder.find_spec(fullname, path)
-            for finder in sys.meta_path:
-                if spec is not None:
-                    break
-                spec = finder.find_spec(fullname, path, target)
-        finally:
-            pass
+        import importlib.util
+
+        if self in _sys.meta_path:
+            _sys.meta_path.remove(self)
+        spec = importlib.util.find_spec("keras")
         if spec is None or spec.loader is None:
-            return spec
-        loader = spec.loader
-        exec_module = loader.exec_module
-
-        def exec_and_register(module: Any) -> None:
-            exec_module(module)
-            loader.exec_module = exec_module  # type: ignore[method-assign]
-            _register_with_keras()
-
-        loader.exec_module = exec_and_register  # type: ignore[method-assign]
+            _sys.meta_path.insert(0, self)
+            return None
+        spec.loader = _RegisteringLoader(spec.loader, self)
         return spec
 
 
-if "keras" in sys.modules:
-    _register_with_keras()
+class _RegisteringLoader:
+    """Keras's own loader, followed by the registration of lrdecay's Keras classes."""
+
+    def __init__(self, loader: object, finder: _RegisterWhenKerasLoads) -> None:
+        self.loader = loader
+        self.finder = finder
+
+    def create_module(self, spec: object) -> object:
+        return self.loader.create_module(spec)  # type: ignore[attr-defined]
+
+    def exec_module(self, module: object) -> None:
+        module.__spec__.loader = self.loader  # type: ignore[attr-defined]
+        module.__loader__ = self.loader  # type: ignore[attr-defined]
+        try:
+            self.loader.exec_module(module)  # type: ignore[attr-defined]
+        except BaseException:
+            _sys.meta_path.insert(0, self.finder)
+            raise
+        _importlib.import_module(".keras_schedule", __name__)
+
+
+if _sys.modules.get("keras") is not None:  # Keras already imported
+    _importlib.import_module(".keras_schedule", __name__)
 else:
-    sys.meta_path.insert(0, _KerasImportHook())
+    _sys.meta_path.insert(0, _RegisterWhenKerasLoads())

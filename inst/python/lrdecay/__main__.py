@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     cmp_.add_argument("--schedules", default=",".join(names),
                       help="comma-separated, from: " + ", ".join(names))
     cmp_.add_argument("--batch-size", type=int, default=32)
-    cmp_.add_argument("--seed", type=int, default=42, help="the first seed")
+    cmp_.add_argument("--seed", type=int, default=42, help="the random seed of the first fit")
     cmp_.add_argument("--quiet", action="store_true", help="print only the table")
     args = parser.parse_args(argv)
 
@@ -47,10 +47,13 @@ def main(argv: list[str] | None = None) -> int:
     except (TypeError, ValueError) as err:
         parser.error(f"--output: {err}")
     every = default_schedules(args.epochs)
-    rows = compare_schedules({n: every[n] for n in chosen}, epochs=args.epochs,
-                             seeds=args.seeds, output=args.output, batch_size=args.batch_size,
-                             seed=args.seed, verbose=0 if args.quiet else 1,
-                             workers=args.workers)
+    try:
+        rows = compare_schedules({n: every[n] for n in chosen}, epochs=args.epochs,
+                                 seeds=args.seeds, output=args.output,
+                                 batch_size=args.batch_size, seed=args.seed,
+                                 verbose=0 if args.quiet else 1, workers=args.workers)
+    except ImportError as err:  # Keras, a backend or scikit-learn missing: what to install
+        parser.exit(1, f"{parser.prog}: error: {err}\n")
     if args.quiet:
         from .compare import format_table
 

@@ -7,19 +7,46 @@ not 2."
 
 from __future__ import annotations
 
+import inspect
+import json
 import math
 import numbers
+import types
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 
-def _show(value: Any) -> str:
-    """Format a received value the way error messages show it.
+def show_number(x: float) -> str:
+    """A number as messages and R calls show it: the shortest form that reads back as
+    the same float, without a trailing ".0" (``2``, ``0.5``, ``1e-05``); ``NaN``,
+    ``Inf`` and ``-Inf`` as R writes them.
 
-    NumPy scalars show as the plain numbers they hold (``2.5``, not
-    ``np.float64(2.5)``): NumPy 2's reprs would otherwise leak into messages.
+    Args:
+        x: a Python or NumPy number.
+
+    Returns:
+        The number as text.
+    """
+    x = float(x)
+    if math.isnan(x):
+        return "NaN"
+    if math.isinf(x):
+        return "Inf" if x > 0 else "-Inf"
+    text = repr(x)
+    return text[:-2] if text.endswith(".0") else text
+
+
+def show_value(value: Any) -> str:
+    """A received value as error messages show it, in words R and Python users both read.
+
+    Numbers in their shortest form (``2``, ``0.5``, ``1e-05``, ``NaN``, ``Inf``), strings
+    in double quotes (``"exp"``), sequences and arrays as ``[30, 20]`` (the first six
+    items), dicts as ``{"a": 1}``, ``True``/``False``/``None`` as Python writes them,
+    functions as "a function", generators as "a generator", anything else as "an object
+    of class X" (never a long or address-bearing ``repr``). NumPy scalars show as the
+    plain numbers they hold.
 
     Args:
         value: what the user passed.
@@ -29,25 +56,29 @@ def _show(value: Any) -> str:
     """
     if isinstance(value, np.generic):
         value = value.item()
+    if value is None or isinstance(value, bool):
+        return repr(value)
     if isinstance(value, str):
-        return repr(value)
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "NaN"
-        if math.isinf(value):
-            return "Inf" if value > 0 else "-Inf"
-        return repr(value)
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    if isinstance(value, numbers.Real):
+        return show_number(value)
     if isinstance(value, (list, tuple, np.ndarray)):
-        if isinstance(value, np.ndarray):
-            items = list(np.asarray(value, dtype=object).ravel())
-        else:
-            items = list(value)
-        inner = ", ".join(_show(v) for v in items[:6])
+        items = (list(np.asarray(value, dtype=object).ravel())
+                 if isinstance(value, np.ndarray) else list(value))
         more = ", ..." if len(items) > 6 else ""
-        return f"[{inner}{more}]"
-    if value is None:
-        return "None"
-    return repr(value)
+        return "[" + ", ".join(show_value(v) for v in items[:6]) + more + "]"
+    if isinstance(value, dict):
+        items = list(value.items())
+        more = ", ..." if len(items) > 6 else ""
+        return ("{" + ", ".join(f"{show_value(k)}: {show_value(v)}" for k, v in items[:6])
+                + more + "}")
+    if isinstance(value, types.GeneratorType):
+        return "a generator"
+    if inspect.isroutine(value):
+        return "a function"
+    return f"an object of class {type(value).__name__}"
 
 
 def add_note(err: BaseException, note: str) -> None:
@@ -64,7 +95,7 @@ def add_note(err: BaseException, note: str) -> None:
 
 def fail(name: str, must: str, value: Any, exc: type[Exception] = ValueError) -> None:
     """Raise ``exc`` with the project's message form."""
-    raise exc(f"`{name}` must be {must}, not {_show(value)}.")
+    raise exc(f"`{name}` must be {must}, not {show_value(value)}.")
 
 
 def _is_real(value: Any) -> bool:

@@ -12,7 +12,7 @@ Epochs and batches are 0-based, as in Keras: the first epoch of ``fit()`` is 0, 
 ``initial_epoch`` when training resumes. Every callback writes the learning rate of
 each epoch's first update to ``logs["learning_rate"]``, so it appears in
 ``history.history["learning_rate"]`` (as Keras's ``LearningRateScheduler`` does).
-Reading, checking and setting the learning rate is done by ``lrdecay.training``.
+Reading, checking and setting the learning rate is done by ``lrdecay.learning_rate``.
 
 >>> import lrdecay
 >>> cb = lrdecay.LRScheduler(lrdecay.Step(0.01, drop=0.5, every=10))
@@ -30,10 +30,10 @@ import keras
 import numpy as np
 from keras.src.utils import io_utils
 
-from ._checks import add_note, check_bool, check_choice, check_verbose, fail
+from ._checks import add_note, check_bool, check_choice, check_verbose, fail, show_value
 from .fit_check import check_lr_scheduler, check_optimizer_schedule
+from .learning_rate import check_lr, optimizer_of, read_lr, require_settable, write_lr
 from .schedules import Schedule
-from .training import _describe, check_lr, optimizer_of, read_lr, require_settable, write_lr
 
 __all__ = ["LRScheduler", "LRLogger", "LRCustom"]
 
@@ -100,7 +100,7 @@ def _arity(schedule: Any, arity: Any) -> int:
         return 1
     if not callable(schedule):
         raise TypeError("`schedule` must be an lrdecay schedule or a function of (epoch) or "
-                        f"(epoch, lr), not {_describe(schedule)}.")
+                        f"(epoch, lr), not {show_value(schedule)}.")
     if arity is not None:
         return int(arity)
     try:
@@ -354,7 +354,7 @@ class LRCustom(_EpochLR):
                                 ("on_batch_begin", on_batch_begin, "batch")):
             if fn is not None and not callable(fn):
                 raise TypeError(f"`{name}` must be a function of (index, lr, logs) or None, "
-                                f"not {_describe(fn)}.")
+                                f"not {show_value(fn)}.")
             if fn is not None and not _takes(fn, 3):
                 raise TypeError(f"`{name}` must be a function of ({index}, lr, logs), not a "
                                 f"function of {inspect.signature(fn)}.")

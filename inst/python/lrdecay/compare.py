@@ -147,8 +147,23 @@ def check_output_path(output: Any) -> str:
 
 
 def load_digits_split(test_fraction: float = 0.25, seed: int = 0) -> tuple[np.ndarray, ...]:
-    """scikit-learn's digits as float32 8x8 images in [0, 1], split stratified by class."""
-    from sklearn.datasets import load_digits
+    """scikit-learn's digits as float32 8x8 images in [0, 1], split stratified by class.
+
+    Args:
+        test_fraction: the share of each class held out for testing.
+        seed: the random seed of the split.
+
+    Returns:
+        ``x_train, y_train, x_test, y_test``.
+
+    Raises:
+        ImportError: scikit-learn is not installed; the message says what to install.
+    """
+    try:
+        from sklearn.datasets import load_digits
+    except ImportError as err:
+        raise ImportError('The digits demo needs scikit-learn: pip install "lrdecay[demo]"'
+                          ) from err
 
     digits = load_digits()
     x = (digits.images / 16.0).astype("float32")
@@ -178,6 +193,20 @@ def _build_model(seed: int) -> Any:
 
 
 _DATA: Optional[tuple[np.ndarray, ...]] = None  # the digits split, loaded once per process
+
+
+def _require_training_packages() -> None:
+    """Before any training (here or in a worker): Keras and scikit-learn can be imported,
+    else an ``ImportError`` that says what to install (without importing either)."""
+    import importlib.util
+
+    from . import _KERAS_MISSING
+
+    if importlib.util.find_spec("keras") is None:
+        raise ImportError(_KERAS_MISSING.format(what="compare_schedules()", missing="keras"))
+    if importlib.util.find_spec("sklearn") is None:
+        raise ImportError('compare_schedules() needs scikit-learn (the digits data): '
+                          'pip install "lrdecay[demo]"')
 
 
 def _fit_one(schedule: Schedule, epochs: int, batch_size: int, seed: int) -> dict[str, Any]:
@@ -278,7 +307,7 @@ def compare_schedules(
             and the mean validation loss over the seeds with a band of one standard
             deviation), or ``None`` for no plot.
         batch_size: the batch size.
-        seed: the first seed.
+        seed: the random seed of the first fit (then ``seed + 1``, ...).
         verbose: 1 prints a line per finished fit and the table (unless ``progress``
             is given: it then reports, and nothing is printed); 0 is quiet.
         workers: processes to train in: 1 trains here, one fit after another; more
@@ -324,6 +353,7 @@ def compare_schedules(
             fail("schedules", f"a named list (mapping) of lrdecay schedules ({json.dumps(name)} "
                  "is not one)", sched, TypeError)
     _check_schedules(schedules, epochs, _warn_hook)
+    _require_training_packages()
     if progress is not None:
         verbose = 0
 

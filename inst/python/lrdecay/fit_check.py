@@ -115,7 +115,7 @@ def check_keras_schedule(ks: Any, params: Any, hook: Hook = None) -> None:
 
 def _keras_schedule_of(optimizer: Any) -> Any:
     """The ``KerasSchedule`` an optimizer (or a wrapped inner one) evaluates, or ``None``."""
-    from ._keras import KerasSchedule
+    from .keras_schedule import KerasSchedule
 
     inner = optimizer
     for _ in range(8):

@@ -45,10 +45,10 @@ from typing import Any
 import keras
 import numpy as np
 
-from ._checks import check_choice
+from ._checks import check_choice, show_value
 from ._ops import keras_ops
+from .learning_rate import optimizer_of
 from .schedules import FromFunction, Schedule
-from .training import _describe, optimizer_of
 
 __all__ = ["HParamScheduler", "ScheduledHyperparameter", "scheduled_hyperparameters"]
 
@@ -317,7 +317,7 @@ def _as_schedule(name: str, value: Any) -> Schedule:
     if callable(value):
         return FromFunction(value)
     raise TypeError(f"`{name}` must be an lrdecay schedule or a function of t, not "
-                    f"{_describe(value)}.")
+                    f"{show_value(value)}.")
 
 
 class HParamScheduler(keras.callbacks.Callback):
@@ -499,7 +499,7 @@ class UpdateValues:
                                                             np.arange(int(steps))))
 
     def _lrdecay_rate(self) -> Any:
-        from ._keras import KerasSchedule
+        from .keras_schedule import KerasSchedule
 
         rate = self.optimizer._learning_rate
         return rate if isinstance(rate, KerasSchedule) else None

@@ -45,7 +45,7 @@ import numpy as np
 
 from ._checks import check_integer, check_number, check_verbose, fail
 from .callbacks import _EpochLR, _say
-from .training import read_lr
+from .learning_rate import read_lr
 
 try:  # the base class of what Keras's saving walks (weights files, .keras, BackupAndRestore)
     from keras.src.saving.keras_saveable import KerasSaveable as _Saveable

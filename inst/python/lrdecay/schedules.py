@@ -23,7 +23,6 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ._checks import (
-    _show,
     add_note,
     check_bool,
     check_choice,
@@ -32,6 +31,8 @@ from ._checks import (
     check_number,
     check_vector,
     fail,
+    show_number,
+    show_value,
 )
 from ._ops import NUMPY, NumpyOps
 
@@ -224,21 +225,20 @@ class Schedule:
         epochs) when ``steps_per_epoch`` is given.
 
         Args:
-            steps_per_epoch: ``None``, or the number of updates per epoch, to let ``t``
-                count (fractional) epochs.
+            steps_per_epoch: ``None`` (``t`` counts updates), or the number of updates per
+                epoch (``t`` counts fractional epochs), a positive number.
             check: run ``lrdecay.check_schedule`` when ``fit()`` begins and warn
                 (``lrdecay.ScheduleWarning``) once per ``fit()`` when the schedule does
                 not fit the training; ``False`` turns it off (see ``lrdecay.fit_check``).
+
+        Raises:
+            ImportError: Keras (or its backend) is not installed; the message says what
+                to install.
         """
-        from ._keras import KerasSchedule
+        from . import _import_keras_backed
 
-        return KerasSchedule(self, steps_per_epoch=steps_per_epoch, check=check)
-
-
-def _number(v: float) -> str:
-    """Shortest round-tripping form of a float, without a trailing ".0" (10, 0.5, 1e-05)."""
-    text = repr(float(v))
-    return text[:-2] if text.endswith(".0") else text
+        module = _import_keras_backed(".keras_schedule", f"{type(self).__name__}.to_keras()")
+        return module.KerasSchedule(self, steps_per_epoch=steps_per_epoch, check=check)
 
 
 def _r_value(v: Any) -> str:
@@ -263,11 +263,7 @@ def _r_value(v: Any) -> str:
     if isinstance(v, int):
         return str(v)
     if isinstance(v, float):
-        if math.isnan(v):
-            return "NaN"
-        if math.isinf(v):
-            return "Inf" if v > 0 else "-Inf"
-        return _number(v)
+        return show_number(v)
     if isinstance(v, (list, tuple)):
         if v and all(isinstance(x, Schedule) for x in v):
             return "list(" + ", ".join(x.r_call() for x in v) + ")"
@@ -283,7 +279,7 @@ def _fmt(v: Any) -> str:
     if isinstance(v, float):
         # Shortest round-tripping form, without a trailing ".0" (10, 0.5, 1e-05), so
         # ``eval(repr(s))`` rebuilds ``s`` exactly.
-        return _number(v)
+        return show_number(v)
     if isinstance(v, list):
         return "[" + ", ".join(_fmt(x) for x in v) + "]"
     if isinstance(v, tuple):
@@ -297,7 +293,11 @@ def _fmt(v: Any) -> str:
 
 
 class Constant(Schedule):
-    """A constant learning rate: ``lr(t) = lr``."""
+    """A constant learning rate: ``lr(t) = lr``.
+
+    Args:
+        lr: the learning rate, ``>= 0``.
+    """
 
     family = "constant"
     formula = "lr(t) = lr"
@@ -311,6 +311,11 @@ class Constant(Schedule):
 
 class Step(Schedule):
     """Step decay: ``initial_lr * drop ** floor(t / every)``.
+
+    Args:
+        initial_lr: the learning rate at ``t = 0``, ``> 0``.
+        drop: the factor applied at each drop, in ``(0, 1]``.
+        every: the clock span between drops, ``> 0``.
 
     >>> Step(0.01, 0.5, 10)([0, 10]).tolist()
     [0.01, 0.005]
@@ -332,7 +337,13 @@ class Step(Schedule):
 
 
 class MultiStep(Schedule):
-    """Drops by ``gamma`` at each milestone: ``initial_lr * gamma ** (#milestones <= t)``."""
+    """Drops by ``gamma`` at each milestone: ``initial_lr * gamma ** (#milestones <= t)``.
+
+    Args:
+        initial_lr: the learning rate at ``t = 0``, ``> 0``.
+        milestones: the clock values at which the rate drops, strictly increasing, ``>= 0``.
+        gamma: the factor applied at each milestone, in ``(0, 1]``.
+    """
 
     family = "multistep"
     formula = "lr(t) = initial_lr * gamma^(number of milestones <= t)"
@@ -355,7 +366,12 @@ class MultiStep(Schedule):
 
 class Piecewise(Schedule):
     """Keras's PiecewiseConstantDecay: ``values[0]`` while ``t <= boundaries[0]``, ...,
-    ``values[i]`` while ``boundaries[i-1] < t <= boundaries[i]``, the last value after."""
+    ``values[i]`` while ``boundaries[i-1] < t <= boundaries[i]``, the last value after.
+
+    Args:
+        boundaries: the clock values where the rate changes, strictly increasing, ``>= 0``.
+        values: the rates, ``>= 0``, one more than ``boundaries``.
+    """
 
     family = "piecewise"
     formula = "lr(t) = values[i] for boundaries[i-1] < t <= boundaries[i]"
@@ -482,7 +498,16 @@ def _periods_horizon(decay_steps: float, periods: int = 5) -> int:
 
 
 class Polynomial(Schedule):
-    """Polynomial decay, as Keras's PolynomialDecay (``cycle`` included)."""
+    """Polynomial decay, as Keras's PolynomialDecay (``cycle`` included).
+
+    Args:
+        initial_lr: the learning rate at ``t = 0``, ``> 0``.
+        decay_steps: the clock span of the decay, ``> 0``.
+        end_lr: the learning rate at the end of the decay, ``>= 0``.
+        power: the exponent of the polynomial, ``> 0`` (1: linear).
+        cycle: restart the decay every ``decay_steps`` (with a longer span each time, as Keras)
+            instead of holding ``end_lr``.
+    """
 
     family = "polynomial"
 
@@ -523,7 +548,13 @@ class Polynomial(Schedule):
 
 
 class Cosine(Schedule):
-    """Cosine decay, as Keras's CosineDecay (no warmup; see ``Warmup``)."""
+    """Cosine decay, as Keras's CosineDecay (no warmup; see ``Warmup``).
+
+    Args:
+        initial_lr: the learning rate at ``t = 0``, ``> 0``.
+        decay_steps: the clock span of the decay, ``> 0``.
+        alpha: the final learning rate as a fraction of ``initial_lr``, in ``[0, 1]``.
+    """
 
     family = "cosine"
     formula = ("lr(t) = initial_lr * ((1 - alpha) * 0.5 * (1 + cos(pi * min(t, decay_steps) / "
@@ -549,7 +580,15 @@ class Cosine(Schedule):
 
 
 class CosineRestarts(Schedule):
-    """Cosine decay with warm restarts (SGDR), as Keras's CosineDecayRestarts."""
+    """Cosine decay with warm restarts (SGDR), as Keras's CosineDecayRestarts.
+
+    Args:
+        initial_lr: the learning rate at ``t = 0``, ``> 0``.
+        first_decay_steps: the clock span of the first period, ``> 0``.
+        t_mul: the factor by which each period is longer than the one before, ``>= 1``.
+        m_mul: the factor by which each period starts lower than the one before, in ``(0, 1]``.
+        alpha: the lowest learning rate as a fraction of ``initial_lr``, in ``[0, 1]``.
+    """
 
     family = "cosine_restarts"
     formula = ("lr(t) = initial_lr * ((1 - alpha) * m_mul^i * 0.5 * (1 + cos(pi * f)) + alpha), "
@@ -595,7 +634,13 @@ class CosineRestarts(Schedule):
 
 
 class Linear(Schedule):
-    """Linear ramp from ``start_lr`` to ``end_lr`` over ``steps``, then ``end_lr``."""
+    """Linear ramp from ``start_lr`` to ``end_lr`` over ``steps``, then ``end_lr``.
+
+    Args:
+        start_lr: the learning rate at ``t = 0``, ``>= 0``.
+        end_lr: the learning rate from ``t = steps`` on, ``>= 0``.
+        steps: the clock span of the ramp, ``> 0``.
+    """
 
     family = "linear"
     formula = "lr(t) = start_lr + (end_lr - start_lr) * min(t, steps) / steps"
@@ -621,6 +666,13 @@ class Cyclic(Schedule):
 
     Modes: ``"triangular"`` (constant amplitude), ``"triangular2"`` (amplitude
     halved each cycle), ``"exp_range"`` (amplitude times ``gamma ** t``).
+
+    Args:
+        base_lr: the lowest learning rate, ``>= 0``.
+        max_lr: the highest learning rate, ``>= base_lr``.
+        step_size: the clock span of half a cycle, ``> 0``.
+        mode: ``"triangular"``, ``"triangular2"`` or ``"exp_range"``.
+        gamma: the factor of ``"exp_range"`` per clock unit, in ``(0, 1]``.
     """
 
     family = "cyclic"
@@ -673,6 +725,15 @@ class OneCycle(Schedule):
     steps, then anneal (``"cos"`` or ``"linear"``) to ``initial / final_div_factor``;
     ``three_phase`` mirrors the warm-up before the final anneal. The last value
     holds for ``t >= total_steps - 1``.
+
+    Args:
+        max_lr: the peak learning rate, ``> 0``.
+        total_steps: the length of the cycle in clock units, a whole number ``>= 2``.
+        pct_start: the fraction of the cycle spent warming up, in ``(0, 1)``.
+        anneal: ``"cos"`` or ``"linear"``.
+        div_factor: the initial learning rate is ``max_lr / div_factor``, ``> 0``.
+        final_div_factor: the final learning rate is ``initial / final_div_factor``, ``> 0``.
+        three_phase: mirror the warmup before the final anneal (fastai's and PyTorch's option).
     """
 
     family = "one_cycle"
@@ -752,7 +813,14 @@ class OneCycle(Schedule):
 class Warmup(Schedule):
     """Warm up to any schedule: for ``t < warmup_steps`` a linear (or geometric,
     ``shape="exponential"``) ramp from ``start_lr`` to ``schedule(0)``; then
-    ``schedule(t - warmup_steps)``."""
+    ``schedule(t - warmup_steps)``.
+
+    Args:
+        schedule: the lrdecay schedule to warm up to.
+        warmup_steps: the clock span of the warmup, ``> 0``.
+        start_lr: the learning rate at ``t = 0``, ``>= 0`` (``> 0`` for ``"exponential"``).
+        shape: ``"linear"`` or ``"exponential"`` (a geometric ramp).
+    """
 
     family = "warmup"
     SHAPES: ClassVar[tuple[str, ...]] = ("linear", "exponential")
@@ -798,7 +866,13 @@ class Warmup(Schedule):
 
 class Sequence(Schedule):
     """Joined schedules (optax's ``join_schedules``): schedule ``i`` runs on
-    ``[boundaries[i-1], boundaries[i])`` with its own clock ``t - boundaries[i-1]``."""
+    ``[boundaries[i-1], boundaries[i])`` with its own clock ``t - boundaries[i-1]``.
+
+    Args:
+        schedules: the lrdecay schedules, in order.
+        boundaries: the clock values where each next schedule starts, strictly increasing,
+            ``> 0``, one less than ``schedules``.
+    """
 
     family = "sequence"
     formula = "lr(t) = schedules[i](t - boundaries[i-1]) for boundaries[i-1] <= t < boundaries[i]"
@@ -845,6 +919,9 @@ class FromFunction(Schedule):
     or returns the wrong length, it is called once per value. Every value it
     returns must be one finite number ``>= 0``. It runs on NumPy only: it cannot
     run inside the training graph and is not serializable.
+
+    Args:
+        fn: a function of ``t`` that returns the learning rate (one number ``>= 0`` per ``t``).
     """
 
     family = "function"
@@ -913,19 +990,19 @@ class FromFunction(Schedule):
                     out = self.fn(float(x))
                 except Exception as err:
                     # The user's own error, as raised: same type, same message.
-                    add_note(err, f"(raised by the schedule function at t = {_number(x)})")
+                    add_note(err, f"(raised by the schedule function at t = {show_number(x)})")
                     raise
                 one = self._values(out, 1)
                 if one is None:
-                    raise ValueError(f"The schedule function returned {_show(out)} at t = "
-                                     f"{_number(x)}; it must return one non-negative finite "
+                    raise ValueError(f"The schedule function returned {show_value(out)} at t = "
+                                     f"{show_number(x)}; it must return one non-negative finite "
                                      "number.")
                 vals[j] = one[0]
         bad = ~(np.isfinite(vals) & (vals >= 0.0))
         if bad.any():
             j = int(np.argmax(bad))
-            raise ValueError(f"The schedule function returned {_show(float(vals[j]))} at t = "
-                             f"{_number(flat[j])}; it must return one non-negative finite "
+            raise ValueError(f"The schedule function returned {show_value(float(vals[j]))} at t = "
+                             f"{show_number(flat[j])}; it must return one non-negative finite "
                              "number.")
         return vals.reshape(np.shape(t))
 
@@ -944,6 +1021,15 @@ class WSD(Schedule):
     ``"linear"`` (warmup ``p``, decay ``1 - p``), ``"cosine"`` (``(1 - cos(pi p)) / 2``,
     ``(1 + cos(pi p)) / 2``), ``"1-sqrt"`` (``1 - sqrt(1 - p)``, ``1 - sqrt(p)``).
     transformers' ``num_training_steps`` is ``warmup_steps + stable_steps + decay_steps``.
+
+    Args:
+        peak_lr: the learning rate of the stable stage, ``> 0``.
+        warmup_steps: the clock span of the warmup, ``>= 0``.
+        stable_steps: the clock span of the stable stage, ``>= 0``.
+        decay_steps: the clock span of the decay, ``> 0``.
+        warmup: the warmup's shape, ``"linear"``, ``"cosine"`` or ``"1-sqrt"``.
+        decay: the decay's shape, ``"linear"``, ``"cosine"`` or ``"1-sqrt"``.
+        min_lr_ratio: the lowest learning rate as a fraction of ``peak_lr``, in ``[0, 1]``.
 
     >>> s = WSD(0.1, warmup_steps=2, stable_steps=3, decay_steps=2, decay="linear")
     >>> s([0, 1, 2, 4, 5, 6, 7, 100]).tolist()
@@ -1018,6 +1104,11 @@ class InverseSqrt(Schedule):
     defaults to ``warmup_steps``, or to 10000 when ``warmup_steps`` is 0 (as in
     transformers); the schedule stores the value used.
 
+    Args:
+        peak_lr: the learning rate at the end of the warmup, ``> 0``.
+        warmup_steps: the clock span of the warmup, ``>= 0``.
+        timescale: the decay's time scale, ``> 0``; ``None`` for the default above.
+
     >>> InverseSqrt(0.1, warmup_steps=4)([0, 2, 4, 16]).tolist()
     [0.0, 0.05, 0.1, 0.05]
     """
@@ -1055,6 +1146,11 @@ class Rex(Schedule):
     ``min_lr + (initial_lr - min_lr) * (1 - p) / (1 - p / 2)``, with
     ``p = min(t, total_steps) / total_steps``: ``initial_lr`` at 0, ``min_lr`` from
     ``total_steps`` on, above the linear decay in between.
+
+    Args:
+        initial_lr: the learning rate at ``t = 0``, ``> 0``.
+        total_steps: the clock span of the decay, ``> 0``.
+        min_lr: the learning rate from ``total_steps`` on, in ``[0, initial_lr]``.
 
     >>> Rex(0.1, 10)([0, 5, 10, 20]).tolist()
     [0.1, 0.06666666666666667, 0.0, 0.0]
@@ -1231,11 +1327,18 @@ def from_config(config: Any) -> Schedule:
     Only the built-in families are known; nothing in the config is executed.
     Every value goes through the family's constructor checks.
 
+    Args:
+        config: ``{"class_name": ..., "config": {...}}``, as ``get_config()`` returns it
+            (nested schedules as their own configs).
+
+    Returns:
+        The schedule, equal to the one that gave the config.
+
     Raises:
         TypeError, ValueError: for a malformed config, naming what is wrong.
     """
     if not isinstance(config, dict) or set(config) != {"class_name", "config"}:
-        fail("config", "a dict with exactly the keys 'class_name' and 'config'", config,
+        fail("config", 'a dict with exactly the keys "class_name" and "config"', config,
              TypeError)
     name = config["class_name"]
     if not isinstance(name, str) or name not in FAMILIES:

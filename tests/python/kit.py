@@ -1,8 +1,15 @@
-"""Shared pieces of the reliability suites (test_reliability_*.py, test_properties.py,
-test_hostile_input.py): the schedule cases, the float32 comparison rule, and helpers
-that run Python (with a chosen Keras backend) or R in a fresh process.
+"""The test kit of tests/python: what several test files share, stated once.
 
-Not a test module (no ``test_`` prefix); the test files import it by path.
+- the schedule cases (``schedule_cases()``: every serializable family, nested ones
+  included) and the names of every family (``ALL_FAMILIES``);
+- the float32 agreement rule for in-graph values (``graph_mismatches()``, with its one
+  tolerance, ``RTOL`` / ``ATOL_SCALE``);
+- fresh processes: ``run_python()`` (a chosen Keras backend) and ``run_r()`` (``Rscript``
+  on the installed R package), for what needs a process of its own (import side effects,
+  loading a saved file, R's own session). Values from R in this process come from the
+  ``r_session`` fixture (rpy2, ``conftest.py``).
+
+Not a test module; pytest.ini puts this folder on ``sys.path`` (``pythonpath``).
 """
 
 from __future__ import annotations
@@ -20,25 +27,7 @@ from typing import Any
 import lrdecay
 import numpy as np
 import pytest
-from lrdecay import (
-    WSD,
-    Constant,
-    Cosine,
-    CosineRestarts,
-    Cyclic,
-    Exponential,
-    InverseSqrt,
-    InverseTime,
-    Linear,
-    MultiStep,
-    OneCycle,
-    Piecewise,
-    Polynomial,
-    Rex,
-    Sequence,
-    Step,
-    Warmup,
-)
+from lrdecay import *  # noqa: F403 - the schedules API, lrdecay.__all__
 from lrdecay.schedules import FAMILIES
 
 HERE = Path(__file__).resolve().parent
@@ -201,6 +190,14 @@ def graph_mismatches(s: lrdecay.Schedule, t: np.ndarray, got: np.ndarray,
     return [f"t={t[i]!r}: in-graph {got[i]!r} vs numpy {ref[i]!r}" for i in np.flatnonzero(~ok)]
 
 
+def assert_float32_agrees(s: lrdecay.Schedule, t: Any, got: Any) -> None:
+    """Assert the float32 agreement rule (``graph_mismatches``, exact parameters or
+    parameters rounded to float32) for values ``got`` of ``s`` at clock values ``t``: the
+    one test of "in-graph equals NumPy", and of "Keras's own schedule equals lrdecay's"."""
+    problems = graph_mismatches(s, t, got, float32_parameters(s))
+    assert not problems, f"{s!r}: {len(problems)} value(s) differ:\n" + "\n".join(problems[:5])
+
+
 # ---------------------------------------------------------------------------
 # Fresh processes
 # ---------------------------------------------------------------------------
@@ -210,6 +207,9 @@ def subprocess_env(backend: str | None = None, **extra: str) -> dict[str, str]:
     """The environment of a child process: quiet TensorFlow, this Python for reticulate."""
     env = dict(os.environ)
     env.setdefault("RETICULATE_PYTHON", sys.executable)
+    # This checkout's lrdecay first, as in the test process (pytest.ini's pythonpath).
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(REPO / "inst" / "python"), env.get("PYTHONPATH", "")) if p)
     env["TF_CPP_MIN_LOG_LEVEL"] = "2"
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     env["PYTHONHASHSEED"] = "0"

@@ -1,6 +1,6 @@
-"""The seed walkthrough (MNIST, SGD with in-graph exponential decay, PrintLR), on small data.
+"""The Keras MNIST walkthrough (SGD with in-graph exponential decay, PrintLR), on small data.
 
-The seed trains on MNIST with
+The walkthrough trains on MNIST with
 ``SGD(learning_rate=ExponentialDecay(0.1, decay_steps=1000, decay_rate=0.96, staircase=True))``,
 prints the learning rate at every epoch with a ``PrintLR`` callback, and reads the
 current learning rate after 15 epochs of 1875 steps (28125 updates):
@@ -25,7 +25,7 @@ import lrdecay  # noqa: E402
 
 pytestmark = pytest.mark.keras
 
-SEED_LR = 0.031885575503110886  # what the seed's Keras printed at iterations = 28125
+WALKTHROUGH_LR = 0.031885575503110886  # what Keras printed at iterations = 28125
 
 
 def small_mnist(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -35,7 +35,7 @@ def small_mnist(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return x, y
 
 
-def test_seed_walkthrough(capsys):
+def test_mnist_walkthrough(capsys):
     (x_train, y_train), (x_test, y_test) = small_mnist(256, 1), small_mnist(64, 2)
 
     with warnings.catch_warnings():  # Keras 3 prefers keras.Input to input_shape=
@@ -75,17 +75,17 @@ def test_seed_walkthrough(capsys):
                                        "Epoch 06: learning rate = 0.096\n")
     assert history.history["learning_rate"] == pytest.approx([0.1, 0.096, 0.096], rel=1e-6)
 
-    # The seed's "current learning rate" readout, after 15 epochs of 1875 updates.
+    # The walkthrough's "current learning rate" readout, after 15 epochs of 1875 updates.
     model.optimizer.iterations.assign(28125)
     current = lrdecay.get_learning_rate(model)
-    assert current == pytest.approx(SEED_LR, abs=1e-8)
+    assert current == pytest.approx(WALKTHROUGH_LR, abs=1e-8)
     in_graph = float(keras.ops.convert_to_numpy(lr_schedule(model.optimizer.iterations)))
     keras_decay = keras.optimizers.schedules.ExponentialDecay(
         initial_learning_rate=0.1, decay_steps=1000, decay_rate=0.96, staircase=True)
     keras_value = float(keras.ops.convert_to_numpy(keras_decay(model.optimizer.iterations)))
     assert in_graph == current
     assert in_graph == pytest.approx(keras_value, abs=1e-8)
-    assert keras_value == pytest.approx(SEED_LR, abs=1e-8)
+    assert keras_value == pytest.approx(WALKTHROUGH_LR, abs=1e-8)
     # The float64 preview gives 0.1 * 0.96^28, which float32 matches to 1e-6 relative.
     assert schedule(28125) == pytest.approx(0.1 * 0.96**28, rel=1e-12)
     assert current == pytest.approx(schedule(28125), rel=1e-6)

@@ -92,12 +92,12 @@ class KerasSchedule(keras.optimizers.schedules.LearningRateSchedule):
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> KerasSchedule:
         if not isinstance(config, dict) or "schedule" not in config:
-            fail("config", "a dict with the keys 'schedule' and 'steps_per_epoch'", config,
+            fail("config", 'a dict with the keys "schedule" and "steps_per_epoch"', config,
                  TypeError)
         extra = sorted(set(config) - {"schedule", "steps_per_epoch", "check", *_PLATEAU_KEYS})
         if extra:
-            fail("config", "a dict with the keys 'schedule' and 'steps_per_epoch' (and "
-                 "'check', 'plateau_scale', 'plateau_min_lr' when set)", extra)
+            fail("config", 'a dict with the keys "schedule" and "steps_per_epoch" (and '
+                 '"check", "plateau_scale", "plateau_min_lr" when set)', extra)
         plateau = {key: config[key] for key in _PLATEAU_KEYS if key in config}
         return cls(from_config(config["schedule"]), config.get("steps_per_epoch"),
                    check=config.get("check", True), **plateau)

@@ -56,7 +56,8 @@ from typing import Any
 import keras
 import numpy as np
 
-from ._checks import _show, check_bool, check_integer, check_number, fail
+from ._checks import check_bool, check_integer, check_number, fail, show_value
+from .learning_rate import innermost_optimizer
 
 __all__ = ["lr_find", "LRFindResult", "suggest_lr", "model_problem", "fit_args_problem"]
 
@@ -239,8 +240,7 @@ def suggest_lr(
 
 # -- checks --------------------------------------------------------------------------
 def _settable_lr_problem(optimizer: Any) -> str | None:
-    inner = getattr(optimizer, "inner_optimizer", optimizer)  # LossScaleOptimizer
-    lr = getattr(inner, "_learning_rate", None)
+    lr = getattr(innermost_optimizer(optimizer), "_learning_rate", None)
     if isinstance(lr, keras.Variable):
         return None
     if isinstance(lr, keras.optimizers.schedules.LearningRateSchedule):
@@ -248,7 +248,7 @@ def _settable_lr_problem(optimizer: Any) -> str | None:
     elif callable(lr):
         what = "a function"
     else:
-        what = _show(lr)
+        what = show_value(lr)
     return (f"`model` must have an optimizer whose learning rate can be set, not one whose "
             f"`learning_rate` is {what}. Compile the model with a number as `learning_rate` "
             f"for the range test, then use the schedule for training.")
@@ -262,7 +262,7 @@ def model_problem(model: Any) -> tuple[str, str] | None:
         message before any training.
     """
     if not isinstance(model, keras.Model):
-        return ("TypeError", f"`model` must be a Keras 3 model, not {_show(model)}.")
+        return ("TypeError", f"`model` must be a Keras 3 model, not {show_value(model)}.")
     if not getattr(model, "compiled", False) or getattr(model, "optimizer", None) is None:
         return ("ValueError", f"`model` must be compiled (call `compile()` with an optimizer "
                               f"and a loss first), not an uncompiled {type(model).__name__}.")
@@ -353,17 +353,11 @@ def _build(model: Any, x: Any) -> None:
         if not _is_array_data(x):
             raise ValueError(
                 "`model` must be built (give it a `keras.Input`, or call it once on a batch) "
-                f"when `x` is {_show_data(x)}, not an unbuilt {type(model).__name__}.")
+                f"when `x` is {show_value(x)}, not an unbuilt {type(model).__name__}.")
         first = keras.tree.map_structure(lambda a: a[:1], x)
         model(first)
     if not model.optimizer.built:
         model.optimizer.build(model.trainable_variables)
-
-
-def _show_data(x: Any) -> str:
-    if isinstance(x, types.GeneratorType):
-        return "a generator"
-    return f"a {type(x).__name__}"
 
 
 # -- the sweep -------------------------------------------------------------------------

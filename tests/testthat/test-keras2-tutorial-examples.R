@@ -1,15 +1,15 @@
-# The first seed's three examples ("learning rate decay in Keras with R"), as written in
-# spirit, on a small data set made here; the LR applied at every epoch is read back from the
+# The three examples of the Keras 2 tutorial "learning rate decay in Keras with R" (step,
+# exponential and cosine decay), as written in spirit, on a small data set made here; the LR applied at every epoch is read back from the
 # optimizer.
 
-seed_data <- function() {
+tutorial_data <- function() {
   set.seed(7)
   x <- matrix(runif(256 * 784), ncol = 784)
   y <- sample(0:9, 256, replace = TRUE)
   list(x = x, y_train = to_categorical(y, 10))
 }
 
-seed_model <- function() {
+tutorial_model <- function() {
   set_random_seed(7)
   model <- keras_model_sequential(input_shape = 784) %>%
     layer_dense(units = 64, activation = "relu") %>%
@@ -20,8 +20,8 @@ seed_model <- function() {
 
 test_that("example 1: step decay through the scheduler callback", {
   skip_without_keras()
-  d <- seed_data()
-  model <- seed_model()
+  d <- tutorial_data()
+  model <- tutorial_model()
   step_decay <- function(epoch) {
     initial_lr <- 0.01
     drop <- 0.5
@@ -41,8 +41,8 @@ test_that("example 1: step decay through the scheduler callback", {
 
 test_that("example 2: exponential decay through the scheduler callback", {
   skip_without_keras()
-  d <- seed_data()
-  model <- seed_model()
+  d <- tutorial_data()
+  model <- tutorial_model()
   exponential_decay <- function(epoch) {
     initial_lr <- 0.01
     decay_rate <- 0.95
@@ -60,8 +60,8 @@ test_that("example 2: exponential decay through the scheduler callback", {
 
 test_that("example 3: cosine decay through a custom callback (Keras 3 way)", {
   skip_without_keras()
-  d <- seed_data()
-  model <- seed_model()
+  d <- tutorial_data()
+  model <- tutorial_model()
   cosine_decay <- callback_lr_custom(on_epoch_begin = function(epoch, lr, logs) {
     initial_lr <- 0.01
     total_epochs <- 50

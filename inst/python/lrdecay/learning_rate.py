@@ -25,7 +25,7 @@ from typing import Any
 import keras
 import numpy as np
 
-from ._checks import _show, check_number
+from ._checks import check_number, show_value
 
 __all__ = ["get_learning_rate", "set_learning_rate"]
 
@@ -76,7 +76,7 @@ def check_lr(value: Any, *, name: str = "value", source: str | None = None,
     except (TypeError, ValueError) as err:
         if source is None:
             raise
-        raise type(err)(f"{source} returned {_show(plain)} at {at}; it must return "
+        raise type(err)(f"{source} returned {show_value(plain)} at {at}; it must return "
                         f"one non-negative finite number.") from None
 
 
@@ -94,7 +94,7 @@ def optimizer_of(model: Any, who: str) -> Any:
     if isinstance(model, keras.optimizers.Optimizer):
         return model
     if not isinstance(model, keras.Model):
-        raise TypeError(f"`model` must be a Keras model (or optimizer), not {_describe(model)}.")
+        raise TypeError(f"`model` must be a Keras model (or optimizer), not {show_value(model)}.")
     optimizer = getattr(model, "optimizer", None)
     if optimizer is None:
         raise ValueError(f"{who}: the model has no optimizer. Compile it first, e.g. "
@@ -122,6 +122,18 @@ def read_lr(optimizer: Any) -> float:
         return float(keras.ops.convert_to_numpy(lr))
 
 
+def innermost_optimizer(optimizer: Any) -> Any:
+    """The optimizer that holds the learning rate: ``optimizer`` itself, or the optimizer
+    a wrapper such as ``LossScaleOptimizer`` holds as ``inner_optimizer`` (at any depth).
+
+    Args:
+        optimizer: a Keras optimizer.
+    """
+    while hasattr(optimizer, "inner_optimizer"):
+        optimizer = optimizer.inner_optimizer
+    return optimizer
+
+
 def is_settable(optimizer: Any) -> bool:
     """Whether the optimizer's learning rate is a variable (not an in-graph schedule)."""
     return isinstance(optimizer.learning_rate, keras.Variable)
@@ -136,10 +148,7 @@ def require_settable(optimizer: Any, who: str) -> None:
     """
     if is_settable(optimizer):
         return
-    inner = optimizer
-    while hasattr(inner, "inner_optimizer"):  # LossScaleOptimizer
-        inner = inner.inner_optimizer
-    kind = type(getattr(inner, "_learning_rate", None)).__name__
+    kind = type(getattr(innermost_optimizer(optimizer), "_learning_rate", None)).__name__
     raise TypeError(
         f"{who}: cannot set the learning rate: the optimizer's `learning_rate` is an "
         f"in-graph schedule ({kind}), which Keras evaluates at every update. To set the "
@@ -200,9 +209,3 @@ def set_learning_rate(model: Any, value: Any) -> float:
     write_lr(optimizer, lr, "set_learning_rate()")
     return read_lr(optimizer)
 
-
-def _describe(obj: Any) -> str:
-    """Show a received object in a message: simple values as themselves, else its type."""
-    if obj is None or isinstance(obj, (str, numbers.Number, list, tuple)):
-        return _show(obj)
-    return f"an object of class {type(obj).__name__}"

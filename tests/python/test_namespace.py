@@ -1,0 +1,265 @@
+"""The Python namespace as a user meets it: what ``import lrdecay`` loads and shows, the
+argument docs of every public class and function, the registration of the Keras classes
+(``.keras`` files load after ``import lrdecay`` alone, in either import order), and the
+error that says what to install when Keras is missing.
+
+Import side effects need a fresh interpreter: those tests run one (``kit.run_python``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import lrdecay
+import pytest
+from kit import REPO, subprocess_env
+
+#: The public API: the names ``dir(lrdecay)`` lists, and nothing else.
+PUBLIC = {
+    # schedules and the plan check (NumPy only)
+    "Schedule", "Constant", "Step", "MultiStep", "Piecewise", "Exponential", "InverseTime",
+    "Polynomial", "Cosine", "CosineRestarts", "Linear", "Cyclic", "OneCycle", "Warmup",
+    "Sequence", "FromFunction", "WSD", "InverseSqrt", "Rex", "OneCycleMomentum",
+    "CyclicMomentum", "from_config", "check_schedule", "Finding", "ScheduleWarning",
+    # the digits demo (Keras only when it trains)
+    "compare_schedules", "default_schedules",
+    # Keras-backed, loaded on first use
+    "KerasSchedule", "LRScheduler", "LRLogger", "LRCustom", "LRPlateau", "HParamScheduler",
+    "get_learning_rate", "set_learning_rate", "lr_find", "LRFindResult",
+}
+KERAS_BACKED = {"KerasSchedule", "LRScheduler", "LRLogger", "LRCustom", "LRPlateau",
+                "HParamScheduler", "get_learning_rate", "set_learning_rate", "lr_find",
+                "LRFindResult"}
+HEAVY = ("keras", "tensorflow", "tf_keras", "jax", "torch", "transformers")
+
+
+def run(code: str, *, extra_path: Path | None = None, args: list[str] | None = None,
+        cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run Python ``code`` (or ``-m`` ``args``) in a fresh interpreter; the result, whatever
+    its exit status. ``extra_path`` goes first on ``PYTHONPATH``."""
+    env = subprocess_env()
+    if extra_path is not None:
+        env["PYTHONPATH"] = f"{extra_path}:{env['PYTHONPATH']}"
+    argv = [sys.executable, *(args if args is not None else ["-c", code])]
+    return subprocess.run(argv, capture_output=True, text=True, timeout=300, env=env, cwd=cwd)
+
+
+def test_dir_lists_the_public_api_and_nothing_else():
+    assert set(dir(lrdecay)) == PUBLIC | {"__version__"}
+    assert set(lrdecay.__all__) == PUBLIC - KERAS_BACKED
+
+
+def test_import_and_star_import_stay_free_of_keras():
+    """``import lrdecay``, ``from lrdecay import *``, every family evaluated, described,
+    plotted and rebuilt from its config, and the plan check: no Keras, no TensorFlow."""
+    code = f"""
+import sys
+import matplotlib
+matplotlib.use("Agg")
+import lrdecay
+from lrdecay import *
+assert "Any" not in dir() and "LRScheduler" not in dir(), sorted(dir())
+families = [Constant(0.1), Step(0.1), MultiStep(0.1, [2]), Piecewise([2], [0.1, 0.01]),
+            Exponential(0.1, 1, 0.9), InverseTime(0.1, 1, 0.5), Polynomial(0.1, 10, cycle=True),
+            Cosine(0.1, 10), CosineRestarts(0.1, 10), Linear(0, 0.1, 5), Cyclic(0.01, 0.1, 4),
+            OneCycle(0.1, 20), WSD(0.1, 2, 3, 4), InverseSqrt(0.1, 4), Rex(0.1, 10),
+            FromFunction(lambda t: 0.1 + 0 * t)]
+families += [Warmup(families[1], 3), Sequence(families[:3], [5, 10])]
+for s in families:
+    s(3.5); s([0, 1, 2]); repr(s); s.describe(); s.plot()
+    if not isinstance(s, FromFunction):
+        assert from_config(s.get_config()) == s
+check_schedule(WSD(0.1, 2, 3, 4), 9)
+default_schedules(15)
+loaded = sorted(m for m in sys.modules if m.split(".")[0] in {HEAVY!r})
+print("LOADED:" + ",".join(loaded))
+"""
+    proc = run(code)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "LOADED:"
+
+
+# -- argument docs ---------------------------------------------------------------------------
+def documented_names(doc: str | None, section: str) -> set[str] | None:
+    """The names an ``Args:`` (or ``Attributes:``) section of a Google docstring documents
+    (``name:`` or ``a, b:`` at the section's indent); ``None`` without the section."""
+    doc = inspect.cleandoc(doc or "")
+    found = re.search(rf"^{section}:\n((?:[ \t]+.*\n?|\n)*)", doc, re.MULTILINE)
+    if found is None:
+        return None
+    names: set[str] = set()
+    for line in found.group(1).splitlines():
+        head = re.match(r"^    (\*{0,2}\w+(?:, \*{0,2}\w+)*)(?: \([^)]*\))?:", line)
+        if head:
+            names.update(n.lstrip("*") for n in head.group(1).split(", "))
+    return names
+
+
+def public_callables() -> list[tuple[str, object, list[str], set[str] | None]]:
+    """(name, object, its parameters, the names its docstring documents) for every public
+    class (its constructor) and function."""
+    rows = []
+    for name in sorted(PUBLIC):
+        obj = getattr(lrdecay, name)
+        if inspect.isclass(obj):
+            if not inspect.isfunction(obj.__init__):
+                continue  # a constructor not written here (Schedule, ScheduleWarning)
+            params = list(inspect.signature(obj).parameters)
+            section = "Attributes" if dataclasses.is_dataclass(obj) else "Args"
+            documented = documented_names(obj.__doc__, section)
+            if documented is None:  # documented on __init__ instead
+                documented = documented_names(obj.__init__.__doc__, section)
+        else:
+            params = list(inspect.signature(obj).parameters)
+            documented = documented_names(obj.__doc__, "Args")
+        rows.append((name, obj, params, documented))
+    return rows
+
+
+@pytest.mark.keras
+def test_every_public_class_and_function_documents_each_argument():
+    missing = {name: [p for p in params if documented is None or p not in documented]
+               for name, _, params, documented in public_callables()}
+    missing = {name: params for name, params in missing.items() if params}
+    assert not missing, f"arguments without an Args: entry: {missing}"
+
+
+def test_the_args_reader_reads_google_style():
+    doc = """Summary.
+
+    Args:
+        a: one.
+        b, c: two and three,
+            continued.
+        **kwargs: more.
+
+    Returns:
+        x: not an argument.
+    """
+    assert documented_names(doc, "Args") == {"a", "b", "c", "kwargs"}
+    assert documented_names("No sections.", "Args") is None
+
+
+# -- Keras's registry: .keras files load after `import lrdecay` alone -------------------------
+SAVE = """
+import keras, lrdecay
+model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+schedule = lrdecay.Warmup(lrdecay.Cosine(0.1, 10), 3)
+model.compile(keras.optimizers.SGD(schedule.to_keras(steps_per_epoch=2)), loss="mse")
+model.optimizer.build(model.trainable_variables)
+model.optimizer.iterations.assign(7)
+model.save("model.keras")
+"""
+LOAD = """
+import sys
+model = keras.saving.load_model("model.keras")
+lr = model.optimizer._learning_rate
+assert type(lr).__name__ == "KerasSchedule", type(lr)
+assert abs(float(lr(7)) - lrdecay.Warmup(lrdecay.Cosine(0.1, 10), 3)(3.5)) < 1e-7
+finders = [type(f).__name__ for f in sys.meta_path]
+assert "_RegisterWhenKerasLoads" not in finders, finders
+assert type(sys.modules["keras"].__spec__.loader).__name__ != "_RegisteringLoader"
+assert type(sys.modules["keras"].__loader__).__name__ != "_RegisteringLoader"
+print("loaded")
+"""
+
+
+@pytest.mark.keras
+def test_keras_files_load_after_import_lrdecay_in_either_order(tmp_path):
+    saved = run(SAVE, cwd=tmp_path)
+    assert saved.returncode == 0, saved.stderr
+    for first in ("import lrdecay\nimport keras", "import keras\nimport lrdecay"):
+        proc = run(first + LOAD, cwd=tmp_path)
+        assert proc.returncode == 0, f"{first!r}:\n{proc.stderr}"
+        assert proc.stdout.strip().endswith("loaded")
+
+
+def test_a_keras_that_fails_to_import_leaves_the_registration_waiting(tmp_path):
+    """When ``import keras`` fails, the error is Keras's own, the registration finder is
+    back in place for the next attempt, and nothing of the wrapper remains."""
+    broken = tmp_path / "broken" / "keras"
+    broken.mkdir(parents=True)
+    (broken / "__init__.py").write_text('raise ImportError("this Keras is broken")\n')
+    code = """
+import sys
+import lrdecay
+for attempt in range(2):
+    try:
+        import keras
+    except ImportError as err:
+        assert str(err) == "this Keras is broken", err
+    else:
+        raise AssertionError("the broken keras imported")
+    assert "keras" not in sys.modules
+    assert type(sys.meta_path[0]).__name__ == "_RegisterWhenKerasLoads", sys.meta_path
+    assert sum(type(f).__name__ == "_RegisterWhenKerasLoads" for f in sys.meta_path) == 1
+print("ok")
+"""
+    proc = run(code, extra_path=tmp_path / "broken")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "ok"
+
+
+# -- Without Keras: an ImportError that says what to install ----------------------------------
+INSTALL = 'pip install "lrdecay[keras]"'
+
+
+@pytest.fixture
+def without_keras(tmp_path: Path) -> Path:
+    """A folder whose ``sitecustomize`` makes ``import keras`` fail, as when it is not
+    installed (put it first on ``PYTHONPATH``)."""
+    folder = tmp_path / "no_keras"
+    folder.mkdir()
+    (folder / "sitecustomize.py").write_text('import sys\nsys.modules["keras"] = None\n')
+    return folder
+
+
+def test_without_keras_what_needs_it_says_what_to_install(without_keras):
+    code = f"""
+import lrdecay
+schedule = lrdecay.Step(0.1)
+assert schedule(10) == 0.05  # the schedules work without Keras
+uses = {{
+    "to_keras": lambda: schedule.to_keras(),
+    "compare_schedules": lambda: lrdecay.compare_schedules(epochs=1, output=None, verbose=0),
+}}
+for name in {sorted(KERAS_BACKED)!r}:
+    uses[name] = lambda name=name: getattr(lrdecay, name)
+for name, use in uses.items():
+    try:
+        use()
+    except ImportError as err:
+        text = str(err)
+        assert {INSTALL!r} in text and "backend" in text and "\\n" not in text, (name, text)
+    else:
+        raise AssertionError(name + " worked without Keras")
+print("ok")
+"""
+    proc = run(code, extra_path=without_keras)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "ok"
+
+
+def test_without_keras_the_command_line_prints_one_line(without_keras, tmp_path):
+    proc = run("", extra_path=without_keras, cwd=tmp_path,
+               args=["-m", "lrdecay", "compare", "--epochs", "1", "--schedules", "constant"])
+    assert proc.returncode != 0
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("python -m lrdecay: error: compare_schedules() needs Keras 3")
+    assert INSTALL in lines[0]
+    assert not (tmp_path / "lrdecay-demo.png").exists()
+
+
+def test_the_extras_say_what_each_use_needs():
+    text = (REPO / "pyproject.toml").read_text()
+    extras = text.split("[project.optional-dependencies]", 1)[1].split("\n[", 1)[0]
+    assert re.search(r'^keras = \["keras>=3"\]', extras, re.MULTILINE), extras
+    demo = re.search(r"^demo = \[(.*)\]", extras, re.MULTILINE)
+    assert demo and all(p in demo.group(1) for p in ("keras", "scikit-learn", "matplotlib"))
+    assert not re.search(r"^\[tool", text, re.MULTILINE)  # reticulate on R 4.2 misreads it
