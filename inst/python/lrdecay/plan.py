@@ -50,7 +50,7 @@ __all__ = ["Finding", "ScheduleWarning", "check_schedule", "warn_plan", "CODES"]
 #: The codes, in the order findings are reported.
 CODES = ("zero_start", "unit_mismatch", "not_finished", "ends_early", "jump")
 
-# Thresholds of the rules (API.md, "Checking a training plan").
+# Thresholds of the rules (check_schedule()'s documented codes).
 _STEPS_AS_EPOCHS = 20.0  # unit_mismatch, clock "epoch": H > 20 * T
 _NOT_FINISHED = 0.9  # T < 0.9 * H
 _ENDS_EARLY = 0.5  # H < 0.5 * T
