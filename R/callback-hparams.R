@@ -119,7 +119,7 @@ NULL
 
 #' @rdname lr-logger-records
 #' @export
-as.data.frame.lrdecay.callbacks.LRLogger <- function(x, row.names = NULL, optional = FALSE, ...) {
+as.data.frame.lrdecay.LRLogger <- function(x, row.names = NULL, optional = FALSE, ...) {
   table <- lrdecay_call(x$records_table)
   columns <- lapply(table, function(v) as.numeric(unlist(v)))
   columns$epoch <- as.integer(columns$epoch)
@@ -129,7 +129,7 @@ as.data.frame.lrdecay.callbacks.LRLogger <- function(x, row.names = NULL, option
 
 #' @rdname lr-logger-records
 #' @export
-plot.lrdecay.callbacks.LRLogger <- function(x, ..., main = "lrdecay: learning rate per update",
+plot.lrdecay.LRLogger <- function(x, ..., main = "lrdecay: learning rate per update",
                                             xlab = "update", ylab = "learning rate",
                                             type = "l") {
   data <- as.data.frame(x)
@@ -140,8 +140,8 @@ plot.lrdecay.callbacks.LRLogger <- function(x, ..., main = "lrdecay: learning ra
 
 #' @rdname callback-methods
 #' @export
-format.lrdecay.hparams.HParamScheduler <- function(x, ...) format_lrdecay_callback(x, ...)
+format.lrdecay.HParamScheduler <- function(x, ...) format_lrdecay_callback(x, ...)
 
 #' @rdname callback-methods
 #' @export
-print.lrdecay.hparams.HParamScheduler <- function(x, ...) print_lrdecay_callback(x, ...)
+print.lrdecay.HParamScheduler <- function(x, ...) print_lrdecay_callback(x, ...)

@@ -84,13 +84,8 @@ callback_lr_plateau <- function(monitor = "val_loss", factor = 0.1, patience = 1
 
 #' @rdname callback-methods
 #' @export
-format.lrdecay.plateau.LRPlateau <- function(x, ...) {
-  fields <- c("monitor", "factor", "patience", "mode", "min_delta", "cooldown", "min_lr",
-              "verbose")
-  shown <- vapply(fields, function(f) show_value(reticulate::py_to_r(x[[f]])), "")
-  c("<lrdecay callback: LRPlateau>", paste0("  ", fields, ": ", shown))
-}
+format.lrdecay.LRPlateau <- function(x, ...) format_lrdecay_callback(x, ...)
 
 #' @rdname callback-methods
 #' @export
-print.lrdecay.plateau.LRPlateau <- function(x, ...) print_lrdecay_callback(x, ...)
+print.lrdecay.LRPlateau <- function(x, ...) print_lrdecay_callback(x, ...)

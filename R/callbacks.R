@@ -179,16 +179,9 @@ callback_lr_custom <- function(on_epoch_begin = NULL, on_batch_begin = NULL) {
 NULL
 
 format_lrdecay_callback <- function(x, ...) {
-  name <- reticulate::py_to_r(reticulate::py_get_attr(x, "__class__")$`__name__`)
-  fields <- switch(name,
-    LRScheduler = list(schedule = x$schedule, verbose = x$verbose),
-    LRLogger = list(verbose = x$verbose, per = x$per),
-    HParamScheduler = c(list(per = x$per), as.list(x$schedules)),
-    LRCustom = list(on_epoch_begin = x$epoch_fn, on_batch_begin = x$batch_fn),
-    list()
-  )
-  shown <- vapply(fields, describe_callback_field, "")
-  c(sprintf("<lrdecay callback: %s>", name),
+  d <- lrdecay_call(x$describe)
+  shown <- vapply(d$fields, describe_callback_field, "")
+  c(sprintf("<lrdecay callback: %s>", d$class_name),
     if (length(shown)) paste0("  ", names(shown), ": ", shown))
 }
 
@@ -201,20 +194,20 @@ describe_callback_field <- function(value) {
     return(paste("Python", reticulate::py_repr(value)))
   }
   if (is.function(value)) return(function_label(value, width = 500L))
-  paste(format(value), collapse = " ")
+  show_value(value)
 }
 
 #' @rdname callback-methods
 #' @export
-format.lrdecay.callbacks.LRScheduler <- format_lrdecay_callback
+format.lrdecay.LRScheduler <- format_lrdecay_callback
 
 #' @rdname callback-methods
 #' @export
-format.lrdecay.callbacks.LRLogger <- format_lrdecay_callback
+format.lrdecay.LRLogger <- format_lrdecay_callback
 
 #' @rdname callback-methods
 #' @export
-format.lrdecay.callbacks.LRCustom <- format_lrdecay_callback
+format.lrdecay.LRCustom <- format_lrdecay_callback
 
 print_lrdecay_callback <- function(x, ...) {
   cat(format(x, ...), sep = "\n")
@@ -223,15 +216,15 @@ print_lrdecay_callback <- function(x, ...) {
 
 #' @rdname callback-methods
 #' @export
-print.lrdecay.callbacks.LRScheduler <- print_lrdecay_callback
+print.lrdecay.LRScheduler <- print_lrdecay_callback
 
 #' @rdname callback-methods
 #' @export
-print.lrdecay.callbacks.LRLogger <- print_lrdecay_callback
+print.lrdecay.LRLogger <- print_lrdecay_callback
 
 #' @rdname callback-methods
 #' @export
-print.lrdecay.callbacks.LRCustom <- print_lrdecay_callback
+print.lrdecay.LRCustom <- print_lrdecay_callback
 
 # -- R functions called from Python ----------------------------------------------
 

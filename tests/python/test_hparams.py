@@ -24,11 +24,13 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import keras  # noqa: E402
-import lrdecay  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-import torch  # noqa: E402
+
+keras = pytest.importorskip("keras")
+torch = pytest.importorskip("torch")
+
+import lrdecay  # noqa: E402
 from keras import ops  # noqa: E402
 from lrdecay import (  # noqa: E402
     Cyclic,

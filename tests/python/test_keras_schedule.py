@@ -14,10 +14,12 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import keras  # noqa: E402
-import lrdecay  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+
+keras = pytest.importorskip("keras")
+
+import lrdecay  # noqa: E402
 from kit import assert_float32_agrees  # noqa: E402
 from lrdecay import *  # noqa: E402, F403 - the schedules API, lrdecay.__all__
 

@@ -32,7 +32,7 @@ keras = pytest.importorskip("keras")
 import lrdecay  # noqa: E402
 from kit import backend_available, last_json, run_python  # noqa: E402
 from lrdecay import LRPlateau, LRScheduler  # noqa: E402
-from lrdecay.plateau import effective_rate  # noqa: E402
+from lrdecay.rate_scale import effective_rate  # noqa: E402
 
 pytestmark = pytest.mark.keras
 

@@ -12,13 +12,9 @@ import json
 import math
 
 import lrdecay
-import matplotlib
 import numpy as np
 import pytest
-import torch
 from lrdecay import *  # noqa: F403 - the schedules API, lrdecay.__all__
-
-matplotlib.use("Agg")
 
 # Reference and implementation are both float64 but may round differently (e.g. pi * t / D
 # versus pi * (t / D)): a few ulps. ATOL covers values that should be exactly 0 (cos(pi)).
@@ -377,9 +373,10 @@ def test_cosine_restarts_restart_points_start_a_new_period():
 
 def _torch_lrs(make_scheduler, n, lr=1.0):
     """The LR PyTorch applies at steps t = 0..n-1 (last_epoch = t after t scheduler steps)."""
+    torch = pytest.importorskip("torch")
     param = torch.nn.Parameter(torch.zeros(1))
     opt = torch.optim.SGD([param], lr=lr)
-    sched = make_scheduler(opt)
+    sched = make_scheduler(opt, torch.optim.lr_scheduler)
     out = [sched.get_last_lr()[0]]
     for _ in range(n - 1):
         opt.step()
@@ -398,7 +395,7 @@ def _torch_lrs(make_scheduler, n, lr=1.0):
 ])
 def test_cyclic_matches_torch(mode, gamma, step_size, base, top):
     n = 80
-    expected = _torch_lrs(lambda opt: torch.optim.lr_scheduler.CyclicLR(
+    expected = _torch_lrs(lambda opt, lr_scheduler: lr_scheduler.CyclicLR(
         opt, base_lr=base, max_lr=top, step_size_up=step_size, step_size_down=step_size,
         mode=mode, gamma=gamma, cycle_momentum=False), n)
     got = Cyclic(base, top, step_size, mode=mode, gamma=gamma)(np.arange(n))
@@ -424,7 +421,7 @@ def test_one_cycle_matches_torch_then_holds(kw):
     max_lr = 0.1
     total = kw["total_steps"]
     torch_kw = {"anneal_strategy" if k == "anneal" else k: v for k, v in kw.items()}
-    expected = _torch_lrs(lambda opt: torch.optim.lr_scheduler.OneCycleLR(
+    expected = _torch_lrs(lambda opt, lr_scheduler: lr_scheduler.OneCycleLR(
         opt, max_lr=max_lr, cycle_momentum=False, **torch_kw), total)
     s = OneCycle(max_lr, **kw)
     np.testing.assert_allclose(s(np.arange(total)), expected, rtol=1e-12, atol=1e-18)
@@ -442,7 +439,7 @@ def test_one_cycle_matches_torch_then_holds(kw):
                                                     ([0, 5, 6], 0.3)])
 def test_multistep_matches_torch(milestones, gamma):
     n = 20
-    expected = _torch_lrs(lambda opt: torch.optim.lr_scheduler.MultiStepLR(
+    expected = _torch_lrs(lambda opt, lr_scheduler: lr_scheduler.MultiStepLR(
         opt, milestones=milestones, gamma=gamma), n, lr=0.2)
     np.testing.assert_allclose(MultiStep(0.2, milestones, gamma)(np.arange(n)), expected,
                                rtol=1e-12)
@@ -746,7 +743,7 @@ def test_exponential_and_inverse_time_previews_follow_decay_steps(schedule, hori
 
 
 def test_plot_draws_the_schedule_values():
-    import matplotlib.pyplot as plt
+    plt = pytest.importorskip("matplotlib.pyplot")
 
     s = Cosine(0.1, 40, alpha=0.1)
     ts = np.linspace(0, 60, 121)

@@ -512,11 +512,7 @@ def test_describe_and_plot(s: lrdecay.Schedule) -> None:
     assert d["class_name"] == type(s).__name__
     assert d["formula"].startswith("lr(t) = ")
     assert s.default_horizon() > 0
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pytest.importorskip("matplotlib.pyplot")
     ax = s.plot()
     assert len(ax.lines[0].get_xdata()) == s.default_horizon() + 1
     plt.close("all")

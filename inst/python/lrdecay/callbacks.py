@@ -28,65 +28,15 @@ from typing import Any
 
 import keras
 import numpy as np
-from keras.src.utils import io_utils
 
-from ._checks import add_note, check_bool, check_choice, check_verbose, fail, show_value
-from .fit_check import check_lr_scheduler, check_optimizer_schedule
-from .learning_rate import check_lr, optimizer_of, read_lr, require_settable, write_lr
+from ._checks import check_bool, check_choice, check_verbose, fail, show_value
+from .callback_base import LRCallback, PerUpdateValues, call_user, say
+from .fit_check import check_lr_scheduler
+from .learning_rate import check_lr, read_lr, require_settable, write_lr
+from .rate_scale import scale_rate, unscale_rate
 from .schedules import Schedule
 
 __all__ = ["LRScheduler", "LRLogger", "LRCustom"]
-
-
-class _EpochLR(keras.callbacks.Callback):
-    """Base: records the learning rate of each epoch's first update in the logs.
-
-    The rate is read at the epoch's first ``on_train_batch_begin``, after every
-    callback's ``on_epoch_begin`` has run, so it is the rate actually applied
-    whatever the order of the callbacks. Subclasses hook ``_first_step``.
-    """
-
-    _who = "callback"
-    _overwrite = True  # False: keep a learning_rate another callback already logged
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._epoch = 0
-        self._epoch_lr: float | None = None
-        self._warn_hook: Any = None  # R sets one: a plan's findings as an R warning
-
-    def _optimizer(self) -> Any:
-        return optimizer_of(self.model, self._who)
-
-    def _check_plan(self) -> None:
-        """Check an in-graph lrdecay schedule on the optimizer against this ``fit()``
-        (``lrdecay.fit_check``); it warns once per ``fit()`` whichever callback runs it."""
-        # model.optimizer, not self._optimizer(): that reads the rate, evaluating the schedule
-        check_optimizer_schedule(getattr(self.model, "optimizer", None), self.params,
-                                 self._warn_hook)
-
-    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
-        self._check_plan()
-
-    def _first_step(self, epoch: int, lr: float) -> None:
-        """Called once per epoch with the rate of its first update."""
-
-    def _capture(self) -> None:
-        if self._epoch_lr is None:
-            self._epoch_lr = read_lr(self._optimizer())
-            self._first_step(self._epoch, self._epoch_lr)
-
-    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
-        self._epoch = int(epoch)
-        self._epoch_lr = None
-
-    def on_train_batch_begin(self, batch: int, logs: dict[str, Any] | None = None) -> None:
-        self._capture()
-
-    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
-        self._capture()  # an epoch without batches
-        if logs is not None and (self._overwrite or "learning_rate" not in logs):
-            logs["learning_rate"] = self._epoch_lr
 
 
 def _arity(schedule: Any, arity: Any) -> int:
@@ -143,32 +93,7 @@ def _takes(fn: Callable[..., Any], n: int) -> bool:
     return not kw_required and len(required) <= n and (varargs or len(positional) >= n)
 
 
-def _call_user(fn: Callable[..., Any], args: tuple[Any, ...], where: str) -> Any:
-    """Call a user's function; an exception it raises propagates as raised (same type,
-    same message), with a note saying where it was called.
-
-    Args:
-        fn: the user's function (or an lrdecay schedule).
-        args: its arguments.
-        where: e.g. "the schedule at epoch 3 (0-based)", for the note.
-
-    Returns:
-        What ``fn`` returned.
-    """
-    try:
-        return fn(*args)
-    except Exception as err:
-        add_note(err, f"(raised by {where})")
-        raise
-
-
-def _say(message: str) -> None:
-    """Print as Keras's callbacks do: to stdout, or to the ``logging`` module after
-    ``keras.config.disable_interactive_logging()`` (knitr, log files)."""
-    io_utils.print_msg(message)
-
-
-class LRScheduler(_EpochLR):
+class LRScheduler(LRCallback):
     """Set the optimizer's learning rate at the beginning of every epoch.
 
     Mirrors ``keras.callbacks.LearningRateScheduler``: at each epoch begin the new
@@ -221,15 +146,16 @@ class LRScheduler(_EpochLR):
         super().on_epoch_begin(epoch, logs)
         optimizer = self._optimizer()
         epoch = int(epoch)
-        from .plateau import scale_rate, unscale_rate  # LRPlateau's scale, if any
-
         args = (epoch, unscale_rate(optimizer, read_lr(optimizer))) if self.arity == 2 else (epoch,)
-        new = _call_user(self.schedule, args, f"the schedule at epoch {epoch} (0-based)")
+        new = call_user(self.schedule, args, f"the schedule at epoch {epoch} (0-based)")
         lr = scale_rate(optimizer, check_lr(new, source="The schedule",
                                             at=f"epoch {epoch} (0-based)"))
         write_lr(optimizer, lr, self._who)
         if self.verbose > 0:
-            _say(f"\nEpoch {epoch + 1}: LearningRateScheduler setting learning rate to {lr}.")
+            say(f"\nEpoch {epoch + 1}: LearningRateScheduler setting learning rate to {lr}.")
+
+    def _fields(self) -> dict[str, Any]:
+        return {"schedule": self.schedule, "verbose": self.verbose}
 
     def __repr__(self) -> str:
         off = "" if self.check else ", check=False"
@@ -237,7 +163,7 @@ class LRScheduler(_EpochLR):
                 f"{off})")
 
 
-class LRLogger(_EpochLR):
+class LRLogger(LRCallback):
     """Print and record the learning rate of every epoch, or of every update.
 
     Prints "Epoch 01: learning rate = 0.1" (1-based epoch, two digits; the rate with
@@ -284,9 +210,7 @@ class LRLogger(_EpochLR):
         super().on_train_begin(logs)
         self.records, self._extra = [], {}
         if self.per == "batch":
-            from .hparams import UpdateValues
-
-            self._values = UpdateValues(self._optimizer())
+            self._values = PerUpdateValues(self._optimizer())
 
     def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         super().on_epoch_begin(epoch, logs)
@@ -314,7 +238,7 @@ class LRLogger(_EpochLR):
         if self.per == "epoch":
             self.records.append((epoch, 0, float(lr)))
         if self.verbose > 0:
-            _say(f"Epoch {epoch + 1:02d}: learning rate = {lr:.6g}")
+            say(f"Epoch {epoch + 1:02d}: learning rate = {lr:.6g}")
 
     def records_table(self) -> dict[str, list[Any]]:
         """The records as columns: ``epoch``, ``batch``, ``learning_rate`` and one column
@@ -326,11 +250,14 @@ class LRLogger(_EpochLR):
             table[name] = column + [math.nan] * (len(self.records) - len(column))
         return table
 
+    def _fields(self) -> dict[str, Any]:
+        return {"verbose": self.verbose, "per": self.per}
+
     def __repr__(self) -> str:
         return f"LRLogger(verbose={self.verbose}, per={self.per!r})"
 
 
-class LRCustom(_EpochLR):
+class LRCustom(LRCallback):
     """Change the learning rate with your own functions, per epoch and/or per batch.
 
     Each function is called as ``fn(index, lr, logs)``: ``index`` the 0-based epoch
@@ -368,7 +295,7 @@ class LRCustom(_EpochLR):
                source: str, at: str) -> None:
         optimizer = self._optimizer()
         current = read_lr(optimizer)
-        new = _call_user(fn, (int(index), current, logs if logs is not None else {}),
+        new = call_user(fn, (int(index), current, logs if logs is not None else {}),
                          f"the {source[4:]} at {at}")
         if new is None:
             return
@@ -390,5 +317,13 @@ class LRCustom(_EpochLR):
                         f"batch {int(batch)} of epoch {self._epoch} (both 0-based)")
         super().on_train_batch_begin(batch, logs)
 
+    def _fields(self) -> dict[str, Any]:
+        return {"on_epoch_begin": self.epoch_fn, "on_batch_begin": self.batch_fn}
+
     def __repr__(self) -> str:
         return f"LRCustom(on_epoch_begin={self.epoch_fn!r}, on_batch_begin={self.batch_fn!r})"
+
+
+# Public classes print, and R dispatches on them, under their public name.
+for _cls in (LRScheduler, LRLogger, LRCustom):
+    _cls.__module__ = "lrdecay"

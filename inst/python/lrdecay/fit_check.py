@@ -1,27 +1,8 @@
-"""Checking a training plan when ``fit()`` begins.
+"""The plan check run when ``fit()`` begins: ``check_schedule`` against the epochs and
+steps of the running ``fit()`` (Keras's ``params``), warned once per ``fit()``.
 
-``LRScheduler`` and in-graph schedules (``Schedule.to_keras()``, R:
-``as_keras_schedule()``) run ``lrdecay.check_schedule`` with the number of epochs and
-steps of the ``fit()`` that drives them (Keras's ``params``, which it gives every
-callback) and warn once per ``fit()`` (``lrdecay.ScheduleWarning``, in R an R warning)
-when it finds something; ``check=False`` turns this off.
-
-When each check runs:
-
-- ``LRScheduler`` checks its own schedule in ``on_train_begin`` (``t`` counts epochs).
-- An in-graph lrdecay schedule is checked in ``on_train_begin`` of any lrdecay callback
-  in the same ``fit()`` (``LRLogger``, ``LRScheduler``, ``LRCustom``), and otherwise the
-  first time Keras evaluates it inside a ``fit()``: when the train step is compiled (the
-  TensorFlow and JAX backends) or at the first update (eager PyTorch). The schedule has
-  no hook of its own in Keras's ``fit()``, so there it finds the running ``fit()`` on the
-  call stack and reads the same ``params``. A model whose train step is already
-  compiled (a second ``fit()`` on TensorFlow or JAX) does not evaluate the schedule
-  again in Python: that ``fit()`` is checked only when an lrdecay callback is in it.
-
-``t`` counts steps for an in-graph schedule (``T = epochs * steps``), or epochs when
-it was made with ``steps_per_epoch`` (fractional epochs, ``T = epochs``). One ``fit()``
-is one ``params`` dict: the same object for every callback of that ``fit()``, so a
-schedule reached by two routes warns once.
+Duck-typed: an in-graph schedule is anything with ``schedule``, ``steps_per_epoch``,
+``check`` and ``_plan_checked`` (``KerasSchedule``); this module does not import it.
 """
 
 from __future__ import annotations
@@ -35,8 +16,7 @@ import keras
 from .plan import Finding, check_schedule, describe_plan, warn_plan
 from .schedules import Schedule
 
-__all__ = ["check_lr_scheduler", "check_optimizer_schedule", "check_keras_schedule",
-           "fit_callbacks"]
+__all__ = ["check_in_fit", "check_keras_schedule", "check_lr_scheduler", "fit_callbacks"]
 
 Hook = Optional[Callable[[str, list[str], str], object]]
 
@@ -61,9 +41,7 @@ def _findings(schedule: Schedule, epochs: int, steps: int | None,
               clock: str) -> list[Finding]:
     """``check_schedule``'s findings; none for a schedule that holds a user function
     (``FromFunction``: the check would call it for every update, side effects and all)."""
-    try:
-        schedule.get_config()  # a TypeError for a user function, however nested
-    except TypeError:
+    if not schedule.graphable():  # a user function, however nested
         return []
     try:
         return check_schedule(schedule, epochs, steps, clock)
@@ -111,35 +89,6 @@ def check_keras_schedule(ks: Any, params: Any, hook: Hook = None) -> None:
               who="to_keras() (KerasSchedule)", who_r="as_keras_schedule()",
               off="to_keras(..., check=False)", off_r="as_keras_schedule(..., check = FALSE)",
               hook=getattr(ks, "_warn_hook", None) or hook, stacklevel=4)
-
-
-def _keras_schedule_of(optimizer: Any) -> Any:
-    """The ``KerasSchedule`` an optimizer (or a wrapped inner one) evaluates, or ``None``."""
-    from .keras_schedule import KerasSchedule
-
-    inner = optimizer
-    for _ in range(8):
-        lr = getattr(inner, "_learning_rate", None)
-        if isinstance(lr, KerasSchedule):
-            return lr
-        if not hasattr(inner, "inner_optimizer"):  # LossScaleOptimizer
-            return None
-        inner = inner.inner_optimizer
-    return None
-
-
-def check_optimizer_schedule(optimizer: Any, params: Any, hook: Hook = None) -> None:
-    """In ``on_train_begin`` of an lrdecay callback: check the optimizer's in-graph
-    lrdecay schedule, if it has one.
-
-    Args:
-        optimizer: the model's optimizer.
-        params: the callback's ``params``.
-        hook: the callback's ``_warn_hook``.
-    """
-    ks = _keras_schedule_of(optimizer)
-    if ks is not None:
-        check_keras_schedule(ks, params, hook)
 
 
 def fit_callbacks() -> Any:

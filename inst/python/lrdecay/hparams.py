@@ -12,22 +12,9 @@ a Keras 3 optimizer by name, with an lrdecay schedule or a function of ``t``:
   and the step looks its value up.
 - ``per="epoch"``: ``t`` is the 0-based epoch; the value is set when each epoch begins.
 
-How: Keras compiles an optimizer's plain float hyperparameters into the training step
-as constants, so setting ``optimizer.momentum`` from a callback changes nothing once
-the step is compiled. While training, ``HParamScheduler`` replaces each scheduled
-attribute by a ``ScheduledHyperparameter``, a ``keras.Variable`` whose value is the
-schedule's; the optimizer's update rules read it as they read the float. After update
-``i`` the attribute holds the value update ``i`` used (before any update: the first
-value). When training ends the attribute is a plain float again (the last value used),
-so the optimizer saves and loads as Keras's own; a model saved during training (e.g.
-by ``ModelCheckpoint``) saves that value too.
-
-Backends: TensorFlow and JAX compute ``per="batch"`` values in the compiled step;
-PyTorch runs its step eagerly and looks the value up on the host (no device read).
-``per="epoch"`` assigns the value once per epoch on TensorFlow and PyTorch; JAX cannot
-read a value that is not optimizer state from its compiled step, so there the step is
-recompiled at each epoch whose value differs (a warning says so; ``per="batch"`` with
-an epoch-clocked schedule, ``t / steps_per_epoch``, avoids it).
+After update ``i`` the attribute holds the value update ``i`` used; when training ends
+it is a plain float again (the last value used), so the optimizer saves and loads as
+Keras's own.
 
 >>> import lrdecay
 >>> rate = lrdecay.OneCycle(0.1, total_steps=1000)
@@ -47,7 +34,7 @@ import numpy as np
 
 from ._checks import check_choice, show_value
 from ._ops import keras_ops
-from .learning_rate import optimizer_of
+from .learning_rate import optimizer_chain, optimizer_of
 from .schedules import FromFunction, Schedule
 
 __all__ = ["HParamScheduler", "ScheduledHyperparameter", "scheduled_hyperparameters"]
@@ -61,24 +48,12 @@ _MARK = "_lrdecay_hparams"
 _MISSING = object()
 
 
-def _graphable(schedule: Schedule) -> bool:
-    """Whether the schedule runs in-graph (it has a config: no ``FromFunction`` inside)."""
-    try:
-        schedule.get_config()
-    except TypeError:
-        return False
-    return True
-
-
 def _owner_of(optimizer: Any, name: str) -> Any:
     """The optimizer that holds ``name``: ``optimizer`` or an inner one (LossScaleOptimizer)."""
-    inner = optimizer
-    while True:
+    for inner in optimizer_chain(optimizer):
         if name in vars(inner):
             return inner
-        if not hasattr(inner, "inner_optimizer"):
-            return optimizer
-        inner = inner.inner_optimizer
+    return optimizer
 
 
 def _schedulable(optimizer: Any) -> list[str]:
@@ -124,8 +99,8 @@ class ScheduledHyperparameter(keras.Variable):
         self._schedule = schedule
         self._per = per
         self._original = original
-        self._graph = _graphable(schedule)
-        self._inside = 0  # > 0 while the optimizer applies an update (see _wrap_apply)
+        self._graph = schedule.graphable()
+        self._inside = 0  # > 0 while the optimizer applies an update (see _wrap)
         self._torch = keras.backend.backend() == "torch"
         self._counter: int | None = None  # PyTorch: the update being applied
         self._step_value: Any = None
@@ -264,11 +239,9 @@ def scheduled_hyperparameters(optimizer: Any) -> dict[str, ScheduledHyperparamet
         optimizer: a Keras optimizer.
     """
     out: dict[str, ScheduledHyperparameter] = {}
-    inner = optimizer
-    while inner is not None:
+    for inner in optimizer_chain(optimizer):
         out.update({k: v for k, v in vars(inner).items()
                     if isinstance(v, ScheduledHyperparameter)})
-        inner = getattr(inner, "inner_optimizer", None)
     return out
 
 
@@ -458,86 +431,17 @@ class HParamScheduler(keras.callbacks.Callback):
         if self.model is not None:
             self.model.make_train_function(force=True)
 
+    def describe(self) -> dict[str, Any]:
+        """What ``print()`` shows: ``{"class_name": ..., "fields": {name: value}}``
+        (``per``, then each scheduled hyperparameter)."""
+        return {"class_name": type(self).__name__,
+                "fields": {"per": self.per, **self.schedules}}
+
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.schedules.items())
         return f"HParamScheduler(per={self.per!r}, {args})"
 
 
-
-class UpdateValues:
-    """The rate and the scheduled hyperparameters of each update, computed on the host
-    (for ``LRLogger(per="batch")``): no device read per update where the values follow
-    from the iteration count (an lrdecay in-graph rate, ``HParamScheduler`` schedules).
-
-    Args:
-        optimizer: the model's Keras optimizer.
-    """
-
-    def __init__(self, optimizer: Any) -> None:
-        inner = optimizer
-        while hasattr(inner, "inner_optimizer"):  # LossScaleOptimizer
-            inner = inner.inner_optimizer
-        self.optimizer = inner
-        self.start = 0
-        self._rates: tuple[int, np.ndarray] | None = None
-        self._plateau = (1.0, 0.0)
-
-    def epoch_begin(self, steps: int | None) -> None:
-        """Note the iteration count (one read per epoch) and, for an lrdecay in-graph
-        rate, compute the rates of the epoch's ``steps`` updates at once.
-
-        Args:
-            steps: the epoch's number of updates, if known.
-        """
-        self.start = int(keras.ops.convert_to_numpy(self.optimizer._iterations))
-        self._rates = None
-        rate = self._lrdecay_rate()
-        # LRPlateau's scale on the in-graph rate (lrdecay.plateau): it changes between epochs
-        self._plateau = (1.0, 0.0) if rate is None else rate.plateau.values()
-        if rate is not None and steps:
-            self._rates = (self.start, self._lrdecay_values(rate, self.start +
-                                                            np.arange(int(steps))))
-
-    def _lrdecay_rate(self) -> Any:
-        from .keras_schedule import KerasSchedule
-
-        rate = self.optimizer._learning_rate
-        return rate if isinstance(rate, KerasSchedule) else None
-
-    def _lrdecay_values(self, rate: Any, ts: np.ndarray) -> np.ndarray:
-        from .plateau import effective_rate
-
-        t = ts.astype(np.float64)
-        if rate.steps_per_epoch is not None:
-            t = t / rate.steps_per_epoch
-        values = np.asarray(rate.schedule(t), dtype=np.float64)
-        return np.asarray(effective_rate(values, *self._plateau), dtype=np.float64)
-
-    def rates(self, ts: np.ndarray) -> np.ndarray:
-        """The learning rate of the updates ``ts`` (iteration counts)."""
-        if self._rates is not None:
-            first, values = self._rates
-            i = ts - first
-            if i.size and i[0] >= 0 and i[-1] < values.size:
-                return values[i]
-        rate = self._lrdecay_rate()
-        if rate is not None:
-            return self._lrdecay_values(rate, ts)
-        lr = self.optimizer._learning_rate
-        if isinstance(lr, keras.Variable):  # constant within a batch: its current value
-            return np.full(ts.shape, float(lr), dtype=np.float64)
-        if isinstance(lr, keras.optimizers.schedules.LearningRateSchedule):
-            return np.array([float(keras.ops.convert_to_numpy(lr(int(t)))) for t in ts])
-        return np.full(ts.shape, float(keras.ops.convert_to_numpy(self.optimizer.learning_rate)))
-
-    def at(self, first: int, last: int) -> dict[str, np.ndarray]:
-        """Values of the updates ``first..last`` of the epoch (0-based batch indices).
-
-        Returns:
-            ``{"learning_rate": ..., <hyperparameter>: ...}``, one value per update.
-        """
-        ts = self.start + np.arange(first, last + 1)
-        out = {"learning_rate": self.rates(ts)}
-        for name, hp in scheduled_hyperparameters(self.optimizer).items():
-            out[name] = hp.host_values(ts).astype(np.float64)
-        return out
+# Public classes print, and R dispatches on them, under their public name.
+for _cls in (HParamScheduler,):
+    _cls.__module__ = "lrdecay"

@@ -15,6 +15,8 @@ import keras
 from ._checks import check_bool, check_number, fail
 from ._ops import keras_ops
 from .fit_check import check_in_fit
+from .learning_rate import optimizer_chain
+from .rate_scale import GraphScale
 from .schedules import Schedule, from_config
 
 _PLATEAU_KEYS = ("plateau_scale", "plateau_min_lr")
@@ -40,18 +42,14 @@ class KerasSchedule(keras.optimizers.schedules.LearningRateSchedule):
                  check: bool = True, *, plateau_scale: float = 1.0,
                  plateau_min_lr: float = 0.0) -> None:
         super().__init__()
-        from .plateau import GraphScale
-
         self.plateau = GraphScale(plateau_scale, plateau_min_lr)
         if not isinstance(schedule, Schedule):
             fail("schedule", "an lrdecay schedule", schedule, TypeError)
-        try:
-            schedule.get_config()
-        except TypeError as err:  # only a FromFunction, maybe nested, has no config
+        if not schedule.graphable():
             raise TypeError(
                 "This schedule holds a FromFunction schedule (schedule_function()), which "
                 "cannot run inside the training graph: use it with the epoch callback "
-                "(callback_lr_scheduler() / LRScheduler) instead.") from err
+                "(callback_lr_scheduler() / LRScheduler) instead.")
         self.schedule = schedule
         self.steps_per_epoch = None if steps_per_epoch is None else check_number(
             "steps_per_epoch", steps_per_epoch, low=0.0, low_open=True)
@@ -70,7 +68,8 @@ class KerasSchedule(keras.optimizers.schedules.LearningRateSchedule):
         # serialized would make model.save() fail after Keras has truncated the target file.
         if not isinstance(value, Schedule):
             fail("schedule", "an lrdecay schedule", value, TypeError)
-        value.get_config()  # raises the clear error for a user-function schedule
+        if not value.graphable():
+            value.get_config()  # the clear error of a schedule that holds a user function
         self._schedule = value
 
     def __call__(self, step: Any) -> Any:
@@ -107,3 +106,16 @@ class KerasSchedule(keras.optimizers.schedules.LearningRateSchedule):
         off = "" if self.check else ", check=False"
         plateau = "".join(f", {k}={v:g}" for k, v in self.plateau.get_config().items())
         return f"KerasSchedule({self.schedule!r}{spe}{off}{plateau})"
+
+
+def keras_schedule_of(optimizer: Any) -> KerasSchedule | None:
+    """The ``KerasSchedule`` an optimizer (or an optimizer it wraps) evaluates, or ``None``.
+
+    Args:
+        optimizer: a Keras optimizer, or ``None``.
+    """
+    for inner in optimizer_chain(optimizer):
+        rate = getattr(inner, "_learning_rate", None)
+        if isinstance(rate, KerasSchedule):
+            return rate
+    return None

@@ -20,6 +20,7 @@ the optimizer was built with an in-graph ``LearningRateSchedule``.
 from __future__ import annotations
 
 import numbers
+from collections.abc import Iterator
 from typing import Any
 
 import keras
@@ -122,6 +123,18 @@ def read_lr(optimizer: Any) -> float:
         return float(keras.ops.convert_to_numpy(lr))
 
 
+def optimizer_chain(optimizer: Any) -> Iterator[Any]:
+    """``optimizer``, then each optimizer it wraps (``LossScaleOptimizer``'s
+    ``inner_optimizer``, at any depth): the one unwrapping of lrdecay.
+
+    Args:
+        optimizer: a Keras optimizer.
+    """
+    while optimizer is not None:
+        yield optimizer
+        optimizer = getattr(optimizer, "inner_optimizer", None)
+
+
 def innermost_optimizer(optimizer: Any) -> Any:
     """The optimizer that holds the learning rate: ``optimizer`` itself, or the optimizer
     a wrapper such as ``LossScaleOptimizer`` holds as ``inner_optimizer`` (at any depth).
@@ -129,9 +142,8 @@ def innermost_optimizer(optimizer: Any) -> Any:
     Args:
         optimizer: a Keras optimizer.
     """
-    while hasattr(optimizer, "inner_optimizer"):
-        optimizer = optimizer.inner_optimizer
-    return optimizer
+    *_, last = optimizer_chain(optimizer)
+    return last
 
 
 def is_settable(optimizer: Any) -> bool:

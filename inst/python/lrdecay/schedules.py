@@ -92,9 +92,12 @@ class Schedule:
             ValueError: if any ``t`` is negative, NaN or infinite.
         """
         arr = check_clock(t)
-        out = np.asarray(self._compute(arr, NUMPY), dtype=np.float64)
         if arr.ndim == 0:
-            return float(out)
+            # As a one-element array: NumPy's vector loops (SIMD) and its scalar maths may
+            # round differently, and one t must get the value it gets inside a vector.
+            return float(np.asarray(self._compute(arr.reshape(1), NUMPY),
+                                    dtype=np.float64).reshape(-1)[0])
+        out = np.asarray(self._compute(arr, NUMPY), dtype=np.float64)
         if out.shape == arr.shape and out.base is None and out is not arr:
             return out  # a fresh array the formula made: no copy needed
         # A constant or an input-aliasing result: a writable array the caller owns.
@@ -215,6 +218,16 @@ class Schedule:
         ``lrdecay.check_schedule`` compares it with the length of training.
         """
         return math.inf
+
+    def graphable(self) -> bool:
+        """Whether the schedule can run inside the training graph and be saved: ``False``
+        when it holds a user function (``FromFunction``, at any depth), whose config
+        cannot be written."""
+        try:
+            self.get_config()
+        except TypeError:
+            return False
+        return True
 
     # -- Keras --------------------------------------------------------------
     def to_keras(self, steps_per_epoch: Any = None, check: Any = True) -> Any:
@@ -836,7 +849,7 @@ class Warmup(Schedule):
         self.start_lr = check_number(
             "start_lr", start_lr, low=0.0, low_open=positive,
             must="a positive number (shape \"exponential\")" if positive else None)
-        if positive and not isinstance(schedule, FromFunction) and schedule(0.0) <= 0.0:
+        if positive and schedule.graphable() and schedule(0.0) <= 0.0:
             fail("schedule", "a schedule whose value at t = 0 is positive (shape \"exponential\")",
                  schedule(0.0))
 

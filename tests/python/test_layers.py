@@ -1,0 +1,77 @@
+"""The package's modules import each other only downwards (ARCHITECTURE.md): no circle."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[2] / "inst" / "python" / "lrdecay"
+DOC = Path(__file__).resolve().parents[2] / "ARCHITECTURE.md"
+
+
+def _imports(path: Path) -> set[str]:
+    """The lrdecay modules a module imports (at any depth of its code)."""
+    out: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            if node.module:
+                out.add(node.module.split(".")[0])
+            else:  # from . import x
+                out.update(alias.name for alias in node.names if (PACKAGE / f"{alias.name}.py")
+                           .exists())
+        elif isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "import_module" \
+                and node.args and isinstance(node.args[0], ast.Constant) \
+                and str(node.args[0].value).startswith("."):
+            out.add(str(node.args[0].value)[1:])
+    return out
+
+
+def _graph() -> dict[str, set[str]]:
+    modules = {p.stem: p for p in PACKAGE.glob("*.py")}
+    return {name: _imports(path) - {"__init__"} for name, path in modules.items()
+            if name != "__init__"}
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                return [*stack[stack.index(nxt):], nxt]
+            if nxt not in state and (found := visit(nxt)):
+                return found
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (found := visit(node)):
+            return found
+    return None
+
+
+def test_no_import_circle() -> None:
+    assert _cycle(_graph()) is None, f"import circle: {' -> '.join(_cycle(_graph()) or [])}"
+
+
+def test_cycle_finder_finds_a_circle() -> None:
+    assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert _cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_imports_point_down_the_documented_layers() -> None:
+    """Every module is in ARCHITECTURE.md's table, and imports only lower layers."""
+    layer: dict[str, int] = {}
+    for row in re.finditer(r"^\| (\d+) \| (.+?) \|", DOC.read_text(), flags=re.M):
+        for name in re.findall(r"`(\w+)`", row.group(2)):
+            layer[name] = int(row.group(1))
+    graph = _graph()
+    missing = set(graph) - set(layer)
+    assert not missing, f"modules missing from ARCHITECTURE.md: {missing}"
+    upward = [(m, i) for m, deps in graph.items() for i in deps if layer[i] >= layer[m]]
+    assert not upward, f"imports that do not point down: {upward}"
