@@ -123,5 +123,5 @@ test_that("callback_lr_logger prints significant digits and records per epoch", 
   expect_equal(records$learning_rate, c(3e-6, 3e-6), tolerance = 1e-6)
   expect_error(callback_lr_logger(per = "step"), "`per` must be one of",
                class = "lrdecay_error_argument")
-  expect_output(print(callback_lr_logger(per = "batch")), "per: batch")
+  expect_output(print(callback_lr_logger(per = "batch")), "per: \"batch\"", fixed = TRUE)
 })
