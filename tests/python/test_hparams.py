@@ -355,6 +355,30 @@ def test_hparam_scheduler_errors_when_training_begins(optimizer, name, message):
     assert not any(k in vars(model.optimizer) for k in ("apply", "get_config"))
 
 
+@pytest.mark.parametrize(("optimizer", "per", "kw", "message"), [
+    (lambda: keras.optimizers.Adam(0.1), "batch", {"beta_1": lrdecay.Constant(1.5)},
+     r"`beta_1` must be in \[0, 1\) at every update of this fit\(\), not 1.5 \(update 0"),
+    (lambda: keras.optimizers.Adam(0.1), "batch", {"beta_2": lrdecay.Linear(0.9, 1.3, 8)},
+     r"`beta_2` must be in \[0, 1\) at every update of this fit\(\), not 1 \(update 2"),
+    (lambda: keras.optimizers.SGD(0.1, momentum=0.9), "epoch",
+     {"momentum": lrdecay.Linear(0.5, 1.5, 2)},
+     r"`momentum` must be in \[0, 1\) at every epoch of this fit\(\), not 1 \(epoch 1"),
+    (lambda: keras.optimizers.SGD(0.1, momentum=0.9), "batch",
+     {"momentum": lambda t: 0.9 + 0.05 * t},
+     r"`momentum` must be in \[0, 1\) at every update of this fit\(\), not 1 \(update 2"),
+])
+def test_values_outside_the_range_are_refused_before_training(optimizer, per, kw, message):
+    """Checked over every update (or epoch) of the fit(), before anything changes."""
+    model = one_weight_model(optimizer())
+    before = model.layers[0].kernel.numpy().copy()
+    originals = {name: getattr(model.optimizer, name) for name in kw}
+    with pytest.raises(ValueError, match=message):
+        fit(model, [HParamScheduler(per=per, **kw)], epochs=3)
+    assert int(model.optimizer.iterations.numpy()) == 0
+    np.testing.assert_array_equal(model.layers[0].kernel.numpy(), before)
+    assert {name: getattr(model.optimizer, name) for name in kw} == originals
+
+
 def test_function_per_batch_needs_known_steps():
     import tensorflow as tf
 

@@ -107,6 +107,22 @@ test_that("the optimizer's own errors name the hyperparameter", {
     "`beta_1` is not a hyperparameter of SGD")
 })
 
+test_that("values outside a hyperparameter's range stop fit() before any update", {
+  skip_without_keras()
+  d <- regression_data(n = 16)
+  set_random_seed(1)
+  model <- keras_model_sequential(input_shape = 4) |> layer_dense(1)
+  model |> compile(optimizer = optimizer_adam(learning_rate = 0.01), loss = "mse")
+  before <- get_weights(model)
+  expect_error(
+    model |> fit(d$x, d$y, epochs = 2, verbose = 0, callbacks = list(
+      callback_hparam_scheduler(beta_1 = schedule_constant(1.5)))),
+    "`beta_1` must be in [0, 1) at every update of this fit(), not 1.5 (update 0", fixed = TRUE)
+  expect_identical(get_weights(model), before)
+  expect_equal(as.numeric(model$optimizer$iterations), 0)
+  expect_equal(model$optimizer$beta_1, 0.9)
+})
+
 test_that("callback_lr_logger prints significant digits and records per epoch", {
   skip_without_keras()
   d <- regression_data(n = 16)

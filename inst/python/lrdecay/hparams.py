@@ -44,6 +44,11 @@ _WHO = "HParamScheduler (R: callback_hparam_scheduler())"
 _CHUNK = 1024
 #: The attribute a wrapper installed by lrdecay carries.
 _MARK = "_lrdecay_hparams"
+#: The values each known hyperparameter may take: (low, high (excluded) or None, in words).
+_RANGES: dict[str, tuple[float, float | None, str]] = {
+    **{name: (0.0, 1.0, "in [0, 1)") for name in ("momentum", "beta_1", "beta_2", "rho")},
+    **{name: (0.0, None, "a finite number >= 0") for name in ("weight_decay", "epsilon")},
+}
 #: An attribute the optimizer does not have.
 _MISSING = object()
 
@@ -367,10 +372,14 @@ class HParamScheduler(keras.callbacks.Callback):
                     f"{_WHO}: {type(owner).__name__} was made with momentum=0, for which "
                     "Keras keeps no momentum: give the optimizer a non-zero momentum (e.g. "
                     "SGD(momentum=0.9); R: optimizer_sgd(momentum = 0.9)) to schedule it.")
+            table = None
+            if self.per == "batch" and not schedule.graphable():
+                table = self._tabulate(name, schedule, owner)
+            self._check_range(name, schedule, owner, table)
             hp = ScheduledHyperparameter(owner, name, schedule, self.per, original)
             hp._owner = self
-            if self.per == "batch" and not hp._graph:
-                start, values = self._tabulate(name, schedule, owner)
+            if table is not None:
+                start, values = table
                 hp._table = (start, values)
                 if backend != "torch":  # TensorFlow, JAX: looked up in the compiled step
                     hp._graph_table = (start, keras.ops.convert_to_tensor(values))
@@ -388,6 +397,43 @@ class HParamScheduler(keras.callbacks.Callback):
             self._installed[name] = hp
         self._jax_baked = None
         self.model.make_train_function(force=True)  # the step reads the new attributes
+
+    def _check_range(self, name: str, schedule: Schedule, optimizer: Any,
+                     table: tuple[int, Any] | None) -> None:
+        """Refuse, before anything changes, values outside the hyperparameter's range at
+        any update (``per="batch"``) or epoch (``per="epoch"``) of this ``fit()``.
+
+        Args:
+            name: the hyperparameter.
+            schedule: its schedule.
+            optimizer: the optimizer holding it.
+            table: a user function's values over the fit's updates, if tabulated.
+        """
+        rule = _RANGES.get(name)
+        if rule is None:
+            return
+        params = self.params or {}
+        epochs, steps = params.get("epochs") or 1, params.get("steps")
+        if table is not None:
+            start, values = table
+            ts = start + np.arange(len(values))
+        else:
+            if self.per == "epoch":
+                ts = np.arange(int(epochs), dtype=np.int64)
+            else:
+                start = int(keras.ops.convert_to_numpy(optimizer._iterations))
+                ts = start + np.arange(int(steps) * int(epochs) if steps else _CHUNK)
+            values = np.asarray(schedule(ts.astype(np.float64)), dtype=np.float64)
+        low, high, must = rule
+        bad = ~np.isfinite(values) | (values < low)
+        if high is not None:
+            bad |= values >= high
+        if bad.any():
+            i = int(np.argmax(bad))
+            unit = "epoch" if self.per == "epoch" else "update"
+            raise ValueError(
+                f"{_WHO}: `{name}` must be {must} at every {unit} of this fit(), not "
+                f"{show_value(float(values[i]))} ({unit} {int(ts[i])}, 0-based).")
 
     def _tabulate(self, name: str, schedule: Schedule, optimizer: Any) -> tuple[int, Any]:
         """A user function's values over the updates this fit() can make (float32)."""
