@@ -54,7 +54,8 @@
 #'   learning rate, `NA` when too few finite losses), `suggestions` (a list
 #'   with `steepest`, `minimum` and `valley`), `rule` (the rule behind
 #'   `suggestion`), `stop_reason` (`"completed"`, `"diverged"`, `"non-finite"`
-#'   or `"out of data"`) and `settings`; with `print()`, `plot()` and
+#'   or `"out of data"`), `ylim` (the y range the plots use: the descent,
+#'   without the divergent tail) and `settings`; with `print()`, `plot()` and
 #'   `as.data.frame()` methods.
 #' @family training
 #' @seealso [schedule_one_cycle()], [schedule_warmup()] to train with the rate found.
@@ -121,6 +122,7 @@ as_lrdecay_lr_find <- function(result, py) {
     rule = result$suggestion_rule %||% NA_character_,
     stop_reason = result$stop_reason,
     stop_message = py$STOP_REASONS[[result$stop_reason]],
+    ylim = vapply(result$ylim, function(v) if (is.null(v)) NA_real_ else as.numeric(v), 0),
     settings = list(min_lr = result$min_lr, max_lr = result$max_lr, steps = result$steps,
                     smoothing = result$smoothing, stop_factor = result$stop_factor)
   ), class = "lrdecay_lr_find")
@@ -176,14 +178,8 @@ plot.lrdecay_lr_find <- function(x, y, raw = TRUE, xlab = "learning rate (log sc
     graphics::title(main = main)
     return(invisible(x))
   }
-  s <- x$smoothed[seq_len(min(which(!ok), length(ok) + 1L) - 1L)]
-  k <- which.min(s)
-  lo <- s[k]
-  hi <- max(s[seq_len(k)])
-  if (hi <= lo) hi <- max(s)
-  pad <- if (hi > lo) 0.1 * (hi - lo) else 0.1 * abs(lo) + 0.1
   graphics::plot(x$lrs[ok], x$smoothed[ok], type = "l", log = "x", xlab = xlab, ylab = ylab,
-                 main = main, ylim = c(lo - pad, hi + pad), lwd = 2, ...)
+                 main = main, ylim = x$ylim, lwd = 2, ...)
   if (raw) graphics::lines(x$lrs, x$losses, col = "grey70")
   if (!is.na(x$suggestion)) {
     graphics::abline(v = x$suggestion, col = "firebrick", lty = 2)

@@ -268,6 +268,42 @@ def test_bad_arguments_fail_before_training(args, exc, message) -> None:
     assert_same_state(before, model)
 
 
+X_NAN = X.copy()
+X_NAN[3, 1] = np.nan
+Y_INF = Y.copy()
+Y_INF[[5, 9]] = np.inf
+
+
+@pytest.mark.parametrize(("data", "args", "message"), [
+    ((X_NAN, Y), {}, "`x` must hold finite numbers only, not 1 NaN or infinite value"),
+    ((X, Y_INF), {}, "`y` must hold finite numbers only, not 2 NaN or infinite values"),
+    (([X, X_NAN], Y), {}, "`x` must hold finite numbers only"),
+    ((X, None), {}, "`y` must be given (the targets of `x`)"),
+    ((X[:20], Y[:20]), {}, "`batch_size` must be at most the number of samples in `x` (20), "
+                           "not 32"),
+])
+def test_unusable_data_fails_before_training(data, args, message) -> None:
+    model = make_model()
+    before = state(model)
+    with pytest.raises(ValueError) as err:
+        lrdecay.lr_find(model, *data, **args)
+    assert message in str(err.value)
+    assert_same_state(before, model)
+
+
+def test_plot_range_leaves_out_the_divergent_tail() -> None:
+    """A smoothed loss that rises first, falls, then explodes: the range shows the curve,
+    not the explosion (one rule for Python's and R's plots)."""
+    from lrdecay.lr_range_test import plot_ylim
+
+    smoothed = [10.1, 12.3, 13.9, 14.0, 13.5, 12.0, 11.2, 16.2, 41602.5]
+    lo, hi = plot_ylim(smoothed, stop_factor=4)
+    assert lo == pytest.approx(10.1 - 0.61) and hi == pytest.approx(16.2 + 0.61)
+    assert plot_ylim([5.0, 4.0, 3.0, 2.0, 9.0, 1e9]) == pytest.approx((1.7, 5.3))
+    assert plot_ylim([2.0, 2.0]) == pytest.approx((1.7, 2.3))
+    assert plot_ylim([float("nan")]) == (None, None)
+
+
 def test_r_values_for_fit_arguments_are_accepted() -> None:
     """R hands over doubles for whole numbers and may wrap one value in a list."""
     model = make_model()

@@ -182,3 +182,44 @@ test_that("print(), plot() and as.data.frame() present the result", {
   expect_named(df, c("step", "lr", "loss", "smoothed"))
   expect_equal(nrow(df), length(res$lrs))
 })
+
+test_that("unusable data fails naming x or y, before any training", {
+  skip_lr_find()
+  d <- lrf_data()
+  model <- lrf_model(d)
+  before <- lrf_state(model)
+  x_na <- d$x
+  x_na[3, 2] <- NA
+  expect_error(lr_find(model, x_na, d$y), "`x` must hold finite numbers only, not 1 NaN",
+               class = "lrdecay_error_argument")
+  expect_error(lr_find(model, d$x, replace(d$y, 4, Inf)), "`y` must hold finite numbers only",
+               class = "lrdecay_error_argument")
+  expect_error(lr_find(model, d$x), "`y` must be given (the targets of `x`)", fixed = TRUE,
+               class = "lrdecay_error_argument")
+  expect_error(lr_find(model, d$x[1:20, ], d$y[1:20]),
+               "`batch_size` must be at most the number of samples in `x` (20), not 32",
+               fixed = TRUE, class = "lrdecay_error_argument")
+  expect_identical(lrf_state(model), before)
+})
+
+test_that("the plot's y range leaves out an exploding tail (Python's rule)", {
+  skip_lr_find()
+  set.seed(3)
+  x <- matrix(rnorm(1024), ncol = 4)
+  y <- x %*% c(1, -2, 3, 0.5) + rnorm(256, sd = 0.3)
+  set_random_seed(39)
+  model <- keras_model_sequential(input_shape = 4) |> layer_dense(8, activation = "relu") |>
+    layer_dense(1)
+  model |> compile(optimizer = optimizer_sgd(learning_rate = 0.01, momentum = 0.9), loss = "mse")
+  res <- lr_find(model, x, y, max_lr = 10, steps = 50)
+  expect_gt(max(res$smoothed), 1000)  # the loss explodes at the end
+  shown <- res$smoothed[res$smoothed >= res$ylim[1] & res$smoothed <= res$ylim[2]]
+  expect_gte(length(shown), length(res$smoothed) - 1)  # all but the explosion
+  expect_lt(diff(res$ylim), 10 * diff(range(res$smoothed[-length(res$smoothed)])))
+  py <- reticulate::import("lrdecay.lr_range_test")
+  expect_equal(res$ylim, unlist(py$plot_ylim(res$smoothed, 4)))
+  pdf(NULL)
+  on.exit(grDevices::dev.off(), add = TRUE)
+  plot(res)
+  expect_equal(graphics::par("usr")[3:4], res$ylim + c(-0.04, 0.04) * diff(res$ylim))
+})

@@ -124,6 +124,12 @@ class LRFindResult:
             f"  rules: {sugg}>"
         )
 
+    @property
+    def ylim(self) -> tuple[float | None, float | None]:
+        """The y range both languages' plots use (``plot_ylim``): the descent, without the
+        divergent tail."""
+        return plot_ylim(self.smoothed, self.stop_factor)
+
     def plot(self, ax: Any = None, *, raw: bool = True, **kwargs: Any) -> Any:
         """Draw the smoothed loss against the learning rate (log axis), marking the suggestion.
 
@@ -149,7 +155,7 @@ class LRFindResult:
         ax.set_xscale("log")
         ax.set_xlabel("learning rate (log scale)")
         ax.set_ylabel("loss")
-        lo, hi = plot_ylim(self.smoothed)
+        lo, hi = self.ylim
         if lo is not None:
             ax.set_ylim(lo, hi)
         if self.suggestion is not None:
@@ -159,20 +165,35 @@ class LRFindResult:
         return ax
 
 
-def plot_ylim(smoothed: Any) -> tuple[float | None, float | None]:
-    """A y range that shows the descent: from the lowest smoothed loss to a little above
-    the highest one before it (the divergent tail is clipped)."""
+def plot_ylim(smoothed: Any, stop_factor: float = 4.0) -> tuple[float | None, float | None]:
+    """The y range of the range test's plots (Python's and R's): from the lowest smoothed
+    loss to a little above the highest one before it, without the divergent tail.
+
+    The tail starts at the first non-finite loss, or at the first smoothed loss above
+    ``stop_factor`` times the lowest one so far (the sweep's own divergence rule); when
+    the loss never falls below its first value, the range runs to the highest loss before
+    that tail.
+
+    Args:
+        smoothed: the smoothed losses.
+        stop_factor: the sweep's ``stop_factor``.
+
+    Returns:
+        ``(low, high)``, or ``(None, None)`` when no finite loss is left.
+    """
     s = np.asarray(smoothed, dtype=np.float64)
     s = s[: _first_non_finite(s)]
     if s.size == 0:
         return None, None
+    running = np.minimum.accumulate(s)
+    diverged = np.flatnonzero((running > 0) & (s > stop_factor * running))
+    if diverged.size:
+        s = s[: max(int(diverged[0]), 1)]
     k = int(np.argmin(s))
     lo, hi = float(s[k]), float(np.max(s[: k + 1]))
     if hi <= lo:
         hi = float(np.max(s))
-    if hi <= lo:
-        return None, None
-    pad = 0.1 * (hi - lo)
+    pad = 0.1 * (hi - lo) if hi > lo else 0.1 * abs(lo) + 0.1
     return lo - pad, hi + pad
 
 
@@ -321,6 +342,49 @@ def _is_array_data(x: Any) -> bool:
         return len(x) > 0 and all(_is_array_data(v) for v in x.values())
     return isinstance(x, np.ndarray) or hasattr(x, "__array__") or (
         hasattr(x, "shape") and hasattr(x, "dtype"))
+
+
+def _leaves(data: Any) -> list[Any]:
+    """The arrays of array data (a nest of them), in order."""
+    if isinstance(data, (list, tuple)):
+        return [leaf for v in data for leaf in _leaves(v)]
+    if isinstance(data, dict):
+        return [leaf for v in data.values() for leaf in _leaves(v)]
+    return [data]
+
+
+def _check_data(model: Any, x: Any, y: Any, batch_size: int | None) -> None:
+    """Array data that the sweep cannot use, refused before any training: non-finite
+    values (naming ``x`` or ``y``), no ``y`` for a model whose loss needs targets, fewer
+    samples than one batch.
+
+    Args:
+        model: the compiled model.
+        x, y: the data given to ``lr_find``.
+        batch_size: the batch size of array data.
+    """
+    for name, data in (("x", x), ("y", y)):
+        if data is None or not _is_array_data(data):
+            continue
+        for leaf in _leaves(data):
+            values = np.asarray(leaf)
+            if values.dtype.kind in "fc" and not np.isfinite(values).all():
+                bad = int(np.size(values) - np.isfinite(values).sum())
+                raise ValueError(
+                    f"`{name}` must hold finite numbers only, not {bad} NaN or infinite "
+                    f"value{'s' if bad > 1 else ''}: the range test would stop at the first "
+                    "batch that holds one. Remove or impute them first.")
+    if _is_array_data(x) and not isinstance(x, (tuple, list)) and y is None \
+            and getattr(model, "loss", None) is not None:
+        raise ValueError(
+            "`y` must be given (the targets of `x`): the model was compiled with a loss, "
+            "which compares its predictions with targets.")
+    if _is_array_data(x) and batch_size is not None:
+        n = len(np.asarray(_leaves(x)[0]))
+        if n < batch_size:
+            raise ValueError(
+                f"`batch_size` must be at most the number of samples in `x` ({n}), not "
+                f"{batch_size}: the range test needs whole batches.")
 
 
 # -- the state: snapshot and restore -------------------------------------------------
@@ -488,6 +552,7 @@ def lr_find(
     if isinstance(x, Iterator) and not isinstance(x, types.GeneratorType):
         x = (batch for batch in x)  # any iterator, as a generator fit() recognises
 
+    _check_data(model, x, y, batch_size)
     lrs = min_lr * (max_lr / min_lr) ** (np.arange(steps, dtype=np.float64) / (steps - 1))
     _build(model, x)
     sweep = _Sweep(lrs, smoothing, stop_factor)
