@@ -330,7 +330,7 @@ def check_schedule(schedule: Schedule, epochs: int, steps_per_epoch: int | None 
 
 
 def describe_plan(epochs: int, steps_per_epoch: int | None, clock: str,
-                  in_graph_steps: float | None = None) -> str:
+                  in_graph_steps: float | None = None, start: float = 0) -> str:
     """The training a check was run for, in words: "15 epochs; t counts epochs".
 
     Args:
@@ -339,10 +339,13 @@ def describe_plan(epochs: int, steps_per_epoch: int | None, clock: str,
         clock: ``"epoch"`` or ``"step"``.
         in_graph_steps: the ``steps_per_epoch`` an in-graph schedule divides its
             iterations by, when it has one.
+        start: the ``t`` of the first update (a training that continues a model).
     """
     run = _plural(epochs, "epoch")
     if steps_per_epoch is not None:
         run += f" of {_plural(steps_per_epoch, 'step')}"
+    if start:
+        run += f" from t = {_g(start)}"
     if clock == "step":
         return f"{run}; t counts optimizer steps"
     if in_graph_steps is not None:
