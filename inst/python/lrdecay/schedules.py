@@ -502,9 +502,6 @@ class InverseTime(Schedule):
                  decay_rate: float | None = None, staircase: bool = False) -> None:
         self.initial_lr = _lr("initial_lr", initial_lr, positive=True)
         self.decay_steps = check_number("decay_steps", decay_steps, low=0.0, low_open=True)
-        if decay_rate is None:
-            raise TypeError("`decay_rate` must be given: a non-negative number (how fast "
-                            "the rate falls); it has no default.")
         self.decay_rate = check_number("decay_rate", decay_rate, low=0.0)
         self.staircase = check_bool("staircase", staircase)
 
