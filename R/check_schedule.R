@@ -5,25 +5,34 @@
 #' whose first update runs at rate 0, a step count used as epochs or the reverse, a
 #' schedule that ends long before training does, or not at all, a jump of the rate.
 #'
-#' Training runs `T` updates at clock values `t = 0, ..., T - 1`: `T = epochs` when
-#' the schedule's clock counts epochs (`clock = "epoch"`: [callback_lr_scheduler()],
-#' or [as_keras_schedule()] with `steps_per_epoch`), `T = epochs * steps_per_epoch`
-#' when it counts steps (`clock = "step"`: [as_keras_schedule()] without
-#' `steps_per_epoch`). `H` is the schedule's horizon: the first `t` from which it
-#' stays at its final value (finite for cosine, polynomial without cycle, linear,
-#' one-cycle, WSD, REX, piecewise, multistep, and warmups and sequences ending in
-#' one of these; infinite for the others). The findings:
+#' Training runs `T` updates at clock values `t = start, ..., start + T - 1`:
+#' `T = epochs` when the schedule's clock counts epochs (`clock = "epoch"`:
+#' [callback_lr_scheduler()], or [as_keras_schedule()] with `steps_per_epoch`),
+#' `T = epochs * steps_per_epoch` when it counts steps (`clock = "step"`:
+#' [as_keras_schedule()] without `steps_per_epoch`); `end = start + T`. `H` is the
+#' schedule's horizon: the first `t` from which it stays at its final value (finite for
+#' cosine, polynomial without cycle, linear, one-cycle, WSD, REX, piecewise, multistep,
+#' and warmups and sequences ending in one of these; infinite for the others). The
+#' findings:
 #'
-#' * `zero_start`: `lr(0) == 0`, the first update is wasted;
-#' * `unit_mismatch`: clock `"epoch"` and `H > 20 * T` (a step count used as
-#'   epochs), or clock `"step"` with `steps_per_epoch` given and `H <= epochs` (an
-#'   epoch count used as steps);
-#' * `not_finished`: `H` finite and `T < 0.9 * H`, training stops before the
-#'   schedule ends;
-#' * `ends_early`: `H` finite and `H < 0.5 * T`, the rate is flat at its final value
-#'   for over half of training;
+#' * `zero_start`: `lr(start) == 0`, the first update is wasted;
+#' * `unit_mismatch`: clock `"epoch"` and `H > 20 * end` (a step count used as
+#'   epochs), or clock `"step"` with `steps_per_epoch` given and
+#'   `H <= end / steps_per_epoch` (an epoch count used as steps);
+#' * `not_finished`: `H` finite and `end < 0.9 * H`, training stops before the
+#'   schedule ends; or the last update comes before the end of a warmup
+#'   ([schedule_warmup()], [schedule_wsd()], [schedule_inverse_sqrt()],
+#'   [schedule_one_cycle()]);
+#' * `ends_early`: `H` finite and more than half of the updates at `t >= H`, flat at
+#'   the final value;
 #' * `jump`: two adjacent updates whose rates differ by more than 10 times, the
-#'   larger at least 1% of the peak.
+#'   larger at least 1% of the peak, where the schedule breaks by more than 10 times
+#'   at one point (a [schedule_piecewise()] value, a [schedule_sequence()] junction, a
+#'   drop by a factor below 0.1). A warmup from a small start, a decay to its final
+#'   value (0 included) and a drop by a factor of 0.1 or more are no jump;
+#' * `flat`: a schedule that never settles and is not constant moves by less than 1%
+#'   of its peak over `t = 0, ..., end - 1`, its changes all coming later (a
+#'   step-sized exponential, step or restarts schedule driven per epoch).
 #'
 #' With `clock = "step"` and no `steps_per_epoch` the number of updates is
 #' unknown, and only `zero_start` is checked. A sound plan gives no finding.
@@ -34,6 +43,10 @@
 #'   or `NULL` when unknown.
 #' @param clock What the schedule's `t` counts: `"epoch"` (0-based epochs) or
 #'   `"step"` (0-based optimizer updates).
+#' @param start The `t` of the first update, a non-negative number: 0 for a model
+#'   trained from scratch; for a `fit()` that continues one, its `initial_epoch`
+#'   (clock `"epoch"`) or its optimizer's iterations (clock `"step"`). The updates
+#'   judged are `t = start, ..., start + T - 1`.
 #' @returns A data frame of class `lrdecay_check` with one row per finding and
 #'   columns `code`, `severity` (`"warning"`, or `"note"` for `ends_early`) and
 #'   `message`; no rows for a sound plan. It prints as a list of findings.
@@ -44,13 +57,19 @@
 #' check_schedule(schedule_cosine(0.1, decay_steps = 1000), epochs = 15)
 #' # The same schedule sized to the training: no finding.
 #' check_schedule(schedule_cosine(0.1, decay_steps = 15), epochs = 15)
+#' # A second fit() of 4 updates, after 8: judged at t = 8..11, no finding.
+#' check_schedule(schedule_cosine(0.1, 12), epochs = 1, steps_per_epoch = 4,
+#'                clock = "step", start = 8)
+#' # A schedule sized in steps, driven per epoch: the rate never moves.
+#' check_schedule(schedule_step(0.1, 0.5, 1000), epochs = 10)
 #' # In-graph, per step: 15 epochs of 100 steps.
 #' check_schedule(schedule_wsd(0.1, 50, 1000, 450, min_lr_ratio = 0.01),
 #'                epochs = 15, steps_per_epoch = 100, clock = "step")
-check_schedule <- function(schedule, epochs, steps_per_epoch = NULL, clock = "epoch") {
+check_schedule <- function(schedule, epochs, steps_per_epoch = NULL, clock = "epoch",
+                           start = 0) {
   findings <- lrdecay_call("check_schedule", as_schedule(schedule), epochs = as_whole(epochs),
                            steps_per_epoch = as_whole(steps_per_epoch),
-                           clock = as_string(clock))
+                           clock = as_string(clock), start = as_number(start))
   field <- function(name) {
     vapply(findings, function(f) as.character(reticulate::py_get_attr(f, name)), "")
   }

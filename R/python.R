@@ -23,8 +23,16 @@ lrdecay_call <- function(.fn, ..., .call = rlang::caller_env()) {
 
 # A schedule of Python class `.class_name` built from the coerced arguments.
 new_schedule <- function(.class_name, ..., .call = rlang::caller_env()) {
-  lrdecay_call(.class_name, ..., .call = .call)
+  schedule <- lrdecay_call(.class_name, ..., .call = .call)
+  # What Keras's error says when the schedule is given as a learning rate, in R's words.
+  reticulate::py_set_attr(schedule, "_keras_advice", keras_advice)
+  schedule
 }
+
+keras_advice <- paste0(
+  "wrap it in as_keras_schedule() for the optimizer's `learning_rate`, e.g. ",
+  "optimizer_sgd(learning_rate = as_keras_schedule(schedule_cosine(0.1, 1000)))"
+)
 
 signal_python_error <- function(e, call) {
   r_condition <- r_condition_of(e)

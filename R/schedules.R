@@ -114,16 +114,20 @@ schedule_exponential <- function(initial_lr, decay_steps = 1, decay_rate = NULL,
 #' `lr(t) = initial_lr / (1 + decay_rate * p)` with `p = t / decay_steps`,
 #' floored when `staircase = TRUE`; Keras's `InverseTimeDecay`
 #' ([keras3::learning_rate_schedule_inverse_time_decay()]), with the arguments in
-#' Keras's order.
+#' Keras's order. `decay_steps` defaults to 1, as in [schedule_exponential()]:
+#' `schedule_inverse_time(0.1, decay_rate = 0.5)` is `0.1 / (1 + 0.5 * t)`, the
+#' per-epoch formula of Keras tutorials.
 #'
 #' @inheritParams schedule_exponential
-#' @param decay_rate How fast the rate falls, a non-negative number.
+#' @param decay_rate How fast the rate falls, a non-negative number (required).
 #' @inherit schedule_constant return
 #' @family schedules
 #' @export
 #' @examplesIf lrdecay_available()
 #' lr_at(schedule_inverse_time(0.1, 1, 0.5), 0:4)
-schedule_inverse_time <- function(initial_lr, decay_steps, decay_rate, staircase = FALSE) {
+#' lr_at(schedule_inverse_time(0.1, decay_rate = 0.5), 0:4)  # the same
+schedule_inverse_time <- function(initial_lr, decay_steps = 1, decay_rate = NULL,
+                                  staircase = FALSE) {
   new_schedule("InverseTime", initial_lr = as_number(initial_lr),
                decay_steps = as_number(decay_steps), decay_rate = as_number(decay_rate),
                staircase = as_flag(staircase))
@@ -137,7 +141,8 @@ schedule_inverse_time <- function(initial_lr, decay_steps, decay_rate, staircase
 #'
 #' @inheritParams schedule_exponential
 #' @param decay_steps The clock span of the decay, a positive number.
-#' @param end_lr The final learning rate, a non-negative number.
+#' @param end_lr The final learning rate, a non-negative number; `1e-4` by default, as
+#'   Keras's `end_learning_rate`.
 #' @param power The polynomial's power, a positive number (1 is linear).
 #' @param cycle If `TRUE`, restart after `decay_steps` as Keras does.
 #' @inherit schedule_constant return
@@ -145,7 +150,8 @@ schedule_inverse_time <- function(initial_lr, decay_steps, decay_rate, staircase
 #' @export
 #' @examplesIf lrdecay_available()
 #' lr_at(schedule_polynomial(0.1, decay_steps = 10, end_lr = 0.01, power = 2), c(0, 5, 10, 20))
-schedule_polynomial <- function(initial_lr, decay_steps, end_lr = 0, power = 1, cycle = FALSE) {
+schedule_polynomial <- function(initial_lr, decay_steps, end_lr = 1e-4, power = 1,
+                                cycle = FALSE) {
   new_schedule("Polynomial", initial_lr = as_number(initial_lr),
                decay_steps = as_number(decay_steps), end_lr = as_number(end_lr),
                power = as_number(power), cycle = as_flag(cycle))

@@ -6,10 +6,15 @@ schedule's horizon (``Schedule.horizon()``):
 - ``zero_start``: lr(0) == 0;
 - ``unit_mismatch``: clock "epoch" and H > 20 T, or clock "step" with steps_per_epoch
   given and H <= epochs;
-- ``not_finished``: H finite and T < 0.9 H;
+- ``not_finished``: H finite and T < 0.9 H, or training stops inside a warmup;
 - ``ends_early``: H finite and H < 0.5 T;
 - ``jump``: adjacent updates whose rates differ by more than 10x, the larger >= 1% of the
-  peak.
+  peak, where the schedule breaks (no continuous warmup or decay, no drop by a factor of
+  0.1 or more);
+- ``flat``: a schedule that is not constant moves by less than 1% of its peak.
+
+The updates judged are t = start..start+T-1 (``start``: a training that continues a
+model).
 
 For each code: plans that must raise it and plans that must not, on both sides of each
 boundary; sound plans give no finding; the messages carry the plan's numbers.
@@ -27,13 +32,14 @@ from lrdecay import plan as plan_module
 
 
 def codes(schedule: lrdecay.Schedule, epochs: int, steps_per_epoch: int | None = None,
-          clock: str = "epoch") -> list[str]:
-    return [f.code for f in check_schedule(schedule, epochs, steps_per_epoch, clock)]
+          clock: str = "epoch", start: float = 0) -> list[str]:
+    return [f.code for f in check_schedule(schedule, epochs, steps_per_epoch, clock, start)]
 
 
 def finding(code: str, schedule: lrdecay.Schedule, epochs: int,
-            steps_per_epoch: int | None = None, clock: str = "epoch") -> lrdecay.Finding:
-    found = [f for f in check_schedule(schedule, epochs, steps_per_epoch, clock)
+            steps_per_epoch: int | None = None, clock: str = "epoch",
+            start: float = 0) -> lrdecay.Finding:
+    found = [f for f in check_schedule(schedule, epochs, steps_per_epoch, clock, start)
              if f.code == code]
     assert len(found) == 1, (code, found)
     return found[0]
@@ -238,17 +244,42 @@ def test_jump_peak_floor_boundary() -> None:
     assert "jump" in codes(late, 8)  # updates 0..7: peak 0.01, 0.01 -> 0.0009 is 11x
 
 
-def test_jump_from_zero() -> None:
-    # a warmup from 0 over a few epochs: 0 -> peak / w in one update
-    assert codes(Warmup(Cosine(0.1, 45), 5), 50) == ["zero_start", "jump"]
-    msg = finding("jump", Warmup(Cosine(0.1, 45), 5), 50).message
-    assert "jumps from 0 to 0.02 between epoch 0 and epoch 1" in msg
-    # the same warmup over 1000 steps: 0 -> 1e-4 is below 1% of the peak
-    assert codes(Warmup(Cosine(0.1, 9000), 1000), 10, 1000, clock="step") == ["zero_start"]
-    # a decay that reaches 0 before training ends: the last step to 0
-    assert "jump" in codes(Linear(0.1, 0.0, 10), 12)  # 0.01 -> 0 at t = 10
-    assert "jump" not in codes(Linear(0.1, 0.0, 10), 10)  # t = 0..9 never reach 0
-    assert "jump" not in codes(Cosine(0.1, 50), 60)  # its last step to 0 is below 1%
+def test_no_jump_for_a_continuous_warmup_or_decay() -> None:
+    # a warmup from 0 over a few epochs: 0 -> peak / w in one update, zero_start only
+    assert codes(Warmup(Cosine(0.1, 45), 5), 50) == ["zero_start"]
+    assert codes(WSD(0.1, 2, 3, 4, decay="linear"), 10) == ["zero_start"]
+    # a linear warmup from a small start: 0.001 -> 0.0109 (10.9x) in the first epoch
+    assert Linear(0.001, 0.1, 10)(1.0) / Linear(0.001, 0.1, 10)(0.0) > 10
+    for s, epochs in ((Linear(0.001, 0.1, 10), 20),
+                      (Warmup(Cosine(0.1, 20), 10, start_lr=0.001), 30),
+                      (Warmup(Constant(0.1), 3, start_lr=1e-6, shape="exponential"), 30)):
+        assert codes(s, epochs) == [], s  # the exponential warmup: 46x a step
+    # decays reaching their final value 0: cosine 0.002447 -> 0, linear 0.01 -> 0
+    assert Cosine(0.1, 10)(9.0) == pytest.approx(0.002447, abs=1e-6)
+    for s in (Cosine(0.1, 10), Linear(0.1, 0.0, 10), Polynomial(0.1, 10, end_lr=0.0),
+              Rex(0.1, 10), WSD(0.1, 0, 2, 8, decay="linear")):
+        assert codes(s, 12) == [], s
+
+
+def test_no_jump_for_a_drop_by_its_own_factor() -> None:
+    # exactly 10x per drop, rounding included (0.1 * 0.1 * 0.1 ... is not exact)
+    for s in (Step(0.1, 0.1, 3), MultiStep(0.1, [3, 6, 9, 12], 0.1),
+              Exponential(1.0, 2, 0.1, staircase=True), Step(1.0, 0.5, 1)):
+        assert codes(s, 16) == [], s
+    # by more than 10x at once: a jump
+    assert "jump" in codes(Step(0.1, 0.05, 3), 16)
+    assert "jump" in codes(MultiStep(0.1, [3, 9], 0.01), 16)
+    assert "jump" in codes(Exponential(1.0, 2, 0.05, staircase=True), 16)
+
+
+def test_junctions_stay_jumps() -> None:
+    for s in (Piecewise([5], [0.1, 0.001]), Sequence([Constant(0.1), Constant(0.001)], [5]),
+              Sequence([Linear(0.01, 0.1, 5), Cosine(0.002, 10)], [5]),
+              Warmup(Piecewise([5], [0.1, 0.005]), 3, start_lr=0.01)):
+        f = finding("jump", s, 12)
+        assert "between epoch" in f.message, s
+    msg = finding("jump", Sequence([Constant(0.1), Constant(0.001)], [5]), 12).message
+    assert "jumps from 0.1 to 0.001 between epoch 4 and epoch 5 (a factor of 100;" in msg
 
 
 def test_jump_counts_the_others_and_crosses_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -266,6 +297,107 @@ def test_one_update_has_no_pair() -> None:
 
 
 # ---------------------------------------------------------------------------
+# flat
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("s", "epochs"), [
+    (Exponential(0.1, 1000, 0.96), 20),  # sized in steps, driven per epoch
+    (Step(0.1, 0.5, 1000), 10),
+    (CosineRestarts(0.1, 1000), 10),
+    (InverseSqrt(0.1, 0), 100),  # transformers' timescale of 10000 steps
+])
+def test_flat_raised(s: lrdecay.Schedule, epochs: int) -> None:
+    f = finding("flat", s, epochs)
+    assert f.severity == "warning"
+    assert f"Over the {epochs} epochs trained (t = 0..{epochs - 1})" in f.message
+    assert f"to {s(epochs - 1.0):.4g}, less than 1% of its peak" in f.message
+
+
+def test_flat_boundary() -> None:
+    # t = 0..10 moves by 1 - exp(-10 k): 0.99% raised, 1.01% not
+    below = Exponential(1.0, k=-math.log(1 - 0.0099) / 10)
+    above = Exponential(1.0, k=-math.log(1 - 0.0101) / 10)
+    assert codes(below, 11) == ["flat"]
+    assert codes(above, 11) == []
+
+
+@pytest.mark.parametrize(("s", "epochs", "start"), [
+    (Constant(0.1), 20, 0),  # constant: nothing to come
+    (Cyclic(0.1, 0.1, 5), 20, 0),  # max_lr == base_lr: constant too
+    (Exponential(0.1, 10, 0.96), 20, 0),  # moves 7.5%
+    (Warmup(Constant(0.1), 5, start_lr=0.01), 10, 20),  # after its warmup: constant for good
+    (Exponential(0.1, 1000, 0.96), 20, 5000),  # judged over t = 0..5019 trained so far
+    (WSD(0.1, 0, 900, 100), 10, 0),  # a stable stage: its horizon is finite
+    (Step(0.1, 0.5, 1000), 1, 0),  # one update: nothing moves
+])
+def test_flat_not_raised(s: lrdecay.Schedule, epochs: int, start: float) -> None:
+    assert "flat" not in codes(s, epochs, start=start)
+
+
+def test_flat_of_a_continued_training() -> None:
+    # 10 more epochs of a schedule sized in steps: t = 0..19 trained so far
+    f = finding("flat", Step(0.1, 0.5, 1000), 10, start=10)
+    assert "Over the 20 epochs trained (t = 0..19)" in f.message
+
+
+# ---------------------------------------------------------------------------
+# not_finished inside a warmup
+# ---------------------------------------------------------------------------
+
+def test_not_finished_inside_a_warmup() -> None:
+    # InverseSqrt never settles, but 100 steps of a 500-step warmup never reach the peak
+    s = InverseSqrt(0.1, warmup_steps=500)
+    assert codes(s, 1, 100, clock="step") == ["zero_start", "not_finished"]
+    f = finding("not_finished", s, 1, 100, clock="step")
+    assert "Training runs 100 steps (1 epoch of 100 steps) (t = 0..99)" in f.message
+    assert "warmup only ends at t = 500" in f.message
+    assert "last update at learning rate 0.0198, not the peak 0.1" in f.message
+    # the last update inside the warmup (t = 4 < 5): raised; at its end (t = 5): not
+    w = Warmup(Constant(0.1), 5, start_lr=0.01)
+    assert codes(w, 5) == ["not_finished"]
+    assert codes(w, 6) == []
+    for s in (WSD(0.1, 10, 100, 10, min_lr_ratio=0.01), OneCycle(0.1, 100),
+              Sequence([Warmup(Constant(0.1), 8, start_lr=0.01), Cosine(0.1, 5)], [20])):
+        assert "warmup only ends" in finding("not_finished", s, 6).message, s
+    # a training that continues after the warmup
+    assert codes(s := InverseSqrt(0.1, 500), 1, 100, clock="step", start=500) == []
+    assert s.warmup_end() == 500
+    assert Cosine(0.1, 10).warmup_end() == 0.0
+    assert OneCycle(0.1, 100).warmup_end() == 29.0  # where the rate peaks
+
+
+# ---------------------------------------------------------------------------
+# A training that continues a model: t = start..start+T-1
+# ---------------------------------------------------------------------------
+
+def test_a_continued_training_is_judged_at_its_own_updates() -> None:
+    s = Cosine(0.1, 12)
+    # fit() twice, 8 updates then 4 (t = 8..11): the second is sound
+    assert codes(s, 1, 8, clock="step") == ["not_finished"]
+    assert codes(s, 1, 4, clock="step", start=8) == []
+    assert codes(s, 4, start=8) == []
+    f = finding("not_finished", Cosine(0.1, 100), 20, start=10)
+    assert "Training runs 20 epochs (t = 10..29)" in f.message
+    assert "30% of the way" in f.message
+    assert f"learning rate {Cosine(0.1, 100)(29.0):.4g}" in f.message
+    # after the horizon: the whole training at the final rate
+    f = finding("ends_early", Cosine(0.1, 10), 4, start=10)
+    assert f.severity == "note"
+    assert "last 4 epochs (100% of training)" in f.message and "(t = 10..13)" in f.message
+    # the jump where it happens, in the clock's own values; the peak of these updates
+    f = finding("jump", Piecewise([10], [0.1, 0.0099]), 10, start=5)
+    assert "between epoch 10 and epoch 11" in f.message and "the peak is 0.1" in f.message
+    assert "jump" not in codes(Piecewise([10], [0.1, 0.0099]), 10, start=11)
+    # zero_start: the first update of this training
+    assert codes(Warmup(Cosine(0.1, 45), 5), 45, start=5) == []
+    f = finding("zero_start", Linear(0.1, 0.0, 10), 2, start=10)
+    assert "The first update of this training (t = 10) runs at learning rate 0" in f.message
+    # unit_mismatch counts the epochs trained so far
+    assert "unit_mismatch" not in codes(Cosine(0.1, 400), 5, start=15)  # 400 <= 20 * 20
+    assert "unit_mismatch" in codes(Cosine(0.1, 401), 5, start=15)
+
+
+# ---------------------------------------------------------------------------
 # Sound plans give no finding
 # ---------------------------------------------------------------------------
 
@@ -280,7 +412,7 @@ SOUND = [
     (OneCycle(0.1, 1000), 10, 100, "step"),
     (Rex(0.1, 20), 20, None, "epoch"),
     (Rex(0.1, 2000, min_lr=0.001), 20, 100, "step"),
-    (InverseSqrt(0.1, 0), 100, None, "epoch"),
+    (InverseSqrt(0.1, 0), 100, 100, "step"),  # timescale 10000: in steps
     (Exponential(0.1, 1000, 0.96), 20, 100, "step"),
     (Step(0.1, 0.5, 10), 30, None, "epoch"),
     (MultiStep(0.1, [30, 80], 0.1), 100, None, "epoch"),
@@ -305,7 +437,7 @@ def test_long_plans_are_checked_in_chunks() -> None:
     # 4 million updates: evaluated chunk by chunk, no finding
     s = Warmup(Cosine(3e-4, 3_950_000, alpha=0.1), 50_000, start_lr=3e-7)
     assert check_schedule(s, 40, 100_000, clock="step") == []
-    late = Sequence([s, Constant(3e-6)], [3_999_990])  # a 10x+ drop near the very end
+    late = Sequence([s, Constant(2e-6)], [3_999_990])  # a 15x drop near the very end
     assert codes(late, 40, 100_000, clock="step") == ["jump"]
 
 
@@ -314,10 +446,12 @@ def test_long_plans_are_checked_in_chunks() -> None:
 # ---------------------------------------------------------------------------
 
 def test_findings_are_ordered_records() -> None:
-    found = check_schedule(Warmup(Cosine(0.1, 2000), 5), 15)
+    found = check_schedule(Warmup(Sequence([Constant(0.1), Cosine(0.001, 2000)], [5]), 5), 15)
     assert [f.code for f in found] == ["zero_start", "unit_mismatch", "not_finished", "jump"]
-    assert [f.code for f in found] == [c for c in plan_module.CODES if c in
-                                       {f.code for f in found}]
+    found += check_schedule(Step(0.1, 0.5, 1000), 10)
+    assert [f.code for f in found][-1] == "flat"
+    assert [f.code for f in found][:4] == [c for c in plan_module.CODES if c in
+                                           {f.code for f in found[:4]}]
     for f in found:
         assert isinstance(f, lrdecay.Finding)
         assert f.severity in ("warning", "note")
@@ -348,6 +482,9 @@ def test_whole_number_floats_are_accepted() -> None:
      "`steps_per_epoch` must be a positive whole number, not 2.5."),
     (dict(clock="batch"), ValueError, "`clock` must be one of \"epoch\", \"step\", not \"batch\"."),
     (dict(clock=None), TypeError, "`clock` must be one of"),
+    (dict(start=-1), ValueError, "`start` must be a non-negative number, not -1."),
+    (dict(start=float("nan")), ValueError, "`start` must be a non-negative number"),
+    (dict(start="8"), TypeError, "`start` must be a non-negative number, not \"8\"."),
 ])
 def test_bad_arguments_are_named(kwargs: dict, exc: type, text: str) -> None:
     args = dict(schedule=Cosine(0.1, 15), epochs=15, steps_per_epoch=None, clock="epoch")

@@ -323,3 +323,56 @@ def test_a_schedule_holding_a_user_function_is_not_called_by_the_check() -> None
         return len(calls)
 
     assert run(True) == run(False)
+
+
+# ---------------------------------------------------------------------------
+# A fit() that continues a model is judged at the updates it runs
+# ---------------------------------------------------------------------------
+
+def _fit_rows(model: keras.Model, rows: int, callbacks: list, **kwargs: Any) -> list[str]:
+    """Train on the first ``rows`` rows in batches of 8 and return the ScheduleWarnings."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.fit(X[:rows], Y[:rows], batch_size=8, verbose=0, callbacks=callbacks, **kwargs)
+    return [str(w.message) for w in caught if issubclass(w.category, ScheduleWarning)]
+
+
+def test_a_second_fit_of_an_in_graph_schedule_is_judged_from_its_iterations() -> None:
+    """Cosine(0.1, 12) per step, fit() twice: 8 updates (t = 0..7: not finished), then 4
+    (t = 8..11, the end of the schedule: sound)."""
+    model = make_model(Cosine(0.1, 12).to_keras())
+    first = _fit_rows(model, 64, [lrdecay.LRLogger(verbose=0)], epochs=1)
+    assert len(first) == 1 and "not_finished" in first[0] and "t = 0..7" in first[0]
+    assert int(model.optimizer.iterations) == 8
+    assert _fit_rows(model, 32, [lrdecay.LRLogger(verbose=0)], epochs=1) == []
+    # and the rates it ran end at the schedule's end: lr(11), not lr(3)
+    assert float(model.optimizer.learning_rate) == pytest.approx(Cosine(0.1, 12)(12.0), abs=1e-7)
+    # a third fit runs after the end: judged at t = 12..19
+    third = _fit_rows(model, 64, [lrdecay.LRLogger(verbose=0)], epochs=1)
+    assert len(third) == 1 and "ends_early" in third[0] and "(t = 12..19)" in third[0]
+    assert "(1 epoch of 8 steps from t = 12; t counts optimizer steps)" in third[0]
+
+
+def test_an_in_graph_schedule_resumed_with_initial_epoch() -> None:
+    """2 epochs of 4 updates, then fit(epochs = 3, initial_epoch = 2): t = 8..11."""
+    model = make_model(Cosine(0.1, 12).to_keras())
+    assert len(_fit_rows(model, 32, [lrdecay.LRLogger(verbose=0)], epochs=2)) == 1
+    assert _fit_rows(model, 32, [lrdecay.LRLogger(verbose=0)], epochs=3, initial_epoch=2) == []
+    # the same with t in epochs (iterations / 4): t = 2
+    model = make_model(Cosine(0.1, 3).to_keras(steps_per_epoch=4))
+    assert len(_fit_rows(model, 32, [lrdecay.LRLogger(verbose=0)], epochs=2)) == 1
+    assert _fit_rows(model, 32, [lrdecay.LRLogger(verbose=0)], epochs=3, initial_epoch=2) == []
+
+
+def test_lr_scheduler_is_judged_from_initial_epoch() -> None:
+    # A warmup from 0: zero_start from scratch, none when resumed at epoch 5.
+    sched = Warmup(Cosine(0.1, 10), 5)
+    assert "zero_start" in fit(make_model(), 15, [lrdecay.LRScheduler(sched)])[0].message.args[0]
+    assert _fit_rows(make_model(), 32, [lrdecay.LRScheduler(sched)], epochs=15,
+                     initial_epoch=5) == []
+    # After the schedule's end: epochs 10..19 all at its final rate.
+    found = _fit_rows(make_model(), 32, [lrdecay.LRScheduler(Cosine(0.1, 10))], epochs=20,
+                      initial_epoch=10)
+    assert len(found) == 1 and "ends_early" in found[0]
+    assert "(10 epochs of 4 steps from t = 10; t counts epochs)" in found[0]
+    assert "(t = 10..19)" in found[0]

@@ -58,8 +58,10 @@ KERAS_PAIRS = [
                  id="inverse-time"),
     pytest.param(InverseTime(0.1, 7, 2.0, staircase=True),
                  KS.InverseTimeDecay(0.1, 7, 2.0, staircase=True), [7, 14], id="inverse-staircase"),
-    pytest.param(Polynomial(0.1, 100), KS.PolynomialDecay(0.1, 100, end_learning_rate=0.0), [100],
-                 id="polynomial"),  # Keras's default end is 1e-4, lrdecay's 0
+    pytest.param(Polynomial(0.1, 100), KS.PolynomialDecay(0.1, 100), [100],
+                 id="polynomial"),  # both ends default to 1e-4
+    pytest.param(Polynomial(0.1, 100, end_lr=0), KS.PolynomialDecay(0.1, 100, 0.0), [100],
+                 id="polynomial-to-zero"),
     pytest.param(Polynomial(0.1, 100, end_lr=0.001, power=2.0),
                  KS.PolynomialDecay(0.1, 100, end_learning_rate=0.001, power=2.0), [100],
                  id="polynomial-power-end"),
@@ -67,7 +69,7 @@ KERAS_PAIRS = [
                  KS.PolynomialDecay(0.1, 30, end_learning_rate=0.01, power=0.5, cycle=True),
                  [30, 60, 90], id="polynomial-cycle"),
     pytest.param(Polynomial(0.1, 25, power=3.0, cycle=True),
-                 KS.PolynomialDecay(0.1, 25, end_learning_rate=0.0, power=3.0, cycle=True),
+                 KS.PolynomialDecay(0.1, 25, power=3.0, cycle=True),
                  [25, 50], id="polynomial-cycle-3"),
     pytest.param(Cosine(0.1, 100), KS.CosineDecay(0.1, 100), [100], id="cosine"),
     pytest.param(Cosine(0.1, 150, alpha=0.2), KS.CosineDecay(0.1, 150, alpha=0.2), [150],
@@ -161,6 +163,61 @@ def test_keras_positional_arguments_mean_the_same(keras_name, cls, args, points)
             assert ours(float(t)) == pytest.approx(want, rel=1e-6, abs=1e-7 * args[0]
                                                    if not isinstance(ours, Piecewise) else 0), (
                 keras_name, args, t)
+
+
+# Each Keras twin with only its required positional arguments: the defaults are Keras's.
+REQUIRED_ONLY = [
+    pytest.param("ExponentialDecay", Exponential, (0.1, 1000, 0.96), [1000, 28_125],
+                 id="exponential"),
+    pytest.param("InverseTimeDecay", InverseTime, (0.1, 1000, 0.5), [1000], id="inverse-time"),
+    pytest.param("PolynomialDecay", Polynomial, (0.1, 1000), [1000], id="polynomial"),
+    pytest.param("CosineDecay", Cosine, (0.1, 1000), [1000], id="cosine"),
+    pytest.param("CosineDecayRestarts", CosineRestarts, (0.1, 100), [100, 300, 700],
+                 id="cosine-restarts"),
+    pytest.param("PiecewiseConstantDecay", Piecewise, ([100, 500], [0.1, 0.01, 0.001]),
+                 [100, 500], id="piecewise"),
+]
+
+
+def test_required_only_twins_cover_every_keras_twin():
+    assert {p.values[0] for p in REQUIRED_ONLY} == {p.values[0] for p in POSITIONAL_TWINS}
+
+
+@pytest.mark.parametrize(("keras_name", "cls", "args", "points"), REQUIRED_ONLY)
+def test_keras_defaults_are_lrdecays(keras_name, cls, args, points):
+    """``cls(*required)`` equals ``<keras_name>(*required)`` over every whole step to
+    past the last boundary and far beyond, to float32 precision: every default that
+    changes a value (Polynomial's end 1e-4, restarts' t_mul 2, ...) is Keras's."""
+    ours = cls(*args)
+    theirs = getattr(KS, keras_name)(*args)
+    ts = steps_grid(points, last=int(max(points) * 1.5) + 10)
+    assert_float32_agrees(ours, ts, keras_values(theirs, ts))
+    assert_float32_agrees(ours, ts, keras_values(ours.to_keras(), ts))
+
+
+def test_inverse_time_per_epoch_without_decay_steps():
+    """The tutorials' lr / (1 + rate * epoch): decay_steps defaults to 1, as Exponential's."""
+    ts = np.arange(0, 50, dtype=np.float64)
+    ours = InverseTime(0.1, decay_rate=0.5)
+    np.testing.assert_allclose(ours(ts), 0.1 / (1 + 0.5 * ts), rtol=1e-15)
+    assert_float32_agrees(ours, ts, keras_values(KS.InverseTimeDecay(0.1, 1, 0.5), ts))
+
+
+def test_a_schedule_given_as_a_keras_learning_rate_names_to_keras():
+    """Keras takes any callable as learning_rate and calls it without arguments: the
+    error says what to do instead of "missing 1 required positional argument"."""
+    opt = keras.optimizers.SGD(learning_rate=Cosine(0.1, 1000))
+    with pytest.raises(TypeError) as err:
+        opt.learning_rate  # noqa: B018 - Keras calls the schedule here
+    assert "`.to_keras()`" in str(err.value) or "to_keras()" in str(err.value)
+    assert "required positional argument" not in str(err.value)
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=Cosine(0.1, 1000)), loss="mse")
+    with pytest.raises(TypeError, match=r"pass `schedule\.to_keras\(\)` as the optimizer's "
+                                        r"`learning_rate`"):
+        model.fit(np.zeros((4, 2)), np.zeros((4, 1)), verbose=0)
+    with pytest.raises(TypeError, match="called without `t`"):
+        Cosine(0.1, 1000)()
 
 
 def test_cosine_restarts_at_restarts_like_keras():

@@ -371,11 +371,15 @@ def test_keras_positional_order():
     i = InverseTime(0.1, 10, 0.5, True)
     assert (i.initial_lr, i.decay_steps, i.decay_rate, i.staircase) == (0.1, 10, 0.5, True)
     assert InverseTime(0.1, 10, 0.5)(20.0) == pytest.approx(0.05, rel=1e-15)
-    # InverseTime: decay_steps and decay_rate are both required.
-    with pytest.raises(TypeError, match="decay_rate"):
+    # InverseTime: decay_rate is required; decay_steps defaults to 1, as Exponential's.
+    with pytest.raises(TypeError, match="`decay_rate` must be a non-negative number, not None"):
         InverseTime(0.1, 10)
-    with pytest.raises(TypeError, match="decay_steps"):
-        InverseTime(0.1, decay_rate=0.5)
+    assert InverseTime(0.1, decay_rate=0.5) == InverseTime(0.1, 1, 0.5)
+    assert InverseTime(0.1, decay_rate=0.5)([0.0, 2.0, 6.0]).tolist() == pytest.approx(
+        [0.1, 0.05, 0.025], rel=1e-15)  # 0.1 / (1 + 0.5 t)
+    # Polynomial: end_lr defaults to 1e-4, as Keras's end_learning_rate.
+    assert Polynomial(0.1, 10).end_lr == 1e-4
+    assert Polynomial(0.1, 10)([0.0, 10.0, 50.0]).tolist() == [0.1, 1e-4, 1e-4]
     # Exponential: decay_steps defaults to 1; exactly one of decay_rate and k.
     assert Exponential(0.1, decay_rate=0.5)(3.0) == pytest.approx(0.0125, rel=1e-15)
     with pytest.raises(TypeError, match="not neither"):

@@ -71,7 +71,7 @@ def ref_inverse_time(initial_lr, decay_steps, decay_rate, staircase=False):
     return f
 
 
-def ref_polynomial(initial_lr, decay_steps, end_lr=0.0, power=1.0, cycle=False):
+def ref_polynomial(initial_lr, decay_steps, end_lr=1e-4, power=1.0, cycle=False):  # Keras's end
     def f(t):
         if cycle:
             # the first multiple of decay_steps that is >= t (decay_steps itself at t = 0)
@@ -336,8 +336,8 @@ def test_hand_computed_values():
     assert pw([0, 5, 5.001, 10, 10.001, 1e6]).tolist() == [1.0, 1.0, 0.5, 0.5, 0.1, 0.1]
     assert Linear(0.0, 0.1, 10)([0, 5, 10, 20]).tolist() == pytest.approx([0, 0.05, 0.1, 0.1])
     assert InverseTime(1.0, 2, 1.0)([0, 2, 6]).tolist() == pytest.approx([1, 0.5, 0.25])
-    assert Polynomial(1.0, 10, cycle=True)([0, 5, 10, 15, 20]).tolist() == pytest.approx(
-        [1, 0.5, 0, 0.25, 0])
+    assert Polynomial(1.0, 10, end_lr=0, cycle=True)([0, 5, 10, 15, 20]).tolist() == (
+        pytest.approx([1, 0.5, 0, 0.25, 0]))
     assert Cyclic(1.0, 3.0, 2)([0, 1, 2, 3, 4, 6]).tolist() == pytest.approx([1, 2, 3, 2, 1, 3])
     assert Cyclic(0.0, 4.0, 2, mode="triangular2")([2, 6, 10]).tolist() == pytest.approx(
         [4, 2, 1])

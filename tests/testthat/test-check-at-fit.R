@@ -67,7 +67,7 @@ test_that("as_keras_schedule() warns once per fit() with the step clock", {
   seen <- plan_warnings(model |> fit(d$x, d$y, epochs = 15, batch_size = 16, verbose = 0))
   expect_length(seen, 1)
   msg <- conditionMessage(seen[[1]])
-  expect_match(msg, paste0("as_keras_schedule(): the learning-rate schedule has 3 problems ",
+  expect_match(msg, paste0("as_keras_schedule(): the learning-rate schedule has 2 problems ",
                            "for this training (15 epochs of 4 steps; t counts optimizer steps)"),
                fixed = TRUE)
   expected <- check_schedule(s, epochs = 15, steps_per_epoch = 4, clock = "step")
@@ -98,4 +98,42 @@ test_that("`check` must be TRUE or FALSE", {
                "`check` must be TRUE or FALSE", class = "lrdecay_error_argument")
   expect_error(as_keras_schedule(schedule_cosine(0.1, 15), check = "no"),
                "`check` must be TRUE or FALSE", class = "lrdecay_error_argument")
+})
+
+test_that("check_schedule() judges the updates a continued fit() runs, and finds flat rates", {
+  s <- schedule_cosine(0.1, 12)
+  expect_identical(check_schedule(s, 1, 8, clock = "step")$code, "not_finished")
+  expect_identical(nrow(check_schedule(s, 1, 4, clock = "step", start = 8)), 0L)
+  expect_match(check_schedule(schedule_cosine(0.1, 100), 20, start = 10)$message,
+               "Training runs 20 epochs (t = 10..29)", fixed = TRUE)
+  expect_identical(check_schedule(schedule_exponential(0.1, 1000, 0.96), epochs = 20)$code,
+                   "flat")
+  expect_identical(check_schedule(schedule_step(0.1, 0.5, 1000), epochs = 10)$code, "flat")
+  expect_identical(check_schedule(schedule_cosine_restarts(0.1, 1000), epochs = 10)$code,
+                   "flat")
+  found <- check_schedule(schedule_inverse_sqrt(0.1, warmup_steps = 500), 1, 100,
+                          clock = "step")
+  expect_identical(found$code, c("zero_start", "not_finished"))
+  expect_match(found$message[2], "warmup only ends at t = 500", fixed = TRUE)
+  # no jump for a decay to 0 or a warmup from a small start; a junction stays one
+  expect_identical(nrow(check_schedule(schedule_cosine(0.1, 10), 12)), 0L)
+  expect_identical(nrow(check_schedule(schedule_linear(0.001, 0.1, 10), 20)), 0L)
+  expect_identical(check_schedule(schedule_piecewise(5, c(0.1, 0.001)), 10)$code, "jump")
+  expect_error(check_schedule(s, 1, start = -1), "`start` must be a non-negative number",
+               class = "lrdecay_error_argument")
+})
+
+test_that("a second fit() of an in-graph schedule continuing the first warns nothing", {
+  skip_without_keras()
+  model <- linear_model(lr = as_keras_schedule(schedule_cosine(0.1, 12)))
+  x <- matrix(seq(0, 1, length.out = 256), 64, 4)
+  y <- x[, 1] - x[, 2]
+  first <- plan_warnings(model |> fit(x, y, epochs = 1, batch_size = 8, verbose = 0,
+                                      callbacks = list(callback_lr_logger(verbose = 0))))
+  expect_length(first, 1)
+  expect_match(conditionMessage(first[[1]]), "not_finished", fixed = TRUE)
+  second <- plan_warnings(model |> fit(x[1:32, ], y[1:32], epochs = 1, batch_size = 8,
+                                       verbose = 0,
+                                       callbacks = list(callback_lr_logger(verbose = 0))))
+  expect_length(second, 0)
 })

@@ -161,7 +161,6 @@ test_that("a required argument left out is named, in the user's call", {
   # Before: "Error in check_number(decay_steps, ...)": an internal function's name.
   expect_snapshot(error = TRUE, schedule_cosine(0.1))
   expect_snapshot(error = TRUE, schedule_step())
-  expect_snapshot(error = TRUE, schedule_inverse_time(0.1, decay_rate = 0.5))
   expect_snapshot(error = TRUE, schedule_sequence())
   expect_snapshot(error = TRUE, callback_lr_scheduler())
   for (call in list(quote(schedule_cosine(0.1)), quote(schedule_piecewise(c(1, 2))),

@@ -76,3 +76,52 @@ test_that("the API's seed: schedule_exponential(0.1, 1000, 0.96, staircase = TRU
                                 initial_lr = 0.1)
   expect_identical(named$get_config(), s$get_config())
 })
+
+test_that("each keras3 twin with only its required arguments gives keras3's values (Keras's defaults)", {
+  skip_without_keras()
+  twins <- list(
+    exponential = list(quote(schedule_exponential(0.1, 1000, 0.96)),
+                       quote(learning_rate_schedule_exponential_decay(0.1, 1000, 0.96))),
+    inverse_time = list(quote(schedule_inverse_time(0.1, 1000, 0.5)),
+                        quote(learning_rate_schedule_inverse_time_decay(0.1, 1000, 0.5))),
+    polynomial = list(quote(schedule_polynomial(0.1, 1000)),
+                      quote(learning_rate_schedule_polynomial_decay(0.1, 1000))),
+    cosine = list(quote(schedule_cosine(0.1, 1000)),
+                  quote(learning_rate_schedule_cosine_decay(0.1, 1000))),
+    cosine_restarts = list(quote(schedule_cosine_restarts(0.1, 100)),
+                           quote(learning_rate_schedule_cosine_decay_restarts(0.1, 100))),
+    piecewise = list(quote(schedule_piecewise(c(100, 1000), c(0.1, 0.01, 0.001))),
+                     quote(learning_rate_schedule_piecewise_constant_decay(
+                       c(100, 1000), c(0.1, 0.01, 0.001))))
+  )
+  for (name in names(twins)) {
+    ours <- lr_at(eval(twins[[name]][[1]]), twin_steps)
+    theirs <- keras3_values(eval(twins[[name]][[2]]), twin_steps)
+    # float32: near the end of a decay to (almost) 0, errors relative to a tenth of the peak
+    expect_in_graph_equal(theirs, ours, scale = 0.01, tol = 1e-6,
+                          label = paste("keras3's", name, "with its defaults"))
+  }
+  # Polynomial ends at 1e-4, as Keras's end_learning_rate
+  expect_equal(lr_at(schedule_polynomial(0.1, 1000), c(1000, 5000)), c(1e-4, 1e-4))
+  # InverseTime per epoch without decay_steps: 0.1 / (1 + 0.5 t)
+  expect_equal(lr_at(schedule_inverse_time(0.1, decay_rate = 0.5), 0:4), 0.1 / (1 + 0.5 * 0:4),
+               tolerance = 1e-15)
+  expect_error(schedule_inverse_time(0.1, 10), "`decay_rate` must be a non-negative number",
+               class = "lrdecay_error_argument")
+})
+
+test_that("a schedule given as a keras3 learning rate fails naming as_keras_schedule()", {
+  skip_without_keras()
+  model <- keras3::keras_model_sequential(input_shape = 2) |> keras3::layer_dense(1)
+  model |> keras3::compile(loss = "mse",
+                           optimizer = keras3::optimizer_sgd(
+                             learning_rate = schedule_cosine(0.1, 1000)))
+  x <- matrix(0, 4, 2)
+  y <- matrix(0, 4, 1)
+  err <- expect_error(model |> fit(x, y, epochs = 1, verbose = 0))
+  msg <- conditionMessage(err)
+  expect_match(msg, "wrap it in as_keras_schedule() for the optimizer's `learning_rate`",
+               fixed = TRUE)
+  expect_no_match(msg, "to_keras", fixed = TRUE)
+  expect_no_match(msg, "required positional argument", fixed = TRUE)
+})

@@ -32,7 +32,7 @@ def check_optimizer_schedule(optimizer: Any, params: Any, hook: Hook = None) -> 
     """
     ks = keras_schedule_of(optimizer)
     if ks is not None:
-        check_keras_schedule(ks, params, hook)
+        check_keras_schedule(ks, params, hook, optimizer)
 
 
 def call_user(fn: Callable[..., Any], args: tuple[Any, ...], where: str) -> Any:

@@ -139,10 +139,12 @@ class LRScheduler(LRCallback):
 
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         require_settable(self._optimizer(), self._who)
-        if self.check:
-            check_lr_scheduler(self.schedule, self.params, self._warn_hook)
+        self._check_pending = self.check  # at the first epoch, which may be initial_epoch
 
     def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        if getattr(self, "_check_pending", False):
+            self._check_pending = False
+            check_lr_scheduler(self.schedule, self.params, self._warn_hook, int(epoch))
         super().on_epoch_begin(epoch, logs)
         optimizer = self._optimizer()
         epoch = int(epoch)

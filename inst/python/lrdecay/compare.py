@@ -52,16 +52,18 @@ _ONE_CYCLE_ENDS = ((25.0, 1e4), (25.0, 1e3), (25.0, 100.0), (25.0, 10.0), (10.0,
 
 
 def _one_cycle(max_lr: float, epochs: int) -> OneCycle:
-    """One-cycle over ``epochs`` epochs whose rate changes by at most 10x per epoch."""
-    from .plan import check_schedule
-
+    """One-cycle over ``epochs`` epochs whose rate changes by at most 10x per epoch
+    (where the larger rate is at least 1% of the peak)."""
     total = max(epochs, 2)
     pct = max(0.3, 1.5 / total)  # the warmup phase needs more than one epoch
     made = None
     for div, final in _ONE_CYCLE_ENDS:
         made = OneCycle(max_lr, total_steps=total, pct_start=pct, div_factor=div,
                         final_div_factor=final)
-        if not check_schedule(made, epochs):
+        rates = made(np.arange(epochs, dtype=np.float64))
+        a, b = rates[:-1], rates[1:]
+        big = np.maximum(a, b) >= 0.01 * rates.max()
+        if not np.any(big & (np.maximum(a, b) > 10.0 * (1.0 + 1e-9) * np.minimum(a, b))):
             break
     assert made is not None
     return made

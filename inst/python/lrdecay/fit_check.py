@@ -38,43 +38,56 @@ def _plan(params: Any) -> tuple[int, int | None] | None:
 
 
 def _findings(schedule: Schedule, epochs: int, steps: int | None,
-              clock: str) -> list[Finding]:
+              clock: str, start: float = 0.0) -> list[Finding]:
     """``check_schedule``'s findings; none for a schedule that holds a user function
     (``FromFunction``: the check would call it for every update, side effects and all)."""
     if not schedule.graphable():  # a user function, however nested
         return []
     try:
-        return check_schedule(schedule, epochs, steps, clock)
+        return check_schedule(schedule, epochs, steps, clock, start)
     except Exception:  # noqa: BLE001 - an advisory check never stops training
         return []
 
 
-def check_lr_scheduler(schedule: Any, params: Any, hook: Hook = None) -> None:
-    """``LRScheduler``'s check of its own schedule (``t`` counts epochs).
+def check_lr_scheduler(schedule: Any, params: Any, hook: Hook = None,
+                       initial_epoch: int = 0) -> None:
+    """``LRScheduler``'s check of its own schedule (``t`` counts epochs), judged at the
+    epochs the ``fit()`` runs: ``initial_epoch .. params["epochs"] - 1``.
 
     Args:
         schedule: the callback's schedule (user functions, and lrdecay schedules that
             hold one, are not checked).
         params: the callback's ``params`` (``epochs``, ``steps``).
         hook: see ``lrdecay.plan.warn_plan``.
+        initial_epoch: the first epoch of the ``fit()`` (Keras's ``initial_epoch``).
     """
     plan = _plan(params)
-    if not isinstance(schedule, Schedule) or plan is None:
+    if not isinstance(schedule, Schedule) or plan is None or plan[0] <= initial_epoch:
         return
-    epochs, steps = plan
-    warn_plan(_findings(schedule, epochs, steps, "epoch"), schedule=schedule,
-              plan=describe_plan(epochs, steps, "epoch"), who="LRScheduler",
+    last, steps = plan
+    epochs = last - initial_epoch  # Keras's params["epochs"] is the last epoch, + 1
+    warn_plan(_findings(schedule, epochs, steps, "epoch", initial_epoch), schedule=schedule,
+              plan=describe_plan(epochs, steps, "epoch", start=initial_epoch),
+              who="LRScheduler",
               who_r="callback_lr_scheduler()", off="LRScheduler(..., check=False)",
               off_r="callback_lr_scheduler(..., check = FALSE)", hook=hook, stacklevel=4)
 
 
-def check_keras_schedule(ks: Any, params: Any, hook: Hook = None) -> None:
-    """Check an in-graph lrdecay schedule against one ``fit()``, once per ``fit()``.
+def check_keras_schedule(ks: Any, params: Any, hook: Hook = None, optimizer: Any = None,
+                         initial_epoch: int | None = None) -> None:
+    """Check an in-graph lrdecay schedule against one ``fit()``, once per ``fit()``,
+    judged at the updates that ``fit()`` runs: from the optimizer's ``iterations`` on
+    (divided by ``steps_per_epoch`` when ``t`` counts epochs), for
+    ``params["epochs"] - initial_epoch`` epochs.
 
     Args:
         ks: a ``KerasSchedule``.
         params: the ``params`` of the ``fit()``.
         hook: used when the schedule has no ``_warn_hook`` of its own.
+        optimizer: the optimizer that evaluates ``ks`` (its ``iterations`` give the first
+            ``t``); ``None``: the running ``fit()``'s model's, or ``t`` from 0.
+        initial_epoch: the ``fit()``'s ``initial_epoch``; ``None``: read from the running
+            ``fit()``, or 0.
     """
     if not getattr(ks, "check", False) or getattr(ks, "_plan_checked", None) is params:
         return
@@ -82,13 +95,68 @@ def check_keras_schedule(ks: Any, params: Any, hook: Hook = None) -> None:
     if plan is None:
         return
     ks._plan_checked = params
-    epochs, steps = plan
+    last, steps = plan
+    fit = _fit_locals() if optimizer is None or initial_epoch is None else None
+    if initial_epoch is None:
+        initial_epoch = _whole((fit or {}).get("initial_epoch"))
+    if optimizer is None:
+        optimizer = getattr((fit or {}).get("self"), "optimizer", None)
+    epochs = last - initial_epoch
+    if epochs < 1:
+        return
+    start: float = _iterations(optimizer)
     clock = "step" if ks.steps_per_epoch is None else "epoch"
-    warn_plan(_findings(ks.schedule, epochs, steps, clock), schedule=ks.schedule,
-              plan=describe_plan(epochs, steps, clock, ks.steps_per_epoch),
+    if ks.steps_per_epoch is not None:
+        start = start / ks.steps_per_epoch
+    warn_plan(_findings(ks.schedule, epochs, steps, clock, start), schedule=ks.schedule,
+              plan=describe_plan(epochs, steps, clock, ks.steps_per_epoch, start=start),
               who="to_keras() (KerasSchedule)", who_r="as_keras_schedule()",
               off="to_keras(..., check=False)", off_r="as_keras_schedule(..., check = FALSE)",
               hook=getattr(ks, "_warn_hook", None) or hook, stacklevel=4)
+
+
+def _fit_locals() -> dict[str, Any] | None:
+    """The local variables of the ``fit()`` running in this thread (Keras's
+    ``Model.fit``, found on the call stack: ``self``, ``initial_epoch``, ``callbacks``),
+    or ``None``."""
+    global _FIT_CODE
+    if _FIT_CODE is None:
+        fit = keras.Model.fit
+        _FIT_CODE = getattr(fit, "__wrapped__", fit).__code__  # Keras wraps it (tracebacks)
+    code = _FIT_CODE
+    frame = sys._getframe(1)
+    depth = 0
+    while frame is not None and depth < _MAX_DEPTH:
+        if frame.f_code is code:
+            return frame.f_locals
+        frame = frame.f_back
+        depth += 1
+    return None
+
+
+def _whole(value: Any) -> int:
+    """A non-negative whole number Keras passed (``initial_epoch``), else 0."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        return 0
+    return int(value)
+
+
+def _iterations(optimizer: Any) -> int:
+    """The optimizer's update count, read outside any traced function (0 when it cannot
+    be read): the ``t`` of the next update of an in-graph schedule."""
+    var = getattr(optimizer, "iterations", None)
+    value = getattr(var, "_value", var)  # the stored value, not a traced read of it
+    if value is None:
+        return 0
+    try:
+        if keras.backend.backend() == "tensorflow":
+            import tensorflow as tf
+
+            with tf.init_scope():  # out of the train step being traced
+                return max(int(value.numpy()), 0)
+        return max(int(keras.ops.convert_to_numpy(value)), 0)
+    except Exception:  # noqa: BLE001 - an advisory check never stops training
+        return 0
 
 
 def fit_callbacks() -> Any:
@@ -97,27 +165,19 @@ def fit_callbacks() -> Any:
     Looks up the call stack for Keras's ``Model.fit`` and reads its local ``callbacks``,
     whose ``params`` hold ``epochs`` and ``steps``.
     """
-    global _FIT_CODE
-    if _FIT_CODE is None:
-        fit = keras.Model.fit
-        _FIT_CODE = getattr(fit, "__wrapped__", fit).__code__  # Keras wraps it (tracebacks)
-    code = _FIT_CODE
-    frame = sys._getframe(2)
-    depth = 0
-    while frame is not None and depth < _MAX_DEPTH:
-        if frame.f_code is code:
-            callbacks = frame.f_locals.get("callbacks")
-            return callbacks if isinstance(getattr(callbacks, "params", None), dict) else None
-        frame = frame.f_back
-        depth += 1
-    return None
+    callbacks = (_fit_locals() or {}).get("callbacks")
+    return callbacks if isinstance(getattr(callbacks, "params", None), dict) else None
 
 
 def check_in_fit(ks: Any) -> None:
     """Called by ``KerasSchedule.__call__``: check against the running ``fit()``, if any,
     reporting through the hook of an lrdecay callback of that ``fit()`` if one has it."""
-    callbacks = fit_callbacks()
-    if callbacks is None or callbacks.params is getattr(ks, "_plan_checked", None):
+    fit = _fit_locals()
+    callbacks = (fit or {}).get("callbacks")
+    if (not isinstance(getattr(callbacks, "params", None), dict)
+            or callbacks.params is getattr(ks, "_plan_checked", None)):
         return
     hooks = (getattr(cb, "_warn_hook", None) for cb in getattr(callbacks, "callbacks", []))
-    check_keras_schedule(ks, callbacks.params, next((h for h in hooks if h is not None), None))
+    check_keras_schedule(ks, callbacks.params, next((h for h in hooks if h is not None), None),
+                         getattr(fit.get("self"), "optimizer", None),
+                         _whole(fit.get("initial_epoch")))

@@ -63,6 +63,10 @@ __all__ = [
 ]
 
 
+#: The default of ``Schedule.__call__``'s ``t``: no clock value was given.
+_NO_T: Any = object()
+
+
 def _lr(name: str, value: Any, *, positive: bool = False) -> float:
     """A learning rate: finite, ``>= 0`` (``> 0`` when ``positive``)."""
     return check_number(name, value, low=0.0, low_open=positive)
@@ -79,7 +83,7 @@ class Schedule:
     formula: ClassVar[str] = ""
 
     # -- evaluation ---------------------------------------------------------
-    def __call__(self, t: Any) -> Any:
+    def __call__(self, t: Any = _NO_T) -> Any:
         """The learning rate at clock value(s) ``t`` (float64).
 
         Args:
@@ -90,7 +94,11 @@ class Schedule:
 
         Raises:
             ValueError: if any ``t`` is negative, NaN or infinite.
+            TypeError: without ``t``: Keras calls a callable ``learning_rate`` so, and
+                the message says to pass ``schedule.to_keras()`` instead.
         """
+        if t is _NO_T:
+            raise TypeError(self._no_clock_message())
         arr = check_clock(t)
         if arr.ndim == 0:
             # As a one-element array: NumPy's vector loops (SIMD) and its scalar maths may
@@ -105,6 +113,19 @@ class Schedule:
 
     def _compute(self, t: Any, ops: Any) -> Any:
         raise NotImplementedError  # every family overrides this
+
+    #: How to use a schedule as a Keras learning rate, in the words of the language the
+    #: schedule was made in: the R package sets its own on the schedules it makes.
+    _keras_advice: ClassVar[str] = (
+        "pass `schedule.to_keras()` as the optimizer's `learning_rate` instead, e.g. "
+        "keras.optimizers.SGD(learning_rate=lrdecay.Cosine(0.1, 1000).to_keras())")
+
+    def _no_clock_message(self) -> str:
+        """The error of a call without ``t``, which is what Keras does with a schedule
+        given as a learning rate (it calls a callable ``learning_rate`` with no argument)."""
+        return ("An lrdecay schedule was called without `t`, as Keras calls a learning rate "
+                "given as a function: an lrdecay schedule is not a Keras learning rate. To "
+                f"run it in the optimizer, {self._keras_advice}.")
 
     # -- configuration ------------------------------------------------------
     def _params(self) -> dict[str, Any]:
@@ -228,6 +249,15 @@ class Schedule:
         except TypeError:
             return False
         return True
+
+    def warmup_end(self) -> float:
+        """The ``t`` at which the schedule's warmup ends, ``0.0`` when it has none.
+
+        A warmup is the rising start of ``Warmup``, ``WSD``, ``InverseSqrt`` and
+        ``OneCycle`` (and of a ``Sequence`` that starts with one): a training that stops
+        before it, ``lrdecay.check_schedule`` reports as ``not_finished``.
+        """
+        return 0.0
 
     # -- Keras --------------------------------------------------------------
     def to_keras(self, steps_per_epoch: Any = None, check: Any = True) -> Any:
@@ -467,18 +497,22 @@ class InverseTime(Schedule):
 
     Args:
         initial_lr: the learning rate at ``t = 0``, ``> 0``.
-        decay_steps: the clock span of one decay period, ``> 0``.
-        decay_rate: how fast the rate falls, ``>= 0``.
+        decay_steps: the clock span of one decay period, ``> 0``; 1 by default (as
+            ``Exponential``'s), so that ``InverseTime(0.1, decay_rate=0.5)`` is
+            ``0.1 / (1 + 0.5 t)``.
+        decay_rate: how fast the rate falls, ``>= 0`` (required).
         staircase: decay in whole periods (``p`` floored).
 
     >>> InverseTime(1.0, 2, 1.0)([0, 2, 6]).tolist()
     [1.0, 0.5, 0.25]
+    >>> InverseTime(0.1, decay_rate=0.5)([0, 2]).tolist()
+    [0.1, 0.05]
     """
 
     family = "inverse_time"
 
-    def __init__(self, initial_lr: float, decay_steps: float, decay_rate: float,
-                 staircase: bool = False) -> None:
+    def __init__(self, initial_lr: float, decay_steps: float = 1,
+                 decay_rate: float | None = None, staircase: bool = False) -> None:
         self.initial_lr = _lr("initial_lr", initial_lr, positive=True)
         self.decay_steps = check_number("decay_steps", decay_steps, low=0.0, low_open=True)
         self.decay_rate = check_number("decay_rate", decay_rate, low=0.0)
@@ -516,7 +550,8 @@ class Polynomial(Schedule):
     Args:
         initial_lr: the learning rate at ``t = 0``, ``> 0``.
         decay_steps: the clock span of the decay, ``> 0``.
-        end_lr: the learning rate at the end of the decay, ``>= 0``.
+        end_lr: the learning rate at the end of the decay, ``>= 0``; 1e-4 by default, as
+            Keras's ``end_learning_rate``.
         power: the exponent of the polynomial, ``> 0`` (1: linear).
         cycle: restart the decay every ``decay_steps`` (with a longer span each time, as Keras)
             instead of holding ``end_lr``.
@@ -524,8 +559,8 @@ class Polynomial(Schedule):
 
     family = "polynomial"
 
-    def __init__(self, initial_lr: float, decay_steps: float, end_lr: float = 0, power: float = 1,
-                 cycle: bool = False) -> None:
+    def __init__(self, initial_lr: float, decay_steps: float, end_lr: float = 1e-4,
+                 power: float = 1, cycle: bool = False) -> None:
         self.initial_lr = _lr("initial_lr", initial_lr, positive=True)
         self.decay_steps = check_number("decay_steps", decay_steps, low=0.0, low_open=True)
         self.end_lr = _lr("end_lr", end_lr)
@@ -815,6 +850,9 @@ class OneCycle(Schedule):
     def horizon(self) -> float:
         return float(self.total_steps - 1)
 
+    def warmup_end(self) -> float:
+        return self._phases()[0][1]  # the step where the rate peaks
+
     def momentum(self, base_momentum: float = 0.85,
                  max_momentum: float = 0.95) -> OneCycleMomentum:
         """The momentum that cycles inversely to this rate (PyTorch OneCycleLR's
@@ -876,6 +914,9 @@ class Warmup(Schedule):
     def horizon(self) -> float:
         return self.warmup_steps + self.schedule.horizon()
 
+    def warmup_end(self) -> float:
+        return self.warmup_steps + self.schedule.warmup_end()  # a warmup before a warmup
+
 
 class Sequence(Schedule):
     """Joined schedules (optax's ``join_schedules``): schedule ``i`` runs on
@@ -923,6 +964,10 @@ class Sequence(Schedule):
         # Earlier parts are cut at their boundaries: only the last part settles the value.
         last = self.boundaries[-1] if self.boundaries else 0.0
         return last + self.schedules[-1].horizon()
+
+    def warmup_end(self) -> float:
+        first = self.schedules[0].warmup_end()
+        return min(first, self.boundaries[0]) if self.boundaries else first
 
 
 class FromFunction(Schedule):
@@ -1107,6 +1152,9 @@ class WSD(Schedule):
     def horizon(self) -> float:
         return self.warmup_steps + self.stable_steps + self.decay_steps
 
+    def warmup_end(self) -> float:
+        return self.warmup_steps
+
 
 class InverseSqrt(Schedule):
     """Inverse square root decay after a linear warmup from 0, with Hugging Face
@@ -1151,6 +1199,9 @@ class InverseSqrt(Schedule):
 
     def default_horizon(self) -> int:
         return int(math.ceil(self.warmup_steps + 4.0 * self.timescale))
+
+    def warmup_end(self) -> float:
+        return self.warmup_steps
 
 
 class Rex(Schedule):
