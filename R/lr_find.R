@@ -202,7 +202,7 @@ as_py_data <- function(x, arg = rlang::caller_arg(x), call = rlang::caller_env()
   # R's NA is a signalling NaN, whose cast to float32 NumPy warns about: a plain NaN, which
   # Python's check then reports as a non-finite value of the argument.
   if (anyNA(x)) {
-    x <- as.double(x)
+    storage.mode(x) <- "double"
     x[is.na(x)] <- NaN
   }
   reticulate::np_array(x, dtype = if (is.integer(x)) "int64" else "float32", order = "C")
