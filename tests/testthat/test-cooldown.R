@@ -35,7 +35,7 @@ cooldown_data <- function() {
   list(x = x, y = x %*% c(1, -2, 3, 0.5))
 }
 
-test_that("start_cooldown() after load_model() gives the rates and weights of the planned cooldown", {
+test_that("start_cooldown() after load_model() gives the planned cooldown's rates and weights", {
   skip_without_keras()
   d <- cooldown_data()
   make <- function(lr) {
@@ -73,7 +73,8 @@ test_that("start_cooldown() after load_model() gives the rates and weights of th
     sprintf("set.seed(3); x <- matrix(runif(40 * 4), ncol = 4); y <- x %%*%% c(1, -2, 3, 0.5)"),
     sprintf("model <- load_model(%s)", deparse(path)),
     "model |> start_cooldown(15)",
-    "suppressWarnings(model |> fit(x, y, epochs = 3, batch_size = 8, shuffle = FALSE, verbose = 0))",
+    "suppressWarnings(model |> fit(x, y, epochs = 3, batch_size = 8, shuffle = FALSE,",
+    "                              verbose = 0))",
     sprintf("saveRDS(get_weights(model), %s)", deparse(out))
   ))
   expect_equal(res$status, 0L, info = paste(res$output, collapse = "\n"))
