@@ -88,3 +88,42 @@ schedule_rex <- function(initial_lr, total_steps, min_lr = 0) {
   new_schedule("Rex", initial_lr = as_number(initial_lr), total_steps = as_number(total_steps),
                min_lr = as_number(min_lr))
 }
+
+#' Cooldown learning rate, branched from any schedule
+#'
+#' A cooldown (Hägele et al. 2024, "Scaling Laws and Compute-Optimal Training
+#' Beyond Fixed Training Durations"): `schedule(t)` before `start`, then a decay
+#' from `r0 = schedule(start)` to `final_lr` over `length`:
+#' `final_lr + (r0 - final_lr) * f(p)` with `p = (t - start) / length`, where
+#' `f` is `1 - p` (`"linear"`), `(1 + cos(pi p)) / 2` (`"cosine"`) or
+#' `1 - sqrt(p)` (`"1-sqrt"`); `final_lr` from `start + length` on.
+#'
+#' A long run at a constant rate (or a [schedule_wsd()] in its stable stage) then
+#' gives a finished model at any budget: the cooldown planned from the start is this
+#' schedule; branched later from a saved model, it is [start_cooldown()].
+#'
+#' @param schedule The lrdecay schedule the cooldown branches from.
+#' @param start Where the cooldown begins, a non-negative number of epochs
+#'   (0-based clock of [callback_lr_scheduler()]) or steps (in-graph).
+#' @param length The length of the cooldown, a positive number in the same unit.
+#' @param shape The cooldown's shape: `"1-sqrt"`, `"linear"` or `"cosine"`.
+#' @param final_lr The learning rate at the end of the cooldown, a non-negative number.
+#' @inherit schedule_wsd return
+#' @family schedules
+#' @seealso [start_cooldown()] to branch a cooldown from a trained model.
+#' @export
+#' @examplesIf lrdecay_available()
+#' long_run <- schedule_constant(0.1)
+#' s <- schedule_cooldown(long_run, start = 60, length = 40)
+#' lr_at(s, c(0, 60, 70, 100, 120))
+#' plot(s, t = 0:120)
+#' # the three shapes, branched from the stable stage of a WSD schedule
+#' wsd <- schedule_wsd(0.1, warmup_steps = 10, stable_steps = 1000, decay_steps = 10)
+#' for (shape in c("1-sqrt", "linear", "cosine")) {
+#'   print(lr_at(schedule_cooldown(wsd, 50, 20, shape = shape), c(55, 60, 65)))
+#' }
+schedule_cooldown <- function(schedule, start, length, shape = "1-sqrt", final_lr = 0) {
+  new_schedule("Cooldown", schedule = as_schedule(schedule), start = as_number(start),
+               length = as_number(length), shape = as_string(shape),
+               final_lr = as_number(final_lr))
+}

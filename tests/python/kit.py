@@ -86,6 +86,10 @@ def schedule_cases() -> list[tuple[str, lrdecay.Schedule]]:
         ("inverse_sqrt", InverseSqrt(0.1, warmup_steps=4)),
         ("inverse_sqrt_ts", InverseSqrt(0.1, warmup_steps=0, timescale=5)),
         ("rex", Rex(0.1, total_steps=12, min_lr=0.001)),
+        ("cooldown", Cooldown(Constant(0.1), start=5, length=10)),
+        ("cooldown_wsd_cosine", Cooldown(WSD(0.1, 3, 20, 6), start=9, length=8, shape="cosine",
+                                         final_lr=0.001)),
+        ("cooldown_linear", Cooldown(Cosine(0.1, 30), start=4.5, length=7, shape="linear")),
         ("one_cycle_momentum", OneCycle(0.1, total_steps=16, pct_start=0.25,
                                         three_phase=True).momentum()),
         ("cyclic_momentum", Cyclic(0.01, 0.1, step_size=3, mode="triangular2").momentum(0.8, 0.9)),
@@ -98,7 +102,7 @@ def covered_families(cases: list[tuple[str, lrdecay.Schedule]]) -> set[str]:
 
     def walk(s: lrdecay.Schedule) -> None:
         seen.add(type(s).__name__)
-        if isinstance(s, Warmup):
+        if isinstance(s, (Warmup, Cooldown)):
             walk(s.schedule)
         if isinstance(s, Sequence):
             for inner in s.schedules:

@@ -24,17 +24,18 @@ PUBLIC = {
     # schedules and the plan check (NumPy only)
     "Schedule", "Constant", "Step", "MultiStep", "Piecewise", "Exponential", "InverseTime",
     "Polynomial", "Cosine", "CosineRestarts", "Linear", "Cyclic", "OneCycle", "Warmup",
-    "Sequence", "FromFunction", "WSD", "InverseSqrt", "Rex", "OneCycleMomentum",
-    "CyclicMomentum", "from_config", "check_schedule", "Finding", "ScheduleWarning",
+    "Sequence", "FromFunction", "WSD", "InverseSqrt", "Rex", "Cooldown",
+    "OneCycleMomentum", "CyclicMomentum", "from_config", "check_schedule", "Finding",
+    "ScheduleWarning",
     # the digits demo (Keras only when it trains)
     "compare_schedules", "default_schedules",
     # Keras-backed, loaded on first use
     "KerasSchedule", "LRScheduler", "LRLogger", "LRCustom", "LRPlateau", "HParamScheduler",
-    "get_learning_rate", "set_learning_rate", "lr_find", "LRFindResult",
+    "get_learning_rate", "set_learning_rate", "lr_find", "LRFindResult", "start_cooldown",
 }
 KERAS_BACKED = {"KerasSchedule", "LRScheduler", "LRLogger", "LRCustom", "LRPlateau",
                 "HParamScheduler", "get_learning_rate", "set_learning_rate", "lr_find",
-                "LRFindResult"}
+                "LRFindResult", "start_cooldown"}
 HEAVY = ("keras", "tensorflow", "tf_keras", "jax", "torch", "transformers")
 
 
@@ -72,7 +73,7 @@ families = [Constant(0.1), Step(0.1), MultiStep(0.1, [2]), Piecewise([2], [0.1, 
             Exponential(0.1, 1, 0.9), InverseTime(0.1, 1, 0.5), Polynomial(0.1, 10, cycle=True),
             Cosine(0.1, 10), CosineRestarts(0.1, 10), Linear(0, 0.1, 5), Cyclic(0.01, 0.1, 4),
             OneCycle(0.1, 20), WSD(0.1, 2, 3, 4), InverseSqrt(0.1, 4), Rex(0.1, 10),
-            FromFunction(lambda t: 0.1 + 0 * t)]
+            Cooldown(Constant(0.1), 3, 5), FromFunction(lambda t: 0.1 + 0 * t)]
 families += [Warmup(families[1], 3), Sequence(families[:3], [5, 10])]
 for s in families:
     s(3.5); s([0, 1, 2]); repr(s); s.describe()

@@ -147,8 +147,15 @@ def sequence(draw: Any, inner: Any = None) -> Sequence:
     return Sequence(scheds, bounds)
 
 
+@st.composite
+def cooldown(draw: Any, inner: Any = base_schedules) -> Cooldown:
+    return Cooldown(draw(inner), draw(st.one_of(st.just(0.0), steps)), draw(steps),
+                    shape=draw(st.sampled_from(Cooldown.SHAPES)), final_lr=draw(lrs0))
+
+
 FAMILY: dict[str, Any] = {
     **BASE,
+    "Cooldown": st.one_of(cooldown(), cooldown(inner=warmup())),
     "Warmup": st.one_of(warmup(), warmup(inner=sequence(inner=base_schedules))),
     "Sequence": st.one_of(sequence(), sequence(inner=st.one_of(base_schedules,
                                                                  warmup()))),
@@ -187,6 +194,8 @@ def _ceiling(s: lrdecay.Schedule) -> float:
         return max(s.start_lr, _ceiling(s.schedule))
     if isinstance(s, Sequence):
         return max(_ceiling(x) for x in s.schedules)
+    if isinstance(s, Cooldown):
+        return max(s.final_lr, _ceiling(s.schedule))
     if isinstance(s, (WSD, InverseSqrt)):
         return s.peak_lr
     if isinstance(s, Rex):
@@ -309,6 +318,7 @@ R_NAMES = {
     "Linear": "schedule_linear", "Cyclic": "schedule_cyclic", "OneCycle": "schedule_one_cycle",
     "Warmup": "schedule_warmup", "Sequence": "schedule_sequence",
     "WSD": "schedule_wsd", "InverseSqrt": "schedule_inverse_sqrt", "Rex": "schedule_rex",
+    "Cooldown": "schedule_cooldown",
     "OneCycleMomentum": "schedule_momentum", "CyclicMomentum": "schedule_momentum",
 }
 
@@ -375,6 +385,7 @@ def _one_of(family: str) -> lrdecay.Schedule:
         "Sequence": Sequence([Linear(0.0, 0.1, 3), Warmup(Step(0.1, 0.5, 2), 2)], [3]),
         "WSD": WSD(0.1, 2, 3, 5, warmup="cosine", decay="1-sqrt", min_lr_ratio=0.1),
         "InverseSqrt": InverseSqrt(0.1, 4, 10), "Rex": Rex(0.1, 9, 0.001),
+        "Cooldown": Cooldown(WSD(0.1, 2, 30, 5), 7.5, 4, shape="cosine", final_lr=0.001),
         "OneCycleMomentum": OneCycle(0.1, 20, anneal="linear").momentum(0.8, 0.95),
         "CyclicMomentum": Cyclic(0.001, 0.1, 3, "triangular2").momentum(),
     }

@@ -24,6 +24,7 @@ from .plan import Finding, ScheduleWarning, check_schedule
 from .schedules import (
     WSD,
     Constant,
+    Cooldown,
     Cosine,
     CosineRestarts,
     Cyclic,
@@ -60,18 +61,20 @@ _LAZY = {
     "HParamScheduler": ".hparams",
     "get_learning_rate": ".learning_rate",
     "set_learning_rate": ".learning_rate",
+    "start_cooldown": ".cooldown",
     "compare_schedules": ".compare",
     "default_schedules": ".compare",
 }
 # Of those, the ones whose modules import Keras: left out of ``from lrdecay import *``,
 # which must stay free of Keras.
 _KERAS = ("KerasSchedule", "lr_find", "LRFindResult", "LRScheduler", "LRLogger", "LRCustom",
-          "LRPlateau", "HParamScheduler", "get_learning_rate", "set_learning_rate")
+          "LRPlateau", "HParamScheduler", "get_learning_rate", "set_learning_rate",
+          "start_cooldown")
 
 __all__ = [
     "Schedule", "Constant", "Step", "MultiStep", "Piecewise", "Exponential", "InverseTime",
     "Polynomial", "Cosine", "CosineRestarts", "Linear", "Cyclic", "OneCycle", "Warmup",
-    "Sequence", "FromFunction", "WSD", "InverseSqrt", "Rex", "OneCycleMomentum",
+    "Sequence", "FromFunction", "WSD", "InverseSqrt", "Rex", "Cooldown", "OneCycleMomentum",
     "CyclicMomentum", "from_config", "check_schedule", "Finding", "ScheduleWarning",
     "compare_schedules", "default_schedules",
 ]

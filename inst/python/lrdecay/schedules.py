@@ -56,6 +56,7 @@ __all__ = [
     "WSD",
     "InverseSqrt",
     "Rex",
+    "Cooldown",
     "OneCycleMomentum",
     "CyclicMomentum",
     "cycle_momentum",
@@ -1241,6 +1242,71 @@ class Rex(Schedule):
         return self.total_steps
 
 
+class Cooldown(Schedule):
+    """A cooldown branched from any schedule (Hägele et al. 2024): ``schedule(t)`` before
+    ``start``, then a decay from ``schedule(start)`` to ``final_lr`` over ``length``.
+
+    For ``start <= t < start + length``, with ``p = (t - start) / length`` and
+    ``r0 = schedule(start)``: ``final_lr + (r0 - final_lr) * f(p)``, where ``f`` is
+    ``1 - p`` (``"linear"``), ``(1 + cos(pi p)) / 2`` (``"cosine"``) or ``1 - sqrt(p)``
+    (``"1-sqrt"``); ``final_lr`` from ``start + length`` on. A long constant or WSD run
+    gives a finished model at any budget this way (see ``lrdecay.start_cooldown``).
+
+    Args:
+        schedule: the lrdecay schedule the cooldown branches from.
+        start: the clock value where the cooldown begins, ``>= 0``.
+        length: the clock span of the cooldown, ``> 0``.
+        shape: the cooldown's shape, ``"1-sqrt"``, ``"linear"`` or ``"cosine"``.
+        final_lr: the learning rate at the end of the cooldown, ``>= 0``.
+
+    >>> Cooldown(Constant(0.1), start=2, length=4, shape="linear")([0, 2, 4, 6, 9]).tolist()
+    [0.1, 0.1, 0.05, 0.0, 0.0]
+    """
+
+    family = "cooldown"
+    SHAPES: ClassVar[tuple[str, ...]] = ("1-sqrt", "linear", "cosine")
+    _F: ClassVar[dict[str, str]] = {"linear": "1 - p", "cosine": "(1 + cos(pi * p)) / 2",
+                                    "1-sqrt": "1 - sqrt(p)"}
+
+    def __init__(self, schedule: Schedule, start: float, length: float, shape: str = "1-sqrt",
+                 final_lr: float = 0) -> None:
+        if not isinstance(schedule, Schedule):
+            fail("schedule", "an lrdecay schedule", schedule, TypeError)
+        self.schedule = schedule
+        self.start = check_number("start", start, low=0.0)
+        self.length = check_number("length", length, low=0.0, low_open=True)
+        self.shape = check_choice("shape", shape, self.SHAPES)
+        self.final_lr = _lr("final_lr", final_lr)
+
+    @property
+    def formula(self) -> str:  # type: ignore[override]
+        return ("lr(t) = schedule(t) for t < start; final_lr + (schedule(start) - final_lr) * "
+                f"({self._F[self.shape]}), p = (t - start) / length, until start + length; "
+                "final_lr after")
+
+    def _compute(self, t: Any, ops: Any) -> Any:
+        start = t * 0.0 + self.start
+        r0 = self.schedule._compute(start, ops)
+        before = self.schedule._compute(t, ops)
+        # p clipped to [0, 1]: where() computes both branches, and sqrt of a p below 0
+        # (t before start) would be NaN there; p = 1 gives f = 0, final_lr exactly.
+        p = ops.minimum(ops.maximum(t - start, 0.0), self.length) / self.length
+        if self.shape == "linear":
+            f = 1.0 - p
+        elif self.shape == "cosine":
+            f = 0.5 * (1.0 + ops.cos(ops.pi * p))
+        else:
+            f = 1.0 - ops.sqrt(p)
+        cool = self.final_lr + (r0 - self.final_lr) * f
+        return ops.where(t < start, before, cool)
+
+    def default_horizon(self) -> int:
+        return int(math.ceil(self.horizon() * 1.2))
+
+    def horizon(self) -> float:
+        return self.start + self.length
+
+
 # -- Momentum cycled inversely to the rate (PyTorch's cycle_momentum) ---------------------
 
 
@@ -1377,7 +1443,7 @@ FAMILIES: dict[str, type[Schedule]] = {
     cls.__name__: cls
     for cls in (Constant, Step, MultiStep, Piecewise, Exponential, InverseTime, Polynomial,
                 Cosine, CosineRestarts, Linear, Cyclic, OneCycle, Warmup, Sequence,
-                WSD, InverseSqrt, Rex, OneCycleMomentum, CyclicMomentum)
+                WSD, InverseSqrt, Rex, Cooldown, OneCycleMomentum, CyclicMomentum)
 }
 
 # Public classes present themselves as lrdecay.X (their R class is "lrdecay.X").

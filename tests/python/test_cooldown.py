@@ -1,0 +1,176 @@
+"""Cooldowns: the ``Cooldown`` family's values, and ``start_cooldown()`` branching a cooldown
+from a checkpoint (constant rate or in-graph schedule), in a fresh process, bit for bit.
+
+The property, round-trip and in-graph agreement tests cover ``Cooldown`` through the shared
+case table (``kit.schedule_cases()``) and ``test_properties.py``'s strategies.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import lrdecay
+import numpy as np
+import pytest
+from kit import last_json, run_python
+from lrdecay import WSD, Constant, Cooldown, Cosine
+
+
+@pytest.mark.parametrize(("shape", "f"), [
+    ("linear", lambda p: 1.0 - p),
+    ("cosine", lambda p: (1.0 + math.cos(math.pi * p)) / 2.0),
+    ("1-sqrt", lambda p: 1.0 - math.sqrt(p)),
+])
+def test_cooldown_follows_its_formula(shape: str, f) -> None:
+    base = Cosine(0.1, 100)
+    s = Cooldown(base, start=20, length=8, shape=shape, final_lr=0.002)
+    r0 = base(20.0)
+    ts = np.arange(0.0, 40.0, 0.5)
+    want = [base(t) if t < 20 else 0.002 + (r0 - 0.002) * f(min((t - 20) / 8, 1.0)) for t in ts]
+    np.testing.assert_allclose(s(ts), want, rtol=1e-15, atol=0)
+    assert s(19.5) == base(19.5)  # the schedule itself before start
+    assert s(20.0) == r0  # the cooldown starts at the schedule's rate
+    assert s(28.0) == 0.002 and s(1e6) == 0.002  # final_lr from start + length on
+    assert s.horizon() == 28.0
+
+
+def test_cooldown_default_shape_is_1_sqrt_to_zero() -> None:
+    s = Cooldown(Constant(0.1), 10, 4)
+    assert (s.shape, s.final_lr) == ("1-sqrt", 0)
+    assert s([0, 10, 11, 14]).tolist() == [0.1, 0.1, 0.1 * (1 - math.sqrt(0.25)), 0.0]
+
+
+def test_cooldown_prints_in_both_languages() -> None:
+    s = Cooldown(WSD(0.1, 2, 30, 5), 12, 6, shape="linear", final_lr=0.001)
+    assert repr(s) == ("Cooldown(schedule=WSD(peak_lr=0.1, warmup_steps=2, stable_steps=30, "
+                       "decay_steps=5, warmup='linear', decay='cosine', min_lr_ratio=0), "
+                       "start=12, length=6, shape='linear', final_lr=0.001)")
+    assert s.r_call().startswith("schedule_cooldown(schedule = schedule_wsd(peak_lr = 0.1,")
+    assert s.r_call().endswith('start = 12, length = 6, shape = "linear", final_lr = 0.001)')
+    assert "(1 - p), p = (t - start) / length" in s.describe()["formula"]
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"length": 0}, "`length` must be a positive number, not 0."),
+    ({"length": float("nan")}, "`length` must be"),
+    ({"start": -1}, "`start` must be a non-negative number, not -1."),
+    ({"shape": "sqrt"}, '`shape` must be one of "1-sqrt", "linear", "cosine", not "sqrt".'),
+    ({"final_lr": -0.1}, "`final_lr` must be a non-negative number, not -0.1."),
+    ({"schedule": 0.1}, "`schedule` must be an lrdecay schedule, not 0.1."),
+])
+def test_cooldown_argument_errors(kwargs: dict, message: str) -> None:
+    args = {"schedule": Constant(0.1), "start": 5, "length": 10, **kwargs}
+    with pytest.raises((TypeError, ValueError)) as err:
+        Cooldown(**args)
+    assert message in str(err.value)
+
+
+# -- start_cooldown() ---------------------------------------------------------------------
+
+_SETUP = """
+import json, sys, warnings
+import numpy as np, keras, lrdecay
+warnings.simplefilter("ignore", lrdecay.ScheduleWarning)
+rng = np.random.default_rng(0)
+x = rng.normal(size=(40, 4)).astype("float32"); y = rng.normal(size=(40, 1)).astype("float32")
+def make(lr):
+    keras.utils.set_random_seed(1)
+    m = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="relu"),
+                          keras.layers.Dense(1)])
+    m.compile(keras.optimizers.Adam(learning_rate=lr), loss="mse")
+    return m
+def rates(m, epochs):  # the rate of every update of a fit()
+    logger = lrdecay.LRLogger(verbose=0, per="batch")
+    m.fit(x, y, batch_size=8, epochs=epochs, shuffle=False, verbose=0, callbacks=[logger])
+    return [lr for _, _, lr in logger.records]
+def weights(m):
+    return [w.tolist() for w in m.get_weights()]
+"""
+
+
+@pytest.mark.keras
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["tensorflow", "jax", "torch"])
+def test_branched_cooldown_equals_planned_cooldown(backend: str, tmp_path: Path) -> None:
+    """Save after N updates at a constant rate; a fresh process loads, start_cooldown(), fit():
+    the same rates and bit-identical weights as Cooldown(Constant(r), N, L) from step 0."""
+    path = tmp_path / "run.keras"
+    run_python(_SETUP + f"""
+m = make(0.01)
+m.fit(x, y, batch_size=8, epochs=4, shuffle=False, verbose=0)  # N = 20 updates
+m.save({str(path)!r})
+""", backend=backend)
+    branched = last_json(run_python(_SETUP + f"""
+m = keras.models.load_model({str(path)!r})
+s = lrdecay.start_cooldown(m, 15)
+r = rates(m, 3)
+m.save({str(tmp_path / "cooled.keras")!r})
+again = keras.models.load_model({str(tmp_path / "cooled.keras")!r})
+print(json.dumps({{"schedule": repr(s), "rates": r, "weights": weights(m),
+                   "loaded": repr(again.optimizer._learning_rate),
+                   "iterations": int(again.optimizer.iterations),
+                   "same": all(np.array_equal(a, b) for a, b in
+                               zip(m.get_weights(), again.get_weights()))}}))
+""", backend=backend))
+    planned = last_json(run_python(_SETUP + """
+m = make(lrdecay.Cooldown(lrdecay.Constant(0.01), 20, 15).to_keras())
+r = rates(m, 7)
+print(json.dumps({"rates": r, "weights": weights(m)}))
+""", backend=backend))
+    want = "KerasSchedule(Cooldown(schedule=Constant(lr=0.01), start=20, length=15, " \
+           "shape='1-sqrt', final_lr=0))"
+    assert branched["schedule"] == want
+    assert branched["loaded"] == want and branched["iterations"] == 35 and branched["same"]
+    assert branched["rates"] == planned["rates"][20:]
+    assert branched["rates"][0] == pytest.approx(0.01, rel=1e-7)
+    assert branched["rates"][-1] == pytest.approx(0.01 * (1 - math.sqrt(14 / 15)), rel=1e-6)
+    assert branched["weights"] == planned["weights"]  # bit for bit
+
+
+@pytest.mark.keras
+def test_start_cooldown_on_an_in_graph_schedule_keeps_its_clock() -> None:
+    """A WSD in its stable phase, counted in epochs (steps_per_epoch): the cooldown starts at
+    the fractional epoch of the optimizer's iteration and keeps the clock and the check."""
+    import keras
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(40, 4)).astype("float32")
+    y = rng.normal(size=(40, 1)).astype("float32")
+    wsd = WSD(0.05, 1, 100, 10)
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    model.compile(keras.optimizers.SGD(learning_rate=wsd.to_keras(steps_per_epoch=5,
+                                                                  check=False)), loss="mse")
+    model.fit(x, y, batch_size=8, epochs=3, shuffle=False, verbose=0)  # 15 updates: t = 3
+    before = [v.path for v in model.optimizer.variables]
+    s = lrdecay.start_cooldown(model, 2, shape="linear", final_lr=0.001)
+    assert model.optimizer._learning_rate is s
+    assert (s.steps_per_epoch, s.check) == (5, False)
+    assert s.schedule == Cooldown(wsd, 3, 2, shape="linear", final_lr=0.001)
+    assert [v.path for v in model.optimizer.variables] == before
+    seen: list[float] = []
+    cb = keras.callbacks.LambdaCallback(
+        on_train_batch_begin=lambda b, logs: seen.append(lrdecay.get_learning_rate(model)))
+    model.fit(x, y, batch_size=8, epochs=3, shuffle=False, verbose=0, callbacks=[cb])
+    want = s.schedule(np.arange(15, 30) / 5)  # 0.05 at t = 3, linear to 0.001 at t = 5
+    np.testing.assert_allclose(seen, want, rtol=1e-6)
+    assert seen[0] == pytest.approx(0.05) and seen[-1] == pytest.approx(0.001)
+
+
+@pytest.mark.keras
+def test_start_cooldown_errors() -> None:
+    import keras
+
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    with pytest.raises(ValueError, match=r"start_cooldown\(\): the model has no optimizer"):
+        lrdecay.start_cooldown(model, 10)
+    model.compile(keras.optimizers.SGD(
+        learning_rate=keras.optimizers.schedules.ExponentialDecay(0.1, 10, 0.9)), loss="mse")
+    with pytest.raises(TypeError, match="must be a number or an in-graph lrdecay schedule"):
+        lrdecay.start_cooldown(model, 10)
+    model.compile(keras.optimizers.SGD(learning_rate=0.1), loss="mse")
+    with pytest.raises(ValueError, match="`length` must be a positive number, not -3."):
+        lrdecay.start_cooldown(model, -3)
+    assert lrdecay.get_learning_rate(model) == pytest.approx(0.1)  # unchanged
+    with pytest.raises(ValueError, match='`shape` must be one of'):
+        lrdecay.start_cooldown(model, 10, shape="cos")
