@@ -37,15 +37,17 @@ from __future__ import annotations
 import math
 import threading
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
 from ._checks import check_choice, check_integer, fail
 from .schedules import Schedule
+from .words import current
 
-__all__ = ["Finding", "ScheduleWarning", "check_schedule", "warn_plan", "CODES"]
+__all__ = ["Finding", "ScheduleWarning", "check_schedule", "plan_findings", "warn_plan",
+           "CODES"]
 
 #: The codes, in the order findings are reported.
 CODES = ("zero_start", "unit_mismatch", "not_finished", "ends_early", "jump")
@@ -150,6 +152,17 @@ def check_schedule(schedule: Schedule, epochs: int, steps_per_epoch: int | None 
     Raises:
         TypeError, ValueError: for a bad argument, naming it.
     """
+    return plan_findings(schedule, epochs, steps_per_epoch, clock, current())
+
+
+def plan_findings(schedule: Schedule, epochs: int, steps_per_epoch: int | None,
+                  clock: str, words: Mapping[str, str]) -> list[Finding]:
+    """``check_schedule``, its advice in the caller's ``words`` (``lrdecay.words``).
+
+    Args:
+        schedule, epochs, steps_per_epoch, clock: see ``check_schedule``.
+        words: the words of the calls the advice shows.
+    """
     if not isinstance(schedule, Schedule):
         fail("schedule", "an lrdecay schedule", schedule, TypeError)
     epochs = check_integer("epochs", epochs)
@@ -193,8 +206,7 @@ def check_schedule(schedule: Schedule, epochs: int, steps_per_epoch: int | None 
             f"{_g(horizon)}), but training runs {plan} and t counts epochs: {_g(horizon)} "
             f"looks like a number of steps given where epochs were meant (more than "
             f"{_g(_STEPS_AS_EPOCHS)} times the {_plural(total, 'epoch')}). Size the schedule "
-            "in epochs, or let t count steps (as_keras_schedule() / to_keras() without "
-            "steps_per_epoch).")
+            f"in epochs, or let t count steps ({words['in_graph']} without steps_per_epoch).")
     if clock == "step" and steps_per_epoch is not None and horizon <= epochs:
         add("unit_mismatch",
             f"The schedule settles at t = {_g(horizon)}, but training runs {plan} and t "
@@ -202,7 +214,7 @@ def check_schedule(schedule: Schedule, epochs: int, steps_per_epoch: int | None 
             f"were meant (it is at most the {_plural(epochs, 'epoch')}), so the schedule is "
             f"over after {_plural(horizon, 'step')}. Size the schedule in steps (e.g. "
             f"{_g(horizon * steps_per_epoch)}), or let t count epochs "
-            f"(as_keras_schedule(steps_per_epoch = {steps_per_epoch})).")
+            f"({words['in_graph_steps'].format(n=steps_per_epoch)}).")
 
     # not_finished ------------------------------------------------------------
     if finite and total < _NOT_FINISHED * horizon:
@@ -263,23 +275,23 @@ def describe_plan(epochs: int, steps_per_epoch: int | None, clock: str,
 
 
 def warn_plan(findings: list[Finding], *, schedule: Schedule, plan: str, who: str,
-              who_r: str, off: str, off_r: str,
-              hook: Callable[[str, list[str], str], object] | None = None,
+              off: str, hook: Callable[[str, list[str], str], object] | None = None,
               stacklevel: int = 2) -> None:
     """Report the findings of the check run when training begins.
 
     Without ``hook``: one ``warnings.warn(..., ScheduleWarning)``. With ``hook`` (the R
     package sets one, so that an R user gets an R warning): ``hook(header, findings,
-    hint)``, in R's words, called only from the main thread (R cannot be called from
-    another); from another thread the Python warning is used.
+    hint)``, the schedule shown as R writes it (``Schedule.r_call()``), called only from
+    the main thread (R cannot be called from another); from another thread the Python
+    warning is used.
 
     Args:
         findings: what ``check_schedule`` found (nothing is reported when empty).
         schedule: the schedule checked.
         plan: the training, from ``describe_plan``.
-        who, who_r: what ran the check, in Python and in R ("LRScheduler",
-            "callback_lr_scheduler()").
-        off, off_r: how to turn the check off, in Python and in R.
+        who: what ran the check, in the words of its caller (``lrdecay.words``), e.g.
+            "LRScheduler".
+        off: how to turn the check off, in the same words.
         hook: a callable of (header, findings, hint), or ``None``.
         stacklevel: passed to ``warnings.warn``.
     """
@@ -288,15 +300,15 @@ def warn_plan(findings: list[Finding], *, schedule: Schedule, plan: str, who: st
     n = len(findings)
     problems = f"{n} problem{'s' if n > 1 else ''}"
     items = [str(f) for f in findings]
+    hint = f"check_schedule() reports them; to turn this check off: {off}."
     if hook is not None and threading.current_thread() is threading.main_thread():
-        header = (f"{who_r}: the learning-rate schedule has {problems} for this training "
-                  f"({plan}): {schedule.r_call()}")
-        hook(header, items, f"check_schedule() reports them; to turn this check off: {off_r}.")
+        hook(f"{who}: the learning-rate schedule has {problems} for this training ({plan}): "
+             f"{schedule.r_call()}", items, hint)
         return
     text = "\n".join([
         f"{who}: the learning-rate schedule has {problems} for this training ({plan}): "
         f"{schedule!r}",
         *(f"* {item}" for item in items),
-        f"check_schedule() reports them; to turn this check off: {off}.",
+        hint,
     ])
     warnings.warn(text, ScheduleWarning, stacklevel=stacklevel + 1)
