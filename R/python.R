@@ -12,6 +12,11 @@
 lrdecay_call <- function(.fn, ..., .call = rlang::caller_env()) {
   # The arguments first: R's own errors (from the coercers) come before Python starts.
   args <- list(...)
+  # R's words (R/words.R) in force for the call: its messages name R's functions, and
+  # the objects it makes keep them for the messages they give during fit().
+  words <- py_lrdecay()$words
+  token <- words$use(py_r_words())
+  on.exit(words$reset(token), add = TRUE)
   tryCatch(
     {
       if (is.character(.fn)) .fn <- reticulate::py_get_attr(py_lrdecay(), .fn)

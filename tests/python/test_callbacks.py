@@ -362,9 +362,10 @@ def test_custom_error_propagates_unchanged():
 def test_in_graph_optimizer_refused(in_graph):
     model = make_model(in_graph())
     called = []
-    with pytest.raises(TypeError, match=r"^LRScheduler \(R: callback_lr_scheduler\(\)\): "
-                                        r"cannot set the learning rate: the optimizer's "
-                                        r"`learning_rate` is an in-graph schedule"):
+    with pytest.raises(TypeError, match=r"^LRScheduler: cannot set the learning rate: the "
+                                        r"optimizer's `learning_rate` is an in-graph schedule"
+                                        r".* e\.g\. keras\.optimizers\.SGD\(learning_rate=0\.1\), "
+                                        r"and drive it with LRScheduler or set_learning_rate\(\);"):
         fit(model, [LRScheduler(lambda epoch: called.append(epoch) or 0.1)], epochs=2)
     assert called == []
     assert int(keras.ops.convert_to_numpy(model.optimizer.iterations)) == 0
@@ -374,8 +375,7 @@ def test_uncompiled_model_refused():
     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
     cb = LRScheduler(lambda epoch: 0.1)
     cb.set_model(model)
-    with pytest.raises(ValueError, match=r"^LRScheduler \(R: callback_lr_scheduler\(\)\): "
-                                         r"the model has no optimizer"):
+    with pytest.raises(ValueError, match=r"^LRScheduler: the model has no optimizer"):
         cb.on_train_begin()
 
 
@@ -579,8 +579,7 @@ def test_custom_in_graph():
     assert seen == pytest.approx([0.1, 0.05], rel=1e-6)
     assert history.history["learning_rate"] == pytest.approx([0.1, 0.05], rel=1e-6)
     # ... but setting a value is refused clearly.
-    with pytest.raises(TypeError, match=r"^LRCustom \(R: callback_lr_custom\(\)\): cannot set "
-                                        r"the learning rate"):
+    with pytest.raises(TypeError, match=r"^LRCustom: cannot set the learning rate"):
         fit(make_model(sched), [LRCustom(lambda e, lr, logs: 0.1)], epochs=2)
 
 

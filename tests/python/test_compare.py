@@ -189,7 +189,9 @@ def test_a_schedule_that_does_not_fit_warns_before_training() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error", lrdecay.ScheduleWarning)
         with pytest.raises(lrdecay.ScheduleWarning,
-                           match=r'(?s)^compare_schedules\(\) \("long"\): .*unit_mismatch'):
+                           match=r'(?s)^compare_schedules\(\) \("long"\): .*unit_mismatch.*'
+                                 r"to turn this check off: warnings\.filterwarnings\('ignore', "
+                                 r"category=lrdecay\.ScheduleWarning\)\.$"):
             compare_schedules({"fine": Cosine(0.1, 2), "long": Cosine(0.1, 1000)}, epochs=2,
                               output=None, workers=1)
 

@@ -199,18 +199,47 @@ def test_in_graph_schedule_outside_fit_does_not_check() -> None:
 # The hook (R's route) and the config
 # ---------------------------------------------------------------------------
 
+#: Another language's words for what the plan check names (lrdecay.words; R passes R's).
+OTHER_WORDS = {"LRScheduler": "scheduler()", "LRScheduler.check_off": "scheduler(check = no)",
+               "KerasSchedule": "in_graph()", "KerasSchedule.check_off": "in_graph(check = no)",
+               "in_graph": "in_graph()"}
+
+
+def _made_in(words: dict[str, str], make: Any) -> Any:
+    """``make()`` while ``words`` are in force (as R's calls make lrdecay's objects)."""
+    token = lrdecay.words.use(words)
+    try:
+        return make()
+    finally:
+        lrdecay.words.reset(token)
+
+
 def test_a_warn_hook_gets_the_findings_instead_of_a_python_warning() -> None:
+    """The hook gets the findings in the words in force when the callback was made,
+    with the schedule as R writes it, and no Python warning is given."""
     calls: list[tuple[str, list[str], str]] = []
-    cb = lrdecay.LRScheduler(Cosine(0.1, 1000))
+    cb = _made_in(OTHER_WORDS, lambda: lrdecay.LRScheduler(Cosine(0.1, 1000)))
     cb._warn_hook = lambda header, findings, hint: calls.append((header, findings, hint))
+    assert lrdecay.words.current()["LRScheduler"] == "LRScheduler"  # put back
     assert fit(make_model(), 15, [cb]) == []
     assert len(calls) == 1
     header, findings, hint = calls[0]
-    assert header.startswith("callback_lr_scheduler(): the learning-rate schedule has 2 "
+    assert header.startswith("scheduler(): the learning-rate schedule has 2 "
                              "problems for this training (15 epochs of 4 steps; t counts "
                              "epochs): schedule_cosine(initial_lr = 0.1, decay_steps = 1000")
     assert [f.split(" ")[0] for f in findings] == ["unit_mismatch", "not_finished"]
-    assert hint.endswith("callback_lr_scheduler(..., check = FALSE).")
+    assert "let t count steps (in_graph() without steps_per_epoch)" in findings[0]
+    assert hint.endswith("to turn this check off: scheduler(check = no).")
+
+
+def test_python_words_are_used_without_a_caller_of_another_language() -> None:
+    finding = lrdecay.check_schedule(Cosine(0.1, 1000), 15)[0]
+    assert "let t count steps (to_keras() without steps_per_epoch)" in finding.message
+    finding = lrdecay.check_schedule(Cosine(0.1, 15), 15, steps_per_epoch=4, clock="step")[0]
+    assert finding.message.endswith("or let t count epochs (to_keras(steps_per_epoch=4)).")
+    finding = _made_in({"in_graph_steps": "graph(spe = {n})"}, lambda: lrdecay.check_schedule(
+        Cosine(0.1, 15), 15, steps_per_epoch=4, clock="step")[0])
+    assert finding.message.endswith("or let t count epochs (graph(spe = 4)).")
 
 
 def test_a_warn_hook_is_not_called_from_another_thread() -> None:
@@ -225,7 +254,7 @@ def test_a_warn_hook_is_not_called_from_another_thread() -> None:
         with warnings.catch_warnings(record=True) as got:
             warnings.simplefilter("always")
             warn_plan(findings, schedule=Cosine(0.1, 1000), plan="15 epochs", who="w",
-                      who_r="w()", off="o", off_r="o()", hook=lambda *a: calls.append(a))
+                      off="o", hook=lambda *a: calls.append(a))
         caught.extend(got)
 
     thread = threading.Thread(target=run)
@@ -236,11 +265,24 @@ def test_a_warn_hook_is_not_called_from_another_thread() -> None:
 
 
 def test_the_in_graph_schedule_uses_a_callbacks_hook_when_it_has_none() -> None:
-    calls: list[str] = []
-    logger = lrdecay.LRLogger(verbose=0)
-    logger._warn_hook = lambda header, findings, hint: calls.append(header)
+    """The callback's hook goes with the callback's words (a schedule loaded from a file
+    has Python's)."""
+    calls: list[tuple[str, str]] = []
+    logger = _made_in(OTHER_WORDS, lambda: lrdecay.LRLogger(verbose=0))
+    logger._warn_hook = lambda header, findings, hint: calls.append((header, hint))
     assert fit(make_model(Cosine(0.1, 15).to_keras()), 15, [logger]) == []
-    assert len(calls) == 1 and calls[0].startswith("as_keras_schedule(): ")
+    assert len(calls) == 1 and calls[0][0].startswith("in_graph(): ")
+    assert calls[0][1].endswith("to turn this check off: in_graph(check = no).")
+
+
+def test_the_in_graph_schedule_reports_in_its_own_words_through_its_own_hook() -> None:
+    calls: list[str] = []
+    ks = _made_in({"KerasSchedule": "own()"}, lambda: Cosine(0.1, 15).to_keras())
+    ks._warn_hook = lambda header, findings, hint: calls.append(header)
+    logger = _made_in(OTHER_WORDS, lambda: lrdecay.LRLogger(verbose=0))
+    logger._warn_hook = lambda header, findings, hint: calls.append("logger's hook")
+    assert fit(make_model(ks), 15, [logger]) == []
+    assert len(calls) == 1 and calls[0].startswith("own(): ")
 
 
 def test_check_round_trips_and_older_configs_load(tmp_path: Path) -> None:
@@ -266,13 +308,13 @@ def test_a_callbacks_hook_is_used_when_another_callback_reads_the_rate_first() -
     schedule inside fit(): the check then still reports through the lrdecay callback's
     hook (R's warning), once."""
     calls: list[str] = []
-    logger = lrdecay.LRLogger(verbose=0)
+    logger = _made_in(OTHER_WORDS, lambda: lrdecay.LRLogger(verbose=0))
     logger._warn_hook = lambda header, findings, hint: calls.append(header)
     model = make_model(Cosine(0.1, 15).to_keras())
     reader = keras.callbacks.LambdaCallback(
         on_train_begin=lambda logs: float(model.optimizer.learning_rate))
     assert fit(model, 15, [reader, logger]) == []
-    assert len(calls) == 1 and calls[0].startswith("as_keras_schedule(): ")
+    assert len(calls) == 1 and calls[0].startswith("in_graph(): ")
 
 
 @pytest.mark.slow

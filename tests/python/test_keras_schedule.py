@@ -332,9 +332,12 @@ def test_walkthrough_exponential_in_graph_equals_keras():
 
 def test_to_keras_arguments_and_errors():
     assert lrdecay.KerasSchedule is type(Step(0.1).to_keras())
-    with pytest.raises(TypeError, match="cannot run inside the training graph"):
+    with pytest.raises(TypeError, match=r"^A FromFunction schedule cannot run inside the "
+                       r"training graph: use it with the epoch callback \(LRScheduler\) instead"):
         FromFunction(math.sqrt).to_keras()
-    with pytest.raises(TypeError, match="cannot run inside the training graph"):
+    with pytest.raises(TypeError, match=r"^This schedule holds a FromFunction schedule, which "
+                       r"cannot run inside the training graph: use it with the epoch callback "
+                       r"\(LRScheduler\) instead"):
         Warmup(FromFunction(math.sqrt), 3).to_keras()
     with pytest.raises(TypeError, match="cannot run inside the training graph"):
         Sequence([Constant(0.1), FromFunction(math.sqrt)], [3]).to_keras(steps_per_epoch=10)

@@ -255,8 +255,8 @@ def test_auto_mode_needs_a_known_direction():
         cb.on_train_begin()
         with pytest.raises(ValueError, match="mode"):
             cb.on_epoch_end(0, {"val_custom": 1.0})
-    with pytest.raises(ValueError, match=r"^LRPlateau \(R: callback_lr_plateau\(\)\): cannot tell "
-                                         r"whether `monitor` = 'val_custom' should be minimized"):
+    with pytest.raises(ValueError, match=r"^LRPlateau: cannot tell whether `monitor` = "
+                                         r"'val_custom' should be minimized"):
         cb.on_epoch_end(0, {"val_custom": 1.0})
 
 
@@ -384,12 +384,11 @@ def test_foreign_in_graph_schedule_gets_a_type_error():
     with pytest.raises(TypeError) as err:
         run(foreign, [LRPlateau("score")])
     assert str(err.value) == (
-        "LRPlateau (R: callback_lr_plateau()): cannot scale the learning rate: the "
-        "optimizer's `learning_rate` is an in-graph schedule (ExponentialDecay) that is not "
-        "an lrdecay schedule. Use the lrdecay schedule of the same family in-graph (Python: "
-        "e.g. lrdecay.Exponential(...).to_keras(); R: as_keras_schedule(schedule_exponential("
-        "...))), or compile with a number and set the rate with LRScheduler "
-        "(R: callback_lr_scheduler()).")
+        "LRPlateau: cannot scale the learning rate: the optimizer's `learning_rate` is an "
+        "in-graph schedule (ExponentialDecay) that is not an lrdecay schedule. Use the "
+        "lrdecay schedule of the same family in-graph (e.g. "
+        "lrdecay.Exponential(...).to_keras()), or compile with a number and set the rate "
+        "with LRScheduler.")
 
 
 def test_verbose_prints_keras_message(capsys):

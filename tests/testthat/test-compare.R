@@ -27,7 +27,7 @@ test_that("compare_schedules() shows a progress bar and warns about a plan befor
   withr::local_options(cli.dynamic = FALSE, cli.progress_show_after = 0)
   schedules <- list(steps = schedule_cosine(0.1, 1000))
   out <- NULL
-  expect_warning(
+  cnd <- expect_warning(
     out <- capture.output(
       res <- compare_schedules(schedules, epochs = 1, seeds = 2, output = NULL,
                                workers = 1),
@@ -35,6 +35,9 @@ test_that("compare_schedules() shows a progress bar and warns about a plan befor
     ),
     "compare_schedules() (\"steps\")", fixed = TRUE, class = "lrdecay_warning_schedule"
   )
+  expect_match(conditionMessage(cnd), paste0("to turn this check off: suppressWarnings(..., ",
+                                            "classes = \"lrdecay_warning_schedule\")."),
+               fixed = TRUE)
   expect_match(paste(out, collapse = "\n"), "2/2 fits | steps, seed 43", fixed = TRUE)
   expect_identical(res$schedule, "steps")
 })

@@ -200,6 +200,42 @@ test_that("set_learning_rate() and get_learning_rate() errors are classed, not R
                    loss = "mse")
   cnd <- expect_error(set_learning_rate(model, 0.01), class = "lrdecay_error_argument")
   expect_match(cnd$message, "in-graph schedule", fixed = TRUE)
+  expect_match(cnd$message, paste0("e.g. optimizer_sgd(learning_rate = 0.1), and drive it ",
+                                   "with callback_lr_scheduler() or set_learning_rate();"),
+               fixed = TRUE)
   expect_identical(cnd$call, quote(set_learning_rate(model, 0.01)))
   expect_false(inherits(cnd, "Rcpp::exception"))
+})
+
+test_that("Python's messages name R's functions when R calls, and Python's after", {
+  skip_if_no_python()
+  words <- lrdecay:::py_lrdecay()$words
+  # R's dictionary has a word for every name Python's messages use.
+  expect_setequal(names(lrdecay:::r_words), names(reticulate::py_to_r(words$PYTHON)))
+  cnd <- expect_error(schedule_momentum(schedule_constant(0.1)),
+                      class = "lrdecay_error_argument")
+  expect_match(cnd$message, "(schedule_one_cycle() or schedule_cyclic())", fixed = TRUE)
+  expect_no_match(cnd$message, "OneCycle|Cyclic\\b")
+  # Python's words are back in force once the call has failed.
+  expect_identical(words$current()[["OneCycle"]], "OneCycle")
+  skip_if_no_keras()
+  cnd <- expect_error(callback_hparam_scheduler(learning_rate = schedule_constant(0.1)),
+                      class = "lrdecay_error_argument")
+  expect_match(cnd$message, paste0("scheduled by an in-graph schedule (as_keras_schedule()) or ",
+                                   "by callback_lr_scheduler(); callback_hparam_scheduler() ",
+                                   "schedules the other hyperparameters"), fixed = TRUE)
+  expect_match(conditionMessage(expect_error(callback_hparam_scheduler())),
+               "e.g. callback_hparam_scheduler(momentum = schedule_momentum(", fixed = TRUE)
+})
+
+test_that("a callback made in R names R's functions when it fails during fit()", {
+  skip_if_no_keras()
+  d <- regression_data()
+  model <- linear_model(lr = as_keras_schedule(schedule_constant(0.1), check = FALSE))
+  cb <- callback_lr_scheduler(schedule_constant(0.1))
+  err <- expect_error(model |> fit(d$x, d$y, epochs = 1, verbose = 0, callbacks = list(cb)))
+  expect_match(conditionMessage(err), "callback_lr_scheduler(): cannot set the learning rate",
+               fixed = TRUE)
+  expect_match(conditionMessage(err), "drive it with callback_lr_scheduler() or", fixed = TRUE)
+  expect_no_match(conditionMessage(err), "LRScheduler|keras.optimizers")
 })

@@ -4,7 +4,7 @@ and hyperparameters of each update computed on the host."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import keras
@@ -17,11 +17,13 @@ from .hparams import scheduled_hyperparameters
 from .keras_schedule import keras_schedule_of
 from .learning_rate import innermost_optimizer, optimizer_of, read_lr
 from .rate_scale import effective_rate
+from .words import current
 
 __all__ = ["LRCallback", "PerUpdateValues", "call_user", "check_optimizer_schedule", "say"]
 
 
-def check_optimizer_schedule(optimizer: Any, params: Any, hook: Hook = None) -> None:
+def check_optimizer_schedule(optimizer: Any, params: Any, hook: Hook = None,
+                             words: Mapping[str, str] | None = None) -> None:
     """In ``on_train_begin`` of an lrdecay callback: check the optimizer's in-graph
     lrdecay schedule, if it has one, against this ``fit()``.
 
@@ -29,10 +31,11 @@ def check_optimizer_schedule(optimizer: Any, params: Any, hook: Hook = None) -> 
         optimizer: the model's optimizer.
         params: the callback's ``params``.
         hook: the callback's ``_warn_hook``.
+        words: the callback's words, which go with its hook.
     """
     ks = keras_schedule_of(optimizer)
     if ks is not None:
-        check_keras_schedule(ks, params, hook, optimizer)
+        check_keras_schedule(ks, params, hook, words, optimizer)
 
 
 def call_user(fn: Callable[..., Any], args: tuple[Any, ...], where: str) -> Any:
@@ -70,7 +73,6 @@ class LRCallback(keras.callbacks.Callback):
     whatever the order of the callbacks. Subclasses hook ``_first_step``.
     """
 
-    _who = "callback"
     _overwrite = True  # False: keep a learning_rate another callback already logged
 
     def __init__(self) -> None:
@@ -78,6 +80,13 @@ class LRCallback(keras.callbacks.Callback):
         self._epoch = 0
         self._epoch_lr: float | None = None
         self._warn_hook: Any = None  # R sets one: a plan's findings as an R warning
+        self._words = dict(current())  # the caller's words (lrdecay.words), for its messages
+
+    @property
+    def _who(self) -> str:
+        """The callback's name in its caller's words, starting its messages."""
+        name = type(self).__name__
+        return self._words.get(name, name)
 
     def describe(self) -> dict[str, Any]:
         """What ``print()`` shows (R formats it as it formats schedules).
@@ -99,7 +108,7 @@ class LRCallback(keras.callbacks.Callback):
         (``lrdecay.fit_check``); it warns once per ``fit()`` whichever callback runs it."""
         # model.optimizer, not self._optimizer(): that reads the rate, evaluating the schedule
         check_optimizer_schedule(getattr(self.model, "optimizer", None), self.params,
-                                 self._warn_hook)
+                                 self._warn_hook, self._words)
 
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         self._check_plan()

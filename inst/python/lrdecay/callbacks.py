@@ -127,8 +127,6 @@ class LRScheduler(LRCallback):
         >>> model.fit(x, y, epochs=30, callbacks=[cb])  # doctest: +SKIP
     """
 
-    _who = "LRScheduler (R: callback_lr_scheduler())"
-
     def __init__(self, schedule: Schedule | Callable[..., Any], verbose: int = 0, *,
                  arity: int | None = None, check: bool = True) -> None:
         super().__init__()
@@ -138,13 +136,14 @@ class LRScheduler(LRCallback):
         self.check = check_bool("check", check)
 
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
-        require_settable(self._optimizer(), self._who)
+        require_settable(self._optimizer(), self._who, self._words)
         self._check_pending = self.check  # at the first epoch, which may be initial_epoch
 
     def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         if getattr(self, "_check_pending", False):
             self._check_pending = False
-            check_lr_scheduler(self.schedule, self.params, self._warn_hook, int(epoch))
+            check_lr_scheduler(self.schedule, self.params, self._warn_hook, self._words,
+                               int(epoch))
         super().on_epoch_begin(epoch, logs)
         optimizer = self._optimizer()
         epoch = int(epoch)
@@ -152,7 +151,7 @@ class LRScheduler(LRCallback):
         new = call_user(self.schedule, args, f"the schedule at epoch {epoch} (0-based)")
         lr = scale_rate(optimizer, check_lr(new, source="The schedule",
                                             at=f"epoch {epoch} (0-based)"))
-        write_lr(optimizer, lr, self._who)
+        write_lr(optimizer, lr, self._who, self._words)
         if self.verbose > 0:
             say(f"\nEpoch {epoch + 1}: LearningRateScheduler setting learning rate to {lr}.")
 
@@ -196,7 +195,6 @@ class LRLogger(LRCallback):
             logs get the values.
     """
 
-    _who = "LRLogger (R: callback_lr_logger())"
     _overwrite = False
 
     def __init__(self, verbose: int = 1, per: str = "epoch") -> None:
@@ -274,8 +272,6 @@ class LRCustom(LRCallback):
         on_batch_begin: ``fn(batch, lr, logs)`` or ``None``.
     """
 
-    _who = "LRCustom (R: callback_lr_custom())"
-
     def __init__(self, on_epoch_begin: Callable[[int, float, dict], Any] | None = None,
                  on_batch_begin: Callable[[int, float, dict], Any] | None = None) -> None:
         super().__init__()
@@ -305,7 +301,7 @@ class LRCustom(LRCallback):
         var = optimizer.learning_rate
         if isinstance(var, keras.Variable) and float(np.asarray(lr, dtype=var.dtype)) == current:
             return  # unchanged as stored: skip the assignment, an eager op dearer than the rest
-        write_lr(optimizer, lr, self._who)
+        write_lr(optimizer, lr, self._who, self._words)
 
     def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         super().on_epoch_begin(epoch, logs)

@@ -41,6 +41,7 @@ from .schedules import (
     Warmup,
     from_config,
 )
+from .words import current
 
 __all__ = ["default_schedules", "compare_schedules", "check_output_path", "load_digits_split",
            "format_table"]
@@ -277,10 +278,7 @@ def _check_schedules(schedules: Mapping[str, Schedule], epochs: int,
             continue
         who = f"compare_schedules() ({json.dumps(name)})"
         warn_plan(findings, schedule=sched, plan=describe_plan(epochs, None, "epoch"),
-                  who=who, who_r=who,
-                  off="warnings.filterwarnings('ignore', category=lrdecay.ScheduleWarning)",
-                  off_r='suppressWarnings(..., classes = "lrdecay_warning_schedule")',
-                  hook=hook, stacklevel=3)
+                  who=who, off=current()["compare.check_off"], hook=hook, stacklevel=3)
 
 
 def compare_schedules(

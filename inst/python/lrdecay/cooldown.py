@@ -22,6 +22,7 @@ from .keras_schedule import KerasSchedule
 from .learning_rate import innermost_optimizer, optimizer_of
 from .rate_scale import graph_scale, state_of, unscale_rate
 from .schedules import Constant, Cooldown
+from .words import current as current_words
 
 __all__ = ["start_cooldown"]
 
@@ -30,7 +31,7 @@ def start_cooldown(model: Any, length: Any, shape: str = "1-sqrt", final_lr: flo
     """Turn the rate of a model's optimizer into a cooldown from its current iteration.
 
     A constant rate ``r`` becomes ``Cooldown(Constant(r), start=iterations, length)``;
-    an in-graph lrdecay schedule ``s`` (``to_keras()``; R: ``as_keras_schedule()``)
+    an in-graph lrdecay schedule ``s`` (``to_keras()``)
     becomes ``Cooldown(s, start, length)`` with the same clock (``start`` is the
     iterations, or the fractional epochs ``iterations / steps_per_epoch``), plan check
     and plateau scale. The next ``fit()`` decays from the current rate to ``final_lr``
@@ -54,7 +55,7 @@ def start_cooldown(model: Any, length: Any, shape: str = "1-sqrt", final_lr: flo
             other than lrdecay's. ValueError: bad ``length``, ``shape`` or ``final_lr``;
             an uncompiled model.
     """
-    optimizer = optimizer_of(model, "start_cooldown()")
+    optimizer = optimizer_of(model, current_words()["start_cooldown"])
     inner = innermost_optimizer(optimizer)
     iterations = int(keras.ops.convert_to_numpy(inner.iterations))
     current = inner._learning_rate
@@ -79,9 +80,10 @@ def start_cooldown(model: Any, length: Any, shape: str = "1-sqrt", final_lr: flo
         min_lr = 0.0 if state is None else state.min_lr
         new = KerasSchedule(cooldown, plateau_scale=scale, plateau_min_lr=min_lr)
     else:
-        raise TypeError("start_cooldown(): the optimizer's learning rate must be a number or "
-                        "an in-graph lrdecay schedule (to_keras(); R: as_keras_schedule()), "
-                        f"not {type(current).__name__}.")
+        words = current_words()
+        raise TypeError(f"{words['start_cooldown']}: the optimizer's learning rate must be a "
+                        f"number or an in-graph lrdecay schedule ({words['in_graph']}), not "
+                        f"{type(current).__name__}.")
     if state_of(optimizer) is not None:
         new.plateau._owner = weakref.ref(inner)
     # Keras replaces a variable rate by a schedule and stops tracking the variable; the

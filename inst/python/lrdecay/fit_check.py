@@ -8,13 +8,14 @@ Duck-typed: an in-graph schedule is anything with ``schedule``, ``steps_per_epoc
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Optional
 
 import keras
 
-from .plan import Finding, check_schedule, describe_plan, warn_plan
+from .plan import Finding, describe_plan, plan_findings, warn_plan
 from .schedules import Schedule
+from .words import PYTHON
 
 __all__ = ["check_in_fit", "check_keras_schedule", "check_lr_scheduler", "fit_callbacks"]
 
@@ -37,20 +38,20 @@ def _plan(params: Any) -> tuple[int, int | None] | None:
     return epochs, steps
 
 
-def _findings(schedule: Schedule, epochs: int, steps: int | None,
-              clock: str, start: float = 0.0) -> list[Finding]:
+def _findings(schedule: Schedule, epochs: int, steps: int | None, clock: str,
+              words: Mapping[str, str], start: float = 0.0) -> list[Finding]:
     """``check_schedule``'s findings; none for a schedule that holds a user function
     (``FromFunction``: the check would call it for every update, side effects and all)."""
     if not schedule.graphable():  # a user function, however nested
         return []
     try:
-        return check_schedule(schedule, epochs, steps, clock, start)
+        return plan_findings(schedule, epochs, steps, clock, words, start)
     except Exception:  # noqa: BLE001 - an advisory check never stops training
         return []
 
 
 def check_lr_scheduler(schedule: Any, params: Any, hook: Hook = None,
-                       initial_epoch: int = 0) -> None:
+                       words: Mapping[str, str] = PYTHON, initial_epoch: int = 0) -> None:
     """``LRScheduler``'s check of its own schedule (``t`` counts epochs), judged at the
     epochs the ``fit()`` runs: ``initial_epoch .. params["epochs"] - 1``.
 
@@ -59,6 +60,7 @@ def check_lr_scheduler(schedule: Any, params: Any, hook: Hook = None,
             hold one, are not checked).
         params: the callback's ``params`` (``epochs``, ``steps``).
         hook: see ``lrdecay.plan.warn_plan``.
+        words: the callback's words (``lrdecay.words``).
         initial_epoch: the first epoch of the ``fit()`` (Keras's ``initial_epoch``).
     """
     plan = _plan(params)
@@ -66,24 +68,29 @@ def check_lr_scheduler(schedule: Any, params: Any, hook: Hook = None,
         return
     last, steps = plan
     epochs = last - initial_epoch  # Keras's params["epochs"] is the last epoch, + 1
-    warn_plan(_findings(schedule, epochs, steps, "epoch", initial_epoch), schedule=schedule,
-              plan=describe_plan(epochs, steps, "epoch", start=initial_epoch),
-              who="LRScheduler",
-              who_r="callback_lr_scheduler()", off="LRScheduler(..., check=False)",
-              off_r="callback_lr_scheduler(..., check = FALSE)", hook=hook, stacklevel=4)
+    warn_plan(_findings(schedule, epochs, steps, "epoch", words, initial_epoch),
+              schedule=schedule, plan=describe_plan(epochs, steps, "epoch", start=initial_epoch),
+              who=words["LRScheduler"], off=words["LRScheduler.check_off"], hook=hook,
+              stacklevel=4)
 
 
-def check_keras_schedule(ks: Any, params: Any, hook: Hook = None, optimizer: Any = None,
+def check_keras_schedule(ks: Any, params: Any, hook: Hook = None,
+                         words: Mapping[str, str] | None = None, optimizer: Any = None,
                          initial_epoch: int | None = None) -> None:
     """Check an in-graph lrdecay schedule against one ``fit()``, once per ``fit()``,
     judged at the updates that ``fit()`` runs: from the optimizer's ``iterations`` on
     (divided by ``steps_per_epoch`` when ``t`` counts epochs), for
     ``params["epochs"] - initial_epoch`` epochs.
 
+    The findings are reported through the schedule's own ``_warn_hook``, in its own
+    words; else through ``hook``, in ``words``; else as a Python warning in the
+    schedule's words.
+
     Args:
         ks: a ``KerasSchedule``.
         params: the ``params`` of the ``fit()``.
         hook: used when the schedule has no ``_warn_hook`` of its own.
+        words: the words that go with ``hook`` (those of the callback that has it).
         optimizer: the optimizer that evaluates ``ks`` (its ``iterations`` give the first
             ``t``); ``None``: the running ``fit()``'s model's, or ``t`` from 0.
         initial_epoch: the ``fit()``'s ``initial_epoch``; ``None``: read from the running
@@ -108,11 +115,14 @@ def check_keras_schedule(ks: Any, params: Any, hook: Hook = None, optimizer: Any
     clock = "step" if ks.steps_per_epoch is None else "epoch"
     if ks.steps_per_epoch is not None:
         start = start / ks.steps_per_epoch
-    warn_plan(_findings(ks.schedule, epochs, steps, clock, start), schedule=ks.schedule,
+    own = getattr(ks, "_words", None) or PYTHON
+    if getattr(ks, "_warn_hook", None) is not None or hook is None:
+        hook, words = getattr(ks, "_warn_hook", None), own
+    words = words or PYTHON
+    warn_plan(_findings(ks.schedule, epochs, steps, clock, words, start), schedule=ks.schedule,
               plan=describe_plan(epochs, steps, clock, ks.steps_per_epoch, start=start),
-              who="to_keras() (KerasSchedule)", who_r="as_keras_schedule()",
-              off="to_keras(..., check=False)", off_r="as_keras_schedule(..., check = FALSE)",
-              hook=getattr(ks, "_warn_hook", None) or hook, stacklevel=4)
+              who=words["KerasSchedule"], off=words["KerasSchedule.check_off"],
+              hook=hook, stacklevel=4)
 
 
 def _fit_locals() -> dict[str, Any] | None:
@@ -171,13 +181,16 @@ def fit_callbacks() -> Any:
 
 def check_in_fit(ks: Any) -> None:
     """Called by ``KerasSchedule.__call__``: check against the running ``fit()``, if any,
-    reporting through the hook of an lrdecay callback of that ``fit()`` if one has it."""
+    reporting through the hook of an lrdecay callback of that ``fit()`` (in its words)
+    if one has it."""
     fit = _fit_locals()
     callbacks = (fit or {}).get("callbacks")
     if (not isinstance(getattr(callbacks, "params", None), dict)
             or callbacks.params is getattr(ks, "_plan_checked", None)):
         return
-    hooks = (getattr(cb, "_warn_hook", None) for cb in getattr(callbacks, "callbacks", []))
-    check_keras_schedule(ks, callbacks.params, next((h for h in hooks if h is not None), None),
+    reporter = next((cb for cb in getattr(callbacks, "callbacks", [])
+                     if getattr(cb, "_warn_hook", None) is not None), None)
+    check_keras_schedule(ks, callbacks.params, getattr(reporter, "_warn_hook", None),
+                         getattr(reporter, "_words", None),
                          getattr(fit.get("self"), "optimizer", None),
                          _whole(fit.get("initial_epoch")))

@@ -36,10 +36,10 @@ from ._checks import check_choice, show_value
 from ._ops import keras_ops
 from .learning_rate import optimizer_chain, optimizer_of
 from .schedules import FromFunction, Schedule
+from .words import current
 
 __all__ = ["HParamScheduler", "ScheduledHyperparameter", "scheduled_hyperparameters"]
 
-_WHO = "HParamScheduler (R: callback_hparam_scheduler())"
 #: Host-side values computed at once when the PyTorch step or a reader needs more.
 _CHUNK = 1024
 #: The attribute a wrapper installed by lrdecay carries.
@@ -330,24 +330,31 @@ class HParamScheduler(keras.callbacks.Callback):
 
     def __init__(self, per: str = "batch", **schedules: Schedule | Callable[[Any], Any]) -> None:
         super().__init__()
+        self._words = words = dict(current())  # the caller's words (lrdecay.words)
         self.per = check_choice("per", per, ("batch", "epoch"))
         if not schedules:
             raise TypeError("Give at least one hyperparameter to schedule, by name, e.g. "
-                            "HParamScheduler(momentum=lrdecay.OneCycle(0.1, 1000).momentum()).")
+                            f"{words['hparam_example']}.")
         for name in ("learning_rate", "lr"):
             if name in schedules:
                 raise ValueError(
                     f"`{name}`: the learning rate is scheduled by an in-graph schedule "
-                    "(Schedule.to_keras(); R: as_keras_schedule()) or by LRScheduler (R: "
-                    "callback_lr_scheduler()); HParamScheduler schedules the other "
-                    "hyperparameters (momentum, beta_1, weight_decay, ...).")
+                    f"({words['in_graph']}) or by {words['LRScheduler']}; "
+                    f"{words['HParamScheduler']} schedules the other hyperparameters "
+                    "(momentum, beta_1, weight_decay, ...).")
         self.schedules = {name: _as_schedule(name, value) for name, value in schedules.items()}
         self._installed: dict[str, ScheduledHyperparameter] = {}
         self._jax_baked: dict[str, float] | None = None  # JAX, per epoch: compiled values
 
+    @property
+    def _who(self) -> str:
+        """The callback's name in its caller's words, starting its messages."""
+        name = type(self).__name__
+        return self._words.get(name, name)
+
     # -- training ------------------------------------------------------------
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
-        optimizer = optimizer_of(self.model, _WHO)
+        optimizer = optimizer_of(self.model, self._who)
         backend = keras.backend.backend()
         made: dict[str, tuple[Any, ScheduledHyperparameter]] = {}
         for name, schedule in self.schedules.items():
@@ -357,21 +364,21 @@ class HParamScheduler(keras.callbacks.Callback):
                     isinstance(current, bool) or not isinstance(
                         current, (float, int, type(None), ScheduledHyperparameter)):
                 raise ValueError(
-                    f"{_WHO}: `{name}` is not a hyperparameter of {type(owner).__name__}; "
+                    f"{self._who}: `{name}` is not a hyperparameter of {type(owner).__name__}; "
                     f"it has: {', '.join(_schedulable(owner)) or 'none'}.")
             if isinstance(current, ScheduledHyperparameter):
                 if current._owner is not None and current._owner is not self and \
                         current._owner._installed.get(name) is current:
-                    raise ValueError(f"{_WHO}: `{name}` is already scheduled by another "
-                                     "HParamScheduler in this fit().")
+                    raise ValueError(f"{self._who}: `{name}` is already scheduled by another "
+                                     f"{self._who} in this fit().")
                 original = current._original
             else:
                 original = None if current is None else float(current)
             if name == "momentum" and original == 0.0:
                 raise ValueError(
-                    f"{_WHO}: {type(owner).__name__} was made with momentum=0, for which "
+                    f"{self._who}: {type(owner).__name__} was made with momentum=0, for which "
                     "Keras keeps no momentum: give the optimizer a non-zero momentum (e.g. "
-                    "SGD(momentum=0.9); R: optimizer_sgd(momentum = 0.9)) to schedule it.")
+                    f"{self._words['sgd_momentum']}) to schedule it.")
             table = None
             if self.per == "batch" and not schedule.graphable():
                 table = self._tabulate(name, schedule, owner)
@@ -386,7 +393,7 @@ class HParamScheduler(keras.callbacks.Callback):
             made[name] = (owner, hp)
         if self.per == "epoch" and backend == "jax":
             warnings.warn(
-                f"{_WHO} with per=\"epoch\" on the JAX backend: JAX compiles the value into "
+                f"{self._who} with per=\"epoch\" on the JAX backend: JAX compiles the value into "
                 "the training step (it is not optimizer state), so the step is recompiled at "
                 "each epoch whose value differs. per=\"batch\" computes the value inside the "
                 "step without recompiling (use a schedule of t / steps_per_epoch for epochs).",
@@ -432,7 +439,7 @@ class HParamScheduler(keras.callbacks.Callback):
             i = int(np.argmax(bad))
             unit = "epoch" if self.per == "epoch" else "update"
             raise ValueError(
-                f"{_WHO}: `{name}` must be {must} at every {unit} of this fit(), not "
+                f"{self._who}: `{name}` must be {must} at every {unit} of this fit(), not "
                 f"{show_value(float(values[i]))} ({unit} {int(ts[i])}, 0-based).")
 
     def _tabulate(self, name: str, schedule: Schedule, optimizer: Any) -> tuple[int, Any]:
@@ -441,7 +448,8 @@ class HParamScheduler(keras.callbacks.Callback):
         steps, epochs = params.get("steps"), params.get("epochs")
         if not steps or not epochs:
             raise ValueError(
-                f"{_WHO}: `{name}` is a function (or holds schedule_function()), which cannot "
+                f"{self._who}: `{name}` is a function (or holds a {self._words['FromFunction']} "
+                "schedule), which cannot "
                 "run inside the training step; per=\"batch\" then tabulates it over the "
                 "updates of fit(), which needs a known number of steps per epoch: give "
                 "fit() `steps_per_epoch`, or use per=\"epoch\", or an lrdecay schedule.")

@@ -18,6 +18,7 @@ from .fit_check import check_in_fit
 from .learning_rate import optimizer_chain
 from .rate_scale import GraphScale
 from .schedules import Schedule, from_config
+from .words import current
 
 _PLATEAU_KEYS = ("plateau_scale", "plateau_min_lr")
 
@@ -45,17 +46,19 @@ class KerasSchedule(keras.optimizers.schedules.LearningRateSchedule):
         self.plateau = GraphScale(plateau_scale, plateau_min_lr)
         if not isinstance(schedule, Schedule):
             fail("schedule", "an lrdecay schedule", schedule, TypeError)
+        words = current()
         if not schedule.graphable():
             raise TypeError(
-                "This schedule holds a FromFunction schedule (schedule_function()), which "
-                "cannot run inside the training graph: use it with the epoch callback "
-                "(callback_lr_scheduler() / LRScheduler) instead.")
+                f"This schedule holds a {words['FromFunction']} schedule, which cannot run "
+                f"inside the training graph: use it with the epoch callback "
+                f"({words['LRScheduler']}) instead.")
         self.schedule = schedule
         self.steps_per_epoch = None if steps_per_epoch is None else check_number(
             "steps_per_epoch", steps_per_epoch, low=0.0, low_open=True)
         self.check = check_bool("check", check)
         self._plan_checked: Any = None  # the params of the fit() already checked
         self._warn_hook: Any = None  # R sets one: findings as an R warning
+        self._words = dict(words)  # its caller's words (lrdecay.words), for the plan check
 
     @property
     def schedule(self) -> Schedule:

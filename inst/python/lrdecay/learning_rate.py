@@ -20,13 +20,14 @@ the optimizer was built with an in-graph ``LearningRateSchedule``.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import keras
 import numpy as np
 
 from ._checks import check_number, show_value
+from .words import current
 
 __all__ = ["get_learning_rate", "set_learning_rate"]
 
@@ -151,12 +152,13 @@ def is_settable(optimizer: Any) -> bool:
     return isinstance(optimizer.learning_rate, keras.Variable)
 
 
-def require_settable(optimizer: Any, who: str) -> None:
+def require_settable(optimizer: Any, who: str, words: Mapping[str, str]) -> None:
     """Raise a clear ``TypeError`` when the learning rate is an in-graph schedule.
 
     Args:
         optimizer: a Keras optimizer.
         who: the caller's name, starting the message.
+        words: the caller's words (``lrdecay.words``) for the advice.
     """
     if is_settable(optimizer):
         return
@@ -164,16 +166,21 @@ def require_settable(optimizer: Any, who: str) -> None:
     raise TypeError(
         f"{who}: cannot set the learning rate: the optimizer's `learning_rate` is an "
         f"in-graph schedule ({kind}), which Keras evaluates at every update. To set the "
-        "learning rate, compile with a number instead, e.g. "
-        "keras.optimizers.SGD(learning_rate=0.1), and drive it with LRScheduler "
-        "(R: callback_lr_scheduler()) or set_learning_rate(); or keep the in-graph "
-        "schedule and do not set the rate."
+        f"learning rate, compile with a number instead, e.g. {words['sgd_rate']}, and drive "
+        f"it with {words['LRScheduler']} or {words['set_learning_rate']}; or keep the "
+        "in-graph schedule and do not set the rate."
     )
 
 
-def write_lr(optimizer: Any, value: float, who: str) -> None:
-    """Set a checked learning rate on the optimizer (no read-back: callbacks run it per batch)."""
-    require_settable(optimizer, who)
+def write_lr(optimizer: Any, value: float, who: str, words: Mapping[str, str]) -> None:
+    """Set a checked learning rate on the optimizer (no read-back: callbacks run it per batch).
+
+    Args:
+        optimizer: a Keras optimizer.
+        value: the checked rate.
+        who, words: see ``require_settable``.
+    """
+    require_settable(optimizer, who, words)
     optimizer.learning_rate = float(value)
 
 
@@ -217,7 +224,8 @@ def set_learning_rate(model: Any, value: Any) -> float:
         ValueError: ``value`` NaN, infinite or negative; ``model`` not compiled.
     """
     lr = check_lr(value, name="value")
-    optimizer = optimizer_of(model, "set_learning_rate()")
-    write_lr(optimizer, lr, "set_learning_rate()")
+    words = current()
+    optimizer = optimizer_of(model, words["set_learning_rate"])
+    write_lr(optimizer, lr, words["set_learning_rate"], words)
     return read_lr(optimizer)
 

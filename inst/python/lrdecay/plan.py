@@ -47,15 +47,17 @@ from __future__ import annotations
 import math
 import threading
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
 from ._checks import check_choice, check_integer, check_number, fail
 from .schedules import Schedule
+from .words import current
 
-__all__ = ["Finding", "ScheduleWarning", "check_schedule", "warn_plan", "CODES"]
+__all__ = ["Finding", "ScheduleWarning", "check_schedule", "plan_findings", "warn_plan",
+           "CODES"]
 
 #: The codes, in the order findings are reported.
 CODES = ("zero_start", "unit_mismatch", "not_finished", "ends_early", "jump", "flat")
@@ -201,6 +203,17 @@ def check_schedule(schedule: Schedule, epochs: int, steps_per_epoch: int | None 
     Raises:
         TypeError, ValueError: for a bad argument, naming it.
     """
+    return plan_findings(schedule, epochs, steps_per_epoch, clock, current(), start)
+
+
+def plan_findings(schedule: Schedule, epochs: int, steps_per_epoch: int | None,
+                  clock: str, words: Mapping[str, str], start: float = 0) -> list[Finding]:
+    """``check_schedule``, its advice in the caller's ``words`` (``lrdecay.words``).
+
+    Args:
+        schedule, epochs, steps_per_epoch, clock, start: see ``check_schedule``.
+        words: the words of the calls the advice shows.
+    """
     if not isinstance(schedule, Schedule):
         fail("schedule", "an lrdecay schedule", schedule, TypeError)
     epochs = check_integer("epochs", epochs)
@@ -252,8 +265,7 @@ def check_schedule(schedule: Schedule, epochs: int, steps_per_epoch: int | None 
             f"{_g(horizon)}), but training runs {plan} and t counts epochs: {_g(horizon)} "
             f"looks like a number of steps given where epochs were meant (more than "
             f"{_g(_STEPS_AS_EPOCHS)} times the {_plural(end, 'epoch')}). Size the schedule "
-            "in epochs, or let t count steps (as_keras_schedule() / to_keras() without "
-            "steps_per_epoch).")
+            f"in epochs, or let t count steps ({words['in_graph']} without steps_per_epoch).")
     if clock == "step" and steps_per_epoch is not None and horizon <= end / steps_per_epoch:
         epochs_all = end / steps_per_epoch
         add("unit_mismatch",
@@ -262,7 +274,7 @@ def check_schedule(schedule: Schedule, epochs: int, steps_per_epoch: int | None 
             f"were meant (it is at most the {_plural(epochs_all, 'epoch')}), so the schedule "
             f"is over after {_plural(horizon, 'step')}. Size the schedule in steps (e.g. "
             f"{_g(horizon * steps_per_epoch)}), or let t count epochs "
-            f"(as_keras_schedule(steps_per_epoch = {steps_per_epoch})).")
+            f"({words['in_graph_steps'].format(n=steps_per_epoch)}).")
 
     # not_finished ------------------------------------------------------------
     warmup = float(schedule.warmup_end())
@@ -324,7 +336,7 @@ def check_schedule(schedule: Schedule, epochs: int, steps_per_epoch: int | None 
                 f"rate only moves from {_lr(float(schedule(0.0)))} to {_lr(last)}, less "
                 f"than {_pct(_FLAT)}% of its peak {_lr(top)}: the schedule's changes come "
                 f"later. If its lengths are in steps while t counts {unit}s, size it in "
-                f"{unit}s, or let t count steps (as_keras_schedule() / to_keras() without "
+                f"{unit}s, or let t count steps ({words['in_graph']} without "
                 "steps_per_epoch).")
     return findings
 
@@ -354,23 +366,23 @@ def describe_plan(epochs: int, steps_per_epoch: int | None, clock: str,
 
 
 def warn_plan(findings: list[Finding], *, schedule: Schedule, plan: str, who: str,
-              who_r: str, off: str, off_r: str,
-              hook: Callable[[str, list[str], str], object] | None = None,
+              off: str, hook: Callable[[str, list[str], str], object] | None = None,
               stacklevel: int = 2) -> None:
     """Report the findings of the check run when training begins.
 
     Without ``hook``: one ``warnings.warn(..., ScheduleWarning)``. With ``hook`` (the R
     package sets one, so that an R user gets an R warning): ``hook(header, findings,
-    hint)``, in R's words, called only from the main thread (R cannot be called from
-    another); from another thread the Python warning is used.
+    hint)``, the schedule shown as R writes it (``Schedule.r_call()``), called only from
+    the main thread (R cannot be called from another); from another thread the Python
+    warning is used.
 
     Args:
         findings: what ``check_schedule`` found (nothing is reported when empty).
         schedule: the schedule checked.
         plan: the training, from ``describe_plan``.
-        who, who_r: what ran the check, in Python and in R ("LRScheduler",
-            "callback_lr_scheduler()").
-        off, off_r: how to turn the check off, in Python and in R.
+        who: what ran the check, in the words of its caller (``lrdecay.words``), e.g.
+            "LRScheduler".
+        off: how to turn the check off, in the same words.
         hook: a callable of (header, findings, hint), or ``None``.
         stacklevel: passed to ``warnings.warn``.
     """
@@ -379,15 +391,15 @@ def warn_plan(findings: list[Finding], *, schedule: Schedule, plan: str, who: st
     n = len(findings)
     problems = f"{n} problem{'s' if n > 1 else ''}"
     items = [str(f) for f in findings]
+    hint = f"check_schedule() reports them; to turn this check off: {off}."
     if hook is not None and threading.current_thread() is threading.main_thread():
-        header = (f"{who_r}: the learning-rate schedule has {problems} for this training "
-                  f"({plan}): {schedule.r_call()}")
-        hook(header, items, f"check_schedule() reports them; to turn this check off: {off_r}.")
+        hook(f"{who}: the learning-rate schedule has {problems} for this training ({plan}): "
+             f"{schedule.r_call()}", items, hint)
         return
     text = "\n".join([
         f"{who}: the learning-rate schedule has {problems} for this training ({plan}): "
         f"{schedule!r}",
         *(f"* {item}" for item in items),
-        f"check_schedule() reports them; to turn this check off: {off}.",
+        hint,
     ])
     warnings.warn(text, ScheduleWarning, stacklevel=stacklevel + 1)

@@ -71,7 +71,6 @@ class LRPlateau(LRCallback):
         ...           callbacks=[LRScheduler(lrdecay.Cosine(0.1, 50)), plateau])
     """
 
-    _who = "LRPlateau (R: callback_lr_plateau())"
     _overwrite = False
 
     def __init__(self, monitor: str = "val_loss", factor: float = 0.1, patience: int = 10,
@@ -129,10 +128,9 @@ class LRPlateau(LRCallback):
         raise TypeError(
             f"{self._who}: cannot scale the learning rate: the optimizer's `learning_rate` "
             f"is an in-graph schedule ({kind}) that is not an lrdecay schedule. Use the "
-            "lrdecay schedule of the same family in-graph (Python: e.g. "
-            "lrdecay.Exponential(...).to_keras(); R: as_keras_schedule(schedule_exponential("
-            "...))), or compile with a number and set the rate with LRScheduler "
-            "(R: callback_lr_scheduler()).")
+            "lrdecay schedule of the same family in-graph (e.g. "
+            f"{self._words['in_graph_example']}), or compile with a number and set the rate "
+            f"with {self._words['LRScheduler']}.")
 
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         self._reset()
@@ -161,9 +159,10 @@ class LRPlateau(LRCallback):
             warnings.warn(
                 f"{self._who}: the plateau state restored is that of the end of epoch "
                 f"{epoch - 1} (1-based), but training resumes at epoch {epoch + 1}: the "
-                f"checkpoint was written at the end of epoch {epoch} before LRPlateau's "
-                "decision for it. List LRPlateau before BackupAndRestore and "
-                "ModelCheckpoint in `callbacks`.",
+                f"checkpoint was written at the end of epoch {epoch} before the plateau "
+                f"callback's decision for it. List {self._who} before "
+                f"{self._words['BackupAndRestore']} and {self._words['ModelCheckpoint']} in "
+                "`callbacks`.",
                 stacklevel=2)
             self.best, self.wait = state.best, state.wait
             self.cooldown_counter = state.cooldown_counter

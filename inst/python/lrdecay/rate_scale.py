@@ -217,7 +217,7 @@ def own_schedule(optimizer: Any, model: Any) -> None:
     copy = type(schedule).from_config(schedule.get_config())
     copy.plateau._owner = weakref.ref(inner)
     copy.plateau._traced = graph._traced
-    for name in ("_warn_hook", "_plan_checked"):  # the plan check's (lrdecay.fit_check)
+    for name in ("_warn_hook", "_words", "_plan_checked"):  # the plan check's (fit_check)
         if hasattr(schedule, name):
             setattr(copy, name, getattr(schedule, name))
     inner.learning_rate = copy

@@ -35,6 +35,7 @@ from ._checks import (
     show_value,
 )
 from ._ops import NUMPY, NumpyOps
+from .words import current
 
 __all__ = [
     "Schedule",
@@ -190,8 +191,7 @@ class Schedule:
         schedules as ``list(...)``, numbers in their shortest round-trip form.
 
         Returns:
-            R source text, e.g. ``schedule_exponential(initial_lr = 0.1,
-            decay_steps = 1000, decay_rate = 0.96, staircase = TRUE)``.
+            R source text, as below.
 
         >>> Step(0.01, 0.5, 10).r_call()
         'schedule_step(initial_lr = 0.01, drop = 0.5, every = 10)'
@@ -998,8 +998,8 @@ class FromFunction(Schedule):
         return f"FromFunction(fn={self._fn_name()})"
 
     def r_call(self) -> str:
-        """``schedule_function(fn = <the function's name or R source>)``."""
-        return f"schedule_function(fn = {self._fn_name()})"
+        """The R call of the family, with ``fn = <the function's name or R source>``."""
+        return f"schedule_{self.family}(fn = {self._fn_name()})"
 
     def __eq__(self, other: object) -> bool:
         return type(other) is FromFunction and other.fn is self.fn  # type: ignore[union-attr]
@@ -1008,13 +1008,14 @@ class FromFunction(Schedule):
         return hash(id(self.fn))
 
     def get_config(self) -> dict[str, Any]:
-        raise TypeError("A FromFunction schedule (schedule_function()) holds a user function and "
-                        "is not serializable; rebuild it in code, or use a built-in family.")
+        raise TypeError(f"A {current()['FromFunction']} schedule holds a user function and is "
+                        "not serializable; rebuild it in code, or use a built-in family.")
 
     def to_keras(self, steps_per_epoch: Any = None, check: Any = True) -> Any:
-        raise TypeError("A FromFunction schedule (schedule_function()) cannot run inside the "
-                        "training graph: use it with the epoch callback "
-                        "(callback_lr_scheduler() / LRScheduler) instead.")
+        words = current()
+        raise TypeError(f"A {words['FromFunction']} schedule cannot run inside the training "
+                        f"graph: use it with the epoch callback ({words['LRScheduler']}) "
+                        "instead.")
 
     def _values(self, out: Any, n: int) -> np.ndarray | None:
         """The function's result as ``n`` float64 values, or ``None`` when it is not ``n``
@@ -1342,8 +1343,8 @@ class OneCycleMomentum(Schedule):
     def __init__(self, schedule: OneCycle, base_momentum: float = 0.85,
                  max_momentum: float = 0.95) -> None:
         if not isinstance(schedule, OneCycle):
-            fail("schedule", "a one-cycle schedule (OneCycle; R: schedule_one_cycle())",
-                 schedule, TypeError)
+            fail("schedule", f"a one-cycle schedule ({current()['OneCycle']})", schedule,
+                 TypeError)
         self.schedule = schedule
         self.base_momentum, self.max_momentum = _momenta(base_momentum, max_momentum)
 
@@ -1400,8 +1401,7 @@ class CyclicMomentum(Schedule):
     def __init__(self, schedule: Cyclic, base_momentum: float = 0.85,
                  max_momentum: float = 0.95) -> None:
         if not isinstance(schedule, Cyclic):
-            fail("schedule", "a cyclic schedule (Cyclic; R: schedule_cyclic())", schedule,
-                 TypeError)
+            fail("schedule", f"a cyclic schedule ({current()['Cyclic']})", schedule, TypeError)
         self.schedule = schedule
         self.base_momentum, self.max_momentum = _momenta(base_momentum, max_momentum)
 
@@ -1423,7 +1423,7 @@ class CyclicMomentum(Schedule):
 def cycle_momentum(schedule: Schedule, base_momentum: float = 0.85,
                    max_momentum: float = 0.95) -> Schedule:
     """``schedule.momentum(base_momentum, max_momentum)`` for a ``OneCycle`` or ``Cyclic``
-    schedule (R: ``schedule_momentum()``).
+    schedule.
 
     Args:
         schedule: a ``OneCycle`` or ``Cyclic`` rate schedule.
@@ -1434,8 +1434,9 @@ def cycle_momentum(schedule: Schedule, base_momentum: float = 0.85,
         A ``OneCycleMomentum`` or ``CyclicMomentum`` schedule.
     """
     if not isinstance(schedule, (OneCycle, Cyclic)):
-        fail("schedule", "a one-cycle or cyclic schedule (OneCycle or Cyclic; R: "
-             "schedule_one_cycle() or schedule_cyclic())", schedule, TypeError)
+        words = current()
+        fail("schedule", f"a one-cycle or cyclic schedule ({words['OneCycle']} or "
+             f"{words['Cyclic']})", schedule, TypeError)
     return schedule.momentum(base_momentum, max_momentum)
 
 
