@@ -26,7 +26,7 @@ APT_PACKAGES := r-base-core r-base-dev r-cran-testthat r-cran-knitr \
   r-cran-withr pandoc r-cran-generics r-cran-zeallot r-cran-rstudioapi r-cran-whisker \
   r-cran-tidyselect r-cran-backports r-cran-rcpp r-cran-rcpptoml r-cran-here r-cran-png \
   r-cran-rappdirs r-cran-jsonlite r-cran-yaml r-cran-processx r-cran-fastmap r-cran-glue \
-  r-cran-matrix
+  r-cran-matrix r-cran-ggplot2
 PKG_FILES := DESCRIPTION NAMESPACE $(wildcard R/*.R man/*.Rd vignettes/*.Rmd) \
   $(shell find inst -type f -not -path '*__pycache__*' -not -path '*.egg-info*' 2>/dev/null)
 VERSION := $(shell sed -n 's/^Version: //p' DESCRIPTION)
@@ -88,7 +88,9 @@ check: setup
 	@grep -qx "Status: OK" lrdecay.Rcheck/00check.log || { echo "R CMD check has errors, warnings or notes"; exit 1; }
 
 # The demo: eleven schedules, each trained on 3 seeds, compared on scikit-learn's digits (in
-# two worker processes, with a progress bar); a table of means and sds and lrdecay-demo.png.
+# two worker processes, with a progress bar); a table of means and sds, which differences
+# exceed the spread, and lrdecay-demo.png (asked for: compare_schedules() writes no file
+# unless given `output`).
 DEMO_EPOCHS ?= 15
 DEMO_SEEDS ?= 3
 demo: setup

@@ -97,11 +97,20 @@ schedule_momentum <- function(schedule, base_momentum = 0.85, max_momentum = 0.9
 #'
 #' @param x A callback made by [callback_lr_logger()].
 #' @param row.names,optional Unused (for the generic).
-#' @param ... `as.data.frame()`: unused. `plot()`: passed to [graphics::plot()].
-#' @param main,xlab,ylab,type Passed to [graphics::plot()].
+#' `plot()` draws the rate against the epoch (`per = "epoch"`) or the update
+#' (`per = "batch"`), 0-based: with ggplot2 when it is installed, with a panel
+#' for each scheduled hyperparameter too (see [autoplot()][autoplot-lrdecay]),
+#' else (or with `options(lrdecay.ggplot = FALSE)`) with base graphics.
+#'
+#' @param ... `as.data.frame()`: unused. `plot()` with base graphics: passed to
+#'   [graphics::plot()].
+#' @param main,xlab,ylab Title and axis labels; by default "lrdecay: learning
+#'   rate per epoch" and "epoch", or "per update" and "update" (`ylab` is used
+#'   by base graphics only).
+#' @param type Passed to [graphics::plot()] (base graphics).
 #' @returns `as.data.frame()`: a data frame with columns `epoch`, `batch`,
-#'   `learning_rate` and one per scheduled hyperparameter. `plot()`: that data
-#'   frame, invisibly, after drawing the rate against the update.
+#'   `learning_rate` and one per scheduled hyperparameter. `plot()`: the
+#'   ggplot, or with base graphics that data frame, invisibly.
 #' @name lr-logger-records
 #' @family callbacks
 #' @examplesIf lrdecay_available(keras = TRUE)
@@ -129,13 +138,16 @@ as.data.frame.lrdecay.LRLogger <- function(x, row.names = NULL, optional = FALSE
 
 #' @rdname lr-logger-records
 #' @export
-plot.lrdecay.LRLogger <- function(x, ..., main = "lrdecay: learning rate per update",
-                                            xlab = "update", ylab = "learning rate",
-                                            type = "l") {
-  data <- as.data.frame(x)
-  graphics::plot(seq_len(nrow(data)) - 1L, data$learning_rate, type = type, main = main,
-                 xlab = xlab, ylab = ylab, ...)
-  invisible(data)
+plot.lrdecay.LRLogger <- function(x, ..., main = NULL, xlab = NULL,
+                                  ylab = "learning rate", type = "l") {
+  if (use_ggplot2()) {
+    return(draw_ggplot(autoplot.lrdecay.LRLogger(x), main = main, xlab = xlab))
+  }
+  points <- logger_points(x)
+  graphics::plot(points$at, points$data$learning_rate, type = type,
+                 main = main %||% points$title, xlab = xlab %||% points$axis, ylab = ylab,
+                 ...)
+  invisible(points$data)
 }
 
 #' @rdname callback-methods

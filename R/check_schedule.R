@@ -70,6 +70,10 @@ check_schedule <- function(schedule, epochs, steps_per_epoch = NULL, clock = "ep
   findings <- lrdecay_call("check_schedule", as_schedule(schedule), epochs = as_whole(epochs),
                            steps_per_epoch = as_whole(steps_per_epoch),
                            clock = as_string(clock), start = as_number(start))
+  # Python's Findings (a list subclass, which reticulate keeps as a Python object).
+  if (inherits(findings, "python.builtin.object")) {
+    findings <- reticulate::import_builtins(convert = TRUE)$list(findings)
+  }
   field <- function(name) {
     vapply(findings, function(f) as.character(reticulate::py_get_attr(f, name)), "")
   }

@@ -6,9 +6,9 @@
 #' seeds `seed`, `seed + 1`, ..., every schedule of a seed starting from the same
 #' initial weights and seeing the batches in the same order. Reports, per
 #' schedule, the mean and the standard deviation over the seeds of the test
-#' accuracy and loss, and writes a PNG with two panels against the epoch: the
+#' accuracy and loss; `plot()` draws two panels against the epoch: the
 #' learning rate, and the mean validation loss with a band of one standard
-#' deviation.
+#' deviation (a PNG of them is written only when `output` names one).
 #'
 #' The schedules' clock is the 0-based epoch ([callback_lr_scheduler()]); each
 #' is checked with [check_schedule()] before training, with a warning of class
@@ -24,30 +24,41 @@
 #'   lrdecay schedules.
 #' @param epochs Epochs per fit, a whole number `>= 1`.
 #' @param seeds How many seeds each schedule is trained with, a whole number `>= 1`.
-#' @param output The PNG file to write, or `NULL` for none.
+#' @param output `NULL` (the default) for no file, or a PNG file to write the
+#'   curves to (drawn by Python's matplotlib).
 #' @param batch_size,seed Batch size and first random seed (whole numbers).
 #' @param verbose `1` to show a progress bar, `0` for quiet.
 #' @param workers `NULL` (two processes, or fewer on a one-core machine), or the
 #'   number of processes to train in: `1` trains in this R session's Python, one
 #'   fit after another. A [schedule_function()] schedule always trains there.
-#' @returns A data frame with one row per schedule: `schedule`, `final_lr` (the
-#'   rate of the last epoch), `test_accuracy` and `test_loss` (means over the
-#'   seeds), `test_accuracy_sd` and `test_loss_sd` (standard deviations, `NaN`
-#'   for one seed), `seconds` (mean seconds per fit).
+#' @returns A data frame of class `lrdecay_comparison`, one row per schedule, with
+#'   the same columns whatever `seeds` is: `schedule`, `final_lr` (the rate of
+#'   the last epoch), `test_accuracy` and `test_accuracy_sd`, `test_loss` and
+#'   `test_loss_sd` (means and standard deviations over the seeds; `NaN` sds for
+#'   one seed), `seconds` (mean seconds per fit). Its attributes hold the rest:
+#'   `attr(x, "per_seed")`, a data frame of each fit (`schedule`, `seed`,
+#'   `final_lr`, `test_accuracy`, `test_loss`, `seconds`), and
+#'   `attr(x, "curves")`, the curves per schedule and 0-based epoch (`schedule`,
+#'   `epoch`, `lr`, `val_loss` and `val_loss_sd`: mean and sd over the seeds).
+#'   `print()` shows a table of means ± sds and which differences between the
+#'   schedules exceed the spread over the seeds; `plot()` and
+#'   [autoplot()][autoplot-lrdecay] draw the curves.
 #' @family training
 #' @export
 #' @examplesIf lrdecay_available(keras = TRUE) && reticulate::py_module_available("sklearn")
-#' compare_schedules(
+#' res <- compare_schedules(
 #'   list(constant = schedule_constant(0.1), cosine = schedule_cosine(0.1, 2)),
-#'   epochs = 2, seeds = 2, output = NULL, verbose = 0, workers = 1
+#'   epochs = 2, seeds = 2, verbose = 0, workers = 1
 #' )
+#' res
+#' attr(res, "per_seed")
+#' plot(res)
 #' \donttest{
 #' # The eleven default schedules, 15 epochs, 3 seeds each, and a PNG of the curves:
 #' compare_schedules(output = tempfile(fileext = ".png"))
 #' }
-compare_schedules <- function(schedules = NULL, epochs = 15, seeds = 3,
-                              output = "lrdecay-demo.png", batch_size = 32, seed = 42,
-                              verbose = 1, workers = NULL) {
+compare_schedules <- function(schedules = NULL, epochs = 15, seeds = 3, output = NULL,
+                              batch_size = 32, seed = 42, verbose = 1, workers = NULL) {
   if (!is.null(schedules)) {
     if (is_schedule(schedules)) schedules <- list(schedule = schedules)
     named <- is.list(schedules) && !inherits(schedules, "python.builtin.object") &&
@@ -78,10 +89,124 @@ compare_schedules <- function(schedules = NULL, epochs = 15, seeds = 3,
                verbose = verbose, workers = as_whole(workers), progress = progress,
                `_warn_hook` = plan_warning_hook())
   rows <- do.call(lrdecay_call, c(list("compare_schedules"), args))
-  # One row per schedule, one column per number or string Python reports.
-  columns <- names(rows[[1]])
-  columns <- columns[vapply(rows[[1]][columns], function(v) is.atomic(v) && length(v) == 1, NA)]
-  out <- lapply(columns, function(col) unlist(lapply(rows, function(r) r[[col]])))
-  names(out) <- columns
-  as.data.frame(out, stringsAsFactors = FALSE)
+  new_lrdecay_comparison(rows, compare_module())
+}
+
+compare_module <- function() {
+  py_lrdecay()
+  reticulate::import("lrdecay.compare", convert = TRUE)
+}
+
+# Python's rows (one dict per schedule) as the comparison: a data frame of Python's
+# COLUMNS, with the per-seed results and the curves as attributes.
+new_lrdecay_comparison <- function(rows, py) {
+  column <- function(records, name) unlist(lapply(records, function(r) r[[name]]))
+  columns <- unlist(py$COLUMNS)
+  out <- as.data.frame(lapply(stats::setNames(columns, columns), function(k) column(rows, k)),
+                       stringsAsFactors = FALSE)
+  per_seed <- do.call(rbind, lapply(rows, function(r) {
+    data.frame(schedule = r$schedule, seed = as.integer(column(r$per_seed, "seed")),
+               final_lr = column(r$per_seed, "final_lr"),
+               test_accuracy = column(r$per_seed, "test_accuracy"),
+               test_loss = column(r$per_seed, "test_loss"),
+               seconds = column(r$per_seed, "seconds"))
+  }))
+  curves <- do.call(rbind, lapply(rows, function(r) {
+    n <- length(r$lr)
+    data.frame(schedule = rep(r$schedule, n), epoch = seq_len(n) - 1L,
+               lr = as.numeric(unlist(r$lr)), val_loss = as.numeric(unlist(r$val_loss)),
+               val_loss_sd = as.numeric(unlist(r$val_loss_sd)))
+  }))
+  attr(out, "per_seed") <- per_seed
+  attr(out, "curves") <- curves
+  class(out) <- c("lrdecay_comparison", "data.frame")
+  out
+}
+
+# The rows of a comparison as Python's presenters take them (one dict per schedule).
+comparison_rows <- function(x) {
+  x <- as.data.frame(unclass(x)[c("schedule", "final_lr", "test_accuracy", "test_accuracy_sd",
+                                  "test_loss", "test_loss_sd", "seconds")],
+                     stringsAsFactors = FALSE)
+  lapply(seq_len(nrow(x)), function(i) as.list(x[i, , drop = FALSE]))
+}
+
+#' Print and plot a comparison of schedules
+#'
+#' `format()` and `print()` show the comparison [compare_schedules()] returns as
+#' a table that fits in 100 columns: per schedule, the rate of the last epoch,
+#' the mean test accuracy and loss over the seeds, each with its standard
+#' deviation (`mean ± sd`), and the seconds per fit; then which differences
+#' exceed the spread, counting a difference of two means as real when it is
+#' larger than `sqrt(sd1^2 + sd2^2)` (a rough rule, not a significance test;
+#' Python's `lrdecay.compare.spread_summary()`). `plot()` draws the learning
+#' rate and the mean validation loss (with a band of one sd) against the
+#' epoch: with ggplot2 when it is installed (see [autoplot()][autoplot-lrdecay]),
+#' else (or with `options(lrdecay.ggplot = FALSE)`) with base graphics.
+#'
+#' @param x A `lrdecay_comparison`, as [compare_schedules()] returns.
+#' @param digits Decimals of the accuracies and losses (significant digits of
+#'   the rate).
+#' @param y Unused.
+#' @param ... Unused.
+#' @returns `format()`: a character vector of lines; `print()`: `x`, invisibly;
+#'   `plot()`: the ggplot, invisibly, or with base graphics `x`, invisibly.
+#' @name comparison-methods
+#' @family training
+#' @examplesIf lrdecay_available(keras = TRUE) && reticulate::py_module_available("sklearn")
+#' res <- compare_schedules(
+#'   list(constant = schedule_constant(0.1), cosine = schedule_cosine(0.1, 2)),
+#'   epochs = 2, seeds = 2, verbose = 0, workers = 1
+#' )
+#' print(res, digits = 3)
+#' plot(res)
+NULL
+
+#' @rdname comparison-methods
+#' @export
+format.lrdecay_comparison <- function(x, digits = 4, ...) {
+  py <- compare_module()
+  rows <- comparison_rows(x)
+  pm <- if (isTRUE(l10n_info()[["UTF-8"]])) "\u00b1" else "+/-"
+  width <- min(getOption("width"), 100L)
+  table <- lrdecay_call(py$format_table, rows, digits = as_whole(digits), pm = pm,
+                        width = 100L)
+  summary <- unlist(lrdecay_call(py$spread_summary, rows))
+  wrapped <- unlist(lapply(summary, function(p) c("", strwrap(p, width = width))))
+  c(strsplit(table, "\n", fixed = TRUE)[[1]], wrapped)
+}
+
+#' @rdname comparison-methods
+#' @export
+print.lrdecay_comparison <- function(x, digits = 4, ...) {
+  cat(format(x, digits = digits), sep = "\n")
+  invisible(x)
+}
+
+#' @rdname comparison-methods
+#' @export
+plot.lrdecay_comparison <- function(x, y, ...) {
+  if (use_ggplot2()) return(draw_ggplot(autoplot.lrdecay_comparison(x)))
+  curves <- attr(x, "curves")
+  names <- unique(x$schedule)
+  wide <- function(col) sapply(names, function(n) curves[[col]][curves$schedule == n])
+  epoch <- sort(unique(curves$epoch))
+  colours <- grDevices::hcl.colors(length(names), "Dark 3")
+  old <- graphics::par(mfrow = c(1, 2))
+  on.exit(graphics::par(old), add = TRUE)
+  graphics::matplot(epoch, wide("lr"), type = "o", pch = 20, lty = 1, col = colours,
+                    xlab = "epoch", ylab = "learning rate", main = "learning rate")
+  mean <- wide("val_loss")
+  sd <- wide("val_loss_sd")
+  sd[!is.finite(sd)] <- 0
+  graphics::matplot(epoch, mean, type = "o", pch = 20, lty = 1, col = colours,
+                    ylim = range(mean - sd, mean + sd, na.rm = TRUE), xlab = "epoch",
+                    ylab = "loss", main = "validation loss (mean, \u00b11 sd)")
+  for (k in seq_along(names)) {
+    graphics::polygon(c(epoch, rev(epoch)), c(mean[, k] - sd[, k], rev(mean[, k] + sd[, k])),
+                      col = grDevices::adjustcolor(colours[k], alpha.f = 0.15), border = NA)
+  }
+  graphics::legend("topright", legend = names, col = colours, lty = 1, pch = 20, bty = "n",
+                   cex = 0.8)
+  invisible(x)
 }

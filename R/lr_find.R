@@ -150,15 +150,18 @@ as.data.frame.lrdecay_lr_find <- function(x, row.names = NULL, optional = FALSE,
 #' Plot an LR range test
 #'
 #' The smoothed loss (and, faintly, the raw loss) against the learning rate on
-#' a log axis, with the suggested learning rate marked by a dashed line. The
-#' y axis runs from the lowest smoothed loss to a little above the highest one
-#' before it, so the divergent tail leaves the plot.
+#' a log axis, with the suggested learning rate marked by a dashed line (with
+#' ggplot2, one line per rule: see [autoplot()][autoplot-lrdecay]). The y axis
+#' runs from the lowest smoothed loss to a little above the highest one before
+#' it (Python's `plot_ylim()`), so the divergent tail leaves the plot. With
+#' ggplot2 installed the picture is a ggplot; with `options(lrdecay.ggplot =
+#' FALSE)`, or without ggplot2, it is drawn with base graphics.
 #'
 #' @param x A `lrdecay_lr_find` returned by [lr_find()].
 #' @param y Unused.
 #' @param raw `TRUE` to draw the raw losses too.
 #' @param xlab,ylab,main Axis labels and title.
-#' @param ... Passed to [graphics::plot()].
+#' @param ... Passed to [graphics::plot()] (base graphics).
 #' @returns `x`, invisibly.
 #' @family training
 #' @export
@@ -172,6 +175,10 @@ as.data.frame.lrdecay_lr_find <- function(x, row.names = NULL, optional = FALSE,
 #' plot(result, raw = FALSE, main = "without the raw losses")
 plot.lrdecay_lr_find <- function(x, y, raw = TRUE, xlab = "learning rate (log scale)",
                                  ylab = "loss", main = "LR range test", ...) {
+  if (use_ggplot2()) {
+    draw_ggplot(autoplot.lrdecay_lr_find(x, raw = raw), main = main, xlab = xlab, ylab = ylab)
+    return(invisible(x))
+  }
   ok <- is.finite(x$smoothed)
   if (!any(ok)) {
     graphics::plot.new()

@@ -6,6 +6,7 @@
 #'
 #' @keywords internal
 #' @importFrom keras3 %>%
+#' @importFrom rlang .data
 "_PACKAGE"
 
 #' Pipe operator

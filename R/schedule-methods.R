@@ -35,18 +35,23 @@ default_clock <- function(x, call = rlang::caller_env()) {
 #'
 #' `format()` and `print()` show the family, the call that makes the schedule
 #' (in R syntax: `staircase = TRUE`, `c(30, 80)`) and the formula; `plot()`
-#' draws the learning rate against `t` with base graphics and returns the data
-#' invisibly; `as.data.frame()` gives columns `t` and `lr`.
+#' draws the learning rate against `t`: with ggplot2 when it is installed
+#' (see [autoplot()][autoplot-lrdecay]), returning the ggplot invisibly, else
+#' (or with `options(lrdecay.ggplot = FALSE)`) with base graphics, returning the
+#' data invisibly; `as.data.frame()` gives columns `t` and `lr`.
 #'
 #' @param x An lrdecay schedule.
 #' @param t Clock values; by default the schedule's own range, long enough to
 #'   show its shape (it follows `decay_steps`, `total_steps` and the like).
-#' @param ... For `plot()`, passed to [graphics::plot()]; otherwise unused.
+#' @param ... For `plot()` with base graphics, passed to [graphics::plot()];
+#'   otherwise unused.
 #' @param row.names,optional Unused; for compatibility with [as.data.frame()].
-#' @param main,xlab,ylab,type Passed to [graphics::plot()].
+#' @param main,xlab,ylab Title and axis labels (`main = NULL`: "lrdecay:"
+#'   and the family).
+#' @param type Passed to [graphics::plot()] (base graphics).
 #' @returns `format()`: a character vector; `print()`: `x`, invisibly;
-#'   `plot()` and `as.data.frame()`: a data frame with columns `t` and `lr`
-#'   (invisibly for `plot()`).
+#'   `as.data.frame()`: a data frame with columns `t` and `lr`; `plot()`: the
+#'   ggplot, or with base graphics that data frame, invisibly.
 #' @name schedule-methods
 #' @family schedule tools
 #' @examplesIf lrdecay_available()
@@ -86,6 +91,10 @@ as.data.frame.lrdecay.Schedule <- function(x, row.names = NULL, optional = FALSE
 #' @export
 plot.lrdecay.Schedule <- function(x, t = NULL, ..., main = NULL, xlab = "t",
                                   ylab = "learning rate", type = "l") {
+  if (use_ggplot2()) {
+    return(draw_ggplot(autoplot.lrdecay.Schedule(x, t = t), main = main, xlab = xlab,
+                       ylab = ylab))
+  }
   data <- as.data.frame(x, t = t)
   graphics::plot(data$t, data$lr, type = type, xlab = xlab, ylab = ylab,
                  main = main %||% paste("lrdecay:", lrdecay_call(function() x$family)), ...)

@@ -69,6 +69,8 @@ FINITE = [
     # only the last part settles the value: an earlier endless part is cut at its boundary
     (Sequence([Constant(0.1), Step(0.1, 0.5, 2), Cosine(0.1, 10)], [3, 8]), 18.0),
     (Warmup(Sequence([Constant(0.1), Rex(0.1, 10)], [4]), 2), 16.0),
+    (Cooldown(Constant(0.1), 30, 10), 40.0),
+    (Cooldown(WSD(0.1, 5, 100, 20), 50, 20, shape="cosine", final_lr=0.001), 70.0),
 ]
 INFINITE = [
     Constant(0.01), Step(0.1, 0.5, 10), Exponential(0.1, 1000, 0.96),
@@ -492,3 +494,36 @@ def test_bad_arguments_are_named(kwargs: dict, exc: type, text: str) -> None:
     with pytest.raises(exc) as info:
         check_schedule(**args)
     assert text in str(info.value)
+
+
+def test_the_findings_print_as_a_report_and_stay_a_list() -> None:
+    """Printed, the result reads as R's report; it is still a list of Finding."""
+    from lrdecay.plan import Findings
+
+    sound = check_schedule(Cosine(0.1, 15), 15)
+    assert isinstance(sound, Findings) and isinstance(sound, list)
+    assert sound == [] and not sound
+    assert repr(sound) == str(sound) == "No problem found in this training plan."
+    found = check_schedule(Cosine(0.1, 1000), 15)
+    assert [f.code for f in found] == ["unit_mismatch", "not_finished"]
+    lines = str(found).splitlines()
+    assert lines[0] == "2 findings in this training plan:"
+    assert lines[1].startswith("* unit_mismatch (warning): The schedule is sized for 1000")
+    items = [line for line in lines[1:] if line.startswith("* ")]
+    assert [line.split()[1] for line in items] == ["unit_mismatch", "not_finished"]
+    # Wrapped at 80 columns, continuation lines indented by 2, no word lost.
+    assert all(len(line) <= 80 for line in lines)
+    assert all(line.startswith(("* ", "  ")) for line in lines[1:])
+    assert " ".join(" ".join(lines[1:]).split()) == " ".join(f"* {f}" for f in found)
+    assert repr(found) == str(found)
+    one = check_schedule(Linear(0.1, 0.01, 6), 15)  # ends_early
+    assert str(one).splitlines()[0] == "1 finding in this training plan:"
+    assert found[0] == Finding(found[0].code, "warning", found[0].message)
+
+
+def test_the_plan_module_examples_run() -> None:
+    import doctest
+
+    import lrdecay.plan
+
+    assert doctest.testmod(lrdecay.plan).failed == 0

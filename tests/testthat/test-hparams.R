@@ -64,7 +64,9 @@ test_that("the momentum used at every update is the schedule's (keras3 fit)", {
   expect_equal(records$momentum, lr_at(m, 0:15), tolerance = 1e-6)
   pdf(NULL)
   on.exit(grDevices::dev.off(), add = TRUE)
+  withr::local_options(lrdecay.ggplot = FALSE)
   expect_identical(plot(logger), records)
+  expect_equal(graphics::par("usr")[1:2], c(0, 15) + c(-1, 1) * 0.04 * 15)  # the updates
 })
 
 test_that("an R function is called on whole vectors, per batch or per epoch", {

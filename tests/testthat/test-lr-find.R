@@ -175,8 +175,16 @@ test_that("print(), plot() and as.data.frame() present the result", {
 
   grDevices::pdf(NULL)
   on.exit(grDevices::dev.off(), add = TRUE)
-  expect_invisible(plot(res))
-  expect_equal(graphics::par("xlog"), TRUE)
+  withr::with_options(list(lrdecay.ggplot = FALSE), {
+    expect_identical(withVisible(plot(res)), list(value = res, visible = FALSE))
+    expect_equal(graphics::par("xlog"), TRUE)
+    # The y range is Python's (lrdecay.lr_range_test.plot_ylim), as R drew it (par() adds 4%).
+    lim <- unlist(reticulate::import("lrdecay.lr_range_test")$plot_ylim(as.list(res$smoothed)))
+    expect_equal(graphics::par("usr")[3:4], lim + c(-1, 1) * 0.04 * diff(lim))
+  })
+  if (requireNamespace("ggplot2", quietly = TRUE)) {
+    expect_identical(withVisible(plot(res)), list(value = res, visible = FALSE))
+  }
 
   df <- as.data.frame(res)
   expect_named(df, c("step", "lr", "loss", "smoothed"))

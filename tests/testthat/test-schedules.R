@@ -267,8 +267,9 @@ test_that("print() and format() show family, the R call and the formula", {
   })
 })
 
-test_that("plot() draws and returns its data invisibly; as.data.frame() has t and lr", {
+test_that("plot() with base graphics draws and returns its data invisibly; as.data.frame() has t and lr", {
   skip_if_no_python()
+  withr::local_options(lrdecay.ggplot = FALSE)
   s <- schedule_cosine(0.01, decay_steps = 50)
   grDevices::pdf(NULL)
   on.exit(grDevices::dev.off(), add = TRUE)
@@ -298,6 +299,7 @@ test_that("plot() draws and returns its data invisibly; as.data.frame() has t an
 
 test_that("plot()'s default range follows the schedule: decay_steps, total_steps", {
   skip_if_no_python()
+  withr::local_options(lrdecay.ggplot = FALSE)
   grDevices::pdf(NULL)
   on.exit(grDevices::dev.off(), add = TRUE)
   # The README's schedule: decay_steps = 1000 must not plot as a flat line.

@@ -18,6 +18,7 @@ Keras-free part (``__all__``).
 from __future__ import annotations
 
 import importlib as _importlib
+import os as _os
 import sys as _sys
 
 from .plan import Finding, ScheduleWarning, check_schedule
@@ -79,9 +80,82 @@ __all__ = [
     "compare_schedules", "default_schedules",
 ]
 
-#: What to install when Keras (or its backend) is missing.
-_KERAS_MISSING = ('{what} needs Keras 3 and a backend, and {missing} is not installed: '
-                 'pip install "lrdecay[keras]" tensorflow (or jax, or torch).')
+def _install_command(extra: str, *, direct_url: dict | None, installed_here: bool,
+                     source_root: str | None, cwd: str, also: str = "") -> str:
+    """The pip command that adds the optional dependencies ``extra`` to lrdecay, as it was
+    installed.
+
+    Args:
+        extra: the extra ("keras", "demo").
+        direct_url: the installed distribution's ``direct_url.json`` (PEP 610), or ``None``
+            (installed from an index, or not installed).
+        installed_here: whether the lrdecay being run is that installed distribution.
+        source_root: the source checkout (a folder with ``pyproject.toml``) the running
+            lrdecay comes from, when it is not installed.
+        cwd: the working directory ("." names it).
+        also: further packages for the same command (" tensorflow").
+    """
+    folder = None
+    if installed_here and direct_url is not None:
+        url = str(direct_url.get("url", ""))
+        if "dir_info" in direct_url and url.startswith("file://"):
+            from urllib.parse import unquote, urlparse
+
+            folder = unquote(urlparse(url).path)
+        elif "dir_info" not in direct_url and url:  # an archive or a VCS URL
+            return f'pip install "lrdecay[{extra}] @ {url}"{also}'
+    elif not installed_here:
+        folder = source_root
+    if folder is not None:
+        here = "." if _os.path.realpath(folder) == _os.path.realpath(cwd) else folder
+        return f'pip install "{here}[{extra}]"{also}'
+    if installed_here:
+        return f'pip install "lrdecay[{extra}]"{also}'
+    return (f'pip install "lrdecay[{extra}]"{also}, or from a source checkout '
+            f'pip install ".[{extra}]"{also}')
+
+
+def _install_hint(extra: str, also: str = "") -> str:
+    """``_install_command`` for the lrdecay running now: how it was installed is read from
+    its distribution's metadata (``direct_url.json``; editable or not)."""
+    import json
+    from importlib import metadata
+
+    here = _os.path.dirname(_os.path.realpath(__file__))
+    direct_url = None
+    installed_here = False
+    try:
+        dist = metadata.distribution("lrdecay")
+    except metadata.PackageNotFoundError:
+        dist = None
+    if dist is not None:
+        text = dist.read_text("direct_url.json")
+        direct_url = json.loads(text) if text else None
+        files = [f for f in (dist.files or []) if str(f).replace("\\", "/") ==
+                 "lrdecay/__init__.py"]
+        if files:  # a regular install: its files are the ones running
+            installed_here = _os.path.dirname(_os.path.realpath(dist.locate_file(files[0]))) \
+                == here
+        elif direct_url is not None and direct_url.get("dir_info", {}).get("editable"):
+            from urllib.parse import unquote, urlparse
+
+            root = _os.path.realpath(unquote(urlparse(str(direct_url.get("url", ""))).path))
+            installed_here = here.startswith(root + _os.sep)
+    root = _os.path.dirname(_os.path.dirname(_os.path.dirname(here)))  # inst/python/lrdecay
+    source_root = root if _os.path.isfile(_os.path.join(root, "pyproject.toml")) else None
+    return _install_command(extra, direct_url=direct_url, installed_here=installed_here,
+                            source_root=source_root, cwd=_os.getcwd(), also=also)
+
+
+def _keras_missing(what: str, missing: str) -> str:
+    """The message of the ``ImportError`` raised when Keras (or its backend) is missing.
+
+    Args:
+        what: what the user asked for ("lrdecay.LRScheduler").
+        missing: the module that could not be imported ("keras").
+    """
+    return (f"{what} needs Keras 3 and a backend, and {missing} is not installed: "
+            f"{_install_hint('keras', ' tensorflow')} (or jax, or torch, in place of tensorflow).")
 
 
 def _import_keras_backed(module: str, what: str) -> object:
@@ -98,7 +172,7 @@ def _import_keras_backed(module: str, what: str) -> object:
         missing = (err.name or "").split(".")[0]
         if missing not in ("keras", "tensorflow", "jax", "torch"):
             raise
-        raise ImportError(_KERAS_MISSING.format(what=what, missing=missing),
+        raise ImportError(_keras_missing(what, missing),
                           name=err.name) from err
 
 

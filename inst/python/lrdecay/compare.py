@@ -20,7 +20,7 @@ import math
 import os
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Optional
 
 import numpy as np
@@ -44,7 +44,11 @@ from .schedules import (
 from .words import current
 
 __all__ = ["default_schedules", "compare_schedules", "check_output_path", "load_digits_split",
-           "format_table"]
+           "format_table", "format_report", "spread_summary", "exceeds_spread", "COLUMNS"]
+
+#: The numbers reported per schedule, in this order, whatever the number of seeds.
+COLUMNS = ("schedule", "final_lr", "test_accuracy", "test_accuracy_sd", "test_loss",
+           "test_loss_sd", "seconds")
 
 #: One-cycle's (div_factor, final_div_factor): PyTorch's defaults first, then gentler ends
 #: for runs too short for them (see ``default_schedules``).
@@ -165,7 +169,9 @@ def load_digits_split(test_fraction: float = 0.25, seed: int = 0) -> tuple[np.nd
     try:
         from sklearn.datasets import load_digits
     except ImportError as err:
-        raise ImportError('The digits demo needs scikit-learn: pip install "lrdecay[demo]"'
+        from . import _install_hint
+
+        raise ImportError("The digits demo needs scikit-learn: " + _install_hint("demo")
                           ) from err
 
     digits = load_digits()
@@ -203,13 +209,13 @@ def _require_training_packages() -> None:
     else an ``ImportError`` that says what to install (without importing either)."""
     import importlib.util
 
-    from . import _KERAS_MISSING
+    from . import _install_hint, _keras_missing
 
     if importlib.util.find_spec("keras") is None:
-        raise ImportError(_KERAS_MISSING.format(what="compare_schedules()", missing="keras"))
+        raise ImportError(_keras_missing("compare_schedules()", "keras"))
     if importlib.util.find_spec("sklearn") is None:
-        raise ImportError('compare_schedules() needs scikit-learn (the digits data): '
-                          'pip install "lrdecay[demo]"')
+        raise ImportError("compare_schedules() needs scikit-learn (the digits data): "
+                          + _install_hint("demo"))
 
 
 def _fit_one(schedule: Schedule, epochs: int, batch_size: int, seed: int) -> dict[str, Any]:
@@ -250,17 +256,17 @@ def _summary(name: str, fits: list[dict[str, Any]], seeds: list[int]) -> dict[st
         "schedule": name,
         "final_lr": fits[0]["lr"][-1],
         "test_accuracy": float(np.mean(acc)),
-        "test_loss": float(np.mean(loss)),
         "test_accuracy_sd": _sd(acc),
+        "test_loss": float(np.mean(loss)),
         "test_loss_sd": _sd(loss),
         "seconds": float(np.mean([f["seconds"] for f in fits])),
         "lr": fits[0]["lr"],
         "val_loss": val.mean(axis=0).tolist(),
         "val_loss_sd": (val.std(axis=0, ddof=1) if len(fits) > 1
                         else np.full(val.shape[1], math.nan)).tolist(),
-        "seeds": list(seeds),
-        "test_accuracy_per_seed": acc,
-        "test_loss_per_seed": loss,
+        "per_seed": [{"seed": s, "final_lr": f["lr"][-1], "test_accuracy": f["test_accuracy"],
+                      "test_loss": f["test_loss"], "seconds": f["seconds"]}
+                     for s, f in zip(seeds, fits)],
     }
 
 
@@ -321,12 +327,14 @@ def compare_schedules(
             ``lrdecay.plan.warn_plan``).
 
     Returns:
-        One dict per schedule: ``schedule``, ``final_lr``, ``test_accuracy`` and
-        ``test_loss`` (means over the seeds), ``test_accuracy_sd``, ``test_loss_sd``
-        (sample standard deviations; NaN for one seed), ``seconds`` (mean per fit),
-        plus ``lr`` (per epoch), ``val_loss`` and ``val_loss_sd`` (per epoch, over the
-        seeds), ``seeds`` and the per-seed ``test_accuracy_per_seed`` and
-        ``test_loss_per_seed``.
+        One dict per schedule, with the same keys whatever ``seeds`` is: the numbers of
+        ``COLUMNS`` (``schedule``, ``final_lr``, the means over the seeds
+        ``test_accuracy`` and ``test_loss`` and their sample standard deviations
+        ``test_accuracy_sd`` and ``test_loss_sd``, NaN for one seed, and ``seconds``,
+        the mean per fit); the curves ``lr`` (the rate of each epoch), ``val_loss`` and
+        ``val_loss_sd`` (per epoch, mean and sd over the seeds); and ``per_seed``, one
+        dict per seed (``seed``, ``final_lr``, ``test_accuracy``, ``test_loss``,
+        ``seconds``). ``format_table(rows)`` and ``spread_summary(rows)`` present them.
     """
     epochs = check_integer("epochs", epochs)
     seeds = check_integer("seeds", seeds)
@@ -352,8 +360,8 @@ def compare_schedules(
         if not isinstance(sched, Schedule):
             fail("schedules", f"a named list (mapping) of lrdecay schedules ({json.dumps(name)} "
                  "is not one)", sched, TypeError)
+    _require_training_packages()  # before the check's warnings: nothing can train without
     _check_schedules(schedules, epochs, _warn_hook)
-    _require_training_packages()
     if progress is not None:
         verbose = 0
 
@@ -391,7 +399,7 @@ def compare_schedules(
     rows = [_summary(name, [results[i] for i, (n, _) in enumerate(jobs) if n == name],
                      seed_list) for name in names]
     if verbose:
-        print(format_table(rows), flush=True)
+        print(format_report(rows), flush=True)
     if output is not None:
         plot_comparison(rows, output)
         if verbose:
@@ -518,17 +526,147 @@ def _run_in_workers(jobs: list[tuple[str, int]], configs: list[dict[str, Any]], 
                 proc.wait()
 
 
-def format_table(rows: list[dict[str, Any]]) -> str:
-    """The comparison as a plain-text table: means and standard deviations over the seeds."""
-    width = max([22] + [len(r["schedule"]) + 2 for r in rows])
-    head = (f"{'schedule':<{width}}{'final LR':>10}{'test acc':>10}{'sd':>8}"
-            f"{'test loss':>11}{'sd':>8}{'s/fit':>7}")
-    lines = [head, "-" * len(head)]
-    for r in rows:
-        lines.append(f"{r['schedule']:<{width}}{r['final_lr']:>10.6f}"
-                     f"{r['test_accuracy']:>10.4f}{r['test_accuracy_sd']:>8.4f}"
-                     f"{r['test_loss']:>11.4f}{r['test_loss_sd']:>8.4f}{r['seconds']:>7.1f}")
+def exceeds_spread(mean1: float, sd1: float, mean2: float, sd2: float) -> bool:
+    """Whether two means differ by more than their combined spread ``sqrt(sd1^2 + sd2^2)``.
+
+    The demo's rough rule for telling a difference between two schedules from the noise
+    of the seeds (not a significance test). False when a standard deviation is NaN (one
+    seed: the spread is unknown).
+
+    Args:
+        mean1, sd1: the mean and standard deviation over the seeds of one schedule.
+        mean2, sd2: those of the other.
+
+    >>> exceeds_spread(0.95, 0.003, 0.94, 0.004)  # 0.01 > 0.005
+    True
+    >>> exceeds_spread(0.95, 0.006, 0.945, 0.008)  # 0.005 < 0.01
+    False
+    """
+    return bool(abs(mean1 - mean2) > math.hypot(sd1, sd2))
+
+
+#: The metrics ``spread_summary`` compares: key, name, and whether higher is better.
+_METRICS = (("test_accuracy", "Test accuracy", True), ("test_loss", "Test loss", False))
+
+
+def _and(items: list[str]) -> str:
+    """"a", "a and b", "a, b and c"."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def spread_summary(rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Which differences between the schedules exceed the spread over the seeds, in words.
+
+    A difference of two means counts as real when it is larger than their combined
+    standard deviation ``sqrt(sd1^2 + sd2^2)`` (``exceeds_spread``). For the test accuracy
+    (higher is better) and the test loss (lower is better): how many pairs of schedules
+    differ by more than that, which schedules the best one cannot be told apart from, and
+    by how much it beats the others.
+
+    Args:
+        rows: what ``compare_schedules`` returns (a dict per schedule with ``schedule``,
+            ``test_accuracy``, ``test_accuracy_sd``, ``test_loss``, ``test_loss_sd``).
+
+    Returns:
+        Sentences, one string per paragraph: none for fewer than two schedules; one
+        saying the spread is unknown when a standard deviation is NaN (one seed); else the
+        rule, then one paragraph per metric.
+    """
+    rows = list(rows)
+    if len(rows) < 2:
+        return []
+    sds = [float(r[f"{key}_sd"]) for r in rows for key, _, _ in _METRICS]
+    if not all(math.isfinite(sd) for sd in sds):
+        return ["With one seed per schedule the spread over seeds is unknown, so no "
+                "difference between the schedules can be told from chance: train with "
+                "seeds >= 2."]
+    n = len(rows)
+    pairs = n * (n - 1) // 2
+    out = ["A difference of two means counts as real when it is larger than their "
+           "combined standard deviation sqrt(sd1^2 + sd2^2) (a rough rule, not a "
+           "significance test)."]
+    for key, label, higher in _METRICS:
+        mean = [float(r[key]) for r in rows]
+        sd = [float(r[f"{key}_sd"]) for r in rows]
+        name = [str(r["schedule"]) for r in rows]
+        real = sum(exceeds_spread(mean[i], sd[i], mean[j], sd[j])
+                   for i in range(n) for j in range(i + 1, n))
+        best = (max if higher else min)(range(n), key=lambda i: mean[i])
+        others = [j for j in range(n) if j != best]
+        others.sort(key=lambda j: abs(mean[best] - mean[j]))  # the closest first
+        tied = [j for j in others if not exceeds_spread(mean[best], sd[best], mean[j], sd[j])]
+        beaten = [j for j in others if j not in tied]
+        verb = "differs" if real == 1 else "differ"
+        text = (f"{label}: {real} of {pairs} pair{'s' if pairs > 1 else ''} of schedules "
+                f"{verb} by more than the spread. The best, {name[best]} ({mean[best]:.4g}), ")
+        if tied:
+            text += ("cannot be told apart from " + _and([f"{name[j]} ({mean[j]:.4g})"
+                                                           for j in tied]))
+            text += "; it " if beaten else "."
+        if beaten:
+            word = "higher" if higher else "lower"
+            text += (f"is {word} than " + _and([
+                f"{name[j]}'s by {abs(mean[best] - mean[j]):.2g}" for j in beaten])
+                + ", more than the spread.")
+        out.append(text)
+    return out
+
+
+def format_table(rows: Sequence[Mapping[str, Any]], digits: int = 4, pm: str = "\u00b1",
+                 width: int = 100) -> str:
+    """The comparison as an aligned plain-text table: the means over the seeds, each with
+    its standard deviation (``mean ± sd``; the mean alone for one seed).
+
+    Args:
+        rows: what ``compare_schedules`` returns (the keys of ``COLUMNS``).
+        digits: decimals of the accuracies and losses, significant digits of the rate.
+        pm: the plus-minus sign (``"+/-"`` where ``"\u00b1"`` cannot be shown).
+        width: the widest line; longer schedule names are cut (ending in ``...``).
+
+    Returns:
+        The table's lines, joined by newlines.
+    """
+    digits = check_integer("digits", digits)
+
+    def cell(mean: float, sd: float) -> str:
+        text = f"{float(mean):.{digits}f}"
+        return text if not math.isfinite(float(sd)) else f"{text} {pm} {float(sd):.{digits}f}"
+
+    spread = any(math.isfinite(float(r[f"{k}_sd"])) for r in rows for k, _, _ in _METRICS)
+    suffix = f" ({pm} sd)" if spread else ""
+    head = ["schedule", "final LR", f"test accuracy{suffix}", f"test loss{suffix}", "s/fit"]
+    body = [[str(r["schedule"]), f"{float(r['final_lr']):.{digits}g}",
+             cell(r["test_accuracy"], r["test_accuracy_sd"]),
+             cell(r["test_loss"], r["test_loss_sd"]), f"{float(r['seconds']):.1f}"]
+            for r in rows]
+    widths = [max(len(line[k]) for line in [head, *body]) for k in range(len(head))]
+    room = width - sum(widths[1:]) - 2 * (len(head) - 1)
+    if widths[0] > room:
+        widths[0] = max(room, len(head[0]))
+        for line in body:
+            if len(line[0]) > widths[0]:
+                line[0] = line[0][: widths[0] - 3] + "..."
+    lines = []
+    for line in [head, *body]:
+        cells = [line[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(line[1:], widths[1:])]
+        lines.append("  ".join(cells).rstrip())
+    lines.insert(1, "-" * len(lines[0]))
     return "\n".join(lines)
+
+
+def format_report(rows: Sequence[Mapping[str, Any]], digits: int = 4, width: int = 100) -> str:
+    """``format_table(rows)`` followed by ``spread_summary(rows)``, wrapped to ``width``.
+
+    Args:
+        rows: what ``compare_schedules`` returns.
+        digits: passed to ``format_table``.
+        width: the widest line.
+    """
+    import textwrap
+
+    parts = [format_table(rows, digits=digits, width=width)]
+    parts.extend(textwrap.fill(p, width=width) for p in spread_summary(rows))
+    return "\n\n".join(parts)
 
 
 def plot_comparison(rows: list[dict[str, Any]], output: str) -> str:
@@ -551,7 +689,7 @@ def plot_comparison(rows: list[dict[str, Any]], output: str) -> str:
         ax_lr.plot(ep, r["lr"], style, marker=".", color=color, label=r["schedule"])
         ax_loss.plot(ep, mean, style, marker=".", color=color, label=r["schedule"])
         ax_loss.fill_between(ep, mean - sd, mean + sd, color=color, alpha=0.15, linewidth=0)
-    n = len(rows[0].get("seeds", [0])) if rows else 0
+    n = len(rows[0]["per_seed"]) if rows else 0
     ax_lr.set(title="Learning rate", xlabel="epoch", ylabel="learning rate")
     ax_loss.set(title=f"Validation loss: mean over {n} seed{'s' if n != 1 else ''} "
                       "(band: \u00b11 sd)", xlabel="epoch", ylabel="loss", yscale="log")

@@ -45,6 +45,7 @@ only ``zero_start`` is checked.
 from __future__ import annotations
 
 import math
+import textwrap
 import threading
 import warnings
 from collections.abc import Callable, Mapping
@@ -56,8 +57,8 @@ from ._checks import check_choice, check_integer, check_number, fail
 from .schedules import Schedule
 from .words import current
 
-__all__ = ["Finding", "ScheduleWarning", "check_schedule", "plan_findings", "warn_plan",
-           "CODES"]
+__all__ = ["Finding", "Findings", "ScheduleWarning", "check_schedule", "plan_findings",
+           "warn_plan", "CODES"]
 
 #: The codes, in the order findings are reported.
 CODES = ("zero_start", "unit_mismatch", "not_finished", "ends_early", "jump", "flat")
@@ -94,6 +95,34 @@ class Finding:
 
     def __str__(self) -> str:
         return f"{self.code} ({self.severity}): {self.message}"
+
+
+class Findings(list[Finding]):
+    """What ``check_schedule`` found: a list of ``Finding`` that prints as a report.
+
+    It is a ``list`` (compare it with ``[]``, index it, iterate over it); printed, it reads
+    as R's report: "No problem found in this training plan." or one line per finding.
+
+    >>> from lrdecay import Cosine, check_schedule
+    >>> check_schedule(Cosine(0.1, 15), epochs=15)
+    No problem found in this training plan.
+    """
+
+    #: The width the report's lines are wrapped to (R's default ``getOption("width")``).
+    width = 80
+
+    def __str__(self) -> str:
+        if not self:
+            return "No problem found in this training plan."
+        n = len(self)
+        lines = [f"{n} finding{'' if n == 1 else 's'} in this training plan:"]
+        for finding in self:
+            lines.extend(textwrap.wrap(f"* {finding}", width=self.width, subsequent_indent="  ",
+                                       break_long_words=False, break_on_hyphens=False))
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return str(self)
 
 
 class ScheduleWarning(UserWarning):
@@ -181,7 +210,7 @@ def _changes_later(schedule: Schedule, end: float, value: float) -> bool:
 
 
 def check_schedule(schedule: Schedule, epochs: int, steps_per_epoch: int | None = None,
-                   clock: str = "epoch", start: float = 0) -> list[Finding]:
+                   clock: str = "epoch", start: float = 0) -> Findings:
     """Check a training plan: ``schedule`` driving ``epochs`` epochs of training.
 
     Args:
@@ -197,13 +226,14 @@ def check_schedule(schedule: Schedule, epochs: int, steps_per_epoch: int | None 
             The updates judged are ``t = start .. start + T - 1``.
 
     Returns:
-        A list of ``Finding`` (``code``, ``severity``, ``message``), in the order of
-        ``CODES``; empty for a sound plan.
+        A ``Findings`` list of ``Finding`` (``code``, ``severity``, ``message``), in the
+        order of ``CODES``; empty for a sound plan. Printed, it reads as a report: "No
+        problem found in this training plan." or one line per finding.
 
     Raises:
         TypeError, ValueError: for a bad argument, naming it.
     """
-    return plan_findings(schedule, epochs, steps_per_epoch, clock, current(), start)
+    return Findings(plan_findings(schedule, epochs, steps_per_epoch, clock, current(), start))
 
 
 def plan_findings(schedule: Schedule, epochs: int, steps_per_epoch: int | None,
@@ -235,7 +265,7 @@ def plan_findings(schedule: Schedule, epochs: int, steps_per_epoch: int | None,
         plan = _plural(epochs, "epoch")
     horizon = float(schedule.horizon())
     finite = math.isfinite(horizon)
-    findings: list[Finding] = []
+    findings = Findings()
 
     def add(code: str, message: str, severity: str = "warning") -> None:
         findings.append(Finding(code, severity, message))
