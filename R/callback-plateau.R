@@ -27,9 +27,12 @@
 #' @section Saving and resuming:
 #' The scale and the plateau state (the best value so far, the epochs waited,
 #' the cooldown) are saved with the optimizer: in `.keras` files
-#' ([keras3::save_model()]) and in the checkpoints of
-#' [keras3::callback_backup_and_restore()], which restores them, so a run
-#' interrupted after any epoch resumes with the same learning rates. List
+#' ([keras3::save_model()], [keras3::callback_model_checkpoint()]), in weights
+#' files and in the checkpoints of [keras3::callback_backup_and_restore()].
+#' [keras3::load_model()] (with lrdecay attached, before or after the new
+#' `callback_lr_plateau()` is made) and `callback_backup_and_restore()` restore
+#' them, so a run interrupted after any epoch resumes with the same learning
+#' rates: `fit(initial_epoch = )` after `load_model()`. List
 #' `callback_lr_plateau()` before `callback_backup_and_restore()` (and
 #' `callback_model_checkpoint()`), so that the checkpoint written at the end of
 #' an epoch holds that epoch's decision. A `.keras` file saved after

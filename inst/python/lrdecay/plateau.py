@@ -37,7 +37,9 @@ class LRPlateau(LRCallback):
     first update is recorded in ``history.history["learning_rate"]``.
 
     The scale and the plateau state (``best``, ``wait``, ``cooldown_counter``) are saved
-    with the optimizer (``.keras`` files, weights files, ``BackupAndRestore``), so an
+    with the optimizer (``.keras`` files, weights files, ``BackupAndRestore``) and restored
+    by Keras's loading once ``lrdecay`` is imported (``keras.saving.load_model()``, before
+    or after the new ``LRPlateau`` is made, then ``fit(initial_epoch=k)``), so an
     interrupted run resumes with the same rates. List ``LRPlateau`` before
     ``BackupAndRestore`` and ``ModelCheckpoint`` in ``callbacks``: a checkpoint written at
     the end of an epoch then holds that epoch's decision.

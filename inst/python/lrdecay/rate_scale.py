@@ -129,11 +129,15 @@ class PlateauState(_Saveable):
         epoch: the last epoch (0-based) whose end ``LRPlateau`` processed; -1: none.
         base, applied: the last rate ``LRScheduler`` got from its schedule and the rate
             it set (float32), so that a schedule of (epoch, lr) gets the unscaled rate.
+        placeholder: ``True`` for the empty state a loading optimizer gets (see
+            ``restore_on_load()``) until it reads saved fields; it saves nothing and
+            ``state_of()`` does not report it.
     """
 
     _FIELDS = ("scale", "best", "wait", "cooldown_counter", "epoch", "base", "applied")
 
-    def __init__(self, scale: float = 1.0) -> None:
+    def __init__(self, scale: float = 1.0, *, placeholder: bool = False) -> None:
+        self.placeholder = placeholder
         self.scale = float(scale)
         self.min_lr = 0.0
         self.best: float | None = None
@@ -159,7 +163,10 @@ class PlateauState(_Saveable):
         return {name: getattr(self, name) for name in self._FIELDS}
 
     def save_own_variables(self, store: Any) -> None:
-        """Write the fields into Keras's weights store (``None`` as NaN)."""
+        """Write the fields into Keras's weights store (``None`` as NaN); a placeholder
+        writes nothing."""
+        if self.placeholder:
+            return
         for name, value in self.fields().items():
             store[name] = np.asarray(np.nan if value is None else value, dtype="float64")
 
@@ -169,6 +176,7 @@ class PlateauState(_Saveable):
             values = {name: float(np.asarray(store[name])) for name in self._FIELDS}
         except (KeyError, TypeError, ValueError):
             return
+        self.placeholder = False
         self.scale = values["scale"]
         for name in ("best", "base", "applied"):
             setattr(self, name, None if math.isnan(values[name]) else values[name])
@@ -198,7 +206,7 @@ def _restore_state(fields: dict[str, Any]) -> PlateauState:
 def state_of(optimizer: Any) -> PlateauState | None:
     """The plateau state attached to ``optimizer`` (by ``LRPlateau``), or ``None``."""
     state = getattr(optimizer, STATE_ATTR, None)
-    return state if isinstance(state, PlateauState) else None
+    return state if isinstance(state, PlateauState) and not state.placeholder else None
 
 
 def own_schedule(optimizer: Any, model: Any) -> None:
@@ -225,6 +233,15 @@ def own_schedule(optimizer: Any, model: Any) -> None:
         model.make_train_function(force=True)
 
 
+def _new_state(optimizer: Any, placeholder: bool = False) -> PlateauState:
+    """A new state; it takes the scale and bound an in-graph lrdecay schedule carries."""
+    graph = graph_scale(optimizer)
+    state = PlateauState(1.0 if graph is None else graph.values()[0], placeholder=placeholder)
+    if graph is not None:
+        state.min_lr = graph.values()[1]
+    return state
+
+
 def attach(optimizer: Any, model: Any = None) -> PlateauState:
     """The optimizer's plateau state, attached first if it has none.
 
@@ -238,10 +255,7 @@ def attach(optimizer: Any, model: Any = None) -> PlateauState:
     own_schedule(optimizer, model)
     state = state_of(optimizer)
     if state is None:
-        graph = graph_scale(optimizer)
-        state = PlateauState(1.0 if graph is None else graph.values()[0])
-        if graph is not None:
-            state.min_lr = graph.values()[1]
+        state = _new_state(optimizer)
         setattr(optimizer, STATE_ATTR, state)
     state._optimizer = weakref.ref(optimizer)
     if model is not None:
@@ -281,3 +295,38 @@ def unscale_rate(optimizer: Any, current: float) -> float:
     if state.base is not None and current == state.applied:
         return state.base
     return current / state.scale if state.scale > 0 else current
+
+
+# -- loading ------------------------------------------------------------------------------
+# Keras's loading (``load_model()``, ``load_weights()``, ``BackupAndRestore``) builds the
+# optimizer from its config, then visits the attributes of that new object: it reads
+# ``optimizer/_lrdecay_plateau`` from the file only if the optimizer already has such an
+# attribute. An optimizer loaded before any ``LRPlateau`` met it has none, so its own
+# ``load_own_variables`` (which Keras calls just before visiting its attributes) is wrapped
+# to give it an empty placeholder state; Keras then loads the saved fields into it, or, for
+# a file saved without them, it stays an unreported placeholder that saves nothing.
+
+
+def restore_on_load() -> None:
+    """Have every Keras optimizer read a saved plateau state when it is loaded (once)."""
+    try:
+        from keras.src.optimizers.base_optimizer import BaseOptimizer
+    except ImportError:  # pragma: no cover - another Keras 3 layout: nothing is restored
+        return
+    original = BaseOptimizer.load_own_variables
+    if getattr(original, "_lrdecay_restores_plateau", False):
+        return
+
+    def load_own_variables(self: Any, store: Any) -> None:
+        original(self, store)
+        if not isinstance(getattr(self, STATE_ATTR, None), PlateauState):
+            state = _new_state(self, placeholder=True)
+            state._optimizer = weakref.ref(self)
+            setattr(self, STATE_ATTR, state)
+
+    load_own_variables._lrdecay_restores_plateau = True  # type: ignore[attr-defined]
+    load_own_variables.__doc__ = original.__doc__
+    BaseOptimizer.load_own_variables = load_own_variables
+
+
+restore_on_load()
