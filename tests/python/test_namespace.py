@@ -26,6 +26,8 @@ PUBLIC = {
     "Polynomial", "Cosine", "CosineRestarts", "Linear", "Cyclic", "OneCycle", "Warmup",
     "Sequence", "FromFunction", "WSD", "InverseSqrt", "Rex", "OneCycleMomentum",
     "CyclicMomentum", "from_config", "check_schedule", "Finding", "ScheduleWarning",
+    # lengths sized to the run
+    "of_run", "OfRun", "UnsizedScheduleError",
     # the digits demo (Keras only when it trains)
     "compare_schedules", "default_schedules",
     # Keras-backed, loaded on first use

@@ -20,6 +20,7 @@ from __future__ import annotations
 import importlib as _importlib
 import sys as _sys
 
+from ._checks import OfRun, of_run
 from .plan import Finding, ScheduleWarning, check_schedule
 from .schedules import (
     WSD,
@@ -42,6 +43,7 @@ from .schedules import (
     Schedule,
     Sequence,
     Step,
+    UnsizedScheduleError,
     Warmup,
     from_config,
 )
@@ -73,7 +75,7 @@ __all__ = [
     "Polynomial", "Cosine", "CosineRestarts", "Linear", "Cyclic", "OneCycle", "Warmup",
     "Sequence", "FromFunction", "WSD", "InverseSqrt", "Rex", "OneCycleMomentum",
     "CyclicMomentum", "from_config", "check_schedule", "Finding", "ScheduleWarning",
-    "compare_schedules", "default_schedules",
+    "compare_schedules", "default_schedules", "of_run", "OfRun", "UnsizedScheduleError",
 ]
 
 #: What to install when Keras (or its backend) is missing.

@@ -1,8 +1,14 @@
 """The plan check run when ``fit()`` begins: ``check_schedule`` against the epochs and
 steps of the running ``fit()`` (Keras's ``params``), warned once per ``fit()``.
 
+Sizing: a schedule sized to the run (``of_run()``, omitted lengths) is sized here, once,
+when the first ``fit()`` that uses it begins (``size_for_fit``, ``size_keras_schedule``),
+before its first update: the run is that ``fit()``'s epochs (``LRScheduler``, in-graph
+clock ``"epoch"``) or epochs x steps (in-graph clock ``"step"``).
+
 Duck-typed: an in-graph schedule is anything with ``schedule``, ``steps_per_epoch``,
-``check`` and ``_plan_checked`` (``KerasSchedule``); this module does not import it.
+``clock``, ``run``, ``check`` and ``_plan_checked`` (``KerasSchedule``); this module does
+not import it.
 """
 
 from __future__ import annotations
@@ -16,7 +22,8 @@ import keras
 from .plan import Finding, check_schedule, describe_plan, warn_plan
 from .schedules import Schedule
 
-__all__ = ["check_in_fit", "check_keras_schedule", "check_lr_scheduler", "fit_callbacks"]
+__all__ = ["check_in_fit", "check_keras_schedule", "check_lr_scheduler", "fit_callbacks",
+           "size_for_fit", "size_in_fit", "size_keras_schedule"]
 
 Hook = Optional[Callable[[str, list[str], str], object]]
 
@@ -47,6 +54,78 @@ def _findings(schedule: Schedule, epochs: int, steps: int | None,
         return check_schedule(schedule, epochs, steps, clock)
     except Exception:  # noqa: BLE001 - an advisory check never stops training
         return []
+
+
+def _unknown_steps(schedule: Schedule, epoch_clock: bool) -> ValueError:
+    """The error of a run whose number of steps Keras does not know."""
+    what = ", ".join(schedule._unsized_lengths()) or "t counts fractional epochs"
+    if epoch_clock and schedule.is_sized():
+        return ValueError(
+            "The number of steps per epoch of this fit() is unknown (data without a length, "
+            "such as a generator, and no `steps_per_epoch`), and the in-graph schedule with "
+            "clock \"epoch\" needs it to turn updates into epochs. Give `steps_per_epoch` to "
+            "fit(), or to to_keras() (R: as_keras_schedule()).")
+    return ValueError(
+        f"The number of steps of this fit() is unknown (data without a length, such as a "
+        f"generator, and no `steps_per_epoch`), so the schedule sized to the run ({what}) "
+        "cannot be sized. Give `steps_per_epoch` to fit(), or size the schedule yourself: "
+        "`.sized(total)` (R: `size_schedule(schedule, total)`), total the run's number of "
+        "updates.")
+
+
+def size_for_fit(schedule: Any, params: Any) -> Any:
+    """``schedule`` sized for the run of a ``fit()`` whose clock counts epochs
+    (``LRScheduler``): ``schedule.sized(params["epochs"])``; anything else (a sized
+    schedule, a user function) unchanged.
+
+    Args:
+        schedule: the callback's schedule.
+        params: the callback's ``params``.
+    """
+    if not isinstance(schedule, Schedule) or schedule.is_sized():
+        return schedule
+    plan = _plan(params)
+    if plan is None:
+        return schedule
+    return schedule.sized(plan[0])
+
+
+def size_keras_schedule(ks: Any, params: Any) -> None:
+    """Size an in-graph schedule for the run of a ``fit()``, if it still needs it: its
+    lengths sized to the run (the run: epochs x steps for clock ``"step"``, epochs for
+    ``"epoch"``), and, for clock ``"epoch"`` without ``steps_per_epoch``, the steps per
+    epoch. Done once: the sizes are kept (and saved with the schedule).
+
+    Args:
+        ks: a ``KerasSchedule``.
+        params: the ``params`` of the ``fit()``.
+
+    Raises:
+        ValueError: when the run's number of steps is needed and Keras does not know it.
+    """
+    need_steps = ks.clock == "epoch" and ks.steps_per_epoch is None
+    if ks.schedule.is_sized() and not need_steps:
+        return
+    plan = _plan(params)
+    if plan is None:
+        return
+    epochs, steps = plan
+    if steps is None and (need_steps or ks.clock == "step"):
+        raise _unknown_steps(ks.schedule, ks.clock == "epoch")
+    if need_steps:
+        ks.steps_per_epoch = float(steps)  # type: ignore[arg-type]
+    if not ks.schedule.is_sized():
+        total = epochs if ks.clock == "epoch" else epochs * steps  # type: ignore[operator]
+        ks.schedule = ks.schedule.sized(total)
+        ks.run = total
+
+
+def size_in_fit(ks: Any) -> None:
+    """Called by ``KerasSchedule.__call__`` when it is not sized yet: size it for the
+    running ``fit()``, if any."""
+    callbacks = fit_callbacks()
+    if callbacks is not None:
+        size_keras_schedule(ks, callbacks.params)
 
 
 def check_lr_scheduler(schedule: Any, params: Any, hook: Hook = None) -> None:
@@ -83,7 +162,7 @@ def check_keras_schedule(ks: Any, params: Any, hook: Hook = None) -> None:
         return
     ks._plan_checked = params
     epochs, steps = plan
-    clock = "step" if ks.steps_per_epoch is None else "epoch"
+    clock = ks.clock
     warn_plan(_findings(ks.schedule, epochs, steps, clock), schedule=ks.schedule,
               plan=describe_plan(epochs, steps, clock, ks.steps_per_epoch),
               who="to_keras() (KerasSchedule)", who_r="as_keras_schedule()",
