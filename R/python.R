@@ -38,6 +38,15 @@ signal_python_error <- function(e, call) {
   }
   type <- python_error_type(e)
   message <- python_error_message(e)
+  r_message <- tryCatch(
+    reticulate::py_to_r(reticulate::py_get_attr(e, "r_message", silent = TRUE)),
+    error = function(err) NULL
+  )
+  if (is.character(r_message) && length(r_message) == 1) {
+    # Python's advice in R's words (a schedule sized to the run: size_schedule()).
+    rlang::abort(r_message, class = c("lrdecay_error_unsized", "lrdecay_error"), call = call,
+                 python_type = type)
+  }
   if (type %in% c("TypeError", "ValueError")) {
     class <- c("lrdecay_error_argument", "lrdecay_error")
   } else {
