@@ -41,9 +41,8 @@
 #' s <- schedule_wsd(0.1, warmup_steps = 2, stable_steps = 3, decay_steps = 2,
 #'                   decay = "linear", min_lr_ratio = 0.1)
 #' lr_at(s, 0:8)
-schedule_wsd <- function(peak_lr, warmup_steps, stable_steps = NULL, decay_steps = NULL,
-                         warmup = "linear",
-                         decay = "cosine", min_lr_ratio = 0) {
+schedule_wsd <- function(peak_lr, warmup_steps, stable_steps = NULL, decay_steps,
+                         warmup = "linear", decay = "cosine", min_lr_ratio = 0) {
   new_schedule("WSD", peak_lr = as_number(peak_lr), warmup_steps = as_length(warmup_steps),
                stable_steps = as_length(stable_steps), decay_steps = as_length(decay_steps),
                warmup = as_string(warmup), decay = as_string(decay),
