@@ -318,3 +318,23 @@ def test_in_graph_sizing_on_other_backends(backend: str) -> None:
     assert got["cosine"] == [True, repr(Cosine(0.1, 30))]
     assert got["wsd"] == [True, repr(WSD(0.1, 3, 21, 6))]
     assert got["epoch"] == [True, repr(Cosine(0.1, 3))]
+
+
+@pytest.mark.keras
+@pytestmark_keras
+def test_one_cycle_rate_and_momentum_both_sized_to_the_run() -> None:
+    """HParamScheduler sizes its schedules too (per="batch": epochs x steps): the weights
+    of the one-cycle rate and momentum written for 30 updates."""
+    def run(rate: Any) -> tuple[list[np.ndarray], Any]:
+        keras.utils.set_random_seed(1)
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+        model.compile(optimizer=keras.optimizers.SGD(learning_rate=rate.to_keras(),
+                                                     momentum=0.9), loss="mse")
+        cb = lrdecay.HParamScheduler(momentum=rate.momentum())
+        model.fit(X, Y, epochs=3, batch_size=8, verbose=0, shuffle=False, callbacks=[cb])
+        return weights(model), cb
+
+    (got, cb), (want, _) = run(OneCycle(0.1)), run(OneCycle(0.1, 30))
+    for g, w in zip(got, want):
+        np.testing.assert_array_equal(g, w)
+    assert cb.schedules["momentum"] == OneCycle(0.1, 30).momentum()

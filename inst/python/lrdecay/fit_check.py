@@ -73,21 +73,31 @@ def _unknown_steps(schedule: Schedule, epoch_clock: bool) -> ValueError:
         "updates.")
 
 
-def size_for_fit(schedule: Any, params: Any) -> Any:
-    """``schedule`` sized for the run of a ``fit()`` whose clock counts epochs
-    (``LRScheduler``): ``schedule.sized(params["epochs"])``; anything else (a sized
-    schedule, a user function) unchanged.
+def size_for_fit(schedule: Any, params: Any, clock: str = "epoch") -> Any:
+    """``schedule`` sized for the run of a ``fit()``: ``schedule.sized(epochs)`` when its
+    clock counts epochs (``LRScheduler``), ``sized(epochs * steps)`` when it counts
+    updates (``HParamScheduler(per="batch")``); anything else (a sized schedule, a user
+    function) unchanged.
 
     Args:
         schedule: the callback's schedule.
         params: the callback's ``params``.
+        clock: ``"epoch"`` or ``"step"``.
+
+    Raises:
+        ValueError: clock ``"step"`` and Keras does not know the number of steps.
     """
     if not isinstance(schedule, Schedule) or schedule.is_sized():
         return schedule
     plan = _plan(params)
     if plan is None:
         return schedule
-    return schedule.sized(plan[0])
+    epochs, steps = plan
+    if clock == "epoch":
+        return schedule.sized(epochs)
+    if steps is None:
+        raise _unknown_steps(schedule, False)
+    return schedule.sized(epochs * steps)
 
 
 def size_keras_schedule(ks: Any, params: Any) -> None:
