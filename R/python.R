@@ -51,6 +51,11 @@ signal_python_error <- function(e, call) {
   }
   type <- python_error_type(e)
   message <- python_error_message(e)
+  if (identical(type, "UnsizedScheduleError")) {
+    # A schedule sized to the run, evaluated before it was sized (the advice is in R's words).
+    rlang::abort(message, class = c("lrdecay_error_unsized", "lrdecay_error"), call = call,
+                 python_type = type)
+  }
   if (type %in% c("TypeError", "ValueError")) {
     class <- c("lrdecay_error_argument", "lrdecay_error")
   } else {

@@ -132,7 +132,14 @@ plot.lrdecay.Schedule <- function(x, t = NULL, ..., main = NULL, xlab = "t",
 #'
 #' @param schedule An lrdecay schedule.
 #' @param steps_per_epoch `NULL`, or the number of batches per epoch (a positive
-#'   number), to express `t` in epochs.
+#'   number), to express `t` in epochs (given alone, it means `clock = "epoch"`).
+#' @param clock What `t` counts: `"step"` (`t = iterations`) or `"epoch"`
+#'   (`t = iterations / steps_per_epoch`, fractional epochs; without
+#'   `steps_per_epoch` it is read from the `fit()`, when it begins). A schedule
+#'   sized to the run ([of_run()], an omitted horizon) is sized when the first
+#'   `fit()` begins, for `epochs * steps per epoch` updates (clock `"step"`) or
+#'   `epochs` (clock `"epoch"`), and keeps those lengths, also in saved models
+#'   (see [size_schedule()]).
 #' @param check `TRUE` to check the schedule against the training when it
 #'   begins and warn about what [check_schedule()] finds; `FALSE` for no check.
 #'   Saved with the model only when `FALSE`.
@@ -148,12 +155,19 @@ plot.lrdecay.Schedule <- function(x, t = NULL, ..., main = NULL, xlab = "t",
 #' x <- matrix(runif(128), ncol = 4)
 #' model |> fit(x, rowSums(x), epochs = 2, verbose = 0)
 #' get_learning_rate(model)  # the rate at the optimizer's current iteration
-as_keras_schedule <- function(schedule, steps_per_epoch = NULL, check = TRUE) {
+#'
+#' # No length at all: the cosine spans the fit()'s updates (2 epochs of 1 step)
+#' ks <- as_keras_schedule(schedule_cosine(0.1))
+#' model |> compile(optimizer = optimizer_sgd(learning_rate = ks), loss = "mse")
+#' model |> fit(x, rowSums(x), epochs = 2, verbose = 0)
+#' ks$schedule
+as_keras_schedule <- function(schedule, steps_per_epoch = NULL, clock = "step", check = TRUE) {
   schedule <- as_schedule(schedule)
   steps_per_epoch <- as_number(steps_per_epoch)
+  clock <- as_string(clock)
   check <- as_flag(check)
   with_plan_warning(lrdecay_call(function() {
-    schedule$to_keras(steps_per_epoch = steps_per_epoch, check = check)
+    schedule$to_keras(steps_per_epoch = steps_per_epoch, clock = clock, check = check)
   }))
 }
 

@@ -20,9 +20,13 @@
 #'
 #' @param peak_lr The learning rate of the stable stage, a positive number.
 #' @param warmup_steps The length of the warmup, a non-negative number of epochs
-#'   (0-based clock of [callback_lr_scheduler()]) or steps (in-graph); 0 for none.
-#' @param stable_steps The length of the stable stage, a non-negative number.
-#' @param decay_steps The length of the decay, a positive number.
+#'   (0-based clock of [callback_lr_scheduler()]) or steps (in-graph); 0 for none;
+#'   or [of_run()] of the run.
+#' @param stable_steps The length of the stable stage, a non-negative number,
+#'   [of_run()] of the run, or `NULL` (the default): the rest of the run after
+#'   warmup and decay (see [size_schedule()]).
+#' @param decay_steps The length of the decay, a positive number or [of_run()]
+#'   of the run; it must be given.
 #' @param warmup The warmup's shape: `"linear"`, `"cosine"` or `"1-sqrt"`.
 #' @param decay The decay's shape: `"linear"`, `"cosine"` or `"1-sqrt"`.
 #' @param min_lr_ratio Where the warmup starts and the decay ends, as a fraction of
@@ -37,10 +41,10 @@
 #' s <- schedule_wsd(0.1, warmup_steps = 2, stable_steps = 3, decay_steps = 2,
 #'                   decay = "linear", min_lr_ratio = 0.1)
 #' lr_at(s, 0:8)
-schedule_wsd <- function(peak_lr, warmup_steps, stable_steps, decay_steps, warmup = "linear",
-                         decay = "cosine", min_lr_ratio = 0) {
-  new_schedule("WSD", peak_lr = as_number(peak_lr), warmup_steps = as_number(warmup_steps),
-               stable_steps = as_number(stable_steps), decay_steps = as_number(decay_steps),
+schedule_wsd <- function(peak_lr, warmup_steps, stable_steps = NULL, decay_steps,
+                         warmup = "linear", decay = "cosine", min_lr_ratio = 0) {
+  new_schedule("WSD", peak_lr = as_number(peak_lr), warmup_steps = as_length(warmup_steps),
+               stable_steps = as_length(stable_steps), decay_steps = as_length(decay_steps),
                warmup = as_string(warmup), decay = as_string(decay),
                min_lr_ratio = as_number(min_lr_ratio))
 }
@@ -53,7 +57,8 @@ schedule_wsd <- function(peak_lr, warmup_steps, stable_steps, decay_steps, warmu
 #' `get_inverse_sqrt_schedule` at every whole `t`.
 #'
 #' @param peak_lr The learning rate at the end of the warmup, a positive number.
-#' @param warmup_steps The length of the warmup, a non-negative number (0 for none).
+#' @param warmup_steps The length of the warmup, a non-negative number (0 for
+#'   none), or [of_run()] of the run.
 #' @param timescale How slowly the rate falls, a positive number; `NULL` (the
 #'   default) takes `warmup_steps`, or 10000 when `warmup_steps` is 0, as
 #'   transformers does.
@@ -65,7 +70,7 @@ schedule_wsd <- function(peak_lr, warmup_steps, stable_steps, decay_steps, warmu
 #' lr_at(s, c(0, 2, 4, 16, 64))
 schedule_inverse_sqrt <- function(peak_lr, warmup_steps, timescale = NULL) {
   new_schedule("InverseSqrt", peak_lr = as_number(peak_lr),
-               warmup_steps = as_number(warmup_steps), timescale = as_number(timescale))
+               warmup_steps = as_length(warmup_steps), timescale = as_number(timescale))
 }
 
 #' REX learning rate
@@ -76,7 +81,9 @@ schedule_inverse_sqrt <- function(peak_lr, warmup_steps, timescale = NULL) {
 #' the linear decay, and reaches `min_lr` at `total_steps`, which then holds.
 #'
 #' @param initial_lr The learning rate at `t = 0`, a positive number.
-#' @param total_steps The length of the schedule, a positive number of epochs or steps.
+#' @param total_steps The length of the schedule, a positive number of epochs or
+#'   steps, [of_run()] of the run, or `NULL` (the default): the whole run (see
+#'   [size_schedule()]).
 #' @param min_lr The final learning rate, in \[0, `initial_lr`\].
 #' @inherit schedule_wsd return
 #' @family schedules
@@ -84,8 +91,8 @@ schedule_inverse_sqrt <- function(peak_lr, warmup_steps, timescale = NULL) {
 #' @examplesIf lrdecay_available()
 #' s <- schedule_rex(0.1, total_steps = 10)
 #' lr_at(s, c(0, 5, 10, 20))
-schedule_rex <- function(initial_lr, total_steps, min_lr = 0) {
-  new_schedule("Rex", initial_lr = as_number(initial_lr), total_steps = as_number(total_steps),
+schedule_rex <- function(initial_lr, total_steps = NULL, min_lr = 0) {
+  new_schedule("Rex", initial_lr = as_number(initial_lr), total_steps = as_length(total_steps),
                min_lr = as_number(min_lr))
 }
 

@@ -32,7 +32,8 @@ schedule_constant <- function(lr) {
 #'
 #' @param initial_lr The learning rate at `t = 0`, a positive number.
 #' @param drop The factor applied at each step, in (0, 1].
-#' @param every How many epochs (or steps) between drops, a positive number.
+#' @param every How many epochs (or steps) between drops, a positive number,
+#'   or [of_run()] of the run.
 #' @inherit schedule_constant return
 #' @family schedules
 #' @export
@@ -41,7 +42,7 @@ schedule_constant <- function(lr) {
 #' lr_at(s, c(0, 9, 10, 20))
 schedule_step <- function(initial_lr, drop = 0.5, every = 10) {
   new_schedule("Step", initial_lr = as_number(initial_lr), drop = as_number(drop),
-               every = as_number(every))
+               every = as_length(every))
 }
 
 #' Multi-step decay
@@ -49,7 +50,8 @@ schedule_step <- function(initial_lr, drop = 0.5, every = 10) {
 #' `lr(t) = initial_lr * gamma^(number of milestones <= t)`, as PyTorch's MultiStepLR.
 #'
 #' @inheritParams schedule_step
-#' @param milestones A strictly increasing vector of non-negative clock values.
+#' @param milestones A strictly increasing vector of non-negative clock values,
+#'   or [of_run()] of a vector of fractions of the run.
 #' @param gamma The factor applied at each milestone, in (0, 1].
 #' @inherit schedule_constant return
 #' @family schedules
@@ -59,7 +61,7 @@ schedule_step <- function(initial_lr, drop = 0.5, every = 10) {
 #' lr_at(s, c(0, 30, 80))
 schedule_multistep <- function(initial_lr, milestones, gamma = 0.1) {
   new_schedule("MultiStep", initial_lr = as_number(initial_lr),
-               milestones = as_numbers(milestones), gamma = as_number(gamma))
+               milestones = as_lengths(milestones), gamma = as_number(gamma))
 }
 
 #' Piecewise constant learning rate
@@ -68,7 +70,8 @@ schedule_multistep <- function(initial_lr, milestones, gamma = 0.1) {
 #' `values[i + 1]` while `boundaries[i] < t <= boundaries[i + 1]`, and the last
 #' value after the last boundary.
 #'
-#' @param boundaries A strictly increasing vector of non-negative clock values.
+#' @param boundaries A strictly increasing vector of non-negative clock values,
+#'   or [of_run()] of a vector of fractions of the run.
 #' @param values The learning rates, one more than `boundaries`.
 #' @inherit schedule_constant return
 #' @family schedules
@@ -77,7 +80,7 @@ schedule_multistep <- function(initial_lr, milestones, gamma = 0.1) {
 #' s <- schedule_piecewise(c(10, 20), c(0.1, 0.01, 0.001))
 #' lr_at(s, c(10, 11, 21))
 schedule_piecewise <- function(boundaries, values) {
-  new_schedule("Piecewise", boundaries = as_numbers(boundaries), values = as_numbers(values))
+  new_schedule("Piecewise", boundaries = as_lengths(boundaries), values = as_numbers(values))
 }
 
 #' Exponential decay
@@ -91,7 +94,8 @@ schedule_piecewise <- function(boundaries, values) {
 #' `decay_rate` and `k`.
 #'
 #' @inheritParams schedule_step
-#' @param decay_steps The clock span of one decay period, a positive number.
+#' @param decay_steps The clock span of one decay period, a positive number, or
+#'   [of_run()] of the run.
 #' @param decay_rate The factor per `decay_steps`, in (0, 1].
 #' @param staircase If `TRUE`, decay in whole periods (`p` floored).
 #' @param k The continuous decay constant, a non-negative number (instead of `decay_rate`).
@@ -105,7 +109,7 @@ schedule_piecewise <- function(boundaries, values) {
 schedule_exponential <- function(initial_lr, decay_steps = 1, decay_rate = NULL,
                                  staircase = FALSE, k = NULL) {
   new_schedule("Exponential", initial_lr = as_number(initial_lr),
-               decay_steps = as_number(decay_steps), decay_rate = as_number(decay_rate),
+               decay_steps = as_length(decay_steps), decay_rate = as_number(decay_rate),
                staircase = as_flag(staircase), k = as_number(k))
 }
 
@@ -129,7 +133,7 @@ schedule_exponential <- function(initial_lr, decay_steps = 1, decay_rate = NULL,
 schedule_inverse_time <- function(initial_lr, decay_steps = 1, decay_rate = NULL,
                                   staircase = FALSE) {
   new_schedule("InverseTime", initial_lr = as_number(initial_lr),
-               decay_steps = as_number(decay_steps), decay_rate = as_number(decay_rate),
+               decay_steps = as_length(decay_steps), decay_rate = as_number(decay_rate),
                staircase = as_flag(staircase))
 }
 
@@ -140,7 +144,9 @@ schedule_inverse_time <- function(initial_lr, decay_steps = 1, decay_rate = NULL
 #' period stretched to the next multiple of `decay_steps`.
 #'
 #' @inheritParams schedule_exponential
-#' @param decay_steps The clock span of the decay, a positive number.
+#' @param decay_steps The clock span of the decay, a positive number,
+#'   [of_run()] of the run, or `NULL` (the default): the whole run, sized when
+#'   `fit()` begins (see [size_schedule()]).
 #' @param end_lr The final learning rate, a non-negative number; `1e-4` by default, as
 #'   Keras's `end_learning_rate`.
 #' @param power The polynomial's power, a positive number (1 is linear).
@@ -150,10 +156,10 @@ schedule_inverse_time <- function(initial_lr, decay_steps = 1, decay_rate = NULL
 #' @export
 #' @examplesIf lrdecay_available()
 #' lr_at(schedule_polynomial(0.1, decay_steps = 10, end_lr = 0.01, power = 2), c(0, 5, 10, 20))
-schedule_polynomial <- function(initial_lr, decay_steps, end_lr = 1e-4, power = 1,
+schedule_polynomial <- function(initial_lr, decay_steps = NULL, end_lr = 1e-4, power = 1,
                                 cycle = FALSE) {
   new_schedule("Polynomial", initial_lr = as_number(initial_lr),
-               decay_steps = as_number(decay_steps), end_lr = as_number(end_lr),
+               decay_steps = as_length(decay_steps), end_lr = as_number(end_lr),
                power = as_number(power), cycle = as_flag(cycle))
 }
 
@@ -170,9 +176,9 @@ schedule_polynomial <- function(initial_lr, decay_steps, end_lr = 1e-4, power = 
 #' @examplesIf lrdecay_available()
 #' s <- schedule_cosine(0.01, decay_steps = 50)
 #' lr_at(s, c(0, 25, 50))
-schedule_cosine <- function(initial_lr, decay_steps, alpha = 0) {
+schedule_cosine <- function(initial_lr, decay_steps = NULL, alpha = 0) {
   new_schedule("Cosine", initial_lr = as_number(initial_lr),
-               decay_steps = as_number(decay_steps), alpha = as_number(alpha))
+               decay_steps = as_length(decay_steps), alpha = as_number(alpha))
 }
 
 #' Cosine decay with warm restarts (SGDR)
@@ -182,7 +188,8 @@ schedule_cosine <- function(initial_lr, decay_steps, alpha = 0) {
 #' `initial_lr * m_mul^i`.
 #'
 #' @inheritParams schedule_cosine
-#' @param first_decay_steps The length of the first period, a positive number.
+#' @param first_decay_steps The length of the first period, a positive number,
+#'   or [of_run()] of the run.
 #' @param t_mul The factor by which each period is longer than the last, a number `>= 1`.
 #' @param m_mul The factor by which each restart is lower than the last, in (0, 1].
 #' @inherit schedule_constant return
@@ -193,7 +200,7 @@ schedule_cosine <- function(initial_lr, decay_steps, alpha = 0) {
 schedule_cosine_restarts <- function(initial_lr, first_decay_steps, t_mul = 2, m_mul = 1,
                                      alpha = 0) {
   new_schedule("CosineRestarts", initial_lr = as_number(initial_lr),
-               first_decay_steps = as_number(first_decay_steps), t_mul = as_number(t_mul),
+               first_decay_steps = as_length(first_decay_steps), t_mul = as_number(t_mul),
                m_mul = as_number(m_mul), alpha = as_number(alpha))
 }
 
@@ -203,15 +210,16 @@ schedule_cosine_restarts <- function(initial_lr, first_decay_steps, t_mul = 2, m
 #'
 #' @param start_lr,end_lr The learning rates at `t = 0` and from `t = steps` on,
 #'   non-negative numbers.
-#' @param steps The clock span of the ramp, a positive number.
+#' @param steps The clock span of the ramp, a positive number, [of_run()] of
+#'   the run, or `NULL` (the default): the whole run (see [size_schedule()]).
 #' @inherit schedule_constant return
 #' @family schedules
 #' @export
 #' @examplesIf lrdecay_available()
 #' lr_at(schedule_linear(0.1, 0.01, steps = 9), c(0, 3, 9, 12))
-schedule_linear <- function(start_lr, end_lr, steps) {
+schedule_linear <- function(start_lr, end_lr, steps = NULL) {
   new_schedule("Linear", start_lr = as_number(start_lr), end_lr = as_number(end_lr),
-               steps = as_number(steps))
+               steps = as_length(steps))
 }
 
 #' Cyclical learning rate
@@ -223,7 +231,8 @@ schedule_linear <- function(start_lr, end_lr, steps) {
 #'
 #' @param base_lr The lower bound, a non-negative number.
 #' @param max_lr The upper bound, a number `>= base_lr`.
-#' @param step_size Half a cycle, in epochs or steps, a positive number.
+#' @param step_size Half a cycle, in epochs or steps, a positive number, or
+#'   [of_run()] of the run.
 #' @param mode One of `"triangular"`, `"triangular2"`, `"exp_range"`.
 #' @param gamma The decay base of `"exp_range"`, in (0, 1].
 #' @inherit schedule_constant return
@@ -234,7 +243,7 @@ schedule_linear <- function(start_lr, end_lr, steps) {
 #' lr_at(s, c(0, 5, 10, 15))
 schedule_cyclic <- function(base_lr, max_lr, step_size, mode = "triangular", gamma = 1) {
   new_schedule("Cyclic", base_lr = as_number(base_lr), max_lr = as_number(max_lr),
-               step_size = as_number(step_size), mode = as_string(mode),
+               step_size = as_length(step_size), mode = as_string(mode),
                gamma = as_number(gamma))
 }
 
@@ -247,7 +256,9 @@ schedule_cyclic <- function(base_lr, max_lr, step_size, mode = "triangular", gam
 #' back to the starting rate. The last value holds after `total_steps - 1`.
 #'
 #' @param max_lr The peak learning rate, a positive number.
-#' @param total_steps The length of the cycle, a whole number `>= 2`.
+#' @param total_steps The length of the cycle, a whole number `>= 2`,
+#'   [of_run()] of the run, or `NULL` (the default): the whole run (see
+#'   [size_schedule()]).
 #' @param pct_start The fraction of the cycle spent warming up, in (0, 1).
 #' @param anneal `"cos"` or `"linear"`.
 #' @param div_factor The starting rate is `max_lr / div_factor`.
@@ -259,9 +270,9 @@ schedule_cyclic <- function(base_lr, max_lr, step_size, mode = "triangular", gam
 #' @examplesIf lrdecay_available()
 #' s <- schedule_one_cycle(0.1, total_steps = 100)
 #' lr_at(s, c(0, 29, 99))
-schedule_one_cycle <- function(max_lr, total_steps, pct_start = 0.3, anneal = "cos",
+schedule_one_cycle <- function(max_lr, total_steps = NULL, pct_start = 0.3, anneal = "cos",
                                div_factor = 25, final_div_factor = 1e4, three_phase = FALSE) {
-  new_schedule("OneCycle", max_lr = as_number(max_lr), total_steps = as_whole(total_steps),
+  new_schedule("OneCycle", max_lr = as_number(max_lr), total_steps = as_whole_length(total_steps),
                pct_start = as_number(pct_start), anneal = as_string(anneal),
                div_factor = as_number(div_factor),
                final_div_factor = as_number(final_div_factor),
@@ -275,7 +286,8 @@ schedule_one_cycle <- function(max_lr, total_steps, pct_start = 0.3, anneal = "c
 #' value at 0; from then on `schedule(t - warmup_steps)`.
 #'
 #' @param schedule The lrdecay schedule to warm up to.
-#' @param warmup_steps The length of the warm-up, a positive number.
+#' @param warmup_steps The length of the warm-up, a positive number, or
+#'   [of_run()] of the run (the schedule warmed up to then runs on the rest).
 #' @param start_lr The learning rate at `t = 0`, a non-negative number.
 #' @param shape `"linear"` or `"exponential"`.
 #' @inherit schedule_constant return
@@ -286,7 +298,7 @@ schedule_one_cycle <- function(max_lr, total_steps, pct_start = 0.3, anneal = "c
 #' lr_at(s, 0:6)
 schedule_warmup <- function(schedule, warmup_steps, start_lr = 0, shape = "linear") {
   new_schedule("Warmup", schedule = as_schedule(schedule),
-               warmup_steps = as_number(warmup_steps), start_lr = as_number(start_lr),
+               warmup_steps = as_length(warmup_steps), start_lr = as_number(start_lr),
                shape = as_string(shape))
 }
 
@@ -297,7 +309,7 @@ schedule_warmup <- function(schedule, warmup_steps, start_lr = 0, shape = "linea
 #'
 #' @param schedules A list of lrdecay schedules.
 #' @param boundaries A strictly increasing vector of positive clock values, one
-#'   fewer than `schedules`.
+#'   fewer than `schedules`, or [of_run()] of a vector of fractions of the run.
 #' @inherit schedule_constant return
 #' @family schedules
 #' @export
@@ -315,7 +327,7 @@ schedule_sequence <- function(schedules, boundaries) {
     abort_arg("schedules", "a list of lrdecay schedules", schedules, rlang::current_env())
   }
   # One schedule needs no boundaries.
-  boundaries <- if (missing(boundaries)) list() else as_numbers(boundaries)
+  boundaries <- if (missing(boundaries)) list() else as_lengths(boundaries)
   new_schedule("Sequence", schedules = unname(schedules), boundaries = boundaries)
 }
 

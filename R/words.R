@@ -20,6 +20,7 @@ r_words <- c(
   # calls shown in advice
   set_learning_rate = "set_learning_rate()",
   start_cooldown = "start_cooldown()",
+  size_schedule = "size_schedule(schedule, total)",
   in_graph = "as_keras_schedule()",
   in_graph_steps = "as_keras_schedule(steps_per_epoch = {n})",
   in_graph_example = "as_keras_schedule(schedule_exponential(...))",

@@ -524,7 +524,7 @@ def test_custom_batch_hook_returning_the_stored_rate_skips_the_assignment(monkey
     writes = []
     real = cbmod.write_lr
     monkeypatch.setattr(cbmod, "write_lr",
-                        lambda opt, v, who: (writes.append(v), real(opt, v, who)))
+                        lambda opt, v, *rest: (writes.append(v), real(opt, v, *rest)))
 
     calls = []
 

@@ -282,6 +282,8 @@ FAMILIES = [
     lrdecay.Rex(0.1, 50, 0.001),
     OneCycle(0.1, 100, anneal="linear").momentum(),
     Cyclic(0.001, 0.1, 5, mode="exp_range", gamma=0.99).momentum(0.8, 0.9),
+    lrdecay.Cooldown(Constant(0.1), 30, 20),
+    lrdecay.Cooldown(lrdecay.WSD(0.1, 5, 100, 20), 40.5, 25, shape="cosine", final_lr=0.001),
 ]
 FAMILY_IDS = [f"{i}-{type(s).__name__}" for i, s in enumerate(FAMILIES)]
 

@@ -27,6 +27,8 @@ PUBLIC = {
     "Sequence", "FromFunction", "WSD", "InverseSqrt", "Rex", "Cooldown",
     "OneCycleMomentum", "CyclicMomentum", "from_config", "check_schedule", "Finding",
     "ScheduleWarning",
+    # lengths sized to the run
+    "of_run", "OfRun", "UnsizedScheduleError",
     # the digits demo (Keras only when it trains)
     "compare_schedules", "default_schedules",
     # Keras-backed, loaded on first use

@@ -380,7 +380,7 @@ TAMPERS: list[tuple[str, Callable[[dict[str, Any]], None], type, str]] = [
     ("wrong_type_list", _set(_cosine, "alpha", [0.1, 0.2]), TypeError, "`alpha`"),
     ("wrong_type_null", _set(_warmup, "warmup_steps", None), TypeError, "`warmup_steps`"),
     ("wrong_type_dict", _set(_cosine, "initial_lr", {"value": 0.1}), TypeError, "`initial_lr`"),
-    ("missing_key", _delete(_cosine, "decay_steps"), ValueError, "missing: decay_steps"),
+    ("missing_key", _delete(_cosine, "initial_lr"), ValueError, "missing: initial_lr"),
     ("missing_nested_schedule", _delete(_warmup, "schedule"), ValueError, "missing: schedule"),
     ("missing_config", _delete(lambda lr: lr["config"]["schedule"], "config"), TypeError,
      "`config`"),

@@ -244,8 +244,10 @@ NUMBER_ROWS = [
     pytest.param(cls, arg, must, value, exc, shown, id=f"{cls.__name__}-{arg}-{vid}")
     for cls, arg, must in NUMBERS
     for (value, exc, shown), vid in zip(NOT_A_NUMBER, NOT_A_NUMBER_IDS)
-    # decay_rate=None means "not given" (use `k`): see the exactly-one-of test
-    if not (cls is Exponential and arg == "decay_rate" and value is None)
+    # decay_rate=None means "not given" (use `k`): see the exactly-one-of test; an omitted
+    # horizon (RUN_LENGTHS) is the whole run (test_run_sized.py)
+    if not (value is None and ((cls is Exponential and arg == "decay_rate")
+                               or arg in cls.RUN_LENGTHS))
 ]
 
 

@@ -674,6 +674,9 @@ R_CALLS = [
     (lrdecay.InverseSqrt(0.1, 0),
      "schedule_inverse_sqrt(peak_lr = 0.1, warmup_steps = 0, timescale = 10000)"),
     (lrdecay.Rex(0.1, 12.5), "schedule_rex(initial_lr = 0.1, total_steps = 12.5, min_lr = 0)"),
+    (lrdecay.Cooldown(Constant(0.1), 30, 10),
+     "schedule_cooldown(schedule = schedule_constant(lr = 0.1), start = 30, length = 10, "
+     "shape = \"1-sqrt\", final_lr = 0)"),
     (lrdecay.OneCycle(0.1, 100).momentum(),
      "schedule_momentum(schedule = schedule_one_cycle(max_lr = 0.1, total_steps = 100, "
      "pct_start = 0.3, anneal = \"cos\", div_factor = 25, final_div_factor = 10000, "

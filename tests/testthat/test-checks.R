@@ -159,12 +159,12 @@ test_that("R-own bad values (NA, length, type) fail in R, naming the argument, b
 
 test_that("a required argument left out is named, in the user's call", {
   # Before: "Error in check_number(decay_steps, ...)": an internal function's name.
-  expect_snapshot(error = TRUE, schedule_cosine(0.1))
+  expect_snapshot(error = TRUE, schedule_linear(0.1))
   expect_snapshot(error = TRUE, schedule_step())
   expect_snapshot(error = TRUE, schedule_sequence())
   expect_snapshot(error = TRUE, callback_lr_scheduler())
-  for (call in list(quote(schedule_cosine(0.1)), quote(schedule_piecewise(c(1, 2))),
-                    quote(schedule_one_cycle(0.1)), quote(schedule_warmup(warmup_steps = 2)),
+  for (call in list(quote(schedule_wsd(0.1, 3)), quote(schedule_piecewise(c(1, 2))),
+                    quote(schedule_cosine_restarts(0.1)), quote(schedule_warmup(warmup_steps = 2)),
                     quote(lr_at(t = 1)), quote(schedule_function()))) {
     cnd <- expect_error(eval(call), class = "lrdecay_error_argument")
     expect_identical(cnd$call[[1]], call[[1]])

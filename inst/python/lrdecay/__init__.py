@@ -21,6 +21,7 @@ import importlib as _importlib
 import os as _os
 import sys as _sys
 
+from ._checks import OfRun, of_run
 from .plan import Finding, ScheduleWarning, check_schedule
 from .schedules import (
     WSD,
@@ -44,6 +45,7 @@ from .schedules import (
     Schedule,
     Sequence,
     Step,
+    UnsizedScheduleError,
     Warmup,
     from_config,
 )
@@ -77,7 +79,7 @@ __all__ = [
     "Polynomial", "Cosine", "CosineRestarts", "Linear", "Cyclic", "OneCycle", "Warmup",
     "Sequence", "FromFunction", "WSD", "InverseSqrt", "Rex", "Cooldown", "OneCycleMomentum",
     "CyclicMomentum", "from_config", "check_schedule", "Finding", "ScheduleWarning",
-    "compare_schedules", "default_schedules",
+    "compare_schedules", "default_schedules", "of_run", "OfRun", "UnsizedScheduleError",
 ]
 
 def _install_command(extra: str, *, direct_url: dict | None, installed_here: bool,

@@ -13,6 +13,7 @@ import math
 import numbers
 import types
 from collections.abc import Sequence
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -74,6 +75,8 @@ def show_value(value: Any) -> str:
         more = ", ..." if len(items) > 6 else ""
         return ("{" + ", ".join(f"{show_value(k)}: {show_value(v)}" for k, v in items[:6])
                 + more + "}")
+    if isinstance(value, OfRun):
+        return repr(value)
     if isinstance(value, types.GeneratorType):
         return "a generator"
     if inspect.isroutine(value):
@@ -283,3 +286,131 @@ def check_clock(t: Any) -> np.ndarray:
         bad = arr[~(np.isfinite(arr) & (arr >= 0.0))]
         fail("t", must, bad.ravel()[:3].tolist())
     return arr
+
+
+# -- Lengths sized to the run ---------------------------------------------------------------
+
+
+class OfRun:
+    """A length given as a fraction of the run: ``of_run(0.05)`` is 5% of the ``fit()``'s
+    run, counted in the clock's unit (epochs, or updates in-graph), exactly (no rounding).
+
+    Made by ``lrdecay.of_run()``; accepted by every length argument of a schedule (a vector
+    of fractions for ``milestones`` and ``boundaries``). ``Schedule.sized(total)`` turns it
+    into ``fraction * total``.
+
+    Args:
+        fraction: a number in ``(0, 1]``, or a strictly increasing vector of them.
+    """
+
+    def __init__(self, fraction: Any) -> None:
+        must = "a number in (0, 1], or a strictly increasing vector of them"
+        if isinstance(fraction, OfRun):
+            fraction = fraction.fraction
+        if _is_real(fraction) or (isinstance(fraction, np.ndarray) and fraction.size == 1):
+            self.fraction: float | tuple[float, ...] = check_number(
+                "fraction", fraction, low=0.0, high=1.0, low_open=True)
+            return
+        xs = check_vector("fraction", fraction, low=0.0, low_open=True, increasing=True,
+                          must="numbers in (0, 1]")
+        if any(x > 1.0 for x in xs):
+            fail("fraction", must, fraction)
+        self.fraction = xs[0] if len(xs) == 1 and not isinstance(fraction, (list, tuple)) \
+            else tuple(xs)
+
+    @property
+    def is_vector(self) -> bool:
+        """Whether it holds a vector of fractions (``milestones``, ``boundaries``)."""
+        return isinstance(self.fraction, tuple)
+
+    def of(self, total: float) -> float | list[float]:
+        """The length(s) for a run of ``total`` clock units: ``fraction * total``, computed
+        from the decimal fraction as written (``of_run(0.1)`` of 30 is 3, not
+        3.0000000000000004).
+
+        Args:
+            total: the run's length, in clock units.
+        """
+        def one(f: float) -> float:
+            return float(Fraction(show_number(f)) * Fraction(show_number(total)))
+
+        if isinstance(self.fraction, tuple):
+            return [one(f) for f in self.fraction]
+        return one(self.fraction)
+
+    def get_config(self) -> dict[str, Any]:
+        """``{"of_run": fraction}`` (a list for a vector), as schedule configs hold it."""
+        f = self.fraction
+        return {"of_run": list(f) if isinstance(f, tuple) else f}
+
+    def __repr__(self) -> str:
+        f = self.fraction
+        if isinstance(f, tuple):
+            return "of_run([" + ", ".join(show_number(x) for x in f) + "])"
+        return f"of_run({show_number(f)})"
+
+    def r_call(self) -> str:
+        """The value in R syntax: ``of_run(0.05)``, ``of_run(c(0.5, 0.75))``."""
+        f = self.fraction
+        if isinstance(f, tuple):
+            return "of_run(c(" + ", ".join(show_number(x) for x in f) + "))"
+        return f"of_run({show_number(f)})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, OfRun) and other.fraction == self.fraction
+
+    def __hash__(self) -> int:
+        return hash(("of_run", self.fraction))
+
+
+OfRun.__module__ = "lrdecay"
+
+
+def of_run(fraction: Any) -> OfRun:
+    """A length that is ``fraction`` of the run (``0 < fraction <= 1``), for any length
+    argument of a schedule: ``Warmup(Cosine(0.1), warmup_steps=of_run(0.05))``.
+
+    Args:
+        fraction: a number in ``(0, 1]``, or a strictly increasing vector of them (for
+            ``milestones`` and ``boundaries``).
+
+    Returns:
+        An ``OfRun``; ``fit()`` (or ``Schedule.sized()``) turns it into a length.
+
+    >>> of_run(0.05)
+    of_run(0.05)
+    >>> of_run(0.1).of(30)
+    3.0
+    """
+    return OfRun(fraction)
+
+
+def check_length(name: str, value: Any, *, run: bool = False, vector: bool = False) -> Any:
+    """A length argument: a number (or, ``vector``, numbers) as the family checks it
+    itself, an ``OfRun``, or ``None`` where ``run`` allows the whole run.
+
+    Args:
+        name: the argument's name.
+        value: what the user passed.
+        run: whether ``None`` (omitted: the whole run) is accepted (else the caller's
+            numeric check rejects it).
+        vector: whether the argument is a vector (then ``of_run()`` holds a vector).
+
+    Returns:
+        ``value`` unchanged when it is a number or numbers (the caller checks it),
+        the ``OfRun``, or ``None``.
+    """
+    if value is None:
+        return None  # the whole run where ``run``, else the family's check says what it must be
+    if isinstance(value, (list, tuple)) and value and all(isinstance(v, OfRun) for v in value):
+        if not vector and len(value) == 1:
+            value = value[0]
+        else:
+            value = OfRun([v.fraction for v in value])
+    if isinstance(value, OfRun):
+        if value.is_vector and not vector:
+            fail(name, "one length (of_run() of one fraction)", list(value.fraction))
+        if vector and not value.is_vector:
+            value = OfRun([value.fraction])
+        return value
+    return value

@@ -12,7 +12,7 @@ import numpy as np
 from keras.src.utils import io_utils
 
 from ._checks import add_note
-from .fit_check import Hook, check_keras_schedule
+from .fit_check import Hook, check_keras_schedule, size_keras_schedule
 from .hparams import scheduled_hyperparameters
 from .keras_schedule import keras_schedule_of
 from .learning_rate import innermost_optimizer, optimizer_of, read_lr
@@ -24,8 +24,9 @@ __all__ = ["LRCallback", "PerUpdateValues", "call_user", "check_optimizer_schedu
 
 def check_optimizer_schedule(optimizer: Any, params: Any, hook: Hook = None,
                              words: Mapping[str, str] | None = None) -> None:
-    """In ``on_train_begin`` of an lrdecay callback: check the optimizer's in-graph
-    lrdecay schedule, if it has one, against this ``fit()``.
+    """In ``on_train_begin`` of an lrdecay callback: size the optimizer's in-graph
+    lrdecay schedule, if it has one and it is sized to the run, and check it against
+    this ``fit()``.
 
     Args:
         optimizer: the model's optimizer.
@@ -35,6 +36,7 @@ def check_optimizer_schedule(optimizer: Any, params: Any, hook: Hook = None,
     """
     ks = keras_schedule_of(optimizer)
     if ks is not None:
+        size_keras_schedule(ks, params)
         check_keras_schedule(ks, params, hook, words, optimizer)
 
 

@@ -31,7 +31,7 @@ import numpy as np
 
 from ._checks import check_bool, check_choice, check_verbose, fail, show_value
 from .callback_base import LRCallback, PerUpdateValues, call_user, say
-from .fit_check import check_lr_scheduler
+from .fit_check import check_lr_scheduler, size_for_fit
 from .learning_rate import check_lr, read_lr, require_settable, write_lr
 from .rate_scale import scale_rate, unscale_rate
 from .schedules import Schedule
@@ -118,6 +118,11 @@ class LRScheduler(LRCallback):
             counts epochs) and warn (``lrdecay.ScheduleWarning``) once per ``fit()`` if
             it does not fit the training; ``False`` turns it off.
 
+    A schedule sized to the run (``Cosine(0.1)``, ``of_run()`` lengths) is sized for
+    ``params["epochs"]`` when the first ``fit()`` begins (``initial_epoch`` leaves that
+    run unchanged) and keeps those lengths for later ``fit()`` calls:
+    ``sized_schedule`` holds it (``None`` before the first ``fit()``).
+
     Raises:
         TypeError: at ``on_train_begin`` when the optimizer's learning rate is an
             in-graph schedule (it cannot be set).
@@ -134,21 +139,25 @@ class LRScheduler(LRCallback):
         self.schedule = schedule
         self.verbose = check_verbose("verbose", verbose)
         self.check = check_bool("check", check)
+        self.sized_schedule: Any = None  # the schedule as the first fit() sized it
 
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         require_settable(self._optimizer(), self._who, self._words)
+        if self.sized_schedule is None:
+            self.sized_schedule = size_for_fit(self.schedule, self.params, words=self._words)
         self._check_pending = self.check  # at the first epoch, which may be initial_epoch
 
     def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         if getattr(self, "_check_pending", False):
             self._check_pending = False
-            check_lr_scheduler(self.schedule, self.params, self._warn_hook, self._words,
+            check_lr_scheduler(self.sized_schedule, self.params, self._warn_hook, self._words,
                                int(epoch))
         super().on_epoch_begin(epoch, logs)
         optimizer = self._optimizer()
         epoch = int(epoch)
         args = (epoch, unscale_rate(optimizer, read_lr(optimizer))) if self.arity == 2 else (epoch,)
-        new = call_user(self.schedule, args, f"the schedule at epoch {epoch} (0-based)")
+        schedule = self.schedule if self.sized_schedule is None else self.sized_schedule
+        new = call_user(schedule, args, f"the schedule at epoch {epoch} (0-based)")
         lr = scale_rate(optimizer, check_lr(new, source="The schedule",
                                             at=f"epoch {epoch} (0-based)"))
         write_lr(optimizer, lr, self._who, self._words)

@@ -1,8 +1,14 @@
 """The plan check run when ``fit()`` begins: ``check_schedule`` against the epochs and
 steps of the running ``fit()`` (Keras's ``params``), warned once per ``fit()``.
 
+Sizing: a schedule sized to the run (``of_run()``, omitted lengths) is sized here, once,
+when the first ``fit()`` that uses it begins (``size_for_fit``, ``size_keras_schedule``),
+before its first update: the run is that ``fit()``'s epochs (``LRScheduler``, in-graph
+clock ``"epoch"``) or epochs x steps (in-graph clock ``"step"``).
+
 Duck-typed: an in-graph schedule is anything with ``schedule``, ``steps_per_epoch``,
-``check`` and ``_plan_checked`` (``KerasSchedule``); this module does not import it.
+``clock``, ``run``, ``check`` and ``_plan_checked`` (``KerasSchedule``); this module does
+not import it.
 """
 
 from __future__ import annotations
@@ -17,7 +23,8 @@ from .plan import Finding, describe_plan, plan_findings, warn_plan
 from .schedules import Schedule
 from .words import PYTHON
 
-__all__ = ["check_in_fit", "check_keras_schedule", "check_lr_scheduler", "fit_callbacks"]
+__all__ = ["check_in_fit", "check_keras_schedule", "check_lr_scheduler", "fit_callbacks",
+           "size_for_fit", "size_in_fit", "size_keras_schedule"]
 
 Hook = Optional[Callable[[str, list[str], str], object]]
 
@@ -48,6 +55,91 @@ def _findings(schedule: Schedule, epochs: int, steps: int | None, clock: str,
         return plan_findings(schedule, epochs, steps, clock, words, start)
     except Exception:  # noqa: BLE001 - an advisory check never stops training
         return []
+
+
+def _unknown_steps(schedule: Schedule, epoch_clock: bool,
+                   words: Mapping[str, str] = PYTHON) -> ValueError:
+    """The error of a run whose number of steps Keras does not know."""
+    what = ", ".join(schedule._unsized_lengths()) or "t counts fractional epochs"
+    if epoch_clock and schedule.is_sized():
+        return ValueError(
+            "The number of steps per epoch of this fit() is unknown (data without a length, "
+            "such as a generator, and no `steps_per_epoch`), and the in-graph schedule with "
+            "clock \"epoch\" needs it to turn updates into epochs. Give `steps_per_epoch` to "
+            f"fit(), or to {words['in_graph']}.")
+    return ValueError(
+        f"The number of steps of this fit() is unknown (data without a length, such as a "
+        f"generator, and no `steps_per_epoch`), so the schedule sized to the run ({what}) "
+        "cannot be sized. Give `steps_per_epoch` to fit(), or size the schedule yourself: "
+        f"`{words['size_schedule']}`, total the run's number of updates.")
+
+
+def size_for_fit(schedule: Any, params: Any, clock: str = "epoch",
+                 words: Mapping[str, str] = PYTHON) -> Any:
+    """``schedule`` sized for the run of a ``fit()``: ``schedule.sized(epochs)`` when its
+    clock counts epochs (``LRScheduler``), ``sized(epochs * steps)`` when it counts
+    updates (``HParamScheduler(per="batch")``); anything else (a sized schedule, a user
+    function) unchanged.
+
+    Args:
+        schedule: the callback's schedule.
+        params: the callback's ``params``.
+        clock: ``"epoch"`` or ``"step"``.
+        words: the caller's words, for the error's advice.
+
+    Raises:
+        ValueError: clock ``"step"`` and Keras does not know the number of steps.
+    """
+    if not isinstance(schedule, Schedule) or schedule.is_sized():
+        return schedule
+    plan = _plan(params)
+    if plan is None:
+        return schedule
+    epochs, steps = plan
+    if clock == "epoch":
+        return schedule.sized(epochs)
+    if steps is None:
+        raise _unknown_steps(schedule, False, words)
+    return schedule.sized(epochs * steps)
+
+
+def size_keras_schedule(ks: Any, params: Any) -> None:
+    """Size an in-graph schedule for the run of a ``fit()``, if it still needs it: its
+    lengths sized to the run (the run: epochs x steps for clock ``"step"``, epochs for
+    ``"epoch"``), and, for clock ``"epoch"`` without ``steps_per_epoch``, the steps per
+    epoch. Done once: the sizes are kept (and saved with the schedule).
+
+    Args:
+        ks: a ``KerasSchedule``.
+        params: the ``params`` of the ``fit()``.
+
+    Raises:
+        ValueError: when the run's number of steps is needed and Keras does not know it.
+    """
+    need_steps = ks.clock == "epoch" and ks.steps_per_epoch is None
+    if ks.schedule.is_sized() and not need_steps:
+        return
+    plan = _plan(params)
+    if plan is None:
+        return
+    epochs, steps = plan
+    if steps is None and (need_steps or ks.clock == "step"):
+        raise _unknown_steps(ks.schedule, ks.clock == "epoch",
+                             getattr(ks, "_words", None) or PYTHON)
+    if need_steps:
+        ks.steps_per_epoch = float(steps)  # type: ignore[arg-type]
+    if not ks.schedule.is_sized():
+        total = epochs if ks.clock == "epoch" else epochs * steps  # type: ignore[operator]
+        ks.schedule = ks.schedule.sized(total)
+        ks.run = total
+
+
+def size_in_fit(ks: Any) -> None:
+    """Called by ``KerasSchedule.__call__`` when it is not sized yet: size it for the
+    running ``fit()``, if any."""
+    callbacks = fit_callbacks()
+    if callbacks is not None:
+        size_keras_schedule(ks, callbacks.params)
 
 
 def check_lr_scheduler(schedule: Any, params: Any, hook: Hook = None,
@@ -112,7 +204,7 @@ def check_keras_schedule(ks: Any, params: Any, hook: Hook = None,
     if epochs < 1:
         return
     start: float = _iterations(optimizer)
-    clock = "step" if ks.steps_per_epoch is None else "epoch"
+    clock = ks.clock
     if ks.steps_per_epoch is not None:
         start = start / ks.steps_per_epoch
     own = getattr(ks, "_words", None) or PYTHON

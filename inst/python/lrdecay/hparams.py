@@ -34,6 +34,7 @@ import numpy as np
 
 from ._checks import check_choice, show_value
 from ._ops import keras_ops
+from .fit_check import size_for_fit
 from .learning_rate import optimizer_chain, optimizer_of
 from .schedules import FromFunction, Schedule
 from .words import current
@@ -357,6 +358,11 @@ class HParamScheduler(keras.callbacks.Callback):
         optimizer = optimizer_of(self.model, self._who)
         backend = keras.backend.backend()
         made: dict[str, tuple[Any, ScheduledHyperparameter]] = {}
+        # Sized to the run once, by the first fit(): the run in the clock's unit.
+        self.schedules = {name: size_for_fit(schedule, self.params,
+                                             "step" if self.per == "batch" else "epoch",
+                                             self._words)
+                          for name, schedule in self.schedules.items()}
         for name, schedule in self.schedules.items():
             owner = _owner_of(optimizer, name)
             current = vars(owner).get(name, _MISSING)

@@ -214,7 +214,8 @@ def check_schedule(schedule: Schedule, epochs: int, steps_per_epoch: int | None 
     """Check a training plan: ``schedule`` driving ``epochs`` epochs of training.
 
     Args:
-        schedule: an lrdecay schedule.
+        schedule: an lrdecay schedule; one sized to the run (``of_run()``, omitted
+            lengths) is sized for this run first, as ``fit()`` sizes it.
         epochs: the number of epochs trained (a positive whole number).
         steps_per_epoch: updates per epoch, or ``None`` when unknown.
         clock: what the schedule's ``t`` counts: ``"epoch"`` (the epoch callback
@@ -263,6 +264,11 @@ def plan_findings(schedule: Schedule, epochs: int, steps_per_epoch: int | None,
     else:
         total = None
         plan = _plural(epochs, "epoch")
+    if not schedule.is_sized():  # sized to the run: sized for this one, as fit() does
+        if total is None:
+            fail("steps_per_epoch", "given to check a schedule sized to the run with clock "
+                 '"step" (the run is epochs x steps_per_epoch updates)', None, TypeError)
+        schedule = schedule.sized(total)
     horizon = float(schedule.horizon())
     finite = math.isfinite(horizon)
     findings = Findings()

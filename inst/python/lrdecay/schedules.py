@@ -23,11 +23,13 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ._checks import (
+    OfRun,
     add_note,
     check_bool,
     check_choice,
     check_clock,
     check_integer,
+    check_length,
     check_number,
     check_vector,
     fail,
@@ -62,6 +64,7 @@ __all__ = [
     "CyclicMomentum",
     "cycle_momentum",
     "from_config",
+    "UnsizedScheduleError",
 ]
 
 
@@ -69,9 +72,35 @@ __all__ = [
 _NO_T: Any = object()
 
 
+def _length(name: str, value: Any, check: Callable[[Any], Any], *, run: bool = False,
+            vector: bool = False) -> Any:
+    """A length argument: ``check(value)`` for a number (or numbers), else the ``OfRun``
+    or, where ``run``, ``None`` (the whole run) as given.
+
+    Args:
+        name: the argument's name.
+        value: what the user passed.
+        check: the family's check of a numeric value.
+        run: whether ``None`` (omitted: the whole run) is accepted.
+        vector: whether the argument is a vector (``milestones``, ``boundaries``).
+    """
+    value = check_length(name, value, run=run, vector=vector)
+    if (value is None and run) or isinstance(value, OfRun):
+        return value
+    return check(value)
+
+
 def _lr(name: str, value: Any, *, positive: bool = False) -> float:
     """A learning rate: finite, ``>= 0`` (``> 0`` when ``positive``)."""
     return check_number(name, value, low=0.0, low_open=positive)
+
+
+class UnsizedScheduleError(ValueError):
+    """A schedule whose lengths are sized to the run was evaluated before it was sized
+    (the message says how to size it, in the caller's words)."""
+
+
+UnsizedScheduleError.__module__ = "lrdecay"
 
 
 class Schedule:
@@ -79,10 +108,115 @@ class Schedule:
 
     Subclasses set ``family`` and ``formula``, store their constructor's
     arguments under the same names, and implement ``_compute(t, ops)``.
+
+    Lengths sized to the run: a family lists its clock-span arguments in ``LENGTHS``
+    (each may be ``of_run(fraction)``; check them with ``_checks.check_length`` and
+    the numeric checks only when they are numbers), and, in ``RUN_LENGTHS``, those that
+    may be omitted (``None``: the whole run, or what is left of it inside ``Warmup`` or
+    ``Sequence``). Nested schedules in the arguments are sized with their parent.
+    ``sized(total)`` rebuilds the schedule through its constructor with those lengths
+    filled in, so every check runs on the sized values; a family whose lengths depend
+    on each other (``WSD``, ``Warmup``, ``Sequence``) overrides ``_size``.
     """
 
     family: ClassVar[str] = "schedule"
     formula: ClassVar[str] = ""
+    #: The constructor arguments that are clock spans (lengths): each accepts ``of_run()``.
+    LENGTHS: ClassVar[tuple[str, ...]] = ()
+    #: Of ``LENGTHS``, those that may be omitted (``None``): the whole run.
+    RUN_LENGTHS: ClassVar[tuple[str, ...]] = ()
+    #: How printing shows an omitted length (default "the run").
+    RUN_WORDS: ClassVar[dict[str, str]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # horizon() and default_horizon() of a schedule not yet sized: the clear error.
+        for name in ("horizon", "default_horizon"):
+            if name in cls.__dict__:
+                setattr(cls, name, _needs_size(cls.__dict__[name]))
+
+    # -- lengths sized to the run -------------------------------------------------------
+    def _unsized_lengths(self) -> list[str]:
+        """``name = the run`` / ``name = of_run(f)`` of each length not yet sized, nested
+        schedules' included."""
+        out = []
+        for name in self.LENGTHS:
+            value = getattr(self, name, 0.0)
+            if value is None:
+                out.append(f"{name} = {self.RUN_WORDS.get(name, 'the run')}")
+            elif isinstance(value, OfRun):
+                out.append(f"{name} = {value!r}")
+        for child in self._children():
+            out.extend(child._unsized_lengths())
+        return out
+
+    def _children(self) -> list[Schedule]:
+        out: list[Schedule] = []
+        for value in self._params().values():
+            if isinstance(value, Schedule):
+                out.append(value)
+            elif isinstance(value, (list, tuple)):
+                out.extend(v for v in value if isinstance(v, Schedule))
+        return out
+
+    def is_sized(self) -> bool:
+        """Whether every length is known (no ``None`` run length, no ``of_run()``)."""
+        return not self._unsized_lengths()
+
+    def sized(self, total: Any) -> Schedule:
+        """The schedule for a run of ``total`` clock units: its omitted lengths become
+        the run (or what is left of it), each ``of_run(f)`` becomes ``f * total``,
+        exactly. What ``fit()`` uses; a schedule with no run-sized length is returned
+        as it is.
+
+        Args:
+            total: the run's length in the clock's unit (epochs for ``LRScheduler``,
+                updates in-graph), a positive number.
+
+        Returns:
+            The sized schedule (a new object; ``self`` when already sized).
+
+        >>> Cosine(0.1).sized(8)
+        Cosine(initial_lr=0.1, decay_steps=8, alpha=0)
+        """
+        total = check_number("total", total, low=0.0, low_open=True)
+        if self.is_sized():
+            return self
+        return self._size(total, total)
+
+    def _resolve(self, name: str, value: Any, total: float, span: float) -> Any:
+        """One length for a run of ``total`` of which ``span`` is left for this schedule."""
+        if value is None and name in self.RUN_LENGTHS:
+            return span
+        if isinstance(value, OfRun):
+            return value.of(total)
+        return value
+
+    def _size(self, total: float, span: float) -> Schedule:
+        """This schedule sized for a run of ``total``, ``span`` of which is its own."""
+        params = {}
+        for name, value in self._params().items():
+            if name in self.LENGTHS:
+                value = self._resolve(name, value, total, span)
+            elif isinstance(value, Schedule):
+                value = value._size(total, span)
+            elif isinstance(value, (list, tuple)) and any(isinstance(v, Schedule) for v in value):
+                value = [v._size(total, span) if isinstance(v, Schedule) else v for v in value]
+            params[name] = value
+        return _rebuild(type(self), params, total)
+
+    def _require_sized(self) -> None:
+        """Raise ``UnsizedScheduleError`` when a length is still sized to the run."""
+        unsized = self._unsized_lengths()
+        if unsized:
+            what = ", ".join(unsized)
+            words = current()
+            raise UnsizedScheduleError(
+                f"This schedule is sized to the run ({what}): it has values once the "
+                "run's length is known. fit() sizes it when training begins; to preview "
+                "it, size it for a run of `total` epochs or steps with "
+                f"`{words['size_schedule']}`, e.g. "
+                f"`{words['size_schedule'].replace('total', '100')}`.")
 
     # -- evaluation ---------------------------------------------------------
     def __call__(self, t: Any = _NO_T) -> Any:
@@ -102,6 +236,7 @@ class Schedule:
         if t is _NO_T:
             raise TypeError(self._no_clock_message())
         arr = check_clock(t)
+        self._require_sized()
         if arr.ndim == 0:
             # As a one-element array: NumPy's vector loops (SIMD) and its scalar maths may
             # round differently, and one t must get the value it gets inside a vector.
@@ -143,7 +278,7 @@ class Schedule:
         """
 
         def ser(v: Any) -> Any:
-            if isinstance(v, Schedule):
+            if isinstance(v, (Schedule, OfRun)):
                 return v.get_config()
             if isinstance(v, (list, tuple)):
                 return [ser(x) for x in v]
@@ -168,8 +303,14 @@ class Schedule:
 
     # -- presentation -------------------------------------------------------
     def __repr__(self) -> str:
-        args = ", ".join(f"{k}={_fmt(v)}" for k, v in self._params().items())
+        def show(k: str, v: Any) -> str:
+            return self._run_words(k) if v is None and k in self.RUN_LENGTHS else _fmt(v)
+
+        args = ", ".join(f"{k}={show(k, v)}" for k, v in self._params().items())
         return f"{type(self).__name__}({args})"
+
+    def _run_words(self, name: str) -> str:
+        return self.RUN_WORDS.get(name, "the run")
 
     def describe(self) -> dict[str, Any]:
         """Family, parameters and formula, for printing (R's ``format()`` uses it).
@@ -197,8 +338,10 @@ class Schedule:
         'schedule_step(initial_lr = 0.01, drop = 0.5, every = 10)'
         """
         params = inspect.signature(type(self).__init__).parameters
-        args = [f"{name} = {_r_value(value)}" for name, value in self._params().items()
-                if not (value is None and params[name].default is None)]
+        args = [f"{name} = {self._run_words(name)}" if value is None and name in self.RUN_LENGTHS
+                else f"{name} = {_r_value(value)}" for name, value in self._params().items()
+                if not (value is None and params[name].default is None
+                        and name not in self.RUN_LENGTHS)]
         return f"schedule_{self.family}({', '.join(args)})"
 
     def plot(self, t: Any = None, ax: Any = None, **kwargs: Any) -> Any:
@@ -216,6 +359,7 @@ class Schedule:
             import matplotlib.pyplot as plt
         except ImportError as err:  # pragma: no cover - depends on the environment
             raise ImportError("Schedule.plot() needs matplotlib: pip install matplotlib") from err
+        self._require_sized()
         if t is None:
             ts = np.arange(self.default_horizon() + 1, dtype=np.float64)
         else:
@@ -261,16 +405,21 @@ class Schedule:
         return 0.0
 
     # -- Keras --------------------------------------------------------------
-    def to_keras(self, steps_per_epoch: Any = None, check: Any = True) -> Any:
+    def to_keras(self, steps_per_epoch: Any = None, clock: Any = "step",
+                 check: Any = True) -> Any:
         """This schedule as a ``keras.optimizers.schedules.LearningRateSchedule``.
 
-        The optimizer then evaluates it in-graph, in float32, at every update:
-        ``t = optimizer.iterations``, or ``iterations / steps_per_epoch`` (fractional
-        epochs) when ``steps_per_epoch`` is given.
+        The optimizer then evaluates it in-graph, in float32, at every update: clock
+        ``"step"``: ``t = optimizer.iterations``; clock ``"epoch"``: ``t = iterations /
+        steps_per_epoch`` (fractional epochs), ``steps_per_epoch`` read from the ``fit()``
+        when not given. A schedule sized to the run is sized when the first ``fit()``
+        that uses it begins (the run: epochs x steps per epoch for clock ``"step"``,
+        epochs for ``"epoch"``), and keeps those lengths.
 
         Args:
-            steps_per_epoch: ``None`` (``t`` counts updates), or the number of updates per
-                epoch (``t`` counts fractional epochs), a positive number.
+            steps_per_epoch: ``None``, or the number of updates per epoch, a positive
+                number (given alone, it means clock ``"epoch"``).
+            clock: ``"step"`` or ``"epoch"``: what ``t`` counts.
             check: run ``lrdecay.check_schedule`` when ``fit()`` begins and warn
                 (``lrdecay.ScheduleWarning``) once per ``fit()`` when the schedule does
                 not fit the training; ``False`` turns it off (see ``lrdecay.fit_check``).
@@ -282,7 +431,30 @@ class Schedule:
         from . import _import_keras_backed
 
         module = _import_keras_backed(".keras_schedule", f"{type(self).__name__}.to_keras()")
-        return module.KerasSchedule(self, steps_per_epoch=steps_per_epoch, check=check)
+        return module.KerasSchedule(self, steps_per_epoch=steps_per_epoch, clock=clock,
+                                    check=check)
+
+
+def _needs_size(method: Callable[..., Any]) -> Callable[..., Any]:
+    """``method`` preceded by the check that the schedule is sized (``horizon()``,
+    ``default_horizon()``: they read the lengths)."""
+    def sized_method(self: Schedule) -> Any:
+        self._require_sized()
+        return method(self)
+
+    sized_method.__name__ = method.__name__
+    sized_method.__doc__ = method.__doc__
+    return sized_method
+
+
+def _rebuild(cls: type[Schedule], params: dict[str, Any], total: float) -> Schedule:
+    """``cls(**params)``: the sized schedule, checked by its constructor; an error names
+    the run it was sized for."""
+    try:
+        return cls(**params)
+    except (TypeError, ValueError) as err:
+        add_note(err, f"(sizing {cls.__name__} for a run of {show_number(total)})")
+        raise
 
 
 def _r_value(v: Any) -> str:
@@ -294,7 +466,7 @@ def _r_value(v: Any) -> str:
     Returns:
         R source text for the value.
     """
-    if isinstance(v, Schedule):
+    if isinstance(v, (Schedule, OfRun)):
         return v.r_call()
     if isinstance(v, np.generic):
         v = v.item()
@@ -366,12 +538,14 @@ class Step(Schedule):
     """
 
     family = "step"
+    LENGTHS = ("every",)
     formula = "lr(t) = initial_lr * drop^floor(t / every)"
 
     def __init__(self, initial_lr: float, drop: float = 0.5, every: float = 10) -> None:
         self.initial_lr = _lr("initial_lr", initial_lr, positive=True)
         self.drop = check_number("drop", drop, low=0.0, high=1.0, low_open=True)
-        self.every = check_number("every", every, low=0.0, low_open=True)
+        self.every = _length("every", every,
+                             lambda v: check_number("every", v, low=0.0, low_open=True))
 
     def _compute(self, t: Any, ops: Any) -> Any:
         return self.initial_lr * ops.power(self.drop, ops.floor(t / self.every))
@@ -390,12 +564,15 @@ class MultiStep(Schedule):
     """
 
     family = "multistep"
+    LENGTHS = ("milestones",)
     formula = "lr(t) = initial_lr * gamma^(number of milestones <= t)"
 
     def __init__(self, initial_lr: float, milestones: Seq[float], gamma: float = 0.1) -> None:
         self.initial_lr = _lr("initial_lr", initial_lr, positive=True)
-        self.milestones = check_vector("milestones", milestones, low=0.0, increasing=True,
-                                       must="non-negative numbers")
+        self.milestones = _length(
+            "milestones", milestones, lambda v: check_vector(
+                "milestones", v, low=0.0, increasing=True, must="non-negative numbers"),
+            vector=True)
         self.gamma = check_number("gamma", gamma, low=0.0, high=1.0, low_open=True)
 
     def _compute(self, t: Any, ops: Any) -> Any:
@@ -418,14 +595,19 @@ class Piecewise(Schedule):
     """
 
     family = "piecewise"
+    LENGTHS = ("boundaries",)
     formula = "lr(t) = values[i] for boundaries[i-1] < t <= boundaries[i]"
 
     def __init__(self, boundaries: Seq[float], values: Seq[float]) -> None:
-        self.boundaries = check_vector("boundaries", boundaries, low=0.0, increasing=True,
-                                       must="non-negative numbers")
+        self.boundaries = _length(
+            "boundaries", boundaries, lambda v: check_vector(
+                "boundaries", v, low=0.0, increasing=True, must="non-negative numbers"),
+            vector=True)
         self.values = check_vector("values", values, low=0.0, must="non-negative numbers")
-        if len(self.values) != len(self.boundaries) + 1:
-            fail("values", f"a vector of length {len(self.boundaries) + 1} "
+        n = len(self.boundaries.fraction if isinstance(self.boundaries, OfRun)
+                else self.boundaries)
+        if len(self.values) != n + 1:
+            fail("values", f"a vector of length {n + 1} "
                  "(one more than `boundaries`)", values)
 
     def _compute(self, t: Any, ops: Any) -> Any:
@@ -457,12 +639,13 @@ class Exponential(Schedule):
     """
 
     family = "exponential"
+    LENGTHS = ("decay_steps",)
 
     def __init__(self, initial_lr: float, decay_steps: float = 1,
                  decay_rate: float | None = None, staircase: bool = False,
                  k: float | None = None) -> None:
         self.initial_lr = _lr("initial_lr", initial_lr, positive=True)
-        self.decay_steps = check_number("decay_steps", decay_steps, low=0.0, low_open=True)
+        self.decay_steps = _length("decay_steps", decay_steps, _positive("decay_steps"))
         if (decay_rate is None) == (k is None):
             raise TypeError("Exactly one of `decay_rate` and `k` must be given, not "
                             f"{'both' if decay_rate is not None else 'neither'}.")
@@ -511,11 +694,12 @@ class InverseTime(Schedule):
     """
 
     family = "inverse_time"
+    LENGTHS = ("decay_steps",)
 
     def __init__(self, initial_lr: float, decay_steps: float = 1,
                  decay_rate: float | None = None, staircase: bool = False) -> None:
         self.initial_lr = _lr("initial_lr", initial_lr, positive=True)
-        self.decay_steps = check_number("decay_steps", decay_steps, low=0.0, low_open=True)
+        self.decay_steps = _length("decay_steps", decay_steps, _positive("decay_steps"))
         self.decay_rate = check_number("decay_rate", decay_rate, low=0.0)
         self.staircase = check_bool("staircase", staircase)
 
@@ -533,6 +717,11 @@ class InverseTime(Schedule):
     def default_horizon(self) -> int:
         """Five decay periods (at least 10): the curve's shape, whatever ``decay_steps``."""
         return _periods_horizon(self.decay_steps)
+
+
+def _positive(name: str) -> Callable[[Any], float]:
+    """The check of a positive length named ``name``."""
+    return lambda v: check_number(name, v, low=0.0, low_open=True)
 
 
 def _periods_horizon(decay_steps: float, periods: int = 5) -> int:
@@ -559,11 +748,14 @@ class Polynomial(Schedule):
     """
 
     family = "polynomial"
+    LENGTHS = ("decay_steps",)
+    RUN_LENGTHS = ("decay_steps",)
 
-    def __init__(self, initial_lr: float, decay_steps: float, end_lr: float = 1e-4,
+    def __init__(self, initial_lr: float, decay_steps: Any = None, end_lr: float = 1e-4,
                  power: float = 1, cycle: bool = False) -> None:
         self.initial_lr = _lr("initial_lr", initial_lr, positive=True)
-        self.decay_steps = check_number("decay_steps", decay_steps, low=0.0, low_open=True)
+        self.decay_steps = _length("decay_steps", decay_steps, _positive("decay_steps"),
+                                   run=True)
         self.end_lr = _lr("end_lr", end_lr)
         self.power = check_number("power", power, low=0.0, low_open=True)
         self.cycle = check_bool("cycle", cycle)
@@ -606,12 +798,15 @@ class Cosine(Schedule):
     """
 
     family = "cosine"
+    LENGTHS = ("decay_steps",)
+    RUN_LENGTHS = ("decay_steps",)
     formula = ("lr(t) = initial_lr * ((1 - alpha) * 0.5 * (1 + cos(pi * min(t, decay_steps) / "
                "decay_steps)) + alpha)")
 
-    def __init__(self, initial_lr: float, decay_steps: float, alpha: float = 0) -> None:
+    def __init__(self, initial_lr: float, decay_steps: Any = None, alpha: float = 0) -> None:
         self.initial_lr = _lr("initial_lr", initial_lr, positive=True)
-        self.decay_steps = check_number("decay_steps", decay_steps, low=0.0, low_open=True)
+        self.decay_steps = _length("decay_steps", decay_steps, _positive("decay_steps"),
+                                   run=True)
         self.alpha = check_number("alpha", alpha, low=0.0, high=1.0)
 
     def _compute(self, t: Any, ops: Any) -> Any:
@@ -640,14 +835,15 @@ class CosineRestarts(Schedule):
     """
 
     family = "cosine_restarts"
+    LENGTHS = ("first_decay_steps",)
     formula = ("lr(t) = initial_lr * ((1 - alpha) * m_mul^i * 0.5 * (1 + cos(pi * f)) + alpha), "
                "period i lasts first_decay_steps * t_mul^i, f = fraction of period i done")
 
     def __init__(self, initial_lr: float, first_decay_steps: float, t_mul: float = 2,
                  m_mul: float = 1, alpha: float = 0) -> None:
         self.initial_lr = _lr("initial_lr", initial_lr, positive=True)
-        self.first_decay_steps = check_number("first_decay_steps", first_decay_steps,
-                                              low=0.0, low_open=True)
+        self.first_decay_steps = _length("first_decay_steps", first_decay_steps,
+                                         _positive("first_decay_steps"))
         self.t_mul = check_number("t_mul", t_mul, low=0.0, low_open=True)
         if self.t_mul < 1.0:  # shrinking periods end at a finite t, after which lr is NaN
             fail("t_mul", "a number >= 1 (periods that shrink would end at a finite t)", t_mul)
@@ -692,12 +888,14 @@ class Linear(Schedule):
     """
 
     family = "linear"
+    LENGTHS = ("steps",)
+    RUN_LENGTHS = ("steps",)
     formula = "lr(t) = start_lr + (end_lr - start_lr) * min(t, steps) / steps"
 
-    def __init__(self, start_lr: float, end_lr: float, steps: float) -> None:
+    def __init__(self, start_lr: float, end_lr: float, steps: Any = None) -> None:
         self.start_lr = _lr("start_lr", start_lr)
         self.end_lr = _lr("end_lr", end_lr)
-        self.steps = check_number("steps", steps, low=0.0, low_open=True)
+        self.steps = _length("steps", steps, _positive("steps"), run=True)
 
     def _compute(self, t: Any, ops: Any) -> Any:
         done = ops.minimum(t, self.steps) / self.steps
@@ -725,6 +923,7 @@ class Cyclic(Schedule):
     """
 
     family = "cyclic"
+    LENGTHS = ("step_size",)
     formula = ("lr(t) = base_lr + (max_lr - base_lr) * max(0, 1 - |t / step_size - 2c + 1|) * "
                "scale, c = floor(1 + t / (2 * step_size)); scale = 1 (triangular), "
                "1 / 2^(c - 1) (triangular2), gamma^t (exp_range)")
@@ -735,7 +934,7 @@ class Cyclic(Schedule):
         self.base_lr = _lr("base_lr", base_lr)
         self.max_lr = check_number("max_lr", max_lr, low=self.base_lr,
                                    must=f"a number >= `base_lr` ({self.base_lr:g})")
-        self.step_size = check_number("step_size", step_size, low=0.0, low_open=True)
+        self.step_size = _length("step_size", step_size, _positive("step_size"))
         self.mode = check_choice("mode", mode, self.MODES)
         self.gamma = check_number("gamma", gamma, low=0.0, high=1.0, low_open=True)
 
@@ -786,13 +985,16 @@ class OneCycle(Schedule):
     """
 
     family = "one_cycle"
+    LENGTHS = ("total_steps",)
+    RUN_LENGTHS = ("total_steps",)
     ANNEALS: ClassVar[tuple[str, ...]] = ("cos", "linear")
 
-    def __init__(self, max_lr: float, total_steps: int, pct_start: float = 0.3,
+    def __init__(self, max_lr: float, total_steps: Any = None, pct_start: float = 0.3,
                  anneal: str = "cos", div_factor: float = 25, final_div_factor: float = 1e4,
                  three_phase: bool = False) -> None:
         self.max_lr = _lr("max_lr", max_lr, positive=True)
-        self.total_steps = check_integer("total_steps", total_steps, low=2)
+        self.total_steps = _length("total_steps", total_steps,
+                                   lambda v: check_integer("total_steps", v, low=2), run=True)
         self.pct_start = check_number("pct_start", pct_start, low=0.0, high=1.0,
                                       low_open=True, high_open=True)
         self.anneal = check_choice("anneal", anneal, self.ANNEALS)
@@ -800,6 +1002,8 @@ class OneCycle(Schedule):
         self.final_div_factor = check_number("final_div_factor", final_div_factor,
                                              low=0.0, low_open=True)
         self.three_phase = check_bool("three_phase", three_phase)
+        if not isinstance(self.total_steps, int):
+            return  # sized to the run: the phases are checked when it is sized
         ends = [p[1] for p in self._phases()]
         starts = [0.0] + ends[:-1]
         if any(e <= s for s, e in zip(starts, ends)):
@@ -875,6 +1079,7 @@ class Warmup(Schedule):
     """
 
     family = "warmup"
+    LENGTHS = ("warmup_steps",)
     SHAPES: ClassVar[tuple[str, ...]] = ("linear", "exponential")
 
     def __init__(self, schedule: Schedule, warmup_steps: float, start_lr: float = 0,
@@ -882,13 +1087,14 @@ class Warmup(Schedule):
         if not isinstance(schedule, Schedule):
             fail("schedule", "an lrdecay schedule", schedule, TypeError)
         self.schedule = schedule
-        self.warmup_steps = check_number("warmup_steps", warmup_steps, low=0.0, low_open=True)
+        self.warmup_steps = _length("warmup_steps", warmup_steps, _positive("warmup_steps"))
         self.shape = check_choice("shape", shape, self.SHAPES)
         positive = self.shape == "exponential"
         self.start_lr = check_number(
             "start_lr", start_lr, low=0.0, low_open=positive,
             must="a positive number (shape \"exponential\")" if positive else None)
-        if positive and schedule.graphable() and schedule(0.0) <= 0.0:
+        if (positive and schedule.graphable() and schedule.is_sized()
+                and schedule(0.0) <= 0.0):
             fail("schedule", "a schedule whose value at t = 0 is positive (shape \"exponential\")",
                  schedule(0.0))
 
@@ -912,6 +1118,14 @@ class Warmup(Schedule):
     def default_horizon(self) -> int:
         return int(math.ceil(self.warmup_steps)) + self.schedule.default_horizon()
 
+    def _size(self, total: float, span: float) -> Schedule:
+        params = self._params()
+        w = params["warmup_steps"] = self._resolve("warmup_steps", self.warmup_steps, total,
+                                                   span)
+        # The schedule warmed up to runs on what is left of the run after the warmup.
+        params["schedule"] = self.schedule._size(total, span - w)
+        return _rebuild(Warmup, params, total)
+
     def horizon(self) -> float:
         return self.warmup_steps + self.schedule.horizon()
 
@@ -930,6 +1144,7 @@ class Sequence(Schedule):
     """
 
     family = "sequence"
+    LENGTHS = ("boundaries",)
     formula = "lr(t) = schedules[i](t - boundaries[i-1]) for boundaries[i-1] <= t < boundaries[i]"
 
     def __init__(self, schedules: Seq[Schedule], boundaries: Seq[float]) -> None:
@@ -944,9 +1159,13 @@ class Sequence(Schedule):
         if len(self.schedules) == 1 and empty:
             self.boundaries: list[float] = []
             return
-        self.boundaries = check_vector("boundaries", boundaries, low=0.0, low_open=True,
-                                       increasing=True, must="positive numbers")
-        if len(self.boundaries) != len(self.schedules) - 1:
+        self.boundaries = _length(
+            "boundaries", boundaries, lambda v: check_vector(
+                "boundaries", v, low=0.0, low_open=True, increasing=True,
+                must="positive numbers"), vector=True)
+        n = len(self.boundaries.fraction if isinstance(self.boundaries, OfRun)
+                else self.boundaries)
+        if n != len(self.schedules) - 1:
             fail("boundaries", f"a vector of length {len(self.schedules) - 1} "
                  "(one less than `schedules`)", boundaries)
 
@@ -960,6 +1179,13 @@ class Sequence(Schedule):
     def default_horizon(self) -> int:
         last = self.boundaries[-1] if self.boundaries else 0.0
         return int(math.ceil(last)) + self.schedules[-1].default_horizon()
+
+    def _size(self, total: float, span: float) -> Schedule:
+        bounds = self._resolve("boundaries", self.boundaries, total, span)
+        # Schedule i runs on what is left of the run after the boundary before it.
+        starts = [0.0, *bounds]
+        parts = [s._size(total, span - b) for s, b in zip(self.schedules, starts)]
+        return _rebuild(Sequence, {"schedules": parts, "boundaries": bounds}, total)
 
     def horizon(self) -> float:
         # Earlier parts are cut at their boundaries: only the last part settles the value.
@@ -1011,7 +1237,8 @@ class FromFunction(Schedule):
         raise TypeError(f"A {current()['FromFunction']} schedule holds a user function and is "
                         "not serializable; rebuild it in code, or use a built-in family.")
 
-    def to_keras(self, steps_per_epoch: Any = None, check: Any = True) -> Any:
+    def to_keras(self, steps_per_epoch: Any = None, clock: Any = "step",
+                 check: Any = True) -> Any:
         words = current()
         raise TypeError(f"A {words['FromFunction']} schedule cannot run inside the training "
                         f"graph: use it with the epoch callback ({words['LRScheduler']}) "
@@ -1097,19 +1324,28 @@ class WSD(Schedule):
     """
 
     family = "wsd"
+    LENGTHS = ("warmup_steps", "stable_steps", "decay_steps")
+    RUN_LENGTHS = ("stable_steps",)
+    RUN_WORDS = {"stable_steps": "the rest of the run"}
     SHAPES: ClassVar[tuple[str, ...]] = ("linear", "cosine", "1-sqrt")
     _UP: ClassVar[dict[str, str]] = {"linear": "p", "cosine": "(1 - cos(pi * p)) / 2",
                                      "1-sqrt": "1 - sqrt(1 - p)"}
     _DOWN: ClassVar[dict[str, str]] = {"linear": "1 - p", "cosine": "(1 + cos(pi * p)) / 2",
                                        "1-sqrt": "1 - sqrt(p)"}
 
-    def __init__(self, peak_lr: float, warmup_steps: float, stable_steps: float,
-                 decay_steps: float, warmup: str = "linear", decay: str = "cosine",
+    def __init__(self, peak_lr: float, warmup_steps: Any, stable_steps: Any = None,
+                 decay_steps: Any = None, warmup: str = "linear", decay: str = "cosine",
                  min_lr_ratio: float = 0) -> None:
         self.peak_lr = _lr("peak_lr", peak_lr, positive=True)
-        self.warmup_steps = check_number("warmup_steps", warmup_steps, low=0.0)
-        self.stable_steps = check_number("stable_steps", stable_steps, low=0.0)
-        self.decay_steps = check_number("decay_steps", decay_steps, low=0.0, low_open=True)
+        self.warmup_steps = _length("warmup_steps", warmup_steps,
+                                    lambda v: check_number("warmup_steps", v, low=0.0))
+        self.stable_steps = _length("stable_steps", stable_steps,
+                                    lambda v: check_number("stable_steps", v, low=0.0), run=True)
+        if decay_steps is None:
+            raise TypeError("`decay_steps` must be given (a positive number or of_run(fraction)): "
+                            "WSD's decay has no length of its own; `stable_steps` may be left "
+                            "to the run (the run less warmup and decay).")
+        self.decay_steps = _length("decay_steps", decay_steps, _positive("decay_steps"))
         self.warmup = check_choice("warmup", warmup, self.SHAPES)
         self.decay = check_choice("decay", decay, self.SHAPES)
         self.min_lr_ratio = check_number("min_lr_ratio", min_lr_ratio, low=0.0, high=1.0)
@@ -1157,6 +1393,23 @@ class WSD(Schedule):
     def warmup_end(self) -> float:
         return self.warmup_steps
 
+    def _size(self, total: float, span: float) -> Schedule:
+        params = self._params()
+        for name in ("warmup_steps", "decay_steps"):
+            params[name] = self._resolve(name, params[name], total, span)
+        stable = params["stable_steps"]
+        if stable is None:
+            stable = span - params["warmup_steps"] - params["decay_steps"]
+            if stable < 0:
+                raise ValueError(
+                    f"`stable_steps` is the rest of the run, but the run ({show_number(span)}) "
+                    f"is shorter than warmup_steps + decay_steps "
+                    f"({show_number(params['warmup_steps'] + params['decay_steps'])}).")
+            params["stable_steps"] = stable
+        else:
+            params["stable_steps"] = self._resolve("stable_steps", stable, total, span)
+        return _rebuild(WSD, params, total)
+
 
 class InverseSqrt(Schedule):
     """Inverse square root decay after a linear warmup from 0, with Hugging Face
@@ -1177,12 +1430,17 @@ class InverseSqrt(Schedule):
     """
 
     family = "inverse_sqrt"
+    LENGTHS = ("warmup_steps",)
     formula = ("lr(t) = peak_lr * t / warmup_steps for t < warmup_steps; "
                "peak_lr / sqrt((t + timescale - warmup_steps) / timescale) after")
 
     def __init__(self, peak_lr: float, warmup_steps: float, timescale: float | None = None) -> None:
         self.peak_lr = _lr("peak_lr", peak_lr, positive=True)
-        self.warmup_steps = check_number("warmup_steps", warmup_steps, low=0.0)
+        self.warmup_steps = _length("warmup_steps", warmup_steps,
+                                    lambda v: check_number("warmup_steps", v, low=0.0))
+        if isinstance(self.warmup_steps, OfRun) and timescale is None:
+            self.timescale: Any = None  # warmup_steps once sized
+            return
         if timescale is None:
             timescale = self.warmup_steps if self.warmup_steps > 0.0 else 10_000.0
         self.timescale = check_number("timescale", timescale, low=0.0, low_open=True,
@@ -1223,12 +1481,15 @@ class Rex(Schedule):
     """
 
     family = "rex"
+    LENGTHS = ("total_steps",)
+    RUN_LENGTHS = ("total_steps",)
     formula = ("lr(t) = min_lr + (initial_lr - min_lr) * (1 - p) / (1 - p / 2), "
                "p = min(t, total_steps) / total_steps")
 
-    def __init__(self, initial_lr: float, total_steps: float, min_lr: float = 0) -> None:
+    def __init__(self, initial_lr: float, total_steps: Any = None, min_lr: float = 0) -> None:
         self.initial_lr = _lr("initial_lr", initial_lr, positive=True)
-        self.total_steps = check_number("total_steps", total_steps, low=0.0, low_open=True)
+        self.total_steps = _length("total_steps", total_steps, _positive("total_steps"),
+                                   run=True)
         self.min_lr = check_number("min_lr", min_lr, low=0.0, high=self.initial_lr,
                                    must=f"a number in [0, `initial_lr`] ([0, {self.initial_lr:g}])")
 
@@ -1490,6 +1751,8 @@ def from_config(config: Any) -> Schedule:
              f"{', '.join(missing)})", sorted(kwargs))
 
     def de(v: Any) -> Any:
+        if isinstance(v, dict) and set(v) == {"of_run"}:
+            return OfRun(v["of_run"])
         if isinstance(v, dict) and "class_name" in v:
             return from_config(v)
         if isinstance(v, list) and v and all(isinstance(x, dict) for x in v):

@@ -44,6 +44,7 @@ PYTHON: dict[str, str] = {
     # calls shown in advice
     "set_learning_rate": "set_learning_rate()",
     "start_cooldown": "start_cooldown()",
+    "size_schedule": "schedule.sized(total)",
     "in_graph": "to_keras()",
     "in_graph_steps": "to_keras(steps_per_epoch={n})",
     "in_graph_example": "lrdecay.Exponential(...).to_keras()",
