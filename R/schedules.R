@@ -21,6 +21,7 @@
 #' @examplesIf lrdecay_available()
 #' s <- schedule_constant(0.01)
 #' lr_at(s, 0:3)
+#' plot(s, t = 0:20)
 schedule_constant <- function(lr) {
   new_schedule("Constant", lr = as_number(lr))
 }
@@ -39,6 +40,7 @@ schedule_constant <- function(lr) {
 #' @examplesIf lrdecay_available()
 #' s <- schedule_step(0.01, drop = 0.5, every = 10)
 #' lr_at(s, c(0, 9, 10, 20))
+#' plot(s)
 schedule_step <- function(initial_lr, drop = 0.5, every = 10) {
   new_schedule("Step", initial_lr = as_number(initial_lr), drop = as_number(drop),
                every = as_number(every))
@@ -57,6 +59,7 @@ schedule_step <- function(initial_lr, drop = 0.5, every = 10) {
 #' @examplesIf lrdecay_available()
 #' s <- schedule_multistep(0.1, milestones = c(30, 80))
 #' lr_at(s, c(0, 30, 80))
+#' plot(s)
 schedule_multistep <- function(initial_lr, milestones, gamma = 0.1) {
   new_schedule("MultiStep", initial_lr = as_number(initial_lr),
                milestones = as_numbers(milestones), gamma = as_number(gamma))
@@ -76,6 +79,7 @@ schedule_multistep <- function(initial_lr, milestones, gamma = 0.1) {
 #' @examplesIf lrdecay_available()
 #' s <- schedule_piecewise(c(10, 20), c(0.1, 0.01, 0.001))
 #' lr_at(s, c(10, 11, 21))
+#' plot(s)
 schedule_piecewise <- function(boundaries, values) {
   new_schedule("Piecewise", boundaries = as_numbers(boundaries), values = as_numbers(values))
 }
@@ -102,6 +106,7 @@ schedule_piecewise <- function(boundaries, values) {
 #' s <- schedule_exponential(0.1, 1000, 0.96, staircase = TRUE)
 #' lr_at(s, 28125)  # 0.1 * 0.96^28
 #' lr_at(schedule_exponential(0.01, k = 0.1), 0:3)
+#' plot(s)
 schedule_exponential <- function(initial_lr, decay_steps = 1, decay_rate = NULL,
                                  staircase = FALSE, k = NULL) {
   new_schedule("Exponential", initial_lr = as_number(initial_lr),
@@ -123,6 +128,7 @@ schedule_exponential <- function(initial_lr, decay_steps = 1, decay_rate = NULL,
 #' @export
 #' @examplesIf lrdecay_available()
 #' lr_at(schedule_inverse_time(0.1, 1, 0.5), 0:4)
+#' plot(schedule_inverse_time(0.1, 1, 0.5))
 schedule_inverse_time <- function(initial_lr, decay_steps, decay_rate, staircase = FALSE) {
   new_schedule("InverseTime", initial_lr = as_number(initial_lr),
                decay_steps = as_number(decay_steps), decay_rate = as_number(decay_rate),
@@ -145,6 +151,7 @@ schedule_inverse_time <- function(initial_lr, decay_steps, decay_rate, staircase
 #' @export
 #' @examplesIf lrdecay_available()
 #' lr_at(schedule_polynomial(0.1, decay_steps = 10, end_lr = 0.01, power = 2), c(0, 5, 10, 20))
+#' plot(schedule_polynomial(0.1, decay_steps = 10, end_lr = 0.01, power = 2))
 schedule_polynomial <- function(initial_lr, decay_steps, end_lr = 0, power = 1, cycle = FALSE) {
   new_schedule("Polynomial", initial_lr = as_number(initial_lr),
                decay_steps = as_number(decay_steps), end_lr = as_number(end_lr),
@@ -164,6 +171,7 @@ schedule_polynomial <- function(initial_lr, decay_steps, end_lr = 0, power = 1, 
 #' @examplesIf lrdecay_available()
 #' s <- schedule_cosine(0.01, decay_steps = 50)
 #' lr_at(s, c(0, 25, 50))
+#' plot(s)
 schedule_cosine <- function(initial_lr, decay_steps, alpha = 0) {
   new_schedule("Cosine", initial_lr = as_number(initial_lr),
                decay_steps = as_number(decay_steps), alpha = as_number(alpha))
@@ -184,6 +192,7 @@ schedule_cosine <- function(initial_lr, decay_steps, alpha = 0) {
 #' @export
 #' @examplesIf lrdecay_available()
 #' lr_at(schedule_cosine_restarts(0.1, first_decay_steps = 10), c(0, 9, 10, 30))
+#' plot(schedule_cosine_restarts(0.1, first_decay_steps = 10))
 schedule_cosine_restarts <- function(initial_lr, first_decay_steps, t_mul = 2, m_mul = 1,
                                      alpha = 0) {
   new_schedule("CosineRestarts", initial_lr = as_number(initial_lr),
@@ -203,6 +212,7 @@ schedule_cosine_restarts <- function(initial_lr, first_decay_steps, t_mul = 2, m
 #' @export
 #' @examplesIf lrdecay_available()
 #' lr_at(schedule_linear(0.1, 0.01, steps = 9), c(0, 3, 9, 12))
+#' plot(schedule_linear(0.1, 0.01, steps = 9))
 schedule_linear <- function(start_lr, end_lr, steps) {
   new_schedule("Linear", start_lr = as_number(start_lr), end_lr = as_number(end_lr),
                steps = as_number(steps))
@@ -226,6 +236,7 @@ schedule_linear <- function(start_lr, end_lr, steps) {
 #' @examplesIf lrdecay_available()
 #' s <- schedule_cyclic(0.001, 0.01, step_size = 5, mode = "triangular2")
 #' lr_at(s, c(0, 5, 10, 15))
+#' plot(s)
 schedule_cyclic <- function(base_lr, max_lr, step_size, mode = "triangular", gamma = 1) {
   new_schedule("Cyclic", base_lr = as_number(base_lr), max_lr = as_number(max_lr),
                step_size = as_number(step_size), mode = as_string(mode),
@@ -253,6 +264,7 @@ schedule_cyclic <- function(base_lr, max_lr, step_size, mode = "triangular", gam
 #' @examplesIf lrdecay_available()
 #' s <- schedule_one_cycle(0.1, total_steps = 100)
 #' lr_at(s, c(0, 29, 99))
+#' plot(s)
 schedule_one_cycle <- function(max_lr, total_steps, pct_start = 0.3, anneal = "cos",
                                div_factor = 25, final_div_factor = 1e4, three_phase = FALSE) {
   new_schedule("OneCycle", max_lr = as_number(max_lr), total_steps = as_whole(total_steps),
@@ -278,6 +290,7 @@ schedule_one_cycle <- function(max_lr, total_steps, pct_start = 0.3, anneal = "c
 #' @examplesIf lrdecay_available()
 #' s <- schedule_warmup(schedule_cosine(0.1, decay_steps = 50), warmup_steps = 5)
 #' lr_at(s, 0:6)
+#' plot(s)
 schedule_warmup <- function(schedule, warmup_steps, start_lr = 0, shape = "linear") {
   new_schedule("Warmup", schedule = as_schedule(schedule),
                warmup_steps = as_number(warmup_steps), start_lr = as_number(start_lr),
@@ -301,6 +314,7 @@ schedule_warmup <- function(schedule, warmup_steps, start_lr = 0, shape = "linea
 #'   boundaries = 5
 #' )
 #' lr_at(s, c(0, 4, 5, 25))
+#' plot(s)
 schedule_sequence <- function(schedules, boundaries) {
   if (missing(schedules)) abort_missing("schedules", rlang::current_env())
   if (is_schedule(schedules)) schedules <- list(schedules)
@@ -333,6 +347,7 @@ schedule_sequence <- function(schedules, boundaries) {
 #' s <- schedule_function(function(t) 0.01 * 0.95^t)
 #' lr_at(s, 0:3)
 #' s
+#' plot(s, t = 0:50)
 schedule_function <- function(fn) {
   fn <- as_function(fn)
   if (is_r_function(fn)) fn <- r_function_to_py(wrap_schedule_fn(fn), fn)
