@@ -5,6 +5,7 @@
 #   make test-fast - the Python tests that need neither Keras models, training nor R
 #   make demo   - setup, then the digits demo (schedules compared over seeds)
 #   make bench  - setup, then the benchmarks (never part of make test)
+#   make site   - setup, then the pkgdown website into docs/; make site-test checks it in Chromium
 SHELL := /bin/bash
 .DEFAULT_GOAL := test
 
@@ -27,12 +28,16 @@ APT_PACKAGES := r-base-core r-base-dev r-cran-testthat r-cran-knitr \
   r-cran-tidyselect r-cran-backports r-cran-rcpp r-cran-rcpptoml r-cran-here r-cran-png \
   r-cran-rappdirs r-cran-jsonlite r-cran-yaml r-cran-processx r-cran-fastmap r-cran-glue \
   r-cran-matrix r-cran-ggplot2
+# Only for the website (make site, make site-test); make test does not need them.
+SITE_APT := r-cran-pkgdown
+SITE_TEST_APT := chromium
 PKG_FILES := DESCRIPTION NAMESPACE $(wildcard R/*.R man/*.Rd vignettes/*.Rmd) \
   $(shell find inst -type f -not -path '*__pycache__*' -not -path '*.egg-info*' 2>/dev/null)
 VERSION := $(shell sed -n 's/^Version: //p' DESCRIPTION)
 TARBALL := lrdecay_$(VERSION).tar.gz
 
-.PHONY: setup apt test test-fast test-r test-python check lint docs demo bench figure clean
+.PHONY: setup apt test test-fast test-r test-python check lint docs demo bench figure clean \
+  site site-test
 
 setup: apt $(STAMPS)/rdeps $(VENV)/.installed $(STAMPS)/rpkg
 
@@ -70,7 +75,7 @@ test-fast: lint
 	$(PY) -m pytest -q -p no:cacheprovider -m "not slow and not r_parity and not keras"
 
 lint: $(VENV)/.installed
-	$(PY) -m ruff check inst/python tests/python benchmarks tools
+	$(PY) -m ruff check inst/python tests/python tests/site benchmarks tools
 
 test-python: setup
 	$(PY) -m pytest -q -p no:cacheprovider
@@ -103,5 +108,22 @@ bench: setup
 figure: $(VENV)/.installed
 	PYTHONPATH=inst/python $(PY) tools/readme_figure.py
 
+# The website (pkgdown) into docs/: the README as home page, the reference, the vignettes
+# and the Python API as articles, the news. Runs the examples and the articles with the
+# installed package and .venv's Python.
+site: setup
+	@dpkg -s $(SITE_APT) >/dev/null 2>&1 || { \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q \
+	    --no-install-recommends $(SITE_APT); }
+	Rscript tools/build-site.R
+
+# The website in a real browser (headless Chromium): broken local links or images, a
+# JavaScript error, a blank page or plot fail it; screenshots in docs/screenshots/.
+site-test: $(VENV)/.installed
+	@dpkg -s $(SITE_TEST_APT) >/dev/null 2>&1 || { \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q \
+	    --no-install-recommends $(SITE_TEST_APT); }
+	$(PY) tests/site/check_site.py --docs docs --shots docs/screenshots
+
 clean:
-	rm -rf lrdecay.Rcheck $(TARBALL) $(STAMPS) .pytest_cache .ruff_cache
+	rm -rf lrdecay.Rcheck $(TARBALL) $(STAMPS) .pytest_cache .ruff_cache docs

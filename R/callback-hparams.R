@@ -82,6 +82,7 @@ callback_hparam_scheduler <- function(..., per = "batch") {
 #' momentum <- schedule_momentum(rate)
 #' momentum
 #' lr_at(momentum, c(0, 29, 99))
+#' plot(momentum, ylab = "momentum")
 schedule_momentum <- function(schedule, base_momentum = 0.85, max_momentum = 0.95) {
   lrdecay_call(reticulate::py_get_attr(py_lrdecay(), "schedules")$cycle_momentum,
                as_schedule(schedule), base_momentum = as_number(base_momentum),

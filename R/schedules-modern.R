@@ -41,6 +41,7 @@
 #' s <- schedule_wsd(0.1, warmup_steps = 2, stable_steps = 3, decay_steps = 2,
 #'                   decay = "linear", min_lr_ratio = 0.1)
 #' lr_at(s, 0:8)
+#' plot(s)
 schedule_wsd <- function(peak_lr, warmup_steps, stable_steps = NULL, decay_steps,
                          warmup = "linear", decay = "cosine", min_lr_ratio = 0) {
   new_schedule("WSD", peak_lr = as_number(peak_lr), warmup_steps = as_length(warmup_steps),
@@ -68,6 +69,7 @@ schedule_wsd <- function(peak_lr, warmup_steps, stable_steps = NULL, decay_steps
 #' @examplesIf lrdecay_available()
 #' s <- schedule_inverse_sqrt(0.1, warmup_steps = 4)
 #' lr_at(s, c(0, 2, 4, 16, 64))
+#' plot(s)
 schedule_inverse_sqrt <- function(peak_lr, warmup_steps, timescale = NULL) {
   new_schedule("InverseSqrt", peak_lr = as_number(peak_lr),
                warmup_steps = as_length(warmup_steps), timescale = as_number(timescale))
@@ -91,6 +93,7 @@ schedule_inverse_sqrt <- function(peak_lr, warmup_steps, timescale = NULL) {
 #' @examplesIf lrdecay_available()
 #' s <- schedule_rex(0.1, total_steps = 10)
 #' lr_at(s, c(0, 5, 10, 20))
+#' plot(s)
 schedule_rex <- function(initial_lr, total_steps = NULL, min_lr = 0) {
   new_schedule("Rex", initial_lr = as_number(initial_lr), total_steps = as_length(total_steps),
                min_lr = as_number(min_lr))

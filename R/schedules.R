@@ -21,6 +21,7 @@
 #' @examplesIf lrdecay_available()
 #' s <- schedule_constant(0.01)
 #' lr_at(s, 0:3)
+#' plot(s, t = 0:20)
 schedule_constant <- function(lr) {
   new_schedule("Constant", lr = as_number(lr))
 }
@@ -40,6 +41,7 @@ schedule_constant <- function(lr) {
 #' @examplesIf lrdecay_available()
 #' s <- schedule_step(0.01, drop = 0.5, every = 10)
 #' lr_at(s, c(0, 9, 10, 20))
+#' plot(s)
 schedule_step <- function(initial_lr, drop = 0.5, every = 10) {
   new_schedule("Step", initial_lr = as_number(initial_lr), drop = as_number(drop),
                every = as_length(every))
@@ -59,6 +61,7 @@ schedule_step <- function(initial_lr, drop = 0.5, every = 10) {
 #' @examplesIf lrdecay_available()
 #' s <- schedule_multistep(0.1, milestones = c(30, 80))
 #' lr_at(s, c(0, 30, 80))
+#' plot(s)
 schedule_multistep <- function(initial_lr, milestones, gamma = 0.1) {
   new_schedule("MultiStep", initial_lr = as_number(initial_lr),
                milestones = as_lengths(milestones), gamma = as_number(gamma))
@@ -79,6 +82,7 @@ schedule_multistep <- function(initial_lr, milestones, gamma = 0.1) {
 #' @examplesIf lrdecay_available()
 #' s <- schedule_piecewise(c(10, 20), c(0.1, 0.01, 0.001))
 #' lr_at(s, c(10, 11, 21))
+#' plot(s)
 schedule_piecewise <- function(boundaries, values) {
   new_schedule("Piecewise", boundaries = as_lengths(boundaries), values = as_numbers(values))
 }
@@ -106,6 +110,7 @@ schedule_piecewise <- function(boundaries, values) {
 #' s <- schedule_exponential(0.1, 1000, 0.96, staircase = TRUE)
 #' lr_at(s, 28125)  # 0.1 * 0.96^28
 #' lr_at(schedule_exponential(0.01, k = 0.1), 0:3)
+#' plot(s)
 schedule_exponential <- function(initial_lr, decay_steps = 1, decay_rate = NULL,
                                  staircase = FALSE, k = NULL) {
   new_schedule("Exponential", initial_lr = as_number(initial_lr),
@@ -129,6 +134,7 @@ schedule_exponential <- function(initial_lr, decay_steps = 1, decay_rate = NULL,
 #' @export
 #' @examplesIf lrdecay_available()
 #' lr_at(schedule_inverse_time(0.1, 1, 0.5), 0:4)
+#' plot(schedule_inverse_time(0.1, 1, 0.5))
 #' lr_at(schedule_inverse_time(0.1, decay_rate = 0.5), 0:4)  # the same
 schedule_inverse_time <- function(initial_lr, decay_steps = 1, decay_rate = NULL,
                                   staircase = FALSE) {
@@ -156,6 +162,7 @@ schedule_inverse_time <- function(initial_lr, decay_steps = 1, decay_rate = NULL
 #' @export
 #' @examplesIf lrdecay_available()
 #' lr_at(schedule_polynomial(0.1, decay_steps = 10, end_lr = 0.01, power = 2), c(0, 5, 10, 20))
+#' plot(schedule_polynomial(0.1, decay_steps = 10, end_lr = 0.01, power = 2))
 schedule_polynomial <- function(initial_lr, decay_steps = NULL, end_lr = 1e-4, power = 1,
                                 cycle = FALSE) {
   new_schedule("Polynomial", initial_lr = as_number(initial_lr),
@@ -176,6 +183,7 @@ schedule_polynomial <- function(initial_lr, decay_steps = NULL, end_lr = 1e-4, p
 #' @examplesIf lrdecay_available()
 #' s <- schedule_cosine(0.01, decay_steps = 50)
 #' lr_at(s, c(0, 25, 50))
+#' plot(s)
 schedule_cosine <- function(initial_lr, decay_steps = NULL, alpha = 0) {
   new_schedule("Cosine", initial_lr = as_number(initial_lr),
                decay_steps = as_length(decay_steps), alpha = as_number(alpha))
@@ -197,6 +205,7 @@ schedule_cosine <- function(initial_lr, decay_steps = NULL, alpha = 0) {
 #' @export
 #' @examplesIf lrdecay_available()
 #' lr_at(schedule_cosine_restarts(0.1, first_decay_steps = 10), c(0, 9, 10, 30))
+#' plot(schedule_cosine_restarts(0.1, first_decay_steps = 10))
 schedule_cosine_restarts <- function(initial_lr, first_decay_steps, t_mul = 2, m_mul = 1,
                                      alpha = 0) {
   new_schedule("CosineRestarts", initial_lr = as_number(initial_lr),
@@ -217,6 +226,7 @@ schedule_cosine_restarts <- function(initial_lr, first_decay_steps, t_mul = 2, m
 #' @export
 #' @examplesIf lrdecay_available()
 #' lr_at(schedule_linear(0.1, 0.01, steps = 9), c(0, 3, 9, 12))
+#' plot(schedule_linear(0.1, 0.01, steps = 9))
 schedule_linear <- function(start_lr, end_lr, steps = NULL) {
   new_schedule("Linear", start_lr = as_number(start_lr), end_lr = as_number(end_lr),
                steps = as_length(steps))
@@ -241,6 +251,7 @@ schedule_linear <- function(start_lr, end_lr, steps = NULL) {
 #' @examplesIf lrdecay_available()
 #' s <- schedule_cyclic(0.001, 0.01, step_size = 5, mode = "triangular2")
 #' lr_at(s, c(0, 5, 10, 15))
+#' plot(s)
 schedule_cyclic <- function(base_lr, max_lr, step_size, mode = "triangular", gamma = 1) {
   new_schedule("Cyclic", base_lr = as_number(base_lr), max_lr = as_number(max_lr),
                step_size = as_length(step_size), mode = as_string(mode),
@@ -270,6 +281,7 @@ schedule_cyclic <- function(base_lr, max_lr, step_size, mode = "triangular", gam
 #' @examplesIf lrdecay_available()
 #' s <- schedule_one_cycle(0.1, total_steps = 100)
 #' lr_at(s, c(0, 29, 99))
+#' plot(s)
 schedule_one_cycle <- function(max_lr, total_steps = NULL, pct_start = 0.3, anneal = "cos",
                                div_factor = 25, final_div_factor = 1e4, three_phase = FALSE) {
   new_schedule("OneCycle", max_lr = as_number(max_lr), total_steps = as_whole_length(total_steps),
@@ -296,6 +308,7 @@ schedule_one_cycle <- function(max_lr, total_steps = NULL, pct_start = 0.3, anne
 #' @examplesIf lrdecay_available()
 #' s <- schedule_warmup(schedule_cosine(0.1, decay_steps = 50), warmup_steps = 5)
 #' lr_at(s, 0:6)
+#' plot(s)
 schedule_warmup <- function(schedule, warmup_steps, start_lr = 0, shape = "linear") {
   new_schedule("Warmup", schedule = as_schedule(schedule),
                warmup_steps = as_length(warmup_steps), start_lr = as_number(start_lr),
@@ -319,6 +332,7 @@ schedule_warmup <- function(schedule, warmup_steps, start_lr = 0, shape = "linea
 #'   boundaries = 5
 #' )
 #' lr_at(s, c(0, 4, 5, 25))
+#' plot(s)
 schedule_sequence <- function(schedules, boundaries) {
   if (missing(schedules)) abort_missing("schedules", rlang::current_env())
   if (is_schedule(schedules)) schedules <- list(schedules)
@@ -351,6 +365,7 @@ schedule_sequence <- function(schedules, boundaries) {
 #' s <- schedule_function(function(t) 0.01 * 0.95^t)
 #' lr_at(s, 0:3)
 #' s
+#' plot(s, t = 0:50)
 schedule_function <- function(fn) {
   fn <- as_function(fn)
   if (is_r_function(fn)) fn <- r_function_to_py(wrap_schedule_fn(fn), fn)
