@@ -89,7 +89,38 @@ def schedule_cases() -> list[tuple[str, lrdecay.Schedule]]:
         ("one_cycle_momentum", OneCycle(0.1, total_steps=16, pct_start=0.25,
                                         three_phase=True).momentum()),
         ("cyclic_momentum", Cyclic(0.01, 0.1, step_size=3, mode="triangular2").momentum(0.8, 0.9)),
+        # edges: fractional periods, a zero milestone, flat or one-piece schedules
+        ("step_fractional", Step(0.3, 0.1, 2.5)),
+        ("multistep_at_zero", MultiStep(1.0, [0, 2.5], 0.1)),
+        ("exponential_k0", Exponential(0.01, k=0)),
+        ("inverse_time_rate0", InverseTime(0.2, 4, 0)),
+        ("cosine_alpha1", Cosine(0.1, 7.5, alpha=1)),
+        ("cosine_restarts_t3", CosineRestarts(0.1, 5, t_mul=3, m_mul=0.8)),
+        ("linear_flat", Linear(0.1, 0.1, 1)),
+        ("cyclic_fractional", Cyclic(0.0, 0.1, 2.5, mode="exp_range", gamma=0.99)),
+        ("one_cycle_2", OneCycle(1.0, total_steps=2, pct_start=0.9)),
+        ("one_cycle_odd", OneCycle(0.1, 37, pct_start=0.4, div_factor=10, final_div_factor=100,
+                                   three_phase=True)),
+        ("warmup_fractional", Warmup(Linear(0.1, 0, 20), 2.5, start_lr=0.01)),
+        ("warmup_exp_of_cyclic", Warmup(Cyclic(0.01, 0.1, 5, "exp_range", 0.99), 7, 0.001,
+                                        "exponential")),
+        ("sequence_of_one", Sequence([Constant(0.1)], [])),
+        ("sequence_nested", Sequence([Warmup(Step(0.05, 0.5, 3), 4, 0.001, "exponential"),
+                                      Sequence([Linear(0.0, 0.1, 5), Cosine(0.1, 20)], [5]),
+                                      InverseTime(0.01, 2, 0.5, True)], [10, 40.5])),
+        ("wsd_fractional", WSD(0.1, 7.5, 0, 12.5, warmup="1-sqrt", decay="linear",
+                               min_lr_ratio=0.1)),
+        ("wsd_cosine_no_warmup", WSD(3e-4, 0, 5, 40, warmup="cosine", decay="1-sqrt",
+                                     min_lr_ratio=0.05)),
+        ("inverse_sqrt_ts_below", InverseSqrt(0.5, 10, timescale=3)),
+        ("rex_plain", Rex(0.1, 50)),
     ]
+
+
+def case_params(cases: list[tuple[str, lrdecay.Schedule]] | None = None) -> list[Any]:
+    """``schedule_cases()`` as ``pytest.param(schedule, id=name)``: the one table that the
+    round-trip, in-graph, saving and R-parity tests parametrize over."""
+    return [pytest.param(s, id=name) for name, s in (cases or schedule_cases())]
 
 
 def covered_families(cases: list[tuple[str, lrdecay.Schedule]]) -> set[str]:

@@ -31,6 +31,9 @@ VALID = {
     Warmup: dict(schedule=Constant(0.1), warmup_steps=5, start_lr=0.0, shape="linear"),
     Sequence: dict(schedules=[Constant(0.1), Step(0.1)], boundaries=[5]),
     FromFunction: dict(fn=math.sqrt),
+    WSD: dict(peak_lr=0.1, warmup_steps=5, stable_steps=10, decay_steps=8),
+    InverseSqrt: dict(peak_lr=0.1, warmup_steps=5),
+    Rex: dict(initial_lr=0.1, total_steps=100),
 }
 
 # (class, argument, what it must be) for every numeric argument
@@ -73,6 +76,16 @@ NUMBERS = [
     (OneCycle, "final_div_factor", "a positive number"),
     (Warmup, "warmup_steps", "a positive number"),
     (Warmup, "start_lr", "a non-negative number"),
+    (WSD, "peak_lr", "a positive number"),
+    (WSD, "warmup_steps", "a non-negative number"),
+    (WSD, "stable_steps", "a non-negative number"),
+    (WSD, "decay_steps", "a positive number"),
+    (WSD, "min_lr_ratio", "a number in [0, 1]"),
+    (InverseSqrt, "peak_lr", "a positive number"),
+    (InverseSqrt, "warmup_steps", "a non-negative number"),
+    (Rex, "initial_lr", "a positive number"),
+    (Rex, "total_steps", "a positive number"),
+    (Rex, "min_lr", "a number in [0, `initial_lr`] ([0, 0.1])"),
 ]
 
 # Bad values every numeric argument rejects: (value, exception, how the message shows it)
@@ -137,6 +150,17 @@ OUT_OF_RANGE = [
     (OneCycle, "final_div_factor", -1e4, "-10000", "a positive number"),
     (Warmup, "warmup_steps", 0, "0", "a positive number"),
     (Warmup, "start_lr", -0.1, "-0.1", "a non-negative number"),
+    (WSD, "peak_lr", 0.0, "0", "a positive number"),
+    (WSD, "warmup_steps", -1, "-1", "a non-negative number"),
+    (WSD, "decay_steps", -5, "-5", "a positive number"),
+    (WSD, "min_lr_ratio", 1.5, "1.5", "a number in [0, 1]"),
+    (WSD, "min_lr_ratio", -0.1, "-0.1", "a number in [0, 1]"),
+    (InverseSqrt, "timescale", 0, "0", "a positive number (or None/NULL)"),
+    (InverseSqrt, "timescale", -10, "-10", "a positive number (or None/NULL)"),
+    (InverseSqrt, "timescale", float("nan"), "NaN", "a positive number (or None/NULL)"),
+    (Rex, "total_steps", 0, "0", "a positive number"),
+    (Rex, "min_lr", 0.2, "0.2", "a number in [0, `initial_lr`] ([0, 0.1])"),  # above initial_lr
+    (Rex, "min_lr", -0.01, "-0.01", "a number in [0, `initial_lr`] ([0, 0.1])"),
 ]
 
 # Vectors: (class, argument, value, exception, must, how it is shown)
@@ -210,6 +234,12 @@ CHOICES = [
     (Sequence, "schedules", [Constant(0.1), 0.2], TypeError, "a list of lrdecay schedules",
      "[an object of class Constant, 0.2]"),
     (FromFunction, "fn", 0.1, TypeError, "a function of t", "0.1"),
+    (WSD, "warmup", "quadratic", ValueError, 'one of "linear", "cosine", "1-sqrt"', '"quadratic"'),
+    (WSD, "warmup", "Linear", ValueError, 'one of "linear", "cosine", "1-sqrt"', '"Linear"'),
+    (WSD, "warmup", 1, TypeError, 'one of "linear", "cosine", "1-sqrt"', "1"),
+    (WSD, "decay", "exp", ValueError, 'one of "linear", "cosine", "1-sqrt"', '"exp"'),
+    (WSD, "decay", None, TypeError, 'one of "linear", "cosine", "1-sqrt"', "None"),
+    (InverseSqrt, "timescale", "10", TypeError, "a positive number (or None/NULL)", '"10"'),
     (FromFunction, "fn", "exp", TypeError, "a function of t", '"exp"'),
 ]
 

@@ -14,6 +14,7 @@ import math
 import lrdecay
 import numpy as np
 import pytest
+from kit import case_params
 from lrdecay import *  # noqa: F403 - the schedules API, lrdecay.__all__
 
 # Reference and implementation are both float64 but may round differently (e.g. pi * t / D
@@ -517,8 +518,9 @@ def test_from_function_inside_warmup_and_sequence():
 # ---------------------------------------------------------------------------
 
 
-ALL_SCHEDULES = [p.values[0] for p in CASES] + [FromFunction(lambda t: 0.01 + 0 * t)]
-ALL_IDS = [p.id for p in CASES] + ["function"]
+TABLE = case_params()  # the one schedule table (kit.schedule_cases)
+ALL_SCHEDULES = [p.values[0] for p in TABLE] + [FromFunction(lambda t: 0.01 + 0 * t)]
+ALL_IDS = [p.id for p in TABLE] + ["function"]
 
 
 @pytest.mark.parametrize("schedule", ALL_SCHEDULES, ids=ALL_IDS)
@@ -619,9 +621,11 @@ def test_describe_has_family_formula_and_call():
     for schedule in ALL_SCHEDULES:
         d = schedule.describe()
         assert set(d) >= {"family", "class_name", "call", "r_call", "formula"}
-        assert d["formula"].startswith("lr(t) = ")
+        assert d["formula"].startswith(("lr(t) = ", "momentum(t) = "))
         families.add(d["family"])
-    assert len(families) == 15  # every family describes itself under its own name
+    # every family describes itself under its own name (the momentum twins share
+    # "momentum"; FromFunction adds "function")
+    assert len(families) == len(lrdecay.schedules.FAMILIES)
 
 
 def _sqrt_decay(t):
@@ -785,9 +789,13 @@ def test_config_round_trip(schedule):
     assert hash(rebuilt) == hash(schedule)
     assert rebuilt is not schedule
     assert rebuilt.get_config() == config
-    ts = clock_grid([7, 31])
+    ts = np.concatenate([clock_grid([7, 31]),
+                         np.linspace(0.0, 2 * schedule.default_horizon(), 257)])
     np.testing.assert_array_equal(rebuilt(ts), schedule(ts))
     assert type(schedule).from_config(config) == schedule
+    # nested in a Warmup and a Sequence
+    nested = Sequence([Constant(0.01), Warmup(schedule, 3, 0.001)], [5])
+    assert lrdecay.from_config(json.loads(json.dumps(nested.get_config()))) == nested
 
 
 def test_config_is_the_constructor_arguments():

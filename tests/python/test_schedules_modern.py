@@ -11,14 +11,13 @@
   ``get_cosine_with_min_lr_schedule_with_warmup(min_lr_rate=r)``.
 - ``Rex`` against the paper's formula (Chen et al. 2022), written independently in exact
   rational arithmetic.
-- For all three: in-graph (``to_keras()``, float32) against NumPy (the one float32 rule,
-  ``kit.assert_float32_agrees``), the config round trip, the horizon, and hostile arguments
-  rejected with the argument named. Saved ``.keras`` files: test_reliability_saving.py.
+- For all three: the horizon, describe() and plot(). The config round trip and in-graph
+  values run over kit's schedule table (test_schedules.py, test_keras_schedule.py), bad
+  arguments over test_schedule_checks.py's table.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import textwrap
 from fractions import Fraction
@@ -27,7 +26,6 @@ from typing import Any
 import lrdecay
 import numpy as np
 import pytest
-from kit import assert_float32_agrees
 from lrdecay import WSD, Cosine, InverseSqrt, Linear, Rex, Warmup
 
 # ---------------------------------------------------------------------------
@@ -489,23 +487,6 @@ def test_horizon() -> None:
 
 
 @pytest.mark.parametrize("s", EXAMPLES, ids=EXAMPLE_IDS)
-def test_config_round_trip(s: lrdecay.Schedule) -> None:
-    cfg = s.get_config()
-    assert cfg["class_name"] == type(s).__name__
-    again = lrdecay.from_config(cfg)
-    assert again == s and type(again) is type(s)
-    assert lrdecay.from_config(json.loads(json.dumps(cfg))) == s
-    assert type(s).from_config(cfg) == s
-    ts = np.linspace(0.0, 2.0 * s.default_horizon(), 257)
-    np.testing.assert_array_equal(again(ts), s(ts))
-    # repr is Python that rebuilds the schedule
-    assert eval(repr(s), {"WSD": WSD, "InverseSqrt": InverseSqrt, "Rex": Rex}) == s
-    # nested in a Warmup and a Sequence, through from_config
-    nested = lrdecay.Sequence([lrdecay.Constant(0.01), Warmup(s, 3, 0.001)], [5])
-    assert lrdecay.from_config(nested.get_config()) == nested
-
-
-@pytest.mark.parametrize("s", EXAMPLES, ids=EXAMPLE_IDS)
 def test_describe_and_plot(s: lrdecay.Schedule) -> None:
     d = s.describe()
     assert d["family"] in ("wsd", "inverse_sqrt", "rex")
@@ -516,123 +497,6 @@ def test_describe_and_plot(s: lrdecay.Schedule) -> None:
     ax = s.plot()
     assert len(ax.lines[0].get_xdata()) == s.default_horizon() + 1
     plt.close("all")
-
-
-# ---------------------------------------------------------------------------
-# In-graph (float32) against NumPy (saved .keras files: test_reliability_saving.py)
-# ---------------------------------------------------------------------------
-
-
-@pytest.mark.keras
-@pytest.mark.parametrize("steps_per_epoch", [None, 4])
-@pytest.mark.parametrize("s", EXAMPLES + [ours(k, n) for k, n in CASES],
-                         ids=EXAMPLE_IDS + CASE_IDS)
-def test_in_graph_equals_numpy(s: lrdecay.Schedule, steps_per_epoch: int | None) -> None:
-    keras = pytest.importorskip("keras")
-    spe = steps_per_epoch or 1
-    horizon = s.default_horizon()
-    iters = np.unique(np.concatenate([np.arange(0, 2 * horizon * spe + 3),
-                                      np.array([10_000, 123_457, 2_000_000]) * spe]))
-    got = keras.ops.convert_to_numpy(s.to_keras(steps_per_epoch=steps_per_epoch)(
-        keras.ops.convert_to_tensor(iters.astype(np.int32))))
-    assert got.dtype == np.float32
-    assert_float32_agrees(s, iters / spe, got)
-
-
-# ---------------------------------------------------------------------------
-# Hostile arguments: rejected, naming the argument, what it must be and what was given
-# ---------------------------------------------------------------------------
-
-NAN, INF = float("nan"), float("inf")
-W = dict(peak_lr=0.1, warmup_steps=5, stable_steps=10, decay_steps=8)
-IS = dict(peak_lr=0.1, warmup_steps=5)
-R = dict(initial_lr=0.1, total_steps=100)
-
-HOSTILE = [
-    # (class, base arguments, argument, bad value, shown in the message, exception)
-    *[(WSD, W, "peak_lr", v, shown, exc) for v, shown, exc in [
-        (NAN, "NaN", ValueError), (INF, "Inf", ValueError), (-0.1, "-0.1", ValueError),
-        (0.0, "0", ValueError), ("0.1", '"0.1"', TypeError), (None, "None", TypeError),
-        (True, "True", TypeError), ([0.1, 0.2], "[0.1, 0.2]", TypeError)]],
-    (WSD, W, "warmup_steps", -1, "-1", ValueError),
-    (WSD, W, "warmup_steps", NAN, "NaN", ValueError),
-    (WSD, W, "stable_steps", INF, "Inf", ValueError),
-    (WSD, W, "stable_steps", -3, "-3", ValueError),
-    (WSD, W, "decay_steps", 0, "0", ValueError),
-    (WSD, W, "decay_steps", -5, "-5", ValueError),
-    (WSD, W, "decay_steps", "8", '"8"', TypeError),
-    (WSD, W, "warmup", "quadratic", '"quadratic"', ValueError),
-    (WSD, W, "warmup", "Linear", '"Linear"', ValueError),
-    (WSD, W, "warmup", 1, "1", TypeError),
-    (WSD, W, "decay", "exp", '"exp"', ValueError),
-    (WSD, W, "decay", None, "None", TypeError),
-    (WSD, W, "min_lr_ratio", 1.5, "1.5", ValueError),
-    (WSD, W, "min_lr_ratio", -0.1, "-0.1", ValueError),
-    (WSD, W, "min_lr_ratio", NAN, "NaN", ValueError),
-    (InverseSqrt, IS, "peak_lr", NAN, "NaN", ValueError),
-    (InverseSqrt, IS, "peak_lr", -1.0, "-1", ValueError),
-    (InverseSqrt, IS, "warmup_steps", -1, "-1", ValueError),
-    (InverseSqrt, IS, "warmup_steps", INF, "Inf", ValueError),
-    (InverseSqrt, IS, "warmup_steps", "5", '"5"', TypeError),
-    (InverseSqrt, IS, "timescale", 0, "0", ValueError),
-    (InverseSqrt, IS, "timescale", -10, "-10", ValueError),
-    (InverseSqrt, IS, "timescale", NAN, "NaN", ValueError),
-    (InverseSqrt, IS, "timescale", "10", '"10"', TypeError),
-    (Rex, R, "initial_lr", 0.0, "0", ValueError),
-    (Rex, R, "initial_lr", NAN, "NaN", ValueError),
-    (Rex, R, "initial_lr", -INF, "-Inf", ValueError),
-    (Rex, R, "total_steps", 0, "0", ValueError),
-    (Rex, R, "total_steps", INF, "Inf", ValueError),
-    (Rex, R, "total_steps", [100, 200], "[100, 200]", TypeError),
-    (Rex, R, "min_lr", 0.2, "0.2", ValueError),  # above initial_lr
-    (Rex, R, "min_lr", -0.01, "-0.01", ValueError),
-    (Rex, R, "min_lr", NAN, "NaN", ValueError),
-]
-
-
-@pytest.mark.parametrize(("cls", "base", "arg", "value", "shown", "exc"), HOSTILE,
-                         ids=[f"{c.__name__}-{a}-{s}" for c, _, a, _, s, _ in HOSTILE])
-def test_hostile_arguments(cls: type, base: dict[str, Any], arg: str, value: Any, shown: str,
-                           exc: type[Exception]) -> None:
-    with pytest.raises(exc) as info:
-        cls(**{**base, arg: value})
-    msg = str(info.value)
-    assert msg.startswith(f"`{arg}` must be "), msg
-    assert msg.endswith(f", not {shown}."), msg
-
-
-def test_hostile_messages_say_what_is_allowed() -> None:
-    with pytest.raises(ValueError, match=r'`warmup` must be one of "linear", "cosine", '
-                                         r'"1-sqrt", not "quadratic"\.'):
-        WSD(0.1, 5, 10, 8, warmup="quadratic")
-    with pytest.raises(ValueError, match=r"`min_lr_ratio` must be a number in \[0, 1\]"):
-        WSD(0.1, 5, 10, 8, min_lr_ratio=2)
-    with pytest.raises(ValueError, match=r"`min_lr` must be a number in \[0, `initial_lr`\] "
-                                         r"\(\[0, 0\.1\]\), not 0\.2\."):
-        Rex(0.1, 10, 0.2)
-    with pytest.raises(ValueError, match=r"`timescale` must be a positive number"):
-        InverseSqrt(0.1, 5, 0)
-
-
-def test_hostile_configs_and_clock() -> None:
-    cfg = WSD(**W).get_config()
-    cfg["config"]["decay"] = "exponential"
-    with pytest.raises(ValueError, match="`decay` must be one of"):
-        lrdecay.from_config(cfg)
-    cfg = Rex(**R).get_config()
-    cfg["config"]["min_lr"] = 1.0
-    with pytest.raises(ValueError, match="`min_lr`"):
-        lrdecay.from_config(cfg)
-    cfg = InverseSqrt(**IS).get_config()
-    cfg["config"]["scale"] = 3
-    with pytest.raises(ValueError, match="`config` must be the arguments of InverseSqrt"):
-        lrdecay.from_config(cfg)
-    for s in (WSD(**W), InverseSqrt(**IS), Rex(**R)):
-        for bad in (-1.0, NAN, INF):
-            with pytest.raises(ValueError, match="`t` must be"):
-                s(bad)
-        with pytest.raises(TypeError, match="`t` must be"):
-            s("3")
 
 
 if __name__ == "__main__":  # print the REFERENCE block afresh from transformers
