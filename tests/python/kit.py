@@ -4,6 +4,8 @@
   included) and the names of every family (``ALL_FAMILIES``);
 - the float32 agreement rule for in-graph values (``graph_mismatches()``, with its one
   tolerance, ``RTOL`` / ``ATOL_SCALE``);
+- a small Keras model, its data and ``fit()`` (``keras_model()``, ``one_weight_model()``,
+  ``X``/``Y``, ``rate_probe()``, ``fit()``), Keras imported only when one is called;
 - fresh processes: ``run_python()`` (a chosen Keras backend) and ``run_r()`` (``Rscript``
   on the installed R package), for what needs a process of its own (import side effects,
   loading a saved file, R's own session). Values from R in this process come from the
@@ -355,3 +357,113 @@ def r_string(x: str) -> str:
 def sha256(path: Path) -> str:
     """The SHA-256 of a file's bytes."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+# ---------------------------------------------------------------------------
+# A small Keras model, its data and fit() (Keras is imported on first use)
+# ---------------------------------------------------------------------------
+
+_RNG = np.random.default_rng(7)
+#: 64 rows of 4 features and a 0/1 target: batch 32 makes two updates per epoch.
+X = _RNG.normal(size=(64, 4)).astype("float32")
+Y = (_RNG.uniform(size=(64, 1)) > 0.5).astype("float32")
+STEPS_PER_EPOCH = 2
+
+
+def f32(value: float) -> float:
+    """A value as Keras stores it (float32), back as a Python float."""
+    return float(np.float32(value))
+
+
+def keras_model(learning_rate: Any = 0.1, *, inputs: int = 4, seed: int | None = None,
+                optimizer: Any = None, metrics: list[str] | None = None, **sgd: Any) -> Any:
+    """``Dense(1)`` on ``inputs`` features, mean squared error, compiled with ``optimizer``
+    or ``SGD(learning_rate, **sgd)``; ``seed`` sets Keras's random seed first."""
+    import keras
+
+    if seed is not None:
+        keras.utils.set_random_seed(seed)
+    model = keras.Sequential([keras.Input((inputs,)), keras.layers.Dense(1)])
+    model.compile(optimizer=optimizer or keras.optimizers.SGD(learning_rate=learning_rate, **sgd),
+                  loss="mse", metrics=metrics)
+    return model
+
+
+def mean_prediction(y_true: Any, y_pred: Any) -> Any:
+    """A loss whose gradient in every prediction is 1 / batch size (``one_weight_model``)."""
+    import keras
+
+    return keras.ops.mean(y_pred)
+
+
+def one_weight_model(optimizer: Any) -> Any:
+    """w: a bias-free ``Dense(1)`` from 0 on input 1 with loss ``mean(y_pred)``: every
+    gradient is exactly 1, so SGD's weight after n updates is ``-(lr(0) + ... + lr(n - 1))``
+    (without momentum). Train it with ``fit(..., x=ones, y=ones, batch_size=1)``; load it
+    with ``custom_objects={"mean_prediction": mean_prediction}``."""
+    import keras
+
+    model = keras.Sequential([keras.Input((1,)),
+                              keras.layers.Dense(1, use_bias=False, kernel_initializer="zeros")])
+    model.compile(optimizer, loss=mean_prediction)
+    return model
+
+
+def weight(model: Any) -> float:
+    """The first layer's first weight, as a Python float."""
+    import keras
+
+    return float(keras.ops.convert_to_numpy(model.layers[0].kernel).ravel()[0])
+
+
+def lr_of(model: Any) -> float:
+    """The learning rate the model's optimizer applies now."""
+    import keras
+
+    return float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))
+
+
+def rate_probe() -> Any:
+    """A Keras callback that records, before every update, ``(epoch, batch, iteration,
+    rate)`` in ``rows`` (after every other callback's epoch hook)."""
+    import keras
+
+    class RateProbe(keras.callbacks.Callback):
+        def __init__(self) -> None:
+            super().__init__()
+            self.epoch = -1
+            self.rows: list[tuple[int, int, int, float]] = []
+
+        def on_epoch_begin(self, epoch: int, logs: Any = None) -> None:
+            self.epoch = epoch
+
+        def on_train_batch_begin(self, batch: int, logs: Any = None) -> None:
+            it = int(keras.ops.convert_to_numpy(self.model.optimizer.iterations))
+            self.rows.append((self.epoch, batch, it, lr_of(self.model)))
+
+        def per_epoch(self) -> dict[int, list[float]]:
+            out: dict[int, list[float]] = {}
+            for epoch, _, _, lr in self.rows:
+                out.setdefault(epoch, []).append(lr)
+            return out
+
+        def epoch_lrs(self, steps: int = STEPS_PER_EPOCH) -> list[float]:
+            """The rate of every epoch, checking it was the same for all its updates."""
+            lrs = []
+            for epoch, values in sorted(self.per_epoch().items()):
+                assert len(values) == steps, (epoch, values)
+                assert len(set(values)) == 1, (epoch, values)
+                lrs.append(values[0])
+            return lrs
+
+    return RateProbe()
+
+
+def fit(model: Any, callbacks: Any = (), epochs: int = 3, *, x: Any = None, y: Any = None,
+        batch_size: int = 32, **kwargs: Any) -> tuple[Any, Any]:
+    """``model.fit`` on ``X``, ``Y`` (or ``x``, ``y``), quietly, with a ``rate_probe()``
+    listed last; returns the history and the probe."""
+    probe = rate_probe()
+    history = model.fit(X if x is None else x, Y if y is None else y, batch_size=batch_size,
+                        epochs=epochs, verbose=0, callbacks=[*callbacks, probe], **kwargs)
+    return history, probe

@@ -30,44 +30,38 @@ import pytest  # noqa: E402
 keras = pytest.importorskip("keras")
 
 import lrdecay  # noqa: E402
-from kit import backend_available, last_json, run_python  # noqa: E402
+from kit import (  # noqa: E402
+    STEPS_PER_EPOCH,
+    X,
+    Y,
+    backend_available,
+    f32,
+    fit,
+    keras_model,
+    last_json,
+    lr_of,
+    run_python,
+)
 from lrdecay import LRPlateau, LRScheduler  # noqa: E402
 from lrdecay.rate_scale import effective_rate  # noqa: E402
 
 pytestmark = pytest.mark.keras
 
-RNG = np.random.default_rng(7)
-X = RNG.normal(size=(64, 4)).astype("float32")
-Y = (RNG.uniform(size=(64, 1)) > 0.5).astype("float32")
-STEPS = 2  # batch 32: two updates per epoch
-
-
-def f32(value: float) -> float:
-    return float(np.float32(value))
-
-
+STEPS = STEPS_PER_EPOCH  # batch 32: two updates per epoch
 _METRICS_MODEL: list[keras.Model] = []
 
 
 def make_model(learning_rate: object = 0.1, metrics: bool = False) -> keras.Model:
-    """A compiled model; ``metrics``: one whose compiled metrics are built (mode "auto"
-    looks their direction up), shared, with a new optimizer at each call."""
-    if metrics:
-        if not _METRICS_MODEL:
-            model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
-            model.compile(optimizer="sgd", loss="mse", metrics=["mae", "binary_accuracy"])
-            model.evaluate(X, Y, verbose=0)
-            _METRICS_MODEL.append(model)
-        model = _METRICS_MODEL[0]
-        model.optimizer = keras.optimizers.SGD(learning_rate=learning_rate)
-        return model
-    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=learning_rate), loss="mse")
+    """kit's model; ``metrics``: one whose compiled metrics are built (mode "auto" looks
+    their direction up), shared, with a new optimizer at each call."""
+    if not metrics:
+        return keras_model(learning_rate)
+    if not _METRICS_MODEL:
+        _METRICS_MODEL.append(keras_model(metrics=["mae", "binary_accuracy"]))
+        _METRICS_MODEL[0].evaluate(X, Y, verbose=0)
+    model = _METRICS_MODEL[0]
+    model.optimizer = keras.optimizers.SGD(learning_rate=learning_rate)
     return model
-
-
-def lr_of(model: keras.Model) -> float:
-    return float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))
 
 
 class Script(keras.callbacks.Callback):
@@ -79,21 +73,6 @@ class Script(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         logs[self.key] = self.values[epoch]
-
-
-class Probe(keras.callbacks.Callback):
-    """The optimizer's rate at every update (read after every callback's epoch hook)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[tuple[int, int, float]] = []
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self.epoch = epoch
-
-    def on_train_batch_begin(self, batch, logs=None):
-        it = int(keras.ops.convert_to_numpy(self.model.optimizer.iterations))
-        self.rows.append((self.epoch, it, lr_of(self.model)))
 
 
 # ---------------------------------------------------------------------------
@@ -288,9 +267,7 @@ def plateau_scales(values: list[float], **kwargs) -> list[float]:
 
 def run(learning_rate, callbacks, epochs=EPOCHS, score=SCORE):
     model = make_model(learning_rate)
-    probe = Probe()
-    history = model.fit(X, Y, batch_size=32, epochs=epochs, verbose=0, shuffle=False,
-                        callbacks=[Script(score), *callbacks, probe])
+    history, probe = fit(model, [Script(score), *callbacks], epochs, shuffle=False)
     return model, history, probe
 
 
@@ -309,7 +286,7 @@ def test_scheduler_rate_is_scaled_in_either_order(plateau_first):
     _, history, probe = run(0.5, cbs[::-1] if plateau_first else cbs)
     scales = plateau_scales(SCORE, **KW)
     want = [f32(sched(e) * scales[e]) for e in range(EPOCHS)]
-    assert [lr for _, _, lr in probe.rows] == [w for w in want for _ in range(STEPS)]
+    assert [lr for *_, lr in probe.rows] == [w for w in want for _ in range(STEPS)]
     assert history.history["learning_rate"] == want
 
 
@@ -319,7 +296,7 @@ def test_keras_scheduler_undoes_the_reduction():
     cbs = [keras.callbacks.LearningRateScheduler(lambda e: float(sched(e))),
            keras.callbacks.ReduceLROnPlateau("score", **KW)]
     _, _, probe = run(0.5, cbs)
-    assert [lr for _, _, lr in probe.rows][::STEPS] == [f32(sched(e)) for e in range(EPOCHS)]
+    assert [lr for *_, lr in probe.rows][::STEPS] == [f32(sched(e)) for e in range(EPOCHS)]
 
 
 @pytest.mark.parametrize("spe", [None, 2], ids=["iterations", "steps_per_epoch"])
@@ -329,8 +306,8 @@ def test_in_graph_rate_is_scaled(spe):
     model, history, probe = run(sched.to_keras(steps_per_epoch=spe, check=False),
                                 [LRPlateau("score", **KW)])
     scales = plateau_scales(SCORE, **KW)
-    t = np.array([it for _, it, _ in probe.rows], dtype=float) / (spe or 1)
-    want = [scales[e] * sched(tt) for (e, _, _), tt in zip(probe.rows, t)]
+    t = np.array([it for _, _, it, _ in probe.rows], dtype=float) / (spe or 1)
+    want = [scales[e] * sched(tt) for (e, *_), tt in zip(probe.rows, t)]
     np.testing.assert_allclose([lr for *_, lr in probe.rows], want, rtol=1e-6, atol=1e-9)
     np.testing.assert_allclose(history.history["learning_rate"], want[::STEPS], rtol=1e-6,
                                atol=1e-9)
@@ -809,12 +786,9 @@ def test_per_update_records_and_hyperparameters_with_the_scale():
     momentum runs beside it unchanged."""
     rate = lrdecay.OneCycle(0.05, total_steps=2 * EPOCHS)
     logger = lrdecay.LRLogger(verbose=0, per="batch")
-    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
-    model.compile(optimizer=keras.optimizers.SGD(rate.to_keras(), momentum=0.9), loss="mse")
-    probe = Probe()
-    model.fit(X, Y, batch_size=32, epochs=EPOCHS, verbose=0, shuffle=False, callbacks=[
-        Script(SCORE), lrdecay.HParamScheduler(momentum=rate.momentum()),
-        LRPlateau("score", **KW), logger, probe])
+    model = keras_model(rate.to_keras(), momentum=0.9)
+    _, probe = fit(model, [Script(SCORE), lrdecay.HParamScheduler(momentum=rate.momentum()),
+                           LRPlateau("score", **KW), logger], EPOCHS, shuffle=False)
     scales = np.repeat(plateau_scales(SCORE, **KW), STEPS)
     want = rate(np.arange(2 * EPOCHS)) * scales
     np.testing.assert_allclose([r[2] for r in logger.records], want, rtol=1e-6, atol=1e-12)
