@@ -25,7 +25,7 @@ from typing import Any, Callable
 import lrdecay
 import numpy as np
 import pytest
-from kit import r_string, run_r, sha256
+from kit import keras_model, lr_of, r_string, run_r, sha256
 from lrdecay import *  # noqa: F403 - the schedules API, lrdecay.__all__
 
 keras = pytest.importorskip("keras")
@@ -203,14 +203,7 @@ SET_CASES: list[tuple[str, Any, str]] = [
 
 
 def _model(lr: Any = 0.1) -> Any:
-    keras.utils.set_random_seed(0)
-    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=lr), loss="mse")
-    return model
-
-
-def _lr(model: Any) -> float:
-    return float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))
+    return keras_model(lr, inputs=2, seed=0)
 
 
 def _check(case: str, call: Callable[[], Any], fragment: str, failures: list[str]) -> None:
@@ -264,8 +257,8 @@ def test_python_table(saved: Path, tmp_path: Path, capsys: pytest.CaptureFixture
                                   FromFunction(math.exp)), "not serializable"))
     for case, call, fragment in cases:
         _check(case, call, fragment, failures)
-    assert _lr(model) == LR0
-    assert _lr(in_graph) == LR0
+    assert lr_of(model) == LR0
+    assert lr_of(in_graph) == LR0
     assert sha256(saved) == before
     loaded.save(tmp_path / "again.keras")  # the refused assignment left it saveable
     again = keras.saving.load_model(tmp_path / "again.keras")
@@ -346,13 +339,13 @@ def test_python_fit_with_failing_functions(saved: Path, capsys: pytest.CaptureFi
         _check(case, lambda cbs=cbs: model.fit(x, y, batch_size=2, epochs=4, verbose=0,
                                                shuffle=False, callbacks=cbs),
                fragment, failures)
-        if _lr(model) != LR0:
-            failures.append(f"{case}: the learning rate changed to {_lr(model)}")
+        if lr_of(model) != LR0:
+            failures.append(f"{case}: the learning rate changed to {lr_of(model)}")
     in_graph = _model(Step(0.1).to_keras())
     _check("LRScheduler on in-graph", lambda: in_graph.fit(
         x, y, epochs=1, verbose=0, callbacks=[lrdecay.LRScheduler(Step(0.2))]), "in-graph",
         failures)
-    assert _lr(in_graph) == LR0
+    assert lr_of(in_graph) == LR0
     assert sha256(saved) == before
     with capsys.disabled():
         print(f"\nhostile inputs tried (Python fit): {len(FIT_CASES) + 1}")

@@ -20,7 +20,7 @@ import pytest  # noqa: E402
 keras = pytest.importorskip("keras")
 
 import lrdecay  # noqa: E402
-from kit import assert_float32_agrees, case_params  # noqa: E402
+from kit import assert_float32_agrees, case_params, one_weight_model, weight  # noqa: E402
 from lrdecay import *  # noqa: E402, F403 - the schedules API, lrdecay.__all__
 
 pytestmark = pytest.mark.keras
@@ -284,32 +284,17 @@ def test_keras_schedule_malformed_configs():
 # ---------------------------------------------------------------------------
 
 
-def _model(learning_rate):
-    """y = w * x with w = 0, x = 1, SGD on mean absolute error against y = -1000: every
-    step's gradient is exactly 1, so after n steps w = -(lr(0) + ... + lr(n - 1))."""
-    model = keras.Sequential([keras.Input((1,)),
-                              keras.layers.Dense(1, use_bias=False, kernel_initializer="zeros")])
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=learning_rate), loss="mae")
-    return model
-
-
-def _weight(model):
-    return float(keras.ops.convert_to_numpy(model.layers[0].kernel)[0, 0])
-
-
-DATA = np.ones((12, 1), dtype=np.float32), np.full((12, 1), -1000.0, dtype=np.float32)
-
-
 @pytest.mark.parametrize(("schedule", "steps_per_epoch"), [
     (Step(0.1, 0.5, 3), None),
     (Cyclic(0.01, 0.1, 2, mode="triangular2"), None),
     (Warmup(Cosine(0.1, 2), 1, start_lr=0.01), 4),
 ])
 def test_rate_applied_in_fit_is_the_schedule(schedule, steps_per_epoch):
-    model = _model(schedule.to_keras(steps_per_epoch=steps_per_epoch))
-    model.fit(*DATA, batch_size=1, epochs=1, shuffle=False, verbose=0)
+    model = one_weight_model(keras.optimizers.SGD(schedule.to_keras(steps_per_epoch)))
+    ones = np.ones((12, 1), "float32")
+    model.fit(ones, ones, batch_size=1, epochs=1, shuffle=False, verbose=0)
     t = np.arange(12) / (steps_per_epoch or 1)
     assert int(model.optimizer.iterations) == 12
-    assert _weight(model) == pytest.approx(-schedule(t).sum(), rel=1e-5)
+    assert weight(model) == pytest.approx(-schedule(t).sum(), rel=1e-5)
     assert float(model.optimizer.learning_rate) == pytest.approx(
         schedule(12 / (steps_per_epoch or 1)), rel=1e-6)

@@ -14,7 +14,7 @@ import math
 import lrdecay
 import numpy as np
 import pytest
-from kit import case_params
+from kit import ALL_FAMILIES, case_params, covered_families, schedule_cases
 from lrdecay import *  # noqa: F403 - the schedules API, lrdecay.__all__
 
 # Reference and implementation are both float64 but may round differently (e.g. pi * t / D
@@ -519,6 +519,12 @@ def test_from_function_inside_warmup_and_sequence():
 
 
 TABLE = case_params()  # the one schedule table (kit.schedule_cases)
+
+
+def test_the_table_covers_every_family():
+    assert covered_families(schedule_cases()) == ALL_FAMILIES
+
+
 ALL_SCHEDULES = [p.values[0] for p in TABLE] + [FromFunction(lambda t: 0.01 + 0 * t)]
 ALL_IDS = [p.id for p in TABLE] + ["function"]
 
