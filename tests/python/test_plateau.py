@@ -18,10 +18,6 @@
 
 from __future__ import annotations
 
-import os
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
 import warnings  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -29,25 +25,15 @@ import pytest  # noqa: E402
 
 keras = pytest.importorskip("keras")
 
+import kit  # noqa: E402
 import lrdecay  # noqa: E402
-from kit import (  # noqa: E402
-    STEPS_PER_EPOCH,
-    X,
-    Y,
-    backend_available,
-    f32,
-    fit,
-    keras_model,
-    last_json,
-    lr_of,
-    run_python,
-)
+from kit import X, Y, f32, fit, keras_model, lr_of  # noqa: E402
 from lrdecay import LRPlateau, LRScheduler  # noqa: E402
 from lrdecay.rate_scale import effective_rate  # noqa: E402
 
 pytestmark = pytest.mark.keras
 
-STEPS = STEPS_PER_EPOCH  # batch 32: two updates per epoch
+STEPS = kit.STEPS_PER_EPOCH  # batch 32: two updates per epoch
 _METRICS_MODEL: list[keras.Model] = []
 
 
@@ -490,8 +476,8 @@ print(json.dumps(out))
 
 @pytest.mark.slow
 def test_keras_file_loads_in_a_fresh_process_with_its_reduced_rate(tmp_path):
-    saved = last_json(run_python(SAVE_CHILD.replace("sys.argv[1]", repr(str(tmp_path)))))
-    loaded = last_json(run_python(LOAD_CHILD.replace("sys.argv[1]", repr(str(tmp_path)))))
+    saved = kit.last_json(kit.run_python(SAVE_CHILD.replace("sys.argv[1]", repr(str(tmp_path)))))
+    loaded = kit.last_json(kit.run_python(LOAD_CHILD.replace("sys.argv[1]", repr(str(tmp_path)))))
     scale = 0.125  # reductions at the ends of epochs 3, 4 and 5 (1-based)
     sched = lrdecay.Exponential(0.1, 8, 0.5)
     assert saved["constant"] == loaded["constant"]["loaded"] == f32(0.1 * scale)
@@ -606,8 +592,8 @@ print(json.dumps(out))
 @pytest.mark.slow
 def test_interrupted_and_resumed_in_a_fresh_process_equals_uninterrupted(tmp_path):
     code = RESUME_CHILD.replace("sys.argv[1]", repr(str(tmp_path)))
-    first = last_json(run_python(code.replace("sys.argv[2]", "'first'")))
-    second = last_json(run_python(code.replace("sys.argv[2]", "'second'")))
+    first = kit.last_json(kit.run_python(code.replace("sys.argv[2]", "'first'")))
+    second = kit.last_json(kit.run_python(code.replace("sys.argv[2]", "'second'")))
     for mode, got in first.items():
         ref = got["ref"]
         history = got["ref_history"]
@@ -699,9 +685,9 @@ def expected_backend_rates(mode: str) -> tuple[list[float], list[float]]:
 @pytest.mark.slow
 @pytest.mark.parametrize("backend", ["tensorflow", "jax", "torch"])
 def test_backends_apply_the_scaled_rate(backend):
-    if not backend_available(backend):
+    if not kit.backend_available(backend):
         pytest.skip(f"the {backend} package is not installed (make setup installs it)")
-    got = last_json(run_python(BACKEND_CHILD, backend=backend))
+    got = kit.last_json(kit.run_python(BACKEND_CHILD, backend=backend))
     assert got["backend"] == backend
     for mode in ["constant", "scheduler", "in_graph", "in_graph_spe"]:
         applied, after = expected_backend_rates(mode)
@@ -765,9 +751,9 @@ print(json.dumps(out))
 
 @pytest.mark.slow
 def test_mirrored_strategy_applies_the_same_rates():
-    if not backend_available("tensorflow"):
+    if not kit.backend_available("tensorflow"):
         pytest.skip("TensorFlow is not installed")
-    got = last_json(run_python(DISTRIBUTED_CHILD, backend="tensorflow"))
+    got = kit.last_json(kit.run_python(DISTRIBUTED_CHILD, backend="tensorflow"))
     scales = plateau_scales([1.0, 0.9, 0.95, 0.96, 0.97, 0.5], factor=0.5, patience=1,
                             mode="min")
     sched = {"in_graph": lambda e, i: lrdecay.Exponential(0.05, 3, 0.8)(3 * e + i),
