@@ -100,6 +100,8 @@ NOT_A_NUMBER = [
     ([0.5, 0.6], TypeError, "[0.5, 0.6]"),
     ([], TypeError, "[]"),
     ({"x": 1}, TypeError, '{"x": 1}'),
+    (1j, TypeError, "an object of class complex"),
+    (np.array([0.5, 0.6]), TypeError, "[0.5, 0.6]"),
 ]
 
 # Values outside each argument's range (what it must be: NUMBERS)
@@ -242,7 +244,7 @@ def test_the_valid_calls_are_valid():
 
 
 NOT_A_NUMBER_IDS = ["None", "nan", "np.nan", "inf", "-inf", "str", "bool", "length2", "empty",
-                    "dict"]
+                    "dict", "complex", "array"]
 NUMBER_ROWS = [
     pytest.param(cls, arg, must, value, exc, shown, id=f"{cls.__name__}-{arg}-{vid}")
     for cls, arg, must in NUMBERS
