@@ -240,9 +240,9 @@ def subprocess_env(backend: str | None = None, **extra: str) -> dict[str, str]:
     """The environment of a child process: quiet TensorFlow, this Python for reticulate."""
     env = dict(os.environ)
     env.setdefault("RETICULATE_PYTHON", sys.executable)
-    # This checkout's lrdecay first, as in the test process (pytest.ini's pythonpath).
+    # This checkout's lrdecay and this kit first, as in the test process (pytest.ini).
     env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (str(REPO / "inst" / "python"), env.get("PYTHONPATH", "")) if p)
+        p for p in (str(REPO / "inst" / "python"), str(HERE), env.get("PYTHONPATH", "")) if p)
     env["TF_CPP_MIN_LOG_LEVEL"] = "2"
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     env["PYTHONHASHSEED"] = "0"
@@ -457,6 +457,18 @@ def rate_probe() -> Any:
             return lrs
 
     return RateProbe()
+
+
+def script_callback(values: list[float], key: str = "score") -> Any:
+    """A Keras callback that writes ``values[epoch]`` into each epoch's logs as ``key``
+    (a scripted metric; list it before the callback that reads it)."""
+    import keras
+
+    class Script(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
+            logs[key] = values[epoch]
+
+    return Script()
 
 
 def fit(model: Any, callbacks: Any = (), epochs: int = 3, *, x: Any = None, y: Any = None,

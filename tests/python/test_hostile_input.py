@@ -285,11 +285,7 @@ def test_python_fit_with_failing_functions(saved: Path, capsys: pytest.CaptureFi
 # ---------------------------------------------------------------------------
 
 R_CASES: list[tuple[str, str, str]] = [
-    ("lr_at t<0", "lr_at(s, -1)", "`t`"),
-    ("lr_at t NA", "lr_at(s, NA)", "`t`"),
-    ("lr_at t str", 'lr_at(s, "a")', "`t`"),
-    ("lr_at t Inf", "lr_at(s, Inf)", "`t`"),
-    ("lr_at t NaN in vector", "lr_at(s, c(1, NaN))", "`t`"),
+    *[(f"lr_at t = {t}", f"lr_at(s, {t})", "`t`") for t in ("-1", "NA", '"a"', "Inf", "c(1, NaN)")],
     ("lr_at not a schedule", 'lr_at("s", 1)', "`schedule`"),
     ("lr_at function returns NA",
      "lr_at(schedule_function(function(t) rep(NA_real_, length(t))), 1)", "t = 1"),
@@ -306,10 +302,8 @@ R_CASES: list[tuple[str, str, str]] = [
     ("callback_lr_logger verbose", "callback_lr_logger(verbose = -1)", "`verbose`"),
     ("callback_lr_custom nothing", "callback_lr_custom()", "on_epoch_begin"),
     ("callback_lr_custom number", "callback_lr_custom(on_epoch_begin = 1)", "`on_epoch_begin`"),
-    ("set_learning_rate -1", "set_learning_rate(model, -1)", "`value`"),
-    ("set_learning_rate NA", "set_learning_rate(model, NA)", "`value`"),
-    ("set_learning_rate str", 'set_learning_rate(model, "a")', "`value`"),
-    ("set_learning_rate pair", "set_learning_rate(model, c(0.1, 0.2))", "`value`"),
+    *[(f"set_learning_rate {v}", f"set_learning_rate(model, {v})", "`value`")
+      for v in ("-1", "NA", '"a"', "c(0.1, 0.2)")],
     ("set_learning_rate non-model", "set_learning_rate(1, 0.1)", "`model`"),
     ("get_learning_rate non-model", 'get_learning_rate("m")', "`model`"),
     ("set_learning_rate in-graph", "set_learning_rate(in_graph, 0.2)", "in-graph"),

@@ -50,15 +50,7 @@ def make_model(learning_rate: object = 0.1, metrics: bool = False) -> keras.Mode
     return model
 
 
-class Script(keras.callbacks.Callback):
-    """Writes a scripted metric into each epoch's logs (listed before LRPlateau)."""
-
-    def __init__(self, values: list[float], key: str = "score") -> None:
-        super().__init__()
-        self.values, self.key = values, key
-
-    def on_epoch_end(self, epoch, logs=None):
-        logs[self.key] = self.values[epoch]
+Script = kit.script_callback
 
 
 # ---------------------------------------------------------------------------
@@ -435,9 +427,8 @@ def test_keras_schedule_config_keeps_the_scale():
 SAVE_CHILD = r"""
 import json, sys, numpy as np, keras, lrdecay
 SCORE = [1.0, 0.9, 0.95, 0.96, 0.97, 0.5]
-class Script(keras.callbacks.Callback):
-    def on_epoch_end(self, epoch, logs=None):
-        logs["score"] = SCORE[epoch]
+from kit import script_callback
+Script = lambda: script_callback(SCORE)
 x = np.ones((4, 2), "float32"); y = np.zeros((4, 1), "float32")
 out = {}
 for mode in ["constant", "scheduler", "in_graph"]:
@@ -506,9 +497,8 @@ E = len(SCORE)
 x = np.ones((3, 1), "float32"); y = np.zeros((3, 1), "float32")
 
 
-class Script(keras.callbacks.Callback):
-    def on_epoch_end(self, epoch, logs=None):
-        logs["score"] = SCORE[epoch]
+from kit import script_callback
+Script = lambda: script_callback(SCORE)
 
 
 class Applied(keras.callbacks.Callback):
@@ -633,9 +623,8 @@ import json, numpy as np, keras, lrdecay
 SCORE = [1.0, 0.9, 0.95, 0.96, 0.97, 0.5, 0.6, 0.7]
 x = np.ones((3, 1), "float32"); y = np.zeros((3, 1), "float32")
 
-class Script(keras.callbacks.Callback):
-    def on_epoch_end(self, epoch, logs=None):
-        logs["score"] = SCORE[epoch]
+from kit import script_callback
+Script = lambda: script_callback(SCORE)
 
 class Weights(keras.callbacks.Callback):
     def on_train_begin(self, logs=None):
@@ -715,16 +704,8 @@ rng = np.random.default_rng(0)
 X = rng.normal(size=(24, 3)).astype("float32")
 Y = (X @ np.array([[1.0], [-1.0], [0.5]])).astype("float32")
 
-class Script(keras.callbacks.Callback):
-    def on_epoch_end(self, epoch, logs=None):
-        logs["score"] = SCORE[epoch]
-
-class Steps(keras.callbacks.Callback):
-    def __init__(self):
-        super().__init__()
-        self.rows = []
-    def on_train_batch_begin(self, batch, logs=None):
-        self.rows.append(float(self.model.optimizer.learning_rate.numpy()))
+from kit import rate_probe, script_callback
+Script = lambda: script_callback(SCORE)
 
 def train(mode, strategy):
     with strategy.scope():
@@ -733,13 +714,14 @@ def train(mode, strategy):
         lr = {"in_graph": lrdecay.Exponential(0.05, 3, 0.8).to_keras(), "constant": 0.05,
               "scheduler": 0.5}[mode]
         model.compile(optimizer=keras.optimizers.SGD(learning_rate=lr, momentum=0.5), loss="mse")
-    steps = Steps()
+    steps = rate_probe()
     cbs = [Script()]
     if mode == "scheduler":
         cbs.append(lrdecay.LRScheduler(lrdecay.Exponential(0.05, 2, 0.8)))
     cbs += [lrdecay.LRPlateau("score", factor=0.5, patience=1, mode="min"), steps]
     model.fit(X, Y, batch_size=8, epochs=6, shuffle=False, verbose=0, callbacks=cbs)
-    return {"rates": steps.rows, "weights": [w.ravel().tolist() for w in model.get_weights()]}
+    return {"rates": [r[3] for r in steps.rows],
+            "weights": [w.ravel().tolist() for w in model.get_weights()]}
 
 out = {}
 for mode in ["in_graph", "constant", "scheduler"]:
