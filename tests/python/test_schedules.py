@@ -288,18 +288,11 @@ def clock_grid(points, far=(1e3, 1e5)):
 
 @pytest.mark.parametrize(("schedule", "reference", "points"), CASES)
 def test_values_match_reference_formula(schedule, reference, points):
+    """Over a clock that holds every regime change, just before it and just after it."""
     ts = clock_grid(points)
     expected = np.array([reference(float(t)) for t in ts])
     np.testing.assert_allclose(schedule(ts), expected, rtol=RTOL, atol=ATOL,
                                err_msg=f"{schedule!r} at t = {ts.tolist()}")
-
-
-@pytest.mark.parametrize(("schedule", "reference", "points"), CASES)
-def test_exact_boundary_values(schedule, reference, points):
-    """At each regime change: the value at the point itself and just either side."""
-    for p in points:
-        for t in (p, p + 1e-9, max(p - 1e-9, 0.0)):
-            assert schedule(t) == pytest.approx(reference(t), rel=RTOL, abs=ATOL), (schedule, t)
 
 
 def test_step_tutorial_values():
