@@ -46,20 +46,6 @@ def test_step_schedule_sets_every_epoch():
     assert get_learning_rate(model) == expected[-1]
 
 
-def test_exponential_schedule_sets_every_epoch():
-    sched = lrdecay.Exponential(0.1, 1, 0.5)
-    history, probe = fit(keras_model(), [LRScheduler(sched)], epochs=4)
-    expected = [f32(0.1 * 0.5**e) for e in range(4)]
-    assert probe.epoch_lrs() == expected
-    assert history.history["learning_rate"] == expected
-
-
-def test_exponential_k_form_matches_float64_formula():
-    sched = lrdecay.Exponential(0.2, k=0.3, decay_steps=2)
-    _, probe = fit(keras_model(), [LRScheduler(sched)], epochs=3)
-    assert probe.epoch_lrs() == [f32(0.2 * math.exp(-0.3 * e / 2)) for e in range(3)]
-
-
 def test_one_argument_function():
     seen = []
 
@@ -181,17 +167,11 @@ def test_verbose_prints_keras_message(capsys):
     out = capsys.readouterr().out
     assert out == ("\nEpoch 1: LearningRateScheduler setting learning rate to 0.01.\n"
                    "\nEpoch 2: LearningRateScheduler setting learning rate to 0.005.\n")
+    fit(keras_model(), [keras.callbacks.LearningRateScheduler(lrdecay.Step(0.01, 0.5, 1),
+                                                              verbose=1)], epochs=2)
+    assert capsys.readouterr().out == out  # Keras's own words
     fit(keras_model(), [LRScheduler(lrdecay.Step(0.01))], epochs=2)
     assert capsys.readouterr().out == ""
-
-
-def test_message_text_matches_keras_learning_rate_scheduler(capsys):
-    model = keras_model()
-    fit(model, [keras.callbacks.LearningRateScheduler(lambda e: 0.01, verbose=1)], epochs=1)
-    keras_out = capsys.readouterr().out
-    fit(keras_model(), [LRScheduler(lambda e: 0.01, verbose=1)], epochs=1)
-    assert capsys.readouterr().out == keras_out == (
-        "\nEpoch 1: LearningRateScheduler setting learning rate to 0.01.\n")
 
 
 BAD_VALUES = [
