@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -347,6 +348,20 @@ def run_r(code: str, *, timeout: float = 300, cwd: Path | None = None) -> str:
         pytest.fail(f"Rscript failed with code {proc.returncode}:\n--- stdout\n"
                     f"{proc.stdout[-4000:]}\n--- stderr\n{proc.stderr[-6000:]}")
     return proc.stdout
+
+
+def tampered(src: Path, dst: Path, edit: Any) -> Path:
+    """A copy ``dst`` of the ``.keras`` file ``src`` whose optimizer's ``learning_rate``
+    config (a dict) ``edit`` has changed in place."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "config.json":
+                cfg = json.loads(data)
+                edit(cfg["compile_config"]["optimizer"]["config"]["learning_rate"])
+                data = json.dumps(cfg).encode()
+            zout.writestr(item, data)
+    return Path(dst)
 
 
 def r_string(x: str) -> str:

@@ -18,11 +18,9 @@ tampered and unsaveable ``.keras`` files in test_reliability_saving.py.
 
 from __future__ import annotations
 
-import json
-import zipfile
 from pathlib import Path
-from typing import Any
 
+import kit
 import pytest
 from kit import keras_model, r_string, run_r, sha256
 from lrdecay import *  # noqa: F403 - the schedules API, lrdecay.__all__
@@ -39,22 +37,6 @@ def saved(tmp_path_factory: pytest.TempPathFactory) -> Path:
     model.optimizer.build(model.trainable_variables)
     model.save(path)
     return path
-
-
-def _tamper(src: Path, dst: Path, key: str | None, value: Any) -> None:
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename == "config.json":
-                cfg = json.loads(data)
-                sched = cfg["compile_config"]["optimizer"]["config"]["learning_rate"][
-                    "config"]["schedule"]
-                if key is None:
-                    sched["class_name"] = value
-                else:
-                    sched["config"][key] = value
-                data = json.dumps(cfg).encode()
-            zout.writestr(item, data)
 
 
 # ---------------------------------------------------------------------------
@@ -147,8 +129,8 @@ cat("MD5", md5_before == unname(tools::md5sum(saved)), "\\n")
 @pytest.mark.r_parity
 @pytest.mark.slow
 def test_r_table(saved: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
-    tampered = tmp_path / "tampered.keras"
-    _tamper(saved, tampered, "decay_steps", -3)
+    tampered = kit.tampered(saved, tmp_path / "tampered.keras", lambda lr: lr["config"][
+        "schedule"]["config"].update(decay_steps=-3))
     before = sha256(saved)
     cases = ",\n".join(f"  {r_string(name)} = quote({expr})" for name, expr, _ in R_CASES)
     stdout = run_r(R_SCRIPT.format(saved=r_string(str(saved)), tampered=r_string(str(tampered)),

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import copy
 import json
-import zipfile
 from pathlib import Path
 from typing import Any, Callable
 
@@ -31,6 +30,7 @@ from kit import (
     run_r,
     schedule_cases,
     sha256,
+    tampered,
 )
 
 keras = pytest.importorskip("keras")
@@ -215,27 +215,13 @@ def test_load_in_fresh_r_session(saved: dict[str, dict[str, Any]], tmp_path: Pat
 
 
 # ---------------------------------------------------------------------------
-# A user-function schedule cannot be saved
+# A saved schedule cannot become unsaveable (that a user function cannot be saved or run
+# in-graph: test_schedules.py, test_keras_schedule.py)
 # ---------------------------------------------------------------------------
 
 
 def _user_fn(t: Any) -> Any:
     return 0.1 / (1.0 + np.asarray(t))
-
-
-@pytest.mark.parametrize("make", [
-    lambda: lrdecay.FromFunction(_user_fn),
-    lambda: lrdecay.Warmup(lrdecay.FromFunction(_user_fn), warmup_steps=2),
-    lambda: lrdecay.Sequence([lrdecay.Constant(0.1), lrdecay.FromFunction(_user_fn)], [3]),
-], ids=["function", "warmup_of_function", "sequence_with_function"])
-def test_user_function_schedule_is_not_serializable(make: Callable[[], Any]) -> None:
-    sched = make()
-    with pytest.raises(TypeError, match="not serializable|cannot run inside"):
-        sched.get_config()
-    with pytest.raises(TypeError, match="not serializable|cannot run inside"):
-        sched.to_keras()
-    with pytest.raises(TypeError, match="not serializable|cannot run inside"):
-        lrdecay.KerasSchedule(sched)
 
 
 def test_a_saved_schedule_cannot_become_unsaveable(tmp_path: Path) -> None:
@@ -277,23 +263,6 @@ def base_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     model.optimizer.build(model.trainable_variables)
     model.save(path)
     return path
-
-
-def _lr_config(cfg: dict[str, Any]) -> dict[str, Any]:
-    """The learning_rate entry of the optimizer in a .keras file's config.json."""
-    return cfg["compile_config"]["optimizer"]["config"]["learning_rate"]
-
-
-def _tampered(base: Path, out: Path, edit: Callable[[dict[str, Any]], None]) -> Path:
-    with zipfile.ZipFile(base) as zin, zipfile.ZipFile(out, "w") as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename == "config.json":
-                cfg = json.loads(data)
-                edit(_lr_config(cfg))
-                data = json.dumps(cfg).encode()
-            zout.writestr(item, data)
-    return out
 
 
 def _warmup(lr: dict[str, Any]) -> dict[str, Any]:
@@ -407,7 +376,7 @@ TAMPERS: list[tuple[str, Callable[[dict[str, Any]], None], type, str]] = [
 def test_tampered_config_gives_the_constructors_error(
         base_file: Path, tmp_path: Path, name: str, edit: Callable[[dict[str, Any]], None],
         exc: type, message: str) -> None:
-    path = _tampered(base_file, tmp_path / f"{name}.keras", edit)
+    path = tampered(base_file, tmp_path / f"{name}.keras", edit)
     before = sha256(path)
     with pytest.raises(exc) as err:
         keras.saving.load_model(path)
@@ -428,7 +397,7 @@ def test_loading_never_runs_code_from_a_config(base_file: Path, tmp_path: Path,
     for name, edit in _code_injections(str(marker)):
         if not safe_mode and name == "keras_lambda_as_learning_rate":
             continue  # unsafe mode runs Keras lambdas by design: not lrdecay's to refuse
-        path = _tampered(base_file, tmp_path / f"{name}.keras", edit)
+        path = tampered(base_file, tmp_path / f"{name}.keras", edit)
         with pytest.raises((TypeError, ValueError)):
             keras.saving.load_model(path, safe_mode=safe_mode)
         assert not marker.exists(), f"code from the config ran ({name})"
