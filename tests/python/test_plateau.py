@@ -318,13 +318,6 @@ def test_min_lr_bounds_the_effective_rate():
     assert min(history.history["learning_rate"]) < min_lr
 
 
-def test_min_lr_stops_reductions_as_keras_does():
-    kw = dict(KW, min_lr=0.03)
-    ours = run(0.1, [LRPlateau("score", **kw)])[1].history["learning_rate"]
-    theirs = run(0.1, [keras.callbacks.ReduceLROnPlateau("score", **kw)])[1].history
-    assert ours == theirs["learning_rate"] == [f32(0.1)] * 4 + [f32(0.05)] * 6 + [f32(0.03)] * 2
-
-
 def test_schedule_of_epoch_and_lr_does_not_compound():
     cbs = [LRScheduler(lambda epoch, lr: 0.1 if epoch == 0 else lr * 0.9),
            LRPlateau("score", **KW)]
