@@ -7,14 +7,13 @@ For every family, nested Warmup and Sequence included:
 - families that promise it are monotone: Step, MultiStep, Exponential, InverseTime,
   Polynomial (no cycle, end_lr <= initial_lr), Cosine, Linear (non-increasing when
   end_lr <= start_lr, non-decreasing otherwise);
-- evaluating a vector equals evaluating each element (bit for bit), in any shape;
 - in-graph (``to_keras()``, float32, with and without ``steps_per_epoch``) equals NumPy
   within 1e-6 relative (see ``kit.graph_mismatches``): NumPy's value at the
   exact parameters, or at the parameters rounded to float32 as Keras's own schedules
   use them (a decay factor close to 1 raised to a large power amplifies that rounding).
 
-The config round trip and R's agreement run over kit's schedule table (test_schedules.py,
-test_r_parity.py).
+The config round trip, vector-equals-elementwise and R's agreement run over kit's schedule
+table (test_schedules.py, test_r_parity.py).
 
 Parameter ranges: learning rates in [1e-6, 10], step lengths in [0.5, 500], factors in
 their valid intervals; ``t`` up to a few times the schedule's horizon.
@@ -247,18 +246,6 @@ def test_monotone_where_promised(family: str) -> None:
             assert np.all(d <= slack), (s, d.max())
 
     check()
-
-
-@_given_family
-def test_vector_equals_elementwise(s: lrdecay.Schedule, extra: list[float]) -> None:
-    t = _clock(s, extra)[::7]
-    v = s(t)
-    assert v.shape == t.shape and v.dtype == np.float64
-    each = np.array([s(float(x)) for x in t])
-    assert all(isinstance(s(float(x)), float) for x in t[:3])
-    np.testing.assert_array_equal(v, each)
-    m = t[: (len(t) // 2) * 2].reshape(2, -1)
-    np.testing.assert_array_equal(s(m), v[: m.size].reshape(m.shape))
 
 
 @pytest.mark.keras
