@@ -4,6 +4,8 @@
   included) and the names of every family (``ALL_FAMILIES``);
 - the float32 agreement rule for in-graph values (``graph_mismatches()``, with its one
   tolerance, ``RTOL`` / ``ATOL_SCALE``);
+- a small Keras model, its data and ``fit()`` (``keras_model()``, ``one_weight_model()``,
+  ``X``/``Y``, ``rate_probe()``, ``fit()``), Keras imported only when one is called;
 - fresh processes: ``run_python()`` (a chosen Keras backend) and ``run_r()`` (``Rscript``
   on the installed R package), for what needs a process of its own (import side effects,
   loading a saved file, R's own session). Values from R in this process come from the
@@ -21,6 +23,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +96,38 @@ def schedule_cases() -> list[tuple[str, lrdecay.Schedule]]:
         ("one_cycle_momentum", OneCycle(0.1, total_steps=16, pct_start=0.25,
                                         three_phase=True).momentum()),
         ("cyclic_momentum", Cyclic(0.01, 0.1, step_size=3, mode="triangular2").momentum(0.8, 0.9)),
+        # edges: fractional periods, a zero milestone, flat or one-piece schedules
+        ("step_fractional", Step(0.3, 0.1, 2.5)),
+        ("multistep_at_zero", MultiStep(1.0, [0, 2.5], 0.1)),
+        ("exponential_k0", Exponential(0.01, k=0)),
+        ("inverse_time_rate0", InverseTime(0.2, 4, 0)),
+        ("cosine_alpha1", Cosine(0.1, 7.5, alpha=1)),
+        ("cosine_restarts_t3", CosineRestarts(0.1, 5, t_mul=3, m_mul=0.8)),
+        ("linear_flat", Linear(0.1, 0.1, 1)),
+        ("cyclic_fractional", Cyclic(0.0, 0.1, 2.5, mode="exp_range", gamma=0.99)),
+        ("one_cycle_2", OneCycle(1.0, total_steps=2, pct_start=0.9)),
+        ("one_cycle_odd", OneCycle(0.1, 37, pct_start=0.4, div_factor=10, final_div_factor=100,
+                                   three_phase=True)),
+        ("warmup_fractional", Warmup(Linear(0.1, 0, 20), 2.5, start_lr=0.01)),
+        ("warmup_exp_of_cyclic", Warmup(Cyclic(0.01, 0.1, 5, "exp_range", 0.99), 7, 0.001,
+                                        "exponential")),
+        ("sequence_of_one", Sequence([Constant(0.1)], [])),
+        ("sequence_nested", Sequence([Warmup(Step(0.05, 0.5, 3), 4, 0.001, "exponential"),
+                                      Sequence([Linear(0.0, 0.1, 5), Cosine(0.1, 20)], [5]),
+                                      InverseTime(0.01, 2, 0.5, True)], [10, 40.5])),
+        ("wsd_fractional", WSD(0.1, 7.5, 0, 12.5, warmup="1-sqrt", decay="linear",
+                               min_lr_ratio=0.1)),
+        ("wsd_cosine_no_warmup", WSD(3e-4, 0, 5, 40, warmup="cosine", decay="1-sqrt",
+                                     min_lr_ratio=0.05)),
+        ("inverse_sqrt_ts_below", InverseSqrt(0.5, 10, timescale=3)),
+        ("rex_plain", Rex(0.1, 50)),
     ]
+
+
+def case_params(cases: list[tuple[str, lrdecay.Schedule]] | None = None) -> list[Any]:
+    """``schedule_cases()`` as ``pytest.param(schedule, id=name)``: the one table that the
+    round-trip, in-graph, saving and R-parity tests parametrize over."""
+    return [pytest.param(s, id=name) for name, s in (cases or schedule_cases())]
 
 
 def covered_families(cases: list[tuple[str, lrdecay.Schedule]]) -> set[str]:
@@ -211,9 +245,9 @@ def subprocess_env(backend: str | None = None, **extra: str) -> dict[str, str]:
     """The environment of a child process: quiet TensorFlow, this Python for reticulate."""
     env = dict(os.environ)
     env.setdefault("RETICULATE_PYTHON", sys.executable)
-    # This checkout's lrdecay first, as in the test process (pytest.ini's pythonpath).
+    # This checkout's lrdecay and this kit first, as in the test process (pytest.ini).
     env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (str(REPO / "inst" / "python"), env.get("PYTHONPATH", "")) if p)
+        p for p in (str(REPO / "inst" / "python"), str(HERE), env.get("PYTHONPATH", "")) if p)
     env["TF_CPP_MIN_LOG_LEVEL"] = "2"
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     env["PYTHONHASHSEED"] = "0"
@@ -320,6 +354,20 @@ def run_r(code: str, *, timeout: float = 300, cwd: Path | None = None) -> str:
     return proc.stdout
 
 
+def tampered(src: Path, dst: Path, edit: Any) -> Path:
+    """A copy ``dst`` of the ``.keras`` file ``src`` whose optimizer's ``learning_rate``
+    config (a dict) ``edit`` has changed in place."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "config.json":
+                cfg = json.loads(data)
+                edit(cfg["compile_config"]["optimizer"]["config"]["learning_rate"])
+                data = json.dumps(cfg).encode()
+            zout.writestr(item, data)
+    return Path(dst)
+
+
 def r_string(x: str) -> str:
     """A Python string as an R string literal."""
     return json.dumps(x)
@@ -328,3 +376,125 @@ def r_string(x: str) -> str:
 def sha256(path: Path) -> str:
     """The SHA-256 of a file's bytes."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+# ---------------------------------------------------------------------------
+# A small Keras model, its data and fit() (Keras is imported on first use)
+# ---------------------------------------------------------------------------
+
+_RNG = np.random.default_rng(7)
+#: 64 rows of 4 features and a 0/1 target: batch 32 makes two updates per epoch.
+X = _RNG.normal(size=(64, 4)).astype("float32")
+Y = (_RNG.uniform(size=(64, 1)) > 0.5).astype("float32")
+STEPS_PER_EPOCH = 2
+
+
+def f32(value: float) -> float:
+    """A value as Keras stores it (float32), back as a Python float."""
+    return float(np.float32(value))
+
+
+def keras_model(learning_rate: Any = 0.1, *, inputs: int = 4, seed: int | None = None,
+                optimizer: Any = None, metrics: list[str] | None = None, **sgd: Any) -> Any:
+    """``Dense(1)`` on ``inputs`` features, mean squared error, compiled with ``optimizer``
+    or ``SGD(learning_rate, **sgd)``; ``seed`` sets Keras's random seed first."""
+    import keras
+
+    if seed is not None:
+        keras.utils.set_random_seed(seed)
+    model = keras.Sequential([keras.Input((inputs,)), keras.layers.Dense(1)])
+    model.compile(optimizer=optimizer or keras.optimizers.SGD(learning_rate=learning_rate, **sgd),
+                  loss="mse", metrics=metrics)
+    return model
+
+
+def mean_prediction(y_true: Any, y_pred: Any) -> Any:
+    """A loss whose gradient in every prediction is 1 / batch size (``one_weight_model``)."""
+    import keras
+
+    return keras.ops.mean(y_pred)
+
+
+def one_weight_model(optimizer: Any) -> Any:
+    """w: a bias-free ``Dense(1)`` from 0 on input 1 with loss ``mean(y_pred)``: every
+    gradient is exactly 1, so SGD's weight after n updates is ``-(lr(0) + ... + lr(n - 1))``
+    (without momentum). Train it with ``fit(..., x=ones, y=ones, batch_size=1)``; load it
+    with ``custom_objects={"mean_prediction": mean_prediction}``."""
+    import keras
+
+    model = keras.Sequential([keras.Input((1,)),
+                              keras.layers.Dense(1, use_bias=False, kernel_initializer="zeros")])
+    model.compile(optimizer, loss=mean_prediction)
+    return model
+
+
+def weight(model: Any) -> float:
+    """The first layer's first weight, as a Python float."""
+    import keras
+
+    return float(keras.ops.convert_to_numpy(model.layers[0].kernel).ravel()[0])
+
+
+def lr_of(model: Any) -> float:
+    """The learning rate the model's optimizer applies now."""
+    import keras
+
+    return float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))
+
+
+def rate_probe() -> Any:
+    """A Keras callback that records, before every update, ``(epoch, batch, iteration,
+    rate)`` in ``rows`` (after every other callback's epoch hook)."""
+    import keras
+
+    class RateProbe(keras.callbacks.Callback):
+        def __init__(self) -> None:
+            super().__init__()
+            self.epoch = -1
+            self.rows: list[tuple[int, int, int, float]] = []
+
+        def on_epoch_begin(self, epoch: int, logs: Any = None) -> None:
+            self.epoch = epoch
+
+        def on_train_batch_begin(self, batch: int, logs: Any = None) -> None:
+            it = int(keras.ops.convert_to_numpy(self.model.optimizer.iterations))
+            self.rows.append((self.epoch, batch, it, lr_of(self.model)))
+
+        def per_epoch(self) -> dict[int, list[float]]:
+            out: dict[int, list[float]] = {}
+            for epoch, _, _, lr in self.rows:
+                out.setdefault(epoch, []).append(lr)
+            return out
+
+        def epoch_lrs(self, steps: int = STEPS_PER_EPOCH) -> list[float]:
+            """The rate of every epoch, checking it was the same for all its updates."""
+            lrs = []
+            for epoch, values in sorted(self.per_epoch().items()):
+                assert len(values) == steps, (epoch, values)
+                assert len(set(values)) == 1, (epoch, values)
+                lrs.append(values[0])
+            return lrs
+
+    return RateProbe()
+
+
+def script_callback(values: list[float], key: str = "score") -> Any:
+    """A Keras callback that writes ``values[epoch]`` into each epoch's logs as ``key``
+    (a scripted metric; list it before the callback that reads it)."""
+    import keras
+
+    class Script(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
+            logs[key] = values[epoch]
+
+    return Script()
+
+
+def fit(model: Any, callbacks: Any = (), epochs: int = 3, *, x: Any = None, y: Any = None,
+        batch_size: int = 32, **kwargs: Any) -> tuple[Any, Any]:
+    """``model.fit`` on ``X``, ``Y`` (or ``x``, ``y``), quietly, with a ``rate_probe()``
+    listed last; returns the history and the probe."""
+    probe = rate_probe()
+    history = model.fit(X if x is None else x, Y if y is None else y, batch_size=batch_size,
+                        epochs=epochs, verbose=0, callbacks=[*callbacks, probe], **kwargs)
+    return history, probe

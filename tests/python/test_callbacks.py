@@ -21,6 +21,7 @@ import pytest  # noqa: E402
 keras = pytest.importorskip("keras")
 
 import lrdecay  # noqa: E402
+from kit import X, Y, f32, fit, keras_model, rate_probe  # noqa: E402
 from lrdecay import (  # noqa: E402
     LRCustom,
     LRLogger,
@@ -31,87 +32,18 @@ from lrdecay import (  # noqa: E402
 
 pytestmark = pytest.mark.keras
 
-RNG = np.random.default_rng(42)
-X = RNG.normal(size=(64, 4)).astype("float32")
-Y = RNG.normal(size=(64, 1)).astype("float32")
-STEPS_PER_EPOCH = 2
-
-
-def f32(value: float) -> float:
-    """A value as Keras stores it (float32), back as a Python float."""
-    return float(np.float32(value))
-
-
-def make_model(learning_rate: object = 0.1) -> keras.Model:
-    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=learning_rate), loss="mse")
-    return model
-
-
-class Probe(keras.callbacks.Callback):
-    """Reads the optimizer's learning rate at every training batch."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.epoch = -1
-        self.batches: list[tuple[int, int, float]] = []
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self.epoch = epoch
-
-    def on_train_batch_begin(self, batch, logs=None):
-        lr = float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate))
-        self.batches.append((self.epoch, batch, lr))
-
-    def per_epoch(self) -> dict[int, list[float]]:
-        out: dict[int, list[float]] = {}
-        for epoch, _, lr in self.batches:
-            out.setdefault(epoch, []).append(lr)
-        return out
-
-    def epoch_lrs(self) -> list[float]:
-        """The rate of every epoch, checking it was the same for all its updates."""
-        lrs = []
-        for epoch, values in sorted(self.per_epoch().items()):
-            assert len(values) == STEPS_PER_EPOCH, (epoch, values)
-            assert len(set(values)) == 1, (epoch, values)
-            lrs.append(values[0])
-        return lrs
-
-
-def fit(model, callbacks, epochs=3, **kwargs):
-    probe = Probe()
-    history = model.fit(X, Y, batch_size=32, epochs=epochs, verbose=0,
-                        callbacks=[*callbacks, probe], **kwargs)
-    return history, probe
-
-
 # ---------------------------------------------------------------------------
 # LRScheduler
 # ---------------------------------------------------------------------------
 
 
 def test_step_schedule_sets_every_epoch():
-    model = make_model(0.5)
+    model = keras_model(0.5)
     history, probe = fit(model, [LRScheduler(lrdecay.Step(0.01, drop=0.5, every=2))], epochs=5)
     expected = [f32(0.01 * 0.5 ** (e // 2)) for e in range(5)]
     assert probe.epoch_lrs() == expected
     assert history.history["learning_rate"] == expected
     assert get_learning_rate(model) == expected[-1]
-
-
-def test_exponential_schedule_sets_every_epoch():
-    sched = lrdecay.Exponential(0.1, 1, 0.5)
-    history, probe = fit(make_model(), [LRScheduler(sched)], epochs=4)
-    expected = [f32(0.1 * 0.5**e) for e in range(4)]
-    assert probe.epoch_lrs() == expected
-    assert history.history["learning_rate"] == expected
-
-
-def test_exponential_k_form_matches_float64_formula():
-    sched = lrdecay.Exponential(0.2, k=0.3, decay_steps=2)
-    _, probe = fit(make_model(), [LRScheduler(sched)], epochs=3)
-    assert probe.epoch_lrs() == [f32(0.2 * math.exp(-0.3 * e / 2)) for e in range(3)]
 
 
 def test_one_argument_function():
@@ -121,7 +53,7 @@ def test_one_argument_function():
         seen.append(epoch)
         return 0.01 * 0.5 ** math.floor(epoch / 2)
 
-    history, probe = fit(make_model(), [LRScheduler(step_decay)], epochs=4)
+    history, probe = fit(keras_model(), [LRScheduler(step_decay)], epochs=4)
     assert seen == [0, 1, 2, 3]
     assert probe.epoch_lrs() == [f32(0.01), f32(0.01), f32(0.005), f32(0.005)]
     assert history.history["learning_rate"] == probe.epoch_lrs()
@@ -134,7 +66,7 @@ def test_two_argument_function_gets_current_rate():
         calls.append((epoch, lr))
         return lr if epoch == 0 else lr * 0.5
 
-    _, probe = fit(make_model(0.1), [LRScheduler(halve)], epochs=4)
+    _, probe = fit(keras_model(0.1), [LRScheduler(halve)], epochs=4)
     lr = f32(0.1)
     expected = []
     for epoch in range(4):
@@ -172,17 +104,17 @@ def test_explicit_arity():
         LRScheduler(Unreadable())
 
     one = Unreadable()
-    _, probe = fit(make_model(0.1), [LRScheduler(one, arity=1)], epochs=2)
+    _, probe = fit(keras_model(0.1), [LRScheduler(one, arity=1)], epochs=2)
     assert one.calls == [(0,), (1,)]
     assert probe.epoch_lrs() == [f32(0.02), f32(0.02)]
 
     two = Unreadable()
-    _, probe = fit(make_model(0.1), [LRScheduler(two, arity=2.0)], epochs=2)  # R's 2
+    _, probe = fit(keras_model(0.1), [LRScheduler(two, arity=2.0)], epochs=2)  # R's 2
     assert two.calls == [(0, f32(0.1)), (1, f32(0.05))]
     assert probe.epoch_lrs() == [f32(0.05), f32(0.025)]
 
     # An explicit arity wins over the signature.
-    _, probe = fit(make_model(0.1), [LRScheduler(lambda *a: 0.03, arity=1)], epochs=1)
+    _, probe = fit(keras_model(0.1), [LRScheduler(lambda *a: 0.03, arity=1)], epochs=1)
     assert probe.epoch_lrs() == [f32(0.03)]
 
 
@@ -222,7 +154,7 @@ def test_initial_epoch_resumes_the_schedule():
         seen.append(epoch)
         return 0.01 * 0.5 ** (epoch // 2)
 
-    model = make_model()
+    model = keras_model()
     history, probe = fit(model, [LRScheduler(sched)], epochs=6, initial_epoch=3)
     assert seen == [3, 4, 5]
     assert sorted(probe.per_epoch()) == [3, 4, 5]
@@ -231,21 +163,15 @@ def test_initial_epoch_resumes_the_schedule():
 
 
 def test_verbose_prints_keras_message(capsys):
-    fit(make_model(), [LRScheduler(lrdecay.Step(0.01, drop=0.5, every=1), verbose=1)], epochs=2)
+    fit(keras_model(), [LRScheduler(lrdecay.Step(0.01, drop=0.5, every=1), verbose=1)], epochs=2)
     out = capsys.readouterr().out
     assert out == ("\nEpoch 1: LearningRateScheduler setting learning rate to 0.01.\n"
                    "\nEpoch 2: LearningRateScheduler setting learning rate to 0.005.\n")
-    fit(make_model(), [LRScheduler(lrdecay.Step(0.01))], epochs=2)
+    fit(keras_model(), [keras.callbacks.LearningRateScheduler(lrdecay.Step(0.01, 0.5, 1),
+                                                              verbose=1)], epochs=2)
+    assert capsys.readouterr().out == out  # Keras's own words
+    fit(keras_model(), [LRScheduler(lrdecay.Step(0.01))], epochs=2)
     assert capsys.readouterr().out == ""
-
-
-def test_message_text_matches_keras_learning_rate_scheduler(capsys):
-    model = make_model()
-    fit(model, [keras.callbacks.LearningRateScheduler(lambda e: 0.01, verbose=1)], epochs=1)
-    keras_out = capsys.readouterr().out
-    fit(make_model(), [LRScheduler(lambda e: 0.01, verbose=1)], epochs=1)
-    assert capsys.readouterr().out == keras_out == (
-        "\nEpoch 1: LearningRateScheduler setting learning rate to 0.01.\n")
 
 
 BAD_VALUES = [
@@ -269,8 +195,8 @@ def test_bad_return_value_stops_training_and_keeps_rate(bad, shown, exc):
     def sched(epoch):
         return bad if epoch == 2 else 0.01 * (epoch + 1)
 
-    model = make_model(0.5)
-    probe = Probe()
+    model = keras_model(0.5)
+    probe = rate_probe()
     message = (f"The schedule returned {re.escape(shown)} at epoch 2 (0-based); "
                "it must return one non-negative finite number.")
     with pytest.raises(exc, match="^" + message.replace("(0-based)", r"\(0-based\)") + "$"):
@@ -278,7 +204,7 @@ def test_bad_return_value_stops_training_and_keeps_rate(bad, shown, exc):
                   callbacks=[LRScheduler(sched), probe])
     assert sorted(probe.per_epoch()) == [0, 1]  # epoch 2 never trained
     assert get_learning_rate(model) == f32(0.02)  # exactly the rate epoch 1 used
-    assert probe.batches[-1][2] == f32(0.02)
+    assert probe.rows[-1][3] == f32(0.02)
 
 
 @pytest.mark.parametrize("good", [
@@ -286,17 +212,17 @@ def test_bad_return_value_stops_training_and_keeps_rate(bad, shown, exc):
     [np.float64(0.05)],
 ])
 def test_accepted_return_forms(good):
-    _, probe = fit(make_model(), [LRScheduler(lambda epoch: good)], epochs=1)
+    _, probe = fit(keras_model(), [LRScheduler(lambda epoch: good)], epochs=1)
     assert probe.epoch_lrs() == [f32(0.05)]
 
 
 def test_integer_zero_and_tensor_returns():
-    _, probe = fit(make_model(), [LRScheduler(lambda epoch: 1)], epochs=1)  # R's 1L
+    _, probe = fit(keras_model(), [LRScheduler(lambda epoch: 1)], epochs=1)  # R's 1L
     assert probe.epoch_lrs() == [1.0]
-    _, probe = fit(make_model(), [LRScheduler(lambda epoch: 0)], epochs=1)
+    _, probe = fit(keras_model(), [LRScheduler(lambda epoch: 0)], epochs=1)
     assert probe.epoch_lrs() == [0.0]
     tensor = keras.ops.convert_to_tensor(0.25)
-    _, probe = fit(make_model(), [LRScheduler(lambda epoch, lr: tensor)], epochs=1)
+    _, probe = fit(keras_model(), [LRScheduler(lambda epoch, lr: tensor)], epochs=1)
     assert probe.epoch_lrs() == [0.25]
 
 
@@ -313,7 +239,7 @@ def test_schedule_error_propagates_unchanged_and_keeps_rate(arity):
             raise UserError("no rate for epoch 1")
         return 0.03
 
-    model = make_model(0.5)
+    model = keras_model(0.5)
     cb = LRScheduler(sched, arity=arity)
     with pytest.raises(UserError) as err:
         fit(model, [cb], epochs=3)
@@ -330,7 +256,7 @@ def test_function_schedule_error_propagates_unchanged():
             raise KeyError("missing rate")
         return 0.01
 
-    model = make_model(0.5)
+    model = keras_model(0.5)
     with pytest.raises(KeyError) as err:
         fit(model, [LRScheduler(lrdecay.FromFunction(fn))], epochs=4)
     assert err.value.args == ("missing rate",)
@@ -344,14 +270,14 @@ def test_custom_error_propagates_unchanged():
             raise UserError("batch hook failed")
         return None
 
-    model = make_model(0.5)
+    model = keras_model(0.5)
     with pytest.raises(UserError) as err:
         fit(model, [LRCustom(on_batch_begin=on_batch)], epochs=2)
     assert str(err.value) == "batch hook failed"
     assert err.value.__notes__ == [
         "(raised by the `on_batch_begin` function at batch 1 of epoch 0 (both 0-based))"]
     with pytest.raises(ArithmeticError) as err:
-        fit(make_model(0.5), [LRCustom(on_epoch_begin=lambda e, lr, logs: 1 / 0)], epochs=1)
+        fit(keras_model(0.5), [LRCustom(on_epoch_begin=lambda e, lr, logs: 1 / 0)], epochs=1)
     assert type(err.value) is ZeroDivisionError and str(err.value) == "division by zero"
 
 
@@ -360,7 +286,7 @@ def test_custom_error_propagates_unchanged():
     lambda: keras.optimizers.schedules.ExponentialDecay(0.1, 1000, 0.96),
 ], ids=["lrdecay", "keras"])
 def test_in_graph_optimizer_refused(in_graph):
-    model = make_model(in_graph())
+    model = keras_model(in_graph())
     called = []
     with pytest.raises(TypeError, match=r"^LRScheduler: cannot set the learning rate: the "
                                         r"optimizer's `learning_rate` is an in-graph schedule"
@@ -407,7 +333,7 @@ def test_loss_scale_optimizer_around_an_in_graph_schedule_is_refused_alike():
 
 
 def test_logger_constant_rate(capsys):
-    history, probe = fit(make_model(0.1), [LRLogger()], epochs=3)
+    history, probe = fit(keras_model(0.1), [LRLogger()], epochs=3)
     assert capsys.readouterr().out == (
         "Epoch 01: learning rate = 0.1\n"
         "Epoch 02: learning rate = 0.1\n"
@@ -421,7 +347,7 @@ def test_logger_constant_rate(capsys):
 ], ids=["lrdecay", "keras"])
 def test_logger_in_graph_schedule(capsys, make_schedule):
     # Two updates per epoch and a drop every two updates: epoch e runs at 0.1 * 0.5^e.
-    model = make_model(make_schedule())
+    model = keras_model(make_schedule())
     history, probe = fit(model, [LRLogger()], epochs=3)
     assert capsys.readouterr().out == (
         "Epoch 01: learning rate = 0.1\n"
@@ -436,7 +362,7 @@ def test_logger_in_graph_schedule(capsys, make_schedule):
 def test_logger_in_graph_within_epoch_decay():
     # The logged value is the rate of the epoch's first update.
     sched = lrdecay.Linear(0.1, 0.0, steps=10).to_keras()
-    history, probe = fit(make_model(sched), [LRLogger(verbose=0)], epochs=3)
+    history, probe = fit(keras_model(sched), [LRLogger(verbose=0)], epochs=3)
     firsts = [v[0] for _, v in sorted(probe.per_epoch().items())]
     assert firsts == pytest.approx([0.1, 0.08, 0.06], rel=1e-6)
     assert history.history["learning_rate"] == firsts
@@ -447,7 +373,7 @@ def test_logger_with_scheduler_in_either_order(capsys):
         logger = LRLogger()
         sched = LRScheduler(lrdecay.Step(0.08, drop=0.5, every=1))
         callbacks = [logger, sched] if order == "logger first" else [sched, logger]
-        history, probe = fit(make_model(0.5), callbacks, epochs=3)
+        history, probe = fit(keras_model(0.5), callbacks, epochs=3)
         assert capsys.readouterr().out == (
             "Epoch 01: learning rate = 0.08\n"
             "Epoch 02: learning rate = 0.04\n"
@@ -458,7 +384,7 @@ def test_logger_with_scheduler_in_either_order(capsys):
 
 def test_logger_does_not_clobber_a_logged_rate():
     logger = LRLogger(verbose=0)
-    logger.set_model(make_model(0.1))
+    logger.set_model(keras_model(0.1))
     logs = {"learning_rate": 0.123}
     logger.on_epoch_begin(0)
     logger.on_epoch_end(0, logs)
@@ -470,7 +396,7 @@ def test_logger_does_not_clobber_a_logged_rate():
 
 
 def test_logger_quiet_and_bad_verbose(capsys):
-    history, _ = fit(make_model(0.1), [LRLogger(verbose=0)], epochs=2)
+    history, _ = fit(keras_model(0.1), [LRLogger(verbose=0)], epochs=2)
     assert capsys.readouterr().out == ""
     assert history.history["learning_rate"] == [f32(0.1)] * 2
     with pytest.raises(ValueError, match=r"`verbose` must be 0 or 1, not -1\."):
@@ -478,7 +404,7 @@ def test_logger_quiet_and_bad_verbose(capsys):
 
 
 def test_logger_initial_epoch(capsys):
-    fit(make_model(0.1), [LRLogger()], epochs=4, initial_epoch=2)
+    fit(keras_model(0.1), [LRLogger()], epochs=4, initial_epoch=2)
     assert capsys.readouterr().out == ("Epoch 03: learning rate = 0.1\n"
                                        "Epoch 04: learning rate = 0.1\n")
 
@@ -495,7 +421,7 @@ def test_custom_epoch_hook():
         calls.append((epoch, lr, type(logs)))
         return None if epoch == 0 else lr * 0.5
 
-    history, probe = fit(make_model(0.1), [LRCustom(on_epoch_begin=hook)], epochs=3)
+    history, probe = fit(keras_model(0.1), [LRCustom(on_epoch_begin=hook)], epochs=3)
     assert [c[0] for c in calls] == [0, 1, 2]
     assert all(isinstance(c[1], float) and c[2] is dict for c in calls)
     expected = [f32(0.1), f32(f32(0.1) * 0.5), f32(f32(f32(0.1) * 0.5) * 0.5)]
@@ -510,9 +436,9 @@ def test_custom_batch_hook():
         calls.append(batch)
         return 0.1 / (1 + batch)
 
-    history, probe = fit(make_model(0.5), [LRCustom(on_batch_begin=hook)], epochs=2)
+    history, probe = fit(keras_model(0.5), [LRCustom(on_batch_begin=hook)], epochs=2)
     assert calls == [0, 1, 0, 1]
-    assert [b[2] for b in probe.batches] == [f32(0.1), f32(0.05)] * 2
+    assert [b[3] for b in probe.rows] == [f32(0.1), f32(0.05)] * 2
     assert history.history["learning_rate"] == [f32(0.1)] * 2
 
 
@@ -532,8 +458,8 @@ def test_custom_batch_hook_returning_the_stored_rate_skips_the_assignment(monkey
         calls.append(batch)
         return [0.1, f32(0.1), 0.05, 0.05][len(calls) - 1]
 
-    _, probe = fit(make_model(0.1), [LRCustom(on_batch_begin=hook)], epochs=2)
-    assert [b[2] for b in probe.batches] == [f32(0.1), f32(0.1), f32(0.05), f32(0.05)]
+    _, probe = fit(keras_model(0.1), [LRCustom(on_batch_begin=hook)], epochs=2)
+    assert [b[3] for b in probe.rows] == [f32(0.1), f32(0.1), f32(0.05), f32(0.05)]
     assert writes == [0.05]  # only the third call changed the stored rate
 
 
@@ -545,7 +471,7 @@ def test_custom_both_hooks_and_cosine_example():
     def keep(batch, lr, logs):
         return None
 
-    _, probe = fit(make_model(), [LRCustom(on_epoch_begin=cosine, on_batch_begin=keep)],
+    _, probe = fit(keras_model(), [LRCustom(on_epoch_begin=cosine, on_batch_begin=keep)],
                    epochs=3)
     ref = lrdecay.Cosine(0.01, decay_steps=4)
     assert probe.epoch_lrs() == [f32(ref(e)) for e in range(3)]
@@ -561,7 +487,7 @@ HOOKS = [("on_epoch_begin", "epoch 1 (0-based)"),
 @pytest.mark.parametrize(("hook", "where"), HOOKS)
 @pytest.mark.parametrize(("bad", "shown", "exc"), CUSTOM_BAD, ids=[b[1] for b in CUSTOM_BAD])
 def test_custom_bad_values(bad, shown, exc, hook, where):
-    model = make_model(0.5)
+    model = keras_model(0.5)
     custom = LRCustom(**{hook: lambda i, lr, logs: bad if i == 1 else 0.02})
     with pytest.raises(exc, match=re.escape(
             f"The `{hook}` function returned {shown} at {where}; it must return one "
@@ -574,13 +500,13 @@ def test_custom_in_graph():
     sched = lrdecay.Exponential(0.1, 2, 0.5, staircase=True).to_keras()
     seen = []
     # An observer (returns None) works with an in-graph schedule...
-    history, _ = fit(make_model(sched), [LRCustom(lambda e, lr, logs: seen.append(lr))],
+    history, _ = fit(keras_model(sched), [LRCustom(lambda e, lr, logs: seen.append(lr))],
                      epochs=2)
     assert seen == pytest.approx([0.1, 0.05], rel=1e-6)
     assert history.history["learning_rate"] == pytest.approx([0.1, 0.05], rel=1e-6)
     # ... but setting a value is refused clearly.
     with pytest.raises(TypeError, match=r"^LRCustom: cannot set the learning rate"):
-        fit(make_model(sched), [LRCustom(lambda e, lr, logs: 0.1)], epochs=2)
+        fit(keras_model(sched), [LRCustom(lambda e, lr, logs: 0.1)], epochs=2)
 
 
 def test_custom_bad_arguments():
@@ -605,7 +531,7 @@ def test_custom_bad_arguments():
 
 
 def test_get_and_set():
-    model = make_model(0.1)
+    model = keras_model(0.1)
     assert get_learning_rate(model) == f32(0.1)
     assert set_learning_rate(model, 0.05) == f32(0.05)
     assert get_learning_rate(model) == f32(0.05)
@@ -619,10 +545,9 @@ def test_get_and_set():
     assert probe.epoch_lrs() == [f32(0.07)]
 
 
-@pytest.mark.parametrize(("bad", "shown", "exc"), BAD_VALUES[:7],
-                         ids=[b[1] for b in BAD_VALUES[:7]])
+@pytest.mark.parametrize(("bad", "shown", "exc"), BAD_VALUES, ids=[b[1] for b in BAD_VALUES])
 def test_set_bad_values(bad, shown, exc):
-    model = make_model(0.1)
+    model = keras_model(0.1)
     with pytest.raises(exc, match=r"^`value` must be a non-negative finite number"
                                   r"( \(one value\))?, not " + re.escape(shown) + r"\.$"):
         set_learning_rate(model, bad)
@@ -645,7 +570,7 @@ def test_get_set_errors():
 
 def test_in_graph_get_and_set_refused():
     sched = lrdecay.Exponential(0.1, 1000, 0.96, staircase=True)
-    model = make_model(sched.to_keras())
+    model = keras_model(sched.to_keras())
     assert get_learning_rate(model) == pytest.approx(0.1, rel=1e-7)
     model.optimizer.iterations.assign(2500)
     assert get_learning_rate(model) == pytest.approx(sched(2500), rel=1e-6)

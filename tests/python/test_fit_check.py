@@ -18,30 +18,25 @@ from typing import Any
 import lrdecay
 import numpy as np
 import pytest
+from kit import X, Y, keras_model
+from kit import fit as kit_fit
 from lrdecay import Constant, Cosine, Linear, ScheduleWarning, Step, Warmup
 
 keras = pytest.importorskip("keras")
 
 pytestmark = pytest.mark.keras
 
-X = np.linspace(0, 1, 64 * 4, dtype="float32").reshape(64, 4)
-Y = X @ np.array([1.0, -2.0, 3.0, 0.5], dtype="float32")
-
-
 def make_model(lr: Any = 0.01) -> keras.Model:
-    keras.utils.set_random_seed(1)
-    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=lr), loss="mse")
-    return model
+    return keras_model(lr)
 
 
 def fit(model: keras.Model, epochs: int, callbacks: list | None = None,
         batch_size: int = 16) -> list[warnings.WarningMessage]:
-    """Train and return the ScheduleWarnings raised (64 rows: 4 steps per epoch)."""
+    """Train on kit's data and return the ScheduleWarnings raised (64 rows: 4 steps per
+    epoch)."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        model.fit(X, Y, epochs=epochs, batch_size=batch_size, verbose=0,
-                  callbacks=callbacks or [])
+        kit_fit(model, callbacks or [], epochs, batch_size=batch_size)
     return [w for w in caught if issubclass(w.category, ScheduleWarning)]
 
 

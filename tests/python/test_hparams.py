@@ -14,13 +14,9 @@ Each backend (TensorFlow, JAX, PyTorch) runs in a fresh process for the fit chec
 from __future__ import annotations
 
 import glob
-import json
 import os
-import subprocess
-import sys
 import textwrap
 import warnings
-from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -30,8 +26,8 @@ import pytest  # noqa: E402
 keras = pytest.importorskip("keras")
 torch = pytest.importorskip("torch")
 
+import kit  # noqa: E402
 import lrdecay  # noqa: E402
-from keras import ops  # noqa: E402
 from lrdecay import (  # noqa: E402
     Cyclic,
     CyclicMomentum,
@@ -39,10 +35,7 @@ from lrdecay import (  # noqa: E402
     LRLogger,
     OneCycle,
     OneCycleMomentum,
-    from_config,
 )
-
-ROOT = Path(__file__).resolve().parents[2]
 
 # ---------------------------------------------------------------------------
 # Momentum schedules against PyTorch
@@ -111,18 +104,6 @@ def test_momentum_defaults_and_inverse_to_the_rate():
     assert lrdecay.schedules.cycle_momentum(rate, 0.8, 0.9) == rate.momentum(0.8, 0.9)
 
 
-@pytest.mark.parametrize("sched", [OneCycle(0.1, 50, three_phase=True).momentum(0.8, 0.9),
-                                   Cyclic(0.01, 0.1, 4, "exp_range", 0.99).momentum()])
-def test_momentum_config_round_trip_and_in_graph(sched):
-    config = json.loads(json.dumps(sched.get_config()))
-    again = from_config(config)
-    assert again == sched and type(again) is type(sched)
-    t = np.arange(0, 60)
-    got = ops.convert_to_numpy(sched.to_keras()(ops.convert_to_tensor(t, "int32")))
-    np.testing.assert_allclose(got, sched(t), rtol=1e-6)
-    assert sched.r_call().startswith("schedule_momentum(schedule = schedule_")
-
-
 def test_momentum_argument_errors():
     with pytest.raises(TypeError, match=r"`schedule` must be a one-cycle or cyclic schedule"):
         lrdecay.schedules.cycle_momentum(lrdecay.Cosine(0.1, 10))
@@ -138,18 +119,6 @@ def test_momentum_argument_errors():
 # ---------------------------------------------------------------------------
 # HParamScheduler (TensorFlow, in this process)
 # ---------------------------------------------------------------------------
-
-
-def mean_loss(y_true, y_pred):
-    return ops.mean(y_pred)
-
-
-def one_weight_model(optimizer) -> keras.Model:
-    """w: a bias-free Dense(1) from 0; input 1 and loss mean(y_pred): every gradient is 1."""
-    model = keras.Sequential([keras.Input((1,)),
-                              keras.layers.Dense(1, use_bias=False, kernel_initializer="zeros")])
-    model.compile(optimizer, loss=mean_loss)
-    return model
 
 
 class ReadBack(keras.callbacks.Callback):
@@ -170,9 +139,9 @@ class ReadBack(keras.callbacks.Callback):
 
 
 def fit(model, callbacks, epochs=3, steps=4, **kwargs):
-    x = np.ones((steps, 1), "float32")
-    return model.fit(x, x, batch_size=1, epochs=epochs, verbose=0, shuffle=False,
-                     callbacks=callbacks, **kwargs)
+    ones = np.ones((steps, 1), "float32")
+    return kit.fit(model, callbacks, epochs, x=ones, y=ones, batch_size=1, shuffle=False,
+                   **kwargs)[0]
 
 
 def sgd_replay(lrs, moms) -> np.ndarray:
@@ -191,7 +160,7 @@ def test_one_cycle_momentum_in_fit_equals_pytorch_at_every_update():
     momentum Keras used at each update is PyTorch OneCycleLR's (cycle_momentum)."""
     n = 24
     rate = OneCycle(0.1, total_steps=n, three_phase=True)
-    model = one_weight_model(keras.optimizers.SGD(rate.to_keras(), momentum=0.9))
+    model = kit.one_weight_model(keras.optimizers.SGD(rate.to_keras(), momentum=0.9))
     probe = ReadBack("momentum")
     fit(model, [HParamScheduler(momentum=rate.momentum()), probe], epochs=4, steps=6)
     ref = torch_momenta(lambda opt: torch.optim.lr_scheduler.OneCycleLR(
@@ -208,7 +177,7 @@ def test_one_cycle_momentum_in_fit_equals_pytorch_at_every_update():
 @pytest.mark.parametrize("per", ["batch", "epoch"])
 def test_sgd_momentum_values_used(per):
     sched = lrdecay.Linear(0.5, 0.9, 11)
-    model = one_weight_model(keras.optimizers.SGD(0.1, momentum=0.9))
+    model = kit.one_weight_model(keras.optimizers.SGD(0.1, momentum=0.9))
     probe = ReadBack("momentum")
     fit(model, [HParamScheduler(per=per, momentum=sched), probe])
     t = np.arange(12) if per == "batch" else np.repeat(np.arange(3), 4)
@@ -219,7 +188,7 @@ def test_sgd_momentum_values_used(per):
 
 def test_adam_beta_1_values_used():
     sched = lrdecay.Linear(0.5, 0.9, 12)
-    model = one_weight_model(keras.optimizers.Adam(0.1))
+    model = kit.one_weight_model(keras.optimizers.Adam(0.1))
     probe = ReadBack("beta_1")
     fit(model, [HParamScheduler(beta_1=sched), probe])
     got = probe.array()
@@ -240,7 +209,7 @@ def test_adam_beta_1_values_used():
 
 
 def test_adamw_weight_decay_per_epoch_and_function_values():
-    model = one_weight_model(keras.optimizers.AdamW(0.1, weight_decay=0.004))
+    model = kit.one_weight_model(keras.optimizers.AdamW(0.1, weight_decay=0.004))
     probe = ReadBack("weight_decay", "beta_2")
     fit(model, [HParamScheduler(per="epoch", weight_decay=lambda epoch: 0.01 * (epoch + 1),
                                 beta_2=lrdecay.Constant(0.99)), probe])
@@ -257,7 +226,7 @@ def test_function_per_batch_is_tabulated_in_graph():
         calls.append(np.size(t))
         return 0.9 - 0.01 * np.asarray(t)
 
-    model = one_weight_model(keras.optimizers.SGD(0.1, momentum=0.9))
+    model = kit.one_weight_model(keras.optimizers.SGD(0.1, momentum=0.9))
     probe = ReadBack("momentum")
     fit(model, [HParamScheduler(momentum=momentum), probe])
     got = probe.array()
@@ -272,7 +241,7 @@ def test_resumed_fit_and_weight_decay_none():
     """Iterations go on across fit() calls: t continues; an unset weight decay can be
     scheduled (SGD made without one)."""
     sched = lrdecay.Step(0.01, 0.5, 4)
-    model = one_weight_model(keras.optimizers.SGD(0.1, momentum=0.5))
+    model = kit.one_weight_model(keras.optimizers.SGD(0.1, momentum=0.5))
     probe = ReadBack("weight_decay")
     cb = HParamScheduler(weight_decay=sched)
     fit(model, [cb, probe], epochs=1)
@@ -281,7 +250,7 @@ def test_resumed_fit_and_weight_decay_none():
 
 
 def test_without_the_scheduler_the_next_fit_uses_a_constant():
-    model = one_weight_model(keras.optimizers.SGD(0.1, momentum=0.9))
+    model = kit.one_weight_model(keras.optimizers.SGD(0.1, momentum=0.9))
     fit(model, [HParamScheduler(momentum=lrdecay.Constant(0.0))], epochs=1)
     assert model.optimizer.momentum == 0.0
     probe = ReadBack("momentum")
@@ -296,16 +265,16 @@ def test_without_the_scheduler_the_next_fit_uses_a_constant():
 
 def test_saves_and_loads_during_and_after_training(tmp_path):
     sched = OneCycle(0.1, 12).momentum()
-    model = one_weight_model(keras.optimizers.SGD(0.1, momentum=0.9))
+    model = kit.one_weight_model(keras.optimizers.SGD(0.1, momentum=0.9))
     ckpt = keras.callbacks.ModelCheckpoint(str(tmp_path / "e{epoch}.keras"))
     fit(model, [HParamScheduler(momentum=sched), ckpt])
     for e in (1, 2, 3):
         loaded = keras.saving.load_model(tmp_path / f"e{e}.keras",
-                                         custom_objects={"mean_loss": mean_loss})
+                                         custom_objects={"mean_prediction": kit.mean_prediction})
         assert loaded.optimizer.momentum == pytest.approx(sched(4 * e - 1), rel=1e-6)
     model.save(tmp_path / "after.keras")
     loaded = keras.saving.load_model(tmp_path / "after.keras",
-                                     custom_objects={"mean_loss": mean_loss})
+                                     custom_objects={"mean_prediction": kit.mean_prediction})
     assert loaded.optimizer.momentum == pytest.approx(sched(11), rel=1e-6)
     assert len(loaded.optimizer.variables) == len(model.optimizer.variables)
 
@@ -320,7 +289,7 @@ def test_mid_fit_the_optimizer_config_holds_floats():
             seen["config"] = opt.get_config()["momentum"]
             seen["variables"] = len(opt.variables)
 
-    model = one_weight_model(keras.optimizers.SGD(0.1, momentum=0.9))
+    model = kit.one_weight_model(keras.optimizers.SGD(0.1, momentum=0.9))
     fit(model, [HParamScheduler(momentum=lrdecay.Linear(0.9, 0.5, 11)), Peek()])
     assert seen["type"] == "ScheduledHyperparameter"
     assert isinstance(seen["config"], float) and seen["config"] == pytest.approx(0.5)
@@ -349,7 +318,7 @@ def test_hparam_scheduler_argument_errors():
      r"`nesterov` is not a hyperparameter of SGD"),
 ])
 def test_hparam_scheduler_errors_when_training_begins(optimizer, name, message):
-    model = one_weight_model(optimizer())
+    model = kit.one_weight_model(optimizer())
     with pytest.raises(ValueError, match=message):
         fit(model, [HParamScheduler(**{name: lrdecay.Constant(0.5)})], epochs=1)
     assert not any(k in vars(model.optimizer) for k in ("apply", "get_config"))
@@ -369,7 +338,7 @@ def test_hparam_scheduler_errors_when_training_begins(optimizer, name, message):
 ])
 def test_values_outside_the_range_are_refused_before_training(optimizer, per, kw, message):
     """Checked over every update (or epoch) of the fit(), before anything changes."""
-    model = one_weight_model(optimizer())
+    model = kit.one_weight_model(optimizer())
     before = model.layers[0].kernel.numpy().copy()
     originals = {name: getattr(model.optimizer, name) for name in kw}
     with pytest.raises(ValueError, match=message):
@@ -388,7 +357,7 @@ def test_function_per_batch_needs_known_steps():
 
     data = tf.data.Dataset.from_generator(gen, output_signature=(
         tf.TensorSpec((None, 1), tf.float32), tf.TensorSpec((None, 1), tf.float32)))
-    model = one_weight_model(keras.optimizers.SGD(0.1, momentum=0.9))
+    model = kit.one_weight_model(keras.optimizers.SGD(0.1, momentum=0.9))
     with pytest.raises(ValueError, match=r"tabulates it over the updates of fit\(\), which "
                                          r"needs a known number of steps per epoch"):
         model.fit(data, epochs=1, verbose=0, callbacks=[HParamScheduler(momentum=lambda t: 0.9)])
@@ -400,7 +369,7 @@ def test_user_function_error_propagates():
     def bad(t):
         raise RuntimeError("my momentum broke")
 
-    model = one_weight_model(keras.optimizers.SGD(0.1, momentum=0.9))
+    model = kit.one_weight_model(keras.optimizers.SGD(0.1, momentum=0.9))
     with pytest.raises(RuntimeError, match="my momentum broke"):
         fit(model, [HParamScheduler(per="epoch", momentum=bad)], epochs=1)
 
@@ -449,14 +418,7 @@ print(json.dumps(out))
 @pytest.mark.slow
 @pytest.mark.parametrize("backend", ["tensorflow", "jax", "torch"])
 def test_backends_use_the_scheduled_momentum(backend, tmp_path):
-    script = tmp_path / "child.py"
-    script.write_text(CHILD)
-    env = dict(os.environ, KERAS_BACKEND=backend,
-               PYTHONPATH=str(ROOT / "inst" / "python"), TF_CPP_MIN_LOG_LEVEL="2")
-    proc = subprocess.run([sys.executable, str(script)], env=env, capture_output=True,
-                          text=True, timeout=600)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    out = kit.last_json(kit.run_python(CHILD, backend=backend, timeout=600))
     assert out["backend"] == backend
     sched = OneCycle(0.1, total_steps=12).momentum()
     for per, t in (("batch", np.arange(12)), ("epoch", np.repeat(np.arange(3), 4))):
@@ -480,10 +442,7 @@ def test_backends_use_the_scheduled_momentum(backend, tmp_path):
 
 
 def small_model(learning_rate, momentum=0.9):
-    keras.utils.set_random_seed(0)
-    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
-    model.compile(keras.optimizers.SGD(learning_rate, momentum=momentum), loss="mse")
-    return model
+    return kit.keras_model(learning_rate, inputs=2, seed=0, momentum=momentum)
 
 
 def xy(n=32):

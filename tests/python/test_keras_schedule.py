@@ -20,7 +20,7 @@ import pytest  # noqa: E402
 keras = pytest.importorskip("keras")
 
 import lrdecay  # noqa: E402
-from kit import assert_float32_agrees  # noqa: E402
+from kit import assert_float32_agrees, case_params, one_weight_model, weight  # noqa: E402
 from lrdecay import *  # noqa: E402, F403 - the schedules API, lrdecay.__all__
 
 pytestmark = pytest.mark.keras
@@ -235,64 +235,10 @@ def test_cosine_restarts_at_restarts_like_keras():
 # to_keras() against the NumPy values, for every family
 # ---------------------------------------------------------------------------
 
-FAMILIES = [
-    Constant(0.02),
-    Step(0.01, 0.5, 10),
-    Step(0.3, 0.1, 2.5),
-    MultiStep(0.1, [3, 7, 12], 0.5),
-    MultiStep(1.0, [0, 2.5], 0.1),
-    Piecewise([5, 10, 20], [1.0, 0.5, 0.1, 0.01]),
-    Exponential(0.1, 10, 0.96),
-    Exponential(0.1, 10, 0.9, staircase=True),
-    Exponential(0.1, k=0.05, decay_steps=3),
-    Exponential(0.1, k=0.05, decay_steps=3, staircase=True),
-    InverseTime(0.1, 7, 0.5),
-    InverseTime(0.1, 7, 0.5, staircase=True),
-    Polynomial(0.1, 20),
-    Polynomial(0.1, 20, end_lr=0.01, power=0.5),
-    Polynomial(0.1, 20, power=2.0, cycle=True),
-    Cosine(0.1, 50),
-    Cosine(0.1, 50, alpha=0.1),
-    CosineRestarts(0.1, 10, t_mul=1, m_mul=0.5, alpha=0.01),
-    CosineRestarts(0.1, 10, t_mul=2, m_mul=0.7),
-    CosineRestarts(0.1, 10, t_mul=3),
-    Linear(0.0, 0.1, 30),
-    Linear(0.1, 0.001, 7.5),
-    Cyclic(0.001, 0.1, 5),
-    Cyclic(0.001, 0.1, 5, mode="triangular2"),
-    Cyclic(0.001, 0.1, 5, mode="exp_range", gamma=0.99),
-    Cyclic(0.01, 0.1, 2.5),
-    OneCycle(0.1, 100),
-    OneCycle(0.1, 300, pct_start=0.25, anneal="linear", three_phase=True),
-    OneCycle(0.1, 37, pct_start=0.4, div_factor=10, final_div_factor=100, three_phase=True),
-    Warmup(Cosine(0.1, 100), 10),
-    Warmup(Cyclic(0.01, 0.1, 5, "exp_range", 0.99), 7, 0.001, "exponential"),
-    Warmup(Step(0.05, 0.5, 3), 2.5, start_lr=0.01),
-    Sequence([Constant(0.1), Exponential(0.1, k=0.3)], [5]),
-    Sequence([Linear(0.0, 0.1, 5), Cosine(0.1, 20), Constant(0.001)], [5, 25]),
-    Sequence([Warmup(Step(0.05, 0.5, 3), 4, 0.001, "exponential"),
-              Sequence([Linear(0.0, 0.1, 5), Cosine(0.1, 20)], [5]),
-              InverseTime(0.01, 2, 0.5, True)], [10, 40.5]),
-    Warmup(Sequence([Constant(0.1), OneCycle(0.1, 50)], [3]), 4, 0.0005),
-    lrdecay.WSD(0.1, 10, 20, 30),
-    lrdecay.WSD(0.1, 7.5, 0, 12.5, warmup="1-sqrt", decay="linear", min_lr_ratio=0.1),
-    lrdecay.WSD(0.1, 0, 5, 40, warmup="cosine", decay="1-sqrt", min_lr_ratio=0.05),
-    lrdecay.InverseSqrt(0.1, 10),
-    lrdecay.InverseSqrt(0.1, 0, 100),
-    lrdecay.Rex(0.1, 50, 0.001),
-    OneCycle(0.1, 100, anneal="linear").momentum(),
-    Cyclic(0.001, 0.1, 5, mode="exp_range", gamma=0.99).momentum(0.8, 0.9),
-    lrdecay.Cooldown(Constant(0.1), 30, 20),
-    lrdecay.Cooldown(lrdecay.WSD(0.1, 5, 100, 20), 40.5, 25, shape="cosine", final_lr=0.001),
-]
-FAMILY_IDS = [f"{i}-{type(s).__name__}" for i, s in enumerate(FAMILIES)]
+TABLE = case_params()  # the one schedule table (kit.schedule_cases)
 
 
-def test_families_cover_every_serializable_class():
-    assert {type(s).__name__ for s in FAMILIES} == set(lrdecay.schedules.FAMILIES)
-
-
-@pytest.mark.parametrize("schedule", FAMILIES, ids=FAMILY_IDS)
+@pytest.mark.parametrize("schedule", TABLE)
 @pytest.mark.parametrize("steps_per_epoch", [None, 1, 3, 7.5])
 def test_to_keras_matches_numpy(schedule, steps_per_epoch):
     ks = schedule.to_keras(steps_per_epoch=steps_per_epoch)
@@ -362,8 +308,7 @@ def test_to_keras_arguments_and_errors():
 # ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("schedule", FAMILIES[::4] + FAMILIES[-4:],
-                         ids=FAMILY_IDS[::4] + FAMILY_IDS[-4:])
+@pytest.mark.parametrize("schedule", TABLE)
 @pytest.mark.parametrize("steps_per_epoch", [None, 5])
 def test_keras_serialization_round_trip(schedule, steps_per_epoch):
     ks = schedule.to_keras(steps_per_epoch=steps_per_epoch)
@@ -399,32 +344,17 @@ def test_keras_schedule_malformed_configs():
 # ---------------------------------------------------------------------------
 
 
-def _model(learning_rate):
-    """y = w * x with w = 0, x = 1, SGD on mean absolute error against y = -1000: every
-    step's gradient is exactly 1, so after n steps w = -(lr(0) + ... + lr(n - 1))."""
-    model = keras.Sequential([keras.Input((1,)),
-                              keras.layers.Dense(1, use_bias=False, kernel_initializer="zeros")])
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=learning_rate), loss="mae")
-    return model
-
-
-def _weight(model):
-    return float(keras.ops.convert_to_numpy(model.layers[0].kernel)[0, 0])
-
-
-DATA = np.ones((12, 1), dtype=np.float32), np.full((12, 1), -1000.0, dtype=np.float32)
-
-
 @pytest.mark.parametrize(("schedule", "steps_per_epoch"), [
     (Step(0.1, 0.5, 3), None),
     (Cyclic(0.01, 0.1, 2, mode="triangular2"), None),
     (Warmup(Cosine(0.1, 2), 1, start_lr=0.01), 4),
 ])
 def test_rate_applied_in_fit_is_the_schedule(schedule, steps_per_epoch):
-    model = _model(schedule.to_keras(steps_per_epoch=steps_per_epoch))
-    model.fit(*DATA, batch_size=1, epochs=1, shuffle=False, verbose=0)
+    model = one_weight_model(keras.optimizers.SGD(schedule.to_keras(steps_per_epoch)))
+    ones = np.ones((12, 1), "float32")
+    model.fit(ones, ones, batch_size=1, epochs=1, shuffle=False, verbose=0)
     t = np.arange(12) / (steps_per_epoch or 1)
     assert int(model.optimizer.iterations) == 12
-    assert _weight(model) == pytest.approx(-schedule(t).sum(), rel=1e-5)
+    assert weight(model) == pytest.approx(-schedule(t).sum(), rel=1e-5)
     assert float(model.optimizer.learning_rate) == pytest.approx(
         schedule(12 / (steps_per_epoch or 1)), rel=1e-6)

@@ -19,6 +19,7 @@ import pytest  # noqa: E402
 keras = pytest.importorskip("keras")
 
 import lrdecay  # noqa: E402
+from kit import keras_model  # noqa: E402
 from lrdecay.lr_range_test import suggest_lr  # noqa: E402
 
 pytestmark = pytest.mark.keras
@@ -40,11 +41,9 @@ def critical_lr(momentum: float = MOMENTUM) -> float:
 
 def make_model(optimizer: str = "sgd", *, train: bool = True, seed: int = 1,
                **compile_args: object) -> keras.Model:
-    keras.utils.set_random_seed(seed)
-    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
     opt = (keras.optimizers.SGD(1e-3, momentum=MOMENTUM) if optimizer == "sgd"
            else keras.optimizers.Adam(1e-3))
-    model.compile(optimizer=opt, loss="mse", **compile_args)
+    model = keras_model(inputs=2, seed=seed, optimizer=opt, **compile_args)
     if train:  # non-zero momentum slots and iterations, to restore
         model.fit(X, Y, epochs=1, batch_size=64, verbose=0)
     return model

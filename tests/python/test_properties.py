@@ -7,16 +7,13 @@ For every family, nested Warmup and Sequence included:
 - families that promise it are monotone: Step, MultiStep, Exponential, InverseTime,
   Polynomial (no cycle, end_lr <= initial_lr), Cosine, Linear (non-increasing when
   end_lr <= start_lr, non-decreasing otherwise);
-- evaluating a vector equals evaluating each element (bit for bit), in any shape;
-- ``from_config(get_config())`` is an equal schedule with the same values, also after a
-  JSON round trip;
 - in-graph (``to_keras()``, float32, with and without ``steps_per_epoch``) equals NumPy
   within 1e-6 relative (see ``kit.graph_mismatches``): NumPy's value at the
   exact parameters, or at the parameters rounded to float32 as Keras's own schedules
-  use them (a decay factor close to 1 raised to a large power amplifies that rounding);
-- the R constructors build the same schedule (same config, same values) from the same
-  parameters: one evaluation in the embedded R session (``r_session``) for a batch of
-  random schedules.
+  use them (a decay factor close to 1 raised to a large power amplifies that rounding).
+
+The config round trip, vector-equals-elementwise and R's agreement run over kit's schedule
+table (test_schedules.py, test_r_parity.py).
 
 Parameter ranges: learning rates in [1e-6, 10], step lengths in [0.5, 500], factors in
 their valid intervals; ``t`` up to a few times the schedule's horizon.
@@ -24,7 +21,6 @@ their valid intervals; ``t`` up to a few times the schedule's horizon.
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any, Callable
 
@@ -261,31 +257,6 @@ def test_monotone_where_promised(family: str) -> None:
     check()
 
 
-@_given_family
-def test_vector_equals_elementwise(s: lrdecay.Schedule, extra: list[float]) -> None:
-    t = _clock(s, extra)[::7]
-    v = s(t)
-    assert v.shape == t.shape and v.dtype == np.float64
-    each = np.array([s(float(x)) for x in t])
-    assert all(isinstance(s(float(x)), float) for x in t[:3])
-    np.testing.assert_array_equal(v, each)
-    m = t[: (len(t) // 2) * 2].reshape(2, -1)
-    np.testing.assert_array_equal(s(m), v[: m.size].reshape(m.shape))
-
-
-@_given_family
-def test_config_round_trip(s: lrdecay.Schedule, extra: list[float]) -> None:
-    cfg = s.get_config()
-    again = lrdecay.from_config(cfg)
-    assert again == s and type(again) is type(s)
-    assert again.get_config() == cfg
-    via_json = lrdecay.from_config(json.loads(json.dumps(cfg)))
-    assert via_json == s
-    t = _clock(s, extra)
-    np.testing.assert_array_equal(again(t), s(t))
-    np.testing.assert_array_equal(via_json(t), s(t))
-
-
 @pytest.mark.keras
 @pytest.mark.slow
 @pytest.mark.parametrize("family", FAMILY_NAMES)
@@ -304,92 +275,6 @@ def test_in_graph_equals_numpy(family: str) -> None:
         assert_float32_agrees(s, iters / (spe or 1), got)
 
     check()
-
-
-# ---------------------------------------------------------------------------
-# R builds the same schedules
-# ---------------------------------------------------------------------------
-
-R_NAMES = {
-    "Constant": "schedule_constant", "Step": "schedule_step", "MultiStep": "schedule_multistep",
-    "Piecewise": "schedule_piecewise", "Exponential": "schedule_exponential",
-    "InverseTime": "schedule_inverse_time", "Polynomial": "schedule_polynomial",
-    "Cosine": "schedule_cosine", "CosineRestarts": "schedule_cosine_restarts",
-    "Linear": "schedule_linear", "Cyclic": "schedule_cyclic", "OneCycle": "schedule_one_cycle",
-    "Warmup": "schedule_warmup", "Sequence": "schedule_sequence",
-    "WSD": "schedule_wsd", "InverseSqrt": "schedule_inverse_sqrt", "Rex": "schedule_rex",
-    "Cooldown": "schedule_cooldown",
-    "OneCycleMomentum": "schedule_momentum", "CyclicMomentum": "schedule_momentum",
-}
-
-
-def r_call(config: dict[str, Any]) -> str:
-    """The R constructor call that builds the schedule of ``config``."""
-
-    def lit(v: Any) -> str:
-        if isinstance(v, dict):
-            return r_call(v)
-        if v is None:
-            return "NULL"
-        if isinstance(v, bool):
-            return "TRUE" if v else "FALSE"
-        if isinstance(v, (int, float)):
-            return format(float(v), ".17g")
-        if isinstance(v, str):
-            return json.dumps(v)
-        if isinstance(v, list):
-            if v and all(isinstance(x, dict) for x in v):
-                return "list(" + ", ".join(lit(x) for x in v) + ")"
-            return "c(" + ", ".join(lit(x) for x in v) + ")" if v else "numeric(0)"
-        raise TypeError(v)
-
-    args = ", ".join(f"{k} = {lit(v)}" for k, v in config["config"].items())
-    return f"{R_NAMES[config['class_name']]}({args})"
-
-
-@pytest.mark.r_parity
-@pytest.mark.slow
-def test_r_builds_the_same_schedules(r_session: Any) -> None:
-    cases: list[lrdecay.Schedule] = []
-
-    @settings(max_examples=60, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.too_slow])
-    @given(s=any_schedule)
-    def collect(s: lrdecay.Schedule) -> None:
-        cases.append(s)
-
-    collect()
-    for family in FAMILY:  # at least one of each family, whatever the draw
-        cases.append(_one_of(family))
-    t = np.array([0.0, 0.5, 1.0, 2.0, 3.0, 7.5, 10.0, 33.0, 100.0, 250.5, 1000.0, 5000.0])
-    calls = "list(" + ",\n  ".join(r_call(s.get_config()) for s in cases) + ")"
-    built = r_session.to_python(calls)
-    values = r_session.eval(f"lapply({calls}, lr_at, t = t)", t=t)
-    assert len(built) == len(values) == len(cases)
-    for s, from_r, r_values in zip(cases, built, values):
-        assert from_r == s and from_r.get_config() == s.get_config(), (from_r, s)
-        np.testing.assert_array_equal(np.asarray(r_values), s(t), err_msg=repr(s))
-
-
-def _one_of(family: str) -> lrdecay.Schedule:
-    """A fixed schedule of ``family`` (so the R batch covers every family)."""
-    fixed = {
-        "Constant": Constant(0.01), "Step": Step(0.1, 0.5, 3),
-        "MultiStep": MultiStep(0.1, [2, 5], 0.3), "Piecewise": Piecewise([3], [0.1, 0.01]),
-        "Exponential": Exponential(0.1, k=0.2, decay_steps=2, staircase=True),
-        "InverseTime": InverseTime(0.1, 2, 0.5), "Polynomial": Polynomial(0.1, 8, 0.01, 2, True),
-        "Cosine": Cosine(0.1, 9, 0.1), "CosineRestarts": CosineRestarts(0.1, 3, 2, 0.8),
-        "Linear": Linear(0.0, 0.1, 7), "Cyclic": Cyclic(0.001, 0.1, 3, "exp_range", 0.95),
-        "OneCycle": OneCycle(0.1, 20, three_phase=True),
-        "Warmup": Warmup(Cosine(0.1, 10), 4, 0.001, "exponential"),
-        "Sequence": Sequence([Linear(0.0, 0.1, 3), Warmup(Step(0.1, 0.5, 2), 2)], [3]),
-        "WSD": WSD(0.1, 2, 3, 5, warmup="cosine", decay="1-sqrt", min_lr_ratio=0.1),
-        "InverseSqrt": InverseSqrt(0.1, 4, 10), "Rex": Rex(0.1, 9, 0.001),
-        "Cooldown": Cooldown(WSD(0.1, 2, 30, 5), 7.5, 4, shape="cosine", final_lr=0.001),
-        "OneCycleMomentum": OneCycle(0.1, 20, anneal="linear").momentum(0.8, 0.95),
-        "CyclicMomentum": Cyclic(0.001, 0.1, 3, "triangular2").momentum(),
-    }
-    return fixed[family]
 
 
 def test_ceiling_is_reached_or_approached() -> None:

@@ -1,14 +1,15 @@
 """R and Python agree: the R constructors give the very schedules Python builds.
 
-For every family over a grid of parameters (R doubles where Python wants
-integers, defaults left out, every mode and branch), through R embedded with
-rpy2 (``conftest.py``):
+For every schedule of the one table (``kit.schedule_cases``; R doubles or R integers,
+arguments equal to their defaults left out), through R embedded with rpy2
+(``conftest.py``):
 
 * ``lr_at()`` in R equals the Python schedule's float64 values exactly;
 * the object R builds is equal to the one Python builds (same class and config);
 * ``as_keras_schedule()`` from R, evaluated in-graph (float32), matches the
   NumPy values under the one float32 rule (``kit.assert_float32_agrees``);
-* bad arguments fail in R with the same words as in Python.
+* bad arguments (test_schedule_checks.py's table) fail in R with the same words as in
+  Python.
 
 Under rpy2 R and pytest share one ``lrdecay`` module, which proves the R layer
 (coercion, defaults, errors). ``test_rscript_on_installed_package_agrees`` runs
@@ -17,10 +18,10 @@ R as its own process on the installed package and compares exactly as well.
 
 from __future__ import annotations
 
+import inspect
 import os
 import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,70 +29,41 @@ import lrdecay
 import numpy as np
 import pytest
 from conftest import RCall, RError, RSession
-from kit import assert_float32_agrees, run_r, subprocess_env
+from kit import assert_float32_agrees, run_r, schedule_cases, subprocess_env
+from test_schedule_checks import CHOICES, NUMBERS, OUT_OF_RANGE, VALID, VECTORS
 
 pytestmark = pytest.mark.r_parity
 
-R_FUNCTION = {
-    "Constant": "schedule_constant",
-    "Step": "schedule_step",
-    "MultiStep": "schedule_multistep",
-    "Piecewise": "schedule_piecewise",
-    "Exponential": "schedule_exponential",
-    "InverseTime": "schedule_inverse_time",
-    "Polynomial": "schedule_polynomial",
-    "Cosine": "schedule_cosine",
-    "CosineRestarts": "schedule_cosine_restarts",
-    "Linear": "schedule_linear",
-    "Cyclic": "schedule_cyclic",
-    "OneCycle": "schedule_one_cycle",
-    "Warmup": "schedule_warmup",
-    "Sequence": "schedule_sequence",
-    "OneCycleMomentum": "schedule_momentum",
-    "CyclicMomentum": "schedule_momentum",
-}
+def r_function(s: lrdecay.Schedule) -> str:
+    """The R constructor of ``s`` (the head of its ``r_call()``)."""
+    return s.r_call().split("(", 1)[0]
 
 
-@dataclass(frozen=True)
-class Case:
-    """A schedule as a Python class name and keyword arguments (as a Python user writes
-    them: ints where Python wants ints; nested ``Case`` objects for schedules)."""
-
-    cls: str
-    kwargs: tuple[tuple[str, Any], ...]
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.kwargs)
-        return f"{self.cls}({args})"
-
-    def python(self) -> lrdecay.Schedule:
-        """The schedule, built in Python."""
-        return getattr(lrdecay, self.cls)(**{k: _py(v) for k, v in self.kwargs})
-
-    def r(self, integers: bool = False) -> RCall:
-        """The schedule as an R call: every number an R double (as R users type
-        them), or, with ``integers``, whole numbers as R integers."""
-        return RCall(R_FUNCTION[self.cls], **{k: _r(v, integers) for k, v in self.kwargs})
+def r_of(s: lrdecay.Schedule, integers: bool = False, **change: Any) -> RCall:
+    """``s`` as an R call built from its config, passed as binary values: every number an
+    R double (as R users type them), or, with ``integers``, whole numbers as R integers;
+    nested schedules as calls. Arguments equal to the constructor's default are left out,
+    so R's defaults must be Python's. ``change``: arguments replaced (bad ones)."""
+    defaults = {k: p.default for k, p in inspect.signature(type(s).__init__).parameters.items()}
+    config = {**s.get_config()["config"], **change}
+    kwargs = {k: _r(v, integers) for k, v in config.items()
+              if k in change or not _same(v, defaults.get(k, inspect.Parameter.empty))}
+    return RCall(r_function(s), **kwargs)
 
 
-def S(cls: str, **kwargs: Any) -> Case:  # noqa: N802 - reads as a constructor in the grid
-    return Case(cls, tuple(kwargs.items()))
-
-
-def _py(v: Any) -> Any:
-    if isinstance(v, Case):
-        return v.python()
-    if isinstance(v, list):
-        return [_py(x) for x in v]
-    return v
+def _same(v: Any, default: Any) -> bool:
+    return (default is not inspect.Parameter.empty and type(v) is type(default)
+            and not isinstance(v, (list, dict)) and v == default)
 
 
 def _r(v: Any, integers: bool) -> Any:
-    if isinstance(v, Case):
-        return v.r(integers)
+    if isinstance(v, lrdecay.Schedule):
+        return r_of(v, integers)
+    if isinstance(v, dict):
+        return r_of(lrdecay.from_config(v), integers)
     if isinstance(v, list):
-        if v and all(isinstance(x, Case) for x in v):
-            return [x.r(integers) for x in v]
+        if v and all(isinstance(x, (dict, lrdecay.Schedule)) for x in v):
+            return [_r(x, integers) for x in v]
         arr = np.asarray(v, dtype=np.float64)
         if integers and arr.size and np.all(arr == np.floor(arr)):
             return arr.astype(np.int64)
@@ -103,83 +75,9 @@ def _r(v: Any, integers: bool) -> Any:
     return float(v)
 
 
-# ---------------------------------------------------------------------------
-# The grid: every family, every branch, defaults left out
-# ---------------------------------------------------------------------------
-
-def _grid() -> list[Case]:
-    cases = [S("Constant", lr=lr) for lr in (0.0, 0.1, 3e-4)]
-    cases += [S("Step", initial_lr=lr, drop=drop, every=every)
-              for lr in (0.01, 0.3) for drop in (0.5, 0.9, 1) for every in (1, 2.5, 10)]
-    cases += [S("Step", initial_lr=0.01), S("Step", initial_lr=0.1, drop=0.7)]
-    cases += [S("MultiStep", initial_lr=0.1, milestones=m, gamma=g)
-              for m in ([10], [3, 7.5, 30], [0, 50]) for g in (0.1, 0.5)]
-    cases += [S("MultiStep", initial_lr=0.05, milestones=[30, 80])]
-    cases += [S("Piecewise", boundaries=[10], values=[0.1, 0.01]),
-              S("Piecewise", boundaries=[3, 7.5, 30], values=[0.1, 0.05, 0.01, 0.0]),
-              S("Piecewise", boundaries=[0, 50], values=[1, 0.5, 0.25])]
-    cases += [S("Exponential", initial_lr=0.1, decay_rate=0.96, decay_steps=1000, staircase=st)
-              for st in (False, True)]
-    cases += [S("Exponential", initial_lr=0.05, decay_rate=0.5, decay_steps=7, staircase=True),
-              S("Exponential", initial_lr=0.1, decay_rate=0.9),
-              S("Exponential", initial_lr=0.01, k=0.1),
-              S("Exponential", initial_lr=0.01, k=0),
-              S("Exponential", initial_lr=0.01, k=0.3, decay_steps=7, staircase=True)]
-    cases += [S("InverseTime", initial_lr=0.1, decay_steps=1, decay_rate=0.5),
-              S("InverseTime", initial_lr=0.1, decay_rate=0.5, decay_steps=10, staircase=True),
-              S("InverseTime", initial_lr=0.2, decay_steps=4, decay_rate=0),
-              S("InverseTime", initial_lr=0.1, decay_rate=2.0, decay_steps=3.5)]
-    cases += [S("Polynomial", initial_lr=0.1, decay_steps=50),
-              S("Polynomial", initial_lr=0.1, decay_steps=10, end_lr=0.01, power=2, cycle=True),
-              S("Polynomial", initial_lr=0.1, decay_steps=10, end_lr=0.01, power=0.5),
-              S("Polynomial", initial_lr=0.1, decay_steps=7.5, cycle=True)]
-    cases += [S("Cosine", initial_lr=0.01, decay_steps=50),
-              S("Cosine", initial_lr=0.01, decay_steps=50, alpha=0.1),
-              S("Cosine", initial_lr=0.1, decay_steps=7.5, alpha=1)]
-    cases += [S("CosineRestarts", initial_lr=0.1, first_decay_steps=10),
-              S("CosineRestarts", initial_lr=0.1, first_decay_steps=10, t_mul=1, m_mul=0.5,
-                alpha=0.05),
-              S("CosineRestarts", initial_lr=0.1, first_decay_steps=5, t_mul=3, m_mul=0.8),
-              S("CosineRestarts", initial_lr=0.1, first_decay_steps=2.5, t_mul=1.5)]
-    cases += [S("Linear", start_lr=0.1, end_lr=0.01, steps=9),
-              S("Linear", start_lr=0, end_lr=0.1, steps=5),
-              S("Linear", start_lr=0.1, end_lr=0.1, steps=1)]
-    cases += [S("Cyclic", base_lr=base, max_lr=top, step_size=size, mode=mode, gamma=0.99)
-              for mode in ("triangular", "triangular2", "exp_range")
-              for base, top, size in ((0.001, 0.01, 5), (0, 0.1, 2.5))]
-    cases += [S("Cyclic", base_lr=0.001, max_lr=0.01, step_size=5)]
-    cases += [S("OneCycle", max_lr=0.1, total_steps=100),
-              S("OneCycle", max_lr=0.1, total_steps=60, pct_start=0.25, anneal="linear",
-                div_factor=10, final_div_factor=100, three_phase=True),
-              S("OneCycle", max_lr=0.01, total_steps=10, pct_start=0.5, three_phase=True),
-              S("OneCycle", max_lr=1.0, total_steps=2, pct_start=0.9),
-              S("OneCycle", max_lr=0.1, total_steps=1000, anneal="linear")]
-    cases += [S("Warmup", schedule=S("Cosine", initial_lr=0.1, decay_steps=50), warmup_steps=5),
-              S("Warmup", schedule=S("Step", initial_lr=0.1), warmup_steps=4, start_lr=0.001,
-                shape="exponential"),
-              S("Warmup", schedule=S("Linear", start_lr=0.1, end_lr=0, steps=20),
-                warmup_steps=2.5, start_lr=0.01),
-              S("Warmup", schedule=S("OneCycle", max_lr=0.1, total_steps=30), warmup_steps=10)]
-    cases += [S("Sequence", schedules=[S("Linear", start_lr=0, end_lr=0.1, steps=5),
-                                       S("Cosine", initial_lr=0.1, decay_steps=20),
-                                       S("Constant", lr=0.001)], boundaries=[5, 25]),
-              S("Sequence", schedules=[S("Constant", lr=0.1)], boundaries=[]),
-              S("Sequence", schedules=[S("Step", initial_lr=0.1),
-                                       S("Exponential", initial_lr=0.1, k=0.1)],
-                boundaries=[12.5])]
-    cases += [S("OneCycleMomentum", schedule=S("OneCycle", max_lr=0.1, total_steps=60,
-                                                 pct_start=0.25, three_phase=True)),
-              S("OneCycleMomentum", schedule=S("OneCycle", max_lr=0.1, total_steps=100,
-                                                 anneal="linear"),
-                base_momentum=0.8, max_momentum=0.9),
-              S("CyclicMomentum", schedule=S("Cyclic", base_lr=0.001, max_lr=0.01, step_size=5,
-                                             mode="exp_range", gamma=0.99),
-                base_momentum=0.85, max_momentum=0.95)]
-    return cases
-
-
-GRID = _grid()
-FAMILIES_COVERED = {c.cls for c in GRID}
+# The one schedule table (kit.schedule_cases): every family, every branch.
+GRID = [s for _, s in schedule_cases()]
+GRID_IDS = [name for name, _ in schedule_cases()]
 
 # Boundaries, fractions and far-away clock values.
 CLOCK = np.unique(np.concatenate([
@@ -187,10 +85,6 @@ CLOCK = np.unique(np.concatenate([
     [1e3, 12345.678, 28125.0, 1e5],
 ]))
 STEPS = np.concatenate([np.arange(0.0, 301.0), [1000.0, 28125.0]])
-
-
-def test_grid_covers_every_family() -> None:
-    assert FAMILIES_COVERED == set(R_FUNCTION)
 
 
 def test_reticulate_runs_in_this_python(r_session: RSession) -> None:
@@ -204,18 +98,17 @@ def test_reticulate_runs_in_this_python(r_session: RSession) -> None:
 
 # Each fixture below evaluates all cases in one R evaluation (fast); the tests
 # then compare case by case.
-GRID_IDS = [repr(c) for c in GRID]
 SPE = {"iterations": None, "spe=4": 4.0, "spe=7": 7}
 
 
 @pytest.fixture(scope="module")
 def r_values(r_session: RSession) -> list[np.ndarray]:
-    return r_session.eval_each([c.r() for c in GRID], each="lr_at({x}, clock)", clock=CLOCK)
+    return r_session.eval_each([r_of(c) for c in GRID], each="lr_at({x}, clock)", clock=CLOCK)
 
 
 @pytest.fixture(scope="module")
 def r_objects(r_session: RSession) -> dict[bool, list[Any]]:
-    return {integers: r_session.each_to_python([c.r(integers) for c in GRID])
+    return {integers: r_session.each_to_python([r_of(c, integers) for c in GRID])
             for integers in (False, True)}
 
 
@@ -230,14 +123,14 @@ def r_in_graph(r_session: RSession) -> dict[str, list[np.ndarray]]:
         " out <- reticulate::py_call(ks, np$asarray(steps, dtype = 'float32'));"
         " as.vector(reticulate::py_to_r(np$asarray(ops$convert_to_numpy(out), dtype = 'float64')))"
         "})")
-    return {label: r_session.eval_each([c.r() for c in GRID], each=each, spe=spe, steps=STEPS)
+    return {label: r_session.eval_each([r_of(c) for c in GRID], each=each, spe=spe, steps=STEPS)
             for label, spe in SPE.items()}
 
 
 @pytest.mark.parametrize("i", range(len(GRID)), ids=GRID_IDS)
 def test_r_values_equal_python_values_exactly(r_values: list[np.ndarray], i: int) -> None:
     case = GRID[i]
-    py_values = case.python()(CLOCK)
+    py_values = case(CLOCK)
     assert isinstance(r_values[i], np.ndarray) and r_values[i].dtype == np.float64
     assert py_values.dtype == np.float64
     np.testing.assert_array_equal(r_values[i], py_values,
@@ -251,7 +144,7 @@ def test_r_builds_the_python_schedule(r_objects: dict[bool, list[Any]], i: int,
     """Same class, same config (R doubles coerced where Python wants integers; R
     defaults equal to Python's where arguments are left out)."""
     from_r = r_objects[integers][i]
-    expected = GRID[i].python()
+    expected = GRID[i]
     assert type(from_r) is type(expected)
     assert from_r == expected, f"{from_r!r} != {expected!r}"
     assert from_r.get_config() == expected.get_config()
@@ -276,7 +169,7 @@ def test_in_graph_from_r_matches_numpy(r_in_graph: dict[str, list[np.ndarray]], 
     # The graph's clock is float32 (iterations / steps_per_epoch rounded to float32, as
     # in Keras); compare the formulas at the clock value the graph actually uses.
     clock = (STEPS.astype(np.float32) / np.float32(steps_per_epoch or 1)).astype(np.float64)
-    assert_float32_agrees(case.python(), clock, got)
+    assert_float32_agrees(case, clock, got)
 
 
 @pytest.mark.keras
@@ -310,7 +203,7 @@ def test_r_positional_order_is_keras_order(r_session: RSession) -> None:
 @pytest.fixture(scope="module")
 def r_from_r_call(r_session: RSession) -> list[Any]:
     """Each GRID schedule rebuilt by R from the text of its ``describe()$r_call``."""
-    code = "list(\n" + ",\n".join(c.python().describe()["r_call"] for c in GRID) + "\n)"
+    code = "list(\n" + ",\n".join(c.describe()["r_call"] for c in GRID) + "\n)"
     return list(r_session.to_python(code))
 
 
@@ -318,7 +211,7 @@ def r_from_r_call(r_session: RSession) -> list[Any]:
 def test_r_call_is_the_r_code_that_rebuilds_the_schedule(r_from_r_call: list[Any],
                                                          i: int) -> None:
     """``describe()$r_call`` (what R prints) is valid R that builds the same schedule."""
-    expected = GRID[i].python()
+    expected = GRID[i]
     rebuilt = r_from_r_call[i]
     assert rebuilt == expected, f"{expected.describe()['r_call']} gave {rebuilt!r}"
     np.testing.assert_array_equal(rebuilt(CLOCK), expected(CLOCK))
@@ -351,48 +244,34 @@ def test_r_function_schedule_agrees(r_session: RSession) -> None:
 # Errors: the same words in both languages
 # ---------------------------------------------------------------------------
 
-BAD = [
-    S("Constant", lr=-0.1),
-    S("Step", initial_lr=float("nan")),
-    S("Step", initial_lr=0.01, drop=2.0),
-    S("Step", initial_lr=0.01, every=0),
-    S("Step", initial_lr=0.01, every=float("inf")),
-    S("MultiStep", initial_lr=0.1, milestones=[30, 20]),
-    S("MultiStep", initial_lr=0.1, milestones=[-1, 20]),
-    S("Piecewise", boundaries=[10, 20], values=[0.1, 0.01]),
-    S("Exponential", initial_lr=0.1),
-    S("Exponential", initial_lr=0.1, decay_rate=0.9, k=0.1),
-    S("Exponential", initial_lr=0.1, decay_rate=1.5),
-    S("Exponential", initial_lr=0.1, k=-1),
-    S("InverseTime", initial_lr=0.1, decay_steps=1, decay_rate=-0.5),
-    S("InverseTime", initial_lr=0.1, decay_steps=0, decay_rate=0.5),
-    S("Exponential", initial_lr=0.1, decay_steps=1000),
-    S("Polynomial", initial_lr=0.1, decay_steps=10, power=0),
-    S("Polynomial", initial_lr=0.1, decay_steps=10, end_lr=-1),
-    S("Cosine", initial_lr=0.1, decay_steps=50, alpha=1.5),
-    S("CosineRestarts", initial_lr=0.1, first_decay_steps=10, t_mul=0.5),
-    S("CosineRestarts", initial_lr=0.1, first_decay_steps=10, m_mul=0),
-    S("Linear", start_lr=0.1, end_lr=0.01, steps=0),
-    S("Cyclic", base_lr=0.1, max_lr=0.01, step_size=5),
-    S("Cyclic", base_lr=0.001, max_lr=0.01, step_size=5, mode="exp"),
-    S("Cyclic", base_lr=0.001, max_lr=0.01, step_size=5, gamma=0),
-    S("OneCycle", max_lr=0.1, total_steps=100.5),
-    S("OneCycle", max_lr=0.1, total_steps=1),
-    S("OneCycle", max_lr=0.1, total_steps=3, pct_start=0.1),
-    S("OneCycle", max_lr=0.1, total_steps=10, pct_start=0.55, three_phase=True),
-    S("OneCycle", max_lr=0.1, total_steps=100, pct_start=1),
-    S("OneCycle", max_lr=0.1, total_steps=100, anneal="cosine"),
-    S("Warmup", schedule=S("Constant", lr=0.1), warmup_steps=0),
-    S("Warmup", schedule=S("Constant", lr=0.1), warmup_steps=5, shape="exponential"),
-    S("Warmup", schedule=S("Constant", lr=0.0), warmup_steps=5, start_lr=0.01,
-      shape="exponential"),
-    S("Warmup", schedule=S("Constant", lr=0.1), warmup_steps=5, shape="cubic"),
-    S("Sequence", schedules=[S("Constant", lr=0.1), S("Constant", lr=0.2)], boundaries=[0]),
-    S("Sequence", schedules=[S("Constant", lr=0.1), S("Constant", lr=0.2)],
-      boundaries=[5, 10]),
-    S("Sequence", schedules=[S("Constant", lr=0.1), S("Constant", lr=0.2),
-                             S("Constant", lr=0.3)], boundaries=[10, 5]),
+NAN, INF = float("nan"), float("inf")
+C01 = lrdecay.Constant(0.1)
+# Calls the one-argument rows cannot make: (class, every argument).
+BAD_CALLS: list[tuple[type, dict[str, Any]]] = [
+    (lrdecay.Exponential, dict(initial_lr=0.1)),
+    (lrdecay.Exponential, dict(initial_lr=0.1, decay_rate=0.9, k=0.1)),
+    (lrdecay.Exponential, dict(initial_lr=0.1, decay_steps=1000)),
+    (lrdecay.OneCycle, dict(max_lr=0.1, total_steps=3, pct_start=0.1)),
+    (lrdecay.OneCycle, dict(max_lr=0.1, total_steps=10, pct_start=0.55, three_phase=True)),
+    (lrdecay.Warmup, dict(schedule=C01, warmup_steps=5, shape="exponential")),
+    (lrdecay.Warmup, dict(schedule=lrdecay.Constant(0.0), warmup_steps=5, start_lr=0.01,
+                          shape="exponential")),
+    (lrdecay.Sequence, dict(schedules=[C01, C01, C01], boundaries=[10, 5])),
 ]
+# test_schedule_checks.py's bad-argument table, the rows R can pass (numbers, numeric
+# vectors, strings), each a valid call with one argument broken; then BAD_CALLS.
+BAD = [(c, {**VALID[c], a: v}) for c, a, v, _, _ in OUT_OF_RANGE]
+BAD += [(c, {**VALID[c], a: v}) for c, a, _ in NUMBERS for v in (NAN, INF, -INF)]
+BAD += [(c, {**VALID[c], a: v}) for c, a, v, exc, _, _ in VECTORS + CHOICES
+        if exc is ValueError and (isinstance(v, str) or isinstance(v, list) and all(
+            isinstance(x, (int, float)) for x in v))]
+BAD += BAD_CALLS
+BAD_IDS = [f"{c.__name__}-{i}" for i, (c, _) in enumerate(BAD)]
+
+
+def r_bad(cls: type, kwargs: dict[str, Any]) -> RCall:
+    """The R call of ``cls(**kwargs)``, every argument given."""
+    return RCall(r_function(cls(**VALID[cls])), **{k: _r(v, False) for k, v in kwargs.items()})
 
 
 def _requirement(message: str) -> str:
@@ -405,16 +284,17 @@ def _requirement(message: str) -> str:
 def r_errors(r_session: RSession) -> list[np.ndarray]:
     """For each bad case: R's message and condition classes (empty when no error)."""
     return r_session.eval_each(
-        [c.r() for c in BAD],
+        [r_bad(c, kw) for c, kw in BAD],
         each="tryCatch({ {x}; character() }, error = function(e) c(conditionMessage(e), class(e)))")
 
 
-@pytest.mark.parametrize("i", range(len(BAD)), ids=[repr(c) for c in BAD])
+@pytest.mark.parametrize("i", range(len(BAD)), ids=BAD_IDS)
 def test_bad_arguments_fail_alike(r_errors: list[np.ndarray], i: int) -> None:
+    cls, kwargs = BAD[i]
     with pytest.raises((ValueError, TypeError)) as py_err:
-        BAD[i].python()
+        cls(**kwargs)
     r_error = [str(x) for x in r_errors[i]]
-    assert r_error, f"no R error for {BAD[i]!r}"
+    assert r_error, f"no R error for {cls.__name__}({kwargs})"
     message, classes = r_error[0], r_error[1:]
     assert "lrdecay_error_argument" in classes, message
     assert _requirement(message) == _requirement(str(py_err.value))
@@ -424,39 +304,25 @@ def test_bad_arguments_fail_alike(r_errors: list[np.ndarray], i: int) -> None:
 # R as its own process, on the installed package
 # ---------------------------------------------------------------------------
 
-SUBPROCESS_CASES = [
-    S("Constant", lr=0.1),
-    S("Step", initial_lr=0.01, drop=0.5, every=10),
-    S("MultiStep", initial_lr=0.1, milestones=[3, 7.5, 30], gamma=0.5),
-    S("Piecewise", boundaries=[3, 7.5, 30], values=[0.1, 0.05, 0.01, 0.0]),
-    S("Exponential", initial_lr=0.1, decay_rate=0.96, decay_steps=1000, staircase=True),
-    S("Exponential", initial_lr=0.01, k=0.3, decay_steps=7),
-    S("InverseTime", initial_lr=0.1, decay_rate=0.5, decay_steps=10, staircase=True),
-    S("Polynomial", initial_lr=0.1, decay_steps=10, end_lr=0.01, power=2, cycle=True),
-    S("Cosine", initial_lr=0.01, decay_steps=50, alpha=0.1),
-    S("CosineRestarts", initial_lr=0.1, first_decay_steps=5, t_mul=3, m_mul=0.8),
-    S("Linear", start_lr=0.1, end_lr=0.01, steps=9),
-    S("Cyclic", base_lr=0.001, max_lr=0.01, step_size=5, mode="exp_range", gamma=0.99),
-    S("OneCycle", max_lr=0.1, total_steps=100, three_phase=True),
-    S("Warmup", schedule=S("Step", initial_lr=0.1), warmup_steps=4, start_lr=0.001,
-      shape="exponential"),
-    S("Sequence", schedules=[S("Linear", start_lr=0, end_lr=0.1, steps=5),
-                             S("Cosine", initial_lr=0.1, decay_steps=20)], boundaries=[5]),
-]
+SUBPROCESS_CASES = GRID
 
 
 def _r_source(v: Any) -> str:
     """R source for a value; numbers as hexadecimal literals, so that R reads the very
     double Python has (no decimal rounding on the way)."""
-    if isinstance(v, Case):
-        args = ", ".join(f"{k} = {_r_source(x)}" for k, x in v.kwargs)
-        return f"{R_FUNCTION[v.cls]}({args})"
+    if isinstance(v, dict):
+        v = lrdecay.from_config(v)
+    if isinstance(v, lrdecay.Schedule):
+        args = ", ".join(f"{k} = {_r_source(x)}" for k, x in v.get_config()["config"].items())
+        return f"{r_function(v)}({args})"
+    if v is None:
+        return "NULL"
     if isinstance(v, bool):
         return "TRUE" if v else "FALSE"
     if isinstance(v, str):
         return '"' + v + '"'
     if isinstance(v, list):
-        if v and all(isinstance(x, Case) for x in v):
+        if v and all(isinstance(x, dict) for x in v):
             return "list(" + ", ".join(_r_source(x) for x in v) + ")"
         return "c(" + ", ".join(_r_source(x) for x in v) + ")" if v else "numeric(0)"
     return float(v).hex()
@@ -493,7 +359,7 @@ def test_rscript_on_installed_package_agrees(tmp_path: Path) -> None:
         subprocess_env()["RETICULATE_PYTHON"])
     assert sorted(got) == list(range(len(SUBPROCESS_CASES))), stdout[-2000:]
     for i, case in enumerate(SUBPROCESS_CASES):
-        np.testing.assert_array_equal(got[i], case.python()(CLOCK),
+        np.testing.assert_array_equal(got[i], case(CLOCK),
                                       err_msg=f"Rscript and Python differ: {case!r} (R used "
                                       f"{module_used}, Python {lrdecay.__file__}: is the "
                                       "installed R package up to date?)")

@@ -26,9 +26,7 @@ import lrdecay
 import numpy as np
 import pytest
 from kit import (
-    ALL_FAMILIES,
     backend_available,
-    covered_families,
     graph_mismatches,
     last_json,
     run_python,
@@ -154,10 +152,6 @@ def child(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     result = last_json(stdout)
     assert result["backend"] == backend
     return result
-
-
-def test_cases_cover_every_family() -> None:
-    assert covered_families(CASES) == ALL_FAMILIES
 
 
 def test_in_graph_values_equal_numpy(child: dict) -> None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import copy
 import json
-import zipfile
 from pathlib import Path
 from typing import Any, Callable
 
@@ -25,13 +24,13 @@ import lrdecay
 import numpy as np
 import pytest
 from kit import (
-    ALL_FAMILIES,
-    covered_families,
+    keras_model,
     r_string,
     run_python,
     run_r,
     schedule_cases,
     sha256,
+    tampered,
 )
 
 keras = pytest.importorskip("keras")
@@ -42,12 +41,6 @@ CASES = schedule_cases()
 SPES = (None, 4)
 #: The iterations at which the saved and the loaded schedule are compared.
 ITERS = list(range(0, 41, 3)) + [97, 1000]
-
-
-def _model(learning_rate: Any) -> Any:
-    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2), keras.layers.Dense(1)])
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate), loss="mse")
-    return model
 
 
 def _lr_values(optimizer: Any) -> list[float]:
@@ -63,7 +56,7 @@ def saved(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]
     out: dict[str, dict[str, Any]] = {}
     for n, (name, sched) in enumerate(CASES):
         for spe in SPES:
-            model = _model(sched.to_keras(steps_per_epoch=spe))
+            model = keras_model(sched.to_keras(steps_per_epoch=spe))
             model.optimizer.build(model.trainable_variables)
             model.optimizer.iterations.assign(5 + n)  # as if 5 + n updates had been made
             path = folder / f"{name}-{spe}.keras"
@@ -78,10 +71,6 @@ def saved(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]
                 "spe": spe,
             }
     return out
-
-
-def test_cases_cover_every_family() -> None:
-    assert covered_families(CASES) == ALL_FAMILIES
 
 
 def test_saved_lr_is_the_schedule(saved: dict[str, dict[str, Any]]) -> None:
@@ -226,27 +215,13 @@ def test_load_in_fresh_r_session(saved: dict[str, dict[str, Any]], tmp_path: Pat
 
 
 # ---------------------------------------------------------------------------
-# A user-function schedule cannot be saved
+# A saved schedule cannot become unsaveable (that a user function cannot be saved or run
+# in-graph: test_schedules.py, test_keras_schedule.py)
 # ---------------------------------------------------------------------------
 
 
 def _user_fn(t: Any) -> Any:
     return 0.1 / (1.0 + np.asarray(t))
-
-
-@pytest.mark.parametrize("make", [
-    lambda: lrdecay.FromFunction(_user_fn),
-    lambda: lrdecay.Warmup(lrdecay.FromFunction(_user_fn), warmup_steps=2),
-    lambda: lrdecay.Sequence([lrdecay.Constant(0.1), lrdecay.FromFunction(_user_fn)], [3]),
-], ids=["function", "warmup_of_function", "sequence_with_function"])
-def test_user_function_schedule_is_not_serializable(make: Callable[[], Any]) -> None:
-    sched = make()
-    with pytest.raises(TypeError, match="not serializable|cannot run inside"):
-        sched.get_config()
-    with pytest.raises(TypeError, match="not serializable|cannot run inside"):
-        sched.to_keras()
-    with pytest.raises(TypeError, match="not serializable|cannot run inside"):
-        lrdecay.KerasSchedule(sched)
 
 
 def test_a_saved_schedule_cannot_become_unsaveable(tmp_path: Path) -> None:
@@ -255,7 +230,7 @@ def test_a_saved_schedule_cannot_become_unsaveable(tmp_path: Path) -> None:
     schedule on every assignment: a user function is refused there, the model still saves,
     and the file is what it was."""
     path = tmp_path / "model.keras"
-    model = _model(lrdecay.Cosine(0.1, 10).to_keras())
+    model = keras_model(lrdecay.Cosine(0.1, 10).to_keras())
     model.optimizer.build(model.trainable_variables)
     model.save(path)
     before = sha256(path)
@@ -284,27 +259,10 @@ BASE = lrdecay.Warmup(lrdecay.Sequence([lrdecay.Linear(0.0, 0.1, 3), lrdecay.Cos
 @pytest.fixture(scope="module")
 def base_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("tamper") / "base.keras"
-    model = _model(BASE.to_keras(steps_per_epoch=4))
+    model = keras_model(BASE.to_keras(steps_per_epoch=4))
     model.optimizer.build(model.trainable_variables)
     model.save(path)
     return path
-
-
-def _lr_config(cfg: dict[str, Any]) -> dict[str, Any]:
-    """The learning_rate entry of the optimizer in a .keras file's config.json."""
-    return cfg["compile_config"]["optimizer"]["config"]["learning_rate"]
-
-
-def _tampered(base: Path, out: Path, edit: Callable[[dict[str, Any]], None]) -> Path:
-    with zipfile.ZipFile(base) as zin, zipfile.ZipFile(out, "w") as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename == "config.json":
-                cfg = json.loads(data)
-                edit(_lr_config(cfg))
-                data = json.dumps(cfg).encode()
-            zout.writestr(item, data)
-    return out
 
 
 def _warmup(lr: dict[str, Any]) -> dict[str, Any]:
@@ -418,7 +376,7 @@ TAMPERS: list[tuple[str, Callable[[dict[str, Any]], None], type, str]] = [
 def test_tampered_config_gives_the_constructors_error(
         base_file: Path, tmp_path: Path, name: str, edit: Callable[[dict[str, Any]], None],
         exc: type, message: str) -> None:
-    path = _tampered(base_file, tmp_path / f"{name}.keras", edit)
+    path = tampered(base_file, tmp_path / f"{name}.keras", edit)
     before = sha256(path)
     with pytest.raises(exc) as err:
         keras.saving.load_model(path)
@@ -439,7 +397,7 @@ def test_loading_never_runs_code_from_a_config(base_file: Path, tmp_path: Path,
     for name, edit in _code_injections(str(marker)):
         if not safe_mode and name == "keras_lambda_as_learning_rate":
             continue  # unsafe mode runs Keras lambdas by design: not lrdecay's to refuse
-        path = _tampered(base_file, tmp_path / f"{name}.keras", edit)
+        path = tampered(base_file, tmp_path / f"{name}.keras", edit)
         with pytest.raises((TypeError, ValueError)):
             keras.saving.load_model(path, safe_mode=safe_mode)
         assert not marker.exists(), f"code from the config ran ({name})"

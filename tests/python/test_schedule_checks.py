@@ -31,6 +31,9 @@ VALID = {
     Warmup: dict(schedule=Constant(0.1), warmup_steps=5, start_lr=0.0, shape="linear"),
     Sequence: dict(schedules=[Constant(0.1), Step(0.1)], boundaries=[5]),
     FromFunction: dict(fn=math.sqrt),
+    WSD: dict(peak_lr=0.1, warmup_steps=5, stable_steps=10, decay_steps=8),
+    InverseSqrt: dict(peak_lr=0.1, warmup_steps=5),
+    Rex: dict(initial_lr=0.1, total_steps=100),
 }
 
 # (class, argument, what it must be) for every numeric argument
@@ -73,6 +76,16 @@ NUMBERS = [
     (OneCycle, "final_div_factor", "a positive number"),
     (Warmup, "warmup_steps", "a positive number"),
     (Warmup, "start_lr", "a non-negative number"),
+    (WSD, "peak_lr", "a positive number"),
+    (WSD, "warmup_steps", "a non-negative number"),
+    (WSD, "stable_steps", "a non-negative number"),
+    (WSD, "decay_steps", "a positive number"),
+    (WSD, "min_lr_ratio", "a number in [0, 1]"),
+    (InverseSqrt, "peak_lr", "a positive number"),
+    (InverseSqrt, "warmup_steps", "a non-negative number"),
+    (Rex, "initial_lr", "a positive number"),
+    (Rex, "total_steps", "a positive number"),
+    (Rex, "min_lr", "a number in [0, `initial_lr`] ([0, 0.1])"),
 ]
 
 # Bad values every numeric argument rejects: (value, exception, how the message shows it)
@@ -87,57 +100,43 @@ NOT_A_NUMBER = [
     ([0.5, 0.6], TypeError, "[0.5, 0.6]"),
     ([], TypeError, "[]"),
     ({"x": 1}, TypeError, '{"x": 1}'),
+    (1j, TypeError, "an object of class complex"),
+    (np.array([0.5, 0.6]), TypeError, "[0.5, 0.6]"),
 ]
 
-# Values outside each argument's range: (class, argument, value, how it is shown, must)
-OUT_OF_RANGE = [
-    (Constant, "lr", -0.1, "-0.1", "a non-negative number"),
-    (Step, "initial_lr", 0, "0", "a positive number"),
-    (Step, "initial_lr", -1, "-1", "a positive number"),
-    (Step, "drop", 2, "2", "a number in (0, 1]"),
-    (Step, "drop", 0, "0", "a number in (0, 1]"),
-    (Step, "drop", -0.5, "-0.5", "a number in (0, 1]"),
-    (Step, "every", 0, "0", "a positive number"),
-    (Step, "every", -10, "-10", "a positive number"),
-    (MultiStep, "gamma", 1.5, "1.5", "a number in (0, 1]"),
-    (MultiStep, "gamma", 0.0, "0", "a number in (0, 1]"),
-    (Exponential, "decay_rate", 1.2, "1.2", "a number in (0, 1]"),
-    (Exponential, "decay_rate", 0, "0", "a number in (0, 1]"),
-    (Exponential, "decay_steps", 0, "0", "a positive number"),
-    (InverseTime, "decay_rate", -0.5, "-0.5", "a non-negative number"),
-    (InverseTime, "decay_steps", -1, "-1", "a positive number"),
-    (Polynomial, "decay_steps", 0, "0", "a positive number"),
-    (Polynomial, "end_lr", -0.01, "-0.01", "a non-negative number"),
-    (Polynomial, "power", 0, "0", "a positive number"),
-    (Cosine, "alpha", 1.5, "1.5", "a number in [0, 1]"),
-    (Cosine, "alpha", -0.1, "-0.1", "a number in [0, 1]"),
-    (Cosine, "decay_steps", 0, "0", "a positive number"),
-    (CosineRestarts, "first_decay_steps", 0, "0", "a positive number"),
-    (CosineRestarts, "t_mul", 0, "0", "a positive number"),
-    (CosineRestarts, "t_mul", 0.5, "0.5",
-     "a number >= 1 (periods that shrink would end at a finite t)"),
-    (CosineRestarts, "m_mul", 1.1, "1.1", "a number in (0, 1]"),
-    (CosineRestarts, "m_mul", 0, "0", "a number in (0, 1]"),
-    (CosineRestarts, "alpha", 2, "2", "a number in [0, 1]"),
-    (Linear, "start_lr", -1, "-1", "a non-negative number"),
-    (Linear, "steps", 0, "0", "a positive number"),
-    (Cyclic, "base_lr", -0.01, "-0.01", "a non-negative number"),
-    (Cyclic, "max_lr", 0.001, "0.001", "a number >= `base_lr` (0.01)"),
-    (Cyclic, "step_size", 0, "0", "a positive number"),
-    (Cyclic, "gamma", 1.01, "1.01", "a number in (0, 1]"),
-    (Cyclic, "gamma", 0, "0", "a number in (0, 1]"),
-    (OneCycle, "max_lr", 0, "0", "a positive number"),
-    (OneCycle, "total_steps", 1, "1", "a whole number >= 2"),
-    (OneCycle, "total_steps", 0, "0", "a whole number >= 2"),
-    (OneCycle, "total_steps", 100.5, "100.5", "a whole number >= 2"),
-    (OneCycle, "pct_start", 0, "0", "a number in (0, 1)"),
-    (OneCycle, "pct_start", 1, "1", "a number in (0, 1)"),
-    (OneCycle, "pct_start", 1.3, "1.3", "a number in (0, 1)"),
-    (OneCycle, "div_factor", 0, "0", "a positive number"),
-    (OneCycle, "final_div_factor", -1e4, "-10000", "a positive number"),
-    (Warmup, "warmup_steps", 0, "0", "a positive number"),
-    (Warmup, "start_lr", -0.1, "-0.1", "a non-negative number"),
-]
+# Values outside each argument's range (what it must be: NUMBERS)
+RANGES = {
+    (Constant, "lr"): [-0.1], (Step, "initial_lr"): [0, -1], (Step, "drop"): [2, 0, -0.5],
+    (Step, "every"): [0, -10], (MultiStep, "gamma"): [1.5, 0.0],
+    (Exponential, "decay_rate"): [1.2, 0], (Exponential, "decay_steps"): [0],
+    (InverseTime, "decay_rate"): [-0.5], (InverseTime, "decay_steps"): [-1],
+    (Polynomial, "decay_steps"): [0], (Polynomial, "end_lr"): [-0.01], (Polynomial, "power"): [0],
+    (Cosine, "alpha"): [1.5, -0.1], (Cosine, "decay_steps"): [0],
+    (CosineRestarts, "first_decay_steps"): [0], (CosineRestarts, "t_mul"): [0],
+    (CosineRestarts, "m_mul"): [1.1, 0], (CosineRestarts, "alpha"): [2],
+    (Linear, "start_lr"): [-1], (Linear, "steps"): [0], (Cyclic, "base_lr"): [-0.01],
+    (Cyclic, "max_lr"): [0.001], (Cyclic, "step_size"): [0], (Cyclic, "gamma"): [1.01, 0],
+    (OneCycle, "max_lr"): [0], (OneCycle, "total_steps"): [1, 0, 100.5],
+    (OneCycle, "pct_start"): [0, 1, 1.3], (OneCycle, "div_factor"): [0],
+    (OneCycle, "final_div_factor"): [-1e4], (Warmup, "warmup_steps"): [0],
+    (Warmup, "start_lr"): [-0.1], (WSD, "peak_lr"): [0.0], (WSD, "warmup_steps"): [-1],
+    (WSD, "decay_steps"): [-5], (WSD, "min_lr_ratio"): [1.5, -0.1],
+    (InverseSqrt, "timescale"): [0, -10, float("nan")], (Rex, "total_steps"): [0],
+    (Rex, "min_lr"): [0.2, -0.01],  # 0.2: above initial_lr
+}
+MUST = {(cls, arg): must for cls, arg, must in NUMBERS}
+MUST[InverseSqrt, "timescale"] = "a positive number (or None/NULL)"
+
+
+def _shown(v: float) -> str:
+    """How a message shows a number: R's way (NaN, no trailing .0)."""
+    return "NaN" if math.isnan(v) else format(v, "g")
+
+
+# (class, argument, value, how it is shown, must)
+OUT_OF_RANGE = [(c, a, v, _shown(v), MUST[c, a]) for (c, a), vs in RANGES.items() for v in vs]
+OUT_OF_RANGE.append((CosineRestarts, "t_mul", 0.5, "0.5",
+                     "a number >= 1 (periods that shrink would end at a finite t)"))
 
 # Vectors: (class, argument, value, exception, must, how it is shown)
 VECTORS = [
@@ -210,6 +209,12 @@ CHOICES = [
     (Sequence, "schedules", [Constant(0.1), 0.2], TypeError, "a list of lrdecay schedules",
      "[an object of class Constant, 0.2]"),
     (FromFunction, "fn", 0.1, TypeError, "a function of t", "0.1"),
+    (WSD, "warmup", "quadratic", ValueError, 'one of "linear", "cosine", "1-sqrt"', '"quadratic"'),
+    (WSD, "warmup", "Linear", ValueError, 'one of "linear", "cosine", "1-sqrt"', '"Linear"'),
+    (WSD, "warmup", 1, TypeError, 'one of "linear", "cosine", "1-sqrt"', "1"),
+    (WSD, "decay", "exp", ValueError, 'one of "linear", "cosine", "1-sqrt"', '"exp"'),
+    (WSD, "decay", None, TypeError, 'one of "linear", "cosine", "1-sqrt"', "None"),
+    (InverseSqrt, "timescale", "10", TypeError, "a positive number (or None/NULL)", '"10"'),
     (FromFunction, "fn", "exp", TypeError, "a function of t", '"exp"'),
 ]
 
@@ -239,14 +244,16 @@ def test_the_valid_calls_are_valid():
 
 
 NOT_A_NUMBER_IDS = ["None", "nan", "np.nan", "inf", "-inf", "str", "bool", "length2", "empty",
-                    "dict"]
+                    "dict", "complex", "array"]
 NUMBER_ROWS = [
     pytest.param(cls, arg, must, value, exc, shown, id=f"{cls.__name__}-{arg}-{vid}")
     for cls, arg, must in NUMBERS
     for (value, exc, shown), vid in zip(NOT_A_NUMBER, NOT_A_NUMBER_IDS)
     # decay_rate=None means "not given" (use `k`): see the exactly-one-of test; an omitted
-    # horizon (RUN_LENGTHS) is the whole run (test_run_sized.py)
+    # horizon (RUN_LENGTHS) is the whole run, and WSD's decay_steps, which must be given,
+    # says so in its own words (test_run_sized.py)
     if not (value is None and ((cls is Exponential and arg == "decay_rate")
+                               or (cls is WSD and arg == "decay_steps")
                                or arg in cls.RUN_LENGTHS))
 ]
 
