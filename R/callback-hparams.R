@@ -132,6 +132,10 @@ as.data.frame.lrdecay.LRLogger <- function(x, row.names = NULL, optional = FALSE
 plot.lrdecay.LRLogger <- function(x, ..., main = "lrdecay: learning rate per update",
                                             xlab = "update", ylab = "learning rate",
                                             type = "l") {
+  if (length(lrdecay_call(function() x$records)) == 0) {
+    cli::cli_abort("{.arg x} has no records yet: pass the logger to {.fn fit} first.",
+                   class = c("lrdecay_error_argument", "lrdecay_error"))
+  }
   data <- as.data.frame(x)
   graphics::plot(seq_len(nrow(data)) - 1L, data$learning_rate, type = type, main = main,
                  xlab = xlab, ylab = ylab, ...)

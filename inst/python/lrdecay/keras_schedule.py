@@ -81,6 +81,18 @@ class KerasSchedule(keras.optimizers.schedules.LearningRateSchedule):
             t = t / self.steps_per_epoch
         return self.plateau.apply(ops.cast(self.schedule._compute(t, keras_ops()), "float32"))
 
+    def to_keras(self, steps_per_epoch: Any = None, check: Any = True, **options: Any) -> Any:
+        """A new in-graph schedule of the same lrdecay schedule (``Schedule.to_keras``), so
+        that wrapping twice is harmless; without ``steps_per_epoch``, this one's is kept.
+
+        Args:
+            steps_per_epoch: as in ``Schedule.to_keras``; ``None`` keeps this one's.
+            check: as in ``Schedule.to_keras``.
+            **options: the other options of ``Schedule.to_keras``.
+        """
+        spe = self.steps_per_epoch if steps_per_epoch is None else steps_per_epoch
+        return self.schedule.to_keras(steps_per_epoch=spe, check=check, **options)
+
     def get_config(self) -> dict[str, Any]:
         config = {"schedule": self.schedule.get_config(), "steps_per_epoch": self.steps_per_epoch,
                   **self.plateau.get_config()}
