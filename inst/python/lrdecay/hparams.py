@@ -373,9 +373,14 @@ class HParamScheduler(keras.callbacks.Callback):
                     "Keras keeps no momentum: give the optimizer a non-zero momentum (e.g. "
                     "SGD(momentum=0.9); R: optimizer_sgd(momentum = 0.9)) to schedule it.")
             table = None
-            if self.per == "batch" and not schedule.graphable():
-                table = self._tabulate(name, schedule, owner)
-            self._check_range(name, schedule, owner, table)
+            try:
+                if self.per == "batch" and not schedule.graphable():
+                    table = self._tabulate(name, schedule, owner)
+                self._check_range(name, schedule, owner, table)
+            except ValueError as err:
+                if not getattr(err, "lrdecay_returned", False):
+                    raise
+                raise ValueError(f"{_WHO}: `{name}`: {err}") from None
             hp = ScheduledHyperparameter(owner, name, schedule, self.per, original)
             hp._owner = self
             if table is not None:

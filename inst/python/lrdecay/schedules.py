@@ -973,6 +973,14 @@ class Sequence(Schedule):
         return min(first, self.boundaries[0]) if self.boundaries else first
 
 
+def _returned(message: str) -> ValueError:
+    """lrdecay's error for what a user's schedule function returned (marked, so that a
+    caller that knows the argument can name it; the user's own errors are never marked)."""
+    err = ValueError(message)
+    err.lrdecay_returned = True  # type: ignore[attr-defined]
+    return err
+
+
 class FromFunction(Schedule):
     """A user function of ``t`` (a Python callable, or an R function through reticulate).
 
@@ -1055,16 +1063,16 @@ class FromFunction(Schedule):
                     raise
                 one = self._values(out, 1)
                 if one is None:
-                    raise ValueError(f"The schedule function returned {show_value(out)} at t = "
-                                     f"{show_number(x)}; it must return one non-negative finite "
-                                     "number.")
+                    raise _returned(f"The schedule function returned {show_value(out)} at t = "
+                                    f"{show_number(x)}; it must return one non-negative finite "
+                                    "number.")
                 vals[j] = one[0]
         bad = ~(np.isfinite(vals) & (vals >= 0.0))
         if bad.any():
             j = int(np.argmax(bad))
-            raise ValueError(f"The schedule function returned {show_value(float(vals[j]))} at t = "
-                             f"{show_number(flat[j])}; it must return one non-negative finite "
-                             "number.")
+            raise _returned(f"The schedule function returned {show_value(float(vals[j]))} at "
+                            f"t = {show_number(flat[j])}; it must return one non-negative finite "
+                            "number.")
         return vals.reshape(np.shape(t))
 
 
