@@ -476,6 +476,49 @@ R_CASES: list[tuple[str, str, str]] = [
      "fit(in_graph, x, y, epochs = 1, verbose = 0, callbacks = list(callback_lr_scheduler(s)))",
      "in-graph"),
     ("load tampered copy", "load_model(tampered)", "`decay_steps`"),
+    # the newer features
+    ("schedule_cosine(NULL, 10)", "schedule_cosine(NULL, 10)", "not NULL."),
+    ("schedule_wsd warmup NULL", "schedule_wsd(0.1, NULL, 3, 2)", "`warmup_steps` must be"),
+    ("schedule_wsd NaN", "schedule_wsd(NaN, 1, 3, 2)", "`peak_lr`"),
+    ("schedule_wsd ratio 2", "schedule_wsd(0.1, 1, 3, 2, min_lr_ratio = 2)", "`min_lr_ratio`"),
+    ("schedule_inverse_sqrt Inf", "schedule_inverse_sqrt(0.1, Inf)", "`warmup_steps`"),
+    ("schedule_inverse_sqrt timescale -1", "schedule_inverse_sqrt(0.1, 4, timescale = -1)",
+     "`timescale`"),
+    ("schedule_rex NULL", "schedule_rex(0.1, NULL)", "not NULL."),
+    ("schedule_rex min_lr -1", "schedule_rex(0.1, 10, min_lr = -1)", "`min_lr`"),
+    ("schedule_cooldown length NaN", "schedule_cooldown(s, 5, NaN)", "`length`"),
+    ("schedule_cooldown of in-graph", "schedule_cooldown(as_keras_schedule(s), 5, 5)",
+     "`schedule`"),
+    ("as_keras_schedule twice spe 0", "as_keras_schedule(as_keras_schedule(s), "
+     "steps_per_epoch = 0)", "`steps_per_epoch`"),
+    ("as_keras_schedule of Keras's", "as_keras_schedule(learning_rate_schedule_cosine_decay("
+     "0.1, 10))", "Keras's CosineDecay"),
+    ("lr_at of Keras's", "lr_at(learning_rate_schedule_cosine_decay(0.1, 10), 1:3)",
+     "Keras's CosineDecay"),
+    ("plot logger before fit", "plot(callback_lr_logger())", "no records yet"),
+    ("plot t empty", "plot(s, t = numeric(0))", "`t`"),
+    ("plot in-graph t empty", "plot(as_keras_schedule(s), t = numeric(0))", "`t`"),
+    ("start_cooldown length 0", "start_cooldown(model, 0)", "`length`"),
+    ("start_cooldown length NULL", "start_cooldown(model, NULL)", "not NULL."),
+    ("start_cooldown shape", 'start_cooldown(model, 5, shape = "cubic")', "`shape`"),
+    ("start_cooldown final_lr -1", "start_cooldown(model, 5, final_lr = -1)", "`final_lr`"),
+    ("lr_find steps 2", "lr_find(model, x, y, steps = 2)", "`steps`"),
+    ("lr_find smoothing 1", "lr_find(model, x, y, smoothing = 1)", "`smoothing`"),
+    ("lr_find stop_factor 1", "lr_find(model, x, y, stop_factor = 1)", "`stop_factor`"),
+    ("lr_find max_lr < min_lr", "lr_find(model, x, y, min_lr = 0.1, max_lr = 0.01)",
+     "`max_lr`"),
+    ("lr_find no y", "lr_find(model, x)", "`y`"),
+    ("lr_find x NA", "lr_find(model, replace(x, 3, NA), y, batch_size = 2)", "`x`"),
+    ("lr_find y Inf", "lr_find(model, x, replace(y, 1, Inf), batch_size = 2)", "`y`"),
+    ("lr_find smaller than a batch", "lr_find(model, x, y)", "`batch_size`"),
+    ("hparam momentum 1.5", "fit(model_m, x, y, epochs = 1, verbose = 0, callbacks = list("
+     "callback_hparam_scheduler(momentum = schedule_constant(1.5))))", "`momentum`"),
+    ("hparam beta_1 1", "fit(model_adam, x, y, epochs = 1, verbose = 0, callbacks = list("
+     "callback_hparam_scheduler(beta_1 = schedule_constant(1))))", "`beta_1`"),
+    ("hparam beta_2 fn 2", "fit(model_adam, x, y, epochs = 1, verbose = 0, callbacks = list("
+     "callback_hparam_scheduler(beta_2 = function(t) 2)))", "`beta_2`"),
+    ("hparam epsilon fn -1", "fit(model_adam, x, y, epochs = 1, verbose = 0, callbacks = list("
+     "callback_hparam_scheduler(epsilon = function(t) -1)))", "`epsilon`"),
 ]
 
 R_SCRIPT = """
@@ -494,6 +537,11 @@ model |> compile(optimizer = optimizer_sgd(learning_rate = 0.1), loss = "mse")
 in_graph <- keras_model_sequential(input_shape = 2) |> layer_dense(1)
 in_graph |> compile(optimizer = optimizer_sgd(learning_rate = as_keras_schedule(s)),
                     loss = "mse")
+model_m <- keras_model_sequential(input_shape = 2) |> layer_dense(1)
+model_m |> compile(optimizer = optimizer_sgd(0.1, momentum = 0.9), loss = "mse")
+model_adam <- keras_model_sequential(input_shape = 2) |> layer_dense(1)
+model_adam |> compile(optimizer = optimizer_adam(0.1), loss = "mse")
+weights0 <- list(get_weights(model_m), get_weights(model_adam))
 lr0 <- get_learning_rate(model)
 one_line <- function(x) gsub("[[:space:]]+", " ", paste(x, collapse = " "))
 cases <- list(
@@ -507,6 +555,7 @@ for (id in names(cases)) {{
 }}
 cat("LR", sprintf("%.17g", get_learning_rate(model)), sprintf("%.17g", lr0), "\\n")
 cat("LR_IN_GRAPH", sprintf("%.17g", get_learning_rate(in_graph)), "\\n")
+cat("WEIGHTS", identical(weights0, list(get_weights(model_m), get_weights(model_adam))), "\\n")
 cat("MD5", md5_before == unname(tools::md5sum(saved)), "\\n")
 """
 
@@ -526,7 +575,8 @@ def test_r_table(saved: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> 
         if line.startswith("CASE"):
             name, _, res = line[4:].partition("\t")
             results[name] = res
-        elif line.split() and line.split()[0] in {"LR", "LR_IN_GRAPH", "MD5", "LR_CHANGED"}:
+        elif line.split() and line.split()[0] in {"LR", "LR_IN_GRAPH", "MD5", "LR_CHANGED",
+                                                  "WEIGHTS"}:
             tail.setdefault(line.split()[0], []).append(" ".join(line.split()[1:]))
     failures = []
     for name, _, fragment in R_CASES:
@@ -542,6 +592,7 @@ def test_r_table(saved: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> 
     assert lr == lr0 == pytest.approx(0.1, rel=1e-7)
     assert float(tail["LR_IN_GRAPH"][0]) == pytest.approx(0.1, rel=1e-7)
     assert tail["MD5"] == ["TRUE"]
+    assert tail["WEIGHTS"] == ["TRUE"]  # refused hyperparameters trained nothing
     assert sha256(saved) == before
     with capsys.disabled():
         print(f"\nhostile inputs tried (R table): {len(R_CASES)}")

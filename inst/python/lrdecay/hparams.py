@@ -377,10 +377,14 @@ class HParamScheduler(keras.callbacks.Callback):
                 if self.per == "batch" and not schedule.graphable():
                     table = self._tabulate(name, schedule, owner)
                 self._check_range(name, schedule, owner, table)
-            except ValueError as err:
+            except (ValueError, RuntimeError) as err:
+                # lrdecay's check of what the function returned (Python's, or R's passed
+                # through reticulate): name the hyperparameter. The user's own errors pass.
                 if not getattr(err, "lrdecay_returned", False):
                     raise
-                raise ValueError(f"{_WHO}: `{name}`: {err}") from None
+                message = getattr(err, "message", None)
+                raise ValueError(f"{_WHO}: `{name}`: "
+                                 f"{message if isinstance(message, str) else err}") from None
             hp = ScheduledHyperparameter(owner, name, schedule, self.per, original)
             hp._owner = self
             if table is not None:
