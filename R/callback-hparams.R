@@ -141,6 +141,10 @@ as.data.frame.lrdecay.LRLogger <- function(x, row.names = NULL, optional = FALSE
 #' @export
 plot.lrdecay.LRLogger <- function(x, ..., main = NULL, xlab = NULL,
                                   ylab = "learning rate", type = "l") {
+  if (length(lrdecay_call(function() x$records)) == 0) {
+    cli::cli_abort("{.arg x} has no records yet: pass the logger to {.fn fit} first.",
+                   class = c("lrdecay_error_argument", "lrdecay_error"))
+  }
   if (use_ggplot2()) {
     return(draw_ggplot(autoplot.lrdecay.LRLogger(x), main = main, xlab = xlab))
   }

@@ -128,6 +128,13 @@ as_schedule <- function(x, arg = rlang::caller_arg(x), call = rlang::caller_env(
   x
 }
 
+# The lrdecay schedule `x` is, or the one an in-graph schedule (as_keras_schedule()) wraps;
+# Python refuses anything else (a Keras schedule of Keras's own with advice).
+lrdecay_schedule_of <- function(x, arg = rlang::caller_arg(x), call = rlang::caller_env()) {
+  if (is_schedule(x)) return(x)
+  lrdecay_call(function() py_lrdecay()$schedules$schedule_of(x, arg), .call = call)
+}
+
 # A Keras model. Other Python objects pass: Python says what they must be.
 as_model <- function(x, arg = rlang::caller_arg(x), call = rlang::caller_env()) {
   if (missing(x)) abort_missing(arg, call)

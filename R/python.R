@@ -58,12 +58,22 @@ signal_python_error <- function(e, call) {
   }
   if (type %in% c("TypeError", "ValueError")) {
     class <- c("lrdecay_error_argument", "lrdecay_error")
+    message <- r_words(message, e)
   } else {
     class <- "lrdecay_error"
     message <- paste0(type, ": ", message)
   }
   # Python's message verbatim (rlang::abort(): no cli markup, interpolation or re-wrapping).
   rlang::abort(message, class = class, call = call, python_type = type)
+}
+
+# lrdecay's own message in R's words: Python's `None` (what R's NULL became) reads `NULL`.
+# Only lrdecay's messages (raised in its Python code): another library's are left as written.
+r_words <- function(message, e) {
+  in_lrdecay <- tryCatch(isTRUE(py_lrdecay()$`_checks`$raised_in_lrdecay(e)),
+                         error = function(err) FALSE)
+  if (!in_lrdecay) return(message)
+  gsub("(?<![\\w\"`])None(?![\\w\"`])", "NULL", message, perl = TRUE)
 }
 
 # The R condition an R function signalled while Python called it, or NULL. reticulate

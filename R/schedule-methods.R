@@ -3,7 +3,10 @@
 #' The learning rate of `schedule` at each clock value of `t`, computed in
 #' float64 by the Python formula in one call.
 #'
-#' @param schedule An lrdecay schedule, made by a `schedule_*()` function.
+#' @param schedule An lrdecay schedule, made by a `schedule_*()` function, or an
+#'   in-graph schedule made from one by [as_keras_schedule()] (the values are the
+#'   lrdecay schedule's). A Keras schedule of Keras's own (keras3's
+#'   `learning_rate_schedule_*()`) is refused: make it with an lrdecay family.
 #' @param t A numeric vector of clock values, each finite and `>= 0`: 0-based
 #'   epochs for [callback_lr_scheduler()], optimizer iterations in-graph.
 #' @returns A numeric vector as long as `t`.
@@ -14,6 +17,7 @@
 lr_at <- function(schedule, t) {
   schedule <- as_schedule(schedule)
   t <- as_clock(t)
+  schedule <- lrdecay_schedule_of(schedule)
   if (length(t) == 0) return(numeric())
   out <- lrdecay_call(function() {
     reticulate::py_call(schedule, reticulate::np_array(t, dtype = "float64"))
@@ -91,6 +95,7 @@ as.data.frame.lrdecay.Schedule <- function(x, row.names = NULL, optional = FALSE
 #' @export
 plot.lrdecay.Schedule <- function(x, t = NULL, ..., main = NULL, xlab = "t",
                                   ylab = "learning rate", type = "l") {
+  check_plot_clock(t)
   if (use_ggplot2()) {
     return(draw_ggplot(autoplot.lrdecay.Schedule(x, t = t), main = main, xlab = xlab,
                        ylab = ylab))
@@ -99,6 +104,30 @@ plot.lrdecay.Schedule <- function(x, t = NULL, ..., main = NULL, xlab = "t",
   graphics::plot(data$t, data$lr, type = type, xlab = xlab, ylab = ylab,
                  main = main %||% paste("lrdecay:", lrdecay_call(function() x$family)), ...)
   invisible(data)
+}
+
+#' @rdname schedule-methods
+#' @method plot lrdecay.keras_schedule.KerasSchedule
+#' @export
+plot.lrdecay.keras_schedule.KerasSchedule <- function(x, t = NULL, ...) {
+  check_plot_clock(t)
+  graphics::plot(lrdecay_schedule_of(x), t = t, ...)
+}
+
+# A plot's clock: NULL (the schedule's own range) or at least one value (an empty one
+# would draw nothing, with base R's warnings).
+check_plot_clock <- function(t, call = rlang::caller_env()) {
+  if (!is.null(t) && length(t) == 0) {
+    abort_arg("t", "NULL or at least one clock value to draw", t, call)
+  }
+}
+
+#' @rdname schedule-methods
+#' @method as.data.frame lrdecay.keras_schedule.KerasSchedule
+#' @export
+as.data.frame.lrdecay.keras_schedule.KerasSchedule <- function(x, row.names = NULL,
+                                                               optional = FALSE, ...) {
+  as.data.frame(lrdecay_schedule_of(x), row.names = row.names, optional = optional, ...)
 }
 
 #' Run a schedule inside the training graph
@@ -130,7 +159,9 @@ plot.lrdecay.Schedule <- function(x, t = NULL, ..., main = NULL, xlab = "t",
 #' `ScheduleWarning` printed on the console) unless an lrdecay callback is in
 #' the `fit()`, which makes it an R warning again.
 #'
-#' @param schedule An lrdecay schedule.
+#' @param schedule An lrdecay schedule, or an in-graph schedule made by
+#'   `as_keras_schedule()` (a new one of the lrdecay schedule it wraps is made; it
+#'   keeps its `steps_per_epoch` unless one is given).
 #' @param steps_per_epoch `NULL`, or the number of batches per epoch (a positive
 #'   number), to express `t` in epochs (given alone, it means `clock = "epoch"`).
 #' @param clock What `t` counts: `"step"` (`t = iterations`) or `"epoch"`
@@ -163,6 +194,7 @@ plot.lrdecay.Schedule <- function(x, t = NULL, ..., main = NULL, xlab = "t",
 #' ks$schedule
 as_keras_schedule <- function(schedule, steps_per_epoch = NULL, clock = "step", check = TRUE) {
   schedule <- as_schedule(schedule)
+  if (!is_schedule(schedule)) lrdecay_schedule_of(schedule)  # refuses Keras's own schedules
   steps_per_epoch <- as_number(steps_per_epoch)
   clock <- as_string(clock)
   check <- as_flag(check)

@@ -413,7 +413,8 @@ check_returned_lr <- function(value, who, unit, at) {
     where <- if (unit == "t") paste("t =", format(at)) else paste(unit, format(at), "(0-based)")
     cli::cli_abort(
       "{who} returned {show_value(value)} at {where}; it must return one non-negative finite number.",
-      class = c("lrdecay_error_function", "lrdecay_error"), call = NULL
+      class = c("lrdecay_error_function", "lrdecay_error"), call = NULL,
+      lrdecay_returned = TRUE  # Python names the argument when it knows it (hparams.py)
     )
   }
   as.double(value)

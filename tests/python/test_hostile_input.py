@@ -91,6 +91,49 @@ R_CASES: list[tuple[str, str, str]] = [
      "fit(in_graph, x, y, epochs = 1, verbose = 0, callbacks = list(callback_lr_scheduler(s)))",
      "in-graph"),
     ("load tampered copy", "load_model(tampered)", "`decay_steps`"),
+    # the newer features
+    ("schedule_cosine(NULL, 10)", "schedule_cosine(NULL, 10)", "not NULL."),
+    ("schedule_wsd warmup NULL", "schedule_wsd(0.1, NULL, 3, 2)", "`warmup_steps` must be"),
+    ("schedule_wsd NaN", "schedule_wsd(NaN, 1, 3, 2)", "`peak_lr`"),
+    ("schedule_wsd ratio 2", "schedule_wsd(0.1, 1, 3, 2, min_lr_ratio = 2)", "`min_lr_ratio`"),
+    ("schedule_inverse_sqrt Inf", "schedule_inverse_sqrt(0.1, Inf)", "`warmup_steps`"),
+    ("schedule_inverse_sqrt timescale -1", "schedule_inverse_sqrt(0.1, 4, timescale = -1)",
+     "`timescale`"),
+    ("schedule_rex NULL", "schedule_rex(0.1, NULL)", "not NULL."),
+    ("schedule_rex min_lr -1", "schedule_rex(0.1, 10, min_lr = -1)", "`min_lr`"),
+    ("schedule_cooldown length NaN", "schedule_cooldown(s, 5, NaN)", "`length`"),
+    ("schedule_cooldown of in-graph", "schedule_cooldown(as_keras_schedule(s), 5, 5)",
+     "`schedule`"),
+    ("as_keras_schedule twice spe 0", "as_keras_schedule(as_keras_schedule(s), "
+     "steps_per_epoch = 0)", "`steps_per_epoch`"),
+    ("as_keras_schedule of Keras's", "as_keras_schedule(learning_rate_schedule_cosine_decay("
+     "0.1, 10))", "Keras's CosineDecay"),
+    ("lr_at of Keras's", "lr_at(learning_rate_schedule_cosine_decay(0.1, 10), 1:3)",
+     "Keras's CosineDecay"),
+    ("plot logger before fit", "plot(callback_lr_logger())", "no records yet"),
+    ("plot t empty", "plot(s, t = numeric(0))", "`t`"),
+    ("plot in-graph t empty", "plot(as_keras_schedule(s), t = numeric(0))", "`t`"),
+    ("start_cooldown length 0", "start_cooldown(model, 0)", "`length`"),
+    ("start_cooldown length NULL", "start_cooldown(model, NULL)", "not NULL."),
+    ("start_cooldown shape", 'start_cooldown(model, 5, shape = "cubic")', "`shape`"),
+    ("start_cooldown final_lr -1", "start_cooldown(model, 5, final_lr = -1)", "`final_lr`"),
+    ("lr_find steps 2", "lr_find(model, x, y, steps = 2)", "`steps`"),
+    ("lr_find smoothing 1", "lr_find(model, x, y, smoothing = 1)", "`smoothing`"),
+    ("lr_find stop_factor 1", "lr_find(model, x, y, stop_factor = 1)", "`stop_factor`"),
+    ("lr_find max_lr < min_lr", "lr_find(model, x, y, min_lr = 0.1, max_lr = 0.01)",
+     "`max_lr`"),
+    ("lr_find no y", "lr_find(model, x)", "`y`"),
+    ("lr_find x NA", "lr_find(model, replace(x, 3, NA), y, batch_size = 2)", "`x`"),
+    ("lr_find y Inf", "lr_find(model, x, replace(y, 1, Inf), batch_size = 2)", "`y`"),
+    ("lr_find smaller than a batch", "lr_find(model, x, y)", "`batch_size`"),
+    ("hparam momentum 1.5", "fit(model_m, x, y, epochs = 1, verbose = 0, callbacks = list("
+     "callback_hparam_scheduler(momentum = schedule_constant(1.5))))", "`momentum`"),
+    ("hparam beta_1 1", "fit(model_adam, x, y, epochs = 1, verbose = 0, callbacks = list("
+     "callback_hparam_scheduler(beta_1 = schedule_constant(1))))", "`beta_1`"),
+    ("hparam beta_2 fn 2", "fit(model_adam, x, y, epochs = 1, verbose = 0, callbacks = list("
+     "callback_hparam_scheduler(beta_2 = function(t) 2)))", "`beta_2`"),
+    ("hparam epsilon fn -1", "fit(model_adam, x, y, epochs = 1, verbose = 0, callbacks = list("
+     "callback_hparam_scheduler(epsilon = function(t) -1)))", "`epsilon`"),
 ]
 
 R_SCRIPT = """
@@ -109,6 +152,11 @@ model |> compile(optimizer = optimizer_sgd(learning_rate = 0.1), loss = "mse")
 in_graph <- keras_model_sequential(input_shape = 2) |> layer_dense(1)
 in_graph |> compile(optimizer = optimizer_sgd(learning_rate = as_keras_schedule(s)),
                     loss = "mse")
+model_m <- keras_model_sequential(input_shape = 2) |> layer_dense(1)
+model_m |> compile(optimizer = optimizer_sgd(0.1, momentum = 0.9), loss = "mse")
+model_adam <- keras_model_sequential(input_shape = 2) |> layer_dense(1)
+model_adam |> compile(optimizer = optimizer_adam(0.1), loss = "mse")
+weights0 <- list(get_weights(model_m), get_weights(model_adam))
 lr0 <- get_learning_rate(model)
 one_line <- function(x) gsub("[[:space:]]+", " ", paste(x, collapse = " "))
 cases <- list(
@@ -122,6 +170,7 @@ for (id in names(cases)) {{
 }}
 cat("LR", sprintf("%.17g", get_learning_rate(model)), sprintf("%.17g", lr0), "\\n")
 cat("LR_IN_GRAPH", sprintf("%.17g", get_learning_rate(in_graph)), "\\n")
+cat("WEIGHTS", identical(weights0, list(get_weights(model_m), get_weights(model_adam))), "\\n")
 cat("MD5", md5_before == unname(tools::md5sum(saved)), "\\n")
 """
 
@@ -141,7 +190,8 @@ def test_r_table(saved: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> 
         if line.startswith("CASE"):
             name, _, res = line[4:].partition("\t")
             results[name] = res
-        elif line.split() and line.split()[0] in {"LR", "LR_IN_GRAPH", "MD5", "LR_CHANGED"}:
+        elif line.split() and line.split()[0] in {"LR", "LR_IN_GRAPH", "MD5", "LR_CHANGED",
+                                                  "WEIGHTS"}:
             tail.setdefault(line.split()[0], []).append(" ".join(line.split()[1:]))
     failures = []
     for name, _, fragment in R_CASES:
@@ -157,7 +207,252 @@ def test_r_table(saved: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> 
     assert lr == lr0 == pytest.approx(0.1, rel=1e-7)
     assert float(tail["LR_IN_GRAPH"][0]) == pytest.approx(0.1, rel=1e-7)
     assert tail["MD5"] == ["TRUE"]
+    assert tail["WEIGHTS"] == ["TRUE"]  # refused hyperparameters trained nothing
     assert sha256(saved) == before
     with capsys.disabled():
         print(f"\nhostile inputs tried (R table): {len(R_CASES)}")
     assert not failures, "\n".join(failures)
+
+
+# ---------------------------------------------------------------------------
+# Python: the newer features (modern families, cooldowns, in-graph schedules given where an
+# lrdecay schedule is wanted, plots, lr_find, HParamScheduler's ranges per optimizer)
+# ---------------------------------------------------------------------------
+
+#: Valid arguments of every family, by keyword; each required one is then given as None.
+VALID: dict[str, dict[str, Any]] = {
+    "Constant": {"lr": 0.1},
+    "Step": {"initial_lr": 0.1},
+    "MultiStep": {"initial_lr": 0.1, "milestones": [3, 6]},
+    "Piecewise": {"boundaries": [3], "values": [0.1, 0.01]},
+    "Exponential": {"initial_lr": 0.1, "decay_rate": 0.9},
+    "InverseTime": {"initial_lr": 0.1, "decay_rate": 0.5},
+    "Polynomial": {"initial_lr": 0.1, "decay_steps": 10},
+    "Cosine": {"initial_lr": 0.1, "decay_steps": 10},
+    "CosineRestarts": {"initial_lr": 0.1, "first_decay_steps": 10},
+    "Linear": {"start_lr": 0.1, "end_lr": 0.01, "steps": 10},
+    "Cyclic": {"base_lr": 0.01, "max_lr": 0.1, "step_size": 5},
+    "OneCycle": {"max_lr": 0.1, "total_steps": 100},
+    "Warmup": {"schedule": S, "warmup_steps": 5},
+    "Sequence": {"schedules": [S, Constant(0.01)], "boundaries": [5]},
+    "WSD": {"peak_lr": 0.1, "warmup_steps": 2, "stable_steps": 3, "decay_steps": 2},
+    "InverseSqrt": {"peak_lr": 0.1, "warmup_steps": 4},
+    "Rex": {"initial_lr": 0.1, "total_steps": 10},
+    "Cooldown": {"schedule": S, "start": 5, "length": 5},
+}
+
+#: Numeric arguments of the newer families, each given NaN, Inf and -1.
+NEWER_NUMBERS = {"WSD": ["peak_lr", "warmup_steps", "stable_steps", "decay_steps", "min_lr_ratio"],
+                 "InverseSqrt": ["peak_lr", "warmup_steps", "timescale"],
+                 "Rex": ["initial_lr", "total_steps", "min_lr"],
+                 "Cooldown": ["start", "length", "final_lr"]}
+
+
+def _family_cases() -> list[tuple[str, Callable[[], Any], str]]:
+    import inspect
+
+    from lrdecay.schedules import FAMILIES
+
+    cases: list[tuple[str, Callable[[], Any], str]] = []
+    for family, valid in VALID.items():
+        cls = FAMILIES[family]
+        required = [p.name for p in inspect.signature(cls.__init__).parameters.values()
+                    if p.name != "self" and p.default is inspect.Parameter.empty]
+        assert set(required) <= set(valid), family
+        for arg in required:
+            cases.append((f"{family} {arg} None",
+                          lambda cls=cls, kw={**valid, arg: None}: cls(**kw), f"`{arg}`"))
+    for family, args in NEWER_NUMBERS.items():
+        for arg in args:
+            for bad in (NAN, INF, -1.0):
+                cases.append((f"{family} {arg} {bad}",
+                              lambda cls=FAMILIES[family], kw={**VALID[family], arg: bad}:
+                              cls(**kw), f"`{arg}`"))
+    return cases
+
+
+def _keras_cosine() -> Any:
+    return keras.optimizers.schedules.CosineDecay(0.1, 10)
+
+
+NEWER_CASES: list[tuple[str, Callable[[], Any], str]] = [
+    # an in-graph schedule made again (as_keras_schedule(as_keras_schedule(s)))
+    ("to_keras twice spe 0", lambda: S.to_keras().to_keras(steps_per_epoch=0),
+     "`steps_per_epoch`"),
+    ("to_keras twice spe NaN", lambda: S.to_keras().to_keras(steps_per_epoch=NAN),
+     "`steps_per_epoch`"),
+    ("to_keras twice spe str", lambda: S.to_keras(steps_per_epoch=2).to_keras(
+        steps_per_epoch="2"), "`steps_per_epoch`"),
+    ("to_keras twice check str", lambda: S.to_keras().to_keras(check="no"), "`check`"),
+    # a Keras schedule where an lrdecay schedule is wanted (R's lr_at(), plot(), ...)
+    ("schedule_of Keras CosineDecay",
+     lambda: lrdecay.schedules.schedule_of(_keras_cosine()), "Keras's CosineDecay"),
+    ("schedule_of Keras names the family",
+     lambda: lrdecay.schedules.schedule_of(_keras_cosine()), "schedule_cosine() / Cosine()"),
+    ("schedule_of number", lambda: lrdecay.schedules.schedule_of(0.1), "`schedule`"),
+    ("schedule_of function", lambda: lrdecay.schedules.schedule_of(math.exp), "`schedule`"),
+    ("Warmup of in-graph", lambda: Warmup(S.to_keras(), 3), "`schedule`"),
+    ("Cooldown of in-graph", lambda: Cooldown(S.to_keras(), 3, 3), "`schedule`"),
+    ("Cooldown of Keras's", lambda: Cooldown(_keras_cosine(), 3, 3), "`schedule`"),
+    ("Sequence of in-graph", lambda: Sequence([S.to_keras(), S], [3]), "`schedules`"),
+    ("check_schedule of Keras's", lambda: lrdecay.check_schedule(_keras_cosine(), epochs=3),
+     "`schedule`"),
+    # plots that could draw nothing
+    ("plot t empty", lambda: S.plot(t=[]), "`t`"),
+    ("plot t empty array", lambda: S.plot(t=np.array([])), "`t`"),
+    ("plot t negative", lambda: S.plot(t=[-1, 2]), "`t`"),
+    ("plot t NaN", lambda: S.plot(t=[NAN]), "`t`"),
+]
+
+
+def _state(model: Any) -> list[np.ndarray]:
+    """Weights, optimizer variables and the learning rate: what a refused call must leave."""
+    return ([np.array(v) for v in model.weights]
+            + [np.array(v) for v in model.optimizer.variables]
+            + [np.array(_lr(model))])
+
+
+def _opt_model(optimizer: Any) -> Any:
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile(optimizer=optimizer, loss="mse")
+    return model
+
+
+#: HParamScheduler's ranges, per optimizer: (case, optimizer, per, schedules, fragment).
+RANGE_CASES: list[tuple[str, Callable[[], Any], str, dict[str, Any], str]] = [
+    ("SGD momentum 1", lambda: keras.optimizers.SGD(0.1, momentum=0.9), "batch",
+     {"momentum": Constant(1.0)}, "`momentum` must be in [0, 1)"),
+    ("SGD momentum 1.5 per epoch", lambda: keras.optimizers.SGD(0.1, momentum=0.9), "epoch",
+     {"momentum": Linear(0.9, 1.5, 2)}, "`momentum` must be in [0, 1)"),
+    ("SGD momentum fn -0.1", lambda: keras.optimizers.SGD(0.1, momentum=0.9), "batch",
+     {"momentum": lambda t: -0.1}, "`momentum`"),
+    ("SGD weight_decay fn -1", lambda: keras.optimizers.SGD(0.1, weight_decay=0.01), "batch",
+     {"weight_decay": lambda t: -1.0}, "`weight_decay`"),
+    ("Adam beta_1 1.5", lambda: keras.optimizers.Adam(0.1), "batch",
+     {"beta_1": Constant(1.5)}, "`beta_1` must be in [0, 1)"),
+    ("Adam beta_2 1", lambda: keras.optimizers.Adam(0.1), "batch",
+     {"beta_2": Constant(1.0)}, "`beta_2` must be in [0, 1)"),
+    ("Adam epsilon fn -1e-7", lambda: keras.optimizers.Adam(0.1), "batch",
+     {"epsilon": lambda t: -1e-7}, "`epsilon`"),
+    ("Adam beta_1 NaN fn", lambda: keras.optimizers.Adam(0.1), "batch",
+     {"beta_1": lambda t: NAN}, "`beta_1`"),
+    ("AdamW weight_decay fn -0.01", lambda: keras.optimizers.AdamW(0.1), "batch",
+     {"weight_decay": lambda t: -0.01}, "`weight_decay`"),
+    ("AdamW beta_2 1.2 per epoch", lambda: keras.optimizers.AdamW(0.1), "epoch",
+     {"beta_2": Constant(1.2)}, "`beta_2` must be in [0, 1)"),
+    ("Nadam beta_1 1", lambda: keras.optimizers.Nadam(0.1), "batch",
+     {"beta_1": Constant(1.0)}, "`beta_1` must be in [0, 1)"),
+    ("Adamax beta_2 2", lambda: keras.optimizers.Adamax(0.1), "batch",
+     {"beta_2": Constant(2.0)}, "`beta_2` must be in [0, 1)"),
+    ("RMSprop momentum 1", lambda: keras.optimizers.RMSprop(0.1, momentum=0.5), "batch",
+     {"momentum": Constant(1.0)}, "`momentum` must be in [0, 1)"),
+    ("RMSprop rho 1.5", lambda: keras.optimizers.RMSprop(0.1), "batch",
+     {"rho": Constant(1.5)}, "`rho` must be in [0, 1)"),
+]
+
+#: lr_find()'s arguments and data: (case, kwargs, fragment); x, y are the valid data.
+FIND_CASES: list[tuple[str, dict[str, Any], str]] = [
+    ("min_lr None", {"min_lr": None}, "`min_lr`"),
+    ("min_lr Inf", {"min_lr": INF}, "`min_lr`"),
+    ("max_lr None", {"max_lr": None}, "`max_lr`"),
+    ("max_lr below min_lr", {"min_lr": 0.1, "max_lr": 0.01}, "`max_lr`"),
+    ("steps None", {"steps": None}, "`steps`"),
+    ("steps NaN", {"steps": NAN}, "`steps`"),
+    ("batch_size -1", {"batch_size": -1}, "`batch_size`"),
+    ("batch_size 2.5", {"batch_size": 2.5}, "`batch_size`"),
+    ("smoothing NaN", {"smoothing": NAN}, "`smoothing`"),
+    ("smoothing None", {"smoothing": None}, "`smoothing`"),
+    ("stop_factor Inf", {"stop_factor": INF}, "`stop_factor`"),
+    ("stop_factor None", {"stop_factor": None}, "`stop_factor`"),
+    ("x NaN", {"x": "nan"}, "`x` must hold finite numbers only"),
+    ("y Inf", {"y": "inf"}, "`y` must hold finite numbers only"),
+    ("y missing", {"y": None}, "`y` must be given"),
+    ("smaller than a batch", {"batch_size": 64}, "`batch_size` must be at most"),
+    ("model not a model", {"model": "m"}, "`model`"),
+]
+
+#: start_cooldown()'s arguments: (case, kwargs, fragment), on a model trained at rate 0.1.
+COOLDOWN_CASES: list[tuple[str, dict[str, Any], str]] = [
+    ("length 0", {"length": 0}, "`length`"),
+    ("length -1", {"length": -1}, "`length`"),
+    ("length NaN", {"length": NAN}, "`length`"),
+    ("length Inf", {"length": INF}, "`length`"),
+    ("length None", {"length": None}, "`length`"),
+    ("length str", {"length": "10"}, "`length`"),
+    ("shape cubic", {"length": 5, "shape": "cubic"}, "`shape`"),
+    ("shape None", {"length": 5, "shape": None}, "`shape`"),
+    ("final_lr -1", {"length": 5, "final_lr": -1}, "`final_lr`"),
+    ("final_lr NaN", {"length": 5, "final_lr": NAN}, "`final_lr`"),
+    ("final_lr None", {"length": 5, "final_lr": None}, "`final_lr`"),
+    ("model str", {"model": "m", "length": 5}, "`model`"),
+]
+
+
+def test_python_newer_features_table(capsys: pytest.CaptureFixture) -> None:
+    """Each case fails cleanly, naming the argument, before anything changes: the model's
+    weights, optimizer variables and learning rate are as before."""
+    failures: list[str] = []
+    cases = _family_cases() + NEWER_CASES
+    for case, call, fragment in cases:
+        _check(case, call, fragment, failures)
+    n = len(cases)
+
+    x = np.linspace(0, 1, 64, dtype="float32").reshape(32, 2)
+    y = x.sum(axis=1, keepdims=True)
+    for case, optimizer, per, schedules, fragment in RANGE_CASES:
+        model = _opt_model(optimizer())
+        before = _state(model)
+        originals = {name: getattr(model.optimizer, name) for name in schedules}
+        _check(case, lambda m=model, p=per, s=schedules: m.fit(
+            x, y, batch_size=8, epochs=2, verbose=0,
+            callbacks=[lrdecay.HParamScheduler(per=p, **s)]), fragment, failures)
+        if any(not np.array_equal(a, b) for a, b in zip(before, _state(model))):
+            failures.append(f"{case}: the model changed")
+        if {name: getattr(model.optimizer, name) for name in schedules} != originals:
+            failures.append(f"{case}: a hyperparameter changed")
+    n += len(RANGE_CASES)
+
+    model = _model()
+    before = _state(model)
+    data = {"x": x, "y": y, "nan": np.where(x == x[3, 1], np.nan, x), "inf": np.full_like(y, INF)}
+    for case, kwargs, fragment in FIND_CASES:
+        kw = {"model": model, "x": x, "y": y, "steps": 5, "batch_size": 8, **kwargs}
+        kw = {k: data[v] if isinstance(v, str) and v in data else v for k, v in kw.items()}
+        _check(f"lr_find {case}", lambda kw=kw: lrdecay.lr_find(**kw), fragment, failures)
+        if any(not np.array_equal(a, b) for a, b in zip(before, _state(model))):
+            failures.append(f"lr_find {case}: the model changed")
+    n += len(FIND_CASES)
+
+    model = _model()
+    model.fit(x, y, batch_size=8, epochs=1, verbose=0)
+    before = _state(model)
+    for case, kwargs, fragment in COOLDOWN_CASES:
+        kw = {"model": model, **kwargs}
+        _check(f"start_cooldown {case}", lambda kw=kw: lrdecay.start_cooldown(**kw), fragment,
+               failures)
+        if not isinstance(model.optimizer._learning_rate, keras.Variable):
+            failures.append(f"start_cooldown {case}: the rate became a schedule")
+        if any(not np.array_equal(a, b) for a, b in zip(before, _state(model))):
+            failures.append(f"start_cooldown {case}: the model changed")
+    n += len(COOLDOWN_CASES)
+    with capsys.disabled():
+        print(f"\nhostile inputs tried (Python, newer features): {n}")
+    assert not failures, "\n".join(failures)
+    assert n >= 130
+
+
+def test_an_in_graph_schedule_made_again_is_the_same_schedule() -> None:
+    """``to_keras()`` of an in-graph schedule (R: ``as_keras_schedule()`` twice) wraps the
+    same lrdecay schedule again; its ``steps_per_epoch`` is kept unless another is given."""
+    once = S.to_keras(steps_per_epoch=4)
+    twice = once.to_keras()
+    assert isinstance(twice, lrdecay.KerasSchedule) and twice is not once
+    assert twice.schedule == S and twice.steps_per_epoch == 4 and twice.check
+    steps = keras.ops.convert_to_tensor(np.arange(0, 40, 3, dtype="float32"))
+    np.testing.assert_array_equal(np.asarray(twice(steps)), np.asarray(once(steps)))
+    other = once.to_keras(steps_per_epoch=2, check=False)
+    assert (other.steps_per_epoch, other.check) == (2, False)
+    assert float(other(8)) == pytest.approx(S(4))
+    assert lrdecay.schedules.schedule_of(once) is once.schedule
+    assert lrdecay.schedules.schedule_of(S) is S

@@ -238,4 +238,146 @@ test_that("a callback made in R names R's functions when it fails during fit()",
                fixed = TRUE)
   expect_match(conditionMessage(err), "drive it with callback_lr_scheduler() or", fixed = TRUE)
   expect_no_match(conditionMessage(err), "LRScheduler|keras.optimizers")
+# -- the newer features: NULL for every required argument, the newer families' ranges,
+# in-graph and Keras schedules where an lrdecay schedule is wanted, plots that could
+# draw nothing ---------------------------------------------------------------------
+
+# Valid arguments of every schedule constructor.
+valid_schedule_args <- function() {
+  s <- quote(schedule_step(0.1, drop = 0.5, every = 2))
+  list(
+    schedule_constant = list(lr = 0.1),
+    schedule_step = list(initial_lr = 0.1),
+    schedule_multistep = list(initial_lr = 0.1, milestones = c(3, 6)),
+    schedule_piecewise = list(boundaries = 3, values = c(0.1, 0.01)),
+    schedule_exponential = list(initial_lr = 0.1, decay_rate = 0.9),
+    schedule_inverse_time = list(initial_lr = 0.1, decay_rate = 0.5),
+    schedule_polynomial = list(initial_lr = 0.1, decay_steps = 10),
+    schedule_cosine = list(initial_lr = 0.1, decay_steps = 10),
+    schedule_cosine_restarts = list(initial_lr = 0.1, first_decay_steps = 10),
+    schedule_linear = list(start_lr = 0.1, end_lr = 0.01, steps = 10),
+    schedule_cyclic = list(base_lr = 0.01, max_lr = 0.1, step_size = 5),
+    schedule_one_cycle = list(max_lr = 0.1, total_steps = 100),
+    schedule_warmup = list(schedule = s, warmup_steps = 5),
+    schedule_sequence = list(schedules = call("list", s, s), boundaries = 5),
+    schedule_wsd = list(peak_lr = 0.1, warmup_steps = 2, stable_steps = 3, decay_steps = 2),
+    schedule_inverse_sqrt = list(peak_lr = 0.1, warmup_steps = 4),
+    schedule_rex = list(initial_lr = 0.1, total_steps = 10),
+    schedule_cooldown = list(schedule = s, start = 5, length = 5)
+  )
+}
+
+test_that("NULL for any required argument of any schedule is reported as NULL, not None", {
+  skip_if_no_python()
+  checked <- 0
+  for (fn in names(valid_schedule_args())) {
+    valid <- valid_schedule_args()[[fn]]
+    f <- formals(getExportedValue("lrdecay", fn))
+    required <- names(f)[vapply(f, function(a) identical(a, quote(expr = )), TRUE)]
+    expect_setequal(intersect(required, names(valid)), required)
+    for (arg in required) {
+      args <- valid
+      args[arg] <- list(NULL)
+      call <- as.call(c(as.name(fn), args))
+      cnd <- tryCatch({
+        eval(call)
+        NULL
+      }, error = identity)
+      label <- paste(deparse(call, width.cutoff = 500L), collapse = " ")
+      expect(inherits(cnd, "lrdecay_error_argument"), paste(label, "gave no argument error"))
+      if (is.null(cnd)) next
+      expect(grepl(paste0("`", arg, "`"), cnd$message, fixed = TRUE) &&
+               grepl("NULL", cnd$message, fixed = TRUE) &&
+               !grepl("None", cnd$message, fixed = TRUE),
+             paste0(label, ": the message does not name `", arg, "` and NULL: ", cnd$message))
+      expect(identical(cnd$call[[1]], as.name(fn)), paste(label, "is reported elsewhere"))
+      checked <- checked + 1
+    }
+  }
+  expect_gte(checked, 30)
+})
+
+test_that("None is R's NULL only in lrdecay's own messages", {
+  skip_if_no_python()
+  expect_snapshot(error = TRUE, schedule_cosine(NULL, 10))
+  expect_snapshot(error = TRUE, schedule_wsd(0.1, NULL, 3, 2))
+  # A user function returning NULL: lrdecay's message speaks of NULL too.
+  cnd <- expect_error(lr_at(schedule_function(function(t) NULL), 2), class = "lrdecay_error")
+  expect_match(cnd$message, "returned NULL at t = 2", fixed = TRUE)
+  # Another library's message is left as written.
+  cnd <- expect_error(lrdecay:::lrdecay_call(reticulate::py_eval(
+    "lambda: (_ for _ in ()).throw(ValueError('None values not supported.'))")),
+    class = "lrdecay_error_argument")
+  expect_identical(cnd$message, "None values not supported.")
+})
+
+test_that("the newer families' numbers: NaN, Inf and negative values name the argument", {
+  skip_if_no_python()
+  numbers <- list(schedule_wsd = c("peak_lr", "warmup_steps", "stable_steps", "decay_steps",
+                                   "min_lr_ratio"),
+                  schedule_inverse_sqrt = c("peak_lr", "warmup_steps", "timescale"),
+                  schedule_rex = c("initial_lr", "total_steps", "min_lr"),
+                  schedule_cooldown = c("start", "length", "final_lr"))
+  checked <- 0
+  for (fn in names(numbers)) {
+    for (arg in numbers[[fn]]) {
+      for (bad in list(NaN, Inf, -1)) {
+        args <- valid_schedule_args()[[fn]]
+        args[arg] <- list(bad)
+        call <- as.call(c(as.name(fn), args))
+        cnd <- expect_error(eval(call), class = "lrdecay_error_argument")
+        expect_match(cnd$message, paste0("`", arg, "` must be"), fixed = TRUE)
+        expect_identical(cnd$call[[1]], as.name(fn))
+        checked <- checked + 1
+      }
+    }
+  }
+  expect_equal(checked, 42)
+})
+
+test_that("an in-graph schedule made again, evaluated and plotted is its lrdecay schedule", {
+  skip_if_no_keras()
+  s <- schedule_cosine(0.1, 10)
+  k <- as_keras_schedule(s, steps_per_epoch = 4)
+  again <- as_keras_schedule(k)
+  expect_s3_class(again, "lrdecay.keras_schedule.KerasSchedule")
+  expect_identical(again$steps_per_epoch, 4)
+  expect_identical(again$schedule$get_config(), s$get_config())
+  expect_identical(as_keras_schedule(k, steps_per_epoch = 2)$steps_per_epoch, 2)
+  expect_false(as_keras_schedule(k, check = FALSE)$check)
+  expect_identical(lr_at(k, 0:12), lr_at(s, 0:12))
+  expect_identical(as.data.frame(k), as.data.frame(s))
+  pdf(NULL)
+  on.exit(grDevices::dev.off(), add = TRUE)
+  expect_no_warning(data <- plot(k))
+  expect_identical(data, as.data.frame(s))
+  expect_error(as_keras_schedule(k, steps_per_epoch = 0), "`steps_per_epoch`",
+               class = "lrdecay_error_argument")
+})
+
+test_that("a Keras schedule of Keras's own is refused where an lrdecay schedule is wanted", {
+  skip_if_no_keras()
+  keras_cosine <- keras3::learning_rate_schedule_cosine_decay(0.1, 10)
+  expect_snapshot(error = TRUE, lr_at(keras_cosine, 1:3))
+  cnd <- expect_error(as_keras_schedule(keras_cosine), class = "lrdecay_error_argument")
+  expect_match(cnd$message, "not Keras's CosineDecay", fixed = TRUE)
+  expect_identical(cnd$call[[1]], quote(as_keras_schedule))
+  cnd <- expect_error(lr_at(keras_cosine, numeric()), class = "lrdecay_error_argument")
+  expect_match(cnd$message, "schedule_cosine()", fixed = TRUE)
+})
+
+test_that("plots that would draw nothing fail with lrdecay's error and no base-R warning", {
+  skip_if_no_keras()
+  pdf(NULL)
+  on.exit(grDevices::dev.off(), add = TRUE)
+  s <- schedule_cosine(0.1, 10)
+  expect_snapshot(error = TRUE, plot(callback_lr_logger()))
+  expect_snapshot(error = TRUE, plot(s, t = numeric(0)))
+  expect_no_warning(expect_error(plot(callback_lr_logger(per = "batch")), "no records yet",
+                                 class = "lrdecay_error_argument"))
+  expect_no_warning(expect_error(plot(s, t = integer(0)), "`t`",
+                                 class = "lrdecay_error_argument"))
+  cnd <- expect_error(plot(as_keras_schedule(s), t = numeric(0)),
+                      class = "lrdecay_error_argument")
+  expect_identical(cnd$call[[1]], quote(plot))
 })

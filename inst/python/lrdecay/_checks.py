@@ -11,6 +11,7 @@ import inspect
 import json
 import math
 import numbers
+import os
 import types
 from collections.abc import Sequence
 from fractions import Fraction
@@ -94,6 +95,22 @@ def add_note(err: BaseException, note: str) -> None:
     """
     if hasattr(err, "add_note"):
         err.add_note(note)
+
+
+def raised_in_lrdecay(err: BaseException) -> bool:
+    """Whether ``err`` was raised in lrdecay's own code (its last traceback frame is in this
+    package), not in a library lrdecay called: R rewords only lrdecay's messages.
+
+    Args:
+        err: an exception.
+    """
+    tb = err.__traceback__
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    here = os.path.dirname(os.path.abspath(__file__))
+    return os.path.dirname(os.path.abspath(tb.tb_frame.f_code.co_filename)) == here
 
 
 def fail(name: str, must: str, value: Any, exc: type[Exception] = ValueError) -> None:

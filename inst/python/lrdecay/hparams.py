@@ -386,9 +386,18 @@ class HParamScheduler(keras.callbacks.Callback):
                     "Keras keeps no momentum: give the optimizer a non-zero momentum (e.g. "
                     f"{self._words['sgd_momentum']}) to schedule it.")
             table = None
-            if self.per == "batch" and not schedule.graphable():
-                table = self._tabulate(name, schedule, owner)
-            self._check_range(name, schedule, owner, table)
+            try:
+                if self.per == "batch" and not schedule.graphable():
+                    table = self._tabulate(name, schedule, owner)
+                self._check_range(name, schedule, owner, table)
+            except (ValueError, RuntimeError) as err:
+                # lrdecay's check of what the function returned (Python's, or R's passed
+                # through reticulate): name the hyperparameter. The user's own errors pass.
+                if not getattr(err, "lrdecay_returned", False):
+                    raise
+                message = getattr(err, "message", None)
+                raise ValueError(f"{self._who}: `{name}`: "
+                                 f"{message if isinstance(message, str) else err}") from None
             hp = ScheduledHyperparameter(owner, name, schedule, self.per, original)
             hp._owner = self
             if table is not None:

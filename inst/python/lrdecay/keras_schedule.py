@@ -116,6 +116,20 @@ class KerasSchedule(keras.optimizers.schedules.LearningRateSchedule):
                 "from fit(): it has values once a fit() has begun. Give `steps_per_epoch` to "
                 f"{current()['in_graph']} to evaluate it before.")
 
+    def to_keras(self, steps_per_epoch: Any = None, clock: Any = None,
+                 check: Any = True) -> Any:
+        """A new in-graph schedule of the same lrdecay schedule (``Schedule.to_keras``), so
+        that wrapping twice is harmless; options left out keep this one's.
+
+        Args:
+            steps_per_epoch: as in ``Schedule.to_keras``; ``None`` keeps this one's.
+            clock: as in ``Schedule.to_keras``; ``None`` keeps this one's.
+            check: as in ``Schedule.to_keras``.
+        """
+        spe = self.steps_per_epoch if steps_per_epoch is None else steps_per_epoch
+        return self.schedule.to_keras(steps_per_epoch=spe, clock=clock or self.clock,
+                                      check=check)
+
     def get_config(self) -> dict[str, Any]:
         config = {"schedule": self.schedule.get_config(), "steps_per_epoch": self.steps_per_epoch,
                   **self.plateau.get_config()}

@@ -364,6 +364,8 @@ class Schedule:
             ts = np.arange(self.default_horizon() + 1, dtype=np.float64)
         else:
             ts = check_clock(t)
+            if ts.size == 0:
+                fail("t", "None or at least one clock value to draw", t)
         if ax is None:
             _, ax = plt.subplots()
         ax.plot(ts, self(ts), **kwargs)
@@ -1197,6 +1199,14 @@ class Sequence(Schedule):
         return min(first, self.boundaries[0]) if self.boundaries else first
 
 
+def _returned(message: str) -> ValueError:
+    """lrdecay's error for what a user's schedule function returned (marked, so that a
+    caller that knows the argument can name it; the user's own errors are never marked)."""
+    err = ValueError(message)
+    err.lrdecay_returned = True  # type: ignore[attr-defined]
+    return err
+
+
 class FromFunction(Schedule):
     """A user function of ``t`` (a Python callable, or an R function through reticulate).
 
@@ -1281,16 +1291,16 @@ class FromFunction(Schedule):
                     raise
                 one = self._values(out, 1)
                 if one is None:
-                    raise ValueError(f"The schedule function returned {show_value(out)} at t = "
-                                     f"{show_number(x)}; it must return one non-negative finite "
-                                     "number.")
+                    raise _returned(f"The schedule function returned {show_value(out)} at t = "
+                                    f"{show_number(x)}; it must return one non-negative finite "
+                                    "number.")
                 vals[j] = one[0]
         bad = ~(np.isfinite(vals) & (vals >= 0.0))
         if bad.any():
             j = int(np.argmax(bad))
-            raise ValueError(f"The schedule function returned {show_value(float(vals[j]))} at t = "
-                             f"{show_number(flat[j])}; it must return one non-negative finite "
-                             "number.")
+            raise _returned(f"The schedule function returned {show_value(float(vals[j]))} at "
+                            f"t = {show_number(flat[j])}; it must return one non-negative finite "
+                            "number.")
         return vals.reshape(np.shape(t))
 
 
@@ -1711,6 +1721,59 @@ FAMILIES: dict[str, type[Schedule]] = {
 # Public classes present themselves as lrdecay.X (their R class is "lrdecay.X").
 for _cls in (Schedule, FromFunction, *FAMILIES.values()):
     _cls.__module__ = "lrdecay"
+
+
+def _keras_rate_schedule(value: Any) -> bool:
+    """Whether ``value`` is a Keras ``LearningRateSchedule`` (read from its classes, so
+    that asking imports no Keras)."""
+    return any(c.__name__ == "LearningRateSchedule" and c.__module__.startswith("keras")
+               for c in type(value).__mro__)
+
+
+def not_keras_schedule(name: str, value: Any) -> None:
+    """Refuse a Keras learning rate schedule where an lrdecay schedule is wanted.
+
+    Args:
+        name: the argument's name.
+        value: what the user passed.
+
+    Raises:
+        TypeError: ``value`` is a Keras ``LearningRateSchedule``: an in-graph lrdecay
+            schedule (``KerasSchedule``) or one of Keras's own (``CosineDecay``, ...).
+    """
+    if not _keras_rate_schedule(value):
+        return
+    if isinstance(getattr(value, "schedule", None), Schedule):
+        raise TypeError(
+            f"`{name}` must be an lrdecay schedule, not an in-graph KerasSchedule (made by "
+            "as_keras_schedule() / to_keras()): pass the lrdecay schedule it wraps instead.")
+    raise TypeError(
+        f"`{name}` must be an lrdecay schedule, not Keras's {type(value).__name__} (a Keras "
+        "learning rate schedule, which lrdecay does not evaluate): make it with an lrdecay "
+        "schedule family, e.g. schedule_cosine() / Cosine().")
+
+
+def schedule_of(value: Any, name: str = "schedule") -> Schedule:
+    """The lrdecay schedule ``value`` is, or the one an in-graph ``KerasSchedule`` wraps.
+
+    Args:
+        value: an lrdecay schedule, or an in-graph schedule made from one.
+        name: the argument's name, for the error.
+
+    Returns:
+        The lrdecay schedule.
+
+    Raises:
+        TypeError: ``value`` is neither (a Keras schedule of Keras's own included).
+    """
+    if isinstance(value, Schedule):
+        return value
+    inner = getattr(value, "schedule", None)
+    if _keras_rate_schedule(value) and isinstance(inner, Schedule):
+        return inner
+    not_keras_schedule(name, value)
+    fail(name, "an lrdecay schedule", value, TypeError)
+    raise AssertionError  # unreachable
 
 
 def from_config(config: Any) -> Schedule:
