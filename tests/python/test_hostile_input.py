@@ -18,9 +18,13 @@ tampered and unsaveable ``.keras`` files in test_reliability_saving.py.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
+from typing import Any, Callable
 
 import kit
+import lrdecay
+import numpy as np
 import pytest
 from kit import keras_model, r_string, run_r, sha256
 from lrdecay import *  # noqa: F403 - the schedules API, lrdecay.__all__
@@ -218,6 +222,33 @@ def test_r_table(saved: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> 
 # Python: the newer features (modern families, cooldowns, in-graph schedules given where an
 # lrdecay schedule is wanted, plots, lr_find, HParamScheduler's ranges per optimizer)
 # ---------------------------------------------------------------------------
+
+NAN, INF = float("nan"), float("inf")
+CLEAN = (TypeError, ValueError, RuntimeError)
+S = Step(0.1, 0.5, 2)
+
+
+def _model(lr: Any = 0.1) -> Any:
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=lr), loss="mse")
+    return model
+
+
+def _lr(model: Any) -> float:
+    return float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))
+
+
+def _check(case: str, call: Callable[[], Any], fragment: str, failures: list[str]) -> None:
+    try:
+        call()
+    except CLEAN as err:
+        if fragment not in str(err):
+            failures.append(f"{case}: message does not name {fragment!r}: {err}")
+    except BaseException as err:  # noqa: BLE001 - anything else is a crash
+        failures.append(f"{case}: unclean {type(err).__name__}: {err}")
+    else:
+        failures.append(f"{case}: no error")
 
 #: Valid arguments of every family, by keyword; each required one is then given as None.
 VALID: dict[str, dict[str, Any]] = {
