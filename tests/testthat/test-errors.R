@@ -238,6 +238,8 @@ test_that("a callback made in R names R's functions when it fails during fit()",
                fixed = TRUE)
   expect_match(conditionMessage(err), "drive it with callback_lr_scheduler() or", fixed = TRUE)
   expect_no_match(conditionMessage(err), "LRScheduler|keras.optimizers")
+})
+
 # -- the newer features: NULL for every required argument, the newer families' ranges,
 # in-graph and Keras schedules where an lrdecay schedule is wanted, plots that could
 # draw nothing ---------------------------------------------------------------------
