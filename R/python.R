@@ -58,7 +58,7 @@ signal_python_error <- function(e, call) {
   }
   if (type %in% c("TypeError", "ValueError")) {
     class <- c("lrdecay_error_argument", "lrdecay_error")
-    message <- r_words(message, e)
+    message <- none_as_null(message, e)
   } else {
     class <- "lrdecay_error"
     message <- paste0(type, ": ", message)
@@ -69,7 +69,7 @@ signal_python_error <- function(e, call) {
 
 # lrdecay's own message in R's words: Python's `None` (what R's NULL became) reads `NULL`.
 # Only lrdecay's messages (raised in its Python code): another library's are left as written.
-r_words <- function(message, e) {
+none_as_null <- function(message, e) {
   in_lrdecay <- tryCatch(isTRUE(py_lrdecay()$`_checks`$raised_in_lrdecay(e)),
                          error = function(err) FALSE)
   if (!in_lrdecay) return(message)
