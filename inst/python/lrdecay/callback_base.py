@@ -150,6 +150,7 @@ class PerUpdateValues:
         self.start = 0
         self._rates: tuple[int, np.ndarray] | None = None
         self._plateau = (1.0, 0.0)
+        self._constant: float | None = None  # a constant rate, as the epoch began
 
     def epoch_begin(self, steps: int | None) -> None:
         """Note the iteration count (one read per epoch) and, for an lrdecay in-graph
@@ -160,6 +161,8 @@ class PerUpdateValues:
         """
         self.start = int(keras.ops.convert_to_numpy(self.optimizer._iterations))
         self._rates = None
+        lr = self.optimizer._learning_rate
+        self._constant = read_lr(self.optimizer) if isinstance(lr, keras.Variable) else None
         rate = self._lrdecay_rate()
         # LRPlateau's scale on the in-graph rate: it changes between epochs
         self._plateau = (1.0, 0.0) if rate is None else rate.plateau.values()
@@ -189,7 +192,10 @@ class PerUpdateValues:
             return self._lrdecay_values(rate, ts)
         lr = self.optimizer._learning_rate
         if isinstance(lr, keras.Variable):  # constant within a batch: its current value
-            return np.full(ts.shape, float(lr), dtype=np.float64)
+            # JAX's fit() detaches the optimizer's variables from their values within an
+            # epoch (its step holds them): the rate is then the one the epoch began with.
+            value = self._constant if lr._value is None else read_lr(self.optimizer)
+            return np.full(ts.shape, value, dtype=np.float64)
         if isinstance(lr, keras.optimizers.schedules.LearningRateSchedule):
             return np.array([float(keras.ops.convert_to_numpy(lr(int(t)))) for t in ts])
         return np.full(ts.shape, float(keras.ops.convert_to_numpy(self.optimizer.learning_rate)))
