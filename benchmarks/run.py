@@ -10,6 +10,8 @@ Prints a table per section and writes ``benchmarks/results.md``:
 4. Scale: per-step overhead and memory at 10, 1,000 and 100,000 steps per epoch.
 5. ``hparams``: a hyperparameter (momentum) scheduled per update by ``HParamScheduler``,
    beside the in-graph rate schedule: its own cost per step and end to end.
+6. ``per_update``: ``LRLogger(per="batch")``, ``HParamScheduler`` (a new ``fit()`` each
+   round) and ``LRPlateau`` + ``LRScheduler``, whole fits of 1,000 updates.
 
 Method (why the numbers can be trusted at the 1% level): TensorFlow runs on one
 intra-op and one inter-op thread (``--threads``), because on a 2-core VM its
@@ -20,7 +22,8 @@ is the median over rounds of (variant / constant LR of the same round). A second
 constant-LR model (the A/A control) shows how far from 0% noise alone goes.
 
 Usage (from the repository root; ``make bench`` runs it so):
-``PYTHONPATH=inst/python python benchmarks/run.py [--quick] [--no-r] [--sections 1,2,3,4,hparams]``.
+``PYTHONPATH=inst/python python benchmarks/run.py [--quick] [--no-r]
+[--sections 1,2,3,4,hparams,per_update]``.
 """
 
 from __future__ import annotations
@@ -94,6 +97,12 @@ LABELS = {
     "hp_epoch": "HParamScheduler(momentum=...), per epoch",
     "hp_batch_python": "per-batch Python callback setting momentum (plain Keras)",
     "hp_batch_r": "callback_hparam_scheduler(momentum = R function), per batch",
+    # per_update: per-update features, whole fit() of 1,000 updates against a constant rate
+    "pu_constant": "constant rate (baseline)",
+    "pu_control": "constant rate, second model (A/A control)",
+    "pu_logger_batch": "LRLogger(per=\"batch\")",
+    "pu_hparams": "HParamScheduler(momentum=OneCycle momentum), a new fit() each round",
+    "pu_plateau": "LRPlateau + LRScheduler",
 }
 #: The variants whose cost the targets bound (section 1), and the ones only reported.
 OURS = ("in_graph_step", "in_graph_epoch", "epoch_callback", "epoch_callback_r")
@@ -657,6 +666,63 @@ def bench_hparams(rounds: int, steps: int, epochs: int, r: bool) -> list[dict[st
     return rows
 
 
+# -- per-update features: whole fit() against a constant rate ----------------------
+
+def bench_per_update(rounds: int, updates: int = 1000) -> list[dict[str, Any]]:
+    """``LRLogger(per="batch")``, ``HParamScheduler`` and ``LRPlateau`` + ``LRScheduler``
+    on a 64-256-256-10 MLP (batch 32, SGD with momentum), each a whole ``fit()`` of
+    ``updates`` updates (2 epochs) timed from outside, so that a cost paid once per
+    ``fit()`` (a rebuilt compiled step) counts; interleaved with a constant rate and its
+    A/A control. The ratio is the median over rounds of variant / baseline of the round.
+    """
+    import keras
+
+    steps, epochs = updates // 2, 2
+    rate = lrdecay.OneCycle(0.01, total_steps=updates * (rounds + 2))
+    variants: dict[str, list[Any]] = {
+        "pu_constant": [], "pu_control": [],
+        "pu_logger_batch": [lrdecay.LRLogger(verbose=0, per="batch")],
+        "pu_hparams": [lrdecay.HParamScheduler(momentum=rate.momentum())],
+        "pu_plateau": [lrdecay.LRPlateau(monitor="loss", patience=1),
+                       lrdecay.LRScheduler(lrdecay.Step(0.01, 0.5, 1))],
+    }
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(steps * 32, 64)).astype("float32")
+    y = rng.integers(0, 10, size=steps * 32)
+
+    def build() -> Any:
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input(shape=(64,)),
+                                  keras.layers.Dense(256, activation="relu"),
+                                  keras.layers.Dense(256, activation="relu"),
+                                  keras.layers.Dense(10)])
+        model.compile(optimizer=keras.optimizers.SGD(0.01, momentum=0.9),
+                      loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+        return model
+
+    models = {}
+    for name, cbs in variants.items():  # build and trace once
+        models[name] = build()
+        models[name].fit(x[:64], y[:64], batch_size=32, epochs=1, verbose=0, callbacks=cbs)
+    per_update: dict[str, list[float]] = {k: [] for k in variants}
+
+    def run_one(name: str) -> None:
+        t0 = time.perf_counter()
+        models[name].fit(x, y, batch_size=32, epochs=epochs, verbose=0, shuffle=False,
+                         callbacks=variants[name])
+        per_update[name].append((time.perf_counter() - t0) / updates * 1e6)
+
+    interleaved(list(variants), rounds, run_one)
+    base = per_update["pu_constant"]
+    rows = []
+    for name, times in per_update.items():
+        med, lo, hi = stats(times)
+        ratio = statistics.median(v / b for v, b in zip(times, base))
+        rows.append({"id": name, "variant": LABELS[name], "us_per_update": med, "min": lo,
+                     "max": hi, "vs_constant": f"{ratio:.3f}x"})
+    return rows
+
+
 # -- report -----------------------------------------------------------------------
 
 def table(rows: list[dict[str, Any]]) -> str:
@@ -708,6 +774,18 @@ def verdicts(res: dict[str, list[dict[str, Any]]]) -> list[str]:
             out.append(f"- {'met' if ok else 'MISSED'}: {r['variant']}: own cost {pct(own)} of "
                        f"a step, end to end {pct(e2e)} (target 2%; A/A control "
                        f"{control['end_to_end_vs_constant']}).")
+    if "per_update" in res:
+        control = num(row("per_update", "pu_control")["vs_constant"])
+        band = max(1.02, control)
+        for r in res["per_update"]:
+            if r["id"] in ("pu_constant", "pu_control"):
+                continue
+            x = num(r["vs_constant"])
+            target = r["id"] != "pu_plateau"
+            verdict = ("met" if x <= band else "MISSED") if target else "reported"
+            goal = "target 1.02x; " if target else ""
+            out.append(f"- {verdict}: {r['variant']}: {x:.3f}x a constant rate over a fit() "
+                       f"of 1,000 updates ({goal}A/A control {control:.3f}x).")
     if "2" in res:
         ours = row("2", "preview_python")
         x = num(ours["vs_bare_numpy"])
@@ -766,7 +844,7 @@ def main() -> int:
     ap.add_argument("--no-r", action="store_true", help="skip the R variants")
     ap.add_argument("--threads", type=int, default=1,
                     help="TensorFlow intra- and inter-op threads (0: TensorFlow's default)")
-    ap.add_argument("--sections", default="1,2,3,4,hparams",
+    ap.add_argument("--sections", default="1,2,3,4,hparams,per_update",
                     help="which sections to run, e.g. 1,3 or hparams")
     ap.add_argument("--rounds", type=int, help="interleaved rounds (default 40, --quick 8)")
     ap.add_argument("--epochs", type=int, help="epochs per variant and round in section 1 (2)")
@@ -793,6 +871,9 @@ def main() -> int:
                     f"rate (MLP 16-32-1, SGD momentum, batch 32, {steps} steps/epoch; "
                     "microseconds per step)",
                     lambda: bench_hparams(rounds, steps, epochs, r)),
+        "per_update": ("6. Per-update features: a whole fit() of 1,000 updates (MLP "
+                       "64-256-256-10, SGD momentum, batch 32; microseconds per update)",
+                       lambda: bench_per_update(rounds)),
         "4": ("4. Scale: steps per epoch (Dense(1), batch 1)",
               lambda: bench_scale([10, 1000, 5000] if args.quick else [10, 1000, 100_000],
                                     args.quick)),
