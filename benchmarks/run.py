@@ -103,6 +103,7 @@ LABELS = {
     "pu_logger_batch": "LRLogger(per=\"batch\")",
     "pu_hparams": "HParamScheduler(momentum=OneCycle momentum), a new fit() each round",
     "pu_plateau": "LRPlateau + LRScheduler",
+    "pu_hparams_new": "HParamScheduler, a new callback each fit() (step compiled anew)",
 }
 #: The variants whose cost the targets bound (section 1), and the ones only reported.
 OURS = ("in_graph_step", "in_graph_epoch", "epoch_callback", "epoch_callback_r")
@@ -674,6 +675,9 @@ def bench_per_update(rounds: int, updates: int = 1000) -> list[dict[str, Any]]:
     ``updates`` updates (2 epochs) timed from outside, so that a cost paid once per
     ``fit()`` (a rebuilt compiled step) counts; interleaved with a constant rate and its
     A/A control. The ratio is the median over rounds of variant / baseline of the round.
+    ``HParamScheduler`` runs twice: the same callback in every round (its compiled step
+    is kept between fits), and a new one in each ``fit()`` (the step compiled anew: the
+    one-time cost, reported).
     """
     import keras
 
@@ -685,6 +689,7 @@ def bench_per_update(rounds: int, updates: int = 1000) -> list[dict[str, Any]]:
         "pu_hparams": [lrdecay.HParamScheduler(momentum=rate.momentum())],
         "pu_plateau": [lrdecay.LRPlateau(monitor="loss", patience=1),
                        lrdecay.LRScheduler(lrdecay.Step(0.01, 0.5, 1))],
+        "pu_hparams_new": [],  # a new HParamScheduler in each fit(): the one-time cost
     }
     rng = np.random.default_rng(0)
     x = rng.normal(size=(steps * 32, 64)).astype("float32")
@@ -707,20 +712,105 @@ def bench_per_update(rounds: int, updates: int = 1000) -> list[dict[str, Any]]:
     per_update: dict[str, list[float]] = {k: [] for k in variants}
 
     def run_one(name: str) -> None:
+        cbs = variants[name]
+        if name == "pu_hparams_new":
+            cbs = [lrdecay.HParamScheduler(momentum=rate.momentum())]
         t0 = time.perf_counter()
         models[name].fit(x, y, batch_size=32, epochs=epochs, verbose=0, shuffle=False,
-                         callbacks=variants[name])
+                         callbacks=cbs)
         per_update[name].append((time.perf_counter() - t0) / updates * 1e6)
 
     interleaved(list(variants), rounds, run_one)
+
+    # Own costs, where noise cannot hide them. Callbacks: their hooks called as fit()
+    # calls them, from inside a fit() (the logger looks at that fit()'s callbacks).
+    # HParamScheduler: its per-fit() cost (below) spread over the 1,000 updates, plus its
+    # per-update cost inside the step (a compiled loop of optimizer.apply).
+    own: dict[str, float] = {}
+    for name in ("pu_logger_batch", "pu_plateau"):
+        own[name] = hooks_cost_us(variants[name], build(), steps, epochs, x[:64], y[:64])
+    short: dict[str, list[float]] = {k: [] for k in ("pu_constant", "pu_hparams",
+                                                     "pu_hparams_new")}
+
+    def short_one(name: str) -> None:
+        cbs = variants[name]
+        if name == "pu_hparams_new":
+            cbs = [lrdecay.HParamScheduler(momentum=rate.momentum())]
+        t0 = time.perf_counter()
+        models[name].fit(x[:32], y[:32], batch_size=32, epochs=1, verbose=0, callbacks=cbs)
+        short[name].append((time.perf_counter() - t0) * 1e6)
+
+    interleaved(list(short), max(5, rounds // 2), short_one)
+    graph_models = {}
+    for name, cbs in (("pu_constant", []), ("pu_hparams", variants["pu_hparams"])):
+        model = build()
+        model.fit(x[:32], y[:32], batch_size=32, epochs=1, verbose=0)  # build the optimizer
+        for cb in cbs:
+            cb.set_model(model)
+            cb.set_params({"epochs": 1, "steps": steps, "verbose": 0})
+            cb.on_train_begin({})
+        graph_models[name] = (model, cbs)
+    in_step = apply_cost_us(graph_models, n=2_000)["pu_hparams"]
+    for _, cbs in graph_models.values():
+        for cb in cbs:
+            cb.on_train_end({})
+    base_short = statistics.median(short["pu_constant"])
+    # The kept step: the hooks of a second fit() with the same callback (the first
+    # compiles its step), timed alone; a step compiled anew: the extra time of a
+    # one-update fit(), which that dominates.
+    probe, model = [lrdecay.HParamScheduler(momentum=rate.momentum())], build()
+    hooks_cost_us(probe, model, steps, epochs, x[:64], y[:64])
+    own["pu_hparams"] = hooks_cost_us(probe, model, steps, epochs, x[:64], y[:64]) + in_step
+    per_fit = statistics.median(short["pu_hparams_new"]) - base_short
+    own["pu_hparams_new"] = max(per_fit, 0.0) / updates + in_step
     base = per_update["pu_constant"]
+    base_med = statistics.median(base)
     rows = []
     for name, times in per_update.items():
         med, lo, hi = stats(times)
         ratio = statistics.median(v / b for v, b in zip(times, base))
+        cost = own.get(name, 0.0)
+        extra = {"per_fit_extra_ms": (statistics.median(short[name]) - base_short) / 1e3
+                 if name in short else float("nan")}
         rows.append({"id": name, "variant": LABELS[name], "us_per_update": med, "min": lo,
-                     "max": hi, "vs_constant": f"{ratio:.3f}x"})
+                     "max": hi, "vs_constant": f"{ratio:.3f}x", "own_cost_us_per_update": cost,
+                     "own_cost_vs_update": pct(cost / base_med), **extra})
     return rows
+
+
+def hooks_cost_us(cbs: list[Any], model: Any, steps: int, epochs: int, x: Any,
+                  y: Any) -> float:
+    """Microseconds per update the callbacks' own hooks take, called as fit() calls them
+    (``on_train_batch_end`` only where the callback has one for Keras to call), from
+    inside a ``fit()`` of ``model`` so that they see a running ``fit()``."""
+    import keras
+
+    out: list[float] = []
+
+    class Driver(keras.callbacks.Callback):
+        def on_train_begin(self, logs: Any = None) -> None:
+            for cb in cbs:
+                cb.set_model(self.model)
+                cb.set_params({"epochs": epochs, "steps": steps, "verbose": 0})
+            t0 = time.perf_counter()
+            for cb in cbs:
+                cb.on_train_begin({})
+            for epoch in range(epochs):
+                for cb in cbs:
+                    cb.on_epoch_begin(epoch, {})
+                for batch in range(steps):
+                    for cb in cbs:
+                        cb.on_train_batch_begin(batch, {})
+                    for cb in cbs:
+                        cb.on_train_batch_end(batch, {"loss": 1.0})
+                for cb in cbs:
+                    cb.on_epoch_end(epoch, {"loss": 1.0})
+            for cb in cbs:
+                cb.on_train_end({})
+            out.append((time.perf_counter() - t0) / (epochs * steps) * 1e6)
+
+    model.fit(x, y, batch_size=32, epochs=1, verbose=0, callbacks=[Driver()])
+    return out[0]
 
 
 # -- report -----------------------------------------------------------------------
@@ -776,16 +866,18 @@ def verdicts(res: dict[str, list[dict[str, Any]]]) -> list[str]:
                        f"{control['end_to_end_vs_constant']}).")
     if "per_update" in res:
         control = num(row("per_update", "pu_control")["vs_constant"])
-        band = max(1.02, control)
+        band = max(1.02, 1 + abs(control - 1))
         for r in res["per_update"]:
             if r["id"] in ("pu_constant", "pu_control"):
                 continue
-            x = num(r["vs_constant"])
-            target = r["id"] != "pu_plateau"
-            verdict = ("met" if x <= band else "MISSED") if target else "reported"
+            x, own = num(r["vs_constant"]), num(r["own_cost_vs_update"])
+            target = r["id"] not in ("pu_plateau", "pu_hparams_new")
+            verdict = ("met" if x <= band and own <= 0.02 else "MISSED") if target \
+                else "reported"
             goal = "target 1.02x; " if target else ""
-            out.append(f"- {verdict}: {r['variant']}: {x:.3f}x a constant rate over a fit() "
-                       f"of 1,000 updates ({goal}A/A control {control:.3f}x).")
+            out.append(f"- {verdict}: {r['variant']}: own cost {pct(own)} of an update, end "
+                       f"to end {x:.3f}x a constant rate over a fit() of 1,000 updates "
+                       f"({goal}A/A control {control:.3f}x).")
     if "2" in res:
         ours = row("2", "preview_python")
         x = num(ours["vs_bare_numpy"])

@@ -358,7 +358,7 @@ class HParamScheduler(keras.callbacks.Callback):
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         optimizer = optimizer_of(self.model, self._who)
         backend = keras.backend.backend()
-        made: dict[str, tuple[Any, ScheduledHyperparameter]] = {}
+        specs: dict[str, tuple[Any, float | None, Any]] = {}  # name: (owner, original, table)
         for name, schedule in self.schedules.items():
             owner = _owner_of(optimizer, name)
             current = vars(owner).get(name, _MISSING)
@@ -385,14 +385,7 @@ class HParamScheduler(keras.callbacks.Callback):
             if self.per == "batch" and not schedule.graphable():
                 table = self._tabulate(name, schedule, owner)
             self._check_range(name, schedule, owner, table)
-            hp = ScheduledHyperparameter(owner, name, schedule, self.per, original)
-            hp._owner = self
-            if table is not None:
-                start, values = table
-                hp._table = (start, values)
-                if backend != "torch":  # TensorFlow, JAX: looked up in the compiled step
-                    hp._graph_table = (start, keras.ops.convert_to_tensor(values))
-            made[name] = (owner, hp)
+            specs[name] = (owner, original, table)
         if self.per == "epoch" and backend == "jax":
             warnings.warn(
                 f"{self._who} with per=\"epoch\" on the JAX backend: JAX compiles the value into "
@@ -401,16 +394,25 @@ class HParamScheduler(keras.callbacks.Callback):
                 "step without recompiling (use a schedule of t / steps_per_epoch for epochs).",
                 UserWarning, stacklevel=2)
         kept, self._kept = self._kept, None
-        key = self._step_key({name: (owner, hp._original) for name, (owner, hp) in made.items()},
-                             any(hp._table is not None for _, hp in made.values()))
+        key = self._step_key({name: spec[:2] for name, spec in specs.items()},
+                             any(spec[2] is not None for spec in specs.values()))
         reuse = (key is not None and kept is not None and kept[0] == key
                  and kept[1] is self.model and self.model.train_function is kept[2])
-        if reuse:  # the step compiled for these hyperparameters: install the same variables
-            for name, (owner, hp) in list(made.items()):
-                old = kept[4][name]
-                old._original, old._counter, old._step_value = hp._original, None, None
-                old._owner = self
-                made[name] = (owner, old)
+        made: dict[str, tuple[Any, ScheduledHyperparameter]] = {}
+        for name, (owner, original, table) in specs.items():
+            if reuse:  # the step compiled for these hyperparameters: the same variables
+                hp = kept[4][name]
+                hp._original, hp._counter, hp._step_value = original, None, None
+            else:
+                hp = ScheduledHyperparameter(owner, name, self.schedules[name], self.per,
+                                             original)
+            hp._owner = self
+            if table is not None:
+                start, values = table
+                hp._table = (start, values)
+                if backend != "torch":  # TensorFlow, JAX: looked up in the compiled step
+                    hp._graph_table = (start, keras.ops.convert_to_tensor(values))
+            made[name] = (owner, hp)
         for name, (owner, hp) in made.items():
             _wrap(owner)
             object.__setattr__(owner, name, hp)
