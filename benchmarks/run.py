@@ -101,7 +101,7 @@ LABELS = {
     "pu_constant": "constant rate (baseline)",
     "pu_control": "constant rate, second model (A/A control)",
     "pu_logger_batch": "LRLogger(per=\"batch\")",
-    "pu_hparams": "HParamScheduler(momentum=OneCycle momentum), a new fit() each round",
+    "pu_hparams": "HParamScheduler(momentum=OneCycle momentum), the same callback each fit()",
     "pu_plateau": "LRPlateau + LRScheduler",
     "pu_hparams_new": "HParamScheduler, a new callback each fit() (step compiled anew)",
 }
