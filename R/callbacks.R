@@ -88,15 +88,24 @@ callback_lr_scheduler <- function(schedule, verbose = 0, check = TRUE) {
 #' `learning_rate_schedule_*()`). The epoch printed is 1-based, as keras3's
 #' progress bar counts. The rate is shown with 6 significant digits (`3e-06`).
 #'
-#' With `per = "batch"` it also writes the rate of every update, and the value
-#' of each hyperparameter a [callback_hparam_scheduler()] drives, into the
-#' batch's logs, so keras3's `callback_tensorboard(update_freq = "batch")` shows
-#' them (list the logger before it); `as.data.frame(logger)` and `plot(logger)`
-#' give the records of every update (see [lr-logger-records]).
+#' With `per = "batch"` it records the rate of every update, and the value of
+#' each hyperparameter a [callback_hparam_scheduler()] drives, computed when
+#' each epoch ends (no work per batch); `as.data.frame(logger)` and
+#' `plot(logger)` give them (see [lr-logger-records]). A constant rate that a
+#' callback may change within the epoch ([callback_lr_custom()] with
+#' `on_batch_begin`, or any callback with batch hooks that is not keras3's or
+#' lrdecay's) is read after each batch instead. The values are also written
+#' into each batch's logs when a callback listed after the logger reads them,
+#' so keras3's `callback_tensorboard(update_freq = "batch")` shows them (list
+#' the logger before it), or when `batch_logs = TRUE`.
 #'
 #' @param verbose `1` to print each epoch's rate, `0` to only record it.
-#' @param per `"epoch"` (one record per epoch) or `"batch"` (one per update,
-#'   also written into each batch's logs).
+#' @param per `"epoch"` (one record per epoch) or `"batch"` (one per update).
+#' @param batch_logs With `per = "batch"`: whether each batch's logs get the
+#'   values. `NULL` (the default): when a callback listed after the logger
+#'   reads batch logs (TensorBoard with `update_freq` other than `"epoch"`, or
+#'   any callback with a batch-end hook other than keras3's progress bar and
+#'   history); `TRUE`: always; `FALSE`: never.
 #' @inherit callback_lr_scheduler return
 #' @family callbacks
 #' @export
@@ -110,8 +119,9 @@ callback_lr_scheduler <- function(schedule, verbose = 0, check = TRUE) {
 #'                  loss = "mse")
 #' history <- model |> fit(x, y, epochs = 3, batch_size = 32, verbose = 0,
 #'                         callbacks = list(callback_lr_logger()))
-callback_lr_logger <- function(verbose = 1, per = "epoch") {
-  with_plan_warning(lrdecay_call("LRLogger", verbose = as_whole(verbose), per = as_string(per)))
+callback_lr_logger <- function(verbose = 1, per = "epoch", batch_logs = NULL) {
+  with_plan_warning(lrdecay_call("LRLogger", verbose = as_whole(verbose), per = as_string(per),
+                                 batch_logs = as_flag(batch_logs)))
 }
 
 #' A custom callback that sets the learning rate

@@ -10,6 +10,8 @@ Prints a table per section and writes ``benchmarks/results.md``:
 4. Scale: per-step overhead and memory at 10, 1,000 and 100,000 steps per epoch.
 5. ``hparams``: a hyperparameter (momentum) scheduled per update by ``HParamScheduler``,
    beside the in-graph rate schedule: its own cost per step and end to end.
+6. ``per_update``: ``LRLogger(per="batch")``, ``HParamScheduler`` (a new ``fit()`` each
+   round) and ``LRPlateau`` + ``LRScheduler``, whole fits of 1,000 updates.
 
 Method (why the numbers can be trusted at the 1% level): TensorFlow runs on one
 intra-op and one inter-op thread (``--threads``), because on a 2-core VM its
@@ -20,7 +22,8 @@ is the median over rounds of (variant / constant LR of the same round). A second
 constant-LR model (the A/A control) shows how far from 0% noise alone goes.
 
 Usage (from the repository root; ``make bench`` runs it so):
-``PYTHONPATH=inst/python python benchmarks/run.py [--quick] [--no-r] [--sections 1,2,3,4,hparams]``.
+``PYTHONPATH=inst/python python benchmarks/run.py [--quick] [--no-r]
+[--sections 1,2,3,4,hparams,per_update]``.
 """
 
 from __future__ import annotations
@@ -94,6 +97,13 @@ LABELS = {
     "hp_epoch": "HParamScheduler(momentum=...), per epoch",
     "hp_batch_python": "per-batch Python callback setting momentum (plain Keras)",
     "hp_batch_r": "callback_hparam_scheduler(momentum = R function), per batch",
+    # per_update: per-update features, whole fit() of 1,000 updates against a constant rate
+    "pu_constant": "constant rate (baseline)",
+    "pu_control": "constant rate, second model (A/A control)",
+    "pu_logger_batch": "LRLogger(per=\"batch\")",
+    "pu_hparams": "HParamScheduler(momentum=OneCycle momentum), the same callback each fit()",
+    "pu_plateau": "LRPlateau + LRScheduler",
+    "pu_hparams_new": "HParamScheduler, a new callback each fit() (step compiled anew)",
 }
 #: The variants whose cost the targets bound (section 1), and the ones only reported.
 OURS = ("in_graph_step", "in_graph_epoch", "epoch_callback", "epoch_callback_r")
@@ -657,6 +667,152 @@ def bench_hparams(rounds: int, steps: int, epochs: int, r: bool) -> list[dict[st
     return rows
 
 
+# -- per-update features: whole fit() against a constant rate ----------------------
+
+def bench_per_update(rounds: int, updates: int = 1000) -> list[dict[str, Any]]:
+    """``LRLogger(per="batch")``, ``HParamScheduler`` and ``LRPlateau`` + ``LRScheduler``
+    on a 64-256-256-10 MLP (batch 32, SGD with momentum), each a whole ``fit()`` of
+    ``updates`` updates (2 epochs) timed from outside, so that a cost paid once per
+    ``fit()`` (a rebuilt compiled step) counts; interleaved with a constant rate and its
+    A/A control. The ratio is the median over rounds of variant / baseline of the round.
+    ``HParamScheduler`` runs twice: the same callback in every round (its compiled step
+    is kept between fits), and a new one in each ``fit()`` (the step compiled anew: the
+    one-time cost, reported).
+    """
+    import keras
+
+    steps, epochs = updates // 2, 2
+    rate = lrdecay.OneCycle(0.01, total_steps=updates * (rounds + 2))
+    variants: dict[str, list[Any]] = {
+        "pu_constant": [], "pu_control": [],
+        "pu_logger_batch": [lrdecay.LRLogger(verbose=0, per="batch")],
+        "pu_hparams": [lrdecay.HParamScheduler(momentum=rate.momentum())],
+        "pu_plateau": [lrdecay.LRPlateau(monitor="loss", patience=1),
+                       lrdecay.LRScheduler(lrdecay.Step(0.01, 0.5, 1))],
+        "pu_hparams_new": [],  # a new HParamScheduler in each fit(): the one-time cost
+    }
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(steps * 32, 64)).astype("float32")
+    y = rng.integers(0, 10, size=steps * 32)
+
+    def build() -> Any:
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input(shape=(64,)),
+                                  keras.layers.Dense(256, activation="relu"),
+                                  keras.layers.Dense(256, activation="relu"),
+                                  keras.layers.Dense(10)])
+        model.compile(optimizer=keras.optimizers.SGD(0.01, momentum=0.9),
+                      loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+        return model
+
+    models = {}
+    for name, cbs in variants.items():  # build and trace once
+        models[name] = build()
+        models[name].fit(x[:64], y[:64], batch_size=32, epochs=1, verbose=0, callbacks=cbs)
+    per_update: dict[str, list[float]] = {k: [] for k in variants}
+
+    def run_one(name: str) -> None:
+        cbs = variants[name]
+        if name == "pu_hparams_new":
+            cbs = [lrdecay.HParamScheduler(momentum=rate.momentum())]
+        t0 = time.perf_counter()
+        models[name].fit(x, y, batch_size=32, epochs=epochs, verbose=0, shuffle=False,
+                         callbacks=cbs)
+        per_update[name].append((time.perf_counter() - t0) / updates * 1e6)
+
+    interleaved(list(variants), rounds, run_one)
+
+    # Own costs, where noise cannot hide them. Callbacks: their hooks called as fit()
+    # calls them, from inside a fit() (the logger looks at that fit()'s callbacks).
+    # HParamScheduler: its per-fit() cost (below) spread over the 1,000 updates, plus its
+    # per-update cost inside the step (a compiled loop of optimizer.apply).
+    own: dict[str, float] = {}
+    for name in ("pu_logger_batch", "pu_plateau"):
+        own[name] = hooks_cost_us(variants[name], build(), steps, epochs, x[:64], y[:64])
+    short: dict[str, list[float]] = {k: [] for k in ("pu_constant", "pu_hparams",
+                                                     "pu_hparams_new")}
+
+    def short_one(name: str) -> None:
+        cbs = variants[name]
+        if name == "pu_hparams_new":
+            cbs = [lrdecay.HParamScheduler(momentum=rate.momentum())]
+        t0 = time.perf_counter()
+        models[name].fit(x[:32], y[:32], batch_size=32, epochs=1, verbose=0, callbacks=cbs)
+        short[name].append((time.perf_counter() - t0) * 1e6)
+
+    interleaved(list(short), max(5, rounds // 2), short_one)
+    graph_models = {}
+    for name, cbs in (("pu_constant", []), ("pu_hparams", variants["pu_hparams"])):
+        model = build()
+        model.fit(x[:32], y[:32], batch_size=32, epochs=1, verbose=0)  # build the optimizer
+        for cb in cbs:
+            cb.set_model(model)
+            cb.set_params({"epochs": 1, "steps": steps, "verbose": 0})
+            cb.on_train_begin({})
+        graph_models[name] = (model, cbs)
+    in_step = apply_cost_us(graph_models, n=2_000)["pu_hparams"]
+    for _, cbs in graph_models.values():
+        for cb in cbs:
+            cb.on_train_end({})
+    base_short = statistics.median(short["pu_constant"])
+    # The kept step: the hooks of a second fit() with the same callback (the first
+    # compiles its step), timed alone; a step compiled anew: the extra time of a
+    # one-update fit(), which that dominates.
+    probe, model = [lrdecay.HParamScheduler(momentum=rate.momentum())], build()
+    hooks_cost_us(probe, model, steps, epochs, x[:64], y[:64])
+    own["pu_hparams"] = hooks_cost_us(probe, model, steps, epochs, x[:64], y[:64]) + in_step
+    per_fit = statistics.median(short["pu_hparams_new"]) - base_short
+    own["pu_hparams_new"] = max(per_fit, 0.0) / updates + in_step
+    base = per_update["pu_constant"]
+    base_med = statistics.median(base)
+    rows = []
+    for name, times in per_update.items():
+        med, lo, hi = stats(times)
+        ratio = statistics.median(v / b for v, b in zip(times, base))
+        cost = own.get(name, 0.0)
+        extra = {"per_fit_extra_ms": (statistics.median(short[name]) - base_short) / 1e3
+                 if name in short else float("nan")}
+        rows.append({"id": name, "variant": LABELS[name], "us_per_update": med, "min": lo,
+                     "max": hi, "vs_constant": f"{ratio:.3f}x", "own_cost_us_per_update": cost,
+                     "own_cost_vs_update": pct(cost / base_med), **extra})
+    return rows
+
+
+def hooks_cost_us(cbs: list[Any], model: Any, steps: int, epochs: int, x: Any,
+                  y: Any) -> float:
+    """Microseconds per update the callbacks' own hooks take, called as fit() calls them
+    (``on_train_batch_end`` only where the callback has one for Keras to call), from
+    inside a ``fit()`` of ``model`` so that they see a running ``fit()``."""
+    import keras
+
+    out: list[float] = []
+
+    class Driver(keras.callbacks.Callback):
+        def on_train_begin(self, logs: Any = None) -> None:
+            for cb in cbs:
+                cb.set_model(self.model)
+                cb.set_params({"epochs": epochs, "steps": steps, "verbose": 0})
+            t0 = time.perf_counter()
+            for cb in cbs:
+                cb.on_train_begin({})
+            for epoch in range(epochs):
+                for cb in cbs:
+                    cb.on_epoch_begin(epoch, {})
+                for batch in range(steps):
+                    for cb in cbs:
+                        cb.on_train_batch_begin(batch, {})
+                    for cb in cbs:
+                        cb.on_train_batch_end(batch, {"loss": 1.0})
+                for cb in cbs:
+                    cb.on_epoch_end(epoch, {"loss": 1.0})
+            for cb in cbs:
+                cb.on_train_end({})
+            out.append((time.perf_counter() - t0) / (epochs * steps) * 1e6)
+
+    model.fit(x, y, batch_size=32, epochs=1, verbose=0, callbacks=[Driver()])
+    return out[0]
+
+
 # -- report -----------------------------------------------------------------------
 
 def table(rows: list[dict[str, Any]]) -> str:
@@ -708,6 +864,20 @@ def verdicts(res: dict[str, list[dict[str, Any]]]) -> list[str]:
             out.append(f"- {'met' if ok else 'MISSED'}: {r['variant']}: own cost {pct(own)} of "
                        f"a step, end to end {pct(e2e)} (target 2%; A/A control "
                        f"{control['end_to_end_vs_constant']}).")
+    if "per_update" in res:
+        control = num(row("per_update", "pu_control")["vs_constant"])
+        band = max(1.02, 1 + abs(control - 1))
+        for r in res["per_update"]:
+            if r["id"] in ("pu_constant", "pu_control"):
+                continue
+            x, own = num(r["vs_constant"]), num(r["own_cost_vs_update"])
+            target = r["id"] not in ("pu_plateau", "pu_hparams_new")
+            verdict = ("met" if x <= band and own <= 0.02 else "MISSED") if target \
+                else "reported"
+            goal = "target 1.02x; " if target else ""
+            out.append(f"- {verdict}: {r['variant']}: own cost {pct(own)} of an update, end "
+                       f"to end {x:.3f}x a constant rate over a fit() of 1,000 updates "
+                       f"({goal}A/A control {control:.3f}x).")
     if "2" in res:
         ours = row("2", "preview_python")
         x = num(ours["vs_bare_numpy"])
@@ -766,7 +936,7 @@ def main() -> int:
     ap.add_argument("--no-r", action="store_true", help="skip the R variants")
     ap.add_argument("--threads", type=int, default=1,
                     help="TensorFlow intra- and inter-op threads (0: TensorFlow's default)")
-    ap.add_argument("--sections", default="1,2,3,4,hparams",
+    ap.add_argument("--sections", default="1,2,3,4,hparams,per_update",
                     help="which sections to run, e.g. 1,3 or hparams")
     ap.add_argument("--rounds", type=int, help="interleaved rounds (default 40, --quick 8)")
     ap.add_argument("--epochs", type=int, help="epochs per variant and round in section 1 (2)")
@@ -793,6 +963,9 @@ def main() -> int:
                     f"rate (MLP 16-32-1, SGD momentum, batch 32, {steps} steps/epoch; "
                     "microseconds per step)",
                     lambda: bench_hparams(rounds, steps, epochs, r)),
+        "per_update": ("6. Per-update features: a whole fit() of 1,000 updates (MLP "
+                       "64-256-256-10, SGD momentum, batch 32; microseconds per update)",
+                       lambda: bench_per_update(rounds)),
         "4": ("4. Scale: steps per epoch (Dense(1), batch 1)",
               lambda: bench_scale([10, 1000, 5000] if args.quick else [10, 1000, 100_000],
                                     args.quick)),

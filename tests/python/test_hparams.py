@@ -557,3 +557,112 @@ def test_docs_example_runs():
     """The module docstring's composition: one-cycle rate in-graph, momentum scheduled."""
     text = textwrap.dedent(lrdecay.hparams.__doc__)
     assert "HParamScheduler(momentum=rate.momentum())" in text
+
+
+class StepSeen(keras.callbacks.Callback):
+    """The training step each fit() ran (Keras's compiled function object)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.steps: list[object] = []
+
+    def on_train_begin(self, logs=None):
+        self.steps.append(None)
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.steps[-1] = self.model.train_function
+
+
+def test_a_second_fit_reuses_the_compiled_step_until_something_changes():
+    sched = lrdecay.Linear(0.5, 0.9, 11)
+    model = kit.one_weight_model(keras.optimizers.SGD(0.1, momentum=0.9))
+    cb, seen, probe = HParamScheduler(momentum=sched), StepSeen(), ReadBack("momentum")
+    fit(model, [cb, seen, probe], epochs=1)
+    fit(model, [cb, seen, probe], epochs=1)  # the same callback, optimizer, schedule
+    assert seen.steps[1] is seen.steps[0]
+    assert type(model.optimizer.momentum) is float
+    assert model.optimizer.momentum == pytest.approx(sched(7), rel=1e-6)
+    fit(model, [seen, probe], epochs=1)  # without it: a step with the float, momentum 0.8
+    assert seen.steps[2] is not seen.steps[1]
+    fit(model, [cb, seen, probe], epochs=1)  # the plain fit changed nothing it depends on
+    assert seen.steps[3] is seen.steps[0]
+    model.compile(model.optimizer, loss=kit.mean_prediction)  # a new step: built anew
+    fit(model, [cb, seen, probe], epochs=1)
+    assert seen.steps[4] is not seen.steps[0]
+    t = np.concatenate([np.arange(8), np.full(4, 7), np.arange(12, 20)])
+    got = probe.array()[:, 1]
+    np.testing.assert_allclose(got, np.where(np.arange(20) // 4 == 2, sched(7), sched(t)),
+                               rtol=1e-6)
+
+
+def test_a_changed_setting_or_a_function_builds_the_step_anew():
+    model = kit.one_weight_model(keras.optimizers.SGD(0.1, momentum=0.9))
+    cb, seen = HParamScheduler(momentum=lrdecay.Constant(0.8)), StepSeen()
+    fit(model, [cb, seen], epochs=1)
+    model.optimizer.nesterov = True  # compiled into the step: a new one
+    fit(model, [cb, seen], epochs=1)
+    assert seen.steps[1] is not seen.steps[0]
+    fn = HParamScheduler(momentum=lambda t: 0.9 - 0.01 * np.asarray(t))  # a table per fit()
+    probe = ReadBack("momentum")
+    fit(model, [fn, seen], epochs=1)
+    fit(model, [fn, seen, probe], epochs=1)
+    assert seen.steps[3] is not seen.steps[2]
+    np.testing.assert_allclose(probe.array()[:, 1], 0.9 - 0.01 * np.arange(12, 16), rtol=1e-6)
+
+
+def test_per_update_records_computed_when_each_epoch_ends_equal_the_per_batch_readings():
+    """Without a reader of batch logs the logger runs no code per batch; its records
+    equal those read batch by batch (a reader after it), for a constant rate set per
+    epoch, reduced by LRPlateau (after epoch 1: 0.025 -> 0.0125), and a scheduled momentum."""
+    from keras.src.utils.python_utils import is_default
+
+    def run(reader):
+        model = small_model(0.1)
+        logger = LRLogger(verbose=0, per="batch")
+        hooks = []
+
+        class Hook(keras.callbacks.Callback):
+            def on_epoch_end(self, epoch, logs=None):
+                hooks.append(is_default(logger.on_train_batch_end))
+
+        cbs = [lrdecay.LRScheduler(lrdecay.Step(0.1, 0.5, 1)),
+               lrdecay.LRPlateau(monitor="loss", factor=0.5, patience=0, min_delta=10.0),
+               HParamScheduler(momentum=lrdecay.Linear(0.95, 0.85, 12)), logger, Hook()]
+        x, y = xy()
+        model.fit(x, y, batch_size=8, epochs=3, verbose=0,
+                  callbacks=cbs + ([reader] if reader else []))
+        return logger, hooks
+
+    batch_logs = []
+
+    class Reader(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            batch_logs.append(logs["learning_rate"])
+
+    quiet, hooks = run(None)
+    assert hooks == [True] * 3  # no batch hook in that fit()
+    read, hooks = run(Reader())
+    assert hooks == [False] * 3
+    assert quiet.records == read.records and quiet.records_table() == read.records_table()
+    lrs = [r[2] for r in quiet.records]
+    np.testing.assert_allclose(lrs, np.repeat([0.1, 0.05, 0.0125], 4), rtol=1e-6)
+    assert batch_logs == pytest.approx(lrs, rel=1e-6)
+
+
+def test_batch_logs_argument():
+    model = small_model(0.1)
+    seen = []
+
+    class Reader(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            seen.append("learning_rate" in logs)
+
+    x, y = xy()
+    off = LRLogger(verbose=0, per="batch", batch_logs=False)
+    model.fit(x, y, batch_size=8, epochs=1, verbose=0, callbacks=[off, Reader()])
+    assert seen == [False] * 4 and len(off.records) == 4
+    on = LRLogger(verbose=0, per="batch", batch_logs=True)
+    assert "on_train_batch_end" in vars(on)  # Keras sees the hook when fit() begins
+    assert repr(on) == "LRLogger(verbose=0, per='batch', batch_logs=True)"
+    with pytest.raises(TypeError, match="`batch_logs`"):
+        LRLogger(batch_logs="yes")

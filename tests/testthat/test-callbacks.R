@@ -237,6 +237,18 @@ test_that("callback_lr_logger prints and records the rate, constant or in-graph"
   expect_match(out, "Epoch 03: learning rate = 0.025", fixed = TRUE)
 })
 
+test_that("callback_lr_logger(per = \"batch\"): records of every update; batch_logs", {
+  skip_without_keras()
+  d <- regression_data()
+  model <- linear_model(lr = 0.1)
+  custom <- callback_lr_custom(on_batch_begin = function(batch, lr, logs) 0.01 * (batch + 1))
+  quiet <- callback_lr_logger(verbose = 0, per = "batch")
+  model |> fit(d$x, d$y, epochs = 2, batch_size = 16, verbose = 0,
+               callbacks = list(custom, quiet))
+  expect_equal(as.data.frame(quiet)$learning_rate, rep(0.01 * 1:4, 2), tolerance = 1e-6)
+  expect_snapshot(error = TRUE, callback_lr_logger(per = "batch", batch_logs = "yes"))
+})
+
 test_that("callback_lr_custom sets the rate per epoch and per batch; NULL keeps it", {
   skip_without_keras()
   d <- regression_data()

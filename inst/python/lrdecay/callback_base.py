@@ -180,8 +180,15 @@ class PerUpdateValues:
         values = np.asarray(rate.schedule(t), dtype=np.float64)
         return np.asarray(effective_rate(values, *self._plateau), dtype=np.float64)
 
-    def rates(self, ts: np.ndarray) -> np.ndarray:
-        """The learning rate of the updates ``ts`` (iteration counts)."""
+    def rates(self, ts: np.ndarray, constant: float | None = None) -> np.ndarray:
+        """The learning rate of the updates ``ts`` (iteration counts).
+
+        Args:
+            ts: the updates' iteration counts.
+            constant: for a constant rate, its value over these updates (the rate read
+                at the epoch's first update, when nothing changes it within the epoch);
+                ``None`` reads the rate's variable now.
+        """
         if self._rates is not None:
             first, values = self._rates
             i = ts - first
@@ -194,20 +201,28 @@ class PerUpdateValues:
         if isinstance(lr, keras.Variable):  # constant within a batch: its current value
             # JAX's fit() detaches the optimizer's variables from their values within an
             # epoch (its step holds them): the rate is then the one the epoch began with.
-            value = self._constant if lr._value is None else read_lr(self.optimizer)
+            if constant is not None:
+                value = constant
+            else:
+                value = self._constant if lr._value is None else read_lr(self.optimizer)
             return np.full(ts.shape, value, dtype=np.float64)
         if isinstance(lr, keras.optimizers.schedules.LearningRateSchedule):
             return np.array([float(keras.ops.convert_to_numpy(lr(int(t)))) for t in ts])
         return np.full(ts.shape, float(keras.ops.convert_to_numpy(self.optimizer.learning_rate)))
 
-    def at(self, first: int, last: int) -> dict[str, np.ndarray]:
+    def at(self, first: int, last: int, constant: float | None = None) -> dict[str, np.ndarray]:
         """Values of the updates ``first..last`` of the epoch (0-based batch indices).
+
+        Args:
+            first: the first update's batch index.
+            last: the last update's batch index.
+            constant: for a constant rate, its value over these updates (see ``rates``).
 
         Returns:
             ``{"learning_rate": ..., <hyperparameter>: ...}``, one value per update.
         """
         ts = self.start + np.arange(first, last + 1)
-        out = {"learning_rate": self.rates(ts)}
+        out = {"learning_rate": self.rates(ts, constant)}
         for name, hp in scheduled_hyperparameters(self.optimizer).items():
             out[name] = hp.host_values(ts).astype(np.float64)
         return out

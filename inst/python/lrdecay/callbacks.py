@@ -3,8 +3,9 @@
 - ``LRScheduler(schedule, verbose=0)``: Keras's ``LearningRateScheduler`` for lrdecay
   schedules and user functions, with the returned value checked before it is applied.
 - ``LRLogger(verbose=1, per="epoch")``: prints "Epoch 01: learning rate = 0.1" and
-  records the learning rate of every epoch (``per="batch"``: of every update, also
-  written into each batch's logs), for a constant rate and for an in-graph schedule.
+  records the learning rate of every epoch (``per="batch"``: of every update, computed
+  when each epoch ends, and written into each batch's logs for a callback that reads
+  them, such as TensorBoard), for a constant rate and for an in-graph schedule.
 - ``LRCustom(on_epoch_begin=None, on_batch_begin=None)``: user hooks that get
   ``(epoch or batch, lr, logs)`` and return a new learning rate or ``None``.
 
@@ -28,11 +29,12 @@ from typing import Any
 
 import keras
 import numpy as np
+from keras.src.utils.python_utils import is_default
 
 from ._checks import check_bool, check_choice, check_verbose, fail, show_value
 from .callback_base import LRCallback, PerUpdateValues, call_user, say
-from .fit_check import check_lr_scheduler, size_for_fit
-from .learning_rate import check_lr, read_lr, require_settable, write_lr
+from .fit_check import check_lr_scheduler, fit_callbacks, size_for_fit
+from .learning_rate import check_lr, innermost_optimizer, read_lr, require_settable, write_lr
 from .rate_scale import scale_rate, unscale_rate
 from .schedules import Schedule
 
@@ -185,13 +187,16 @@ class LRLogger(LRCallback):
     ``on_epoch_begin``, so the line shows the rate actually applied whatever the
     order of the callbacks.
 
-    With ``per="batch"`` it also writes the rate of each update, and the value of every
-    hyperparameter an ``HParamScheduler`` drives (``momentum``, ...), into the batch's
-    logs, so Keras's ``TensorBoard(update_freq="batch")`` shows them (as
-    ``batch_learning_rate``; list the logger before TensorBoard in ``callbacks``).
-    An lrdecay in-graph rate and scheduled hyperparameters are computed from the
-    iteration count on the host (no device read per batch); a constant rate is read
-    after each batch.
+    With ``per="batch"`` it records the rate of each update, and the value of every
+    hyperparameter an ``HParamScheduler`` drives (``momentum``, ...). They follow from
+    the schedule, the iteration count and the plateau's scale, so they are computed
+    when each epoch ends, at once, with no work per batch. The one case read batch by
+    batch is a constant rate beside a callback that may change it within the epoch
+    (``LRCustom(on_batch_begin=...)``, or any callback with batch hooks that is not
+    Keras's or lrdecay's). The values are also written into each batch's logs when a
+    callback listed after the logger reads them (``TensorBoard(update_freq="batch")``
+    shows them as ``batch_learning_rate``; list the logger before TensorBoard), or when
+    ``batch_logs=True``.
 
     Attributes:
         records: one ``(epoch, batch, learning_rate)`` per update (``per="batch"``) or
@@ -200,48 +205,101 @@ class LRLogger(LRCallback):
 
     Args:
         verbose: 1 prints the line, 0 only records.
-        per: ``"epoch"`` or ``"batch"``: what ``records`` holds, and whether each batch's
-            logs get the values.
+        per: ``"epoch"`` or ``"batch"``: what ``records`` holds.
+        batch_logs: with ``per="batch"``, whether each batch's logs get the values:
+            ``None`` (when a callback after the logger reads batch logs: TensorBoard with
+            ``update_freq`` other than ``"epoch"``, or any callback with a batch-end hook
+            other than Keras's progress bar and history), ``True`` (always) or ``False``
+            (never).
     """
 
     _overwrite = False
 
-    def __init__(self, verbose: int = 1, per: str = "epoch") -> None:
+    def __init__(self, verbose: int = 1, per: str = "epoch",
+                 batch_logs: bool | None = None) -> None:
         super().__init__()
         self.verbose = check_verbose("verbose", verbose)
         self.per = check_choice("per", per, ("epoch", "batch"))
+        self.batch_logs = None if batch_logs is None else check_bool("batch_logs", batch_logs)
         self.records: list[tuple[int, int, float]] = []
         self._extra: dict[str, list[float]] = {}
         self._values: Any = None
         self._done = 0
+        self._last_begin: int | None = None
+        self._write_logs = False
+        self._per_batch = False
+        self._batch_hook(self.per == "batch" and bool(self.batch_logs))
+
+    def _batch_hook(self, on: bool) -> None:
+        """Give this instance a batch-end hook, or none (Keras then calls no Python of
+        the logger after each batch, and may dispatch batch ends asynchronously)."""
+        if on:
+            self.on_train_batch_end = self._batch_end  # type: ignore[method-assign]
+        else:
+            self.__dict__.pop("on_train_batch_end", None)
 
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         super().on_train_begin(logs)
         self.records, self._extra = [], {}
-        if self.per == "batch":
-            self._values = PerUpdateValues(self._optimizer())
+        self._values = None
+        if self.per != "batch":
+            self._batch_hook(False)
+            return
+        optimizer = self._optimizer()
+        self._values = PerUpdateValues(optimizer)
+        callbacks = fit_callbacks()
+        listed = None if callbacks is None else list(getattr(callbacks, "callbacks", []))
+        if self.batch_logs is None:
+            self._write_logs = listed is None or _reads_batch_logs_after(self, listed)
+        else:
+            self._write_logs = self.batch_logs
+        # A constant rate is read after each batch when something may change it per batch.
+        constant = isinstance(innermost_optimizer(optimizer)._learning_rate, keras.Variable)
+        self._per_batch = self._write_logs or (constant and (
+            listed is None or any(_may_set_rate_per_batch(cb) for cb in listed if cb is not self)))
+        self._batch_hook(self._per_batch)
+        if self._per_batch and getattr(callbacks, "_async_train", False):
+            callbacks._async_train = False  # JAX, PyTorch: read in step with the updates
 
     def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         super().on_epoch_begin(epoch, logs)
+        self._last_begin = None
         if self._values is not None:
             self._values.epoch_begin((self.params or {}).get("steps"))
             self._done = 0
 
-    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
-        super().on_train_batch_end(batch, logs)
+    def on_train_batch_begin(self, batch: int, logs: dict[str, Any] | None = None) -> None:
+        self._last_begin = batch
+        super().on_train_batch_begin(batch, logs)
+
+    def _batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         if self._values is None or int(batch) < self._done:
             return
-        values = self._values.at(self._done, int(batch))  # one batch, or a steps_per_execution run
-        n = int(batch) + 1 - self._done
+        values = self._record(int(batch), None)  # one batch, or a steps_per_execution run
+        if logs is not None and self._write_logs:
+            logs.update({name: float(column[-1]) for name, column in values.items()})
+
+    def _record(self, last: int, rate: float | None) -> dict[str, np.ndarray]:
+        """Record the updates ``self._done..last`` of the epoch (0-based batches)."""
+        values = self._values.at(self._done, last, constant=rate)
+        n = last + 1 - self._done
         self.records.extend((self._epoch, self._done + j, float(lr))
-                            for j, lr in enumerate(values["learning_rate"]))
+                            for j, lr in enumerate(values["learning_rate"].tolist()))
         for name, column in values.items():
             if name != "learning_rate":
                 self._extra.setdefault(name, [math.nan] * (len(self.records) - n)).extend(
                     column.tolist())
-        self._done = int(batch) + 1
-        if logs is not None:
-            logs.update({name: float(column[-1]) for name, column in values.items()})
+        self._done = last + 1
+        return values
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        if self._values is not None and not self._per_batch and self._last_begin is not None:
+            # The epoch's updates at once: batches 0 to the last run's end.
+            spe = getattr(self.model, "steps_per_execution", 1) or 1
+            last = int(self._last_begin) + int(spe) - 1
+            if last >= self._done:
+                self._record(last, self._epoch_lr)
+        super().on_epoch_end(epoch, logs)
 
     def _first_step(self, epoch: int, lr: float) -> None:
         if self.per == "epoch":
@@ -260,10 +318,58 @@ class LRLogger(LRCallback):
         return table
 
     def _fields(self) -> dict[str, Any]:
-        return {"verbose": self.verbose, "per": self.per}
+        fields: dict[str, Any] = {"verbose": self.verbose, "per": self.per}
+        if self.batch_logs is not None:
+            fields["batch_logs"] = self.batch_logs
+        return fields
 
     def __repr__(self) -> str:
-        return f"LRLogger(verbose={self.verbose}, per={self.per!r})"
+        logs = "" if self.batch_logs is None else f", batch_logs={self.batch_logs}"
+        return f"LRLogger(verbose={self.verbose}, per={self.per!r}{logs})"
+
+
+_BATCH_HOOKS = ("on_batch_begin", "on_train_batch_begin", "on_batch_end", "on_train_batch_end")
+
+
+def _overrides(cb: Any, hooks: tuple[str, ...]) -> bool:
+    """Whether ``cb`` has its own code for one of ``hooks`` (Keras's test, which its
+    ``CallbackList`` uses too)."""
+    return any(not is_default(getattr(cb, hook, None)) for hook in hooks
+               if getattr(cb, hook, None) is not None)
+
+
+def _is_keras_own(cb: Any) -> bool:
+    """A callback of Keras itself (none sets the rate per batch), ``LambdaCallback``
+    (the user's functions) excepted."""
+    return (type(cb).__module__.startswith("keras.")
+            and not isinstance(cb, keras.callbacks.LambdaCallback))
+
+
+def _may_set_rate_per_batch(cb: Any) -> bool:
+    """Whether ``cb`` may change a constant rate within an epoch: it has batch hooks
+    and is neither Keras's nor lrdecay's (``LRCustom`` with a batch function is)."""
+    if isinstance(cb, LRCustom):
+        return cb.batch_fn is not None
+    if isinstance(cb, LRCallback) or not _overrides(cb, _BATCH_HOOKS):
+        return False
+    return not _is_keras_own(cb)
+
+
+def _reads_batch_logs_after(logger: Any, callbacks: list[Any]) -> bool:
+    """Whether a callback listed after ``logger`` reads each batch's logs: TensorBoard
+    unless it writes per epoch only, or any callback with a batch-end hook other than
+    Keras's progress bar and history."""
+    after = callbacks[callbacks.index(logger) + 1:] if logger in callbacks else callbacks
+    for cb in after:
+        if isinstance(cb, (keras.callbacks.ProgbarLogger, keras.callbacks.History)):
+            continue
+        if isinstance(cb, keras.callbacks.TensorBoard):
+            if getattr(cb, "update_freq", "epoch") != "epoch":
+                return True
+            continue
+        if _overrides(cb, ("on_batch_end", "on_train_batch_end")):
+            return True
+    return False
 
 
 class LRCustom(LRCallback):

@@ -346,6 +346,8 @@ class HParamScheduler(keras.callbacks.Callback):
         self.schedules = {name: _as_schedule(name, value) for name, value in schedules.items()}
         self._installed: dict[str, ScheduledHyperparameter] = {}
         self._jax_baked: dict[str, float] | None = None  # JAX, per epoch: compiled values
+        # The compiled step of the last fit() and what it was built for (see _reusable)
+        self._kept: tuple[Any, ...] | None = None
 
     @property
     def _who(self) -> str:
@@ -357,7 +359,7 @@ class HParamScheduler(keras.callbacks.Callback):
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         optimizer = optimizer_of(self.model, self._who)
         backend = keras.backend.backend()
-        made: dict[str, tuple[Any, ScheduledHyperparameter]] = {}
+        specs: dict[str, tuple[Any, float | None, Any]] = {}  # name: (owner, original, table)
         # Sized to the run once, by the first fit(): the run in the clock's unit.
         self.schedules = {name: size_for_fit(schedule, self.params,
                                              "step" if self.per == "batch" else "epoch",
@@ -398,14 +400,7 @@ class HParamScheduler(keras.callbacks.Callback):
                 message = getattr(err, "message", None)
                 raise ValueError(f"{self._who}: `{name}`: "
                                  f"{message if isinstance(message, str) else err}") from None
-            hp = ScheduledHyperparameter(owner, name, schedule, self.per, original)
-            hp._owner = self
-            if table is not None:
-                start, values = table
-                hp._table = (start, values)
-                if backend != "torch":  # TensorFlow, JAX: looked up in the compiled step
-                    hp._graph_table = (start, keras.ops.convert_to_tensor(values))
-            made[name] = (owner, hp)
+            specs[name] = (owner, original, table)
         if self.per == "epoch" and backend == "jax":
             warnings.warn(
                 f"{self._who} with per=\"epoch\" on the JAX backend: JAX compiles the value into "
@@ -413,12 +408,64 @@ class HParamScheduler(keras.callbacks.Callback):
                 "each epoch whose value differs. per=\"batch\" computes the value inside the "
                 "step without recompiling (use a schedule of t / steps_per_epoch for epochs).",
                 UserWarning, stacklevel=2)
+        kept, self._kept = self._kept, None
+        key = self._step_key({name: spec[:2] for name, spec in specs.items()},
+                             any(spec[2] is not None for spec in specs.values()))
+        reuse = (key is not None and kept is not None and kept[0] == key
+                 and kept[1] is self.model and self.model.train_function is kept[2])
+        made: dict[str, tuple[Any, ScheduledHyperparameter]] = {}
+        for name, (owner, original, table) in specs.items():
+            if reuse:  # the step compiled for these hyperparameters: the same variables
+                hp = kept[4][name]
+                hp._original, hp._counter, hp._step_value = original, None, None
+            else:
+                hp = ScheduledHyperparameter(owner, name, self.schedules[name], self.per,
+                                             original)
+            hp._owner = self
+            if table is not None:
+                start, values = table
+                hp._table = (start, values)
+                if backend != "torch":  # TensorFlow, JAX: looked up in the compiled step
+                    hp._graph_table = (start, keras.ops.convert_to_tensor(values))
+            made[name] = (owner, hp)
         for name, (owner, hp) in made.items():
             _wrap(owner)
             object.__setattr__(owner, name, hp)
             self._installed[name] = hp
         self._jax_baked = None
-        self.model.make_train_function(force=True)  # the step reads the new attributes
+        if reuse:
+            self.model.train_function = kept[3]
+        else:
+            self.model.make_train_function(force=True)  # the step reads the new attributes
+
+    def _step_key(self, entries: dict[str, tuple[Any, float | None]],
+                  tabulated: bool) -> tuple[Any, ...] | None:
+        """What a compiled training step with these hyperparameters installed depends on
+        beyond the variables it reads: the model, the backend, ``per``, each name's
+        optimizer and schedule, whether its original value is None, zero, positive or
+        negative (the optimizer's update rules branch on it when the step is traced), and
+        the optimizer's other settings. ``None`` when the step cannot be kept: a user
+        function's table is compiled into it, and JAX compiles ``per="epoch"`` values.
+
+        Args:
+            entries: name = (the optimizer holding it, its original value).
+            tabulated: whether a user function was tabulated for this ``fit()``.
+        """
+        backend = keras.backend.backend()
+        if tabulated or (backend == "jax" and self.per == "epoch"):
+            return None
+        names = set(entries)
+        parts = []
+        for name, (owner, original) in sorted(entries.items()):
+            sign = None if original is None else (original > 0) - (original < 0)
+            try:
+                config = owner.get_config()
+            except Exception:  # noqa: BLE001 - an odd optimizer: keep no step for it
+                return None
+            settings = tuple(sorted((k, repr(v)) for k, v in config.items()
+                                    if k not in names and k != "learning_rate"))
+            parts.append((name, id(owner), id(self.schedules[name]), sign, settings))
+        return (id(self.model), backend, self.per, tuple(parts))
 
     def _check_range(self, name: str, schedule: Schedule, optimizer: Any,
                      table: tuple[int, Any] | None) -> None:
@@ -485,20 +532,33 @@ class HParamScheduler(keras.callbacks.Callback):
         self._uninstall()
 
     def _uninstall(self) -> None:
-        """Put plain floats back (the last values used) and the optimizer's own methods."""
+        """Put plain floats back (the last values used) and the optimizer's own methods,
+        and a training step that reads them. The step of this ``fit()`` is kept: the next
+        ``fit()`` with the same optimizer, schedules and settings, and no new step built
+        in between (``compile()``), uses it again instead of compiling a new one."""
         if not self._installed:
             return
         owners = []
-        for name, hp in self._installed.items():
+        entries: dict[str, tuple[Any, float | None]] = {}
+        installed = dict(self._installed)
+        for name, hp in installed.items():
             owner = hp._optimizer
             if vars(owner).get(name) is hp:
                 object.__setattr__(owner, name, float(hp))
+            entries[name] = (owner, vars(owner).get(name))
             owners.append(owner)
         self._installed = {}
         for owner in owners:
             _unwrap(owner)
         if self.model is not None:
-            self.model.make_train_function(force=True)
+            used = getattr(self.model, "train_function", None)
+            self.model.make_train_function(force=True)  # compiled when a fit() calls it
+            key = None
+            if all(isinstance(v, float) for _, v in entries.values()):
+                key = self._step_key(entries, any(hp._table is not None
+                                                  for hp in installed.values()))
+            if key is not None and used is not None:
+                self._kept = (key, self.model, self.model.train_function, used, installed)
 
     def describe(self) -> dict[str, Any]:
         """What ``print()`` shows: ``{"class_name": ..., "fields": {name: value}}``
