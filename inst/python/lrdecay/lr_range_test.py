@@ -446,6 +446,11 @@ def _chunk(steps: int) -> int:
     return -(-steps // -(-steps // CHUNK))
 
 
+def _value(x: Any) -> Any:
+    """A Keras variable's current value (inside a compiled step too), else ``x``."""
+    return x.value if isinstance(x, keras.Variable) else x
+
+
 class _SweepRate(keras.optimizers.schedules.LearningRateSchedule):
     """The sweep's learning rate in the compiled step: ``rates[iteration - start]``.
 
@@ -459,8 +464,8 @@ class _SweepRate(keras.optimizers.schedules.LearningRateSchedule):
         self.start = start
 
     def __call__(self, step: Any) -> Any:
-        i = keras.ops.cast(keras.ops.subtract(step, self.start), "int32")
-        return keras.ops.take(self.rates, keras.ops.clip(i, 0, CHUNK - 1))
+        i = keras.ops.cast(keras.ops.subtract(_value(step), self.start.value), "int32")
+        return keras.ops.take(self.rates.value, keras.ops.clip(i, 0, CHUNK - 1))
 
     def get_config(self) -> dict[str, Any]:
         return {}
@@ -481,14 +486,15 @@ class _BatchLosses(keras.metrics.Mean):
     def update_state(self, values: Any, sample_weight: Any = None) -> None:
         super().update_state(values, sample_weight=sample_weight)
         loss = keras.ops.cast(keras.ops.mean(values), self.batch_losses.dtype)
-        here = keras.ops.equal(keras.ops.arange(CHUNK, dtype="int32"), self.batches)
-        self.batch_losses.assign(keras.ops.where(here, loss, self.batch_losses))
+        batches = self.batches.value
+        here = keras.ops.equal(keras.ops.arange(CHUNK, dtype="int32"), batches)
+        self.batch_losses.assign(keras.ops.where(here, loss, self.batch_losses.value))
         # 1, computed from the loss: a step whose data ran out does not count (TensorFlow
         # may run the ops that do not need the data).
         one = keras.ops.cast(keras.ops.logical_or(keras.ops.isnan(loss),
                                                   keras.ops.logical_not(keras.ops.isnan(loss))),
                              "int32")
-        self.batches.assign(keras.ops.add(self.batches, one))
+        self.batches.assign(keras.ops.add(batches, one))
 
     def reset_state(self) -> None:
         super().reset_state()
