@@ -17,8 +17,9 @@ variable (weights, non-trainable state, seeds), every optimizer variable
 restored bit for bit, also when the sweep stops early or an error interrupts it.
 
 How the sweep runs: in one ``fit()`` whose epochs are chunks of at most 40 batches
-(``steps`` split evenly), with no per-batch Python hook, so Keras's compiled step runs back
-to back as in plain training. For the sweep, and only for it:
+(TensorFlow; 100 on JAX; ``steps`` split evenly), with no per-batch Python hook, so
+Keras's compiled step runs back to back as in plain training. For the sweep, and only
+for it:
 
 - the optimizer's learning rate is an in-graph schedule that reads the chunk's rates from
   a table (``rates[iteration - start]``): the rate applied to batch ``i`` is ``lr_i``
@@ -35,8 +36,7 @@ model does not trace it again; the model's own compiled step is put back untouch
 Data: Keras keeps the iterator across the chunks. Arrays and finite datasets are cycled
 through (a chunk ends early where a pass over the data ends, and the next pass starts);
 a generator or iterator that runs out ends the sweep (``stop_reason = "out of data"``)
-with the batches it gave. Callbacks passed to the sweep see chunks of at most 40 batches
-as epochs.
+with the batches it gave. Callbacks passed to the sweep see these chunks as epochs.
 
 The suggestions follow fastai (``fastai.callback.schedule``): they are computed
 on the smoothed loss, without the first ``steps // 10`` and the last 5 points
@@ -436,14 +436,17 @@ def _build(model: Any, x: Any) -> None:
 
 
 # -- the sweep -------------------------------------------------------------------------
-#: The most batches in one epoch of the sweep (the size of its in-graph tables).
-CHUNK = 40
+#: The size of the sweep's in-graph tables: the most batches in one of its epochs.
+CHUNK = 100
 
 
 def _chunk(steps: int) -> int:
     """Batches per epoch of the sweep: ``steps`` split into the fewest equal chunks of at
-    most ``CHUNK`` batches."""
-    return -(-steps // -(-steps // CHUNK))
+    most 40 batches on TensorFlow, which runs each step to its end before the next, and of
+    at most ``CHUNK`` on backends that queue steps ahead (JAX), where each epoch's end
+    waits for the queue to empty and restarts it."""
+    limit = 40 if keras.backend.backend() == "tensorflow" else CHUNK
+    return -(-steps // -(-steps // limit))
 
 
 def _value(x: Any) -> Any:
