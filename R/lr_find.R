@@ -26,10 +26,16 @@
 #' the loss never decreases). Use it as the peak of a one-cycle or warmup +
 #' cosine schedule, e.g. `schedule_one_cycle(max_lr = result$suggestion, ...)`.
 #'
-#' Each batch runs as its own Keras epoch (so that the loss Keras reports is
-#' that batch's own, not a running mean); the data are not restarted, and
-#' arrays and finite datasets are cycled through as needed. Callbacks given in
-#' `...` therefore see one batch per epoch.
+#' The sweep is one Keras `fit()` in epochs of at most 40 batches (100 with
+#' the JAX backend, where each epoch's end stalls the queued steps); the
+#' learning rate of each batch and each batch's own loss are computed inside
+#' the compiled training step (no R or Python call between batches), so the
+#' sweep takes about the time of as many plain training steps. The first
+#' `lr_find()` on a compiled model compiles the sweep's training step once (it
+#' is kept for the next ones; the model's own step is left as it was). The data
+#' are not restarted: arrays and finite datasets are cycled through as needed (an
+#' epoch ends early where a pass over the data ends), and a generator that runs
+#' out ends the sweep. Callbacks given in `...` see these epochs.
 #'
 #' @param model A compiled Keras 3 model whose optimizer has a constant
 #'   learning rate (not an in-graph schedule such as [as_keras_schedule()]).

@@ -12,6 +12,8 @@ Prints a table per section and writes ``benchmarks/results.md``:
    beside the in-graph rate schedule: its own cost per step and end to end.
 6. ``per_update``: ``LRLogger(per="batch")``, ``HParamScheduler`` (a new ``fit()`` each
    round) and ``LRPlateau`` + ``LRScheduler``, whole fits of 1,000 updates.
+7. ``lrfind``: ``lr_find(steps=200)`` against 200 plain training steps of the same model
+   (MLP 64-256-256-10, batch 32), on TensorFlow and on JAX (each in its own process).
 
 Method (why the numbers can be trusted at the 1% level): TensorFlow runs on one
 intra-op and one inter-op thread (``--threads``), because on a 2-core VM its
@@ -23,13 +25,14 @@ constant-LR model (the A/A control) shows how far from 0% noise alone goes.
 
 Usage (from the repository root; ``make bench`` runs it so):
 ``PYTHONPATH=inst/python python benchmarks/run.py [--quick] [--no-r]
-[--sections 1,2,3,4,hparams,per_update]``.
+[--sections 1,2,3,4,hparams,per_update,lrfind]``.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import json
 import os
 import platform
 import random
@@ -104,6 +107,11 @@ LABELS = {
     "pu_hparams": "HParamScheduler(momentum=OneCycle momentum), the same callback each fit()",
     "pu_plateau": "LRPlateau + LRScheduler",
     "pu_hparams_new": "HParamScheduler, a new callback each fit() (step compiled anew)",
+    # lrfind: the range test against plain training (per backend: "<id>@<backend>")
+    "lrfind_plain": "200 plain training steps, fit() (baseline)",
+    "lrfind_control": "the same, second model (A/A control)",
+    "lrfind_sweep": "lr_find(steps = 200): one fit(), rates and losses in the step",
+    "lrfind_per_epoch": "the same sweep as one fit() epoch per batch, rate set per batch",
 }
 #: The variants whose cost the targets bound (section 1), and the ones only reported.
 OURS = ("in_graph_step", "in_graph_epoch", "epoch_callback", "epoch_callback_r")
@@ -813,6 +821,110 @@ def hooks_cost_us(cbs: list[Any], model: Any, steps: int, epochs: int, x: Any,
     return out[0]
 
 
+# -- 6. the range test against plain training ----------------------------------------
+
+LRFIND_BACKENDS = ("tensorflow", "jax")
+
+
+def lrfind_worker(rounds: int, steps: int) -> dict[str, Any]:
+    """In a process of one Keras backend: seconds per call of each variant, interleaved
+    rounds, plus the first ``lr_find()``'s extra time (it traces the sweep's step).
+
+    Every variant trains ``steps`` batches: the sweep runs to ``max_lr = 0.01`` with a
+    ``stop_factor`` it never reaches (asserted), so it does not stop early.
+    """
+    import keras
+
+    class PerBatchRate(keras.callbacks.Callback):
+        """The range test as one epoch per batch, the rate set before each batch."""
+
+        def __init__(self, lrs: np.ndarray) -> None:
+            super().__init__()
+            self.lrs, self.losses = lrs, []
+
+        def on_train_batch_begin(self, batch: int, logs: Any = None) -> None:
+            self.model.optimizer.learning_rate = float(self.lrs[len(self.losses)])
+
+        def on_train_batch_end(self, batch: int, logs: Any = None) -> None:
+            self.losses.append(float(np.asarray(logs["loss"])))
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(steps * 32, 64)).astype("float32")
+    y = rng.integers(0, 10, size=steps * 32)
+    lrs = 1e-7 * (1e-2 / 1e-7) ** (np.arange(steps) / (steps - 1))
+
+    def build() -> Any:
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input((64,)), keras.layers.Dense(256, activation="relu"),
+                                  keras.layers.Dense(256, activation="relu"),
+                                  keras.layers.Dense(10)])
+        model.compile(keras.optimizers.Adam(1e-3),
+                      loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+        model.fit(x, y, batch_size=32, epochs=1, verbose=0)  # trace the training step
+        return model
+
+    def sweep(model: Any) -> None:
+        r = lrdecay.lr_find(model, x, y, max_lr=1e-2, steps=steps, stop_factor=1e9,
+                            shuffle=False)
+        assert len(r) == steps, r
+
+    models = {name: build() for name in ("lrfind_plain", "lrfind_control", "lrfind_sweep",
+                                         "lrfind_per_epoch")}
+    t0 = time.perf_counter()
+    sweep(models["lrfind_sweep"])
+    first = time.perf_counter() - t0
+    calls = {
+        "lrfind_plain": lambda m: m.fit(x, y, batch_size=32, epochs=1, verbose=0, shuffle=False),
+        "lrfind_control": lambda m: m.fit(x, y, batch_size=32, epochs=1, verbose=0,
+                                          shuffle=False),
+        "lrfind_sweep": sweep,
+        "lrfind_per_epoch": lambda m: m.fit(x, y, batch_size=32, epochs=steps, steps_per_epoch=1,
+                                            verbose=0, shuffle=False,
+                                            callbacks=[PerBatchRate(lrs)]),
+    }
+    for name, call in calls.items():
+        if name != "lrfind_sweep":
+            call(models[name])  # the first call of each traces nothing new: warm all alike
+    seconds: dict[str, list[float]] = {k: [] for k in calls}
+
+    def run_one(name: str) -> None:
+        t0 = time.perf_counter()
+        calls[name](models[name])
+        seconds[name].append(time.perf_counter() - t0)
+
+    interleaved(list(calls), rounds, run_one)
+    return {"seconds": seconds,
+            "first_extra": first - statistics.median(seconds["lrfind_sweep"])}
+
+
+def bench_lrfind(rounds: int, threads: int) -> list[dict[str, Any]]:
+    """``lr_find(steps=200)`` against 200 plain steps, each backend in a fresh process
+    (TensorFlow on ``threads`` threads; JAX's CPU client on one thread when threads == 1)."""
+    rows = []
+    for backend in LRFIND_BACKENDS:
+        env = dict(r_env(), KERAS_BACKEND=backend)
+        if backend == "jax" and threads == 1:
+            env["XLA_FLAGS"] = (env.get("XLA_FLAGS", "") + " --xla_cpu_multi_thread_eigen=false"
+                                " intra_op_parallelism_threads=1").strip()
+        cmd = [PY, str(Path(__file__).resolve()), "--lrfind-worker", "--rounds", str(rounds),
+               "--threads", str(threads)]
+        proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise RuntimeError(f"lrfind worker ({backend}) failed:\n{proc.stderr[-2000:]}")
+        res = json.loads(proc.stdout.strip().splitlines()[-1])
+        secs = res["seconds"]
+        base = secs["lrfind_plain"]
+        for name, vals in secs.items():
+            med, lo, hi = stats(vals)
+            ratio = statistics.median(v / b for v, b in zip(vals, base))
+            rows.append({"id": f"{name}@{backend}", "variant": f"{LABELS[name]} ({backend})",
+                         "ms": med * 1e3, "min": lo * 1e3, "max": hi * 1e3,
+                         "vs_plain": f"{ratio:.2f}x",
+                         "first_call_extra_ms": (res["first_extra"] * 1e3
+                                                 if name == "lrfind_sweep" else float("nan"))})
+    return rows
+
+
 # -- report -----------------------------------------------------------------------
 
 def table(rows: list[dict[str, Any]]) -> str:
@@ -878,6 +990,20 @@ def verdicts(res: dict[str, list[dict[str, Any]]]) -> list[str]:
             out.append(f"- {verdict}: {r['variant']}: own cost {pct(own)} of an update, end "
                        f"to end {x:.3f}x a constant rate over a fit() of 1,000 updates "
                        f"({goal}A/A control {control:.3f}x).")
+    if "lrfind" in res:
+        for backend in LRFIND_BACKENDS:
+            ours, control = row("lrfind", f"lrfind_sweep@{backend}"), \
+                row("lrfind", f"lrfind_control@{backend}")
+            old = row("lrfind", f"lrfind_per_epoch@{backend}")
+            if not (ours and control):
+                continue
+            x = num(ours["vs_plain"])
+            out.append(f"- {'met' if x <= 1.10 else 'MISSED'}: lr_find(steps = 200) on "
+                       f"{backend}: {x:.2f}x the time of 200 plain training steps (target "
+                       f"1.10x; A/A control {control['vs_plain']}"
+                       + (f"; one epoch per batch: {old['vs_plain']}" if old else "")
+                       + f"). The first lr_find() on a compiled model traces the sweep's "
+                       f"step once: +{ours['first_call_extra_ms']:.0f} ms.")
     if "2" in res:
         ours = row("2", "preview_python")
         x = num(ours["vs_bare_numpy"])
@@ -936,19 +1062,23 @@ def main() -> int:
     ap.add_argument("--no-r", action="store_true", help="skip the R variants")
     ap.add_argument("--threads", type=int, default=1,
                     help="TensorFlow intra- and inter-op threads (0: TensorFlow's default)")
-    ap.add_argument("--sections", default="1,2,3,4,hparams,per_update",
-                    help="which sections to run, e.g. 1,3 or hparams")
+    ap.add_argument("--sections", default="1,2,3,4,hparams,per_update,lrfind",
+                    help="which sections to run, e.g. 1,3 or hparams or lrfind")
     ap.add_argument("--rounds", type=int, help="interleaved rounds (default 40, --quick 8)")
     ap.add_argument("--epochs", type=int, help="epochs per variant and round in section 1 (2)")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results.md"))
+    ap.add_argument("--lrfind-worker", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     r = not args.no_r
     rounds = args.rounds or (8 if args.quick else 40)
-    if args.threads:
+    if args.threads and os.environ.get("KERAS_BACKEND", "tensorflow") == "tensorflow":
         import tensorflow as tf
 
         tf.config.threading.set_intra_op_parallelism_threads(args.threads)
         tf.config.threading.set_inter_op_parallelism_threads(args.threads)
+    if args.lrfind_worker:  # one backend's timings for section lrfind, as JSON
+        print(json.dumps(lrfind_worker(rounds, 200)))
+        return 0
     steps = 100 if args.quick else 200
     epochs = args.epochs or 2
     sections = {
@@ -966,6 +1096,9 @@ def main() -> int:
         "per_update": ("6. Per-update features: a whole fit() of 1,000 updates (MLP "
                        "64-256-256-10, SGD momentum, batch 32; microseconds per update)",
                        lambda: bench_per_update(rounds)),
+        "lrfind": ("7. The LR range test against plain training (MLP 64-256-256-10, Adam, "
+                   "batch 32, 200 steps; milliseconds per call)",
+                   lambda: bench_lrfind(rounds, args.threads)),
         "4": ("4. Scale: steps per epoch (Dense(1), batch 1)",
               lambda: bench_scale([10, 1000, 5000] if args.quick else [10, 1000, 100_000],
                                     args.quick)),

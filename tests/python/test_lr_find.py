@@ -96,6 +96,38 @@ def test_raw_loss_is_each_batchs_own_loss_not_the_running_mean() -> None:
     np.testing.assert_array_equal(r.smoothed, r.losses)  # smoothing = 0
 
 
+def test_each_batch_trains_at_its_own_rate() -> None:
+    """The sweep's losses are those of training batch by batch with the rate set before
+    each batch: across chunk ends and the ends of passes over the data (50 batches a
+    pass, 90 batches in chunks of 30)."""
+    x, y = np.tile(X, (5, 1))[:1600], np.tile(Y, (5, 1))[:1600]
+    model, reference = make_model(), make_model()
+    r = lrdecay.lr_find(model, x, y, min_lr=1e-4, max_lr=0.5, steps=90, smoothing=0,
+                        stop_factor=1e9, shuffle=False)
+    assert r.stop_reason == "completed" and len(r) == 90
+    losses = []
+    for i, lr in enumerate(r.lrs):
+        reference.optimizer.learning_rate = lr
+        k = i % 50
+        losses.append(reference.train_on_batch(x[32 * k: 32 * (k + 1)], y[32 * k: 32 * (k + 1)]))
+    np.testing.assert_allclose(r.losses, losses, rtol=1e-6)
+    assert losses[-1] < losses[0] / 2  # it trained
+
+
+def test_a_second_sweep_repeats_the_first_and_leaves_the_model_as_it_was() -> None:
+    model = make_model(metrics=["mae"])
+    own = (model.train_function, model._loss_tracker, model.optimizer.variables)
+    first = lrdecay.lr_find(model, X, Y, max_lr=1e3, steps=60, shuffle=False)
+    second = lrdecay.lr_find(model, X, Y, max_lr=1e3, steps=60, shuffle=False)
+    np.testing.assert_array_equal(first.losses, second.losses)
+    assert first.suggestions == second.suggestions
+    assert model.train_function is own[0] and model._loss_tracker is own[1]
+    assert [id(v) for v in model.optimizer.variables] == [id(v) for v in own[2]]
+    assert isinstance(model.optimizer.learning_rate, keras.Variable)
+    history = model.fit(X, Y, epochs=1, batch_size=32, verbose=0).history
+    assert set(history) == {"loss", "mae"}
+
+
 def test_smoothed_is_the_bias_corrected_moving_average() -> None:
     model = make_model()
     r = lrdecay.lr_find(model, X, Y, max_lr=1e-1, steps=30, smoothing=0.9)

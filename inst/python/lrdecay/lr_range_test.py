@@ -16,17 +16,27 @@ variable (weights, non-trainable state, seeds), every optimizer variable
 (iterations, momentum slots, the learning rate) and every metric variable are
 restored bit for bit, also when the sweep stops early or an error interrupts it.
 
-How the per-batch loss is measured: in Keras 3, ``logs["loss"]`` in
-``on_train_batch_end`` is the running mean over the epoch, not the batch's loss.
-The sweep therefore runs ``fit(epochs=steps, steps_per_epoch=1)``: Keras resets
-its metrics at every epoch begin, so each "epoch" is one batch and its
-``logs["loss"]`` is exactly that batch's loss. The data are not restarted:
-Keras keeps the iterator across epochs and cycles through arrays and finite
-datasets. (Callbacks passed to the sweep therefore see one batch per epoch.)
+How the sweep runs: in one ``fit()`` whose epochs are chunks of at most 40 batches
+(TensorFlow; 100 on JAX; ``steps`` split evenly), with no per-batch Python hook, so
+Keras's compiled step runs back to back as in plain training. For the sweep, and only
+for it:
 
-The learning rate is set in ``on_train_batch_begin`` with
-``model.optimizer.learning_rate = lr_i``, which works on every Keras 3 backend
-because the training state is read from the variables at each epoch begin.
+- the optimizer's learning rate is an in-graph schedule that reads the chunk's rates from
+  a table (``rates[iteration - start]``): the rate applied to batch ``i`` is ``lr_i``
+  rounded to the rate's dtype, exactly what assigning ``lr_i`` would apply;
+- the model's loss tracker is one that also stores each batch's own loss in a table (in
+  Keras 3, ``logs["loss"]`` is the running mean over an epoch, not the batch's loss).
+
+At each chunk's end the sweep reads the losses, applies the smoothing and the stop rule
+in order (float64) and stops ``fit()`` (``stop_training``) once the rule fires or
+``steps`` batches are done; the result ends at the batch where the rule fired. The compiled
+step of the sweep is kept with the model, so a second ``lr_find()`` on the same compiled
+model does not trace it again; the model's own compiled step is put back untouched.
+
+Data: Keras keeps the iterator across the chunks. Arrays and finite datasets are cycled
+through (a chunk ends early where a pass over the data ends, and the next pass starts);
+a generator or iterator that runs out ends the sweep (``stop_reason = "out of data"``)
+with the batches it gave. Callbacks passed to the sweep see these chunks as epochs.
 
 The suggestions follow fastai (``fastai.callback.schedule``): they are computed
 on the smoothed loss, without the first ``steps // 10`` and the last 5 points
@@ -45,6 +55,7 @@ decreases.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import numbers
 import types
@@ -425,30 +436,180 @@ def _build(model: Any, x: Any) -> None:
 
 
 # -- the sweep -------------------------------------------------------------------------
-class _Sweep(keras.callbacks.Callback):
-    """Sets the learning rate of each batch and records its loss (one batch per epoch)."""
+#: The size of the sweep's in-graph tables: the most batches in one of its epochs.
+CHUNK = 100
 
-    def __init__(self, lrs: np.ndarray, smoothing: float, stop_factor: float) -> None:
+
+def _chunk(steps: int) -> int:
+    """Batches per epoch of the sweep: ``steps`` split into the fewest equal chunks of at
+    most 40 batches on TensorFlow, which runs each step to its end before the next, and of
+    at most ``CHUNK`` on backends that queue steps ahead (JAX), where each epoch's end
+    waits for the queue to empty and restarts it."""
+    limit = 40 if keras.backend.backend() == "tensorflow" else CHUNK
+    return -(-steps // -(-steps // limit))
+
+
+def _value(x: Any) -> Any:
+    """A Keras variable's current value (inside a compiled step too), else ``x``."""
+    return x.value if isinstance(x, keras.Variable) else x
+
+
+class _SweepRate(keras.optimizers.schedules.LearningRateSchedule):
+    """The sweep's learning rate in the compiled step: ``rates[iteration - start]``.
+
+    ``rates`` and ``start`` are variables the sweep tracks as the optimizer's own while
+    it runs, so every backend reads their current values (JAX's compiled step takes the
+    optimizer's variables as its input).
+    """
+
+    def __init__(self, rates: Any, start: Any) -> None:
+        self.rates = rates
+        self.start = start
+
+    def __call__(self, step: Any) -> Any:
+        i = keras.ops.cast(keras.ops.subtract(_value(step), self.start.value), "int32")
+        return keras.ops.take(self.rates.value, keras.ops.clip(i, 0, CHUNK - 1))
+
+    def get_config(self) -> dict[str, Any]:
+        return {}
+
+
+class _BatchLosses(keras.metrics.Mean):
+    """Keras's loss tracker (the running mean, as ``logs["loss"]``) that also stores each
+    batch's own loss, in order, in ``batch_losses`` (reset with the metric at every epoch
+    begin; ``batches`` counts the epoch's batches)."""
+
+    def __init__(self) -> None:
+        super().__init__(name="loss")
+        self.batch_losses = self.add_variable(shape=(CHUNK,), initializer="zeros",
+                                              name="batch_losses")
+        self.batches = self.add_variable(shape=(), initializer="zeros", dtype="int32",
+                                         name="batches")
+
+    def update_state(self, values: Any, sample_weight: Any = None) -> None:
+        super().update_state(values, sample_weight=sample_weight)
+        loss = keras.ops.cast(keras.ops.mean(values), self.batch_losses.dtype)
+        batches = self.batches.value
+        here = keras.ops.equal(keras.ops.arange(CHUNK, dtype="int32"), batches)
+        self.batch_losses.assign(keras.ops.where(here, loss, self.batch_losses.value))
+        # 1, computed from the loss: a step whose data ran out does not count (TensorFlow
+        # may run the ops that do not need the data).
+        one = keras.ops.cast(keras.ops.logical_or(keras.ops.isnan(loss),
+                                                  keras.ops.logical_not(keras.ops.isnan(loss))),
+                             "int32")
+        self.batches.assign(keras.ops.add(batches, one))
+
+    def reset_state(self) -> None:
+        super().reset_state()
+        self.batch_losses.assign(keras.ops.zeros((CHUNK,), dtype=self.batch_losses.dtype))
+        self.batches.assign(0)
+
+
+class _SweepStep:
+    """What the sweep puts into a model while it runs, kept with the model
+    (``model._lrdecay_sweep``) so that the sweep's compiled step is traced once per
+    compiled model: the rate table, its start iteration, the loss tracker and the
+    compiled step. A plain object, so Keras's saving does not walk into it."""
+
+    def __init__(self, model: Any) -> None:
+        opt = innermost_optimizer(model.optimizer)
+        self.key = self._key(model)
+        with keras.name_scope("lrdecay_sweep"):
+            self.rates = keras.Variable(np.zeros(CHUNK), dtype=opt._learning_rate.dtype,
+                                        trainable=False, name="rates")
+            self.start = keras.Variable(0, dtype=opt._iterations.dtype, trainable=False,
+                                        name="start")
+        self.schedule = _SweepRate(self.rates, self.start)
+        self.tracker = _BatchLosses()
+        self.train_function: Any = None
+
+    @staticmethod
+    def _key(model: Any) -> tuple[int, ...]:
+        opt = innermost_optimizer(model.optimizer)
+        return (id(model.optimizer), id(opt), id(opt._learning_rate),
+                id(getattr(model, "_loss_tracker", None)))
+
+    @classmethod
+    def of(cls, model: Any) -> _SweepStep:
+        """The model's sweep step, new when the model was compiled again since the last."""
+        step = model.__dict__.get("_lrdecay_sweep")
+        if not isinstance(step, cls) or step.key != cls._key(model):
+            step = cls(model)
+            object.__setattr__(model, "_lrdecay_sweep", step)
+        return step
+
+    @contextlib.contextmanager
+    def installed(self, model: Any) -> Iterator[None]:
+        """Install the sweep's rate, loss tracker and compiled step; put the model's own
+        back afterwards (also after an error)."""
+        opt = innermost_optimizer(model.optimizer)
+        own_rate, own_tracker = opt._learning_rate, model._loss_tracker
+        own_function = model.train_function
+        locked = opt._tracker.locked
+        opt._tracker.unlock()
+        for v in (self.rates, self.start):
+            opt._track_variable(v)
+        if locked:
+            opt._tracker.lock()
+        object.__setattr__(opt, "_learning_rate", self.schedule)
+        object.__setattr__(model, "_loss_tracker", self.tracker)
+        model.train_function = self.train_function
+        finished = False
+        try:
+            yield
+            finished = True
+        finally:
+            if finished:
+                self.train_function = model.train_function
+            model.train_function = own_function
+            object.__setattr__(model, "_loss_tracker", own_tracker)
+            object.__setattr__(opt, "_learning_rate", own_rate)
+            for v in (self.rates, self.start):
+                opt._untrack_variable(v)
+
+
+class _Sweep(keras.callbacks.Callback):
+    """Sets each chunk's rates and reads its losses, at the chunk's (epoch's) begin and end:
+    no per-batch hook, so the compiled step runs without a Python call in between."""
+
+    def __init__(self, lrs: np.ndarray, smoothing: float, stop_factor: float,
+                 step: _SweepStep, one_pass: bool) -> None:
         super().__init__()
+        self.one_pass = one_pass  # a generator: a chunk cut short means it ran out
         self.planned = lrs
         self.beta = smoothing
         self.stop_factor = stop_factor
+        self.step = step
         self.losses: list[float] = []
         self.smoothed: list[float] = []
         self.avg = 0.0
         self.best = math.inf
         self.stop_reason = "completed"
-        self.trained_this_epoch = False
+        self.done = False
 
     def on_epoch_begin(self, epoch: int, logs: Any = None) -> None:
-        self.trained_this_epoch = False
+        table = self.planned[len(self.losses):len(self.losses) + CHUNK]
+        table = np.pad(table, (0, CHUNK - table.size), mode="edge")
+        self.step.rates.assign(table.astype(self.step.rates.dtype))
+        iterations = innermost_optimizer(self.model.optimizer)._iterations
+        self.step.start.assign(keras.ops.convert_to_numpy(iterations))
 
-    def on_train_batch_begin(self, batch: int, logs: Any = None) -> None:
-        self.model.optimizer.learning_rate = float(self.planned[len(self.losses)])
+    def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
+        n = min(int(keras.ops.convert_to_numpy(self.step.tracker.batches)), CHUNK)
+        losses = np.asarray(keras.ops.convert_to_numpy(self.step.tracker.batch_losses))
+        for loss in losses[:n].astype(np.float64):
+            if self.done or len(self.losses) >= self.planned.size:
+                break  # batches past the stop or past `steps` only ran out a chunk
+            self._record(float(loss))
+        short = n < _chunk(self.planned.size) if self.one_pass else n == 0
+        if short and not self.done and len(self.losses) < self.planned.size:
+            self._stop("out of data")
+        if len(self.losses) >= self.planned.size:
+            self.done = True
+        if self.done:
+            self.model.stop_training = True
 
-    def on_train_batch_end(self, batch: int, logs: Any = None) -> None:
-        self.trained_this_epoch = True
-        loss = float(np.asarray((logs or {})["loss"]))
+    def _record(self, loss: float) -> None:
         i = len(self.losses)
         self.avg = self.beta * self.avg + (1 - self.beta) * loss
         smooth = self.avg / (1 - self.beta ** (i + 1))
@@ -460,13 +621,9 @@ class _Sweep(keras.callbacks.Callback):
             self._stop("diverged")
         self.best = min(self.best, smooth)
 
-    def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
-        if not self.trained_this_epoch and self.stop_reason == "completed":
-            self._stop("out of data")
-
     def _stop(self, reason: str) -> None:
         self.stop_reason = reason
-        self.model.stop_training = True
+        self.done = True
 
 
 def lr_find(
@@ -555,16 +712,19 @@ def lr_find(
     _check_data(model, x, y, batch_size)
     lrs = min_lr * (max_lr / min_lr) ** (np.arange(steps, dtype=np.float64) / (steps - 1))
     _build(model, x)
-    sweep = _Sweep(lrs, smoothing, stop_factor)
     snapshot = _snapshot(model)
+    step = _SweepStep.of(model)
+    sweep = _Sweep(lrs, smoothing, stop_factor, step, isinstance(x, types.GeneratorType))
     stop_training = getattr(model, "stop_training", False)
     had_history = "history" in model.__dict__
     history = model.__dict__.get("history")
     try:
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message="Your input ran out of data")
-            model.fit(x, y, batch_size=batch_size, epochs=steps, steps_per_epoch=1,
-                      callbacks=[sweep, *callbacks], **kwargs)
+            with step.installed(model):
+                model.fit(x, y, batch_size=batch_size, epochs=steps,
+                          steps_per_epoch=_chunk(steps), callbacks=[sweep, *callbacks],
+                          **kwargs)
     finally:
         _restore(model, snapshot)
         model.stop_training = stop_training
