@@ -104,9 +104,10 @@ demo: setup
 bench: setup
 	PYTHONPATH=inst/python $(PY) benchmarks/run.py
 
-# README's picture, man/figures/schedules.png.
-figure: $(VENV)/.installed
+# README's pictures, man/figures/schedules.png (matplotlib) and plot-schedules.png (ggplot2).
+figure: setup
 	PYTHONPATH=inst/python $(PY) tools/readme_figure.py
+	Rscript tools/readme_ggplot.R
 
 # The website (pkgdown) into docs/: the README as home page, the reference, the vignettes
 # and the Python API as articles, the news. Runs the examples and the articles with the
