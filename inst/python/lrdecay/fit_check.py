@@ -19,7 +19,7 @@ from typing import Any, Optional
 
 import keras
 
-from .plan import Finding, describe_plan, plan_findings, warn_plan
+from .plan import Finding, describe_plan, host_reporter, plan_findings, warn_plan
 from .schedules import Schedule
 from .words import PYTHON
 
@@ -175,8 +175,9 @@ def check_keras_schedule(ks: Any, params: Any, hook: Hook = None,
     ``params["epochs"] - initial_epoch`` epochs.
 
     The findings are reported through the schedule's own ``_warn_hook``, in its own
-    words; else through ``hook``, in ``words``; else as a Python warning in the
-    schedule's words.
+    words; else through ``hook``, in ``words``; else through the host's reporter
+    (``lrdecay.plan.set_host_reporter``: R's, for a schedule loaded in R), in its
+    words; else as a Python warning in the schedule's words.
 
     Args:
         ks: a ``KerasSchedule``.
@@ -211,6 +212,8 @@ def check_keras_schedule(ks: Any, params: Any, hook: Hook = None,
     own = getattr(ks, "_words", None) or PYTHON
     if getattr(ks, "_warn_hook", None) is not None or hook is None:
         hook, words = getattr(ks, "_warn_hook", None), own
+    if hook is None and host_reporter() is not None:  # e.g. loaded from a file, in R
+        hook, words = host_reporter()  # type: ignore[misc]
     words = words or PYTHON
     warn_plan(_findings(ks.schedule, epochs, steps, clock, words, start), schedule=ks.schedule,
               plan=describe_plan(epochs, steps, clock, ks.steps_per_epoch, start=start),
