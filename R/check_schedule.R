@@ -122,6 +122,20 @@ with_plan_warning <- function(obj) {
 
 plan_warning_hook <- function() reticulate::r_to_py(signal_plan_warning, convert = TRUE)
 
+# An in-graph schedule that Python made (keras3's load_model() of a saved model) has no
+# hook of its own: in a process that R runs, its findings come as R warnings too, in R's
+# words (lrdecay.plan.set_host_reporter). Not when rpy2 embeds R in a Python process,
+# whose Python users keep Python's warnings. Never stops the package from loading.
+report_plans_in_r <- function() {
+  tryCatch({
+    if (!isTRUE(reticulate::py_eval("'rpy2' in __import__('sys').modules"))) {
+      plan <- reticulate::import("lrdecay.plan", convert = TRUE)
+      plan$set_host_reporter(plan_warning_hook(), py_r_words())
+    }
+  }, error = function(e) NULL)
+  invisible(NULL)
+}
+
 # Python's header, findings and hint, as a cli warning of class lrdecay_warning_schedule.
 signal_plan_warning <- function(header, findings, hint) {
   escape <- function(x) gsub("}", "}}", gsub("{", "{{", x, fixed = TRUE), fixed = TRUE)

@@ -17,8 +17,8 @@
 #' starts from its own seed, so the results are those of one fit after another
 #' (`workers = 1`). A progress bar shows the fits done.
 #'
-#' @param schedules `NULL` for the eleven default schedules, each sized to
-#'   `epochs` (constant, step, exponential, inverse time, polynomial, cosine,
+#' @param schedules `NULL` for the eleven default schedules, sized to the run
+#'   of `epochs` epochs (constant, step, exponential, inverse time, polynomial, cosine,
 #'   warmup + cosine, one-cycle, cyclic, wsd, linear to zero (D2Z); see
 #'   `default_schedules()` in Python's `lrdecay.compare`), or a named list of
 #'   lrdecay schedules.

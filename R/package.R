@@ -34,10 +34,12 @@ lrdecay_py <- NULL
   # made from the py_require() declarations of keras3 and of this package).
   reticulate::py_require("numpy")
   path <- system.file("python", package = pkgname, lib.loc = libname)
+  started <- reticulate::py_available(initialize = FALSE)  # then imported now
   lrdecay_py <<- reticulate::import_from_path(
     "lrdecay", path = path, convert = TRUE,
-    delay_load = list(on_error = python_missing_error)
+    delay_load = list(on_load = report_plans_in_r, on_error = python_missing_error)
   )
+  if (started) report_plans_in_r()
   # Whoever imports Keras first (keras3, or lrdecay's callbacks), lrdecay's Keras classes are
   # registered then, so that keras3::load_model() finds the in-graph schedules of a saved model.
   reticulate::py_register_load_hook("keras", register_lrdecay_classes)

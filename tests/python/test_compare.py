@@ -28,32 +28,37 @@ NAMES = ["constant", "step", "exponential", "inverse time", "polynomial", "cosin
          "warmup + cosine", "one-cycle", "cyclic", "wsd", "linear to zero (D2Z)"]
 
 
+RUN_SIZED = ["step", "exponential", "inverse time", "polynomial", "cosine", "warmup + cosine",
+             "one-cycle", "wsd", "linear to zero (D2Z)"]
+
+
 @pytest.mark.parametrize("epochs", [1, 2, 3, 15, 40])
-def test_default_schedules_are_sized_to_the_epochs(epochs: int) -> None:
+def test_default_schedules_are_sized_to_the_run(epochs: int) -> None:
     schedules = default_schedules(epochs)
     assert list(schedules) == NAMES
+    assert [n for n, s in schedules.items() if not s.is_sized()] == (
+        [n for n in RUN_SIZED if n != "one-cycle"] if epochs == 1 else RUN_SIZED)
     for name, s in schedules.items():
         assert isinstance(s, Schedule), name
-        values = s(np.arange(epochs, dtype=np.float64))
+        values = s.sized(epochs)(np.arange(epochs, dtype=np.float64))
         assert np.all(np.isfinite(values)) and np.all(values >= 0), name
-    # Keras's positional order, sized to the run: lr / 20 and lr / 8 at the last epoch.
-    span = max(epochs - 1, 1)
-    assert schedules["exponential"] == Exponential(0.1, span, 0.05)
-    assert schedules["inverse time"] == InverseTime(0.1, span, 7.0)
-    assert schedules["exponential"](span) == pytest.approx(0.1 / 20, rel=1e-12)
-    assert schedules["inverse time"](span) == pytest.approx(0.1 / 8, rel=1e-12)
+    # Keras's positional order, sized to the run: lr / 20 and lr / 8 at its end.
+    assert schedules["exponential"] == Exponential(0.1, of_run(1), 0.05)
+    assert schedules["inverse time"] == InverseTime(0.1, of_run(1), 7.0)
+    assert schedules["exponential"].sized(epochs)(epochs) == pytest.approx(0.1 / 20, rel=1e-12)
+    assert schedules["inverse time"].sized(epochs)(epochs) == pytest.approx(0.1 / 8, rel=1e-12)
 
 
-@pytest.mark.parametrize("epochs", [3, 15, 50])
+@pytest.mark.parametrize("epochs", [2, 3, 15, 50])
 def test_default_schedules_give_no_finding(epochs: int) -> None:
     """Every default schedule is a sound plan for the epochs it is sized to."""
     for name, s in default_schedules(epochs).items():
         assert check_schedule(s, epochs) == [], (epochs, name)
 
 
-def test_default_schedules_give_no_finding_for_3_to_60_epochs() -> None:
+def test_default_schedules_give_no_finding_for_2_to_60_epochs() -> None:
     bad = [(e, name, [f.code for f in check_schedule(s, e)])
-           for e in range(3, 61) for name, s in default_schedules(e).items()
+           for e in range(2, 61) for name, s in default_schedules(e).items()
            if check_schedule(s, e)]
     assert bad == []
 
@@ -63,7 +68,7 @@ def test_default_schedules_are_not_degenerate(epochs: int) -> None:
     """The shapes span the whole run: a warmup + cosine does not end at its peak,
     one-cycle reaches its final rate at the last epoch, no decay runs an epoch at 0,
     and each warmup starts above 0."""
-    s = default_schedules(epochs)
+    s = {n: v.sized(epochs) for n, v in default_schedules(epochs).items()}
     t = np.arange(epochs, dtype=np.float64)
     last = epochs - 1
     warm = s["warmup + cosine"]
@@ -84,16 +89,21 @@ def test_default_schedules_are_not_degenerate(epochs: int) -> None:
 
 
 def test_default_schedules_at_15_epochs() -> None:
-    """The demo's set (15 epochs), in numbers."""
+    """The demo's set (15 epochs), as written and as fit() sizes it."""
     s = default_schedules(15)
-    assert s["step"] == Step(0.1, 0.5, 5)
-    assert s["cosine"] == Cosine(0.1, 15)
-    assert s["warmup + cosine"] == Warmup(Cosine(0.1, 13), 2, start_lr=0.1 / 3)
-    assert s["linear to zero (D2Z)"] == Warmup(Linear(0.1, 0.0, 13), 2, start_lr=0.1 / 3)
-    assert s["wsd"] == WSD(0.1, 2, 10, 3, min_lr_ratio=0.1)
-    assert s["one-cycle"] == OneCycle(0.2, 15, pct_start=0.3, div_factor=25,
-                                      final_div_factor=10)
-    assert s["cyclic"] == Cyclic(0.01, 0.2, step_size=3)
+    assert s["cosine"] == Cosine(0.1)
+    assert s["wsd"] == WSD(0.1, of_run(0.1), None, of_run(0.2), min_lr_ratio=0.1)
+    assert s["linear to zero (D2Z)"] == Warmup(Linear(0.1, 0.0), of_run(0.1), start_lr=0.04)
+    sized = {n: v.sized(15) for n, v in s.items()}
+    assert sized["step"] == Step(0.1, 0.5, 3.75)
+    assert sized["cosine"] == Cosine(0.1, 15)
+    assert sized["warmup + cosine"] == Warmup(Cosine(0.1, 13.5), 1.5, start_lr=0.04)
+    assert sized["linear to zero (D2Z)"] == Warmup(Linear(0.1, 0.0, 13.5), 1.5, start_lr=0.04)
+    assert sized["wsd"] == WSD(0.1, 1.5, 10.5, 3, min_lr_ratio=0.1)
+    assert sized["polynomial"] == Polynomial(0.1, 15, end_lr=0.001, power=2)
+    assert sized["one-cycle"] == OneCycle(0.2, 15, pct_start=0.3, div_factor=25,
+                                          final_div_factor=10)
+    assert sized["cyclic"] == Cyclic(0.01, 0.2, step_size=3)
     # PyTorch's one-cycle ends from 25 epochs on.
     long = default_schedules(25)["one-cycle"]
     assert (long.div_factor, long.final_div_factor) == (25, 1e4)
@@ -158,7 +168,7 @@ def test_seeds_give_means_and_spreads_the_same_weights_per_seed_and_workers_agre
     values; two worker processes give exactly the results of one fit after another in
     this process; a line per fit is printed and the PNG written."""
     pytest.importorskip("sklearn")
-    schedules = {"a": Constant(0.1), "b": Constant(0.1), "cosine": Cosine(0.1, 2)}
+    schedules = {"a": Constant(0.1), "b": Constant(0.1), "cosine": Cosine(0.1)}  # run-sized
     calls: list[tuple[int, int, str, int]] = []
     here = compare_schedules(schedules, epochs=2, seeds=2, output=None, verbose=1, workers=1)
     out = capsys.readouterr().out
@@ -197,6 +207,7 @@ def test_seeds_give_means_and_spreads_the_same_weights_per_seed_and_workers_agre
         assert r["seconds"] == pytest.approx(np.mean([f["seconds"] for f in r["per_seed"]]))
         assert [f["final_lr"] for f in r["per_seed"]] == [r["final_lr"]] * 2
         assert len(r["val_loss"]) == len(r["val_loss_sd"]) == 2
+    # Sized to the fit()'s 2 epochs, here and in the worker processes.
     assert cos["lr"] == [float(np.float32(Cosine(0.1, 2)(e))) for e in range(2)]
 
 

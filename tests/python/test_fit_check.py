@@ -280,6 +280,35 @@ def test_the_in_graph_schedule_reports_in_its_own_words_through_its_own_hook() -
     assert len(calls) == 1 and calls[0].startswith("own(): ")
 
 
+def test_a_schedule_without_a_hook_reports_through_the_hosts_reporter(tmp_path: Path) -> None:
+    """A schedule loaded from a file (no hook, Python's words) reports through the
+    host's reporter, in the host's words (R sets one); a callback's hook comes first;
+    without a reporter, a Python warning again."""
+    from lrdecay.plan import host_reporter, set_host_reporter
+
+    model = make_model(Cosine(0.1, 15).to_keras())
+    path = tmp_path / "m.keras"
+    model.save(path)
+    calls: list[tuple[str, str]] = []
+    set_host_reporter(lambda header, findings, hint: calls.append((header, hint)),
+                      {"KerasSchedule": "host()", "KerasSchedule.check_off": "host(off)"})
+    try:
+        assert host_reporter() is not None
+        assert fit(keras.saving.load_model(path), 15) == []
+        assert len(calls) == 1 and calls[0][0].startswith("host(): the learning-rate ")
+        assert calls[0][1].endswith("to turn this check off: host(off).")
+        logger = _made_in(OTHER_WORDS, lambda: lrdecay.LRLogger(verbose=0))
+        logger._warn_hook = lambda header, findings, hint: calls.append(("logger", hint))
+        assert fit(keras.saving.load_model(path), 15, [logger]) == []
+        assert [c[0] for c in calls[1:]] == ["logger"]
+    finally:
+        set_host_reporter(None)
+    assert host_reporter() is None
+    assert len(fit(keras.saving.load_model(path), 15)) == 1
+    with pytest.raises(TypeError, match="`hook` must be a function or None, not 3"):
+        set_host_reporter(3)  # type: ignore[arg-type]
+
+
 def test_check_round_trips_and_older_configs_load(tmp_path: Path) -> None:
     cls = lrdecay.KerasSchedule
     on, off = Step(0.1).to_keras(3), Step(0.1).to_keras(3, check=False)

@@ -137,3 +137,27 @@ test_that("a second fit() of an in-graph schedule continuing the first warns not
                                        callbacks = list(callback_lr_logger(verbose = 0))))
   expect_length(second, 0)
 })
+
+test_that("after load_model(), an in-graph schedule's findings are R warnings with R advice", {
+  skip_without_keras()
+  d <- regression_data()  # 64 rows: 4 updates of 16 per epoch
+  model <- linear_model(lr = as_keras_schedule(schedule_cosine(0.1)))
+  expect_length(plan_warnings(model |> fit(d$x, d$y, epochs = 2, batch_size = 16,
+                                           verbose = 0)), 0)  # sized to 8 updates
+  path <- withr::local_tempfile(fileext = ".keras")
+  save_model(model, path)
+  loaded <- load_model(path)
+  seen <- plan_warnings(loaded |> fit(d$x, d$y, epochs = 8, batch_size = 16, verbose = 0))
+  expect_length(seen, 1)
+  msg <- conditionMessage(seen[[1]])
+  expect_match(msg, paste0("as_keras_schedule(): the learning-rate schedule has 3 problems ",
+                           "for this training (8 epochs of 4 steps from t = 8; t counts ",
+                           "optimizer steps): schedule_cosine(initial_lr = 0.1, ",
+                           "decay_steps = 8, alpha = 0)"), fixed = TRUE)
+  expected <- check_schedule(schedule_cosine(0.1, 8), 8, 4, clock = "step", start = 8)
+  expect_identical(expected$code, c("zero_start", "unit_mismatch", "ends_early"))
+  for (code in expected$code) expect_match(msg, code, fixed = TRUE)
+  expect_match(msg, "as_keras_schedule(steps_per_epoch = 4)", fixed = TRUE)
+  expect_match(msg, "as_keras_schedule(..., check = FALSE)", fixed = TRUE)
+  expect_no_match(msg, "to_keras|Cosine\\(|\\.py\\b|lrdecay/")
+})

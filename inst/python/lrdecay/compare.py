@@ -25,7 +25,7 @@ from typing import Any, Optional
 
 import numpy as np
 
-from ._checks import check_integer, check_verbose, fail
+from ._checks import check_integer, check_verbose, fail, of_run
 from .schedules import (
     WSD,
     Constant,
@@ -57,15 +57,14 @@ _ONE_CYCLE_ENDS = ((25.0, 1e4), (25.0, 1e3), (25.0, 100.0), (25.0, 10.0), (10.0,
 
 
 def _one_cycle(max_lr: float, epochs: int) -> OneCycle:
-    """One-cycle over ``epochs`` epochs whose rate changes by at most 10x per epoch
-    (where the larger rate is at least 1% of the peak)."""
-    total = max(epochs, 2)
-    pct = max(0.3, 1.5 / total)  # the warmup phase needs more than one epoch
+    """One-cycle over the run (``epochs`` epochs; 2 when ``epochs`` is 1) whose rate
+    changes by at most 10x per epoch (where the larger rate is at least 1% of the peak)."""
+    pct = max(0.3, 1.5 / max(epochs, 2))  # the warmup phase needs more than one epoch
     made = None
     for div, final in _ONE_CYCLE_ENDS:
-        made = OneCycle(max_lr, total_steps=total, pct_start=pct, div_factor=div,
-                        final_div_factor=final)
-        rates = made(np.arange(epochs, dtype=np.float64))
+        made = OneCycle(max_lr, total_steps=None if epochs >= 2 else 2, pct_start=pct,
+                        div_factor=div, final_div_factor=final)
+        rates = made.sized(epochs)(np.arange(epochs, dtype=np.float64))
         a, b = rates[:-1], rates[1:]
         big = np.maximum(a, b) >= 0.01 * rates.max()
         if not np.any(big & (np.maximum(a, b) > 10.0 * (1.0 + 1e-9) * np.minimum(a, b))):
@@ -75,32 +74,39 @@ def _one_cycle(max_lr: float, epochs: int) -> OneCycle:
 
 
 def default_schedules(epochs: int = 15, lr: float = 0.1) -> dict[str, Schedule]:
-    """The demo's eleven schedules, each sized to ``epochs`` (the clock is the 0-based epoch).
+    """The demo's eleven schedules for a run of ``epochs`` epochs (the clock is the
+    0-based epoch), their lengths sized to the run.
 
-    Every schedule starts at ``lr`` (or warms up to it; one-cycle and cyclic peak at
-    ``2 * lr``) and its shape spans the whole run, so from 3 epochs on
-    ``check_schedule(s, epochs)`` finds nothing for any of them (tested up to 60
-    epochs; one or two epochs leave no room for a warmup or a smooth decay): the decays
-    reach their end at the last epoch without running at rate 0; a warmup of
-    ``w = max(1, round(epochs / 10))`` epochs starts at ``lr / (w + 1)``, as from 0 one
-    epoch earlier, so no epoch is wasted; one-cycle has PyTorch's ends (``div_factor = 25``,
-    ``final_div_factor = 1e4``) when the run is long enough (25 epochs or more), else the
-    first of gentler ends with which no epoch changes the rate by more than 10 times.
+    The lengths are left to the run (an omitted horizon, ``of_run()``): the ``fit()``
+    sizes them (``LRScheduler`` to its ``epochs``), and ``s.sized(epochs)`` previews
+    them. ``epochs`` chooses only what is not a length: the warmups' first rate,
+    one-cycle's ends and the cyclic half-cycle. Every schedule starts at ``lr`` (or
+    warms up to it; one-cycle and cyclic peak at ``2 * lr``) and its shape spans the
+    whole run, so ``check_schedule(s, epochs)`` finds nothing for any of them from 2
+    epochs on (tested up to 60 epochs; one epoch leaves no room for a warmup or a
+    decay): the decays end with the run without running at rate 0; a warmup of
+    ``w = epochs / 10`` epochs starts at ``lr / (w + 1)``, as from 0 one epoch earlier,
+    so no epoch is wasted; one-cycle has PyTorch's ends (``div_factor = 25``,
+    ``final_div_factor = 1e4``) when the run is long enough (25 epochs or more), else
+    the first of gentler ends with which no epoch changes the rate by more than 10 times.
 
     - ``constant``: ``lr``;
-    - ``step``: halved every ``max(1, epochs // 3)`` epochs;
-    - ``exponential``: ``lr * 0.05^(t / (epochs - 1))``, to ``lr / 20``;
-    - ``inverse time``: ``lr / (1 + 7 t / (epochs - 1))``, to ``lr / 8``;
-    - ``polynomial``: power 2 from ``lr`` to ``lr / 100`` over ``epochs``;
-    - ``cosine``: Keras's cosine decay over ``epochs``;
-    - ``warmup + cosine``: ``w`` warmup epochs, then cosine over the rest;
-    - ``one-cycle``: up to ``2 * lr`` over 30% of the epochs (at least 1.5), then down;
+    - ``step``: halved every quarter of the run (``every = of_run(0.25)``);
+    - ``exponential``: ``lr * 0.05^(t / epochs)``, ``lr / 20`` at the end of the run;
+    - ``inverse time``: ``lr / (1 + 7 t / epochs)``, ``lr / 8`` at the end of the run;
+    - ``polynomial``: power 2 from ``lr`` to ``lr / 100`` over the run;
+    - ``cosine``: Keras's cosine decay over the run;
+    - ``warmup + cosine``: a warmup over ``of_run(0.1)``, then cosine over the rest;
+    - ``one-cycle``: up to ``2 * lr`` over 30% of the run (at least 1.5 epochs), then
+      down;
     - ``cyclic``: triangular between ``lr / 10`` and ``2 * lr``, half-cycles of
       ``max(3, round(epochs / 5))`` epochs;
-    - ``wsd``: warmup-stable-decay with ``round(epochs / 10)`` warmup epochs, a cosine
-      decay over the last ``max(2, round(epochs / 5))`` epochs to ``lr / 10``;
-    - ``linear to zero (D2Z)``: ``w`` warmup epochs, then linear decay to 0 at
-      ``epochs`` (Bergsma et al. 2025).
+    - ``wsd``: warmup-stable-decay with a warmup over ``of_run(0.1)``, a cosine decay
+      to ``lr / 10`` over the last ``of_run(0.2)`` (about two epochs, at most
+      ``of_run(0.9)``, for runs of fewer than 10 epochs: ``of_run(round(2 / epochs, 2))``),
+      stable in between;
+    - ``linear to zero (D2Z)``: a warmup over ``of_run(0.1)``, then linear decay to 0 at
+      the end of the run (Bergsma et al. 2025).
 
     Args:
         epochs: the number of epochs trained (a positive whole number).
@@ -113,28 +119,21 @@ def default_schedules(epochs: int = 15, lr: float = 0.1) -> dict[str, Schedule]:
 
     epochs = check_integer("epochs", epochs)
     lr = check_number("lr", lr, low=0.0, low_open=True)
-    span = max(epochs - 1, 1)
-    warm = max(1, round(epochs / 10))
-    rest = max(epochs - warm, 1)
-    start = lr / (warm + 1)
-    wsd_warm = round(epochs / 10)
-    wsd_decay = max(1, min(epochs - wsd_warm, max(2, round(epochs / 5))))
+    warm = of_run(0.1)
+    start = lr / (epochs / 10 + 1)
     return {
         "constant": Constant(lr),
-        "step": Step(lr, drop=0.5, every=max(1, epochs // 3)),
-        "exponential": Exponential(lr, span, 0.05),
-        "inverse time": InverseTime(lr, span, 7.0),
-        "polynomial": Polynomial(lr, decay_steps=epochs, end_lr=lr / 100, power=2),
-        "cosine": Cosine(lr, decay_steps=epochs),
-        "warmup + cosine": Warmup(Cosine(lr, decay_steps=rest), warmup_steps=warm,
-                                  start_lr=start),
+        "step": Step(lr, drop=0.5, every=of_run(0.25)),
+        "exponential": Exponential(lr, of_run(1), 0.05),
+        "inverse time": InverseTime(lr, of_run(1), 7.0),
+        "polynomial": Polynomial(lr, end_lr=lr / 100, power=2),
+        "cosine": Cosine(lr),
+        "warmup + cosine": Warmup(Cosine(lr), warmup_steps=warm, start_lr=start),
         "one-cycle": _one_cycle(2 * lr, epochs),
         "cyclic": Cyclic(lr / 10, 2 * lr, step_size=max(3, round(epochs / 5))),
-        "wsd": WSD(lr, warmup_steps=wsd_warm,
-                   stable_steps=epochs - wsd_warm - wsd_decay, decay_steps=wsd_decay,
+        "wsd": WSD(lr, warm, decay_steps=of_run(min(0.9, max(0.2, round(2 / epochs, 2)))),
                    min_lr_ratio=0.1),
-        "linear to zero (D2Z)": Warmup(Linear(lr, 0.0, rest), warmup_steps=warm,
-                                       start_lr=start),
+        "linear to zero (D2Z)": Warmup(Linear(lr, 0.0), warmup_steps=warm, start_lr=start),
     }
 
 
@@ -302,9 +301,9 @@ def compare_schedules(
     """Train the demo model once per schedule and seed, and compare.
 
     Args:
-        schedules: names to lrdecay schedules (clock = 0-based epoch), or one
-            schedule (named "schedule"); the eleven of ``default_schedules(epochs)``
-            when ``None``.
+        schedules: names to lrdecay schedules (clock = 0-based epoch; lengths sized
+            to the run are sized to ``epochs``), or one schedule (named "schedule"); the
+            eleven of ``default_schedules(epochs)`` when ``None``.
         epochs: epochs per fit, ``>= 1``.
         seeds: how many seeds each schedule is trained with (``seed``, ``seed + 1``,
             ...); every schedule of a seed starts from the same weights and sees the

@@ -19,7 +19,7 @@ from typing import Any, Optional
 
 import keras
 
-from .plan import Finding, describe_plan, plan_findings, warn_plan
+from .plan import Finding, describe_plan, host_reporter, plan_findings, warn_plan
 from .schedules import Schedule
 from .words import PYTHON
 
@@ -175,8 +175,9 @@ def check_keras_schedule(ks: Any, params: Any, hook: Hook = None,
     ``params["epochs"] - initial_epoch`` epochs.
 
     The findings are reported through the schedule's own ``_warn_hook``, in its own
-    words; else through ``hook``, in ``words``; else as a Python warning in the
-    schedule's words.
+    words; else through ``hook``, in ``words``; else through the host's reporter
+    (``lrdecay.plan.set_host_reporter``: R's, for a schedule loaded in R), in its
+    words; else as a Python warning in the schedule's words.
 
     Args:
         ks: a ``KerasSchedule``.
@@ -185,8 +186,9 @@ def check_keras_schedule(ks: Any, params: Any, hook: Hook = None,
         words: the words that go with ``hook`` (those of the callback that has it).
         optimizer: the optimizer that evaluates ``ks`` (its ``iterations`` give the first
             ``t``); ``None``: the running ``fit()``'s model's, or ``t`` from 0.
-        initial_epoch: the ``fit()``'s ``initial_epoch``; ``None``: read from the running
-            ``fit()``, or 0.
+        initial_epoch: the ``fit()``'s first epoch; ``None``: read from the running
+            ``fit()`` (its ``initial_epoch``, or the epoch ``BackupAndRestore`` resumes
+            at), or 0.
     """
     if not getattr(ks, "check", False) or getattr(ks, "_plan_checked", None) is params:
         return
@@ -197,7 +199,7 @@ def check_keras_schedule(ks: Any, params: Any, hook: Hook = None,
     last, steps = plan
     fit = _fit_locals() if optimizer is None or initial_epoch is None else None
     if initial_epoch is None:
-        initial_epoch = _whole((fit or {}).get("initial_epoch"))
+        initial_epoch = _first_epoch(fit)
     if optimizer is None:
         optimizer = getattr((fit or {}).get("self"), "optimizer", None)
     epochs = last - initial_epoch
@@ -210,6 +212,8 @@ def check_keras_schedule(ks: Any, params: Any, hook: Hook = None,
     own = getattr(ks, "_words", None) or PYTHON
     if getattr(ks, "_warn_hook", None) is not None or hook is None:
         hook, words = getattr(ks, "_warn_hook", None), own
+    if hook is None and host_reporter() is not None:  # e.g. loaded from a file, in R
+        hook, words = host_reporter()  # type: ignore[misc]
     words = words or PYTHON
     warn_plan(_findings(ks.schedule, epochs, steps, clock, words, start), schedule=ks.schedule,
               plan=describe_plan(epochs, steps, clock, ks.steps_per_epoch, start=start),
@@ -234,6 +238,15 @@ def _fit_locals() -> dict[str, Any] | None:
         frame = frame.f_back
         depth += 1
     return None
+
+
+def _first_epoch(fit: dict[str, Any] | None) -> int:
+    """The first epoch of the running ``fit()`` (from its local variables), as Keras
+    computes it: the model's ``_initial_epoch`` (set by ``BackupAndRestore`` when it
+    resumes a run) or else the ``initial_epoch`` argument; 0 outside ``fit()``."""
+    if not fit:
+        return 0
+    return _whole(getattr(fit.get("self"), "_initial_epoch", None) or fit.get("initial_epoch"))
 
 
 def _whole(value: Any) -> int:
@@ -285,4 +298,4 @@ def check_in_fit(ks: Any) -> None:
     check_keras_schedule(ks, callbacks.params, getattr(reporter, "_warn_hook", None),
                          getattr(reporter, "_words", None),
                          getattr(fit.get("self"), "optimizer", None),
-                         _whole(fit.get("initial_epoch")))
+                         _first_epoch(fit))

@@ -55,10 +55,10 @@ import numpy as np
 
 from ._checks import check_choice, check_integer, check_number, fail
 from .schedules import Schedule
-from .words import current
+from .words import PYTHON, current
 
 __all__ = ["Finding", "Findings", "ScheduleWarning", "check_schedule", "plan_findings",
-           "warn_plan", "CODES"]
+           "warn_plan", "CODES", "set_host_reporter", "host_reporter"]
 
 #: The codes, in the order findings are reported.
 CODES = ("zero_start", "unit_mismatch", "not_finished", "ends_early", "jump", "flat")
@@ -399,6 +399,38 @@ def describe_plan(epochs: int, steps_per_epoch: int | None, clock: str,
     if in_graph_steps is not None:
         return f"{run}; t counts epochs (iterations / {_g(in_graph_steps)})"
     return f"{run}; t counts epochs"
+
+
+Hook = Callable[[str, list[str], str], object]
+
+#: How findings are reported for an object that has no reporter of its own (an in-graph
+#: schedule loaded from a ``.keras`` file), when another language hosts this Python:
+#: ``(hook, words)``, set by ``set_host_reporter()``; ``None``: Python warnings.
+_HOST_REPORTER: tuple[Hook, Mapping[str, str]] | None = None
+
+
+def set_host_reporter(hook: Hook | None, words: Mapping[str, str] | None = None) -> None:
+    """Report the plan check's findings of objects that have no reporter of their own
+    through ``hook`` (see ``warn_plan``), in ``words`` (``lrdecay.words``).
+
+    The R package calls it when it loads this module in a process R runs (Rscript, an R
+    console), so that an R user whose model was loaded by ``load_model()`` gets an R
+    warning with R's advice; Python users never need it.
+
+    Args:
+        hook: a callable of (header, findings, hint), or ``None`` to go back to Python
+            warnings.
+        words: the host's words for the messages (``None``: Python's).
+    """
+    global _HOST_REPORTER
+    if hook is not None and not callable(hook):
+        fail("hook", "a function or None", hook, TypeError)
+    _HOST_REPORTER = None if hook is None else (hook, {**PYTHON, **dict(words or {})})
+
+
+def host_reporter() -> tuple[Hook, Mapping[str, str]] | None:
+    """The ``(hook, words)`` that ``set_host_reporter()`` set, or ``None``."""
+    return _HOST_REPORTER
 
 
 def warn_plan(findings: list[Finding], *, schedule: Schedule, plan: str, who: str,
