@@ -73,7 +73,7 @@ none_as_null <- function(message, e) {
   in_lrdecay <- tryCatch(isTRUE(py_lrdecay()$`_checks`$raised_in_lrdecay(e)),
                          error = function(err) FALSE)
   if (!in_lrdecay) return(message)
-  gsub("(?<![\\w\"`])None(?![\\w\"`])", "NULL", message, perl = TRUE)
+  gsub("(?<![\\w\"`])None(?![\\w\"`/])", "NULL", message, perl = TRUE)
 }
 
 # The R condition an R function signalled while Python called it, or NULL. reticulate

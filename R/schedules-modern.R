@@ -45,7 +45,9 @@
 schedule_wsd <- function(peak_lr, warmup_steps, stable_steps = NULL, decay_steps,
                          warmup = "linear", decay = "cosine", min_lr_ratio = 0) {
   new_schedule("WSD", peak_lr = as_number(peak_lr), warmup_steps = as_length(warmup_steps),
-               stable_steps = as_length(stable_steps), decay_steps = as_length(decay_steps),
+               stable_steps = as_length(stable_steps),
+               # missing: NULL, so that Python's message says what it must be
+               decay_steps = if (missing(decay_steps)) NULL else as_length(decay_steps),
                warmup = as_string(warmup), decay = as_string(decay),
                min_lr_ratio = as_number(min_lr_ratio))
 }

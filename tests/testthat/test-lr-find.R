@@ -228,6 +228,7 @@ test_that("the plot's y range leaves out an exploding tail (Python's rule)", {
   expect_equal(res$ylim, unlist(py$plot_ylim(res$smoothed, 4)))
   pdf(NULL)
   on.exit(grDevices::dev.off(), add = TRUE)
+  withr::local_options(lrdecay.ggplot = FALSE)  # base graphics: par("usr") holds the range
   plot(res)
   expect_equal(graphics::par("usr")[3:4], res$ylim + c(-0.04, 0.04) * diff(res$ylim))
 })
