@@ -163,7 +163,11 @@ test_that("a required argument left out is named, in the user's call", {
   expect_snapshot(error = TRUE, schedule_step())
   expect_snapshot(error = TRUE, schedule_sequence())
   expect_snapshot(error = TRUE, callback_lr_scheduler())
-  for (call in list(quote(schedule_wsd(0.1, 3)), quote(schedule_piecewise(c(1, 2))),
+  # WSD's decay_steps, left out, gets Python's message (what it must be: a length)
+  cnd <- expect_error(schedule_wsd(0.1, 3), class = "lrdecay_error_argument")
+  expect_identical(cnd$call[[1]], quote(schedule_wsd))
+  expect_match(cnd$message, "`decay_steps` must be given", fixed = TRUE)
+  for (call in list(quote(schedule_piecewise(c(1, 2))),
                     quote(schedule_cosine_restarts(0.1)), quote(schedule_warmup(warmup_steps = 2)),
                     quote(lr_at(t = 1)), quote(schedule_function()))) {
     cnd <- expect_error(eval(call), class = "lrdecay_error_argument")

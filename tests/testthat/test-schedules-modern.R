@@ -98,7 +98,10 @@ test_that("bad arguments fail in the user's call, naming the argument", {
     list(quote(schedule_wsd(0.1, 5, 10, 0)), "`decay_steps` must be a positive number, not 0."),
     list(quote(schedule_wsd(0.1, 5, 10, c(8, 9))),
          "`decay_steps` must be a single number, not c(8, 9)."),
-    list(quote(schedule_wsd(0.1, 5, 10)), "`decay_steps` is absent but must be supplied."),
+    list(quote(schedule_wsd(0.1, 5, 10)), paste0(
+      "`decay_steps` must be given (a positive number or of_run(fraction)): WSD's decay has ",
+      "no length of its own; `stable_steps` may be left to the run (the run less warmup and ",
+      "decay).")),
     list(quote(schedule_wsd(0.1, 5, 10, 8, warmup = "quadratic")),
          "`warmup` must be one of \"linear\", \"cosine\", \"1-sqrt\", not \"quadratic\"."),
     list(quote(schedule_wsd(0.1, 5, 10, 8, decay = 1)), "`decay` must be a single string, not 1."),
