@@ -503,7 +503,7 @@ import json, numpy as np, keras, lrdecay
 SCORE = [1.0, 0.9, 0.95, 0.96, 0.97, 0.5, 0.6, 0.7]
 x = np.ones((3, 1), "float32"); y = np.zeros((3, 1), "float32")
 
-from kit import script_callback
+from kit import one_weight_model, script_callback
 Script = lambda: script_callback(SCORE)
 
 class Weights(keras.callbacks.Callback):
