@@ -77,26 +77,21 @@ as_string <- function(x, arg = rlang::caller_arg(x), call = rlang::caller_env())
 
 is_of_run <- function(x) inherits(x, "lrdecay.OfRun")
 
+# A converter that also lets of_run(fraction) through as it is; `convert` names the one for the rest.
+or_of_run <- function(convert) {
+  function(x, arg = rlang::caller_arg(x), call = rlang::caller_env()) {
+    if (missing(x)) abort_missing(arg, call)
+    if (is_of_run(x)) return(x)
+    get(convert, mode = "function")(x, arg = arg, call = call)
+  }
+}
+
 # A length: one number, of_run(fraction), or NULL (the whole run, where the schedule allows it).
-as_length <- function(x, arg = rlang::caller_arg(x), call = rlang::caller_env()) {
-  if (missing(x)) abort_missing(arg, call)
-  if (is_of_run(x)) return(x)
-  as_number(x, arg = arg, call = call)
-}
-
+as_length <- or_of_run("as_number")
 # A length that Python takes as an int (total_steps), or of_run(fraction), or NULL.
-as_whole_length <- function(x, arg = rlang::caller_arg(x), call = rlang::caller_env()) {
-  if (missing(x)) abort_missing(arg, call)
-  if (is_of_run(x)) return(x)
-  as_whole(x, arg = arg, call = call)
-}
-
+as_whole_length <- or_of_run("as_whole")
 # A vector of lengths: numbers, or of_run(fractions).
-as_lengths <- function(x, arg = rlang::caller_arg(x), call = rlang::caller_env()) {
-  if (missing(x)) abort_missing(arg, call)
-  if (is_of_run(x)) return(x)
-  as_numbers(x, arg = arg, call = call)
-}
+as_lengths <- or_of_run("as_numbers")
 
 # A numeric vector without NA, as a list of doubles (a Python list, also of length 0 or 1).
 as_numbers <- function(x, arg = rlang::caller_arg(x), call = rlang::caller_env()) {

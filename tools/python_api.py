@@ -83,6 +83,26 @@ def _code(lines: list[str]) -> list[str]:
     return ["", "```python", *body, "```", ""]
 
 
+def _take_code(lines: list[str], i: int, out: list[str]) -> int:
+    """Append the doctest block that starts at ``lines[i]`` to ``out`` as fenced code.
+
+    Args:
+        lines: the docstring's lines.
+        i: the index of the block's first line (``>>>``).
+        out: the Markdown lines written so far.
+
+    Returns:
+        The index of the first line after the block.
+    """
+    indent = len(lines[i]) - len(lines[i].lstrip())
+    block = []
+    while i < len(lines) and lines[i].strip():
+        block.append(lines[i][indent:])
+        i += 1
+    out.extend(_code(block))
+    return i
+
+
 def docstring_markdown(doc: str) -> str:
     """A Google-style docstring as Markdown.
 
@@ -103,12 +123,7 @@ def docstring_markdown(doc: str) -> str:
         line = lines[i]
         stripped = line.strip()
         if stripped.startswith(">>>"):
-            indent = len(line) - len(line.lstrip())
-            block = []
-            while i < len(lines) and lines[i].strip():
-                block.append(lines[i][indent:])
-                i += 1
-            out.extend(_code(block))
+            i = _take_code(lines, i, out)
             continue
         title = stripped[:-1] if stripped.endswith(":") else ""
         if title in SECTIONS and line == stripped:
@@ -141,12 +156,7 @@ def docstring_markdown(doc: str) -> str:
             if i < len(lines) and lines[i].strip().startswith(">>>"):
                 if not entries:
                     out.extend(["", f"**{title}:**"])
-                indent = len(lines[i]) - len(lines[i].lstrip())
-                block = []
-                while i < len(lines) and lines[i].strip():
-                    block.append(lines[i][indent:])
-                    i += 1
-                out.extend(_code(block))
+                i = _take_code(lines, i, out)
             continue
         out.append(_inline(line))
         i += 1

@@ -66,15 +66,20 @@ def test_lr_scheduler_warns_once_for_a_step_count_used_as_epochs() -> None:
     assert text.endswith("to turn this check off: LRScheduler(..., check=False).")
 
 
-def test_lr_scheduler_warns_before_the_first_update() -> None:
+@pytest.mark.parametrize(("rate", "callbacks", "code"), [
+    (lambda: 0.01, lambda: [lrdecay.LRScheduler(Cosine(0.1, 1000))], "unit_mismatch"),
+    (lambda: Linear(0.0, 0.1, 8).to_keras(), lambda: [lrdecay.LRLogger(verbose=0)],
+     "zero_start"),  # in-graph, checked by an lrdecay callback
+], ids=["lr_scheduler", "in_graph"])
+def test_the_warning_comes_before_the_first_update(rate: Any, callbacks: Any,
+                                                   code: str) -> None:
     """As an error (a warnings filter), the warning stops fit() before any update."""
-    model = make_model()
+    model = make_model(rate())
     before = [w.copy() for w in model.get_weights()]
     with warnings.catch_warnings():
         warnings.simplefilter("error", ScheduleWarning)
-        with pytest.raises(ScheduleWarning, match="unit_mismatch"):
-            model.fit(X, Y, epochs=15, batch_size=16, verbose=0,
-                      callbacks=[lrdecay.LRScheduler(Cosine(0.1, 1000))])
+        with pytest.raises(ScheduleWarning, match=code):
+            model.fit(X, Y, epochs=2, batch_size=16, verbose=0, callbacks=callbacks())
     assert int(model.optimizer.iterations) == 0
     for a, b in zip(before, model.get_weights()):
         np.testing.assert_array_equal(a, b)
@@ -169,16 +174,6 @@ def test_in_graph_schedule_is_checked_once_per_fit_by_lrdecay_callbacks() -> Non
                  lrdecay.LRCustom(on_epoch_begin=lambda epoch, lr, logs: None)]
     assert len(fit(model, 15, callbacks)) == 1
     assert len(fit(model, 15, callbacks)) == 1
-
-
-def test_in_graph_schedule_warns_before_the_first_update_with_a_callback() -> None:
-    model = make_model(Linear(0.0, 0.1, 8).to_keras())  # zero_start
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", ScheduleWarning)
-        with pytest.raises(ScheduleWarning, match="zero_start"):
-            model.fit(X, Y, epochs=2, batch_size=16, verbose=0,
-                      callbacks=[lrdecay.LRLogger(verbose=0)])
-    assert int(model.optimizer.iterations) == 0
 
 
 def test_in_graph_schedule_outside_fit_does_not_check() -> None:

@@ -26,7 +26,7 @@ import kit
 import lrdecay
 import numpy as np
 import pytest
-from kit import keras_model, r_string, run_r, sha256
+from kit import keras_model, lr_of, r_string, run_r, sha256
 from lrdecay import *  # noqa: F403 - the schedules API, lrdecay.__all__
 
 keras = pytest.importorskip("keras")
@@ -41,6 +41,12 @@ def saved(tmp_path_factory: pytest.TempPathFactory) -> Path:
     model.optimizer.build(model.trainable_variables)
     model.save(path)
     return path
+
+
+def _r_fit(callback: str, model: str = "model", epochs: Any = 3) -> str:
+    """An R ``fit()`` of ``model`` on ``x``, ``y`` with one callback."""
+    return (f"fit({model}, x, y, epochs = {epochs}, verbose = 0, "
+            f"callbacks = list({callback}))")
 
 
 # ---------------------------------------------------------------------------
@@ -58,86 +64,68 @@ R_CASES: list[tuple[str, str, str]] = [
      "ERROR simpleError boom"),
     ("as_keras_schedule function", "as_keras_schedule(schedule_function(function(t) t))",
      "schedule_function"),
-    ("as_keras_schedule spe", "as_keras_schedule(s, steps_per_epoch = 0)",
-     "`steps_per_epoch`"),
-    ("as_keras_schedule number", "as_keras_schedule(1)", "`schedule`"),
-    ("callback_lr_scheduler number", "callback_lr_scheduler(1)", "`schedule`"),
-    ("callback_lr_scheduler verbose", "callback_lr_scheduler(s, verbose = 2)", "`verbose`"),
-    ("callback_lr_logger verbose", "callback_lr_logger(verbose = -1)", "`verbose`"),
-    ("callback_lr_custom nothing", "callback_lr_custom()", "on_epoch_begin"),
-    ("callback_lr_custom number", "callback_lr_custom(on_epoch_begin = 1)", "`on_epoch_begin`"),
     *[(f"set_learning_rate {v}", f"set_learning_rate(model, {v})", "`value`")
       for v in ("-1", "NA", '"a"', "c(0.1, 0.2)")],
-    ("set_learning_rate non-model", "set_learning_rate(1, 0.1)", "`model`"),
-    ("get_learning_rate non-model", 'get_learning_rate("m")', "`model`"),
-    ("set_learning_rate in-graph", "set_learning_rate(in_graph, 0.2)", "in-graph"),
-    ("fit: scheduler NA at epoch 1",
-     "fit(model, x, y, epochs = 3, verbose = 0, callbacks = list(callback_lr_scheduler("
-     "function(epoch) if (epoch < 1) 0.1 else NA)))", "epoch 1"),
-    ("fit: scheduler string at epoch 0",
-     'fit(model, x, y, epochs = 3, verbose = 0, callbacks = list(callback_lr_scheduler('
-     'function(epoch) "fast")))', "epoch 0"),
-    ("fit: scheduler negative at epoch 2",
-     "fit(model, x, y, epochs = 3, verbose = 0, callbacks = list(callback_lr_scheduler("
-     "function(epoch, lr) if (epoch < 2) lr else -lr)))", "epoch 2"),
-    ("fit: scheduler pair at epoch 1",
-     "fit(model, x, y, epochs = 3, verbose = 0, callbacks = list(callback_lr_scheduler("
-     "function(epoch) if (epoch < 1) 0.1 else c(0.1, 0.2))))", "epoch 1"),
-    ("fit: scheduler stops at epoch 1",
-     'fit(model, x, y, epochs = 3, verbose = 0, callbacks = list(callback_lr_scheduler('
-     'function(epoch) if (epoch < 1) 0.1 else stop("no rate for epoch 1"))))',
-     "no rate for epoch 1"),  # the user's own message (keras3's fit() reports it)
-    ("fit: custom batch NaN at batch 1",
-     "fit(model, x, y, epochs = 1, batch_size = 2, verbose = 0, callbacks = list("
-     "callback_lr_custom(on_batch_begin = function(batch, lr, logs) "
-     "if (batch < 1) NULL else NaN)))", "batch 1"),
-    ("fit: scheduler on in-graph",
-     "fit(in_graph, x, y, epochs = 1, verbose = 0, callbacks = list(callback_lr_scheduler(s)))",
-     "in-graph"),
-    ("load tampered copy", "load_model(tampered)", "`decay_steps`"),
-    # the newer features
-    ("schedule_cosine(NULL, 10)", "schedule_cosine(NULL, 10)", "not NULL."),
-    ("schedule_wsd warmup NULL", "schedule_wsd(0.1, NULL, 3, 2)", "`warmup_steps` must be"),
-    ("schedule_wsd NaN", "schedule_wsd(NaN, 1, 3, 2)", "`peak_lr`"),
-    ("schedule_wsd ratio 2", "schedule_wsd(0.1, 1, 3, 2, min_lr_ratio = 2)", "`min_lr_ratio`"),
-    ("schedule_inverse_sqrt Inf", "schedule_inverse_sqrt(0.1, Inf)", "`warmup_steps`"),
-    ("schedule_inverse_sqrt timescale -1", "schedule_inverse_sqrt(0.1, 4, timescale = -1)",
-     "`timescale`"),
-    ("schedule_rex NULL", "schedule_rex(0.1, NULL)", "not NULL."),
-    ("schedule_rex min_lr -1", "schedule_rex(0.1, 10, min_lr = -1)", "`min_lr`"),
-    ("schedule_cooldown length NaN", "schedule_cooldown(s, 5, NaN)", "`length`"),
-    ("schedule_cooldown of in-graph", "schedule_cooldown(as_keras_schedule(s), 5, 5)",
-     "`schedule`"),
-    ("as_keras_schedule twice spe 0", "as_keras_schedule(as_keras_schedule(s), "
-     "steps_per_epoch = 0)", "`steps_per_epoch`"),
-    ("as_keras_schedule of Keras's", "as_keras_schedule(learning_rate_schedule_cosine_decay("
-     "0.1, 10))", "Keras's CosineDecay"),
-    ("lr_at of Keras's", "lr_at(learning_rate_schedule_cosine_decay(0.1, 10), 1:3)",
-     "Keras's CosineDecay"),
-    ("plot logger before fit", "plot(callback_lr_logger())", "no records yet"),
-    ("plot t empty", "plot(s, t = numeric(0))", "`t`"),
-    ("plot in-graph t empty", "plot(as_keras_schedule(s), t = numeric(0))", "`t`"),
-    ("start_cooldown length 0", "start_cooldown(model, 0)", "`length`"),
-    ("start_cooldown length NULL", "start_cooldown(model, NULL)", "not NULL."),
-    ("start_cooldown shape", 'start_cooldown(model, 5, shape = "cubic")', "`shape`"),
-    ("start_cooldown final_lr -1", "start_cooldown(model, 5, final_lr = -1)", "`final_lr`"),
-    ("lr_find steps 2", "lr_find(model, x, y, steps = 2)", "`steps`"),
-    ("lr_find smoothing 1", "lr_find(model, x, y, smoothing = 1)", "`smoothing`"),
-    ("lr_find stop_factor 1", "lr_find(model, x, y, stop_factor = 1)", "`stop_factor`"),
-    ("lr_find max_lr < min_lr", "lr_find(model, x, y, min_lr = 0.1, max_lr = 0.01)",
-     "`max_lr`"),
-    ("lr_find no y", "lr_find(model, x)", "`y`"),
-    ("lr_find x NA", "lr_find(model, replace(x, 3, NA), y, batch_size = 2)", "`x`"),
-    ("lr_find y Inf", "lr_find(model, x, replace(y, 1, Inf), batch_size = 2)", "`y`"),
-    ("lr_find smaller than a batch", "lr_find(model, x, y)", "`batch_size`"),
-    ("hparam momentum 1.5", "fit(model_m, x, y, epochs = 1, verbose = 0, callbacks = list("
-     "callback_hparam_scheduler(momentum = schedule_constant(1.5))))", "`momentum`"),
-    ("hparam beta_1 1", "fit(model_adam, x, y, epochs = 1, verbose = 0, callbacks = list("
-     "callback_hparam_scheduler(beta_1 = schedule_constant(1))))", "`beta_1`"),
-    ("hparam beta_2 fn 2", "fit(model_adam, x, y, epochs = 1, verbose = 0, callbacks = list("
-     "callback_hparam_scheduler(beta_2 = function(t) 2)))", "`beta_2`"),
-    ("hparam epsilon fn -1", "fit(model_adam, x, y, epochs = 1, verbose = 0, callbacks = list("
-     "callback_hparam_scheduler(epsilon = function(t) -1)))", "`epsilon`"),
+    *[(f"fit: scheduler {what}", _r_fit(f"callback_lr_scheduler({fn})"), at) for what, fn, at in [
+        ("NA at epoch 1", "function(epoch) if (epoch < 1) 0.1 else NA", "epoch 1"),
+        ("string at epoch 0", 'function(epoch) "fast"', "epoch 0"),
+        ("negative at epoch 2", "function(epoch, lr) if (epoch < 2) lr else -lr", "epoch 2"),
+        ("pair at epoch 1", "function(epoch) if (epoch < 1) 0.1 else c(0.1, 0.2)", "epoch 1"),
+        # the user's own message (keras3's fit() reports it)
+        ("stops at epoch 1", 'function(epoch) if (epoch < 1) 0.1 else stop("no rate for epoch 1")',
+         "no rate for epoch 1")]],
+    ("fit: custom batch NaN at batch 1", _r_fit(
+        "callback_lr_custom(on_batch_begin = function(batch, lr, logs) "
+        "if (batch < 1) NULL else NaN)", epochs="1, batch_size = 2"), "batch 1"),
+    ("fit: scheduler on in-graph", _r_fit("callback_lr_scheduler(s)", "in_graph", 1), "in-graph"),
+    # the call is the case's name
+    *[(call, call, fragment) for call, fragment in [
+        ("as_keras_schedule(s, steps_per_epoch = 0)", "`steps_per_epoch`"),
+        ("as_keras_schedule(1)", "`schedule`"),
+        ("callback_lr_scheduler(1)", "`schedule`"),
+        ("callback_lr_scheduler(s, verbose = 2)", "`verbose`"),
+        ("callback_lr_logger(verbose = -1)", "`verbose`"),
+        ("callback_lr_custom()", "on_epoch_begin"),
+        ("callback_lr_custom(on_epoch_begin = 1)", "`on_epoch_begin`"),
+        ("set_learning_rate(1, 0.1)", "`model`"),
+        ('get_learning_rate("m")', "`model`"),
+        ("set_learning_rate(in_graph, 0.2)", "in-graph"),
+        ("load_model(tampered)", "`decay_steps`"),
+        ("schedule_cosine(NULL, 10)", "not NULL."),
+        ("schedule_wsd(0.1, NULL, 3, 2)", "`warmup_steps` must be"),
+        ("schedule_wsd(NaN, 1, 3, 2)", "`peak_lr`"),
+        ("schedule_wsd(0.1, 1, 3, 2, min_lr_ratio = 2)", "`min_lr_ratio`"),
+        ("schedule_inverse_sqrt(0.1, Inf)", "`warmup_steps`"),
+        ("schedule_inverse_sqrt(0.1, 4, timescale = -1)", "`timescale`"),
+        ("schedule_rex(0.1, NULL)", "not NULL."),
+        ("schedule_rex(0.1, 10, min_lr = -1)", "`min_lr`"),
+        ("schedule_cooldown(s, 5, NaN)", "`length`"),
+        ("schedule_cooldown(as_keras_schedule(s), 5, 5)", "`schedule`"),
+        ("as_keras_schedule(as_keras_schedule(s), steps_per_epoch = 0)", "`steps_per_epoch`"),
+        ("as_keras_schedule(learning_rate_schedule_cosine_decay(0.1, 10))", "Keras's CosineDecay"),
+        ("lr_at(learning_rate_schedule_cosine_decay(0.1, 10), 1:3)", "Keras's CosineDecay"),
+        ("plot(callback_lr_logger())", "no records yet"),
+        ("plot(s, t = numeric(0))", "`t`"),
+        ("plot(as_keras_schedule(s), t = numeric(0))", "`t`"),
+        ("start_cooldown(model, 0)", "`length`"),
+        ("start_cooldown(model, NULL)", "not NULL."),
+        ('start_cooldown(model, 5, shape = "cubic")', "`shape`"),
+        ("start_cooldown(model, 5, final_lr = -1)", "`final_lr`"),
+        ("lr_find(model, x, y, steps = 2)", "`steps`"),
+        ("lr_find(model, x, y, smoothing = 1)", "`smoothing`"),
+        ("lr_find(model, x, y, stop_factor = 1)", "`stop_factor`"),
+        ("lr_find(model, x, y, min_lr = 0.1, max_lr = 0.01)", "`max_lr`"),
+        ("lr_find(model, x)", "`y`"),
+        ("lr_find(model, replace(x, 3, NA), y, batch_size = 2)", "`x`"),
+        ("lr_find(model, x, replace(y, 1, Inf), batch_size = 2)", "`y`"),
+        ("lr_find(model, x, y)", "`batch_size`"),
+    ]],
+    *[(f"hparam {arg} {bad}", _r_fit(f"callback_hparam_scheduler({arg} = {bad})", model, 1),
+       f"`{arg}`") for model, arg, bad in [
+        ("model_m", "momentum", "schedule_constant(1.5)"),
+        ("model_adam", "beta_1", "schedule_constant(1)"),
+        ("model_adam", "beta_2", "function(t) 2"),
+        ("model_adam", "epsilon", "function(t) -1")]],
 ]
 
 R_SCRIPT = """
@@ -226,17 +214,6 @@ def test_r_table(saved: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> 
 NAN, INF = float("nan"), float("inf")
 CLEAN = (TypeError, ValueError, RuntimeError)
 S = Step(0.1, 0.5, 2)
-
-
-def _model(lr: Any = 0.1) -> Any:
-    keras.utils.set_random_seed(0)
-    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=lr), loss="mse")
-    return model
-
-
-def _lr(model: Any) -> float:
-    return float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))
 
 
 def _check(case: str, call: Callable[[], Any], fragment: str, failures: list[str]) -> None:
@@ -340,46 +317,27 @@ def _state(model: Any) -> list[np.ndarray]:
     """Weights, optimizer variables and the learning rate: what a refused call must leave."""
     return ([np.array(v) for v in model.weights]
             + [np.array(v) for v in model.optimizer.variables]
-            + [np.array(_lr(model))])
+            + [np.array(lr_of(model))])
 
 
-def _opt_model(optimizer: Any) -> Any:
-    keras.utils.set_random_seed(0)
-    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
-    model.compile(optimizer=optimizer, loss="mse")
-    return model
-
-
-#: HParamScheduler's ranges, per optimizer: (case, optimizer, per, schedules, fragment).
-RANGE_CASES: list[tuple[str, Callable[[], Any], str, dict[str, Any], str]] = [
-    ("SGD momentum 1", lambda: keras.optimizers.SGD(0.1, momentum=0.9), "batch",
-     {"momentum": Constant(1.0)}, "`momentum` must be in [0, 1)"),
-    ("SGD momentum 1.5 per epoch", lambda: keras.optimizers.SGD(0.1, momentum=0.9), "epoch",
-     {"momentum": Linear(0.9, 1.5, 2)}, "`momentum` must be in [0, 1)"),
-    ("SGD momentum fn -0.1", lambda: keras.optimizers.SGD(0.1, momentum=0.9), "batch",
-     {"momentum": lambda t: -0.1}, "`momentum`"),
-    ("SGD weight_decay fn -1", lambda: keras.optimizers.SGD(0.1, weight_decay=0.01), "batch",
-     {"weight_decay": lambda t: -1.0}, "`weight_decay`"),
-    ("Adam beta_1 1.5", lambda: keras.optimizers.Adam(0.1), "batch",
-     {"beta_1": Constant(1.5)}, "`beta_1` must be in [0, 1)"),
-    ("Adam beta_2 1", lambda: keras.optimizers.Adam(0.1), "batch",
-     {"beta_2": Constant(1.0)}, "`beta_2` must be in [0, 1)"),
-    ("Adam epsilon fn -1e-7", lambda: keras.optimizers.Adam(0.1), "batch",
-     {"epsilon": lambda t: -1e-7}, "`epsilon`"),
-    ("Adam beta_1 NaN fn", lambda: keras.optimizers.Adam(0.1), "batch",
-     {"beta_1": lambda t: NAN}, "`beta_1`"),
-    ("AdamW weight_decay fn -0.01", lambda: keras.optimizers.AdamW(0.1), "batch",
-     {"weight_decay": lambda t: -0.01}, "`weight_decay`"),
-    ("AdamW beta_2 1.2 per epoch", lambda: keras.optimizers.AdamW(0.1), "epoch",
-     {"beta_2": Constant(1.2)}, "`beta_2` must be in [0, 1)"),
-    ("Nadam beta_1 1", lambda: keras.optimizers.Nadam(0.1), "batch",
-     {"beta_1": Constant(1.0)}, "`beta_1` must be in [0, 1)"),
-    ("Adamax beta_2 2", lambda: keras.optimizers.Adamax(0.1), "batch",
-     {"beta_2": Constant(2.0)}, "`beta_2` must be in [0, 1)"),
-    ("RMSprop momentum 1", lambda: keras.optimizers.RMSprop(0.1, momentum=0.5), "batch",
-     {"momentum": Constant(1.0)}, "`momentum` must be in [0, 1)"),
-    ("RMSprop rho 1.5", lambda: keras.optimizers.RMSprop(0.1), "batch",
-     {"rho": Constant(1.5)}, "`rho` must be in [0, 1)"),
+IN_0_1 = " must be in [0, 1)"
+#: HParamScheduler's ranges, per optimizer: (optimizer, its arguments besides the rate 0.1,
+#: per, hyperparameter, its schedule, what the message says after the name).
+RANGE_CASES: list[tuple[str, dict[str, float], str, str, Any, str]] = [
+    ("SGD", {"momentum": 0.9}, "batch", "momentum", Constant(1.0), IN_0_1),
+    ("SGD", {"momentum": 0.9}, "epoch", "momentum", Linear(0.9, 1.5, 2), IN_0_1),
+    ("SGD", {"momentum": 0.9}, "batch", "momentum", lambda t: -0.1, ""),
+    ("SGD", {"weight_decay": 0.01}, "batch", "weight_decay", lambda t: -1.0, ""),
+    ("Adam", {}, "batch", "beta_1", Constant(1.5), IN_0_1),
+    ("Adam", {}, "batch", "beta_2", Constant(1.0), IN_0_1),
+    ("Adam", {}, "batch", "epsilon", lambda t: -1e-7, ""),
+    ("Adam", {}, "batch", "beta_1", lambda t: NAN, ""),
+    ("AdamW", {}, "batch", "weight_decay", lambda t: -0.01, ""),
+    ("AdamW", {}, "epoch", "beta_2", Constant(1.2), IN_0_1),
+    ("Nadam", {}, "batch", "beta_1", Constant(1.0), IN_0_1),
+    ("Adamax", {}, "batch", "beta_2", Constant(2.0), IN_0_1),
+    ("RMSprop", {"momentum": 0.5}, "batch", "momentum", Constant(1.0), IN_0_1),
+    ("RMSprop", {}, "batch", "rho", Constant(1.5), IN_0_1),
 ]
 
 #: lr_find()'s arguments and data: (case, kwargs, fragment); x, y are the valid data.
@@ -431,8 +389,11 @@ def test_python_newer_features_table(capsys: pytest.CaptureFixture) -> None:
 
     x = np.linspace(0, 1, 64, dtype="float32").reshape(32, 2)
     y = x.sum(axis=1, keepdims=True)
-    for case, optimizer, per, schedules, fragment in RANGE_CASES:
-        model = _opt_model(optimizer())
+    for opt, kwargs, per, name, schedule, says in RANGE_CASES:
+        case, fragment, schedules = f"{opt} {name} {schedule} per {per}", f"`{name}`{says}", {
+            name: schedule}
+        model = keras_model(inputs=2, seed=0,
+                            optimizer=getattr(keras.optimizers, opt)(0.1, **kwargs))
         before = _state(model)
         originals = {name: getattr(model.optimizer, name) for name in schedules}
         _check(case, lambda m=model, p=per, s=schedules: m.fit(
@@ -444,7 +405,7 @@ def test_python_newer_features_table(capsys: pytest.CaptureFixture) -> None:
             failures.append(f"{case}: a hyperparameter changed")
     n += len(RANGE_CASES)
 
-    model = _model()
+    model = keras_model(inputs=2, seed=0)
     before = _state(model)
     data = {"x": x, "y": y, "nan": np.where(x == x[3, 1], np.nan, x), "inf": np.full_like(y, INF)}
     for case, kwargs, fragment in FIND_CASES:
@@ -455,7 +416,7 @@ def test_python_newer_features_table(capsys: pytest.CaptureFixture) -> None:
             failures.append(f"lr_find {case}: the model changed")
     n += len(FIND_CASES)
 
-    model = _model()
+    model = keras_model(inputs=2, seed=0)
     model.fit(x, y, batch_size=8, epochs=1, verbose=0)
     before = _state(model)
     for case, kwargs, fragment in COOLDOWN_CASES:

@@ -9,9 +9,8 @@
   ``max(schedule * scale, min(schedule, min_lr))`` for ``LRScheduler`` in both callback
   orders, an in-graph schedule (with and without ``steps_per_epoch``) and a schedule of
   (epoch, lr); beside Keras's own ``LearningRateScheduler`` the reduction is undone.
-- State: saved in weights files and ``.keras`` files; an interrupted run resumed with
-  ``BackupAndRestore`` in a fresh process gives the uninterrupted run's rate at every
-  update; a ``.keras`` file loads in a fresh process with its reduced rate.
+- State: saved in weights files and ``.keras`` files; a ``.keras`` file loads in a fresh
+  process with its reduced rate (resuming at every epoch: ``test_plateau_resume.py``).
 - Backends (slow): the applied rate, read from the weights, on TensorFlow, JAX, PyTorch
   and under ``MirroredStrategy``.
 """
@@ -475,120 +474,9 @@ def test_keras_file_loads_in_a_fresh_process_with_its_reduced_rate(tmp_path):
 
 
 # ---------------------------------------------------------------------------
-# Interrupted and resumed (BackupAndRestore, fresh processes) = uninterrupted
+# Interrupted and resumed: test_plateau_resume.py (BackupAndRestore and .keras files, at
+# every epoch, in fresh processes); here, a backup written before the plateau's decision
 # ---------------------------------------------------------------------------
-
-RESUME_CHILD = r"""
-import json, shutil, sys, warnings
-from pathlib import Path
-import numpy as np, keras, lrdecay
-
-work, phase = Path(sys.argv[1]), sys.argv[2]
-SCORE = [1.0, 0.9, 0.95, 0.96, 0.97, 0.5, 0.6, 0.7, 0.8, 0.9]
-E = len(SCORE)
-x = np.ones((3, 1), "float32"); y = np.zeros((3, 1), "float32")
-
-
-from kit import script_callback
-Script = lambda: script_callback(SCORE)
-
-
-class Applied(keras.callbacks.Callback):
-    # d loss / d w = 1: each SGD update moves w by the rate it used.
-    def __init__(self):
-        super().__init__()
-        self.rows = []
-
-    def on_train_batch_begin(self, batch, logs=None):
-        self.w = float(keras.ops.convert_to_numpy(self.model.weights[0])[0, 0])
-        self.it = int(keras.ops.convert_to_numpy(self.model.optimizer.iterations))
-
-    def on_train_batch_end(self, batch, logs=None):
-        w = float(keras.ops.convert_to_numpy(self.model.weights[0])[0, 0])
-        self.rows.append([self.it, self.w - w])
-
-
-class Interrupt(keras.callbacks.Callback):
-    def __init__(self, k):
-        super().__init__()
-        self.k = k
-
-    def on_epoch_begin(self, epoch, logs=None):
-        if epoch == self.k:
-            raise KeyboardInterrupt
-
-
-def model_of(mode):
-    lr = {"constant": 0.1, "scheduler": 0.5, "scheduler_first": 0.5,
-          "in_graph": lrdecay.Warmup(lrdecay.Exponential(0.1, 4, 0.5), 2,
-                                     start_lr=0.05).to_keras()}[mode]
-    model = keras.Sequential([keras.Input((1,)),
-                              keras.layers.Dense(1, use_bias=False, kernel_initializer="zeros")])
-    model.compile(keras.optimizers.SGD(lr), loss=lambda t, p: keras.ops.mean(p))
-    model.build((None, 1))
-    return model
-
-
-def callbacks(mode):
-    plateau = lrdecay.LRPlateau("score", factor=0.5, patience=1, cooldown=1, mode="min",
-                                min_lr=0.004)
-    sched = [lrdecay.LRScheduler(lrdecay.Exponential(0.1, 3, 0.5))] if "sched" in mode else []
-    return [Script()] + (sched + [plateau] if mode == "scheduler_first" else [plateau] + sched)
-
-
-MODES = ["constant", "scheduler", "scheduler_first", "in_graph"]
-out = {}
-for mode in MODES:
-    if phase == "first":
-        ref = Applied()
-        hist = model_of(mode).fit(x, y, batch_size=1, epochs=E, verbose=0,
-                                  callbacks=callbacks(mode) + [ref])
-        out[mode] = {"ref": ref.rows, "ref_history": hist.history["learning_rate"], "runs": {}}
-        for k in range(1, E):
-            backup = work / f"{mode}-{k}"
-            shutil.rmtree(backup, ignore_errors=True)
-            first = Applied()
-            try:
-                model_of(mode).fit(x, y, batch_size=1, epochs=E, verbose=0,
-                                   callbacks=callbacks(mode) + [
-                                       keras.callbacks.BackupAndRestore(str(backup)),
-                                       first, Interrupt(k)])
-            except KeyboardInterrupt:
-                pass
-            out[mode]["runs"][k] = first.rows
-    else:
-        out[mode] = {}
-        for k in range(1, E):
-            second = Applied()
-            with warnings.catch_warnings():
-                warnings.simplefilter("error", UserWarning)
-                hist = model_of(mode).fit(x, y, batch_size=1, epochs=E, verbose=0,
-                                          callbacks=callbacks(mode) + [
-                                              keras.callbacks.BackupAndRestore(
-                                                  str(work / f"{mode}-{k}")), second])
-            out[mode][k] = {"rows": second.rows, "history": hist.history["learning_rate"]}
-print(json.dumps(out))
-"""
-
-
-@pytest.mark.slow
-def test_interrupted_and_resumed_in_a_fresh_process_equals_uninterrupted(tmp_path):
-    code = RESUME_CHILD.replace("sys.argv[1]", repr(str(tmp_path)))
-    first = kit.last_json(kit.run_python(code.replace("sys.argv[2]", "'first'")))
-    second = kit.last_json(kit.run_python(code.replace("sys.argv[2]", "'second'")))
-    for mode, got in first.items():
-        ref = got["ref"]
-        history = got["ref_history"]
-        assert len(set(np.round(history, 9))) >= 4, (mode, history)  # reductions happened
-        for k in range(1, 10):
-            before = got["runs"][str(k)]
-            after = second[mode][str(k)]
-            rows = before + after["rows"]
-            assert [it for it, _ in rows] == list(range(30)), (mode, k)
-            np.testing.assert_allclose([r for _, r in rows], [r for _, r in ref], rtol=1e-5,
-                                       atol=3e-7, err_msg=f"{mode} resumed after epoch {k}")
-            assert after["history"] == history[k:], (mode, k)
-
 
 def test_checkpoint_written_before_the_decision_warns(tmp_path):
     backup = str(tmp_path / "b")
@@ -615,7 +503,7 @@ import json, numpy as np, keras, lrdecay
 SCORE = [1.0, 0.9, 0.95, 0.96, 0.97, 0.5, 0.6, 0.7]
 x = np.ones((3, 1), "float32"); y = np.zeros((3, 1), "float32")
 
-from kit import script_callback
+from kit import one_weight_model, script_callback
 Script = lambda: script_callback(SCORE)
 
 class Weights(keras.callbacks.Callback):
@@ -629,9 +517,7 @@ for mode in ["constant", "scheduler", "in_graph", "in_graph_spe"]:
     lr = {"constant": 0.1, "scheduler": 0.5,
           "in_graph": lrdecay.Exponential(0.1, 3, 0.5).to_keras(),
           "in_graph_spe": lrdecay.Exponential(0.1, 1, 0.5).to_keras(steps_per_epoch=3)}[mode]
-    model = keras.Sequential([keras.Input((1,)),
-                              keras.layers.Dense(1, use_bias=False, kernel_initializer="zeros")])
-    model.compile(keras.optimizers.SGD(lr), loss=lambda t, p: keras.ops.mean(p))
+    model = one_weight_model(keras.optimizers.SGD(lr))
     rec = Weights()
     cbs = [Script(), lrdecay.LRPlateau("score", factor=0.5, patience=1, mode="min"), rec]
     if mode == "scheduler":

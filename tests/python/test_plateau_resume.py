@@ -11,8 +11,9 @@ of ``BackupAndRestore``'s folder. A second, fresh process then resumes at every 
 - *backup*: a new model with ``BackupAndRestore`` on that folder resumes by itself.
 
 Each resumed run must apply the reference's rate at every epoch k..10 and end with
-bit-identical weights. The rate is set four ways: a constant rate, an in-graph lrdecay
-schedule, ``LRScheduler``, and the composite ``LRScheduler`` + ``LRPlateau`` +
+bit-identical weights. The rate is set five ways: a constant rate, an in-graph lrdecay
+schedule, ``LRScheduler`` before ``LRPlateau``, ``LRScheduler`` after it (with a
+``min_lr`` that the rate reaches), and the composite ``LRScheduler`` + ``LRPlateau`` +
 ``HParamScheduler(momentum=...)`` + ``LRLogger(per="batch")``, whose per-update records
 (rate and momentum) must also equal the reference's. Once more from R: keras3's
 ``save_model()`` after epoch 6 of 10 and ``load_model()`` in a fresh R session.
@@ -28,11 +29,11 @@ from kit import last_json, run_python_parallel, run_r
 
 pytestmark = [pytest.mark.keras, pytest.mark.slow]
 
-CONFIGS = ["constant", "graph", "scheduler", "composite"]
+CONFIGS = ["constant", "graph", "scheduler", "plateau_first", "composite"]
 EPOCHS = 10
 
 COMMON = r"""
-import json, shutil, sys
+import json, shutil, sys, warnings
 from pathlib import Path
 import numpy as np
 import tensorflow as tf
@@ -65,13 +66,16 @@ def new_model():
 
 def new_plateau():
     return lrdecay.LRPlateau(monitor="loss", factor=0.5, patience=1, min_delta=0.08,
-                             cooldown=1 if config in ("constant", "graph") else 0)
+                             cooldown=1 if config in ("constant", "graph", "plateau_first") else 0,
+                             min_lr=0.004 if config == "plateau_first" else 0)
 
 
 def callbacks(plateau):
     # The plateau first, then what saves (the documented order).
     if config == "scheduler":
         return [lrdecay.LRScheduler(lrdecay.Step(0.1, drop=0.8, every=3)), plateau]
+    if config == "plateau_first":  # the plateau before the scheduler; min_lr reached
+        return [plateau, lrdecay.LRScheduler(lrdecay.Exponential(0.1, 3, 0.5))]
     if config == "composite":
         logger = lrdecay.LRLogger(verbose=0, per="batch")
         return [lrdecay.LRScheduler(lrdecay.OneCycle(0.1, total_steps=EPOCHS)), plateau,
@@ -108,6 +112,8 @@ print(json.dumps(result(model, history, cbs)))
 """
 
 LOAD = COMMON + r"""
+warnings.simplefilter("error", UserWarning)  # e.g. Keras's "Skipping variable loading"
+warnings.simplefilter("ignore", lrdecay.ScheduleWarning)  # the plan of a resumed fit()
 out = {}
 for k in range(1, EPOCHS):
     # From the .keras file, with the new LRPlateau made before or after the load.
@@ -160,6 +166,8 @@ def test_the_reference_run_reduces_the_rate(runs: dict, config: str) -> None:
     ref, _ = runs[config]
     assert ref["scale"] <= 0.25, ref["lr"]  # two reductions or more
     assert len(ref["lr"]) == EPOCHS
+    if config == "plateau_first":  # min_lr bounds the rate: max(rate * scale, min(rate, min_lr))
+        assert min(ref["lr"]) == pytest.approx(0.004, rel=1e-6), ref["lr"]
 
 
 @pytest.mark.parametrize("path", ["keras", "backup"])

@@ -16,7 +16,7 @@ from typing import Any
 import lrdecay
 import numpy as np
 import pytest
-from kit import backend_available, last_json, run_python
+from kit import backend_available, keras_model, last_json, run_python
 from lrdecay import (
     WSD,
     Cosine,
@@ -139,25 +139,27 @@ try:
 except ImportError:  # the tests above need no Keras
     keras = None
 
-pytestmark_keras = pytest.mark.skipif(keras is None, reason="Keras is not installed")
+
+
+def keras_only(test: Any) -> Any:
+    """Marked ``keras`` and skipped without Keras (the tests above need no Keras)."""
+    return pytest.mark.keras(pytest.mark.skipif(keras is None, reason="Keras is not installed")(
+        test))
+
 
 X = np.linspace(0, 1, 80 * 4, dtype="float32").reshape(80, 4)
 Y = X @ np.array([1.0, -2.0, 3.0, 0.5], dtype="float32")
 
 
-def make_model(lr: Any) -> Any:
-    keras.utils.set_random_seed(1)
-    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=lr), loss="mse")
-    return model
+def make_model(lr: Any, **sgd: Any) -> Any:
+    return keras_model(lr, seed=1, **sgd)
 
 
 def weights(model: Any) -> list[np.ndarray]:
     return [np.asarray(w) for w in model.get_weights()]
 
 
-@pytest.mark.keras
-@pytestmark_keras
+@keras_only
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_lr_scheduler_sizes_to_the_fit_epochs(case: str) -> None:
     """Over fit(epochs = 8) the run is 8 epochs: the rates of the schedule sized for 8."""
@@ -172,8 +174,7 @@ def test_lr_scheduler_sizes_to_the_fit_epochs(case: str) -> None:
     assert cb.sized_schedule == for8()
 
 
-@pytest.mark.keras
-@pytestmark_keras
+@keras_only
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_in_graph_sizes_to_epochs_times_steps_without_any_callback(case: str) -> None:
     """3 epochs of 10 updates, no lrdecay callback: the weights are those the schedule
@@ -190,8 +191,7 @@ def test_in_graph_sizes_to_epochs_times_steps_without_any_callback(case: str) ->
     assert ks.get_config()["run"] == 30
 
 
-@pytest.mark.keras
-@pytestmark_keras
+@keras_only
 @pytest.mark.filterwarnings("ignore::lrdecay.ScheduleWarning")
 def test_in_graph_sizing_with_an_lrdecay_callback_and_the_rates_applied() -> None:
     ks = Cosine(0.1).to_keras()
@@ -206,8 +206,7 @@ def test_in_graph_sizing_with_an_lrdecay_callback_and_the_rates_applied() -> Non
     assert [r[2] for r in log.records] == [0.0] * 10
 
 
-@pytest.mark.keras
-@pytestmark_keras
+@keras_only
 def test_clock_epoch_reads_steps_per_epoch_from_fit() -> None:
     ks = Cosine(0.1).to_keras(clock="epoch")
     assert ks.clock == "epoch" and ks.steps_per_epoch is None
@@ -223,8 +222,7 @@ def test_clock_epoch_reads_steps_per_epoch_from_fit() -> None:
         Cosine(0.1, 3).to_keras(clock="epoch")(0)
 
 
-@pytest.mark.keras
-@pytestmark_keras
+@keras_only
 def test_unknown_steps_stop_fit_before_any_update() -> None:
     def gen() -> Any:
         while True:
@@ -241,8 +239,7 @@ def test_unknown_steps_stop_fit_before_any_update() -> None:
     assert int(model.optimizer.iterations) == 0
 
 
-@pytest.mark.keras
-@pytestmark_keras
+@keras_only
 @pytest.mark.slow
 def test_save_load_and_resume_with_initial_epoch_reproduce_the_uninterrupted_run(
         tmp_path: Path) -> None:
@@ -278,8 +275,7 @@ def test_save_load_and_resume_with_initial_epoch_reproduce_the_uninterrupted_run
         np.testing.assert_array_equal(np.asarray(g, dtype=np.float32), want)
 
 
-@pytest.mark.keras
-@pytestmark_keras
+@keras_only
 def test_lr_scheduler_resumed_with_initial_epoch_gives_the_uninterrupted_rates() -> None:
     hist = make_model(0.5).fit(X, Y, epochs=8, initial_epoch=5, batch_size=40, verbose=0,
                                callbacks=[lrdecay.LRScheduler(OneCycle(0.1))])
@@ -287,8 +283,7 @@ def test_lr_scheduler_resumed_with_initial_epoch_gives_the_uninterrupted_rates()
         [float(np.float32(v)) for v in OneCycle(0.1, 8)([5, 6, 7])], rel=0, abs=0)
 
 
-@pytest.mark.keras
-@pytestmark_keras
+@keras_only
 @pytest.mark.slow
 @pytest.mark.parametrize("backend", ["jax", "torch"])
 def test_in_graph_sizing_on_other_backends(backend: str) -> None:
@@ -320,16 +315,12 @@ def test_in_graph_sizing_on_other_backends(backend: str) -> None:
     assert got["epoch"] == [True, repr(Cosine(0.1, 3))]
 
 
-@pytest.mark.keras
-@pytestmark_keras
+@keras_only
 def test_one_cycle_rate_and_momentum_both_sized_to_the_run() -> None:
     """HParamScheduler sizes its schedules too (per="batch": epochs x steps): the weights
     of the one-cycle rate and momentum written for 30 updates."""
     def run(rate: Any) -> tuple[list[np.ndarray], Any]:
-        keras.utils.set_random_seed(1)
-        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
-        model.compile(optimizer=keras.optimizers.SGD(learning_rate=rate.to_keras(),
-                                                     momentum=0.9), loss="mse")
+        model = make_model(rate.to_keras(), momentum=0.9)
         cb = lrdecay.HParamScheduler(momentum=rate.momentum())
         model.fit(X, Y, epochs=3, batch_size=8, verbose=0, shuffle=False, callbacks=[cb])
         return weights(model), cb

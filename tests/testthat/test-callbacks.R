@@ -217,24 +217,25 @@ test_that("callback_lr_logger prints and records the rate, constant or in-graph"
   skip_without_keras()
   d <- regression_data()
   model <- linear_model(lr = 0.1)
-  out <- reticulate::py_capture_output(
-    h <- model |> fit(d$x, d$y, epochs = 2, verbose = 0, callbacks = list(callback_lr_logger()))
-  )
-  expect_match(out, "Epoch 01: learning rate = 0.1", fixed = TRUE)
-  expect_match(out, "Epoch 02: learning rate = 0.1", fixed = TRUE)
-  expect_equal(h$metrics$learning_rate, c(0.1, 0.1), tolerance = 1e-7)
+  fit_logged <- function(...) {
+    out <- reticulate::py_capture_output(
+      h <- model |> fit(d$x, d$y, verbose = 0, callbacks = list(callback_lr_logger()), ...)
+    )
+    list(out = out, h = h)
+  }
+  run <- fit_logged(epochs = 2)
+  expect_match(run$out, "Epoch 01: learning rate = 0.1", fixed = TRUE)
+  expect_match(run$out, "Epoch 02: learning rate = 0.1", fixed = TRUE)
+  expect_equal(run$h$metrics$learning_rate, c(0.1, 0.1), tolerance = 1e-7)
 
   s <- schedule_exponential(0.1, 4, 0.5, staircase = TRUE)
   model |> compile(optimizer = optimizer_sgd(learning_rate = as_keras_schedule(s)),
                    loss = "mse")
-  out <- reticulate::py_capture_output(
-    h <- model |> fit(d$x, d$y, epochs = 3, batch_size = 16, verbose = 0,
-                      callbacks = list(callback_lr_logger()))
-  )
+  run <- fit_logged(epochs = 3, batch_size = 16)
   # 4 batches per epoch: epoch e starts at iteration 4e
-  expect_equal(h$metrics$learning_rate, lr_at(s, c(0, 4, 8)), tolerance = 1e-6)
-  expect_match(out, "Epoch 02: learning rate = 0.05", fixed = TRUE)
-  expect_match(out, "Epoch 03: learning rate = 0.025", fixed = TRUE)
+  expect_equal(run$h$metrics$learning_rate, lr_at(s, c(0, 4, 8)), tolerance = 1e-6)
+  expect_match(run$out, "Epoch 02: learning rate = 0.05", fixed = TRUE)
+  expect_match(run$out, "Epoch 03: learning rate = 0.025", fixed = TRUE)
 })
 
 test_that("callback_lr_logger(per = \"batch\"): records of every update; batch_logs", {
