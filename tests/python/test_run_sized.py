@@ -361,7 +361,6 @@ def backup_run(route: str, backup: Path, interrupt_after: int | None = None
 
 
 @pytest.mark.keras
-@pytestmark_keras
 @pytest.mark.filterwarnings("error::lrdecay.ScheduleWarning")
 @pytest.mark.parametrize("route", ["callback", "in-graph"])
 def test_sizes_survive_backup_and_restore(route: str, tmp_path: Path) -> None:
