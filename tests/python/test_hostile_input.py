@@ -97,7 +97,7 @@ R_CASES: list[tuple[str, str, str]] = [
         ("schedule_wsd(0.1, 1, 3, 2, min_lr_ratio = 2)", "`min_lr_ratio`"),
         ("schedule_inverse_sqrt(0.1, Inf)", "`warmup_steps`"),
         ("schedule_inverse_sqrt(0.1, 4, timescale = -1)", "`timescale`"),
-        ("schedule_rex(0.1, NULL)", "not NULL."),
+        ("schedule_rex(NULL, 10)", "not NULL."),
         ("schedule_rex(0.1, 10, min_lr = -1)", "`min_lr`"),
         ("schedule_cooldown(s, 5, NaN)", "`length`"),
         ("schedule_cooldown(as_keras_schedule(s), 5, 5)", "`schedule`"),
