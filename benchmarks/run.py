@@ -547,6 +547,31 @@ def bench_scale(sizes: list[int], quick: bool) -> list[dict[str, Any]]:
 
 # -- 5. per-update hyperparameters (HParamScheduler) ------------------------------
 
+def installed_cost_us(models: dict[str, tuple[Any, list[Any]]], x: Any, y: Any, steps: int,
+                      **kwargs: Any) -> dict[str, float]:
+    """``apply_cost_us`` of each (model, callbacks), the callbacks installed as ``fit()``
+    installs them (``set_model``, ``set_params``, ``on_train_begin``) and removed after.
+
+    Args:
+        models: name: (a compiled model, its callbacks).
+        x, y: a batch of data, to build each model's optimizer.
+        steps: the steps per epoch the callbacks are told.
+        **kwargs: passed to ``apply_cost_us``.
+    """
+    for model, cbs in models.values():
+        model.fit(x[:32], y[:32], batch_size=32, epochs=1, verbose=0)  # build the optimizer
+        for cb in cbs:
+            cb.set_model(model)
+            cb.set_params({"epochs": 1, "steps": steps, "verbose": 0})
+            cb.on_train_begin({})
+    try:
+        return apply_cost_us(models, **kwargs)
+    finally:
+        for _, cbs in models.values():
+            for cb in cbs:
+                cb.on_train_end({})
+
+
 def apply_cost_us(optimizers: dict[str, Any], n: int = 5_000, rounds: int = 5) -> dict[str, float]:
     """Microseconds each optimizer's update takes beyond the first one's, in a compiled TF
     loop of ``optimizer.apply`` on the benchmark MLP's variables (the schedules' and the
@@ -647,20 +672,10 @@ def bench_hparams(rounds: int, steps: int, epochs: int, r: bool) -> list[dict[st
     interleaved(list(variants), rounds, run_one)
 
     # Own costs: the in-graph ones with the callbacks installed as fit() installs them.
-    graph_models = {}
     in_step = ("hp_in_graph_rate", "hp_batch", "hp_one_cycle", "hp_batch_function", "hp_batch_r")
-    for name in (base_name, *[k for k in variants if k in in_step]):
-        model, cbs = build(variants[name][0]), variants[name][1]
-        model.fit(x[:32], y[:32], batch_size=32, epochs=1, verbose=0)  # build the optimizer
-        for cb in cbs:
-            cb.set_model(model)
-            cb.set_params({"epochs": 1, "steps": steps, "verbose": 0})
-            cb.on_train_begin({})
-        graph_models[name] = (model, cbs)
-    own = apply_cost_us(graph_models)
-    for _, cbs in graph_models.values():
-        for cb in cbs:
-            cb.on_train_end({})
+    own = installed_cost_us({name: (build(variants[name][0]), variants[name][1])
+                             for name in (base_name, *[k for k in variants if k in in_step])},
+                            x, y, steps)
     for name, (_, cbs) in variants.items():
         if cbs and name not in own:
             model = build(variants[name][0])
@@ -749,19 +764,9 @@ def bench_per_update(rounds: int, updates: int = 1000) -> list[dict[str, Any]]:
         short[name].append((time.perf_counter() - t0) * 1e6)
 
     interleaved(list(short), max(5, rounds // 2), short_one)
-    graph_models = {}
-    for name, cbs in (("pu_constant", []), ("pu_hparams", variants["pu_hparams"])):
-        model = build()
-        model.fit(x[:32], y[:32], batch_size=32, epochs=1, verbose=0)  # build the optimizer
-        for cb in cbs:
-            cb.set_model(model)
-            cb.set_params({"epochs": 1, "steps": steps, "verbose": 0})
-            cb.on_train_begin({})
-        graph_models[name] = (model, cbs)
-    in_step = apply_cost_us(graph_models, n=2_000)["pu_hparams"]
-    for _, cbs in graph_models.values():
-        for cb in cbs:
-            cb.on_train_end({})
+    in_step = installed_cost_us({"pu_constant": (build(), []),
+                                 "pu_hparams": (build(), variants["pu_hparams"])},
+                                x, y, steps, n=2_000)["pu_hparams"]
     base_short = statistics.median(short["pu_constant"])
     # The kept step: the hooks of a second fit() with the same callback (the first
     # compiles its step), timed alone; a step compiled anew: the extra time of a
