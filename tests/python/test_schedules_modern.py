@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from fractions import Fraction
 from pathlib import Path
@@ -104,17 +105,9 @@ def transformers_lrs(kind: str, name: str, n: int | None = None) -> np.ndarray:
                      n or case.n, lr=case.peak)
 
 
-def _transformers() -> Any:
-    try:
-        import torch  # noqa: F401
-        import transformers
-    except ImportError:
-        return None
-    return transformers
-
-
-needs_transformers = pytest.mark.skipif(_transformers() is None,
-                                        reason="transformers (and torch) not importable")
+needs_transformers = pytest.mark.skipif(
+    any(importlib.util.find_spec(m) is None for m in ("torch", "transformers")),
+    reason="transformers (and torch) not importable")
 
 # ---------------------------------------------------------------------------
 # The values transformers gives, kept in data/transformers_reference.json (made once
