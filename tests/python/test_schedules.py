@@ -574,8 +574,12 @@ def test_describe_names_the_family_the_formula_and_the_calls(schedule):
     for python_only in PYTHON_ONLY:
         assert python_only not in r_call
     assert schedule.default_horizon() > 0
+
+
+@pytest.mark.parametrize("schedule", PRESENTED, ids=PRESENTED_IDS)
+def test_default_plot_previews_t_0_to_default_horizon(schedule):
     plt = pytest.importorskip("matplotlib.pyplot")
-    ax = schedule.plot()  # the default preview: t = 0..default_horizon()
+    ax = schedule.plot()
     try:
         np.testing.assert_array_equal(ax.lines[0].get_xdata(),
                                       np.arange(schedule.default_horizon() + 1))
