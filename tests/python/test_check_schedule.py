@@ -352,6 +352,12 @@ MESSAGES = [
          words=("between epoch",)),
     said("jump", Warmup(Piecewise([5], [0.1, 0.005]), 3, start_lr=0.01), 12,
          words=("between epoch",)),
+    # flat: sized in steps, driven per epoch (InverseSqrt: transformers' timescale of 10000)
+    *[said("flat", s, epochs, severity="warning",
+           words=(f"Over the {epochs} epochs trained (t = 0..{epochs - 1})",
+                  f"to {s(epochs - 1.0):.4g}, less than 1% of its peak"))
+      for s, epochs in ((Exponential(0.1, 1000, 0.96), 20), (Step(0.1, 0.5, 1000), 10),
+                        (CosineRestarts(0.1, 1000), 10), (InverseSqrt(0.1, 0), 100))],
     said("flat", Step(0.1, 0.5, 1000), 10, start=10,  # t = 0..19 trained so far
          words=("Over the 20 epochs trained (t = 0..19)",)),
     # a continued training, in the clock's own values
@@ -376,19 +382,6 @@ def test_messages_carry_the_plans_numbers(code: str, plan_: tuple, severity: str
         assert f.severity == severity
     for w in words:
         assert w in f.message
-
-
-@pytest.mark.parametrize(("s", "epochs"), [
-    (Exponential(0.1, 1000, 0.96), 20),  # sized in steps, driven per epoch
-    (Step(0.1, 0.5, 1000), 10),
-    (CosineRestarts(0.1, 1000), 10),
-    (InverseSqrt(0.1, 0), 100),  # transformers' timescale of 10000 steps
-])
-def test_flat_message(s: lrdecay.Schedule, epochs: int) -> None:
-    f = finding("flat", s, epochs)
-    assert f.severity == "warning"
-    assert f"Over the {epochs} epochs trained (t = 0..{epochs - 1})" in f.message
-    assert f"to {s(epochs - 1.0):.4g}, less than 1% of its peak" in f.message
 
 
 def test_jump_counts_the_others_and_crosses_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
