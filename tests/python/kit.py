@@ -498,3 +498,26 @@ def fit(model: Any, callbacks: Any = (), epochs: int = 3, *, x: Any = None, y: A
     history = model.fit(X if x is None else x, Y if y is None else y, batch_size=batch_size,
                         epochs=epochs, verbose=0, callbacks=[*callbacks, probe], **kwargs)
     return history, probe
+
+
+# --- s5-d ---
+
+
+def torch_lrs(make_scheduler: Any, n: int, lr: float = 1.0) -> np.ndarray:
+    """The learning rate PyTorch applies at t = 0..n-1: a torch SGD optimizer's rate after
+    t scheduler steps (``last_epoch = t``); skips the test when torch is not importable.
+
+    Args:
+        make_scheduler: ``f(optimizer, torch.optim.lr_scheduler)`` returning the scheduler.
+        n: how many updates.
+        lr: the optimizer's learning rate (the scheduler's base rate).
+    """
+    torch = pytest.importorskip("torch")
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=lr)
+    sched = make_scheduler(opt, torch.optim.lr_scheduler)
+    out = [sched.get_last_lr()[0]]
+    for _ in range(n - 1):
+        opt.step()
+        sched.step()
+        out.append(sched.get_last_lr()[0])
+    return np.array(out)

@@ -61,6 +61,8 @@ TWINS = [pytest.param(*row[:4], id=row[4]) for row in [
     ("ExponentialDecay", Exponential, (0.3, 7, 0.5, True), [7, 14, 21, 70],
      "exponential-staircase-7"),
     ("InverseTimeDecay", InverseTime, (0.1, 10, 0.5), [10, 20, 100], "inverse-time"),
+    # the tutorials' lr / (1 + rate * epoch)
+    ("InverseTimeDecay", InverseTime, (0.1, 1, 0.5), [1, 2, 49], "inverse-time-per-epoch"),
     ("InverseTimeDecay", InverseTime, (0.1, 1000, 0.5), [1000], "inverse-time-1000"),
     ("InverseTimeDecay", InverseTime, (0.1, 7, 2.0, True), [7, 14, 21], "inverse-staircase"),
     ("PolynomialDecay", Polynomial, (0.1, 100), [100], "polynomial"),
@@ -131,14 +133,6 @@ def test_smooth_and_staircase_differ():
     ts = np.array([10.0, 15.0, 20.0])
     theirs = KS.ExponentialDecay(0.3, 7, 0.5, staircase=True)
     assert not np.allclose(Exponential(0.3, 7, 0.5)(ts), keras_values(theirs, ts), rtol=1e-3)
-
-
-def test_inverse_time_per_epoch_without_decay_steps():
-    """The tutorials' lr / (1 + rate * epoch): decay_steps defaults to 1, as Exponential's."""
-    ts = np.arange(0, 50, dtype=np.float64)
-    ours = InverseTime(0.1, decay_rate=0.5)
-    np.testing.assert_allclose(ours(ts), 0.1 / (1 + 0.5 * ts), rtol=1e-15)
-    assert_float32_agrees(ours, ts, keras_values(KS.InverseTimeDecay(0.1, 1, 0.5), ts))
 
 
 def test_a_schedule_given_as_a_keras_learning_rate_names_to_keras():
@@ -216,29 +210,49 @@ def test_walkthrough_exponential_in_graph_equals_keras():
     assert abs(got - 0.1 * 0.96**28) > 1e-8
 
 
-def test_to_keras_arguments_and_errors():
+_GOOD = {"schedule": Step(0.1).get_config(), "steps_per_epoch": 3.0}
+_FROM_CONFIG = lrdecay.KerasSchedule.from_config
+
+#: (call, exception, message pattern)
+ERRORS = [
+    (lambda: FromFunction(math.sqrt).to_keras(), TypeError,
+     r"^A FromFunction schedule cannot run inside the training graph: use it with the epoch "
+     r"callback \(LRScheduler\) instead"),
+    (lambda: Warmup(FromFunction(math.sqrt), 3).to_keras(), TypeError,
+     r"^This schedule holds a FromFunction schedule, which cannot run inside the training "
+     r"graph: use it with the epoch callback \(LRScheduler\) instead"),
+    (lambda: Sequence([Constant(0.1), FromFunction(math.sqrt)], [3]).to_keras(steps_per_epoch=10),
+     TypeError, "cannot run inside the training graph"),
+    (lambda: lrdecay.KerasSchedule(FromFunction(math.sqrt)), TypeError,
+     "cannot run inside the training graph"),
+    (lambda: lrdecay.KerasSchedule(0.1), TypeError,
+     "`schedule` must be an lrdecay schedule, not 0.1."),
+    (lambda: Step(0.1).to_keras(steps_per_epoch=0), ValueError,
+     r"`steps_per_epoch` must be a positive number, not 0\."),
+    (lambda: Step(0.1).to_keras(steps_per_epoch=float("nan")), ValueError,
+     "`steps_per_epoch` must be a positive number, not NaN."),
+    (lambda: Step(0.1).to_keras(steps_per_epoch="10"), TypeError,
+     "`steps_per_epoch` must be a positive number, not \"10\"."),
+    (lambda: _FROM_CONFIG({**_GOOD, "extra": 1}), ValueError, '`config`.*"extra"'),
+    (lambda: _FROM_CONFIG({"steps_per_epoch": 3}), TypeError,
+     '`config` must be a dict with the keys "schedule"'),
+    (lambda: _FROM_CONFIG({"schedule": {"class_name": "Nope", "config": {}}}), ValueError,
+     '`class_name`.*"Nope"'),
+    (lambda: _FROM_CONFIG({**_GOOD, "steps_per_epoch": -1}), ValueError, "`steps_per_epoch`"),
+]
+
+
+@pytest.mark.parametrize(("call", "exc", "pattern"), ERRORS)
+def test_to_keras_and_its_config_errors(call, exc, pattern):
+    with pytest.raises(exc, match=pattern):
+        call()
+
+
+def test_to_keras_class_repr_and_config():
     assert lrdecay.KerasSchedule is type(Step(0.1).to_keras())
-    with pytest.raises(TypeError, match=r"^A FromFunction schedule cannot run inside the "
-                       r"training graph: use it with the epoch callback \(LRScheduler\) instead"):
-        FromFunction(math.sqrt).to_keras()
-    with pytest.raises(TypeError, match=r"^This schedule holds a FromFunction schedule, which "
-                       r"cannot run inside the training graph: use it with the epoch callback "
-                       r"\(LRScheduler\) instead"):
-        Warmup(FromFunction(math.sqrt), 3).to_keras()
-    with pytest.raises(TypeError, match="cannot run inside the training graph"):
-        Sequence([Constant(0.1), FromFunction(math.sqrt)], [3]).to_keras(steps_per_epoch=10)
-    with pytest.raises(TypeError, match="cannot run inside the training graph"):
-        lrdecay.KerasSchedule(FromFunction(math.sqrt))
-    with pytest.raises(TypeError, match="`schedule` must be an lrdecay schedule, not 0.1."):
-        lrdecay.KerasSchedule(0.1)
-    with pytest.raises(ValueError, match=r"`steps_per_epoch` must be a positive number, not 0\."):
-        Step(0.1).to_keras(steps_per_epoch=0)
-    with pytest.raises(ValueError, match="`steps_per_epoch` must be a positive number, not NaN."):
-        Step(0.1).to_keras(steps_per_epoch=float("nan"))
-    with pytest.raises(TypeError, match="`steps_per_epoch` must be a positive number, not \"10\"."):
-        Step(0.1).to_keras(steps_per_epoch="10")
     assert repr(Step(0.1).to_keras(steps_per_epoch=4)) == (
         "KerasSchedule(Step(initial_lr=0.1, drop=0.5, every=10), steps_per_epoch=4)")
+    assert Step(0.1).to_keras(3).get_config() == _GOOD
 
 
 # ---------------------------------------------------------------------------
@@ -261,20 +275,6 @@ def test_keras_serialization_round_trip(schedule, steps_per_epoch):
     steps = np.arange(0, 300, 1.0)
     np.testing.assert_array_equal(keras_values(back, steps), keras_values(ks, steps))
     assert keras.saving.get_registered_object("lrdecay>KerasSchedule") is type(ks)
-
-
-def test_keras_schedule_malformed_configs():
-    cls = lrdecay.KerasSchedule
-    good = Step(0.1).to_keras(3).get_config()
-    assert good == {"schedule": Step(0.1).get_config(), "steps_per_epoch": 3.0}
-    with pytest.raises(ValueError, match='`config`.*"extra"'):
-        cls.from_config({**good, "extra": 1})
-    with pytest.raises(TypeError, match='`config` must be a dict with the keys "schedule"'):
-        cls.from_config({"steps_per_epoch": 3})
-    with pytest.raises(ValueError, match='`class_name`.*"Nope"'):
-        cls.from_config({"schedule": {"class_name": "Nope", "config": {}}})
-    with pytest.raises(ValueError, match="`steps_per_epoch`"):
-        cls.from_config({**good, "steps_per_epoch": -1})
 
 
 # ---------------------------------------------------------------------------

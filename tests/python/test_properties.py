@@ -172,33 +172,28 @@ def _clock(s: lrdecay.Schedule, extra: list[float]) -> np.ndarray:
 extra_t = st.lists(st.floats(0.0, 1e5), max_size=10)
 
 
+#: The largest learning rate each family can reach, from its parameters alone.
+CEILING: dict[type, Callable[[Any], float]] = {
+    Constant: lambda s: s.lr,
+    Piecewise: lambda s: max(s.values),
+    Polynomial: lambda s: max(s.initial_lr, s.end_lr),
+    Linear: lambda s: max(s.start_lr, s.end_lr),
+    Cyclic: lambda s: s.max_lr,
+    OneCycle: lambda s: s.max_lr,
+    Warmup: lambda s: max(s.start_lr, _ceiling(s.schedule)),
+    Sequence: lambda s: max(_ceiling(x) for x in s.schedules),
+    Cooldown: lambda s: max(s.final_lr, _ceiling(s.schedule)),
+    WSD: lambda s: s.peak_lr,
+    InverseSqrt: lambda s: s.peak_lr,
+    lrdecay.OneCycleMomentum: lambda s: s.max_momentum,
+    lrdecay.CyclicMomentum: lambda s: s.max_momentum,
+    **{cls: lambda s: s.initial_lr
+       for cls in (Step, MultiStep, Exponential, InverseTime, Cosine, CosineRestarts, Rex)},
+}
+
+
 def _ceiling(s: lrdecay.Schedule) -> float:
-    """The largest learning rate the family can reach, from its parameters alone."""
-    if isinstance(s, Constant):
-        return s.lr
-    if isinstance(s, (Step, MultiStep, Exponential, InverseTime, Cosine, CosineRestarts)):
-        return s.initial_lr
-    if isinstance(s, Piecewise):
-        return max(s.values)
-    if isinstance(s, Polynomial):
-        return max(s.initial_lr, s.end_lr)
-    if isinstance(s, Linear):
-        return max(s.start_lr, s.end_lr)
-    if isinstance(s, (Cyclic, OneCycle)):
-        return s.max_lr
-    if isinstance(s, Warmup):
-        return max(s.start_lr, _ceiling(s.schedule))
-    if isinstance(s, Sequence):
-        return max(_ceiling(x) for x in s.schedules)
-    if isinstance(s, Cooldown):
-        return max(s.final_lr, _ceiling(s.schedule))
-    if isinstance(s, (WSD, InverseSqrt)):
-        return s.peak_lr
-    if isinstance(s, Rex):
-        return s.initial_lr
-    if isinstance(s, (lrdecay.OneCycleMomentum, lrdecay.CyclicMomentum)):
-        return s.max_momentum
-    raise AssertionError(type(s))
+    return CEILING[type(s)](s)
 
 
 # ---------------------------------------------------------------------------
@@ -208,31 +203,19 @@ def _ceiling(s: lrdecay.Schedule) -> float:
 FAMILY_NAMES = sorted(FAMILY)
 
 
-def _given_family(test: Callable[..., None]) -> Any:
-    """Run ``test(s, extra)`` for random schedules of each family (one test per family)."""
+@pytest.mark.parametrize("family", FAMILY_NAMES)
+def test_values_finite_non_negative_and_bounded(family: str) -> None:
+    @EXAMPLES
+    @given(s=FAMILY[family], extra=extra_t)
+    def check(s: lrdecay.Schedule, extra: list[float]) -> None:
+        t = _clock(s, extra)
+        v = s(t)
+        assert np.all(np.isfinite(v)), (s, t[~np.isfinite(v)][:3])
+        assert np.all(v >= 0.0), (s, v.min())
+        top = _ceiling(s)
+        assert v.max() <= top * (1.0 + 1e-12) + 1e-300, (s, v.max(), top)
 
-    @pytest.mark.parametrize("family", FAMILY_NAMES)
-    def wrapper(family: str) -> None:
-        @EXAMPLES
-        @given(s=FAMILY[family], extra=extra_t)
-        def inner(s: lrdecay.Schedule, extra: list[float]) -> None:
-            test(s, extra)
-
-        inner()
-
-    wrapper.__name__ = test.__name__
-    wrapper.__doc__ = test.__doc__
-    return wrapper
-
-
-@_given_family
-def test_values_finite_non_negative_and_bounded(s: lrdecay.Schedule, extra: list[float]) -> None:
-    t = _clock(s, extra)
-    v = s(t)
-    assert np.all(np.isfinite(v)), (s, t[~np.isfinite(v)][:3])
-    assert np.all(v >= 0.0), (s, v.min())
-    top = _ceiling(s)
-    assert v.max() <= top * (1.0 + 1e-12) + 1e-300, (s, v.max(), top)
+    check()
 
 
 MONOTONE = ["Step", "MultiStep", "Exponential", "InverseTime", "Polynomial", "Cosine", "Linear",

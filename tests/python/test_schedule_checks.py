@@ -36,57 +36,39 @@ VALID = {
     Rex: dict(initial_lr=0.1, total_steps=100),
 }
 
-# (class, argument, what it must be) for every numeric argument
-NUMBERS = [
-    (Constant, "lr", "a non-negative number"),
-    (Step, "initial_lr", "a positive number"),
-    (Step, "drop", "a number in (0, 1]"),
-    (Step, "every", "a positive number"),
-    (MultiStep, "initial_lr", "a positive number"),
-    (MultiStep, "gamma", "a number in (0, 1]"),
-    (Exponential, "initial_lr", "a positive number"),
-    (Exponential, "decay_rate", "a number in (0, 1]"),
-    (Exponential, "decay_steps", "a positive number"),
-    (InverseTime, "initial_lr", "a positive number"),
-    (InverseTime, "decay_rate", "a non-negative number"),
-    (InverseTime, "decay_steps", "a positive number"),
-    (Polynomial, "initial_lr", "a positive number"),
-    (Polynomial, "decay_steps", "a positive number"),
-    (Polynomial, "end_lr", "a non-negative number"),
-    (Polynomial, "power", "a positive number"),
-    (Cosine, "initial_lr", "a positive number"),
-    (Cosine, "decay_steps", "a positive number"),
-    (Cosine, "alpha", "a number in [0, 1]"),
-    (CosineRestarts, "initial_lr", "a positive number"),
-    (CosineRestarts, "first_decay_steps", "a positive number"),
-    (CosineRestarts, "t_mul", "a positive number"),
-    (CosineRestarts, "m_mul", "a number in (0, 1]"),
-    (CosineRestarts, "alpha", "a number in [0, 1]"),
-    (Linear, "start_lr", "a non-negative number"),
-    (Linear, "end_lr", "a non-negative number"),
-    (Linear, "steps", "a positive number"),
-    (Cyclic, "base_lr", "a non-negative number"),
-    (Cyclic, "max_lr", "a number >= `base_lr` (0.01)"),
-    (Cyclic, "step_size", "a positive number"),
-    (Cyclic, "gamma", "a number in (0, 1]"),
-    (OneCycle, "max_lr", "a positive number"),
-    (OneCycle, "total_steps", "a whole number >= 2"),
-    (OneCycle, "pct_start", "a number in (0, 1)"),
-    (OneCycle, "div_factor", "a positive number"),
-    (OneCycle, "final_div_factor", "a positive number"),
-    (Warmup, "warmup_steps", "a positive number"),
-    (Warmup, "start_lr", "a non-negative number"),
-    (WSD, "peak_lr", "a positive number"),
-    (WSD, "warmup_steps", "a non-negative number"),
-    (WSD, "stable_steps", "a non-negative number"),
-    (WSD, "decay_steps", "a positive number"),
-    (WSD, "min_lr_ratio", "a number in [0, 1]"),
-    (InverseSqrt, "peak_lr", "a positive number"),
-    (InverseSqrt, "warmup_steps", "a non-negative number"),
-    (Rex, "initial_lr", "a positive number"),
-    (Rex, "total_steps", "a positive number"),
-    (Rex, "min_lr", "a number in [0, `initial_lr`] ([0, 0.1])"),
-]
+POS, NON_NEG, UNIT = "a positive number", "a non-negative number", "a number in (0, 1]"
+FRACTION = "a number in [0, 1]"
+
+# Every numeric argument: {class: {argument: (what it must be, values outside its range)}}
+NUMERIC = {
+    Constant: {"lr": (NON_NEG, [-0.1])},
+    Step: {"initial_lr": (POS, [0, -1]), "drop": (UNIT, [2, 0, -0.5]), "every": (POS, [0, -10])},
+    MultiStep: {"initial_lr": (POS, []), "gamma": (UNIT, [1.5, 0.0])},
+    Exponential: {"initial_lr": (POS, []), "decay_rate": (UNIT, [1.2, 0]),
+                  "decay_steps": (POS, [0])},
+    InverseTime: {"initial_lr": (POS, []), "decay_rate": (NON_NEG, [-0.5]),
+                  "decay_steps": (POS, [-1])},
+    Polynomial: {"initial_lr": (POS, []), "decay_steps": (POS, [0]), "end_lr": (NON_NEG, [-0.01]),
+                 "power": (POS, [0])},
+    Cosine: {"initial_lr": (POS, []), "decay_steps": (POS, [0]), "alpha": (FRACTION, [1.5, -0.1])},
+    CosineRestarts: {"initial_lr": (POS, []), "first_decay_steps": (POS, [0]), "t_mul": (POS, [0]),
+                     "m_mul": (UNIT, [1.1, 0]), "alpha": (FRACTION, [2])},
+    Linear: {"start_lr": (NON_NEG, [-1]), "end_lr": (NON_NEG, []), "steps": (POS, [0])},
+    Cyclic: {"base_lr": (NON_NEG, [-0.01]), "max_lr": ("a number >= `base_lr` (0.01)", [0.001]),
+             "step_size": (POS, [0]), "gamma": (UNIT, [1.01, 0])},
+    OneCycle: {"max_lr": (POS, [0]), "total_steps": ("a whole number >= 2", [1, 0, 100.5]),
+               "pct_start": ("a number in (0, 1)", [0, 1, 1.3]), "div_factor": (POS, [0]),
+               "final_div_factor": (POS, [-1e4])},
+    Warmup: {"warmup_steps": (POS, [0]), "start_lr": (NON_NEG, [-0.1])},
+    WSD: {"peak_lr": (POS, [0.0]), "warmup_steps": (NON_NEG, [-1]),
+          "stable_steps": (NON_NEG, []), "decay_steps": (POS, [-5]),
+          "min_lr_ratio": (FRACTION, [1.5, -0.1])},
+    InverseSqrt: {"peak_lr": (POS, []), "warmup_steps": (NON_NEG, [])},
+    Rex: {"initial_lr": (POS, []), "total_steps": (POS, [0]),
+          "min_lr": ("a number in [0, `initial_lr`] ([0, 0.1])", [0.2, -0.01])},  # 0.2 > 0.1
+}
+# (class, argument, what it must be): the form test_r_parity.py reads
+NUMBERS = [(cls, arg, must) for cls, args in NUMERIC.items() for arg, (must, _) in args.items()]
 
 # Bad values every numeric argument rejects: (value, exception, how the message shows it)
 NOT_A_NUMBER = [
@@ -104,29 +86,6 @@ NOT_A_NUMBER = [
     (np.array([0.5, 0.6]), TypeError, "[0.5, 0.6]"),
 ]
 
-# Values outside each argument's range (what it must be: NUMBERS)
-RANGES = {
-    (Constant, "lr"): [-0.1], (Step, "initial_lr"): [0, -1], (Step, "drop"): [2, 0, -0.5],
-    (Step, "every"): [0, -10], (MultiStep, "gamma"): [1.5, 0.0],
-    (Exponential, "decay_rate"): [1.2, 0], (Exponential, "decay_steps"): [0],
-    (InverseTime, "decay_rate"): [-0.5], (InverseTime, "decay_steps"): [-1],
-    (Polynomial, "decay_steps"): [0], (Polynomial, "end_lr"): [-0.01], (Polynomial, "power"): [0],
-    (Cosine, "alpha"): [1.5, -0.1], (Cosine, "decay_steps"): [0],
-    (CosineRestarts, "first_decay_steps"): [0], (CosineRestarts, "t_mul"): [0],
-    (CosineRestarts, "m_mul"): [1.1, 0], (CosineRestarts, "alpha"): [2],
-    (Linear, "start_lr"): [-1], (Linear, "steps"): [0], (Cyclic, "base_lr"): [-0.01],
-    (Cyclic, "max_lr"): [0.001], (Cyclic, "step_size"): [0], (Cyclic, "gamma"): [1.01, 0],
-    (OneCycle, "max_lr"): [0], (OneCycle, "total_steps"): [1, 0, 100.5],
-    (OneCycle, "pct_start"): [0, 1, 1.3], (OneCycle, "div_factor"): [0],
-    (OneCycle, "final_div_factor"): [-1e4], (Warmup, "warmup_steps"): [0],
-    (Warmup, "start_lr"): [-0.1], (WSD, "peak_lr"): [0.0], (WSD, "warmup_steps"): [-1],
-    (WSD, "decay_steps"): [-5], (WSD, "min_lr_ratio"): [1.5, -0.1],
-    (InverseSqrt, "timescale"): [0, -10, float("nan")], (Rex, "total_steps"): [0],
-    (Rex, "min_lr"): [0.2, -0.01],  # 0.2: above initial_lr
-}
-MUST = {(cls, arg): must for cls, arg, must in NUMBERS}
-MUST[InverseSqrt, "timescale"] = "a positive number (or None/NULL)"
-
 
 def _shown(v: float) -> str:
     """How a message shows a number: R's way (NaN, no trailing .0)."""
@@ -134,88 +93,93 @@ def _shown(v: float) -> str:
 
 
 # (class, argument, value, how it is shown, must)
-OUT_OF_RANGE = [(c, a, v, _shown(v), MUST[c, a]) for (c, a), vs in RANGES.items() for v in vs]
+OUT_OF_RANGE = [(c, a, v, _shown(v), must) for c, args in NUMERIC.items()
+                for a, (must, values) in args.items() for v in values]
+OUT_OF_RANGE += [(InverseSqrt, "timescale", v, _shown(v), "a positive number (or None/NULL)")
+                 for v in (0, -10, float("nan"))]
 OUT_OF_RANGE.append((CosineRestarts, "t_mul", 0.5, "0.5",
                      "a number >= 1 (periods that shrink would end at a finite t)"))
 
+def _rows(cls: type, arg: str, rows: list[tuple]) -> list[tuple]:
+    """(value, exception, must, shown) rows of one argument as (class, argument, *row)."""
+    return [(cls, arg, *row) for row in rows]
+
+
+V, T = ValueError, TypeError
+INCREASING = "a strictly increasing vector of non-negative numbers"
+NON_NEG_VECTOR, POS_VECTOR = "a vector of non-negative numbers", "a vector of positive numbers"
+FINITE_VECTOR = "a vector of finite non-negative numbers"
+PIECEWISE_VALUES = "a vector of length 3 (one more than `boundaries`)"
+
 # Vectors: (class, argument, value, exception, must, how it is shown)
 VECTORS = [
-    (MultiStep, "milestones", [7, 3], ValueError,
-     "a strictly increasing vector of non-negative numbers", "[7, 3]"),
-    (MultiStep, "milestones", [3, 3], ValueError,
-     "a strictly increasing vector of non-negative numbers", "[3, 3]"),
-    (MultiStep, "milestones", [-1, 3], ValueError, "a vector of non-negative numbers", "[-1, 3]"),
-    (MultiStep, "milestones", [], ValueError, "a vector of at least 1 non-negative numbers", "[]"),
-    (MultiStep, "milestones", [3, float("nan")], ValueError,
-     "a vector of finite non-negative numbers", "[3, NaN]"),
-    (MultiStep, "milestones", [3, math.inf], ValueError,
-     "a vector of finite non-negative numbers", "[3, Inf]"),
-    (MultiStep, "milestones", None, TypeError, "a vector of non-negative numbers", "None"),
-    (MultiStep, "milestones", ["3", "7"], TypeError, "a vector of non-negative numbers",
-     '["3", "7"]'),
-    (MultiStep, "milestones", [True, 7], TypeError, "a vector of non-negative numbers",
-     "[True, 7]"),
-    (MultiStep, "milestones", "3", TypeError, "a vector of non-negative numbers", '"3"'),
-    (Piecewise, "boundaries", [10, 5], ValueError,
-     "a strictly increasing vector of non-negative numbers", "[10, 5]"),
-    (Piecewise, "boundaries", [-5, 10], ValueError, "a vector of non-negative numbers",
-     "[-5, 10]"),
-    (Piecewise, "boundaries", [5, None], TypeError, "a vector of non-negative numbers",
-     "[5, None]"),
-    (Piecewise, "values", [1.0, 0.5], ValueError,
-     "a vector of length 3 (one more than `boundaries`)", "[1, 0.5]"),
-    (Piecewise, "values", [1.0, 0.5, 0.1, 0.01], ValueError,
-     "a vector of length 3 (one more than `boundaries`)", "[1, 0.5, 0.1, 0.01]"),
-    (Piecewise, "values", [1.0, -0.5, 0.1], ValueError, "a vector of non-negative numbers",
-     "[1, -0.5, 0.1]"),
-    (Piecewise, "values", [1.0, float("nan"), 0.1], ValueError,
-     "a vector of finite non-negative numbers", "[1, NaN, 0.1]"),
-    (Sequence, "boundaries", [5, 8], ValueError, "a vector of length 1 (one less than `schedules`)",
-     "[5, 8]"),
-    (Sequence, "boundaries", [0], ValueError, "a vector of positive numbers", "[0]"),
-    (Sequence, "boundaries", [-2], ValueError, "a vector of positive numbers", "[-2]"),
-    (Sequence, "boundaries", [], ValueError, "a vector of at least 1 positive numbers", "[]"),
-    (Sequence, "boundaries", None, TypeError, "a vector of positive numbers", "None"),
-    (Sequence, "boundaries", [float("inf")], ValueError, "a vector of finite positive numbers",
-     "[Inf]"),
+    *_rows(MultiStep, "milestones", [
+        ([7, 3], V, INCREASING, "[7, 3]"),
+        ([3, 3], V, INCREASING, "[3, 3]"),
+        ([-1, 3], V, NON_NEG_VECTOR, "[-1, 3]"),
+        ([], V, "a vector of at least 1 non-negative numbers", "[]"),
+        ([3, float("nan")], V, FINITE_VECTOR, "[3, NaN]"),
+        ([3, math.inf], V, FINITE_VECTOR, "[3, Inf]"),
+        (None, T, NON_NEG_VECTOR, "None"),
+        (["3", "7"], T, NON_NEG_VECTOR, '["3", "7"]'),
+        ([True, 7], T, NON_NEG_VECTOR, "[True, 7]"),
+        ("3", T, NON_NEG_VECTOR, '"3"')]),
+    *_rows(Piecewise, "boundaries", [
+        ([10, 5], V, INCREASING, "[10, 5]"),
+        ([-5, 10], V, NON_NEG_VECTOR, "[-5, 10]"),
+        ([5, None], T, NON_NEG_VECTOR, "[5, None]")]),
+    *_rows(Piecewise, "values", [
+        ([1.0, 0.5], V, PIECEWISE_VALUES, "[1, 0.5]"),
+        ([1.0, 0.5, 0.1, 0.01], V, PIECEWISE_VALUES, "[1, 0.5, 0.1, 0.01]"),
+        ([1.0, -0.5, 0.1], V, NON_NEG_VECTOR, "[1, -0.5, 0.1]"),
+        ([1.0, float("nan"), 0.1], V, FINITE_VECTOR, "[1, NaN, 0.1]")]),
+    *_rows(Sequence, "boundaries", [
+        ([5, 8], V, "a vector of length 1 (one less than `schedules`)", "[5, 8]"),
+        ([0], V, POS_VECTOR, "[0]"),
+        ([-2], V, POS_VECTOR, "[-2]"),
+        ([], V, "a vector of at least 1 positive numbers", "[]"),
+        (None, T, POS_VECTOR, "None"),
+        ([float("inf")], V, "a vector of finite positive numbers", "[Inf]")]),
 ]
+
+MODES = 'one of "triangular", "triangular2", "exp_range"'
+ANNEALS, SHAPES = 'one of "cos", "linear"', 'one of "linear", "exponential"'
+FLAG, WSD_SHAPES = "TRUE/True or FALSE/False", 'one of "linear", "cosine", "1-sqrt"'
+SCHEDULES = "a list of lrdecay schedules"
 
 # Choices and flags: (class, argument, value, exception, must, shown)
 CHOICES = [
-    (Cyclic, "mode", "sine", ValueError, 'one of "triangular", "triangular2", "exp_range"',
-     '"sine"'),
-    (Cyclic, "mode", "Triangular", ValueError, 'one of "triangular"', '"Triangular"'),
-    (Cyclic, "mode", None, TypeError, 'one of "triangular"', "None"),
-    (Cyclic, "mode", 1, TypeError, 'one of "triangular"', "1"),
-    (OneCycle, "anneal", "cosine", ValueError, 'one of "cos", "linear"', '"cosine"'),
-    (OneCycle, "anneal", None, TypeError, 'one of "cos", "linear"', "None"),
-    (Warmup, "shape", "exp", ValueError, 'one of "linear", "exponential"', '"exp"'),
-    (Warmup, "shape", ["linear", "exponential"], TypeError, 'one of "linear", "exponential"',
-     '["linear", "exponential"]'),
-    (Warmup, "shape", ["cubic"], ValueError, 'one of "linear", "exponential"', '["cubic"]'),
-    (Exponential, "staircase", "yes", TypeError, "TRUE/True or FALSE/False", '"yes"'),
-    (Exponential, "staircase", 1, TypeError, "TRUE/True or FALSE/False", "1"),
-    (Exponential, "staircase", None, TypeError, "TRUE/True or FALSE/False", "None"),
-    (InverseTime, "staircase", 0, TypeError, "TRUE/True or FALSE/False", "0"),
-    (Polynomial, "cycle", "FALSE", TypeError, "TRUE/True or FALSE/False", '"FALSE"'),
-    (OneCycle, "three_phase", [True, False], TypeError, "TRUE/True or FALSE/False",
-     "[True, False]"),
-    (OneCycle, "three_phase", np.array([1]), TypeError, "TRUE/True or FALSE/False", "[1]"),
-    (Warmup, "schedule", 0.1, TypeError, "an lrdecay schedule", "0.1"),
-    (Warmup, "schedule", math.sqrt, TypeError, "an lrdecay schedule", "a function"),
-    (Sequence, "schedules", "Constant(0.1)", TypeError, "a list of lrdecay schedules",
-     '"Constant(0.1)"'),
-    (Sequence, "schedules", [], TypeError, "a list of lrdecay schedules", "[]"),
-    (Sequence, "schedules", [Constant(0.1), 0.2], TypeError, "a list of lrdecay schedules",
-     "[an object of class Constant, 0.2]"),
-    (FromFunction, "fn", 0.1, TypeError, "a function of t", "0.1"),
-    (WSD, "warmup", "quadratic", ValueError, 'one of "linear", "cosine", "1-sqrt"', '"quadratic"'),
-    (WSD, "warmup", "Linear", ValueError, 'one of "linear", "cosine", "1-sqrt"', '"Linear"'),
-    (WSD, "warmup", 1, TypeError, 'one of "linear", "cosine", "1-sqrt"', "1"),
-    (WSD, "decay", "exp", ValueError, 'one of "linear", "cosine", "1-sqrt"', '"exp"'),
-    (WSD, "decay", None, TypeError, 'one of "linear", "cosine", "1-sqrt"', "None"),
-    (InverseSqrt, "timescale", "10", TypeError, "a positive number (or None/NULL)", '"10"'),
-    (FromFunction, "fn", "exp", TypeError, "a function of t", '"exp"'),
+    *_rows(Cyclic, "mode", [
+        ("sine", V, MODES, '"sine"'),
+        ("Triangular", V, 'one of "triangular"', '"Triangular"'),
+        (None, T, 'one of "triangular"', "None"),
+        (1, T, 'one of "triangular"', "1")]),
+    *_rows(OneCycle, "anneal", [("cosine", V, ANNEALS, '"cosine"'), (None, T, ANNEALS, "None")]),
+    *_rows(Warmup, "shape", [
+        ("exp", V, SHAPES, '"exp"'),
+        (["linear", "exponential"], T, SHAPES, '["linear", "exponential"]'),
+        (["cubic"], V, SHAPES, '["cubic"]')]),
+    *_rows(Exponential, "staircase", [
+        ("yes", T, FLAG, '"yes"'), (1, T, FLAG, "1"), (None, T, FLAG, "None")]),
+    (InverseTime, "staircase", 0, T, FLAG, "0"),
+    (Polynomial, "cycle", "FALSE", T, FLAG, '"FALSE"'),
+    *_rows(OneCycle, "three_phase", [
+        ([True, False], T, FLAG, "[True, False]"), (np.array([1]), T, FLAG, "[1]")]),
+    *_rows(Warmup, "schedule", [
+        (0.1, T, "an lrdecay schedule", "0.1"),
+        (math.sqrt, T, "an lrdecay schedule", "a function")]),
+    *_rows(Sequence, "schedules", [
+        ("Constant(0.1)", T, SCHEDULES, '"Constant(0.1)"'),
+        ([], T, SCHEDULES, "[]"),
+        ([Constant(0.1), 0.2], T, SCHEDULES, "[an object of class Constant, 0.2]")]),
+    *_rows(FromFunction, "fn", [
+        (0.1, T, "a function of t", "0.1"), ("exp", T, "a function of t", '"exp"')]),
+    *_rows(WSD, "warmup", [
+        ("quadratic", V, WSD_SHAPES, '"quadratic"'),
+        ("Linear", V, WSD_SHAPES, '"Linear"'),
+        (1, T, WSD_SHAPES, "1")]),
+    *_rows(WSD, "decay", [("exp", V, WSD_SHAPES, '"exp"'), (None, T, WSD_SHAPES, "None")]),
+    (InverseSqrt, "timescale", "10", T, "a positive number (or None/NULL)", '"10"'),
 ]
 
 
@@ -373,7 +337,10 @@ def test_keras_positional_order():
     # InverseTime: decay_steps defaults to 1, as Exponential's (decay_rate is required: EXACT).
     assert InverseTime(0.1, decay_rate=0.5) == InverseTime(0.1, 1, 0.5)
     assert InverseTime(0.1, decay_rate=0.5)([0.0, 2.0, 6.0]).tolist() == pytest.approx(
-        [0.1, 0.05, 0.025], rel=1e-15)  # 0.1 / (1 + 0.5 t)
+        [0.1, 0.05, 0.025], rel=1e-15)  # 0.1 / (1 + 0.5 t), the tutorials' per-epoch decay
+    ts = np.arange(50.0)
+    np.testing.assert_allclose(InverseTime(0.1, decay_rate=0.5)(ts), 0.1 / (1 + 0.5 * ts),
+                               rtol=1e-15)
     # Polynomial: end_lr defaults to 1e-4, as Keras's end_learning_rate.
     assert Polynomial(0.1, 10).end_lr == 1e-4
     assert Polynomial(0.1, 10)([0.0, 10.0, 50.0]).tolist() == [0.1, 1e-4, 1e-4]
