@@ -50,11 +50,13 @@ def test_schedule_warning_is_a_user_warning() -> None:
 # ---------------------------------------------------------------------------
 
 def test_lr_scheduler_warns_once_for_a_step_count_used_as_epochs() -> None:
-    """A cosine sized in steps (1000) run for 15 epochs: one warning, listing the
-    findings check_schedule reports for that plan, in its words."""
+    """A cosine sized in steps (1000) run for 15 epochs: one warning at every fit(),
+    listing the findings check_schedule reports for that plan, in its words."""
     sched = Cosine(0.1, 1000)
-    found = fit(make_model(), 15, [lrdecay.LRScheduler(sched)])
+    model, cb = make_model(), lrdecay.LRScheduler(sched)
+    found = fit(model, 15, [cb])
     assert len(found) == 1
+    assert len(fit(model, 15, [cb])) == 1  # and again at the next fit()
     text = str(found[0].message)
     expected = lrdecay.check_schedule(sched, 15, 4)
     assert [f.code for f in expected] == ["unit_mismatch", "not_finished"]
@@ -85,23 +87,28 @@ def test_the_warning_comes_before_the_first_update(rate: Any, callbacks: Any,
         np.testing.assert_array_equal(a, b)
 
 
-def test_lr_scheduler_warns_at_every_fit() -> None:
-    model = make_model()
-    cb = lrdecay.LRScheduler(Cosine(0.1, 1000))
-    assert len(fit(model, 15, [cb])) == 1
-    assert len(fit(model, 15, [cb])) == 1
+SOUND = [(Cosine(0.1, 15), 15), (Warmup(Cosine(0.1, 13), 2, start_lr=0.02), 15),
+         (Step(0.1, 0.5, 5), 15), (Constant(0.05), 3)]
 
 
-@pytest.mark.parametrize(("schedule", "epochs"), [
-    (Cosine(0.1, 15), 15),
-    (Warmup(Cosine(0.1, 13), 2, start_lr=0.02), 15),
-    (Step(0.1, 0.5, 5), 15),
-    (Constant(0.05), 3),
+def test_sound_plans_have_no_findings() -> None:
+    for schedule, epochs in SOUND:
+        assert lrdecay.check_schedule(schedule, epochs) == [], schedule
+
+
+@pytest.mark.parametrize(("rate", "callbacks", "epochs"), [
+    *[pytest.param(lambda: 0.01, lambda s=s: [lrdecay.LRScheduler(s)], e, id=type(s).__name__)
+      for s, e in SOUND],
+    pytest.param(lambda: 0.01, lambda: [lrdecay.LRScheduler(lambda epoch: 0.0)], 15,
+                 id="user_function_not_checked"),
+    pytest.param(lambda: Cosine(0.1, 60).to_keras(), list, 15, id="in_graph_sound"),
+    pytest.param(lambda: Cosine(0.1, 15).to_keras(steps_per_epoch=4), list, 15,
+                 id="in_graph_sized_in_epochs"),
+    pytest.param(lambda: Cosine(0.1, 15).to_keras(check=False),
+                 lambda: [lrdecay.LRLogger(verbose=0)], 15, id="in_graph_check_false"),
 ])
-def test_lr_scheduler_is_silent_for_a_sound_plan(schedule: lrdecay.Schedule,
-                                                 epochs: int) -> None:
-    assert lrdecay.check_schedule(schedule, epochs) == []
-    assert fit(make_model(), epochs, [lrdecay.LRScheduler(schedule)]) == []
+def test_sound_plans_and_check_false_are_silent(rate: Any, callbacks: Any, epochs: int) -> None:
+    assert fit(make_model(rate()), epochs, callbacks()) == []
 
 
 def test_lr_scheduler_check_false_is_silent_and_applies_the_same_rates() -> None:
@@ -113,10 +120,6 @@ def test_lr_scheduler_check_false_is_silent_and_applies_the_same_rates() -> None
     assert fit(model, 3, [cb]) == []
     assert model.history.history["learning_rate"] == pytest.approx(
         [float(np.float32(sched(e))) for e in range(3)], rel=1e-7)
-
-
-def test_lr_scheduler_does_not_check_a_user_function() -> None:
-    assert fit(make_model(), 15, [lrdecay.LRScheduler(lambda epoch: 0.0)]) == []
 
 
 @pytest.mark.parametrize("bad", [None, "yes", 1, [True, False]])
@@ -156,14 +159,6 @@ def test_in_graph_schedule_with_steps_per_epoch_counts_epochs() -> None:
     expected = lrdecay.check_schedule(sched, 15, 4, clock="epoch")
     assert [f.code for f in expected] == ["unit_mismatch", "not_finished"]
     assert "(15 epochs of 4 steps; t counts epochs (iterations / 4))" in str(found[0].message)
-    # Sized in epochs: sound.
-    assert fit(make_model(Cosine(0.1, 15).to_keras(steps_per_epoch=4)), 15) == []
-
-
-def test_in_graph_schedule_sound_plan_and_check_false_are_silent() -> None:
-    assert fit(make_model(Cosine(0.1, 60).to_keras()), 15) == []
-    assert fit(make_model(Cosine(0.1, 15).to_keras(check=False)), 15,
-               [lrdecay.LRLogger(verbose=0)]) == []
 
 
 def test_in_graph_schedule_is_checked_once_per_fit_by_lrdecay_callbacks() -> None:
