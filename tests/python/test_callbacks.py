@@ -46,16 +46,20 @@ def test_step_schedule_sets_every_epoch():
     assert get_learning_rate(model) == expected[-1]
 
 
-def test_one_argument_function():
+@pytest.mark.parametrize(("epochs", "initial_epoch"), [(4, 0), (6, 3)],
+                         ids=["from_the_start", "resumed_at_initial_epoch"])
+def test_one_argument_function(epochs, initial_epoch):
     seen = []
 
     def step_decay(epoch):
         seen.append(epoch)
         return 0.01 * 0.5 ** math.floor(epoch / 2)
 
-    history, probe = fit(keras_model(), [LRScheduler(step_decay)], epochs=4)
-    assert seen == [0, 1, 2, 3]
-    assert probe.epoch_lrs() == [f32(0.01), f32(0.01), f32(0.005), f32(0.005)]
+    history, probe = fit(keras_model(), [LRScheduler(step_decay)], epochs=epochs,
+                         initial_epoch=initial_epoch)
+    trained = list(range(initial_epoch, epochs))
+    assert seen == sorted(probe.per_epoch()) == trained
+    assert probe.epoch_lrs() == [f32(0.01 * 0.5 ** (e // 2)) for e in trained]
     assert history.history["learning_rate"] == probe.epoch_lrs()
 
 
@@ -115,21 +119,6 @@ def test_explicit_arity():
     assert probe.epoch_lrs() == [f32(0.03)]
 
 
-def test_initial_epoch_resumes_the_schedule():
-    seen = []
-
-    def sched(epoch):
-        seen.append(epoch)
-        return 0.01 * 0.5 ** (epoch // 2)
-
-    model = keras_model()
-    history, probe = fit(model, [LRScheduler(sched)], epochs=6, initial_epoch=3)
-    assert seen == [3, 4, 5]
-    assert sorted(probe.per_epoch()) == [3, 4, 5]
-    assert probe.epoch_lrs() == [f32(0.005), f32(0.0025), f32(0.0025)]
-    assert history.history["learning_rate"] == probe.epoch_lrs()
-
-
 def test_verbose_prints_keras_message(capsys):
     fit(keras_model(), [LRScheduler(lrdecay.Step(0.01, drop=0.5, every=1), verbose=1)], epochs=2)
     out = capsys.readouterr().out
@@ -175,78 +164,66 @@ def test_bad_return_value_stops_training_and_keeps_rate(bad, shown, exc):
     assert probe.rows[-1][3] == f32(0.02)
 
 
-@pytest.mark.parametrize("good", [
-    0.05, np.float32(0.05), np.float64(0.05), [0.05], (0.05,), np.array(0.05), np.array([0.05]),
-    [np.float64(0.05)],
+def returning(value):
+    return lambda epoch: value
+
+
+@pytest.mark.parametrize(("schedule", "rate"), [
+    *[pytest.param(returning(good), 0.05, id=repr(good)) for good in (
+        0.05, np.float32(0.05), np.float64(0.05), [0.05], (0.05,), np.array(0.05),
+        np.array([0.05]), [np.float64(0.05)])],
+    pytest.param(returning(1), 1.0, id="integer"),  # R's 1L
+    pytest.param(returning(0), 0.0, id="zero"),
+    pytest.param(lambda epoch, lr: keras.ops.convert_to_tensor(0.25), 0.25, id="tensor"),
 ])
-def test_accepted_return_forms(good):
-    _, probe = fit(keras_model(), [LRScheduler(lambda epoch: good)], epochs=1)
-    assert probe.epoch_lrs() == [f32(0.05)]
-
-
-def test_integer_zero_and_tensor_returns():
-    _, probe = fit(keras_model(), [LRScheduler(lambda epoch: 1)], epochs=1)  # R's 1L
-    assert probe.epoch_lrs() == [1.0]
-    _, probe = fit(keras_model(), [LRScheduler(lambda epoch: 0)], epochs=1)
-    assert probe.epoch_lrs() == [0.0]
-    tensor = keras.ops.convert_to_tensor(0.25)
-    _, probe = fit(keras_model(), [LRScheduler(lambda epoch, lr: tensor)], epochs=1)
-    assert probe.epoch_lrs() == [0.25]
+def test_accepted_return_forms(schedule, rate):
+    _, probe = fit(keras_model(), [LRScheduler(schedule)], epochs=1)
+    assert probe.epoch_lrs() == [f32(rate)]
 
 
 class UserError(Exception):
     """An exception class of the user's own."""
 
 
-@pytest.mark.parametrize("arity", [1, 2])
-def test_schedule_error_propagates_unchanged_and_keeps_rate(arity):
+def fails_at(index, exc, then=0.03):
+    """A user function of (index, ...) that raises ``exc`` at ``index``, else returns ``then``."""
+    def fn(i, *rest):
+        if i >= index:
+            raise exc
+        return then
+    return fn
+
+
+EPOCH_NOTE = "(raised by the schedule at epoch 1 (0-based))"
+BATCH_NOTE = "(raised by the `on_batch_begin` function at batch 1 of epoch 0 (both 0-based))"
+
+
+@pytest.mark.parametrize(("callback", "exc", "notes", "rate"), [
+    pytest.param(lambda: LRScheduler(fails_at(1, UserError("no rate")), arity=1), UserError,
+                 [EPOCH_NOTE], 0.03, id="scheduler_arity_1"),
+    pytest.param(lambda: LRScheduler(fails_at(1, UserError("no rate")), arity=2), UserError,
+                 [EPOCH_NOTE], 0.03, id="scheduler_arity_2"),
+    pytest.param(lambda: LRScheduler(lrdecay.FromFunction(fails_at(2, KeyError("no rate"),
+                                                                   0.01))),
+                 KeyError, ["(raised by the schedule function at t = 2)",
+                            "(raised by the schedule at epoch 2 (0-based))"], 0.01,
+                 id="from_function"),
+    pytest.param(lambda: LRCustom(on_batch_begin=fails_at(1, UserError("no rate"), None)),
+                 UserError, [BATCH_NOTE], 0.5, id="custom_batch_hook"),
+    pytest.param(lambda: LRCustom(on_epoch_begin=lambda e, lr, logs: 1 / 0), ZeroDivisionError,
+                 None, 0.5, id="custom_epoch_hook"),
+])
+def test_a_users_error_propagates_unchanged_and_keeps_the_rate(callback, exc, notes, rate):
     """The user's own exception reaches fit()'s caller as raised: same class, same
-    message (lrdecay only adds a note naming the epoch); the rate stays as it was."""
-    def sched(epoch, lr=None):
-        if epoch == 1:
-            raise UserError("no rate for epoch 1")
-        return 0.03
-
+    message (lrdecay only adds a note naming where); the rate stays as it was."""
     model = keras_model(0.5)
-    cb = LRScheduler(sched, arity=arity)
-    with pytest.raises(UserError) as err:
-        fit(model, [cb], epochs=3)
-    assert type(err.value) is UserError
-    assert str(err.value) == "no rate for epoch 1"
-    assert err.value.__notes__ == ["(raised by the schedule at epoch 1 (0-based))"]
-    assert get_learning_rate(model) == f32(0.03)
-
-
-def test_function_schedule_error_propagates_unchanged():
-    """A FromFunction schedule that raises: the user's exception, not a wrapper."""
-    def fn(t):
-        if t >= 2:
-            raise KeyError("missing rate")
-        return 0.01
-
-    model = keras_model(0.5)
-    with pytest.raises(KeyError) as err:
-        fit(model, [LRScheduler(lrdecay.FromFunction(fn))], epochs=4)
-    assert err.value.args == ("missing rate",)
-    assert "(raised by the schedule function at t = 2)" in err.value.__notes__
-    assert get_learning_rate(model) == f32(0.01)
-
-
-def test_custom_error_propagates_unchanged():
-    def on_batch(batch, lr, logs):
-        if batch == 1:
-            raise UserError("batch hook failed")
-        return None
-
-    model = keras_model(0.5)
-    with pytest.raises(UserError) as err:
-        fit(model, [LRCustom(on_batch_begin=on_batch)], epochs=2)
-    assert str(err.value) == "batch hook failed"
-    assert err.value.__notes__ == [
-        "(raised by the `on_batch_begin` function at batch 1 of epoch 0 (both 0-based))"]
-    with pytest.raises(ArithmeticError) as err:
-        fit(keras_model(0.5), [LRCustom(on_epoch_begin=lambda e, lr, logs: 1 / 0)], epochs=1)
-    assert type(err.value) is ZeroDivisionError and str(err.value) == "division by zero"
+    with pytest.raises(Exception) as err:
+        fit(model, [callback()], epochs=4)
+    assert type(err.value) is exc
+    assert err.value.args == (("division by zero",) if exc is ZeroDivisionError else ("no rate",))
+    if notes is not None:
+        assert err.value.__notes__ == notes
+    assert get_learning_rate(model) == f32(rate)
 
 
 @pytest.mark.parametrize("in_graph", [
