@@ -162,16 +162,31 @@ def test_one_cycle_momentum_in_fit_equals_pytorch_at_every_update():
     assert model.optimizer.momentum == pytest.approx(ref[-1], rel=1e-6)
 
 
-@pytest.mark.parametrize("per", ["batch", "epoch"])
-def test_sgd_momentum_values_used(per):
-    sched = lrdecay.Linear(0.5, 0.9, 11)
+CALLS: list[int] = []
+
+
+def tabulated(t):
+    """A user function of t, recording the size of each call."""
+    CALLS.append(np.size(t))
+    return 0.9 - 0.01 * np.asarray(t)
+
+
+@pytest.mark.parametrize(("per", "momentum", "t"), [
+    ("batch", lrdecay.Linear(0.5, 0.9, 11), np.arange(12)),
+    ("epoch", lrdecay.Linear(0.5, 0.9, 11), np.repeat(np.arange(3), 4)),
+    ("batch", tabulated, np.arange(12)),
+], ids=["batch", "epoch", "function_per_batch"])
+def test_sgd_momentum_values_used(per, momentum, t):
+    CALLS.clear()
     model = kit.one_weight_model(keras.optimizers.SGD(0.1, momentum=0.9))
     probe = ReadBack("momentum")
-    fit(model, [HParamScheduler(per=per, momentum=sched), probe])
-    t = np.arange(12) if per == "batch" else np.repeat(np.arange(3), 4)
+    fit(model, [HParamScheduler(per=per, momentum=momentum), probe])
+    if momentum is tabulated:
+        # Called on whole vectors (the table, the host look-ups), never once per update.
+        assert len(CALLS) < 12 and max(CALLS) >= 12
     got = probe.array()
-    np.testing.assert_allclose(got[:, 1], sched(t), rtol=1e-6)
-    np.testing.assert_allclose(got[:, 0], sgd_replay([0.1] * 12, sched(t)), rtol=1e-5)
+    np.testing.assert_allclose(got[:, 1], momentum(t), rtol=1e-6)
+    np.testing.assert_allclose(got[:, 0], sgd_replay([0.1] * 12, momentum(t)), rtol=1e-5)
 
 
 def test_adam_beta_1_values_used():
@@ -205,24 +220,6 @@ def test_adamw_weight_decay_per_epoch_and_function_values():
     np.testing.assert_allclose(got[:, 1], np.repeat([0.01, 0.02, 0.03], 4), rtol=1e-6)
     np.testing.assert_allclose(got[:, 2], 0.99, rtol=1e-6)
     assert model.optimizer.weight_decay == pytest.approx(0.03)
-
-
-def test_function_per_batch_is_tabulated_in_graph():
-    calls = []
-
-    def momentum(t):
-        calls.append(np.size(t))
-        return 0.9 - 0.01 * np.asarray(t)
-
-    model = kit.one_weight_model(keras.optimizers.SGD(0.1, momentum=0.9))
-    probe = ReadBack("momentum")
-    fit(model, [HParamScheduler(momentum=momentum), probe])
-    got = probe.array()
-    expected = 0.9 - 0.01 * np.arange(12)
-    np.testing.assert_allclose(got[:, 1], expected, rtol=1e-6)
-    np.testing.assert_allclose(got[:, 0], sgd_replay([0.1] * 12, expected), rtol=1e-5)
-    # Called on whole vectors (the table, the host look-ups), never once per update.
-    assert len(calls) < 12 and max(calls) >= 12
 
 
 def test_resumed_fit_and_weight_decay_none():
