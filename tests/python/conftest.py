@@ -159,23 +159,12 @@ class RSession:
         bound.update(values)
         return self.eval(code, **bound)
 
-    def call(self, call: RCall, then: str = "{x}", **values: Any) -> Any:
-        """Evaluate an ``RCall`` (its value passed through ``then``, R code around ``{x}``)."""
-        code, bound = _code(call, values={}, prefix=".a")
-        bound.update(values)
-        return self.eval(then.replace("{x}", code), **bound)
-
     def to_python(self, code: str, **values: Any) -> Any:
         """The Python object that R ``code`` evaluates to (a schedule, a Keras schedule...)."""
         self._bridge.pop("value", None)
         self.eval(f"{{ reticulate::py_set_item(.parity$bridge, 'value', {code}); NULL }}",
                   **values)
         return self._bridge.pop("value")
-
-    def call_to_python(self, call: RCall, then: str = "{x}") -> Any:
-        """The Python object R builds for ``call`` (passed through ``then``)."""
-        code, bound = _code(call, values={}, prefix=".a")
-        return self.to_python(then.replace("{x}", code), **bound)
 
     def each_to_python(self, calls: list[RCall], each: str = "{x}") -> list[Any]:
         """The Python objects R builds for ``calls`` (each passed through ``each``)."""

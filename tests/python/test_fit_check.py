@@ -26,10 +26,6 @@ keras = pytest.importorskip("keras")
 
 pytestmark = pytest.mark.keras
 
-def make_model(lr: Any = 0.01) -> keras.Model:
-    return keras_model(lr)
-
-
 def fit(model: keras.Model, epochs: int, callbacks: list | None = None,
         batch_size: int = 16) -> list[warnings.WarningMessage]:
     """Train on kit's data and return the ScheduleWarnings raised (64 rows: 4 steps per
@@ -50,11 +46,13 @@ def test_schedule_warning_is_a_user_warning() -> None:
 # ---------------------------------------------------------------------------
 
 def test_lr_scheduler_warns_once_for_a_step_count_used_as_epochs() -> None:
-    """A cosine sized in steps (1000) run for 15 epochs: one warning, listing the
-    findings check_schedule reports for that plan, in its words."""
+    """A cosine sized in steps (1000) run for 15 epochs: one warning at every fit(),
+    listing the findings check_schedule reports for that plan, in its words."""
     sched = Cosine(0.1, 1000)
-    found = fit(make_model(), 15, [lrdecay.LRScheduler(sched)])
+    model, cb = keras_model(), lrdecay.LRScheduler(sched)
+    found = fit(model, 15, [cb])
     assert len(found) == 1
+    assert len(fit(model, 15, [cb])) == 1  # and again at the next fit()
     text = str(found[0].message)
     expected = lrdecay.check_schedule(sched, 15, 4)
     assert [f.code for f in expected] == ["unit_mismatch", "not_finished"]
@@ -74,7 +72,7 @@ def test_lr_scheduler_warns_once_for_a_step_count_used_as_epochs() -> None:
 def test_the_warning_comes_before_the_first_update(rate: Any, callbacks: Any,
                                                    code: str) -> None:
     """As an error (a warnings filter), the warning stops fit() before any update."""
-    model = make_model(rate())
+    model = keras_model(rate())
     before = [w.copy() for w in model.get_weights()]
     with warnings.catch_warnings():
         warnings.simplefilter("error", ScheduleWarning)
@@ -85,23 +83,28 @@ def test_the_warning_comes_before_the_first_update(rate: Any, callbacks: Any,
         np.testing.assert_array_equal(a, b)
 
 
-def test_lr_scheduler_warns_at_every_fit() -> None:
-    model = make_model()
-    cb = lrdecay.LRScheduler(Cosine(0.1, 1000))
-    assert len(fit(model, 15, [cb])) == 1
-    assert len(fit(model, 15, [cb])) == 1
+SOUND = [(Cosine(0.1, 15), 15), (Warmup(Cosine(0.1, 13), 2, start_lr=0.02), 15),
+         (Step(0.1, 0.5, 5), 15), (Constant(0.05), 3)]
 
 
-@pytest.mark.parametrize(("schedule", "epochs"), [
-    (Cosine(0.1, 15), 15),
-    (Warmup(Cosine(0.1, 13), 2, start_lr=0.02), 15),
-    (Step(0.1, 0.5, 5), 15),
-    (Constant(0.05), 3),
+def test_sound_plans_have_no_findings() -> None:
+    for schedule, epochs in SOUND:
+        assert lrdecay.check_schedule(schedule, epochs) == [], schedule
+
+
+@pytest.mark.parametrize(("rate", "callbacks", "epochs"), [
+    *[pytest.param(lambda: 0.01, lambda s=s: [lrdecay.LRScheduler(s)], e, id=type(s).__name__)
+      for s, e in SOUND],
+    pytest.param(lambda: 0.01, lambda: [lrdecay.LRScheduler(lambda epoch: 0.0)], 15,
+                 id="user_function_not_checked"),
+    pytest.param(lambda: Cosine(0.1, 60).to_keras(), list, 15, id="in_graph_sound"),
+    pytest.param(lambda: Cosine(0.1, 15).to_keras(steps_per_epoch=4), list, 15,
+                 id="in_graph_sized_in_epochs"),
+    pytest.param(lambda: Cosine(0.1, 15).to_keras(check=False),
+                 lambda: [lrdecay.LRLogger(verbose=0)], 15, id="in_graph_check_false"),
 ])
-def test_lr_scheduler_is_silent_for_a_sound_plan(schedule: lrdecay.Schedule,
-                                                 epochs: int) -> None:
-    assert lrdecay.check_schedule(schedule, epochs) == []
-    assert fit(make_model(), epochs, [lrdecay.LRScheduler(schedule)]) == []
+def test_sound_plans_and_check_false_are_silent(rate: Any, callbacks: Any, epochs: int) -> None:
+    assert fit(keras_model(rate()), epochs, callbacks()) == []
 
 
 def test_lr_scheduler_check_false_is_silent_and_applies_the_same_rates() -> None:
@@ -109,14 +112,10 @@ def test_lr_scheduler_check_false_is_silent_and_applies_the_same_rates() -> None
     cb = lrdecay.LRScheduler(sched, check=False)
     assert cb.check is False
     assert "check=False" in repr(cb)
-    model = make_model()
+    model = keras_model()
     assert fit(model, 3, [cb]) == []
     assert model.history.history["learning_rate"] == pytest.approx(
         [float(np.float32(sched(e))) for e in range(3)], rel=1e-7)
-
-
-def test_lr_scheduler_does_not_check_a_user_function() -> None:
-    assert fit(make_model(), 15, [lrdecay.LRScheduler(lambda epoch: 0.0)]) == []
 
 
 @pytest.mark.parametrize("bad", [None, "yes", 1, [True, False]])
@@ -135,7 +134,7 @@ def test_in_graph_schedule_alone_warns_once_with_the_step_clock() -> None:
     """A cosine sized in epochs (15) run per step: 15 epochs of 4 steps are 60 updates.
     No lrdecay callback: the schedule finds the running fit() itself."""
     sched = Cosine(0.1, 15)
-    found = fit(make_model(sched.to_keras()), 15)
+    found = fit(keras_model(sched.to_keras()), 15)
     assert len(found) == 1
     text = str(found[0].message)
     expected = lrdecay.check_schedule(sched, 15, 4, clock="step")
@@ -151,25 +150,17 @@ def test_in_graph_schedule_alone_warns_once_with_the_step_clock() -> None:
 def test_in_graph_schedule_with_steps_per_epoch_counts_epochs() -> None:
     """t = iterations / steps_per_epoch: the schedule's horizon is compared with epochs."""
     sched = Cosine(0.1, 1000)
-    found = fit(make_model(sched.to_keras(steps_per_epoch=4)), 15)
+    found = fit(keras_model(sched.to_keras(steps_per_epoch=4)), 15)
     assert len(found) == 1
     expected = lrdecay.check_schedule(sched, 15, 4, clock="epoch")
     assert [f.code for f in expected] == ["unit_mismatch", "not_finished"]
     assert "(15 epochs of 4 steps; t counts epochs (iterations / 4))" in str(found[0].message)
-    # Sized in epochs: sound.
-    assert fit(make_model(Cosine(0.1, 15).to_keras(steps_per_epoch=4)), 15) == []
-
-
-def test_in_graph_schedule_sound_plan_and_check_false_are_silent() -> None:
-    assert fit(make_model(Cosine(0.1, 60).to_keras()), 15) == []
-    assert fit(make_model(Cosine(0.1, 15).to_keras(check=False)), 15,
-               [lrdecay.LRLogger(verbose=0)]) == []
 
 
 def test_in_graph_schedule_is_checked_once_per_fit_by_lrdecay_callbacks() -> None:
     """With lrdecay callbacks in the fit() (two here), one warning at train begin; a
     second fit() of the same model warns again."""
-    model = make_model(Cosine(0.1, 15).to_keras())
+    model = keras_model(Cosine(0.1, 15).to_keras())
     callbacks = [lrdecay.LRLogger(verbose=0),
                  lrdecay.LRCustom(on_epoch_begin=lambda epoch, lr, logs: None)]
     assert len(fit(model, 15, callbacks)) == 1
@@ -181,7 +172,7 @@ def test_in_graph_schedule_outside_fit_does_not_check() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error", ScheduleWarning)
         assert float(ks(3)) == pytest.approx(Cosine(0.1, 15)(3), rel=1e-6)
-        model = make_model(ks)
+        model = keras_model(ks)
         lrdecay.get_learning_rate(model)
 
 
@@ -211,7 +202,7 @@ def test_a_warn_hook_gets_the_findings_instead_of_a_python_warning() -> None:
     cb = _made_in(OTHER_WORDS, lambda: lrdecay.LRScheduler(Cosine(0.1, 1000)))
     cb._warn_hook = lambda header, findings, hint: calls.append((header, findings, hint))
     assert lrdecay.words.current()["LRScheduler"] == "LRScheduler"  # put back
-    assert fit(make_model(), 15, [cb]) == []
+    assert fit(keras_model(), 15, [cb]) == []
     assert len(calls) == 1
     header, findings, hint = calls[0]
     assert header.startswith("scheduler(): the learning-rate schedule has 2 "
@@ -260,7 +251,7 @@ def test_the_in_graph_schedule_uses_a_callbacks_hook_when_it_has_none() -> None:
     calls: list[tuple[str, str]] = []
     logger = _made_in(OTHER_WORDS, lambda: lrdecay.LRLogger(verbose=0))
     logger._warn_hook = lambda header, findings, hint: calls.append((header, hint))
-    assert fit(make_model(Cosine(0.1, 15).to_keras()), 15, [logger]) == []
+    assert fit(keras_model(Cosine(0.1, 15).to_keras()), 15, [logger]) == []
     assert len(calls) == 1 and calls[0][0].startswith("in_graph(): ")
     assert calls[0][1].endswith("to turn this check off: in_graph(check = no).")
 
@@ -271,7 +262,7 @@ def test_the_in_graph_schedule_reports_in_its_own_words_through_its_own_hook() -
     ks._warn_hook = lambda header, findings, hint: calls.append(header)
     logger = _made_in(OTHER_WORDS, lambda: lrdecay.LRLogger(verbose=0))
     logger._warn_hook = lambda header, findings, hint: calls.append("logger's hook")
-    assert fit(make_model(ks), 15, [logger]) == []
+    assert fit(keras_model(ks), 15, [logger]) == []
     assert len(calls) == 1 and calls[0].startswith("own(): ")
 
 
@@ -281,7 +272,7 @@ def test_a_schedule_without_a_hook_reports_through_the_hosts_reporter(tmp_path: 
     without a reporter, a Python warning again."""
     from lrdecay.plan import host_reporter, set_host_reporter
 
-    model = make_model(Cosine(0.1, 15).to_keras())
+    model = keras_model(Cosine(0.1, 15).to_keras())
     path = tmp_path / "m.keras"
     model.save(path)
     calls: list[tuple[str, str]] = []
@@ -315,7 +306,7 @@ def test_check_round_trips_and_older_configs_load(tmp_path: Path) -> None:
     with pytest.raises(TypeError, match="`check`"):
         cls.from_config({**on.get_config(), "check": "no"})
     for ks in (on, off):
-        model = make_model(ks)
+        model = keras_model(ks)
         path = tmp_path / f"m{ks.check}.keras"
         model.save(path)
         back = keras.saving.load_model(path)
@@ -329,7 +320,7 @@ def test_a_callbacks_hook_is_used_when_another_callback_reads_the_rate_first() -
     calls: list[str] = []
     logger = _made_in(OTHER_WORDS, lambda: lrdecay.LRLogger(verbose=0))
     logger._warn_hook = lambda header, findings, hint: calls.append(header)
-    model = make_model(Cosine(0.1, 15).to_keras())
+    model = keras_model(Cosine(0.1, 15).to_keras())
     reader = keras.callbacks.LambdaCallback(
         on_train_begin=lambda logs: float(model.optimizer.learning_rate))
     assert fit(model, 15, [reader, logger]) == []
@@ -379,7 +370,7 @@ def test_a_schedule_holding_a_user_function_is_not_called_by_the_check() -> None
     def run(check: bool) -> int:
         calls.clear()
         schedules = [lrdecay.FromFunction(fn), Warmup(lrdecay.FromFunction(fn), 2, start_lr=0.01)]
-        found = fit(make_model(), 3, [lrdecay.LRScheduler(s, check=check) for s in schedules])
+        found = fit(keras_model(), 3, [lrdecay.LRScheduler(s, check=check) for s in schedules])
         assert found == []
         return len(calls)
 
@@ -401,7 +392,7 @@ def _fit_rows(model: keras.Model, rows: int, callbacks: list, **kwargs: Any) -> 
 def test_a_second_fit_of_an_in_graph_schedule_is_judged_from_its_iterations() -> None:
     """Cosine(0.1, 12) per step, fit() twice: 8 updates (t = 0..7: not finished), then 4
     (t = 8..11, the end of the schedule: sound)."""
-    model = make_model(Cosine(0.1, 12).to_keras())
+    model = keras_model(Cosine(0.1, 12).to_keras())
     first = _fit_rows(model, 64, [lrdecay.LRLogger(verbose=0)], epochs=1)
     assert len(first) == 1 and "not_finished" in first[0] and "t = 0..7" in first[0]
     assert int(model.optimizer.iterations) == 8
@@ -416,11 +407,11 @@ def test_a_second_fit_of_an_in_graph_schedule_is_judged_from_its_iterations() ->
 
 def test_an_in_graph_schedule_resumed_with_initial_epoch() -> None:
     """2 epochs of 4 updates, then fit(epochs = 3, initial_epoch = 2): t = 8..11."""
-    model = make_model(Cosine(0.1, 12).to_keras())
+    model = keras_model(Cosine(0.1, 12).to_keras())
     assert len(_fit_rows(model, 32, [lrdecay.LRLogger(verbose=0)], epochs=2)) == 1
     assert _fit_rows(model, 32, [lrdecay.LRLogger(verbose=0)], epochs=3, initial_epoch=2) == []
     # the same with t in epochs (iterations / 4): t = 2
-    model = make_model(Cosine(0.1, 3).to_keras(steps_per_epoch=4))
+    model = keras_model(Cosine(0.1, 3).to_keras(steps_per_epoch=4))
     assert len(_fit_rows(model, 32, [lrdecay.LRLogger(verbose=0)], epochs=2)) == 1
     assert _fit_rows(model, 32, [lrdecay.LRLogger(verbose=0)], epochs=3, initial_epoch=2) == []
 
@@ -428,11 +419,11 @@ def test_an_in_graph_schedule_resumed_with_initial_epoch() -> None:
 def test_lr_scheduler_is_judged_from_initial_epoch() -> None:
     # A warmup from 0: zero_start from scratch, none when resumed at epoch 5.
     sched = Warmup(Cosine(0.1, 10), 5)
-    assert "zero_start" in fit(make_model(), 15, [lrdecay.LRScheduler(sched)])[0].message.args[0]
-    assert _fit_rows(make_model(), 32, [lrdecay.LRScheduler(sched)], epochs=15,
+    assert "zero_start" in fit(keras_model(), 15, [lrdecay.LRScheduler(sched)])[0].message.args[0]
+    assert _fit_rows(keras_model(), 32, [lrdecay.LRScheduler(sched)], epochs=15,
                      initial_epoch=5) == []
     # After the schedule's end: epochs 10..19 all at its final rate.
-    found = _fit_rows(make_model(), 32, [lrdecay.LRScheduler(Cosine(0.1, 10))], epochs=20,
+    found = _fit_rows(keras_model(), 32, [lrdecay.LRScheduler(Cosine(0.1, 10))], epochs=20,
                       initial_epoch=10)
     assert len(found) == 1 and "ends_early" in found[0]
     assert "(10 epochs of 4 steps from t = 10; t counts epochs)" in found[0]

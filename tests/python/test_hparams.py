@@ -104,18 +104,6 @@ def test_momentum_defaults_and_inverse_to_the_rate():
     assert lrdecay.schedules.cycle_momentum(rate, 0.8, 0.9) == rate.momentum(0.8, 0.9)
 
 
-def test_momentum_argument_errors():
-    with pytest.raises(TypeError, match=r"`schedule` must be a one-cycle or cyclic schedule"):
-        lrdecay.schedules.cycle_momentum(lrdecay.Cosine(0.1, 10))
-    with pytest.raises(TypeError, match=r"`schedule` must be a one-cycle schedule"):
-        OneCycleMomentum(Cyclic(0.01, 0.1, 4))
-    with pytest.raises(ValueError, match=r"`max_momentum` must be a number in "
-                                         r"\[`base_momentum`, 1\] \(\[0.9, 1\]\), not 0.8"):
-        OneCycle(0.1, 10).momentum(0.9, 0.8)
-    with pytest.raises(ValueError, match=r"`base_momentum` must be"):
-        Cyclic(0.01, 0.1, 4).momentum(-0.1)
-
-
 # ---------------------------------------------------------------------------
 # HParamScheduler (TensorFlow, in this process)
 # ---------------------------------------------------------------------------
@@ -174,16 +162,31 @@ def test_one_cycle_momentum_in_fit_equals_pytorch_at_every_update():
     assert model.optimizer.momentum == pytest.approx(ref[-1], rel=1e-6)
 
 
-@pytest.mark.parametrize("per", ["batch", "epoch"])
-def test_sgd_momentum_values_used(per):
-    sched = lrdecay.Linear(0.5, 0.9, 11)
+CALLS: list[int] = []
+
+
+def tabulated(t):
+    """A user function of t, recording the size of each call."""
+    CALLS.append(np.size(t))
+    return 0.9 - 0.01 * np.asarray(t)
+
+
+@pytest.mark.parametrize(("per", "momentum", "t"), [
+    ("batch", lrdecay.Linear(0.5, 0.9, 11), np.arange(12)),
+    ("epoch", lrdecay.Linear(0.5, 0.9, 11), np.repeat(np.arange(3), 4)),
+    ("batch", tabulated, np.arange(12)),
+], ids=["batch", "epoch", "function_per_batch"])
+def test_sgd_momentum_values_used(per, momentum, t):
+    CALLS.clear()
     model = kit.one_weight_model(keras.optimizers.SGD(0.1, momentum=0.9))
     probe = ReadBack("momentum")
-    fit(model, [HParamScheduler(per=per, momentum=sched), probe])
-    t = np.arange(12) if per == "batch" else np.repeat(np.arange(3), 4)
+    fit(model, [HParamScheduler(per=per, momentum=momentum), probe])
+    if momentum is tabulated:
+        # Called on whole vectors (the table, the host look-ups), never once per update.
+        assert len(CALLS) < 12 and max(CALLS) >= 12
     got = probe.array()
-    np.testing.assert_allclose(got[:, 1], sched(t), rtol=1e-6)
-    np.testing.assert_allclose(got[:, 0], sgd_replay([0.1] * 12, sched(t)), rtol=1e-5)
+    np.testing.assert_allclose(got[:, 1], momentum(t), rtol=1e-6)
+    np.testing.assert_allclose(got[:, 0], sgd_replay([0.1] * 12, momentum(t)), rtol=1e-5)
 
 
 def test_adam_beta_1_values_used():
@@ -217,24 +220,6 @@ def test_adamw_weight_decay_per_epoch_and_function_values():
     np.testing.assert_allclose(got[:, 1], np.repeat([0.01, 0.02, 0.03], 4), rtol=1e-6)
     np.testing.assert_allclose(got[:, 2], 0.99, rtol=1e-6)
     assert model.optimizer.weight_decay == pytest.approx(0.03)
-
-
-def test_function_per_batch_is_tabulated_in_graph():
-    calls = []
-
-    def momentum(t):
-        calls.append(np.size(t))
-        return 0.9 - 0.01 * np.asarray(t)
-
-    model = kit.one_weight_model(keras.optimizers.SGD(0.1, momentum=0.9))
-    probe = ReadBack("momentum")
-    fit(model, [HParamScheduler(momentum=momentum), probe])
-    got = probe.array()
-    expected = 0.9 - 0.01 * np.arange(12)
-    np.testing.assert_allclose(got[:, 1], expected, rtol=1e-6)
-    np.testing.assert_allclose(got[:, 0], sgd_replay([0.1] * 12, expected), rtol=1e-5)
-    # Called on whole vectors (the table, the host look-ups), never once per update.
-    assert len(calls) < 12 and max(calls) >= 12
 
 
 def test_resumed_fit_and_weight_decay_none():
@@ -295,18 +280,6 @@ def test_mid_fit_the_optimizer_config_holds_floats():
     assert isinstance(seen["config"], float) and seen["config"] == pytest.approx(0.5)
     assert seen["variables"] == 3  # iteration, learning rate, one momentum slot: nothing added
     assert "apply" not in vars(model.optimizer) and "get_config" not in vars(model.optimizer)
-
-
-def test_hparam_scheduler_argument_errors():
-    with pytest.raises(TypeError, match="Give at least one hyperparameter"):
-        HParamScheduler()
-    with pytest.raises(ValueError, match=r"`per` must be one of"):
-        HParamScheduler(per="step", momentum=lrdecay.Constant(0.9))
-    with pytest.raises(TypeError, match=r"`momentum` must be an lrdecay schedule or a "
-                                        r"function of t, not 0.9\."):
-        HParamScheduler(momentum=0.9)
-    with pytest.raises(ValueError, match=r"`learning_rate`: the learning rate is scheduled by"):
-        HParamScheduler(learning_rate=lrdecay.Constant(0.1))
 
 
 @pytest.mark.parametrize(("optimizer", "name", "message"), [
@@ -441,29 +414,19 @@ def test_backends_use_the_scheduled_momentum(backend, tmp_path):
 # ---------------------------------------------------------------------------
 
 
-def small_model(learning_rate, momentum=0.9):
-    return kit.keras_model(learning_rate, inputs=2, seed=0, momentum=momentum)
-
-
-def xy(n=32):
-    x = np.random.default_rng(0).random((n, 2)).astype("float32")
-    return x, x[:, :1]
+def logged_fit(learning_rate, callbacks, epochs=3, **kwargs):
+    """kit's model (SGD with momentum 0.9) trained on kit's data in batches of 16: four
+    updates per epoch; returns the history and kit's rate probe (listed last)."""
+    model = kit.keras_model(learning_rate, momentum=0.9)
+    return kit.fit(model, callbacks, epochs, batch_size=16, **kwargs)
 
 
 @pytest.mark.parametrize("spe", [None, 4])
 def test_per_update_records_equal_the_in_graph_schedule(spe, capsys):
     rate = lrdecay.Warmup(lrdecay.Cosine(0.1, 20), 5)
-    keras_rate = rate.to_keras(steps_per_epoch=spe)
-    model = small_model(keras_rate)
     logger = LRLogger(per="batch")
-    seen = []
-
-    class Applied(keras.callbacks.Callback):  # the rate of each update, from Keras
-        def on_train_batch_begin(self, batch, logs=None):
-            seen.append(float(self.model.optimizer.learning_rate))
-
-    x, y = xy()
-    model.fit(x, y, batch_size=8, epochs=3, verbose=0, callbacks=[Applied(), logger])
+    _, probe = logged_fit(rate.to_keras(steps_per_epoch=spe), [logger])
+    seen = [lr for *_, lr in probe.rows]  # the rate of each update, from Keras
     assert len(logger.records) == 12
     assert [r[:2] for r in logger.records] == [(e, b) for e in range(3) for b in range(4)]
     lrs = np.array([r[2] for r in logger.records])
@@ -478,7 +441,7 @@ def test_per_update_records_equal_the_in_graph_schedule(spe, capsys):
 
 def test_per_update_records_with_steps_per_execution_and_hyperparameters():
     rate = OneCycle(0.1, total_steps=24)
-    model = small_model(rate.to_keras())
+    model = kit.keras_model(rate.to_keras(), momentum=0.9)
     model.compile(model.optimizer, loss="mse", steps_per_execution=3)
     logger = LRLogger(verbose=0, per="batch")
     batch_logs = []
@@ -487,9 +450,8 @@ def test_per_update_records_with_steps_per_execution_and_hyperparameters():
         def on_train_batch_end(self, batch, logs=None):
             batch_logs.append(dict(logs))
 
-    x, y = xy(48)
-    model.fit(x, y, batch_size=8, epochs=4, verbose=0,
-              callbacks=[HParamScheduler(momentum=rate.momentum()), logger, Logs()])
+    kit.fit(model, [HParamScheduler(momentum=rate.momentum()), logger, Logs()], 4,
+            x=kit.X[:48], y=kit.Y[:48], batch_size=8)
     assert len(logger.records) == 24  # every update, though callbacks ran every 3rd
     table = logger.records_table()
     np.testing.assert_allclose(table["learning_rate"], rate(np.arange(24)), rtol=1e-12)
@@ -500,42 +462,34 @@ def test_per_update_records_with_steps_per_execution_and_hyperparameters():
 
 
 def test_per_update_records_of_a_rate_changed_per_batch():
-    model = small_model(0.1)
     logger = LRLogger(verbose=0, per="batch")
     custom = lrdecay.LRCustom(on_batch_begin=lambda batch, lr, logs: 0.01 * (batch + 1))
-    x, y = xy()
-    history = model.fit(x, y, batch_size=8, epochs=2, verbose=0, callbacks=[custom, logger])
+    history, _ = logged_fit(0.1, [custom, logger], epochs=2)
     lrs = [r[2] for r in logger.records]
     np.testing.assert_allclose(lrs, [0.01, 0.02, 0.03, 0.04] * 2, rtol=1e-6)
     assert history.history["learning_rate"] == pytest.approx([0.01, 0.01], rel=1e-6)
 
 
 def test_per_epoch_records_and_significant_digits(capsys):
-    model = small_model(3e-6)
     logger = LRLogger()
-    x, y = xy()
-    model.fit(x, y, batch_size=8, epochs=2, verbose=0, callbacks=[logger])
+    logged_fit(3e-6, [logger], epochs=2)
     assert capsys.readouterr().out == ("Epoch 01: learning rate = 3e-06\n"
                                        "Epoch 02: learning rate = 3e-06\n")
     assert [r[:2] for r in logger.records] == [(0, 0), (1, 0)]
     assert logger.records[0][2] == pytest.approx(3e-6, rel=1e-6)
     assert repr(logger) == "LRLogger(verbose=1, per='epoch')"
-    with pytest.raises(ValueError, match=r"`per` must be one of"):
-        LRLogger(per="update")
 
 
 def test_tensorboard_event_file_holds_the_per_update_rate(tmp_path):
     import tensorflow as tf
 
     rate = lrdecay.Warmup(lrdecay.Cosine(0.1, 20), 5)
-    model = small_model(rate.to_keras())
-    x, y = xy()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        model.fit(x, y, batch_size=8, epochs=3, verbose=0, callbacks=[
-            HParamScheduler(momentum=lrdecay.Linear(0.95, 0.85, 12)),
-            LRLogger(verbose=0, per="batch"),
-            keras.callbacks.TensorBoard(str(tmp_path), update_freq="batch")])
+        logged_fit(rate.to_keras(), [HParamScheduler(momentum=lrdecay.Linear(0.95, 0.85, 12)),
+                                     LRLogger(verbose=0, per="batch"),
+                                     keras.callbacks.TensorBoard(str(tmp_path),
+                                                                 update_freq="batch")])
     tags: dict[str, dict[int, float]] = {}
     for path in glob.glob(str(tmp_path / "train" / "events.out.tfevents.*")):
         for record in tf.data.TFRecordDataset(path):
@@ -617,7 +571,6 @@ def test_per_update_records_computed_when_each_epoch_ends_equal_the_per_batch_re
     from keras.src.utils.python_utils import is_default
 
     def run(reader):
-        model = small_model(0.1)
         logger = LRLogger(verbose=0, per="batch")
         hooks = []
 
@@ -628,9 +581,9 @@ def test_per_update_records_computed_when_each_epoch_ends_equal_the_per_batch_re
         cbs = [lrdecay.LRScheduler(lrdecay.Step(0.1, 0.5, 1)),
                lrdecay.LRPlateau(monitor="loss", factor=0.5, patience=0, min_delta=10.0),
                HParamScheduler(momentum=lrdecay.Linear(0.95, 0.85, 12)), logger, Hook()]
-        x, y = xy()
-        model.fit(x, y, batch_size=8, epochs=3, verbose=0,
-                  callbacks=cbs + ([reader] if reader else []))
+        # model.fit, not kit.fit: kit's rate probe has a batch hook
+        kit.keras_model(0.1, momentum=0.9).fit(kit.X, kit.Y, batch_size=16, epochs=3, verbose=0,
+                                               callbacks=cbs + ([reader] if reader else []))
         return logger, hooks
 
     batch_logs = []
@@ -650,19 +603,44 @@ def test_per_update_records_computed_when_each_epoch_ends_equal_the_per_batch_re
 
 
 def test_batch_logs_argument():
-    model = small_model(0.1)
     seen = []
 
     class Reader(keras.callbacks.Callback):
         def on_train_batch_end(self, batch, logs=None):
             seen.append("learning_rate" in logs)
 
-    x, y = xy()
     off = LRLogger(verbose=0, per="batch", batch_logs=False)
-    model.fit(x, y, batch_size=8, epochs=1, verbose=0, callbacks=[off, Reader()])
+    logged_fit(0.1, [off, Reader()], epochs=1)
     assert seen == [False] * 4 and len(off.records) == 4
     on = LRLogger(verbose=0, per="batch", batch_logs=True)
     assert "on_train_batch_end" in vars(on)  # Keras sees the hook when fit() begins
     assert repr(on) == "LRLogger(verbose=0, per='batch', batch_logs=True)"
-    with pytest.raises(TypeError, match="`batch_logs`"):
-        LRLogger(batch_logs="yes")
+
+
+@pytest.mark.parametrize(("call", "exc", "message"), [
+    pytest.param(lambda: lrdecay.schedules.cycle_momentum(lrdecay.Cosine(0.1, 10)), TypeError,
+                 r"`schedule` must be a one-cycle or cyclic schedule", id="cycle_momentum"),
+    pytest.param(lambda: OneCycleMomentum(Cyclic(0.01, 0.1, 4)), TypeError,
+                 r"`schedule` must be a one-cycle schedule", id="one_cycle_momentum"),
+    pytest.param(lambda: OneCycle(0.1, 10).momentum(0.9, 0.8), ValueError,
+                 r"`max_momentum` must be a number in \[`base_momentum`, 1\] \(\[0.9, 1\]\), "
+                 r"not 0.8", id="max_momentum"),
+    pytest.param(lambda: Cyclic(0.01, 0.1, 4).momentum(-0.1), ValueError,
+                 r"`base_momentum` must be", id="base_momentum"),
+    pytest.param(lambda: HParamScheduler(), TypeError, "Give at least one hyperparameter",
+                 id="no_hyperparameter"),
+    pytest.param(lambda: HParamScheduler(per="step", momentum=lrdecay.Constant(0.9)),
+                 ValueError, r"`per` must be one of", id="hparam_per"),
+    pytest.param(lambda: HParamScheduler(momentum=0.9), TypeError,
+                 r"`momentum` must be an lrdecay schedule or a function of t, not 0.9\.",
+                 id="hparam_number"),
+    pytest.param(lambda: HParamScheduler(learning_rate=lrdecay.Constant(0.1)), ValueError,
+                 r"`learning_rate`: the learning rate is scheduled by", id="hparam_rate"),
+    pytest.param(lambda: LRLogger(per="update"), ValueError, r"`per` must be one of",
+                 id="logger_per"),
+    pytest.param(lambda: LRLogger(batch_logs="yes"), TypeError, "`batch_logs`",
+                 id="logger_batch_logs"),
+])
+def test_bad_arguments(call, exc, message):
+    with pytest.raises(exc, match=message):
+        call()

@@ -3,7 +3,9 @@
 The two classes below are Keras's tests (keras/src/callbacks/reduce_lr_on_plateau_test.py
 and learning_rate_scheduler_test.py, Keras 3.15, Apache License 2.0), copied with the
 callback class swapped: ``callbacks.ReduceLROnPlateau`` -> ``lrdecay.LRPlateau`` and
-``callbacks.LearningRateScheduler`` -> ``lrdecay.LRScheduler``. Everything else is Keras's,
+``callbacks.LearningRateScheduler`` -> ``lrdecay.LRScheduler``, formatted to this project's
+line length, with each class's ``self.model.fit(...)`` call written once (``self.fit``).
+Everything else (data, models, arguments, assertions) is Keras's,
 the verbose tests included: lrdecay's callbacks print through Keras's ``print_msg``, so
 after ``keras.config.disable_interactive_logging()`` their lines reach the ``logging``
 module (knitr and log files need that), as Keras's do.
@@ -52,146 +54,63 @@ class _RestoresLogging(testing.TestCase):
 class ReduceLROnPlateauTest(_RestoresLogging):
     def setUp(self):
         super().setUp()
-
         (x_train, y_train), (x_test, y_test) = test_utils.get_test_data(
-            train_samples=10,
-            test_samples=10,
-            input_shape=(3,),
-            num_classes=2,
-        )
-        y_test = numerical_utils.to_categorical(y_test)
-        y_train = numerical_utils.to_categorical(y_train)
+            train_samples=10, test_samples=10, input_shape=(3,), num_classes=2)
+        self.y_test = numerical_utils.to_categorical(y_test)
+        self.y_train = numerical_utils.to_categorical(y_train)
+        self.model = Sequential([layers.Dense(5), layers.Dense(2)])
+        self.model.compile(loss="mse", optimizer=optimizers.Adam(0.1))
+        self.x_train, self.x_test = x_train, x_test
 
-        model = Sequential([layers.Dense(5), layers.Dense(2)])
-
-        model.compile(
-            loss="mse",
-            optimizer=optimizers.Adam(0.1),
-        )
-
-        self.model = model
-        self.x_train = x_train
-        self.x_test = x_test
-        self.y_train = y_train
-        self.y_test = y_test
+    def fit(self, callback, epochs, **kwargs):
+        """Keras's ``self.model.fit(...)`` call of these tests, written once."""
+        self.model.fit(self.x_train, self.y_train, validation_data=(self.x_test, self.y_test),
+                       callbacks=[callback], epochs=epochs, **kwargs)
 
     def test_reduces_lr_with_model_fit(self):
-        reduce_lr = lrdecay.LRPlateau(
-            patience=1, factor=0.1, monitor="val_loss", min_delta=100
-        )
-
-        self.model.fit(
-            self.x_train,
-            self.y_train,
-            validation_data=(self.x_test, self.y_test),
-            callbacks=[reduce_lr],
-            epochs=2,
-        )
-
+        reduce_lr = lrdecay.LRPlateau(patience=1, factor=0.1, monitor="val_loss", min_delta=100)
+        self.fit(reduce_lr, epochs=2)
         self.assertEqual(self.model.optimizer.learning_rate.value, 0.01)
 
     def test_throws_when_optimizer_has_schedule(self):
-        reduce_lr = lrdecay.LRPlateau(
-            patience=1, factor=0.1, monitor="val_loss", min_delta=100
-        )
-
-        self.model.compile(
-            loss="mse",
-            optimizer=optimizers.Adam(
-                optimizers.schedules.PolynomialDecay(
-                    initial_learning_rate=0.1, decay_steps=10
-                )
-            ),
-        )
-
+        reduce_lr = lrdecay.LRPlateau(patience=1, factor=0.1, monitor="val_loss", min_delta=100)
+        self.model.compile(loss="mse", optimizer=optimizers.Adam(
+            optimizers.schedules.PolynomialDecay(initial_learning_rate=0.1, decay_steps=10)))
         # DIFFERENCE: the TypeError names what to use instead of a foreign schedule.
         with self.assertRaisesRegex(
-            TypeError,
-            r"\(PolynomialDecay\) that is not an lrdecay schedule. Use the lrdecay schedule "
-            r"of the same family in-graph",
-        ):
-            self.model.fit(
-                self.x_train,
-                self.y_train,
-                validation_data=(self.x_test, self.y_test),
-                callbacks=[reduce_lr],
-                epochs=2,
-            )
+                TypeError, r"\(PolynomialDecay\) that is not an lrdecay schedule. Use the lrdecay "
+                           r"schedule of the same family in-graph"):
+            self.fit(reduce_lr, epochs=2)
 
     def test_scales_an_lrdecay_schedule(self):
         # DIFFERENCE (added): an lrdecay in-graph schedule is scaled, not refused.
-        reduce_lr = lrdecay.LRPlateau(
-            patience=1, factor=0.1, monitor="val_loss", min_delta=100
-        )
+        reduce_lr = lrdecay.LRPlateau(patience=1, factor=0.1, monitor="val_loss", min_delta=100)
         schedule = lrdecay.Polynomial(0.1, decay_steps=10)
         self.model.compile(loss="mse", optimizer=optimizers.Adam(schedule.to_keras(check=False)))
-
-        self.model.fit(
-            self.x_train,
-            self.y_train,
-            validation_data=(self.x_test, self.y_test),
-            callbacks=[reduce_lr],
-            epochs=2,
-            batch_size=5,
-        )
-
+        self.fit(reduce_lr, epochs=2, batch_size=5)
         # 4 updates, then the reduction at the end of epoch 2: schedule(4) x 0.1
         self.assertAllClose(self.model.optimizer.learning_rate, schedule(4) * 0.1)
 
     def test_verbose_logging(self):
-        reduce_lr = lrdecay.LRPlateau(
-            patience=1, factor=0.1, monitor="val_loss", min_delta=100, verbose=1
-        )
+        reduce_lr = lrdecay.LRPlateau(patience=1, factor=0.1, monitor="val_loss", min_delta=100,
+                                      verbose=1)
         io_utils.disable_interactive_logging()
         io_utils.set_logging_verbosity("INFO")
-
         with self.assertLogs() as logs:
-            self.model.fit(
-                self.x_train,
-                self.y_train,
-                validation_data=(self.x_test, self.y_test),
-                callbacks=[reduce_lr],
-                epochs=2,
-            )
+            self.fit(reduce_lr, epochs=2)
             expected_log = "ReduceLROnPlateau reducing learning rate to 0.01"
             self.assertTrue(any(expected_log in log for log in logs.output))
 
     def test_honors_min_lr(self):
-        reduce_lr = lrdecay.LRPlateau(
-            patience=1,
-            factor=0.1,
-            monitor="val_loss",
-            min_delta=10,
-            min_lr=0.005,
-        )
-
-        self.model.fit(
-            self.x_train,
-            self.y_train,
-            validation_data=(self.x_test, self.y_test),
-            callbacks=[reduce_lr],
-            epochs=4,
-        )
-
+        reduce_lr = lrdecay.LRPlateau(patience=1, factor=0.1, monitor="val_loss", min_delta=10,
+                                      min_lr=0.005)
+        self.fit(reduce_lr, epochs=4)
         self.assertEqual(self.model.optimizer.learning_rate.value, 0.005)
 
     def test_cooldown(self):
-        reduce_lr = lrdecay.LRPlateau(
-            patience=1,
-            factor=0.1,
-            monitor="val_loss",
-            min_delta=100,
-            cooldown=2,
-        )
-
-        self.model.fit(
-            self.x_train,
-            self.y_train,
-            validation_data=(self.x_test, self.y_test),
-            callbacks=[reduce_lr],
-            epochs=4,
-        )
-
+        reduce_lr = lrdecay.LRPlateau(patience=1, factor=0.1, monitor="val_loss", min_delta=100,
+                                      cooldown=2)
+        self.fit(reduce_lr, epochs=4)
         # With a cooldown of 2 epochs, we should only reduce the LR every other
         # epoch, so after 4 epochs we will have reduced 2 times.
         self.assertAllClose(self.model.optimizer.learning_rate.value, 0.001)
@@ -199,17 +118,15 @@ class ReduceLROnPlateauTest(_RestoresLogging):
     def test_state_reset_across_fit_calls(self):
         # `ReduceLROnPlateau` is reused across `model.fit()` calls, so
         # `on_train_begin` -> `_reset` must clear all per-run state.
-        reduce_lr = lrdecay.LRPlateau(
-            patience=1, factor=0.1, monitor="loss", min_delta=0, cooldown=2
-        )
+        reduce_lr = lrdecay.LRPlateau(patience=1, factor=0.1, monitor="loss", min_delta=0,
+                                      cooldown=2)
         reduce_lr.set_model(self.model)
         reduce_lr.on_train_begin()
         # Drive some state from a first run.
         reduce_lr.best = 0.5
         reduce_lr.wait = 3
         reduce_lr.cooldown_counter = 2
-        # New `model.fit()` -> `on_train_begin` should clear all per-run
-        # state.
+        # New `model.fit()` -> `on_train_begin` should clear all per-run state.
         reduce_lr.on_train_begin()
         self.assertIsNone(reduce_lr.best)
         self.assertEqual(reduce_lr.wait, 0)
@@ -219,112 +136,52 @@ class ReduceLROnPlateauTest(_RestoresLogging):
 class LearningRateSchedulerTest(_RestoresLogging):
     def setUp(self):
         super().setUp()
-
         (x_train, y_train), _ = test_utils.get_test_data(
-            train_samples=10,
-            test_samples=10,
-            input_shape=(3,),
-            num_classes=2,
-        )
-        y_train = numerical_utils.to_categorical(y_train)
-
-        model = Sequential([layers.Dense(5), layers.Dense(2)])
-
-        model.compile(
-            loss="mse",
-            optimizer="sgd",
-        )
-
-        self.model = model
+            train_samples=10, test_samples=10, input_shape=(3,), num_classes=2)
+        self.y_train = numerical_utils.to_categorical(y_train)
+        self.model = Sequential([layers.Dense(5), layers.Dense(2)])
+        self.model.compile(loss="mse", optimizer="sgd")
         self.x_train = x_train
-        self.y_train = y_train
+
+    def fit(self, callback, epochs):
+        """Keras's ``self.model.fit(...)`` call of these tests, written once."""
+        return self.model.fit(self.x_train, self.y_train, callbacks=[callback], epochs=epochs)
 
     def test_updates_learning_rate(self):
-        lr_scheduler = lrdecay.LRScheduler(
-            lambda step: 1.0 / (2.0 + step), verbose=1
-        )
-
-        self.model.fit(
-            self.x_train,
-            self.y_train,
-            callbacks=[lr_scheduler],
-            epochs=1,
-        )
-
+        lr_scheduler = lrdecay.LRScheduler(lambda step: 1.0 / (2.0 + step), verbose=1)
+        self.fit(lr_scheduler, epochs=1)
         self.assertEqual(self.model.optimizer.learning_rate.value, 0.5)
 
     def test_verbose_logging(self):
-        lr_scheduler = lrdecay.LRScheduler(
-            lambda step: 1.0 / (1.0 + step), verbose=1
-        )
+        lr_scheduler = lrdecay.LRScheduler(lambda step: 1.0 / (1.0 + step), verbose=1)
         io_utils.disable_interactive_logging()
         io_utils.set_logging_verbosity("INFO")
-
         with self.assertLogs() as logs:
-            self.model.fit(
-                self.x_train,
-                self.y_train,
-                callbacks=[lr_scheduler],
-                epochs=1,
-            )
+            self.fit(lr_scheduler, epochs=1)
             expected_log = "LearningRateScheduler setting learning rate to 1.0"
             self.assertTrue(any(expected_log in log for log in logs.output))
 
     def test_schedule_dependent_on_previous_learning_rate(self):
         lr_scheduler = lrdecay.LRScheduler(lambda step, lr: lr / 2)
-
         initial_lr = 0.03
-        self.model.compile(
-            loss="mse",
-            optimizer=optimizers.Adam(initial_lr),
-        )
-
-        self.model.fit(
-            self.x_train,
-            self.y_train,
-            callbacks=[lr_scheduler],
-            epochs=2,
-        )
-        self.assertEqual(
-            self.model.optimizer.learning_rate.value, initial_lr / 4.0
-        )
+        self.model.compile(loss="mse", optimizer=optimizers.Adam(initial_lr))
+        self.fit(lr_scheduler, epochs=2)
+        self.assertEqual(self.model.optimizer.learning_rate.value, initial_lr / 4.0)
 
     def test_throws_when_optimizer_has_schedule(self):
         lr_scheduler = lrdecay.LRScheduler(lambda step, lr: lr / 2)
-
-        self.model.compile(
-            loss="mse",
-            optimizer=optimizers.Adam(
-                optimizers.schedules.PolynomialDecay(
-                    initial_learning_rate=0.1, decay_steps=10
-                )
-            ),
-        )
-
+        self.model.compile(loss="mse", optimizer=optimizers.Adam(
+            optimizers.schedules.PolynomialDecay(initial_learning_rate=0.1, decay_steps=10)))
         # DIFFERENCE: the TypeError comes when training begins, before any epoch, and says
         # what to do (Keras's: "This optimizer was created with a `LearningRateSchedule`").
         with self.assertRaisesRegex(
-            TypeError,
-            r"cannot set the learning rate: the optimizer's `learning_rate` is an in-graph "
-            r"schedule \(PolynomialDecay\)",
-        ):
-            self.model.fit(
-                self.x_train,
-                self.y_train,
-                callbacks=[lr_scheduler],
-                epochs=2,
-            )
+                TypeError, r"cannot set the learning rate: the optimizer's `learning_rate` is an "
+                           r"in-graph schedule \(PolynomialDecay\)"):
+            self.fit(lr_scheduler, epochs=2)
 
     def test_learning_rate_in_history(self):
         lr_scheduler = lrdecay.LRScheduler(lambda step, lr: 0.5)
-
-        history = self.model.fit(
-            self.x_train,
-            self.y_train,
-            callbacks=[lr_scheduler],
-            epochs=1,
-        )
-
+        history = self.fit(lr_scheduler, epochs=1)
         self.assertTrue("learning_rate" in history.history)
         self.assertEqual(type(history.history["learning_rate"][0]), float)
         self.assertEqual(history.history["learning_rate"][0], 0.5)

@@ -155,10 +155,15 @@ def drive(callbacks: list, model: keras.Model, case: dict) -> list[tuple]:
     return out
 
 
-def keras_reference(case: dict, lr: float = 0.1) -> list[tuple]:
-    kwargs = {k: case[k] for k in PARAMS}
-    return drive([keras.callbacks.ReduceLROnPlateau(**kwargs)], make_model(lr, metrics=True),
-                 case)
+_REFERENCES: dict[int, list[tuple]] = {}
+
+
+def keras_reference(case: dict) -> list[tuple]:
+    """Keras's decisions on ``case`` at a rate of 0.1 (driven once per case, then reused)."""
+    if id(case) not in _REFERENCES:
+        cb = keras.callbacks.ReduceLROnPlateau(**{k: case[k] for k in PARAMS})
+        _REFERENCES[id(case)] = drive([cb], make_model(0.1, metrics=True), case)
+    return _REFERENCES[id(case)]
 
 
 def same_state(ours: list[tuple], theirs: list[tuple]) -> bool:
@@ -256,39 +261,47 @@ def test_scales_are_reductions():
     assert scales == [1] * 4 + [0.5] * 6 + [0.25] * 2
 
 
-@pytest.mark.parametrize("plateau_first", [False, True], ids=["scheduler_first", "plateau_first"])
-def test_scheduler_rate_is_scaled_in_either_order(plateau_first):
-    sched = lrdecay.Exponential(0.1, 3, 0.5)
-    cbs = [LRScheduler(sched), LRPlateau("score", **KW)]
-    _, history, probe = run(0.5, cbs[::-1] if plateau_first else cbs)
+EXP = lrdecay.Exponential(0.1, 3, 0.5)
+#: check=False: a warmup from 0 and a cosine cut short, on purpose (plan check off)
+WARM = lrdecay.Warmup(lrdecay.Cosine(0.1, 20), warmup_steps=3)
+#: (learning rate, the callbacks around the plateau, the unreduced rate at (epoch,
+#: iteration), rtol: 0 is exact float32 equality)
+SCALED = [
+    pytest.param(lambda: 0.5, lambda p: [LRScheduler(EXP), p], lambda e, it: EXP(e), 0,
+                 id="scheduler_first"),
+    pytest.param(lambda: 0.5, lambda p: [p, LRScheduler(EXP)], lambda e, it: EXP(e), 0,
+                 id="plateau_first"),
+    pytest.param(lambda: WARM.to_keras(check=False), lambda p: [p], lambda e, it: WARM(it),
+                 1e-6, id="in_graph_iterations"),
+    pytest.param(lambda: WARM.to_keras(steps_per_epoch=2, check=False), lambda p: [p],
+                 lambda e, it: WARM(it / 2), 1e-6, id="in_graph_steps_per_epoch"),
+    # a schedule of (epoch, lr) does not compound the reduction
+    pytest.param(lambda: 0.5, lambda p: [LRScheduler(lambda epoch, lr: 0.1 if epoch == 0
+                                                     else lr * 0.9), p],
+                 lambda e, it: 0.1 * 0.9**e, 1e-6, id="epoch_and_lr"),
+]
+
+
+@pytest.mark.parametrize(("rate", "callbacks", "unreduced", "rtol"), SCALED)
+def test_the_rate_applied_is_scaled(rate, callbacks, unreduced, rtol):
+    model, history, probe = run(rate(), callbacks(LRPlateau("score", **KW)))
     scales = plateau_scales(SCORE, **KW)
-    want = [f32(sched(e) * scales[e]) for e in range(EPOCHS)]
-    assert [lr for *_, lr in probe.rows] == [w for w in want for _ in range(STEPS)]
-    assert history.history["learning_rate"] == want
+    want = [unreduced(e, it) * scales[e] for e, _, it, _ in probe.rows]
+    if rtol == 0:
+        want = [f32(w) for w in want]
+    assert [e for e, *_ in probe.rows] == [e for e in range(EPOCHS) for _ in range(STEPS)]
+    np.testing.assert_allclose([lr for *_, lr in probe.rows], want, rtol=rtol, atol=rtol * 1e-3)
+    np.testing.assert_allclose(history.history["learning_rate"], want[::STEPS], rtol=rtol,
+                               atol=rtol * 1e-3)
+    assert model.optimizer.learning_rate.dtype == "float32"
 
 
 def test_keras_scheduler_undoes_the_reduction():
     """Why: beside Keras's LearningRateScheduler, its ReduceLROnPlateau is undone (keras#8829)."""
-    sched = lrdecay.Exponential(0.1, 3, 0.5)
-    cbs = [keras.callbacks.LearningRateScheduler(lambda e: float(sched(e))),
+    cbs = [keras.callbacks.LearningRateScheduler(lambda e: float(EXP(e))),
            keras.callbacks.ReduceLROnPlateau("score", **KW)]
     _, _, probe = run(0.5, cbs)
-    assert [lr for *_, lr in probe.rows][::STEPS] == [f32(sched(e)) for e in range(EPOCHS)]
-
-
-@pytest.mark.parametrize("spe", [None, 2], ids=["iterations", "steps_per_epoch"])
-def test_in_graph_rate_is_scaled(spe):
-    sched = lrdecay.Warmup(lrdecay.Cosine(0.1, 20), warmup_steps=3)
-    # check=False: a warmup from 0 and a cosine cut short, on purpose (plan check off)
-    model, history, probe = run(sched.to_keras(steps_per_epoch=spe, check=False),
-                                [LRPlateau("score", **KW)])
-    scales = plateau_scales(SCORE, **KW)
-    t = np.array([it for _, _, it, _ in probe.rows], dtype=float) / (spe or 1)
-    want = [scales[e] * sched(tt) for (e, *_), tt in zip(probe.rows, t)]
-    np.testing.assert_allclose([lr for *_, lr in probe.rows], want, rtol=1e-6, atol=1e-9)
-    np.testing.assert_allclose(history.history["learning_rate"], want[::STEPS], rtol=1e-6,
-                               atol=1e-9)
-    assert model.optimizer.learning_rate.dtype == "float32"
+    assert [lr for *_, lr in probe.rows][::STEPS] == [f32(EXP(e)) for e in range(EPOCHS)]
 
 
 def test_keras_plateau_refuses_an_in_graph_schedule():
@@ -315,15 +328,6 @@ def test_min_lr_bounds_the_effective_rate():
     # in-graph, the same bound
     _, history, _ = run(lrdecay.Exponential(0.1, 4, 0.5).to_keras(), [LRPlateau("score", **kw)])
     assert min(history.history["learning_rate"]) < min_lr
-
-
-def test_schedule_of_epoch_and_lr_does_not_compound():
-    cbs = [LRScheduler(lambda epoch, lr: 0.1 if epoch == 0 else lr * 0.9),
-           LRPlateau("score", **KW)]
-    _, history, _ = run(0.5, cbs)
-    scales = plateau_scales(SCORE, **KW)
-    np.testing.assert_allclose(history.history["learning_rate"],
-                               [0.1 * 0.9**e * scales[e] for e in range(EPOCHS)], rtol=1e-6)
 
 
 def test_foreign_in_graph_schedule_gets_a_type_error():
