@@ -304,9 +304,6 @@ def test_bad_arguments_fail_alike(r_errors: list[np.ndarray], i: int) -> None:
 # R as its own process, on the installed package
 # ---------------------------------------------------------------------------
 
-SUBPROCESS_CASES = GRID
-
-
 def _r_source(v: Any) -> str:
     """R source for a value; numbers as hexadecimal literals, so that R reads the very
     double Python has (no decimal rounding on the way)."""
@@ -329,37 +326,22 @@ def _r_source(v: Any) -> str:
 
 
 def test_rscript_on_installed_package_agrees(tmp_path: Path) -> None:
-    """A separate R process (no shared module): values printed with 17 digits equal
-    Python's exactly."""
+    """A separate R process (no shared module), with the Python this one runs: values
+    printed with 17 digits equal Python's exactly."""
     lines = [
         "suppressPackageStartupMessages(library(lrdecay))",
         f"t <- c({', '.join(float(x).hex() for x in CLOCK)})",
-        "emit <- function(id, s) cat(sprintf('%d %d %.17g\\n', id, seq_along(t), lr_at(s, t)),"
-        " sep = '')",
+        "cat('python', reticulate::py_config()$python, '\\n')",
+        "cat('module', lrdecay:::py_lrdecay()$`__file__`, '\\n')",
+        *[f"cat('{i}', sprintf('%.17g', lr_at({_r_source(case)}, t)), '\\n')"
+          for i, case in enumerate(GRID)],
     ]
-    lines += [f"emit({i}L, {_r_source(case)})" for i, case in enumerate(SUBPROCESS_CASES)]
-    lines += ["cat('python', reticulate::py_config()$python, '\\n')",
-              "cat('module', lrdecay:::py_lrdecay()$`__file__`, '\\n')"]
-    stdout = run_r("\n".join(lines) + "\n", cwd=tmp_path)
-    got: dict[int, np.ndarray] = {}
-    python_used = module_used = None
-    for line in stdout.splitlines():
-        parts = line.split()
-        if parts and parts[0] == "python":
-            python_used = parts[1]
-            continue
-        if parts and parts[0] == "module":
-            module_used = parts[1]
-            continue
-        if len(parts) != 3:
-            continue
-        i, j, value = int(parts[0]), int(parts[1]), float(parts[2])
-        got.setdefault(i, np.full(CLOCK.size, np.nan))[j - 1] = value
-    assert python_used is not None and os.path.realpath(python_used) == os.path.realpath(
+    out = dict(line.split(" ", 1) for line in run_r("\n".join(lines) + "\n", cwd=tmp_path)
+               .splitlines() if " " in line)
+    assert os.path.realpath(out["python"].strip()) == os.path.realpath(
         subprocess_env()["RETICULATE_PYTHON"])
-    assert sorted(got) == list(range(len(SUBPROCESS_CASES))), stdout[-2000:]
-    for i, case in enumerate(SUBPROCESS_CASES):
-        np.testing.assert_array_equal(got[i], case(CLOCK),
+    for i, case in enumerate(GRID):
+        np.testing.assert_array_equal(np.array(out[str(i)].split(), dtype=float), case(CLOCK),
                                       err_msg=f"Rscript and Python differ: {case!r} (R used "
-                                      f"{module_used}, Python {lrdecay.__file__}: is the "
+                                      f"{out['module']}, Python {lrdecay.__file__}: is the "
                                       "installed R package up to date?)")
