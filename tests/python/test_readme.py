@@ -1,6 +1,7 @@
 """README.md's snippets run as pasted: every ```python block in a fresh Python (this
 interpreter), every ```r block in a fresh ``Rscript`` on the installed R package, each in
-a folder of its own; two at a time (``kit.run_processes``), one test per snippet.
+a folder of its own; the selected ones two at a time (``kit.run_processes``), one test
+per snippet.
 
 They train small models, hence ``slow``.
 """
@@ -35,22 +36,24 @@ def test_readme_has_snippets_in_both_languages():
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory,
+def runs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
          ) -> dict[tuple[str, int], subprocess.CompletedProcess]:
-    """Every snippet run as pasted, in a folder of its own (R's only where R is set up)."""
+    """Every selected snippet run as pasted, in a folder of its own."""
+    selected = [(item.callspec.params["lang"], item.callspec.params["index"])
+                for item in request.session.items
+                if getattr(item, "originalname", "") == "test_snippet_runs_as_pasted"]
     try:
         programs = {"python": sys.executable, "r": require_r()}
-    except pytest.skip.Exception:
+    except pytest.skip.Exception:  # no R: the R snippets' tests skip, saying why
         programs = {"python": sys.executable}
-    jobs, ran = [], []
-    for lang, i in SNIPPETS:
-        if lang in programs:
-            folder = tmp_path_factory.mktemp(f"{lang}{i}")
-            script = folder / f"snippet.{'py' if lang == 'python' else 'R'}"
-            script.write_text(blocks(lang)[i] + DONE[lang])
-            jobs.append({"argv": [programs[lang], str(script)], "cwd": folder})
-            ran.append((lang, i))
-    return dict(zip(ran, run_processes(jobs)))
+    selected = [(lang, i) for lang, i in selected if lang in programs]
+    jobs = []
+    for lang, i in selected:
+        folder = tmp_path_factory.mktemp(f"{lang}{i}")
+        script = folder / f"snippet.{'py' if lang == 'python' else 'R'}"
+        script.write_text(blocks(lang)[i] + DONE[lang])
+        jobs.append({"argv": [programs[lang], str(script)], "cwd": folder})
+    return dict(zip(selected, run_processes(jobs)))
 
 
 @pytest.mark.slow
@@ -59,6 +62,6 @@ def runs(tmp_path_factory: pytest.TempPathFactory,
 def test_snippet_runs_as_pasted(runs: dict[tuple[str, int], subprocess.CompletedProcess],
                                 lang: str, index: int) -> None:
     if (lang, index) not in runs:
-        require_r()  # skips, saying why
+        require_r()
     out = check_process(runs[lang, index], f"README's ```{lang} snippet {index}")
     assert out.rstrip().endswith("README snippet done")
