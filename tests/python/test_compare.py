@@ -140,7 +140,7 @@ def test_one_schedule_trains_and_reports_the_rates_applied() -> None:
     pytest.importorskip("sklearn")
     s = Step(0.1, 0.5, 1)
     rows = compare_schedules(s, epochs=2.0, seeds=1.0, output=None, verbose=0.0,
-                             workers=1.0)  # R doubles
+                             workers=1.0, batch_size=128.0)  # R doubles
     assert [r["schedule"] for r in rows] == ["schedule"]
     assert list(rows[0]) == [*COLUMNS, "lr", "val_loss", "val_loss_sd", "per_seed"]
     assert [f["seed"] for f in rows[0]["per_seed"]] == [42]
@@ -150,7 +150,7 @@ def test_one_schedule_trains_and_reports_the_rates_applied() -> None:
     assert 0.0 <= rows[0]["test_accuracy"] <= 1.0
     assert math.isnan(rows[0]["test_accuracy_sd"]) and math.isnan(rows[0]["test_loss_sd"])
     rows = compare_schedules({"constant": Constant(0.05)}, epochs=1, seeds=1, output=None,
-                             verbose=False, workers=1)
+                             verbose=False, workers=1, batch_size=128)
     assert rows[0]["lr"] == [float(np.float32(0.05))]
 
 
