@@ -521,3 +521,30 @@ def torch_lrs(make_scheduler: Any, n: int, lr: float = 1.0) -> np.ndarray:
         sched.step()
         out.append(sched.get_last_lr()[0])
     return np.array(out)
+
+
+# --- s5-c ---
+
+
+def run_processes(jobs: list[dict[str, Any]], *, workers: int = 2,
+                  timeout: float = 400) -> list[subprocess.CompletedProcess]:
+    """Run fresh processes, ``workers`` at a time (``jobs``: keyword arguments ``argv``
+    and, optionally, ``cwd`` and ``env``, variables to set in ``subprocess_env()``); each
+    one's ``CompletedProcess``, in order, whatever its exit status (``check_process``)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(job: dict[str, Any]) -> subprocess.CompletedProcess:
+        return subprocess.run(job["argv"], capture_output=True, text=True, timeout=timeout,
+                              env=subprocess_env(**job.get("env", {})), cwd=job.get("cwd"))
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(one, jobs))
+
+
+def check_process(proc: subprocess.CompletedProcess, what: str) -> str:
+    """``proc``'s stdout; fails the test, showing stderr, if it exited with an error."""
+    if proc.returncode != 0:
+        pytest.fail(f"{what} failed with code {proc.returncode}:\n--- stdout\n"
+                    f"{proc.stdout[-4000:]}\n--- stderr\n{proc.stderr[-6000:]}")
+    return proc.stdout
+

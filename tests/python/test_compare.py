@@ -49,14 +49,8 @@ def test_default_schedules_are_sized_to_the_run(epochs: int) -> None:
     assert schedules["inverse time"].sized(epochs)(epochs) == pytest.approx(0.1 / 8, rel=1e-12)
 
 
-@pytest.mark.parametrize("epochs", [2, 3, 15, 50])
-def test_default_schedules_give_no_finding(epochs: int) -> None:
-    """Every default schedule is a sound plan for the epochs it is sized to."""
-    for name, s in default_schedules(epochs).items():
-        assert check_schedule(s, epochs) == [], (epochs, name)
-
-
 def test_default_schedules_give_no_finding_for_2_to_60_epochs() -> None:
+    """Every default schedule is a sound plan for the epochs it is sized to."""
     bad = [(e, name, [f.code for f in check_schedule(s, e)])
            for e in range(2, 61) for name, s in default_schedules(e).items()
            if check_schedule(s, e)]
@@ -146,7 +140,7 @@ def test_one_schedule_trains_and_reports_the_rates_applied() -> None:
     pytest.importorskip("sklearn")
     s = Step(0.1, 0.5, 1)
     rows = compare_schedules(s, epochs=2.0, seeds=1.0, output=None, verbose=0.0,
-                             workers=1.0)  # R doubles
+                             workers=1.0, batch_size=128.0)  # R doubles
     assert [r["schedule"] for r in rows] == ["schedule"]
     assert list(rows[0]) == [*COLUMNS, "lr", "val_loss", "val_loss_sd", "per_seed"]
     assert [f["seed"] for f in rows[0]["per_seed"]] == [42]
@@ -156,47 +150,46 @@ def test_one_schedule_trains_and_reports_the_rates_applied() -> None:
     assert 0.0 <= rows[0]["test_accuracy"] <= 1.0
     assert math.isnan(rows[0]["test_accuracy_sd"]) and math.isnan(rows[0]["test_loss_sd"])
     rows = compare_schedules({"constant": Constant(0.05)}, epochs=1, seeds=1, output=None,
-                             verbose=False, workers=1)
+                             verbose=False, workers=1, batch_size=128)
     assert rows[0]["lr"] == [float(np.float32(0.05))]
 
 
 @pytest.mark.keras
 def test_seeds_give_means_and_spreads_the_same_weights_per_seed_and_workers_agree(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """Two names for one schedule train alike on each seed (same initial weights, same
-    batches); the seeds differ; the means and sample sds are those of the per-seed
-    values; two worker processes give exactly the results of one fit after another in
-    this process; a line per fit is printed and the PNG written."""
+    """Two names for one (run-sized) schedule train alike on each seed (same initial
+    weights, same batches); the seeds differ; the means and sample sds are those of the
+    per-seed values; two worker processes give exactly the results of one fit after
+    another in this process; a line per fit is printed and the PNG written."""
     pytest.importorskip("sklearn")
-    schedules = {"a": Constant(0.1), "b": Constant(0.1), "cosine": Cosine(0.1)}  # run-sized
+    schedules = {"a": Cosine(0.1), "b": Cosine(0.1)}  # run-sized
     calls: list[tuple[int, int, str, int]] = []
-    here = compare_schedules(schedules, epochs=2, seeds=2, output=None, verbose=1, workers=1)
+    # batch 128: 12 updates per epoch are enough for everything asserted here
+    here = compare_schedules(schedules, epochs=2, seeds=2, output=None, verbose=1, workers=1,
+                             batch_size=128)
     out = capsys.readouterr().out
-    assert "[6/6] cosine, seed 43: test accuracy" in out
+    assert "[4/4] b, seed 43: test accuracy" in out
     assert "test acc" in out and "linear" not in out
     png = tmp_path / "demo.png"
     apart = compare_schedules(schedules, epochs=2, seeds=2, output=str(png), verbose=0,
-                              workers=2, progress=lambda *a: calls.append(a))
+                              workers=2, progress=lambda *a: calls.append(a), batch_size=128)
     assert capsys.readouterr().out == ""
     assert png.stat().st_size > 10_000
-    assert sorted(c[0] for c in calls) == [1, 2, 3, 4, 5, 6]
-    assert {c[1] for c in calls} == {6}
-    assert sorted((c[2], c[3]) for c in calls) == [(n, s) for n in ("a", "b", "cosine")
-                                                   for s in (42, 43)]
-    for r in (here, apart):
-        assert [x["schedule"] for x in r] == ["a", "b", "cosine"]
+    assert sorted(c[0] for c in calls) == [1, 2, 3, 4]
+    assert {c[1] for c in calls} == {4}
+    assert sorted((c[2], c[3]) for c in calls) == [(n, s) for n in ("a", "b") for s in (42, 43)]
+    assert [x["schedule"] for x in here] == [x["schedule"] for x in apart] == ["a", "b"]
+
     def timeless(row: dict) -> dict:
         return {k: ([timeless(f) for f in v] if k == "per_seed" else v)
                 for k, v in row.items() if k != "seconds"}
 
-    for x, y in zip(here, apart):
-        assert timeless(x) == timeless(y)
-    a, b, cos = here
-    per_seed = {k: [f[k] for f in a["per_seed"]] for k in a["per_seed"][0]}
-    assert per_seed["seed"] == [42, 43]
+    assert [timeless(x) for x in here] == [timeless(y) for y in apart]
+    a, b = here
+    assert [f["seed"] for f in a["per_seed"]] == [42, 43]
     assert [f["test_loss"] for f in a["per_seed"]] == [f["test_loss"] for f in b["per_seed"]]
     assert a["val_loss"] == b["val_loss"]
-    assert per_seed["test_loss"][0] != per_seed["test_loss"][1]
+    assert a["per_seed"][0]["test_loss"] != a["per_seed"][1]["test_loss"]
     for r in here:
         assert list(r) == [*COLUMNS, "lr", "val_loss", "val_loss_sd", "per_seed"]
         acc = [f["test_accuracy"] for f in r["per_seed"]]
@@ -207,8 +200,8 @@ def test_seeds_give_means_and_spreads_the_same_weights_per_seed_and_workers_agre
         assert r["seconds"] == pytest.approx(np.mean([f["seconds"] for f in r["per_seed"]]))
         assert [f["final_lr"] for f in r["per_seed"]] == [r["final_lr"]] * 2
         assert len(r["val_loss"]) == len(r["val_loss_sd"]) == 2
-    # Sized to the fit()'s 2 epochs, here and in the worker processes.
-    assert cos["lr"] == [float(np.float32(Cosine(0.1, 2)(e))) for e in range(2)]
+        # Sized to the fit()'s 2 epochs, here and (equal above) in the worker processes.
+        assert r["lr"] == [float(np.float32(Cosine(0.1, 2)(e))) for e in range(2)]
 
 
 @pytest.mark.keras
@@ -233,7 +226,7 @@ def test_command_line_trains_over_seeds(tmp_path: Path,
 
     png = tmp_path / "demo.png"
     assert main(["compare", "--epochs", "1", "--seeds", "2", "--workers", "1", "--schedules",
-                 "constant,cosine", "--quiet", "--output", str(png)]) == 0
+                 "constant,cosine", "--batch-size", "128", "--quiet", "--output", str(png)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].split() == ["schedule", "final", "LR", "test", "accuracy", "(\u00b1", "sd)",
                               "test", "loss", "(\u00b1", "sd)", "s/fit"]

@@ -28,6 +28,8 @@ import numpy as np
 import pytest
 from kit import keras_model, lr_of, r_string, run_r, sha256
 from lrdecay import *  # noqa: F403 - the schedules API, lrdecay.__all__
+from lrdecay.schedules import FAMILIES
+from test_schedule_checks import VALID as CHECKS_VALID
 
 keras = pytest.importorskip("keras")
 
@@ -227,27 +229,9 @@ def _check(case: str, call: Callable[[], Any], fragment: str, failures: list[str
     else:
         failures.append(f"{case}: no error")
 
-#: Valid arguments of every family, by keyword; each required one is then given as None.
-VALID: dict[str, dict[str, Any]] = {
-    "Constant": {"lr": 0.1},
-    "Step": {"initial_lr": 0.1},
-    "MultiStep": {"initial_lr": 0.1, "milestones": [3, 6]},
-    "Piecewise": {"boundaries": [3], "values": [0.1, 0.01]},
-    "Exponential": {"initial_lr": 0.1, "decay_rate": 0.9},
-    "InverseTime": {"initial_lr": 0.1, "decay_rate": 0.5},
-    "Polynomial": {"initial_lr": 0.1, "decay_steps": 10},
-    "Cosine": {"initial_lr": 0.1, "decay_steps": 10},
-    "CosineRestarts": {"initial_lr": 0.1, "first_decay_steps": 10},
-    "Linear": {"start_lr": 0.1, "end_lr": 0.01, "steps": 10},
-    "Cyclic": {"base_lr": 0.01, "max_lr": 0.1, "step_size": 5},
-    "OneCycle": {"max_lr": 0.1, "total_steps": 100},
-    "Warmup": {"schedule": S, "warmup_steps": 5},
-    "Sequence": {"schedules": [S, Constant(0.01)], "boundaries": [5]},
-    "WSD": {"peak_lr": 0.1, "warmup_steps": 2, "stable_steps": 3, "decay_steps": 2},
-    "InverseSqrt": {"peak_lr": 0.1, "warmup_steps": 4},
-    "Rex": {"initial_lr": 0.1, "total_steps": 10},
-    "Cooldown": {"schedule": S, "start": 5, "length": 5},
-}
+#: Valid arguments of every family (test_schedule_checks.py's, and Cooldown's); each
+#: required one is then given as None.
+VALID = {**CHECKS_VALID, Cooldown: {"schedule": S, "start": 5, "length": 5}}
 
 #: Numeric arguments of the newer families, each given NaN, Inf and -1.
 NEWER_NUMBERS = {"WSD": ["peak_lr", "warmup_steps", "stable_steps", "decay_steps", "min_lr_ratio"],
@@ -259,23 +243,17 @@ NEWER_NUMBERS = {"WSD": ["peak_lr", "warmup_steps", "stable_steps", "decay_steps
 def _family_cases() -> list[tuple[str, Callable[[], Any], str]]:
     import inspect
 
-    from lrdecay.schedules import FAMILIES
-
     cases: list[tuple[str, Callable[[], Any], str]] = []
-    for family, valid in VALID.items():
-        cls = FAMILIES[family]
+    for cls, valid in VALID.items():
         required = [p.name for p in inspect.signature(cls.__init__).parameters.values()
                     if p.name != "self" and p.default is inspect.Parameter.empty]
-        assert set(required) <= set(valid), family
-        for arg in required:
-            cases.append((f"{family} {arg} None",
-                          lambda cls=cls, kw={**valid, arg: None}: cls(**kw), f"`{arg}`"))
+        assert set(required) <= set(valid), cls
+        cases += [(f"{cls.__name__} {arg} None", lambda cls=cls, kw={**valid, arg: None}:
+                   cls(**kw), f"`{arg}`") for arg in required]
     for family, args in NEWER_NUMBERS.items():
-        for arg in args:
-            for bad in (NAN, INF, -1.0):
-                cases.append((f"{family} {arg} {bad}",
-                              lambda cls=FAMILIES[family], kw={**VALID[family], arg: bad}:
-                              cls(**kw), f"`{arg}`"))
+        cls = FAMILIES[family]
+        cases += [(f"{family} {arg} {bad}", lambda cls=cls, kw={**VALID[cls], arg: bad}:
+                   cls(**kw), f"`{arg}`") for arg in args for bad in (NAN, INF, -1.0)]
     return cases
 
 
@@ -385,49 +363,41 @@ def test_python_newer_features_table(capsys: pytest.CaptureFixture) -> None:
     cases = _family_cases() + NEWER_CASES
     for case, call, fragment in cases:
         _check(case, call, fragment, failures)
-    n = len(cases)
+
+    def refused(case: str, model: Any, call: Callable[[], Any], fragment: str) -> None:
+        before = _state(model)
+        _check(case, call, fragment, failures)
+        if any(not np.array_equal(a, b) for a, b in zip(before, _state(model))):
+            failures.append(f"{case}: the model changed")
 
     x = np.linspace(0, 1, 64, dtype="float32").reshape(32, 2)
     y = x.sum(axis=1, keepdims=True)
     for opt, kwargs, per, name, schedule, says in RANGE_CASES:
-        case, fragment, schedules = f"{opt} {name} {schedule} per {per}", f"`{name}`{says}", {
-            name: schedule}
         model = keras_model(inputs=2, seed=0,
                             optimizer=getattr(keras.optimizers, opt)(0.1, **kwargs))
-        before = _state(model)
-        originals = {name: getattr(model.optimizer, name) for name in schedules}
-        _check(case, lambda m=model, p=per, s=schedules: m.fit(
-            x, y, batch_size=8, epochs=2, verbose=0,
-            callbacks=[lrdecay.HParamScheduler(per=p, **s)]), fragment, failures)
-        if any(not np.array_equal(a, b) for a, b in zip(before, _state(model))):
-            failures.append(f"{case}: the model changed")
-        if {name: getattr(model.optimizer, name) for name in schedules} != originals:
-            failures.append(f"{case}: a hyperparameter changed")
-    n += len(RANGE_CASES)
+        original = getattr(model.optimizer, name)
+        refused(f"{opt} {name} {schedule} per {per}", model, lambda m=model, p=per, n=name,
+                s=schedule: m.fit(x, y, batch_size=8, epochs=2, verbose=0,
+                                  callbacks=[lrdecay.HParamScheduler(per=p, **{n: s})]),
+                f"`{name}`{says}")
+        if getattr(model.optimizer, name) != original:
+            failures.append(f"{opt} {name} {schedule}: the hyperparameter changed")
 
     model = keras_model(inputs=2, seed=0)
-    before = _state(model)
     data = {"x": x, "y": y, "nan": np.where(x == x[3, 1], np.nan, x), "inf": np.full_like(y, INF)}
     for case, kwargs, fragment in FIND_CASES:
         kw = {"model": model, "x": x, "y": y, "steps": 5, "batch_size": 8, **kwargs}
         kw = {k: data[v] if isinstance(v, str) and v in data else v for k, v in kw.items()}
-        _check(f"lr_find {case}", lambda kw=kw: lrdecay.lr_find(**kw), fragment, failures)
-        if any(not np.array_equal(a, b) for a, b in zip(before, _state(model))):
-            failures.append(f"lr_find {case}: the model changed")
-    n += len(FIND_CASES)
+        refused(f"lr_find {case}", model, lambda kw=kw: lrdecay.lr_find(**kw), fragment)
 
     model = keras_model(inputs=2, seed=0)
     model.fit(x, y, batch_size=8, epochs=1, verbose=0)
-    before = _state(model)
     for case, kwargs, fragment in COOLDOWN_CASES:
-        kw = {"model": model, **kwargs}
-        _check(f"start_cooldown {case}", lambda kw=kw: lrdecay.start_cooldown(**kw), fragment,
-               failures)
+        refused(f"start_cooldown {case}", model,
+                lambda kw={"model": model, **kwargs}: lrdecay.start_cooldown(**kw), fragment)
         if not isinstance(model.optimizer._learning_rate, keras.Variable):
             failures.append(f"start_cooldown {case}: the rate became a schedule")
-        if any(not np.array_equal(a, b) for a, b in zip(before, _state(model))):
-            failures.append(f"start_cooldown {case}: the model changed")
-    n += len(COOLDOWN_CASES)
+    n = len(cases) + len(RANGE_CASES) + len(FIND_CASES) + len(COOLDOWN_CASES)
     with capsys.disabled():
         print(f"\nhostile inputs tried (Python, newer features): {n}")
     assert not failures, "\n".join(failures)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import os
 import re
 import subprocess
 import sys
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import lrdecay
 import pytest
-from kit import REPO, subprocess_env
+from kit import REPO, run_processes, subprocess_env
 
 #: The public API: the names ``dir(lrdecay)`` lists, and nothing else.
 PUBLIC = {
@@ -45,11 +46,10 @@ def run(code: str, *, extra_path: Path | None = None, args: list[str] | None = N
         cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run Python ``code`` (or ``-m`` ``args``) in a fresh interpreter; the result, whatever
     its exit status. ``extra_path`` goes first on ``PYTHONPATH``."""
-    env = subprocess_env()
-    if extra_path is not None:
-        env["PYTHONPATH"] = f"{extra_path}:{env['PYTHONPATH']}"
+    env = {"PYTHONPATH": f"{extra_path}{os.pathsep}{subprocess_env()['PYTHONPATH']}"
+           } if extra_path is not None else {}
     argv = [sys.executable, *(args if args is not None else ["-c", code])]
-    return subprocess.run(argv, capture_output=True, text=True, timeout=300, env=env, cwd=cwd)
+    return run_processes([{"argv": argv, "cwd": cwd, "env": env}])[0]
 
 
 def test_dir_lists_the_public_api_and_nothing_else():
@@ -155,15 +155,6 @@ def test_the_args_reader_reads_google_style():
 
 
 # -- Keras's registry: .keras files load after `import lrdecay` alone -------------------------
-SAVE = """
-import keras, lrdecay
-model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
-schedule = lrdecay.Warmup(lrdecay.Cosine(0.1, 10), 3)
-model.compile(keras.optimizers.SGD(schedule.to_keras(steps_per_epoch=2)), loss="mse")
-model.optimizer.build(model.trainable_variables)
-model.optimizer.iterations.assign(7)
-model.save("model.keras")
-"""
 LOAD = """
 import sys
 model = keras.saving.load_model("model.keras")
@@ -176,14 +167,23 @@ assert type(sys.modules["keras"].__spec__.loader).__name__ != "_RegisteringLoade
 assert type(sys.modules["keras"].__loader__).__name__ != "_RegisteringLoader"
 print("loaded")
 """
+ORDERS = ("import lrdecay\nimport keras", "import keras\nimport lrdecay")
 
 
 @pytest.mark.keras
 def test_keras_files_load_after_import_lrdecay_in_either_order(tmp_path):
-    saved = run(SAVE, cwd=tmp_path)
-    assert saved.returncode == 0, saved.stderr
-    for first in ("import lrdecay\nimport keras", "import keras\nimport lrdecay"):
-        proc = run(first + LOAD, cwd=tmp_path)
+    """Saved here; loaded in a fresh Python per import order, both at once."""
+    import keras
+
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    schedule = lrdecay.Warmup(lrdecay.Cosine(0.1, 10), 3)
+    model.compile(keras.optimizers.SGD(schedule.to_keras(steps_per_epoch=2)), loss="mse")
+    model.optimizer.build(model.trainable_variables)
+    model.optimizer.iterations.assign(7)
+    model.save(tmp_path / "model.keras")
+    procs = run_processes([{"argv": [sys.executable, "-c", first + LOAD], "cwd": tmp_path}
+                           for first in ORDERS])
+    for first, proc in zip(ORDERS, procs):
         assert proc.returncode == 0, f"{first!r}:\n{proc.stderr}"
         assert proc.stdout.strip().endswith("loaded")
 

@@ -10,17 +10,15 @@ teardown really was skipped (an ``atexit`` handler of the child never runs).
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
+from kit import run_processes
 
 pytestmark = [pytest.mark.r_parity, pytest.mark.slow]
-
-HERE = Path(__file__).resolve().parent
 
 CHILD = """
 import atexit
@@ -42,40 +40,37 @@ def test_python_only():
 """
 
 
-def _run_child(tmp_path: Path, expected: float) -> tuple[subprocess.CompletedProcess, Path]:
-    """pytest in a fresh process on CHILD, with this folder's conftest as a plugin."""
-    (tmp_path / "test_child.py").write_text(CHILD.replace("EXPECTED", repr(expected)))
-    report = tmp_path / "report.xml"
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(HERE), env.get("PYTHONPATH")) if p)
-    proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "conftest", "-p", "no:cacheprovider", "-q",
-         "--rootdir", str(tmp_path), f"--junitxml={report}", str(tmp_path / "test_child.py")],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300, check=False)
-    return proc, report
+#: (what R's 1 + 1 is expected to be, exit code, summary, JUnit failures)
+RUNS = {"passing": (2.0, 0, "2 passed", 0), "failing": (3.0, 1, "1 failed, 1 passed", 1)}
 
 
-def _junit_counts(report: Path) -> dict[str, int]:
+@pytest.fixture(scope="module")
+def children(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Any, Path]]:
+    """pytest in a fresh process on CHILD, with this folder's conftest as a plugin, once
+    per row of RUNS, both at once: each one's result and JUnit report."""
+    jobs, reports = [], []
+    for name, (expected, *_) in RUNS.items():
+        tmp = tmp_path_factory.mktemp(name)
+        (tmp / "test_child.py").write_text(CHILD.replace("EXPECTED", repr(expected)))
+        reports.append(tmp / "report.xml")
+        jobs.append({"cwd": tmp, "argv": [
+            sys.executable, "-m", "pytest", "-p", "conftest", "-p", "no:cacheprovider", "-q",
+            "--rootdir", str(tmp), f"--junitxml={reports[-1]}", str(tmp / "test_child.py")]})
+    return dict(zip(RUNS, zip(run_processes(jobs), reports)))
+
+
+@pytest.mark.parametrize("name", list(RUNS))
+def test_the_run_exits_with_pytest_status_after_reporting(children, name: str) -> None:
+    _, code, summary, failures = RUNS[name]
+    proc, report = children[name]
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == code, out[-3000:]
+    assert summary in proc.stdout, out[-3000:]
+    if failures:
+        assert "test_r_adds" in proc.stdout
     suite = ET.parse(report).getroot()
     suite = suite if suite.tag == "testsuite" else suite.find("testsuite")
-    return {k: int(suite.get(k)) for k in ("tests", "failures", "errors", "skipped")}
-
-
-def test_passing_run_exits_0_after_reporting(tmp_path: Path) -> None:
-    proc, report = _run_child(tmp_path, 2.0)
-    out = proc.stdout + proc.stderr
-    assert proc.returncode == 0, out[-3000:]
-    assert "2 passed" in proc.stdout, out[-3000:]
-    assert _junit_counts(report) == {"tests": 2, "failures": 0, "errors": 0, "skipped": 0}
+    assert {k: int(suite.get(k)) for k in ("tests", "failures", "errors", "skipped")} == {
+        "tests": 2, "failures": failures, "errors": 0, "skipped": 0}
     # The process left through os._exit: Python's own teardown never ran.
-    assert "ATEXIT HANDLER RAN" not in out
-
-
-def test_failing_run_exits_1_after_reporting(tmp_path: Path) -> None:
-    proc, report = _run_child(tmp_path, 3.0)
-    out = proc.stdout + proc.stderr
-    assert proc.returncode == 1, out[-3000:]
-    assert "1 failed, 1 passed" in proc.stdout, out[-3000:]
-    assert "test_r_adds" in proc.stdout
-    assert _junit_counts(report) == {"tests": 2, "failures": 1, "errors": 0, "skipped": 0}
     assert "ATEXIT HANDLER RAN" not in out
