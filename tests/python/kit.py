@@ -500,7 +500,7 @@ def fit(model: Any, callbacks: Any = (), epochs: int = 3, *, x: Any = None, y: A
     return history, probe
 
 
-# --- s5-d ---
+# -- other libraries' schedules, for comparison --
 
 
 def torch_lrs(make_scheduler: Any, n: int, lr: float = 1.0) -> np.ndarray:
@@ -523,7 +523,7 @@ def torch_lrs(make_scheduler: Any, n: int, lr: float = 1.0) -> np.ndarray:
     return np.array(out)
 
 
-# --- s5-c ---
+# -- fresh processes, several at once --
 
 
 def run_processes(jobs: list[dict[str, Any]], *, workers: int = 2,
