@@ -9,8 +9,8 @@
   ``max(schedule * scale, min(schedule, min_lr))`` for ``LRScheduler`` in both callback
   orders, an in-graph schedule (with and without ``steps_per_epoch``) and a schedule of
   (epoch, lr); beside Keras's own ``LearningRateScheduler`` the reduction is undone.
-- State: saved in weights files and ``.keras`` files; a ``.keras`` file loads in a fresh
-  process with its reduced rate (resuming at every epoch: ``test_plateau_resume.py``).
+- State: saved in weights files and ``.keras`` files (loaded in a fresh process with its
+  reduced rate and resumed at every epoch: ``test_resume.py``).
 - Backends (slow): the applied rate, read from the weights, on TensorFlow, JAX, PyTorch
   and under ``MirroredStrategy``.
 """
@@ -419,66 +419,8 @@ def test_keras_schedule_config_keeps_the_scale():
     assert "plateau_scale=0.25" in repr(again)
 
 
-SAVE_CHILD = r"""
-import json, sys, numpy as np, keras, lrdecay
-SCORE = [1.0, 0.9, 0.95, 0.96, 0.97, 0.5]
-from kit import script_callback
-Script = lambda: script_callback(SCORE)
-x = np.ones((4, 2), "float32"); y = np.zeros((4, 1), "float32")
-out = {}
-for mode in ["constant", "scheduler", "in_graph"]:
-    lr = {"constant": 0.1, "scheduler": 0.5,
-          "in_graph": lrdecay.Exponential(0.1, 8, 0.5).to_keras()}[mode]
-    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
-    model.compile(keras.optimizers.SGD(lr, momentum=0.9), loss="mse")
-    cbs = [Script(), lrdecay.LRPlateau("score", factor=0.5, patience=1, mode="min")]
-    if mode == "scheduler":
-        cbs.insert(1, lrdecay.LRScheduler(lrdecay.Exponential(0.1, 4, 0.5)))
-    model.fit(x, y, batch_size=2, epochs=6, verbose=0, callbacks=cbs)
-    model.save(sys.argv[1] + "/" + mode + ".keras")
-    out[mode] = lrdecay.get_learning_rate(model)
-print(json.dumps(out))
-"""
-
-LOAD_CHILD = r"""
-import json, sys, warnings, numpy as np
-import keras, lrdecay
-warnings.simplefilter("error", UserWarning)  # e.g. Keras's "Skipping variable loading"
-out = {}
-for mode in ["constant", "scheduler", "in_graph"]:
-    model = keras.saving.load_model(sys.argv[1] + "/" + mode + ".keras")
-    rates = []
-    class Probe(keras.callbacks.Callback):
-        def on_train_batch_begin(self, batch, logs=None):
-            rates.append(float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate)))
-    x = np.ones((4, 2), "float32"); y = np.zeros((4, 1), "float32")
-    before = lrdecay.get_learning_rate(model)
-    model.fit(x, y, batch_size=2, epochs=1, verbose=0, callbacks=[Probe()])
-    out[mode] = {"loaded": before, "applied": rates,
-                 "iterations": int(keras.ops.convert_to_numpy(model.optimizer.iterations))}
-print(json.dumps(out))
-"""
-
-
-@pytest.mark.slow
-def test_keras_file_loads_in_a_fresh_process_with_its_reduced_rate(tmp_path):
-    saved = kit.last_json(kit.run_python(SAVE_CHILD.replace("sys.argv[1]", repr(str(tmp_path)))))
-    loaded = kit.last_json(kit.run_python(LOAD_CHILD.replace("sys.argv[1]", repr(str(tmp_path)))))
-    scale = 0.125  # reductions at the ends of epochs 3, 4 and 5 (1-based)
-    sched = lrdecay.Exponential(0.1, 8, 0.5)
-    assert saved["constant"] == loaded["constant"]["loaded"] == f32(0.1 * scale)
-    assert loaded["constant"]["applied"] == [f32(0.1 * scale)] * 2
-    # the scheduler set (schedule at epoch 5) x scale before the last reduction, reduced again
-    assert saved["scheduler"] == loaded["scheduler"]["loaded"] == \
-        f32(f32(lrdecay.Exponential(0.1, 4, 0.5)(5) * 0.25) * 0.5)
-    assert loaded["in_graph"]["loaded"] == pytest.approx(sched(12) * scale, rel=1e-6)
-    np.testing.assert_allclose(loaded["in_graph"]["applied"], sched(np.array([12, 13])) * scale,
-                               rtol=1e-6)
-    assert loaded["in_graph"]["iterations"] == 14
-
-
 # ---------------------------------------------------------------------------
-# Interrupted and resumed: test_plateau_resume.py (BackupAndRestore and .keras files, at
+# Interrupted and resumed: test_resume.py (BackupAndRestore and .keras files, at
 # every epoch, in fresh processes); here, a backup written before the plateau's decision
 # ---------------------------------------------------------------------------
 

@@ -10,7 +10,6 @@ cannot be evaluated and says how to size it; unknown steps stop ``fit()`` before
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import lrdecay
@@ -241,50 +240,6 @@ def test_unknown_steps_stop_fit_before_any_update() -> None:
 
 @keras_only
 @pytest.mark.slow
-def test_save_load_and_resume_with_initial_epoch_reproduce_the_uninterrupted_run(
-        tmp_path: Path) -> None:
-    """Uninterrupted: fit(epochs=3). Interrupted after epoch 1, saved, loaded in a fresh
-    process and resumed with initial_epoch=1: the same weights, bit for bit."""
-    full = make_model(Warmup(Cosine(0.1), of_run(0.1), start_lr=0.01).to_keras())
-    full.fit(X, Y, epochs=3, batch_size=8, verbose=0, shuffle=False)
-
-    class Stop(keras.callbacks.Callback):
-        def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
-            self.model.stop_training = True
-
-    part = make_model(Warmup(Cosine(0.1), of_run(0.1), start_lr=0.01).to_keras())
-    part.fit(X, Y, epochs=3, batch_size=8, verbose=0, shuffle=False, callbacks=[Stop()])
-    path = tmp_path / "m.keras"
-    part.save(path)
-    x_path, y_path = tmp_path / "x.npy", tmp_path / "y.npy"
-    np.save(x_path, X)
-    np.save(y_path, Y)
-    out = run_python(f"""
-        import json, numpy as np, keras, lrdecay
-        m = keras.saving.load_model({str(path)!r})
-        ks = m.optimizer._learning_rate
-        x, y = np.load({str(x_path)!r}), np.load({str(y_path)!r})
-        m.fit(x, y, epochs=3, initial_epoch=1, batch_size=8, verbose=0, shuffle=False)
-        print(json.dumps({{"w": [w.tolist() for w in m.get_weights()], "run": ks.run,
-                          "sched": repr(ks.schedule)}}))
-    """)
-    got = last_json(out)
-    assert got["run"] == 30
-    assert got["sched"] == repr(Warmup(Cosine(0.1, 27), 3, start_lr=0.01))
-    for g, want in zip(got["w"], weights(full)):
-        np.testing.assert_array_equal(np.asarray(g, dtype=np.float32), want)
-
-
-@keras_only
-def test_lr_scheduler_resumed_with_initial_epoch_gives_the_uninterrupted_rates() -> None:
-    hist = make_model(0.5).fit(X, Y, epochs=8, initial_epoch=5, batch_size=40, verbose=0,
-                               callbacks=[lrdecay.LRScheduler(OneCycle(0.1))])
-    assert hist.history["learning_rate"] == pytest.approx(
-        [float(np.float32(v)) for v in OneCycle(0.1, 8)([5, 6, 7])], rel=0, abs=0)
-
-
-@keras_only
-@pytest.mark.slow
 @pytest.mark.parametrize("backend", ["jax", "torch"])
 def test_in_graph_sizing_on_other_backends(backend: str) -> None:
     if not backend_available(backend):
@@ -329,56 +284,3 @@ def test_one_cycle_rate_and_momentum_both_sized_to_the_run() -> None:
     for g, w in zip(got, want):
         np.testing.assert_array_equal(g, w)
     assert cb.schedules["momentum"] == OneCycle(0.1, 30).momentum()
-
-
-class Interrupt(Exception):
-    """Raised by ``StopAfter``: the run dies after an epoch, as a killed job would."""
-
-
-def backup_run(route: str, backup: Path, interrupt_after: int | None = None
-               ) -> tuple[list[float], list[np.ndarray]]:
-    """A 4-epoch run (10 updates per epoch) with ``BackupAndRestore`` in ``backup``, its
-    schedule ``Warmup(Cosine(0.1), of_run(0.25))`` made anew, as a new job would:
-    ``route`` "callback" (``LRScheduler``) or "in-graph". Returns the rates of the epochs
-    this ``fit()`` ran (the rate of each epoch's first update) and the weights; raises
-    ``Interrupt`` after epoch ``interrupt_after`` (0-based), once it is backed up."""
-    class StopAfter(keras.callbacks.Callback):
-        def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
-            if epoch == interrupt_after:
-                raise Interrupt(epoch)
-
-    schedule = Warmup(Cosine(0.1), of_run(0.25), start_lr=0.01)
-    log = lrdecay.LRLogger(verbose=0, per="batch")
-    callbacks = [keras.callbacks.BackupAndRestore(str(backup))]
-    if route == "callback":
-        model = make_model(0.5)
-        callbacks.append(lrdecay.LRScheduler(schedule))
-    else:
-        model = make_model(schedule.to_keras())
-    model.fit(X, Y, epochs=4, batch_size=8, verbose=0, shuffle=False,
-              callbacks=[*callbacks, log, StopAfter()])
-    return [r[2] for r in log.records if r[1] == 0], weights(model)
-
-
-@pytest.mark.keras
-@pytest.mark.filterwarnings("error::lrdecay.ScheduleWarning")
-@pytest.mark.parametrize("route", ["callback", "in-graph"])
-def test_sizes_survive_backup_and_restore(route: str, tmp_path: Path) -> None:
-    """Interrupted after epoch k (a callback raises) and resumed by ``BackupAndRestore``
-    with a new model and a new callback list: each resumed epoch has the uninterrupted
-    run's rate, the sizes of the run of 4 epochs (40 updates in-graph), and the final
-    weights are the uninterrupted ones, bit for bit; the plan check judges the epochs
-    the resumed run trains (from where it resumes: no finding)."""
-    full_rates, full_weights = backup_run(route, tmp_path / "full")
-    sized = (Warmup(Cosine(0.1, 3), 1, start_lr=0.01) if route == "callback"
-             else Warmup(Cosine(0.1, 30), 10, start_lr=0.01))
-    at = [0, 1, 2, 3] if route == "callback" else [0, 10, 20, 30]
-    np.testing.assert_allclose(full_rates, sized(at), rtol=1e-6)
-    for k in range(3):
-        backup = tmp_path / f"after{k}"
-        with pytest.raises(Interrupt):
-            backup_run(route, backup, interrupt_after=k)
-        rates, final = backup_run(route, backup)
-        assert rates == full_rates[k + 1:], k
-        for got, want in zip(final, full_weights):
-            np.testing.assert_array_equal(got, want)
