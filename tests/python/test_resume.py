@@ -59,9 +59,9 @@ import json, shutil, sys, warnings
 from pathlib import Path
 import lrdecay
 KERAS_BEFORE = "keras" in sys.modules or "lrdecay.keras_schedule" in sys.modules
-import keras  # before TensorFlow: TensorFlow imports Keras past lrdecay's registration hook
 import numpy as np
 import tensorflow as tf
+import keras
 
 tf.config.experimental.enable_op_determinism()
 work, table = Path(sys.argv[1]), json.loads(sys.argv[2])

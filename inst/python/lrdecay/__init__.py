@@ -196,22 +196,27 @@ def __dir__() -> list[str]:
 
 
 class _RegisterWhenKerasLoads:
-    """A one-shot meta path finder: on ``import keras``, it lets the other finders find
-    Keras, wraps the loader so that lrdecay's Keras classes are registered once Keras has
-    executed, and removes itself. The wrapper hands the real loader back to the module's
-    spec before Keras runs, so nothing of it outlives the import. If Keras fails to import,
-    the finder is put back, for the next ``import keras``."""
+    """A meta path finder: on ``import keras``, it lets the other finders find Keras and
+    wraps the loader so that lrdecay's Keras classes are registered once Keras has
+    executed; then it removes itself. The wrapper hands the real loader back to the
+    module's spec before Keras runs, so nothing of it outlives the import. A lookup that
+    only asks where Keras is (``importlib.util.find_spec("keras")``, as TensorFlow's
+    import does) loads nothing, so the finder stays until Keras really loads."""
+
+    def __init__(self) -> None:
+        self.busy = False
 
     def find_spec(self, fullname: str, path: object, target: object = None) -> object:
-        if fullname != "keras":
+        if fullname != "keras" or self.busy:
             return None
         import importlib.util
 
-        if self in _sys.meta_path:
-            _sys.meta_path.remove(self)
-        spec = importlib.util.find_spec("keras")
+        self.busy = True  # the other finders, not this one, find Keras's spec
+        try:
+            spec = importlib.util.find_spec("keras")
+        finally:
+            self.busy = False
         if spec is None or spec.loader is None:
-            _sys.meta_path.insert(0, self)
             return None
         spec.loader = _RegisteringLoader(spec.loader, self)
         return spec
@@ -230,11 +235,9 @@ class _RegisteringLoader:
     def exec_module(self, module: object) -> None:
         module.__spec__.loader = self.loader  # type: ignore[attr-defined]
         module.__loader__ = self.loader  # type: ignore[attr-defined]
-        try:
-            self.loader.exec_module(module)  # type: ignore[attr-defined]
-        except BaseException:
-            _sys.meta_path.insert(0, self.finder)
-            raise
+        self.loader.exec_module(module)  # type: ignore[attr-defined]
+        if self.finder in _sys.meta_path:
+            _sys.meta_path.remove(self.finder)
         _importlib.import_module(".keras_schedule", __name__)
 
 
