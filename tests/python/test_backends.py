@@ -1,0 +1,480 @@
+"""Training on Keras's TensorFlow, JAX and PyTorch backends, one fresh Python per backend.
+
+``KERAS_BACKEND`` is read once, at import: each backend runs in its own Python (all at
+once), which makes every check below and prints one JSON document; the tests read its
+parts. A backend whose package is not installed is skipped (``make setup`` installs all).
+
+- In-graph values: every schedule case (``kit.schedule_cases()``, with and without
+  ``steps_per_epoch``) on a vector of iterations and one iteration at a time through the
+  backend's compiler (``tf.function``, ``jax.jit``; PyTorch runs eagerly) equals NumPy's
+  float64 by ``kit.graph_mismatches``.
+- The rate *applied*, read from the weights: with SGD, a bias-free ``Dense(1)``, input 1
+  and loss ``mean(y_pred)`` every gradient is 1, so each update moves the weight by
+  exactly that step's rate (``kit.one_weight_model``). Runs: in-graph schedules, the epoch
+  callback ``LRScheduler``, and ``LRPlateau`` scaling a constant, ``LRScheduler`` or an
+  in-graph schedule, the reduced scale carried into a second ``fit()``.
+- ``HParamScheduler``: the momentum used per update or per epoch (weights equal a NumPy
+  replay of SGD); on JAX a per-epoch momentum recompiles the step, which it says once.
+- The plan check of a bare in-graph schedule and run-sized schedules on JAX and PyTorch.
+- Distributed (TensorFlow, JAX): the host CPU is split into two devices at the child's
+  start (``MirroredStrategy`` over two logical CPUs; ``keras.distribution.DataParallel``
+  over two host devices, ``--xla_force_host_platform_device_count=2``); single-device
+  runs are unchanged by the split. A tiny model trained on one device and on two, with
+  every training feature at once (the rate set in-graph, by epochs or by ``LRScheduler``,
+  reduced by ``LRPlateau``, the momentum scheduled, ``LRLogger(per="batch")``), applies
+  the same rates and momenta and reaches the same weights to float32 tolerance.
+- ``start_cooldown()``: the first child saves a model after 20 updates at a constant rate
+  and runs the planned ``Cooldown`` from step 0; a second fresh Python per backend loads
+  the file and branches: the same rates and bit-identical weights.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import warnings
+from pathlib import Path
+from typing import Any
+
+import lrdecay
+import numpy as np
+import pytest
+from kit import backend_available, graph_mismatches, last_json, run_python_parallel
+from lrdecay import Constant, Cosine, Exponential, Linear, OneCycle, Warmup
+
+pytestmark = [pytest.mark.keras, pytest.mark.slow]
+
+BACKENDS = ["tensorflow", "jax", "torch"]
+SPES = (None, 4)
+ITERS = list(range(41))
+SCALAR_ITERS = [0, 1, 2, 3, 5, 8, 13, 21, 34, 40]
+EPOCHS, STEPS = 4, 3  # every fit below: 4 epochs of 3 updates
+#: The plateau's metric per epoch; with factor 0.5, patience 1, min_delta 0.05 (Keras's
+#: ReduceLROnPlateau rule) epochs 1, 2 and 3 do not improve: each halves what follows.
+SCORE = [1.0, 0.99, 0.98, 0.97]
+SCALES = [1.0, 1.0, 0.5, 0.25]
+AFTER_SCALE = 0.125  # in force in a second fit()
+PLATEAU = {"factor": 0.5, "patience": 1, "mode": "min", "min_delta": 0.05}
+#: Unit-model runs: (rate, steps_per_epoch, how it is set, LRPlateau on).
+#: how: "graph" (to_keras), "callback" (LRScheduler, the optimizer's rate 0.5), "float".
+UNIT_RUNS = {
+    "warmup_cosine": (Warmup(Cosine(0.1, 8), warmup_steps=3), None, "graph", False),
+    "sequence_spe": (lrdecay.Sequence([Linear(0.01, 0.1, 1), lrdecay.Step(0.1, 0.5, 1)], [1]),
+                     3, "graph", False),
+    "one_cycle": (OneCycle(0.1, total_steps=12), None, "graph", False),
+    "piecewise_spe": (lrdecay.Piecewise([1, 2], [0.1, 0.05, 0.02]), 4, "graph", False),
+    "epoch_callback": (Warmup(Exponential(0.1, 1, 0.5), warmup_steps=1, start_lr=0.02), None,
+                       "callback", False),
+    "plateau_float": (Constant(0.1), None, "float", True),
+    "plateau_callback": (Exponential(0.1, 1, 0.5), None, "callback", True),
+    "plateau_graph": (Exponential(0.1, 3, 0.5), None, "graph", True),
+    "plateau_graph_spe": (Exponential(0.1, 1, 0.5), 3, "graph", True),
+}
+MOMENTUM = OneCycle(0.1, total_steps=EPOCHS * STEPS).momentum()
+#: Distributed runs: the rate by mode, as in UNIT_RUNS.
+BY_EPOCH = Warmup(Cosine(0.05, decay_steps=3), warmup_steps=1, start_lr=0.01)
+TWO_DEVICE_RUNS = {
+    "graph": (lrdecay.Sequence([Linear(0.005, 0.05, 4), Exponential(0.05, 1, 0.8)], [4]), None,
+              "graph"),
+    "graph_spe": (BY_EPOCH, STEPS, "graph"),
+    "callback": (BY_EPOCH, None, "callback"),
+    "float": (Constant(0.05), None, "float"),
+}
+COOLDOWN_SCHEDULE = ("KerasSchedule(Cooldown(schedule=Constant(lr=0.01), start=20, "
+                     "length=15, shape='1-sqrt', final_lr=0))")
+
+#: Each child: split the CPU in two devices before TensorFlow / JAX start, then run.
+CHILD = """
+import os
+if os.environ["KERAS_BACKEND"] == "jax":
+    os.environ["XLA_FLAGS"] = "--xla_force_host_platform_device_count=2"
+if os.environ["KERAS_BACKEND"] == "tensorflow":
+    import tensorflow as tf
+    tf.config.set_logical_device_configuration(tf.config.list_physical_devices("CPU")[0],
+        [tf.config.LogicalDeviceConfiguration(), tf.config.LogicalDeviceConfiguration()])
+import test_backends
+test_backends.child(PHASE, WORKDIR)
+"""
+
+
+def rates(s: lrdecay.Schedule, spe: int | None, how: str, it: np.ndarray) -> np.ndarray:
+    """The schedule's rate at each update ``it`` when set ``how`` (see ``UNIT_RUNS``)."""
+    t = {"graph": it / (spe or 1), "callback": np.floor(it / STEPS), "float": 0 * it}[how]
+    return s(t)
+
+
+# ---------------------------------------------------------------------------
+# The child (runs in the fresh Python; Keras imported there)
+# ---------------------------------------------------------------------------
+
+
+def child(phase: str, workdir: str) -> None:
+    """Run one phase of the checks ("main" or "branch") and print their JSON document."""
+    import keras
+
+    backend = keras.backend.backend()
+    warnings.simplefilter("ignore", lrdecay.ScheduleWarning)
+    out: dict[str, Any] = {"backend": backend}
+    if phase == "branch":
+        out["cooldown"] = _branch_cooldown(Path(workdir))
+    else:
+        out["values"], out["scalar"] = _in_graph_values(backend)
+        out["unit"] = {key: _unit_run(*run) for key, run in UNIT_RUNS.items()}
+        out["momentum"] = {per: _momentum_run(per) for per in ("batch", "epoch")}
+        if backend != "tensorflow":  # TensorFlow's are tested in-process
+            out["plan_check"] = _plan_check_counts()
+            out["sized"] = _sized_runs()
+        if backend != "torch":
+            out["devices"] = _two_device_runs(backend)
+        out["cooldown"] = _planned_cooldown(Path(workdir))
+    print(json.dumps(out))
+
+
+def _in_graph_values(backend: str) -> tuple[dict, dict]:
+    from keras import ops
+    from kit import schedule_cases
+
+    compile_fn, dtype = (lambda f: f), "int64"
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        compile_fn = tf.function
+    elif backend == "jax":
+        import jax
+
+        compile_fn, dtype = jax.jit, "int32"
+    values, scalar = {}, {}
+    for name, s in schedule_cases():
+        for spe in SPES:
+            ks, key = s.to_keras(steps_per_epoch=spe), f"{name}-{spe}"
+            vec = ks(ops.convert_to_tensor(np.asarray(ITERS), dtype="int32"))
+            values[key] = ops.convert_to_numpy(vec).astype(float).tolist()
+            fn = compile_fn(ks)
+            scalar[key] = [float(ops.convert_to_numpy(fn(ops.convert_to_tensor(i, dtype=dtype))))
+                           for i in SCALAR_ITERS]
+    return values, scalar
+
+
+def _unit_fit(model: Any, callbacks: list, epochs: int = EPOCHS, steps: int = STEPS) -> tuple:
+    """fit() the one-weight model; the weight and momentum after every update."""
+    import keras
+    from kit import weight
+
+    class Record(keras.callbacks.Callback):
+        def on_train_begin(self, logs: Any = None) -> None:
+            self.w, self.momentum = [weight(self.model)], []
+
+        def on_train_batch_end(self, batch: int, logs: Any = None) -> None:
+            if hasattr(self.model, "jax_state_sync"):
+                self.model.jax_state_sync()
+            self.w.append(weight(self.model))
+            self.momentum.append(float(self.model.optimizer.momentum))
+
+    rec, x = Record(), np.ones((steps, 1), "float32")
+    hist = model.fit(x, x, batch_size=1, epochs=epochs, shuffle=False, verbose=0,
+                     callbacks=[*callbacks, rec])
+    return (-np.diff(rec.w)).tolist(), rec, hist
+
+
+def _unit_run(s: lrdecay.Schedule, spe: int | None, how: str, plateau: bool) -> dict:
+    import keras
+    from kit import one_weight_model, script_callback
+
+    lr = {"graph": lambda: s.to_keras(steps_per_epoch=spe), "callback": lambda: 0.5,
+          "float": lambda: s(0)}[how]()
+    model = one_weight_model(keras.optimizers.SGD(lr))
+    cbs = [lrdecay.LRScheduler(s)] if how == "callback" else []
+    if plateau:
+        cbs = [script_callback(SCORE), *cbs, lrdecay.LRPlateau("score", **PLATEAU)]
+    applied, _, hist = _unit_fit(model, [*cbs, lrdecay.LRLogger(verbose=0)])
+    out = {"applied": applied, "history": list(map(float, hist.history["learning_rate"])),
+           "iterations": int(keras.ops.convert_to_numpy(model.optimizer.iterations))}
+    if plateau:  # a second fit continues with the reduced scale (JAX: the step is retraced)
+        out["after"] = _unit_fit(model, [], epochs=1)[0]
+    return out
+
+
+def _momentum_run(per: str) -> dict:
+    import keras
+    from kit import one_weight_model
+
+    model = one_weight_model(keras.optimizers.SGD(0.1, momentum=0.9))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _, rec, _ = _unit_fit(model, [lrdecay.HParamScheduler(per=per, momentum=MOMENTUM)],
+                              epochs=3, steps=4)
+    return {"w": rec.w[1:], "momentum": rec.momentum,
+            "warnings": [str(w.message) for w in caught if "HParamScheduler" in str(w.message)],
+            "after": [type(model.optimizer.momentum).__name__, model.optimizer.momentum]}
+
+
+def _plan_check_counts() -> dict:
+    """ScheduleWarnings per fit() of 15 epochs of 4 steps, a bare in-graph schedule."""
+    import keras
+
+    x = np.linspace(0, 1, 256, dtype="float32").reshape(64, 4)
+
+    def run(ks: Any, fits: int) -> list[int]:
+        m = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+        m.compile(optimizer=keras.optimizers.SGD(learning_rate=ks), loss="mse")
+        counts = []
+        for _ in range(fits):
+            with warnings.catch_warnings(record=True) as w:
+                warnings.simplefilter("always")
+                m.fit(x, x.sum(1), epochs=15, batch_size=16, verbose=0)
+            counts.append(sum(issubclass(i.category, lrdecay.ScheduleWarning) for i in w))
+        return counts
+
+    return {"bad": run(Cosine(0.1, 15).to_keras(), 2), "sound": run(Cosine(0.1, 60).to_keras(), 1),
+            "off": run(Cosine(0.1, 15).to_keras(check=False), 1)}
+
+
+def _sized_runs() -> dict:
+    """Run-sized schedules against the same schedules sized by hand: [same weights, repr]."""
+    import keras
+
+    x = np.linspace(0, 1, 80 * 4, dtype="float32").reshape(80, 4)
+    y = x @ np.array([1.0, -2.0, 3.0, 0.5], dtype="float32")
+
+    def run(lr: Any) -> list:
+        keras.utils.set_random_seed(1)
+        m = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+        m.compile(optimizer=keras.optimizers.SGD(learning_rate=lr), loss="mse")
+        m.fit(x, y, epochs=3, batch_size=8, verbose=0, shuffle=False)
+        return [w.tolist() for w in m.get_weights()]
+
+    of_run = lrdecay.of_run
+    pairs = {"cosine": (Cosine(0.1).to_keras(), Cosine(0.1, 30).to_keras()),
+             "wsd": (lrdecay.WSD(0.1, of_run(0.1), decay_steps=of_run(0.2)).to_keras(),
+                     lrdecay.WSD(0.1, 3, 21, 6).to_keras()),
+             "epoch": (Cosine(0.1).to_keras(clock="epoch"),
+                       Cosine(0.1, 3).to_keras(steps_per_epoch=10))}
+    return {k: [run(a) == run(b), repr(a.schedule)] for k, (a, b) in pairs.items()}
+
+
+def _two_device_runs(backend: str) -> dict:
+    import contextlib
+
+    import keras
+    from kit import rate_probe, script_callback
+
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        two = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+        setups = {"one": (tf.distribute.get_strategy().scope, contextlib.nullcontext),
+                  "two": (two.scope, contextlib.nullcontext)}
+    else:
+        import jax
+
+        two = keras.distribution.DataParallel(devices=jax.devices())
+        setups = {"one": (contextlib.nullcontext, contextlib.nullcontext),
+                  "two": (two.scope, two.scope)}
+    # JAX's step holds the variables within an epoch: synced before the probe reads the rate
+    sync = keras.callbacks.LambdaCallback(on_train_batch_begin=lambda batch, logs: getattr(
+        sync.model, "jax_state_sync", lambda: None)())
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(STEPS * 8, 3)).astype("float32")
+    y = (x @ np.array([[1.0], [-1.0], [0.5]]) - 0.2).astype("float32")
+
+    def train(s: lrdecay.Schedule, spe: int | None, how: str, build: Any, fit: Any) -> dict:
+        with build():
+            keras.utils.set_random_seed(3)
+            model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4, activation="tanh"),
+                                      keras.layers.Dense(1)])
+            lr = {"graph": lambda: s.to_keras(steps_per_epoch=spe), "callback": lambda: 0.5,
+                  "float": lambda: s(0)}[how]()
+            model.compile(optimizer=keras.optimizers.SGD(learning_rate=lr, momentum=0.9),
+                          loss="mse")
+        probe, logger = rate_probe(), lrdecay.LRLogger(verbose=0, per="batch")
+        cbs = [lrdecay.LRScheduler(s)] if how == "callback" else []
+        cbs += [script_callback(SCORE), lrdecay.LRPlateau("score", **PLATEAU),
+                lrdecay.HParamScheduler(momentum=MOMENTUM), logger, sync, probe]
+        with fit():
+            hist = model.fit(x, y, batch_size=8, epochs=EPOCHS, shuffle=False, verbose=0,
+                             callbacks=cbs)
+        if backend == "tensorflow":
+            devices = model.distribute_strategy.num_replicas_in_sync
+        else:
+            devices = len(model.trainable_variables[0].value.sharding.device_set)
+        return {"devices": devices, "steps": [[r[2], r[3]] for r in probe.rows],
+                "records": logger.records_table(), "loss": list(map(float, hist.history["loss"])),
+                "history_lr": list(map(float, hist.history["learning_rate"])),
+                "weights": [np.asarray(w).ravel().tolist() for w in model.get_weights()]}
+
+    return {mode: {name: train(*run, *setup) for name, setup in setups.items()}
+            for mode, run in TWO_DEVICE_RUNS.items()}
+
+
+def _cooldown_model(lr: Any) -> tuple:
+    import keras
+
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(40, 4)).astype("float32"), rng.normal(size=(40, 1)).astype("float32")
+    keras.utils.set_random_seed(1)
+    m = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="relu"),
+                          keras.layers.Dense(1)])
+    m.compile(keras.optimizers.Adam(learning_rate=lr), loss="mse")
+    return m, x, y
+
+
+def _rates_and_weights(m: Any, x: Any, y: Any, epochs: int) -> dict:
+    logger = lrdecay.LRLogger(verbose=0, per="batch")
+    m.fit(x, y, batch_size=8, epochs=epochs, shuffle=False, verbose=0, callbacks=[logger])
+    return {"rates": [lr for _, _, lr in logger.records],
+            "weights": [w.tolist() for w in m.get_weights()]}
+
+
+def _planned_cooldown(workdir: Path) -> dict:
+    """Save after N = 20 updates at 0.01; the planned Cooldown(Constant(0.01), 20, 15)."""
+    m, x, y = _cooldown_model(0.01)
+    m.fit(x, y, batch_size=8, epochs=4, shuffle=False, verbose=0)
+    m.save(workdir / "run.keras")
+    m, x, y = _cooldown_model(lrdecay.Cooldown(Constant(0.01), 20, 15).to_keras())
+    return _rates_and_weights(m, x, y, 7)
+
+
+def _branch_cooldown(workdir: Path) -> dict:
+    import keras
+
+    _, x, y = _cooldown_model(0.01)
+    m = keras.models.load_model(workdir / "run.keras")
+    out = {"schedule": repr(lrdecay.start_cooldown(m, 15)), **_rates_and_weights(m, x, y, 3)}
+    m.save(workdir / "cooled.keras")
+    again = keras.models.load_model(workdir / "cooled.keras")
+    return {**out, "loaded": repr(again.optimizer._learning_rate),
+            "iterations": int(again.optimizer.iterations),
+            "same": all(np.array_equal(a, b) for a, b in zip(m.get_weights(),
+                                                             again.get_weights()))}
+
+
+# ---------------------------------------------------------------------------
+# The tests
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
+    """Every installed backend's children: "main" (all at once), then "branch" (all at once)."""
+    found = [b for b in BACKENDS if backend_available(b)]
+    dirs = {b: tmp_path_factory.mktemp(f"backend-{b}") for b in found}
+    out: dict[str, dict] = {b: {} for b in found}
+    for phase in ("main", "branch"):
+        jobs = [{"backend": b, "code": CHILD.replace("PHASE", repr(phase))
+                 .replace("WORKDIR", repr(str(dirs[b])))} for b in found]
+        for b, stdout in zip(found, run_python_parallel(jobs)):
+            out[b][phase] = last_json(stdout)
+            assert out[b][phase]["backend"] == b
+    return out
+
+
+@pytest.fixture(params=BACKENDS)
+def got(request: pytest.FixtureRequest, results: dict[str, dict]) -> dict:
+    if request.param not in results:
+        pytest.skip(f"the {request.param} package is not installed (make setup installs it)")
+    return results[request.param]["main"]
+
+
+def test_in_graph_values_equal_numpy(got: dict) -> None:
+    from kit import schedule_cases
+
+    problems = []
+    for name, s in schedule_cases():
+        for spe in SPES:
+            key = f"{name}-{spe}"
+            for kind, iters in (("values", ITERS), ("scalar", SCALAR_ITERS)):
+                t = np.asarray(iters, dtype=np.float64) / (spe or 1)
+                problems += [f"{key} {kind} {m}" for m in graph_mismatches(s, t, got[kind][key])]
+    assert not problems, f"{got['backend']}: " + "\n".join(problems[:20])
+
+
+@pytest.mark.parametrize("key", list(UNIT_RUNS))
+def test_fit_applies_the_rate(got: dict, key: str) -> None:
+    s, spe, how, plateau = UNIT_RUNS[key]
+    run, msg = got["unit"][key], f"{got['backend']} {key}"
+    it = np.arange(EPOCHS * STEPS, dtype=np.float64)
+    want = rates(s, spe, how, it) * (np.repeat(SCALES, STEPS) if plateau else 1)
+    assert run["iterations"] == EPOCHS * STEPS, msg
+    # w is O(1) and float32: each difference carries ~1e-7 of rounding.
+    np.testing.assert_allclose(run["applied"], want, rtol=1e-5, atol=3e-7, err_msg=msg)
+    np.testing.assert_allclose(run["history"], want[::STEPS], rtol=1e-6, atol=1e-8, err_msg=msg)
+    if plateau:  # LRScheduler is gone: its last rate stays, reduced once more
+        after = rates(s, spe, how, it[-1:] if how == "callback" else it[:STEPS] + it.size)
+        np.testing.assert_allclose(run["after"], after * AFTER_SCALE * np.ones(STEPS),
+                                   rtol=1e-5, atol=3e-7, err_msg=f"{msg} second fit")
+
+
+@pytest.mark.parametrize("per", ["batch", "epoch"])
+def test_scheduled_momentum_is_used(got: dict, per: str) -> None:
+    run = got["momentum"][per]
+    t = np.arange(12) if per == "batch" else np.repeat(np.arange(3), 4)
+    np.testing.assert_allclose(run["momentum"], MOMENTUM(t), rtol=1e-6, err_msg=per)
+    w, v = 0.0, 0.0  # Keras's SGD with momentum, gradient 1: v = m v - lr g; w += v
+    replay = []
+    for m in MOMENTUM(t):
+        v = np.float32(m) * v - np.float32(0.1)
+        w += v
+        replay.append(w)
+    np.testing.assert_allclose(run["w"], replay, rtol=1e-5, err_msg=per)
+    assert run["after"][0] == "float"
+    assert run["after"][1] == pytest.approx(MOMENTUM(t[-1]), rel=1e-6)
+    if per == "epoch" and got["backend"] == "jax":
+        assert len(run["warnings"]) == 1
+        assert "recompiled at each epoch whose value differs" in run["warnings"][0]
+    else:
+        assert run["warnings"] == []
+
+
+@pytest.mark.parametrize("got", ["jax", "torch"], indirect=True)
+def test_in_graph_schedule_alone_warns_once_per_fit(got: dict) -> None:
+    """JAX (compiled step): once, in the first fit(). PyTorch evaluates the schedule at every
+    step: its second fit() is checked too. A sound plan and check=False are silent."""
+    counts = got["plan_check"]
+    assert counts["bad"] == [1, 1 if got["backend"] == "torch" else 0]
+    assert counts["sound"] == [0] and counts["off"] == [0]
+
+
+@pytest.mark.parametrize("got", ["jax", "torch"], indirect=True)
+def test_in_graph_sizing(got: dict) -> None:
+    assert got["sized"] == {"cosine": [True, repr(Cosine(0.1, 30))],
+                            "wsd": [True, repr(lrdecay.WSD(0.1, 3, 21, 6))],
+                            "epoch": [True, repr(Cosine(0.1, 3))]}
+
+
+@pytest.mark.parametrize("got", ["tensorflow", "jax"], indirect=True)
+@pytest.mark.parametrize("mode", list(TWO_DEVICE_RUNS))
+def test_two_devices_train_as_one(got: dict, mode: str) -> None:
+    one, two = got["devices"][mode]["one"], got["devices"][mode]["two"]
+    assert (one["devices"], two["devices"]) == (1, 2)
+    n = EPOCHS * STEPS
+    assert [r[0] for r in one["steps"]] == [r[0] for r in two["steps"]] == list(range(n))
+    # the same rate at every update, from the optimizer, LRLogger and history ...
+    assert two["steps"] == one["steps"] and two["history_lr"] == one["history_lr"]
+    assert two["records"] == one["records"]  # ... and the same momentum
+    # ... and those are the schedule's rates reduced by the plateau, the momentum scheduled,
+    want = rates(*TWO_DEVICE_RUNS[mode], np.arange(n, dtype=np.float64)) * np.repeat(SCALES, STEPS)
+    np.testing.assert_allclose([r[1] for r in one["steps"]], want, rtol=1e-6)
+    np.testing.assert_allclose(one["records"]["learning_rate"], want, rtol=1e-6)
+    np.testing.assert_allclose(one["history_lr"], want[::STEPS], rtol=1e-6)
+    assert one["records"]["epoch"] == [e for e in range(EPOCHS) for _ in range(STEPS)]
+    assert one["records"]["batch"] == [b for _ in range(EPOCHS) for b in range(STEPS)]
+    momentum = MOMENTUM(np.arange(n, dtype=np.float64))
+    np.testing.assert_allclose(one["records"]["momentum"], momentum, rtol=1e-6)
+    assert min(momentum) < 0.9 < max(momentum)  # it moves away from the optimizer's own 0.9
+    # ... and the weights are the same (the two devices' gradients are summed in another order)
+    for a, b in zip(one["weights"], two["weights"]):
+        np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(two["loss"], one["loss"], rtol=1e-5)
+    assert not np.allclose(one["weights"][0], 0)  # it trained
+
+
+def test_branched_cooldown_equals_planned_cooldown(got: dict, results: dict) -> None:
+    """Saved after N updates at a constant rate; a fresh process loads, start_cooldown(),
+    fit(): the rates and bit-identical weights of Cooldown(Constant(r), N, L) from step 0."""
+    branched, planned = results[got["backend"]]["branch"]["cooldown"], got["cooldown"]
+    assert branched["schedule"] == branched["loaded"] == COOLDOWN_SCHEDULE
+    assert branched["iterations"] == 35 and branched["same"]
+    assert branched["rates"] == planned["rates"][20:]
+    assert branched["rates"][0] == pytest.approx(0.01, rel=1e-7)
+    assert branched["rates"][-1] == pytest.approx(0.01 * (1 - math.sqrt(14 / 15)), rel=1e-6)
+    assert branched["weights"] == planned["weights"]  # bit for bit
