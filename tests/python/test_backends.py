@@ -10,7 +10,8 @@ A backend whose package is not installed is skipped (``make setup`` installs all
 - The rate *applied*: with SGD on ``kit.one_weight_model`` every gradient is 1, so each
   update moves the weight by exactly its rate. In-graph schedules, ``LRScheduler``, and
   ``LRPlateau`` scaling either or a constant, the scale carried into a second ``fit()``.
-- ``HParamScheduler``'s momentum per update or epoch (weights equal a NumPy SGD replay).
+- ``HParamScheduler``'s momentum per update or epoch (weights equal a NumPy SGD replay);
+  on JAX a per-epoch value recompiles the step, which it says once.
 - JAX and PyTorch: a bare in-graph schedule's plan check; run-sized schedules.
 - Two devices (TensorFlow ``MirroredStrategy`` over two logical CPUs; JAX ``DataParallel``
   over two host devices), the CPU split at each child's start (single-device results are
@@ -21,6 +22,7 @@ A backend whose package is not installed is skipped (``make setup`` installs all
   and runs the planned ``Cooldown`` from step 0; the second loads the file and branches:
   the same rates and bit-identical weights.
 """
+
 from __future__ import annotations
 
 import json
@@ -49,22 +51,26 @@ SCORE = [1.0, 0.99, 0.98, 0.97]
 SCALES = [1.0, 1.0, 0.5, 0.25]
 AFTER_SCALE = 0.125  # in force in a second fit()
 PLATEAU = {"factor": 0.5, "patience": 1, "mode": "min", "min_delta": 0.05}
-#: Unit-model runs: (rate, steps_per_epoch, how it is set, LRPlateau on).
-#: how: "graph" (to_keras), "callback" (LRScheduler, the optimizer's rate 0.5), "float".
+#: Unit-model runs: (rate, steps_per_epoch, how it is set, what else runs).
+#: how: "graph" (to_keras), "callback" (LRScheduler, the optimizer's rate 0.5), "float";
+#: else: LRPlateau ("plateau"), HParamScheduler's momentum per "batch" or "epoch", or None.
 UNIT_RUNS = {
-    "warmup_cosine": (Warmup(Cosine(0.1, 8), warmup_steps=3), None, "graph", False),
+    "warmup_cosine": (Warmup(Cosine(0.1, 8), warmup_steps=3), None, "graph", None),
     "sequence_spe": (lrdecay.Sequence([Linear(0.01, 0.1, 1), lrdecay.Step(0.1, 0.5, 1)], [1]),
-                     3, "graph", False),
-    "one_cycle": (OneCycle(0.1, total_steps=12), None, "graph", False),
-    "piecewise_spe": (lrdecay.Piecewise([1, 2], [0.1, 0.05, 0.02]), 4, "graph", False),
+                     3, "graph", None),
+    "one_cycle": (OneCycle(0.1, total_steps=12), None, "graph", None),
+    "piecewise_spe": (lrdecay.Piecewise([1, 2], [0.1, 0.05, 0.02]), 4, "graph", None),
     "epoch_callback": (Warmup(Exponential(0.1, 1, 0.5), warmup_steps=1, start_lr=0.02), None,
-                       "callback", False),
-    "plateau_float": (Constant(0.1), None, "float", True),
-    "plateau_callback": (Exponential(0.1, 1, 0.5), None, "callback", True),
-    "plateau_graph": (Exponential(0.1, 3, 0.5), None, "graph", True),
-    "plateau_graph_spe": (Exponential(0.1, 1, 0.5), 3, "graph", True),
+                       "callback", None),
+    "plateau_float": (Constant(0.1), None, "float", "plateau"),
+    "plateau_callback": (Exponential(0.1, 1, 0.5), None, "callback", "plateau"),
+    "plateau_graph": (Exponential(0.1, 3, 0.5), None, "graph", "plateau"),
+    "plateau_graph_spe": (Exponential(0.1, 1, 0.5), 3, "graph", "plateau"),
+    "momentum_batch": (Constant(0.1), None, "float", "batch"),
+    "momentum_epoch": (Constant(0.1), None, "float", "epoch"),
 }
 MOMENTUM = OneCycle(0.1, total_steps=EPOCHS * STEPS).momentum()
+PERS = ("batch", "epoch")
 #: Distributed runs: the rate by mode, as in UNIT_RUNS.
 BY_EPOCH = Warmup(Cosine(0.05, decay_steps=3), warmup_steps=1, start_lr=0.01)
 TWO_DEVICE_RUNS = {
@@ -104,9 +110,7 @@ def rates(s: lrdecay.Schedule, spe: int | None, how: str, it: np.ndarray) -> np.
     return s(t)
 
 
-# ---------------------------------------------------------------------------
-# The child (runs in the fresh Python; Keras imported there)
-# ---------------------------------------------------------------------------
+# --- the children (fresh Pythons; Keras is imported there) ------------------------------
 
 
 def child(phase: str, workdir: str) -> None:
@@ -120,13 +124,12 @@ def child(phase: str, workdir: str) -> None:
         out["cooldown"] = _planned_cooldown(work)  # first: the second child waits for it
         out["values"], out["scalar"] = _in_graph_values(backend)
         out["unit"] = {key: _unit_run(*run) for key, run in UNIT_RUNS.items()}
-        out["momentum"] = {per: _momentum_run(per) for per in ("batch", "epoch")}
         if backend != "tensorflow":  # TensorFlow's are tested in-process
             out["plan_check"], out["sized"] = _plan_check_counts(), _sized_runs()
     else:
         if backend != "torch":
             out["devices"] = _two_device_runs(backend)
-        out["cooldown"] = _branch_cooldown(work)
+        out["branched"] = _branch_cooldown(work)
     print(json.dumps(out))
 
 
@@ -155,95 +158,83 @@ def _in_graph_values(backend: str) -> tuple[dict, dict]:
     return values, scalar
 
 
-def _unit_fit(model: Any, callbacks: list, epochs: int = EPOCHS, steps: int = STEPS) -> tuple:
-    """fit() the one-weight model; the weight and momentum after every update."""
+def _unit_fit(model: Any, callbacks: list, epochs: int = EPOCHS) -> tuple[list, list, Any]:
+    """fit() the one-weight model: its weight and momentum after every update, the history."""
     import keras
     from kit import weight
 
-    class Record(keras.callbacks.Callback):
-        def on_train_begin(self, logs: Any = None) -> None:
-            self.w, self.momentum = [weight(self.model)], []
+    w, momentum = [weight(model)], []
 
-        def on_train_batch_end(self, batch: int, logs: Any = None) -> None:
-            if hasattr(self.model, "jax_state_sync"):
-                self.model.jax_state_sync()
-            self.w.append(weight(self.model))
-            self.momentum.append(float(self.model.optimizer.momentum))
+    def record(batch: int, logs: Any) -> None:
+        if hasattr(model, "jax_state_sync"):  # JAX's step holds the variables within an epoch
+            model.jax_state_sync()
+        w.append(weight(model))
+        momentum.append(float(model.optimizer.momentum))
 
-    rec, x = Record(), np.ones((steps, 1), "float32")
+    x = np.ones((STEPS, 1), "float32")
     hist = model.fit(x, x, batch_size=1, epochs=epochs, shuffle=False, verbose=0,
-                     callbacks=[*callbacks, rec])
-    return (-np.diff(rec.w)).tolist(), rec, hist
+                     callbacks=[*callbacks, keras.callbacks.LambdaCallback(
+                         on_train_batch_end=record)])
+    return w, momentum, hist
 
 
-def _unit_run(s: lrdecay.Schedule, spe: int | None, how: str, plateau: bool) -> dict:
+def _unit_run(s: lrdecay.Schedule, spe: int | None, how: str, extra: str | None) -> dict:
     import keras
     from kit import one_weight_model, script_callback
 
-    model = one_weight_model(keras.optimizers.SGD(keras_rate(s, spe, how)))
+    model = one_weight_model(keras.optimizers.SGD(keras_rate(s, spe, how),
+                                                  momentum=0.9 if extra in PERS else 0.0))
     cbs = [lrdecay.LRScheduler(s)] if how == "callback" else []
-    if plateau:
+    if extra == "plateau":
         cbs = [script_callback(SCORE), *cbs, lrdecay.LRPlateau("score", **PLATEAU)]
-    applied, _, hist = _unit_fit(model, [*cbs, lrdecay.LRLogger(verbose=0)])
-    out = {"applied": applied, "history": list(map(float, hist.history["learning_rate"])),
-           "iterations": int(keras.ops.convert_to_numpy(model.optimizer.iterations))}
-    if plateau:  # a second fit continues with the reduced scale (JAX: the step is retraced)
+    if extra in PERS:
+        cbs.append(lrdecay.HParamScheduler(per=extra, momentum=MOMENTUM))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        w, momentum, hist = _unit_fit(model, [*cbs, lrdecay.LRLogger(verbose=0)])
+    out = {"w": w, "momentum": momentum, "history": list(map(float, hist.history["learning_rate"])),
+           "iterations": int(keras.ops.convert_to_numpy(model.optimizer.iterations)),
+           "warnings": [str(m.message) for m in caught if "HParamScheduler" in str(m.message)],
+           "momentum_after": [type(model.optimizer.momentum).__name__,
+                              model.optimizer.momentum]}
+    if extra == "plateau":  # a second fit continues with the reduced scale (JAX: retraced)
         out["after"] = _unit_fit(model, [], epochs=1)[0]
     return out
 
 
-def _momentum_run(per: str) -> dict:
-    import keras
-    from kit import one_weight_model
+def _dense_fit(lr: Any, epochs: int, rows: int, fits: int = 1) -> tuple[list[int], list]:
+    """kit's Dense(1) fitted ``fits`` times on ``rows`` rows, 8 a batch: the ScheduleWarnings
+    of each fit() and the weights."""
+    from kit import keras_model
 
-    model = one_weight_model(keras.optimizers.SGD(0.1, momentum=0.9))
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        _, rec, _ = _unit_fit(model, [lrdecay.HParamScheduler(per=per, momentum=MOMENTUM)],
-                              epochs=3, steps=4)
-    return {"w": rec.w[1:], "momentum": rec.momentum,
-            "warnings": [str(w.message) for w in caught if "HParamScheduler" in str(w.message)],
-            "after": [type(model.optimizer.momentum).__name__, model.optimizer.momentum]}
+    x = np.linspace(0, 1, rows * 4, dtype="float32").reshape(rows, 4)
+    model, counts = keras_model(lr, seed=1), []
+    for _ in range(fits):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            model.fit(x, x @ np.array([1.0, -2.0, 3.0, 0.5], dtype="float32"), epochs=epochs,
+                      batch_size=8, verbose=0, shuffle=False)
+        counts.append(sum(issubclass(w.category, lrdecay.ScheduleWarning) for w in caught))
+    return counts, [w.tolist() for w in model.get_weights()]
 
 
 def _plan_check_counts() -> dict:
-    """ScheduleWarnings per fit() of 15 epochs of 4 steps, a bare in-graph schedule."""
-    from kit import keras_model
-
-    x = np.linspace(0, 1, 256, dtype="float32").reshape(64, 4)
-
-    def run(ks: Any, fits: int) -> list[int]:
-        m, counts = keras_model(ks), []
-        for _ in range(fits):
-            with warnings.catch_warnings(record=True) as w:
-                warnings.simplefilter("always")
-                m.fit(x, x.sum(1), epochs=15, batch_size=16, verbose=0)
-            counts.append(sum(issubclass(i.category, lrdecay.ScheduleWarning) for i in w))
-        return counts
-
-    return {"bad": run(Cosine(0.1, 15).to_keras(), 2), "sound": run(Cosine(0.1, 60).to_keras(), 1),
-            "off": run(Cosine(0.1, 15).to_keras(check=False), 1)}
+    """A bare in-graph schedule's warnings in fit()s of 15 epochs of 4 steps."""
+    return {"bad": _dense_fit(Cosine(0.1, 15).to_keras(), 15, 32, fits=2)[0],
+            "sound": _dense_fit(Cosine(0.1, 60).to_keras(), 15, 32)[0],
+            "off": _dense_fit(Cosine(0.1, 15).to_keras(check=False), 15, 32)[0]}
 
 
 def _sized_runs() -> dict:
     """Run-sized schedules against the same schedules sized by hand: [same weights, repr]."""
-    from kit import keras_model
-
-    x = np.linspace(0, 1, 80 * 4, dtype="float32").reshape(80, 4)
-    y = x @ np.array([1.0, -2.0, 3.0, 0.5], dtype="float32")
-
-    def run(lr: Any) -> list:
-        m = keras_model(lr, seed=1)
-        m.fit(x, y, epochs=3, batch_size=8, verbose=0, shuffle=False)
-        return [w.tolist() for w in m.get_weights()]
-
     of_run = lrdecay.of_run
     pairs = {"cosine": (Cosine(0.1).to_keras(), Cosine(0.1, 30).to_keras()),
              "wsd": (lrdecay.WSD(0.1, of_run(0.1), decay_steps=of_run(0.2)).to_keras(),
                      lrdecay.WSD(0.1, 3, 21, 6).to_keras()),
              "epoch": (Cosine(0.1).to_keras(clock="epoch"),
                        Cosine(0.1, 3).to_keras(steps_per_epoch=10))}
-    return {k: [run(a) == run(b), repr(a.schedule)] for k, (a, b) in pairs.items()}
+    return {k: [_dense_fit(a, 3, 80)[1] == _dense_fit(b, 3, 80)[1], repr(a.schedule)]
+            for k, (a, b) in pairs.items()}
 
 
 def _two_device_runs(backend: str) -> dict:
@@ -337,9 +328,7 @@ def _branch_cooldown(workdir: Path) -> dict:
                                                              again.get_weights()))}
 
 
-# ---------------------------------------------------------------------------
-# The tests
-# ---------------------------------------------------------------------------
+# --- the tests ----------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -360,7 +349,7 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
 def got(request: pytest.FixtureRequest, results: dict[str, dict]) -> dict:
     if request.param not in results:
         pytest.skip(f"the {request.param} package is not installed (make setup installs it)")
-    return {**results[request.param]["second"], **results[request.param]["first"]}
+    return {**results[request.param]["first"], **results[request.param]["second"]}
 
 
 def test_in_graph_values_equal_numpy(got: dict) -> None:
@@ -376,26 +365,26 @@ def test_in_graph_values_equal_numpy(got: dict) -> None:
     assert not problems, f"{got['backend']}: " + "\n".join(problems[:20])
 
 
-@pytest.mark.parametrize("key", list(UNIT_RUNS))
+@pytest.mark.parametrize("key", [k for k, run in UNIT_RUNS.items() if run[3] not in PERS])
 def test_fit_applies_the_rate(got: dict, key: str) -> None:
-    s, spe, how, plateau = UNIT_RUNS[key]
+    s, spe, how, extra = UNIT_RUNS[key]
     run, msg = got["unit"][key], f"{got['backend']} {key}"
     it = np.arange(EPOCHS * STEPS, dtype=np.float64)
-    want = rates(s, spe, how, it) * (np.repeat(SCALES, STEPS) if plateau else 1)
+    want = rates(s, spe, how, it) * (np.repeat(SCALES, STEPS) if extra == "plateau" else 1)
     assert run["iterations"] == EPOCHS * STEPS, msg
     # w is O(1) and float32: each difference carries ~1e-7 of rounding.
-    np.testing.assert_allclose(run["applied"], want, rtol=1e-5, atol=3e-7, err_msg=msg)
+    np.testing.assert_allclose(-np.diff(run["w"]), want, rtol=1e-5, atol=3e-7, err_msg=msg)
     np.testing.assert_allclose(run["history"], want[::STEPS], rtol=1e-6, atol=1e-8, err_msg=msg)
-    if plateau:  # LRScheduler is gone: its last rate stays, reduced once more
+    if extra == "plateau":  # LRScheduler is gone: its last rate stays, reduced once more
         after = rates(s, spe, how, it[-1:] if how == "callback" else it[:STEPS] + it.size)
-        np.testing.assert_allclose(run["after"], after * AFTER_SCALE * np.ones(STEPS),
+        np.testing.assert_allclose(-np.diff(run["after"]), after * AFTER_SCALE * np.ones(STEPS),
                                    rtol=1e-5, atol=3e-7, err_msg=f"{msg} second fit")
 
 
-@pytest.mark.parametrize("per", ["batch", "epoch"])
+@pytest.mark.parametrize("per", PERS)
 def test_scheduled_momentum_is_used(got: dict, per: str) -> None:
-    run = got["momentum"][per]
-    t = np.arange(12) if per == "batch" else np.repeat(np.arange(3), 4)
+    run = got["unit"][f"momentum_{per}"]
+    t = np.arange(12) if per == "batch" else np.repeat(np.arange(EPOCHS), STEPS)
     np.testing.assert_allclose(run["momentum"], MOMENTUM(t), rtol=1e-6, err_msg=per)
     w, v = 0.0, 0.0  # Keras's SGD with momentum, gradient 1: v = m v - lr g; w += v
     replay = []
@@ -403,9 +392,9 @@ def test_scheduled_momentum_is_used(got: dict, per: str) -> None:
         v = np.float32(m) * v - np.float32(0.1)
         w += v
         replay.append(w)
-    np.testing.assert_allclose(run["w"], replay, rtol=1e-5, err_msg=per)
-    assert run["after"][0] == "float"
-    assert run["after"][1] == pytest.approx(MOMENTUM(t[-1]), rel=1e-6)
+    np.testing.assert_allclose(run["w"][1:], replay, rtol=1e-5, err_msg=per)
+    assert run["momentum_after"][0] == "float"
+    assert run["momentum_after"][1] == pytest.approx(MOMENTUM(t[-1]), rel=1e-6)
     if per == "epoch" and got["backend"] == "jax":
         assert len(run["warnings"]) == 1
         assert "recompiled at each epoch whose value differs" in run["warnings"][0]
@@ -456,10 +445,10 @@ def test_two_devices_train_as_one(got: dict, mode: str) -> None:
     assert not np.allclose(one["weights"][0], 0)  # it trained
 
 
-def test_branched_cooldown_equals_planned_cooldown(got: dict, results: dict) -> None:
+def test_branched_cooldown_equals_planned_cooldown(got: dict) -> None:
     """Saved after N updates at a constant rate; a fresh process loads, start_cooldown(),
     fit(): the rates and bit-identical weights of Cooldown(Constant(r), N, L) from step 0."""
-    branched, planned = results[got["backend"]]["second"]["cooldown"], got["cooldown"]
+    branched, planned = got["branched"], got["cooldown"]
     assert branched["schedule"] == branched["loaded"] == COOLDOWN_SCHEDULE
     assert branched["iterations"] == 32 and branched["same"]
     assert branched["rates"] == planned["rates"][20:]
