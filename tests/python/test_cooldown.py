@@ -1,5 +1,6 @@
 """Cooldowns: the ``Cooldown`` family's values, and ``start_cooldown()`` branching a cooldown
-from a checkpoint (constant rate or in-graph schedule), in a fresh process, bit for bit.
+from a checkpoint (constant rate or in-graph schedule); branched in a fresh process on each
+backend, bit for bit: ``test_backends.py``.
 
 The property, round-trip and in-graph agreement tests cover ``Cooldown`` through the shared
 case table (``kit.schedule_cases()``) and ``test_properties.py``'s strategies.
@@ -8,12 +9,10 @@ case table (``kit.schedule_cases()``) and ``test_properties.py``'s strategies.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import lrdecay
 import numpy as np
 import pytest
-from kit import last_json, run_python
 from lrdecay import WSD, Constant, Cooldown, Cosine
 
 
@@ -67,66 +66,6 @@ def test_cooldown_argument_errors(kwargs: dict, message: str) -> None:
 
 
 # -- start_cooldown() ---------------------------------------------------------------------
-
-_SETUP = """
-import json, sys, warnings
-import numpy as np, keras, lrdecay
-warnings.simplefilter("ignore", lrdecay.ScheduleWarning)
-rng = np.random.default_rng(0)
-x = rng.normal(size=(40, 4)).astype("float32"); y = rng.normal(size=(40, 1)).astype("float32")
-def make(lr):
-    keras.utils.set_random_seed(1)
-    m = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="relu"),
-                          keras.layers.Dense(1)])
-    m.compile(keras.optimizers.Adam(learning_rate=lr), loss="mse")
-    return m
-def rates(m, epochs):  # the rate of every update of a fit()
-    logger = lrdecay.LRLogger(verbose=0, per="batch")
-    m.fit(x, y, batch_size=8, epochs=epochs, shuffle=False, verbose=0, callbacks=[logger])
-    return [lr for _, _, lr in logger.records]
-def weights(m):
-    return [w.tolist() for w in m.get_weights()]
-"""
-
-
-@pytest.mark.keras
-@pytest.mark.slow
-@pytest.mark.parametrize("backend", ["tensorflow", "jax", "torch"])
-def test_branched_cooldown_equals_planned_cooldown(backend: str, tmp_path: Path) -> None:
-    """Save after N updates at a constant rate; a fresh process loads, start_cooldown(), fit():
-    the same rates and bit-identical weights as Cooldown(Constant(r), N, L) from step 0."""
-    path = tmp_path / "run.keras"
-    run_python(_SETUP + f"""
-m = make(0.01)
-m.fit(x, y, batch_size=8, epochs=4, shuffle=False, verbose=0)  # N = 20 updates
-m.save({str(path)!r})
-""", backend=backend)
-    branched = last_json(run_python(_SETUP + f"""
-m = keras.models.load_model({str(path)!r})
-s = lrdecay.start_cooldown(m, 15)
-r = rates(m, 3)
-m.save({str(tmp_path / "cooled.keras")!r})
-again = keras.models.load_model({str(tmp_path / "cooled.keras")!r})
-print(json.dumps({{"schedule": repr(s), "rates": r, "weights": weights(m),
-                   "loaded": repr(again.optimizer._learning_rate),
-                   "iterations": int(again.optimizer.iterations),
-                   "same": all(np.array_equal(a, b) for a, b in
-                               zip(m.get_weights(), again.get_weights()))}}))
-""", backend=backend))
-    planned = last_json(run_python(_SETUP + """
-m = make(lrdecay.Cooldown(lrdecay.Constant(0.01), 20, 15).to_keras())
-r = rates(m, 7)
-print(json.dumps({"rates": r, "weights": weights(m)}))
-""", backend=backend))
-    want = "KerasSchedule(Cooldown(schedule=Constant(lr=0.01), start=20, length=15, " \
-           "shape='1-sqrt', final_lr=0))"
-    assert branched["schedule"] == want
-    assert branched["loaded"] == want and branched["iterations"] == 35 and branched["same"]
-    assert branched["rates"] == planned["rates"][20:]
-    assert branched["rates"][0] == pytest.approx(0.01, rel=1e-7)
-    assert branched["rates"][-1] == pytest.approx(0.01 * (1 - math.sqrt(14 / 15)), rel=1e-6)
-    assert branched["weights"] == planned["weights"]  # bit for bit
-
 
 @pytest.mark.keras
 def test_start_cooldown_on_an_in_graph_schedule_keeps_its_clock() -> None:

@@ -327,39 +327,6 @@ def test_a_callbacks_hook_is_used_when_another_callback_reads_the_rate_first() -
     assert len(calls) == 1 and calls[0].startswith("in_graph(): ")
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("backend", ["jax", "torch"])
-def test_in_graph_schedule_alone_warns_on_other_backends(backend: str) -> None:
-    """The check of a bare in-graph schedule on JAX (compiled step) and PyTorch (eager):
-    one warning in the first fit(); PyTorch evaluates the schedule at every step, so its
-    second fit() is checked too."""
-    from kit import backend_available, last_json, run_python
-
-    if not backend_available(backend):
-        pytest.skip(f"{backend} is not installed")
-    out = run_python("""
-        import json, warnings, numpy as np, keras, lrdecay
-        x = np.linspace(0, 1, 256, dtype="float32").reshape(64, 4); y = x.sum(1)
-        def run(ks, fits):
-            m = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
-            m.compile(optimizer=keras.optimizers.SGD(learning_rate=ks), loss="mse")
-            counts = []
-            for _ in range(fits):
-                with warnings.catch_warnings(record=True) as w:
-                    warnings.simplefilter("always")
-                    m.fit(x, y, epochs=15, batch_size=16, verbose=0)
-                counts.append(sum(issubclass(i.category, lrdecay.ScheduleWarning) for i in w))
-            return counts
-        print(json.dumps({"bad": run(lrdecay.Cosine(0.1, 15).to_keras(), 2),
-                          "sound": run(lrdecay.Cosine(0.1, 60).to_keras(), 1),
-                          "off": run(lrdecay.Cosine(0.1, 15).to_keras(check=False), 1)}))
-    """, backend=backend)
-    got = last_json(out)
-    assert got["bad"][0] == 1
-    assert got["bad"][1] == (1 if backend == "torch" else 0)
-    assert got["sound"] == [0] and got["off"] == [0]
-
-
 def test_a_schedule_holding_a_user_function_is_not_called_by_the_check() -> None:
     calls: list[float] = []
 

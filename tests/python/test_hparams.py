@@ -348,65 +348,6 @@ def test_user_function_error_propagates():
 
 
 # ---------------------------------------------------------------------------
-# The three backends, each in a fresh process
-# ---------------------------------------------------------------------------
-
-CHILD = r"""
-import json, sys, warnings
-import numpy as np
-import keras, lrdecay
-from keras import ops
-
-out = {"backend": keras.backend.backend()}
-sched = lrdecay.OneCycle(0.1, total_steps=12).momentum()
-
-def mean_loss(y, p):
-    return ops.mean(p)
-
-for per in ("batch", "epoch"):
-    model = keras.Sequential([keras.Input((1,)),
-                              keras.layers.Dense(1, use_bias=False, kernel_initializer="zeros")])
-    model.compile(keras.optimizers.SGD(0.1, momentum=0.9), loss=mean_loss)
-    rows = []
-
-    class ReadBack(keras.callbacks.Callback):
-        def on_train_batch_end(self, batch, logs=None):
-            if out["backend"] == "jax":
-                self.model.jax_state_sync()
-            rows.append([float(self.model.layers[0].kernel.numpy().ravel()[0]),
-                         float(self.model.optimizer.momentum)])
-
-    x = np.ones((4, 1), "float32")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        model.fit(x, x, batch_size=1, epochs=3, verbose=0, shuffle=False,
-                  callbacks=[lrdecay.HParamScheduler(per=per, momentum=sched), ReadBack()])
-    out[per] = rows
-    out[per + "_warnings"] = [str(w.message) for w in caught if "HParamScheduler" in str(w.message)]
-    out[per + "_after"] = [type(model.optimizer.momentum).__name__, model.optimizer.momentum]
-print(json.dumps(out))
-"""
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("backend", ["tensorflow", "jax", "torch"])
-def test_backends_use_the_scheduled_momentum(backend, tmp_path):
-    out = kit.last_json(kit.run_python(CHILD, backend=backend, timeout=600))
-    assert out["backend"] == backend
-    sched = OneCycle(0.1, total_steps=12).momentum()
-    for per, t in (("batch", np.arange(12)), ("epoch", np.repeat(np.arange(3), 4))):
-        got = np.array(out[per])
-        np.testing.assert_allclose(got[:, 1], sched(t), rtol=1e-6, err_msg=per)
-        np.testing.assert_allclose(got[:, 0], sgd_replay([0.1] * 12, sched(t)), rtol=1e-5,
-                                   err_msg=per)
-        assert out[per + "_after"][0] == "float"
-        assert out[per + "_after"][1] == pytest.approx(sched(t[-1]), rel=1e-6)
-    assert out["batch_warnings"] == []
-    if backend == "jax":
-        assert len(out["epoch_warnings"]) == 1
-        assert "recompiled at each epoch whose value differs" in out["epoch_warnings"][0]
-    else:
-        assert out["epoch_warnings"] == []
 
 
 # ---------------------------------------------------------------------------

@@ -1,0 +1,457 @@
+"""Training on Keras's TensorFlow, JAX and PyTorch backends, in fresh Pythons.
+
+``KERAS_BACKEND`` is read once, at import: each backend gets two fresh Pythons, all run
+at once; each makes its checks and prints one JSON document, whose parts the tests read.
+A backend whose package is not installed is skipped (``make setup`` installs all three).
+
+- In-graph values: every ``kit.schedule_cases()`` schedule, with and without
+  ``steps_per_epoch``, on a vector of iterations and through the backend's compiler
+  (``tf.function``, ``jax.jit``; PyTorch is eager), equals NumPy (``kit.graph_mismatches``).
+- The rate *applied*: with SGD on ``kit.one_weight_model`` every gradient is 1, so each
+  update moves the weight by exactly its rate. In-graph schedules, ``LRScheduler``, and
+  ``LRPlateau`` scaling either or a constant, the scale carried into a second ``fit()``.
+- ``HParamScheduler``'s momentum per update or epoch (weights equal a NumPy SGD replay);
+  on JAX a per-epoch value recompiles the step, which it says once.
+- JAX and PyTorch: a bare in-graph schedule's plan check; run-sized schedules.
+- Two devices (TensorFlow ``MirroredStrategy`` over two logical CPUs; JAX ``DataParallel``
+  over two host devices), the CPU split at each child's start (single-device results are
+  the same without it): every feature at once (the rate in-graph, by epochs or by
+  ``LRScheduler``, ``LRPlateau``, the momentum scheduled, ``LRLogger(per="batch")``) gives
+  the rates, momenta and (to float32 tolerance) weights of one device.
+- ``start_cooldown()``: the first child saves a model after 20 updates at a constant rate
+  and runs the planned ``Cooldown`` from step 0; the second loads the file and branches:
+  the same rates and bit-identical weights.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+
+import lrdecay
+import numpy as np
+import pytest
+from kit import backend_available, graph_mismatches, last_json, run_python_parallel
+from lrdecay import Constant, Cosine, Exponential, Linear, OneCycle, Warmup
+
+pytestmark = [pytest.mark.keras, pytest.mark.slow]
+
+BACKENDS = ["tensorflow", "jax", "torch"]
+SPES = (None, 4)
+ITERS = list(range(41))
+SCALAR_ITERS = [0, 1, 2, 3, 5, 8, 13, 21, 34, 40]
+EPOCHS, STEPS = 4, 3  # every fit below: 4 epochs of 3 updates
+#: The plateau's metric per epoch; with factor 0.5, patience 1, min_delta 0.05 (Keras's
+#: ReduceLROnPlateau rule) epochs 1, 2 and 3 do not improve: each halves what follows.
+SCORE = [1.0, 0.99, 0.98, 0.97]
+SCALES = [1.0, 1.0, 0.5, 0.25]
+AFTER_SCALE = 0.125  # in force in a second fit()
+PLATEAU = {"factor": 0.5, "patience": 1, "mode": "min", "min_delta": 0.05}
+#: Unit-model runs: (rate, steps_per_epoch, how it is set, what else runs).
+#: how: "graph" (to_keras), "callback" (LRScheduler, the optimizer's rate 0.5), "float";
+#: else: LRPlateau ("plateau"), HParamScheduler's momentum per "batch" or "epoch", or None.
+UNIT_RUNS = {
+    "warmup_cosine": (Warmup(Cosine(0.1, 8), warmup_steps=3), None, "graph", None),
+    "sequence_spe": (lrdecay.Sequence([Linear(0.01, 0.1, 1), lrdecay.Step(0.1, 0.5, 1)], [1]),
+                     3, "graph", None),
+    "one_cycle": (OneCycle(0.1, total_steps=12), None, "graph", None),
+    "piecewise_spe": (lrdecay.Piecewise([1, 2], [0.1, 0.05, 0.02]), 4, "graph", None),
+    "epoch_callback": (Warmup(Exponential(0.1, 1, 0.5), warmup_steps=1, start_lr=0.02), None,
+                       "callback", None),
+    "plateau_float": (Constant(0.1), None, "float", "plateau"),
+    "plateau_callback": (Exponential(0.1, 1, 0.5), None, "callback", "plateau"),
+    "plateau_graph": (Exponential(0.1, 3, 0.5), None, "graph", "plateau"),
+    "plateau_graph_spe": (Exponential(0.1, 1, 0.5), 3, "graph", "plateau"),
+    "momentum_batch": (Constant(0.1), None, "float", "batch"),
+    "momentum_epoch": (Constant(0.1), None, "float", "epoch"),
+}
+MOMENTUM = OneCycle(0.1, total_steps=EPOCHS * STEPS).momentum()
+PERS = ("batch", "epoch")
+#: Distributed runs: the rate by mode, as in UNIT_RUNS.
+BY_EPOCH = Warmup(Cosine(0.05, decay_steps=3), warmup_steps=1, start_lr=0.01)
+TWO_DEVICE_RUNS = {
+    "graph": (lrdecay.Sequence([Linear(0.005, 0.05, 4), Exponential(0.05, 1, 0.8)], [4]), None,
+              "graph"),
+    "graph_spe": (BY_EPOCH, STEPS, "graph"),
+    "callback": (BY_EPOCH, None, "callback"),
+    "float": (Constant(0.05), None, "float"),
+}
+COOLDOWN_SCHEDULE = ("KerasSchedule(Cooldown(schedule=Constant(lr=0.01), start=20, "
+                     "length=12, shape='1-sqrt', final_lr=0))")
+
+#: Each child: split the CPU in two devices before TensorFlow / JAX start, then run.
+CHILD = """
+import os
+if os.environ["KERAS_BACKEND"] == "jax":
+    os.environ["XLA_FLAGS"] = "--xla_force_host_platform_device_count=2"
+if os.environ["KERAS_BACKEND"] == "tensorflow":
+    import tensorflow as tf
+    tf.config.set_logical_device_configuration(tf.config.list_physical_devices("CPU")[0],
+        [tf.config.LogicalDeviceConfiguration(), tf.config.LogicalDeviceConfiguration()])
+import test_backends
+test_backends.child(PHASE, WORKDIR)
+"""
+
+
+def keras_rate(s: lrdecay.Schedule, spe: int | None, how: str) -> Any:
+    """What the optimizer is compiled with (see ``UNIT_RUNS``)."""
+    if how == "graph":
+        return s.to_keras(steps_per_epoch=spe)
+    return 0.5 if how == "callback" else s(0)  # LRScheduler sets it at each epoch
+
+
+def rates(s: lrdecay.Schedule, spe: int | None, how: str, it: np.ndarray) -> np.ndarray:
+    """The schedule's rate at each update ``it`` when set ``how`` (see ``UNIT_RUNS``)."""
+    t = {"graph": it / (spe or 1), "callback": np.floor(it / STEPS), "float": 0 * it}[how]
+    return s(t)
+
+
+# --- the children (fresh Pythons; Keras is imported there) ------------------------------
+
+
+def child(phase: str, workdir: str) -> None:
+    """Run one child's checks ("first" or "second") and print their JSON document."""
+    import keras
+
+    backend, work = keras.backend.backend(), Path(workdir)
+    warnings.simplefilter("ignore", lrdecay.ScheduleWarning)
+    out: dict[str, Any] = {"backend": backend}
+    if phase == "first":
+        out["cooldown"] = _planned_cooldown(work)  # first: the second child waits for it
+        out["values"], out["scalar"] = _in_graph_values(backend)
+        out["unit"] = {key: _unit_run(*run) for key, run in UNIT_RUNS.items()}
+        if backend != "tensorflow":  # TensorFlow's are tested in-process
+            out["plan_check"], out["sized"] = _plan_check_counts(), _sized_runs()
+    else:
+        if backend != "torch":
+            out["devices"] = _two_device_runs(backend)
+        out["branched"] = _branch_cooldown(work)
+    print(json.dumps(out))
+
+
+def _in_graph_values(backend: str) -> tuple[dict, dict]:
+    from keras import ops
+    from kit import schedule_cases
+
+    compile_fn, dtype = (lambda f: f), "int64"
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        compile_fn = tf.function
+    elif backend == "jax":
+        import jax
+
+        compile_fn, dtype = jax.jit, "int32"
+    values, scalar = {}, {}
+    for name, s in schedule_cases():
+        for spe in SPES:
+            ks, key = s.to_keras(steps_per_epoch=spe), f"{name}-{spe}"
+            vec = ks(ops.convert_to_tensor(np.asarray(ITERS), dtype="int32"))
+            values[key] = ops.convert_to_numpy(vec).astype(float).tolist()
+            fn = compile_fn(ks)
+            scalar[key] = [float(ops.convert_to_numpy(fn(ops.convert_to_tensor(i, dtype=dtype))))
+                           for i in SCALAR_ITERS]
+    return values, scalar
+
+
+def _unit_fit(model: Any, callbacks: list, epochs: int = EPOCHS) -> tuple[list, list, Any]:
+    """fit() the one-weight model: its weight and momentum after every update, the history."""
+    import keras
+    from kit import weight
+
+    w, momentum = [weight(model)], []
+
+    def record(batch: int, logs: Any) -> None:
+        if hasattr(model, "jax_state_sync"):  # JAX's step holds the variables within an epoch
+            model.jax_state_sync()
+        w.append(weight(model))
+        momentum.append(float(model.optimizer.momentum))
+
+    x = np.ones((STEPS, 1), "float32")
+    hist = model.fit(x, x, batch_size=1, epochs=epochs, shuffle=False, verbose=0,
+                     callbacks=[*callbacks, keras.callbacks.LambdaCallback(
+                         on_train_batch_end=record)])
+    return w, momentum, hist
+
+
+def _unit_run(s: lrdecay.Schedule, spe: int | None, how: str, extra: str | None) -> dict:
+    import keras
+    from kit import one_weight_model, script_callback
+
+    model = one_weight_model(keras.optimizers.SGD(keras_rate(s, spe, how),
+                                                  momentum=0.9 if extra in PERS else 0.0))
+    cbs = [lrdecay.LRScheduler(s)] if how == "callback" else []
+    if extra == "plateau":
+        cbs = [script_callback(SCORE), *cbs, lrdecay.LRPlateau("score", **PLATEAU)]
+    if extra in PERS:
+        cbs.append(lrdecay.HParamScheduler(per=extra, momentum=MOMENTUM))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        w, momentum, hist = _unit_fit(model, [*cbs, lrdecay.LRLogger(verbose=0)])
+    out = {"w": w, "momentum": momentum, "history": list(map(float, hist.history["learning_rate"])),
+           "iterations": int(keras.ops.convert_to_numpy(model.optimizer.iterations)),
+           "warnings": [str(m.message) for m in caught if "HParamScheduler" in str(m.message)],
+           "momentum_after": [type(model.optimizer.momentum).__name__,
+                              model.optimizer.momentum]}
+    if extra == "plateau":  # a second fit continues with the reduced scale (JAX: retraced)
+        out["after"] = _unit_fit(model, [], epochs=1)[0]
+    return out
+
+
+def _dense_fit(lr: Any, epochs: int, rows: int, fits: int = 1) -> tuple[list[int], list]:
+    """kit's Dense(1) fitted ``fits`` times on ``rows`` rows, 8 a batch: the ScheduleWarnings
+    of each fit() and the weights."""
+    from kit import keras_model
+
+    x = np.linspace(0, 1, rows * 4, dtype="float32").reshape(rows, 4)
+    model, counts = keras_model(lr, seed=1), []
+    for _ in range(fits):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            model.fit(x, x @ np.array([1.0, -2.0, 3.0, 0.5], dtype="float32"), epochs=epochs,
+                      batch_size=8, verbose=0, shuffle=False)
+        counts.append(sum(issubclass(w.category, lrdecay.ScheduleWarning) for w in caught))
+    return counts, [w.tolist() for w in model.get_weights()]
+
+
+def _plan_check_counts() -> dict:
+    """A bare in-graph schedule's warnings in fit()s of 15 epochs of 4 steps."""
+    return {"bad": _dense_fit(Cosine(0.1, 15).to_keras(), 15, 32, fits=2)[0],
+            "sound": _dense_fit(Cosine(0.1, 60).to_keras(), 15, 32)[0],
+            "off": _dense_fit(Cosine(0.1, 15).to_keras(check=False), 15, 32)[0]}
+
+
+def _sized_runs() -> dict:
+    """Run-sized schedules against the same schedules sized by hand: [same weights, repr]."""
+    of_run = lrdecay.of_run
+    pairs = {"cosine": (Cosine(0.1).to_keras(), Cosine(0.1, 30).to_keras()),
+             "wsd": (lrdecay.WSD(0.1, of_run(0.1), decay_steps=of_run(0.2)).to_keras(),
+                     lrdecay.WSD(0.1, 3, 21, 6).to_keras()),
+             "epoch": (Cosine(0.1).to_keras(clock="epoch"),
+                       Cosine(0.1, 3).to_keras(steps_per_epoch=10))}
+    return {k: [_dense_fit(a, 3, 80)[1] == _dense_fit(b, 3, 80)[1], repr(a.schedule)]
+            for k, (a, b) in pairs.items()}
+
+
+def _two_device_runs(backend: str) -> dict:
+    import contextlib
+
+    import keras
+    from kit import rate_probe, script_callback
+
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        two = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+        setups = {"one": (tf.distribute.get_strategy().scope, contextlib.nullcontext),
+                  "two": (two.scope, contextlib.nullcontext)}
+    else:
+        import jax
+
+        two = keras.distribution.DataParallel(devices=jax.devices())
+        setups = {"one": (contextlib.nullcontext, contextlib.nullcontext),
+                  "two": (two.scope, two.scope)}
+    # JAX's step holds the variables within an epoch: synced before the probe reads the rate
+    sync = keras.callbacks.LambdaCallback(on_train_batch_begin=lambda batch, logs: getattr(
+        sync.model, "jax_state_sync", lambda: None)())
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(STEPS * 8, 3)).astype("float32")
+    y = (x @ np.array([[1.0], [-1.0], [0.5]]) - 0.2).astype("float32")
+
+    def train(s: lrdecay.Schedule, spe: int | None, how: str, build: Any, fit: Any) -> dict:
+        with build():
+            keras.utils.set_random_seed(3)
+            model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4, activation="tanh"),
+                                      keras.layers.Dense(1)])
+            model.compile(keras.optimizers.SGD(keras_rate(s, spe, how), momentum=0.9), loss="mse")
+        probe, logger = rate_probe(), lrdecay.LRLogger(verbose=0, per="batch")
+        cbs = [lrdecay.LRScheduler(s)] if how == "callback" else []
+        cbs += [script_callback(SCORE), lrdecay.LRPlateau("score", **PLATEAU),
+                lrdecay.HParamScheduler(momentum=MOMENTUM), logger, sync, probe]
+        with fit():
+            hist = model.fit(x, y, batch_size=8, epochs=EPOCHS, shuffle=False, verbose=0,
+                             callbacks=cbs)
+        if backend == "tensorflow":
+            devices = model.distribute_strategy.num_replicas_in_sync
+        else:
+            devices = len(model.trainable_variables[0].value.sharding.device_set)
+        return {"devices": devices, "steps": [[r[2], r[3]] for r in probe.rows],
+                "records": logger.records_table(), "loss": list(map(float, hist.history["loss"])),
+                "history_lr": list(map(float, hist.history["learning_rate"])),
+                "weights": [np.asarray(w).ravel().tolist() for w in model.get_weights()]}
+
+    return {mode: {name: train(*run, *setup) for name, setup in setups.items()}
+            for mode, run in TWO_DEVICE_RUNS.items()}
+
+
+def _cooldown_run(model: Any, epochs: int) -> dict:
+    """fit() Adam on kit's data, 4 updates an epoch: the rate of every update, the weights."""
+    from kit import X, Y
+
+    logger = lrdecay.LRLogger(verbose=0, per="batch")
+    model.fit(X, Y, batch_size=16, epochs=epochs, shuffle=False, verbose=0, callbacks=[logger])
+    return {"rates": [lr for _, _, lr in logger.records],
+            "weights": [w.tolist() for w in model.get_weights()]}
+
+
+def _planned_cooldown(workdir: Path) -> dict:
+    """Save after N = 20 updates at 0.01; the planned Cooldown(Constant(0.01), 20, 12)."""
+    import keras
+    from kit import keras_model
+
+    m = keras_model(optimizer=keras.optimizers.Adam(0.01), seed=1)
+    _cooldown_run(m, 5)
+    m.save(workdir / "saving.keras")
+    (workdir / "saving.keras").rename(workdir / "run.keras")  # whole, for the second child
+    planned = lrdecay.Cooldown(Constant(0.01), 20, 12).to_keras()
+    return _cooldown_run(keras_model(optimizer=keras.optimizers.Adam(planned), seed=1), 8)
+
+
+def _branch_cooldown(workdir: Path) -> dict:
+    import keras
+
+    for _ in range(6000):  # the first child writes it first
+        if (workdir / "run.keras").exists():
+            break
+        time.sleep(0.1)
+    m = keras.models.load_model(workdir / "run.keras")
+    out = {"schedule": repr(lrdecay.start_cooldown(m, 12)), **_cooldown_run(m, 3)}
+    m.save(workdir / "cooled.keras")
+    again = keras.models.load_model(workdir / "cooled.keras")
+    return {**out, "loaded": repr(again.optimizer._learning_rate),
+            "iterations": int(again.optimizer.iterations),
+            "same": all(np.array_equal(a, b) for a, b in zip(m.get_weights(),
+                                                             again.get_weights()))}
+
+
+# --- the tests ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
+    """Both children of every installed backend, all at once: {backend: {phase: JSON}}."""
+    dirs = {b: str(tmp_path_factory.mktemp(b)) for b in BACKENDS if backend_available(b)}
+    jobs = [{"backend": b, "phase": phase,
+             "code": CHILD.replace("PHASE", repr(phase)).replace("WORKDIR", repr(d))}
+            for b, d in dirs.items() for phase in ("first", "second")]
+    out: dict[str, dict] = {}
+    for job, stdout in zip(jobs, run_python_parallel(jobs)):
+        out.setdefault(job["backend"], {})[job["phase"]] = last_json(stdout)
+        assert out[job["backend"]][job["phase"]]["backend"] == job["backend"]
+    return out
+
+
+@pytest.fixture(params=BACKENDS)
+def got(request: pytest.FixtureRequest, results: dict[str, dict]) -> dict:
+    if request.param not in results:
+        pytest.skip(f"the {request.param} package is not installed (make setup installs it)")
+    return {**results[request.param]["first"], **results[request.param]["second"]}
+
+
+def test_in_graph_values_equal_numpy(got: dict) -> None:
+    from kit import schedule_cases
+
+    problems = []
+    for name, s in schedule_cases():
+        for spe in SPES:
+            key = f"{name}-{spe}"
+            for kind, iters in (("values", ITERS), ("scalar", SCALAR_ITERS)):
+                t = np.asarray(iters, dtype=np.float64) / (spe or 1)
+                problems += [f"{key} {kind} {m}" for m in graph_mismatches(s, t, got[kind][key])]
+    assert not problems, f"{got['backend']}: " + "\n".join(problems[:20])
+
+
+@pytest.mark.parametrize("key", [k for k, run in UNIT_RUNS.items() if run[3] not in PERS])
+def test_fit_applies_the_rate(got: dict, key: str) -> None:
+    s, spe, how, extra = UNIT_RUNS[key]
+    run, msg = got["unit"][key], f"{got['backend']} {key}"
+    it = np.arange(EPOCHS * STEPS, dtype=np.float64)
+    want = rates(s, spe, how, it) * (np.repeat(SCALES, STEPS) if extra == "plateau" else 1)
+    assert run["iterations"] == EPOCHS * STEPS, msg
+    # w is O(1) and float32: each difference carries ~1e-7 of rounding.
+    np.testing.assert_allclose(-np.diff(run["w"]), want, rtol=1e-5, atol=3e-7, err_msg=msg)
+    np.testing.assert_allclose(run["history"], want[::STEPS], rtol=1e-6, atol=1e-8, err_msg=msg)
+    if extra == "plateau":  # LRScheduler is gone: its last rate stays, reduced once more
+        after = rates(s, spe, how, it[-1:] if how == "callback" else it[:STEPS] + it.size)
+        np.testing.assert_allclose(-np.diff(run["after"]), after * AFTER_SCALE * np.ones(STEPS),
+                                   rtol=1e-5, atol=3e-7, err_msg=f"{msg} second fit")
+
+
+@pytest.mark.parametrize("per", PERS)
+def test_scheduled_momentum_is_used(got: dict, per: str) -> None:
+    run = got["unit"][f"momentum_{per}"]
+    t = np.arange(12) if per == "batch" else np.repeat(np.arange(EPOCHS), STEPS)
+    np.testing.assert_allclose(run["momentum"], MOMENTUM(t), rtol=1e-6, err_msg=per)
+    w, v = 0.0, 0.0  # Keras's SGD with momentum, gradient 1: v = m v - lr g; w += v
+    replay = []
+    for m in MOMENTUM(t):
+        v = np.float32(m) * v - np.float32(0.1)
+        w += v
+        replay.append(w)
+    np.testing.assert_allclose(run["w"][1:], replay, rtol=1e-5, err_msg=per)
+    assert run["momentum_after"][0] == "float"
+    assert run["momentum_after"][1] == pytest.approx(MOMENTUM(t[-1]), rel=1e-6)
+    if per == "epoch" and got["backend"] == "jax":
+        assert len(run["warnings"]) == 1
+        assert "recompiled at each epoch whose value differs" in run["warnings"][0]
+    else:
+        assert run["warnings"] == []
+
+
+@pytest.mark.parametrize("got", ["jax", "torch"], indirect=True)
+def test_in_graph_schedule_alone_warns_once_per_fit(got: dict) -> None:
+    """JAX (compiled step): once, in the first fit(). PyTorch evaluates the schedule at every
+    step: its second fit() is checked too. A sound plan and check=False are silent."""
+    counts = got["plan_check"]
+    assert counts["bad"] == [1, 1 if got["backend"] == "torch" else 0]
+    assert counts["sound"] == [0] and counts["off"] == [0]
+
+
+@pytest.mark.parametrize("got", ["jax", "torch"], indirect=True)
+def test_in_graph_sizing(got: dict) -> None:
+    assert got["sized"] == {"cosine": [True, repr(Cosine(0.1, 30))],
+                            "wsd": [True, repr(lrdecay.WSD(0.1, 3, 21, 6))],
+                            "epoch": [True, repr(Cosine(0.1, 3))]}
+
+
+@pytest.mark.parametrize("got", ["tensorflow", "jax"], indirect=True)
+@pytest.mark.parametrize("mode", list(TWO_DEVICE_RUNS))
+def test_two_devices_train_as_one(got: dict, mode: str) -> None:
+    one, two = got["devices"][mode]["one"], got["devices"][mode]["two"]
+    assert (one["devices"], two["devices"]) == (1, 2)
+    n = EPOCHS * STEPS
+    assert [r[0] for r in one["steps"]] == [r[0] for r in two["steps"]] == list(range(n))
+    # the same rate at every update, from the optimizer, LRLogger and history ...
+    assert two["steps"] == one["steps"] and two["history_lr"] == one["history_lr"]
+    assert two["records"] == one["records"]  # ... and the same momentum
+    # ... and those are the schedule's rates reduced by the plateau, the momentum scheduled,
+    want = rates(*TWO_DEVICE_RUNS[mode], np.arange(n, dtype=np.float64)) * np.repeat(SCALES, STEPS)
+    np.testing.assert_allclose([r[1] for r in one["steps"]], want, rtol=1e-6)
+    np.testing.assert_allclose(one["records"]["learning_rate"], want, rtol=1e-6)
+    np.testing.assert_allclose(one["history_lr"], want[::STEPS], rtol=1e-6)
+    assert one["records"]["epoch"] == [e for e in range(EPOCHS) for _ in range(STEPS)]
+    assert one["records"]["batch"] == [b for _ in range(EPOCHS) for b in range(STEPS)]
+    momentum = MOMENTUM(np.arange(n, dtype=np.float64))
+    np.testing.assert_allclose(one["records"]["momentum"], momentum, rtol=1e-6)
+    assert min(momentum) < 0.9 < max(momentum)  # it moves away from the optimizer's own 0.9
+    # ... and the weights are the same (the two devices' gradients are summed in another order)
+    for a, b in zip(one["weights"], two["weights"]):
+        np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(two["loss"], one["loss"], rtol=1e-5)
+    assert not np.allclose(one["weights"][0], 0)  # it trained
+
+
+def test_branched_cooldown_equals_planned_cooldown(got: dict) -> None:
+    """Saved after N updates at a constant rate; a fresh process loads, start_cooldown(),
+    fit(): the rates and bit-identical weights of Cooldown(Constant(r), N, L) from step 0."""
+    branched, planned = got["branched"], got["cooldown"]
+    assert branched["schedule"] == branched["loaded"] == COOLDOWN_SCHEDULE
+    assert branched["iterations"] == 32 and branched["same"]
+    assert branched["rates"] == planned["rates"][20:]
+    assert branched["rates"][0] == pytest.approx(0.01, rel=1e-7)
+    assert branched["rates"][-1] == pytest.approx(0.01 * (1 - math.sqrt(11 / 12)), rel=1e-6)
+    assert branched["weights"] == planned["weights"]  # bit for bit
