@@ -380,17 +380,6 @@ def test_multistep_matches_torch(milestones, gamma):
 # ---------------------------------------------------------------------------
 
 
-def test_from_function_vectorised_and_scalar_functions():
-    vec = FromFunction(lambda t: 0.1 * np.exp(-t / 10))
-    ts = np.array([0.0, 1.0, 10.0, 33.3])
-    np.testing.assert_allclose(vec(ts), 0.1 * np.exp(-ts / 10), rtol=1e-15)
-    # math.exp fails on an array: evaluated once per value instead
-    one = FromFunction(lambda t: 0.1 * math.exp(-t / 10))
-    np.testing.assert_allclose(one(ts), 0.1 * np.exp(-ts / 10), rtol=1e-15)
-    assert one(2.0) == pytest.approx(0.1 * math.exp(-0.2))
-    assert one(ts.reshape(2, 2)).shape == (2, 2)
-
-
 @pytest.mark.parametrize(("fn", "t", "shown"), [
     (lambda t: -1.0, 3, "-1 at t = 3"),
     (lambda t: t * np.nan, [1.0, 2.0], "NaN at t = 1"),
@@ -454,8 +443,11 @@ def test_the_table_covers_every_family():
     assert covered_families(schedule_cases()) == ALL_FAMILIES
 
 
-ALL_SCHEDULES = [p.values[0] for p in TABLE] + [FromFunction(lambda t: 0.01 + 0 * t)]
-ALL_IDS = [p.id for p in TABLE] + ["function"]
+# FromFunction: a vectorised function, and one that fails on an array (math.exp), called
+# once per value (their values: tests/testthat/test-schedules.R, R's functions both ways).
+ALL_SCHEDULES = [p.values[0] for p in TABLE] + [FromFunction(lambda t: 0.01 + 0 * t),
+                                                FromFunction(lambda t: 0.1 * math.exp(-t / 10))]
+ALL_IDS = [p.id for p in TABLE] + ["function", "function-per-value"]
 
 
 @pytest.mark.parametrize("schedule", ALL_SCHEDULES, ids=ALL_IDS)
@@ -671,7 +663,7 @@ def test_plot_draws_the_schedule_values():
 # ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("schedule", ALL_SCHEDULES[:-1], ids=ALL_IDS[:-1])
+@pytest.mark.parametrize("schedule", TABLE)
 def test_config_and_repr_rebuild_the_schedule(schedule):
     text = repr(schedule)
     assert text.startswith(type(schedule).__name__ + "(")
