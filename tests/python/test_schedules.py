@@ -277,11 +277,11 @@ _STAIRS = Exponential(0.1, 1000, 0.96, staircase=True)  # Keras's positional ord
 
 #: Values worked out by hand, independent of any formula code: (schedule, t, values).
 HAND = [
-    (Step(0.01, 0.5, 10), [0, 9.999, 10, 20], [0.01, 0.01, 0.005, 0.0025]),
     (_STAIRS, [27999, 28000, 28125, 28999], [0.1 * 0.96**27] + [0.1 * 0.96**28] * 3),
     (Cosine(0.01, 50), [0, 25, 50, 75], [0.01, 0.005, 0, 0]),  # stays at the end value
     (MultiStep(1.0, [3, 7], 0.1), [0, 2.9, 3, 6.5, 7, 100], [1, 1, 0.1, 0.1, 0.01, 0.01]),
     (MultiStep(1.0, [0, 2.5], 0.1), [0, 2.4, 2.5, 3], [0.1, 0.1, 0.01, 0.01]),
+    # Piecewise (Keras): values[i] up to and including boundaries[i]
     (Piecewise([5, 10], [1.0, 0.5, 0.1]), [0, 5, 5.001, 10, 10.001, 1e6],
      [1.0, 1.0, 0.5, 0.5, 0.1, 0.1]),
     (Linear(0.0, 0.1, 10), [0, 5, 10, 20], [0, 0.05, 0.1, 0.1]),
@@ -296,10 +296,9 @@ HAND = [
     (Warmup(Constant(0.1), 5), [0, 2.5, 4.999, 5], [0, 0.05, 0.09998, 0.1]),
     (Sequence([Constant(1.0), Linear(1.0, 0.0, 10)], [5]), [4.999, 5, 10, 15, 100],
      [1, 1, 0.5, 0, 0]),
-    # the next schedule owns its boundary: [boundaries[i-1], boundaries[i])
+    # Sequence, the other way round: the next schedule owns its boundary,
+    # [boundaries[i-1], boundaries[i])
     (_JUMP, [0, 4.999, 5, 7.499, 7.5, 8.5], [1.0, 1.0, 0.5, 0.5, 0.25, 0.125]),
-    # Piecewise (Keras) is the other way round: values[i] up to and including boundaries[i]
-    (Piecewise([5], [1.0, 0.5]), [5, 5.0001], [1.0, 0.5]),
     (CosineRestarts(1.0, 10, t_mul=2, m_mul=0.5), [0, 5, 10, 20, 30, 70],
      [1, 0.5, 0.5, 0.25, 0.25, 0.125]),
 ]
