@@ -14,9 +14,6 @@ For every family, nested Warmup and Sequence included:
 
 The config round trip, vector-equals-elementwise and R's agreement run over kit's schedule
 table (test_schedules.py, test_r_parity.py).
-
-Parameter ranges: learning rates in [1e-6, 10], step lengths in [0.5, 500], factors in
-their valid intervals; ``t`` up to a few times the schedule's horizon.
 """
 
 from __future__ import annotations
