@@ -8,7 +8,7 @@
 - ``LRLogger(per="batch")``: one record per update, equal to the in-graph schedule;
   the batch logs reach TensorBoard's event file.
 
-Each backend (TensorFlow, JAX, PyTorch) runs in a fresh process for the fit checks.
+The same on JAX and PyTorch, in fresh processes: ``test_backends.py``.
 """
 
 from __future__ import annotations
@@ -143,18 +143,41 @@ def sgd_replay(lrs, moms) -> np.ndarray:
     return np.array(out)
 
 
+def read_back(optimizer, names, hparams, epochs=3, steps=4, **kwargs):
+    """fit() the one-weight model with ``HParamScheduler(**hparams)``; the model and, per
+    update, the weight then the hyperparameters ``names`` read from the optimizer."""
+    model = kit.one_weight_model(optimizer)
+    probe = ReadBack(*names)
+    fit(model, [HParamScheduler(**hparams), probe], epochs, steps, **kwargs)
+    return model, probe.array()
+
+
+def adam_replay(lr, beta_1) -> list:
+    """Keras's Adam with gradient 1, in float32 as Keras computes it (1 - beta_2 is taken
+    in float64 for v, beta_2 ** step in float32 for alpha)."""
+    f = np.float32
+    w = m = v = f(0.0)
+    out = []
+    for i, b1 in enumerate(map(f, beta_1)):
+        b2, step = f(0.999), f(i + 1)
+        m = m + (f(1.0) - m) * (f(1.0) - b1)
+        v = v + (f(1.0) - v) * f(1.0 - 0.999)
+        alpha = f(lr) * np.sqrt(f(1.0) - b2**step) / (f(1.0) - b1**step)
+        w = w - alpha * m / (np.sqrt(v) + f(1e-7))
+        out.append(w)
+    return out
+
+
 def test_one_cycle_momentum_in_fit_equals_pytorch_at_every_update():
     """The full one-cycle policy, rate in-graph and momentum by HParamScheduler: the
     momentum Keras used at each update is PyTorch OneCycleLR's (cycle_momentum)."""
     n = 24
     rate = OneCycle(0.1, total_steps=n, three_phase=True)
-    model = kit.one_weight_model(keras.optimizers.SGD(rate.to_keras(), momentum=0.9))
-    probe = ReadBack("momentum")
-    fit(model, [HParamScheduler(momentum=rate.momentum()), probe], epochs=4, steps=6)
+    model, got = read_back(keras.optimizers.SGD(rate.to_keras(), momentum=0.9), ["momentum"],
+                           {"momentum": rate.momentum()}, epochs=4, steps=6)
     ref = torch_momenta(lambda opt: torch.optim.lr_scheduler.OneCycleLR(
         opt, max_lr=0.1, total_steps=n, three_phase=True, cycle_momentum=True,
         base_momentum=0.85, max_momentum=0.95), n)
-    got = probe.array()
     np.testing.assert_allclose(got[:, 1], ref, rtol=1e-6)  # read back after each update
     np.testing.assert_allclose(got[:, 0], sgd_replay(rate(np.arange(n)), ref), rtol=1e-5)
     # After training: a plain float, the last value used.
@@ -171,55 +194,39 @@ def tabulated(t):
     return 0.9 - 0.01 * np.asarray(t)
 
 
-@pytest.mark.parametrize(("per", "momentum", "t"), [
-    ("batch", lrdecay.Linear(0.5, 0.9, 11), np.arange(12)),
-    ("epoch", lrdecay.Linear(0.5, 0.9, 11), np.repeat(np.arange(3), 4)),
-    ("batch", tabulated, np.arange(12)),
-], ids=["batch", "epoch", "function_per_batch"])
-def test_sgd_momentum_values_used(per, momentum, t):
+T12 = np.arange(12)
+#: (optimizer, HParamScheduler's arguments, the names read back, their values at each
+#: update, the weights' replay, rtol of the replay). A schedule per batch or per epoch on
+#: SGD: ``test_backends.py::test_scheduled_momentum_is_used`` (every backend).
+VALUES_USED = [
+    pytest.param(lambda: keras.optimizers.SGD(0.1, momentum=0.9), {"momentum": tabulated},
+                 ["momentum"], [tabulated(T12)], lambda: sgd_replay([0.1] * 12, tabulated(T12)),
+                 1e-5, id="sgd_function_per_batch"),
+    pytest.param(lambda: keras.optimizers.Adam(0.1), {"beta_1": lrdecay.Linear(0.5, 0.9, 12)},
+                 ["beta_1"], [lrdecay.Linear(0.5, 0.9, 12)(T12)],
+                 lambda: adam_replay(0.1, lrdecay.Linear(0.5, 0.9, 12)(T12)), 2e-6,
+                 id="adam_beta_1"),
+    pytest.param(lambda: keras.optimizers.AdamW(0.1, weight_decay=0.004),
+                 {"per": "epoch", "weight_decay": lambda epoch: 0.01 * (epoch + 1),
+                  "beta_2": lrdecay.Constant(0.99)},
+                 ["weight_decay", "beta_2"], [np.repeat([0.01, 0.02, 0.03], 4), 0.99], None,
+                 None, id="adamw_weight_decay_per_epoch"),
+]
+
+
+@pytest.mark.parametrize(("optimizer", "hparams", "names", "values", "replay", "rtol"),
+                         VALUES_USED)
+def test_values_used(optimizer, hparams, names, values, replay, rtol):
     CALLS.clear()
-    model = kit.one_weight_model(keras.optimizers.SGD(0.1, momentum=0.9))
-    probe = ReadBack("momentum")
-    fit(model, [HParamScheduler(per=per, momentum=momentum), probe])
-    if momentum is tabulated:
+    model, got = read_back(optimizer(), names, hparams)
+    for i, (name, want) in enumerate(zip(names, values), start=1):
+        np.testing.assert_allclose(got[:, i], want, rtol=1e-6, err_msg=name)
+    if replay is not None:
+        np.testing.assert_allclose(got[:, 0], replay(), rtol=rtol)
+    if hparams.get("momentum") is tabulated:
         # Called on whole vectors (the table, the host look-ups), never once per update.
         assert len(CALLS) < 12 and max(CALLS) >= 12
-    got = probe.array()
-    np.testing.assert_allclose(got[:, 1], momentum(t), rtol=1e-6)
-    np.testing.assert_allclose(got[:, 0], sgd_replay([0.1] * 12, momentum(t)), rtol=1e-5)
-
-
-def test_adam_beta_1_values_used():
-    sched = lrdecay.Linear(0.5, 0.9, 12)
-    model = kit.one_weight_model(keras.optimizers.Adam(0.1))
-    probe = ReadBack("beta_1")
-    fit(model, [HParamScheduler(beta_1=sched), probe])
-    got = probe.array()
-    np.testing.assert_allclose(got[:, 1], sched(np.arange(12)), rtol=1e-6)
-    # Keras's Adam with gradient 1, in float32 as Keras computes it (1 - beta_2 is taken
-    # in float64 for v, beta_2 ** step in float32 for alpha).
-    f = np.float32
-    w = m = v = f(0.0)
-    replay = []
-    for i in range(12):
-        b1, b2, step = f(sched(i)), f(0.999), f(i + 1)
-        m = m + (f(1.0) - m) * (f(1.0) - b1)
-        v = v + (f(1.0) - v) * f(1.0 - 0.999)
-        alpha = f(0.1) * np.sqrt(f(1.0) - b2**step) / (f(1.0) - b1**step)
-        w = w - alpha * m / (np.sqrt(v) + f(1e-7))
-        replay.append(w)
-    np.testing.assert_allclose(got[:, 0], replay, rtol=2e-6)
-
-
-def test_adamw_weight_decay_per_epoch_and_function_values():
-    model = kit.one_weight_model(keras.optimizers.AdamW(0.1, weight_decay=0.004))
-    probe = ReadBack("weight_decay", "beta_2")
-    fit(model, [HParamScheduler(per="epoch", weight_decay=lambda epoch: 0.01 * (epoch + 1),
-                                beta_2=lrdecay.Constant(0.99)), probe])
-    got = probe.array()
-    np.testing.assert_allclose(got[:, 1], np.repeat([0.01, 0.02, 0.03], 4), rtol=1e-6)
-    np.testing.assert_allclose(got[:, 2], 0.99, rtol=1e-6)
-    assert model.optimizer.weight_decay == pytest.approx(0.03)
+    assert getattr(model.optimizer, names[0]) == pytest.approx(got[-1, 1], rel=1e-6)
 
 
 def test_resumed_fit_and_weight_decay_none():
@@ -246,22 +253,6 @@ def test_without_the_scheduler_the_next_fit_uses_a_constant():
     # (momentum 0), so w moves by -0.15, -0.175, -0.1875, -0.19375.
     steps = np.diff(np.concatenate([[w0], probe.array()[:, 0]]))
     np.testing.assert_allclose(steps, [-0.15, -0.175, -0.1875, -0.19375], rtol=1e-5)
-
-
-def test_saves_and_loads_during_and_after_training(tmp_path):
-    sched = OneCycle(0.1, 12).momentum()
-    model = kit.one_weight_model(keras.optimizers.SGD(0.1, momentum=0.9))
-    ckpt = keras.callbacks.ModelCheckpoint(str(tmp_path / "e{epoch}.keras"))
-    fit(model, [HParamScheduler(momentum=sched), ckpt])
-    for e in (1, 2, 3):
-        loaded = keras.saving.load_model(tmp_path / f"e{e}.keras",
-                                         custom_objects={"mean_prediction": kit.mean_prediction})
-        assert loaded.optimizer.momentum == pytest.approx(sched(4 * e - 1), rel=1e-6)
-    model.save(tmp_path / "after.keras")
-    loaded = keras.saving.load_model(tmp_path / "after.keras",
-                                     custom_objects={"mean_prediction": kit.mean_prediction})
-    assert loaded.optimizer.momentum == pytest.approx(sched(11), rel=1e-6)
-    assert len(loaded.optimizer.variables) == len(model.optimizer.variables)
 
 
 def test_mid_fit_the_optimizer_config_holds_floats():
@@ -345,9 +336,6 @@ def test_user_function_error_propagates():
     model = kit.one_weight_model(keras.optimizers.SGD(0.1, momentum=0.9))
     with pytest.raises(RuntimeError, match="my momentum broke"):
         fit(model, [HParamScheduler(per="epoch", momentum=bad)], epochs=1)
-
-
-# ---------------------------------------------------------------------------
 
 
 # ---------------------------------------------------------------------------
