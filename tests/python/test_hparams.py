@@ -168,23 +168,6 @@ def adam_replay(lr, beta_1) -> list:
     return out
 
 
-def test_one_cycle_momentum_in_fit_equals_pytorch_at_every_update():
-    """The full one-cycle policy, rate in-graph and momentum by HParamScheduler: the
-    momentum Keras used at each update is PyTorch OneCycleLR's (cycle_momentum)."""
-    n = 24
-    rate = OneCycle(0.1, total_steps=n, three_phase=True)
-    model, got = read_back(keras.optimizers.SGD(rate.to_keras(), momentum=0.9), ["momentum"],
-                           {"momentum": rate.momentum()}, epochs=4, steps=6)
-    ref = torch_momenta(lambda opt: torch.optim.lr_scheduler.OneCycleLR(
-        opt, max_lr=0.1, total_steps=n, three_phase=True, cycle_momentum=True,
-        base_momentum=0.85, max_momentum=0.95), n)
-    np.testing.assert_allclose(got[:, 1], ref, rtol=1e-6)  # read back after each update
-    np.testing.assert_allclose(got[:, 0], sgd_replay(rate(np.arange(n)), ref), rtol=1e-5)
-    # After training: a plain float, the last value used.
-    assert type(model.optimizer.momentum) is float
-    assert model.optimizer.momentum == pytest.approx(ref[-1], rel=1e-6)
-
-
 CALLS: list[int] = []
 
 
@@ -195,37 +178,52 @@ def tabulated(t):
 
 
 T12 = np.arange(12)
-#: (optimizer, HParamScheduler's arguments, the names read back, their values at each
-#: update, the weights' replay, rtol of the replay). A schedule per batch or per epoch on
-#: SGD: ``test_backends.py::test_scheduled_momentum_is_used`` (every backend).
+#: The full one-cycle policy, rate in-graph (24 updates) and momentum by HParamScheduler,
+#: and PyTorch OneCycleLR's momentum (cycle_momentum) at each update.
+ONE = OneCycle(0.1, total_steps=24, three_phase=True)
+TORCH_ONE = torch_momenta(lambda opt: torch.optim.lr_scheduler.OneCycleLR(
+    opt, max_lr=0.1, total_steps=24, three_phase=True, cycle_momentum=True,
+    base_momentum=0.85, max_momentum=0.95), 24)
+#: (optimizer, HParamScheduler's arguments, (epochs, steps), the names read back, their
+#: values at each update, the weights' replay, rtol of the replay). A schedule per batch or
+#: per epoch on SGD also: ``test_backends.py::test_scheduled_momentum_is_used``.
 VALUES_USED = [
+    pytest.param(lambda: keras.optimizers.SGD(ONE.to_keras(), momentum=0.9),
+                 {"momentum": ONE.momentum()}, (4, 6), ["momentum"], [TORCH_ONE],
+                 lambda: sgd_replay(ONE(np.arange(24)), TORCH_ONE), 1e-5,
+                 id="one_cycle_equals_pytorch"),
     pytest.param(lambda: keras.optimizers.SGD(0.1, momentum=0.9), {"momentum": tabulated},
-                 ["momentum"], [tabulated(T12)], lambda: sgd_replay([0.1] * 12, tabulated(T12)),
-                 1e-5, id="sgd_function_per_batch"),
+                 (3, 4), ["momentum"], [0.9 - 0.01 * T12],
+                 lambda: sgd_replay([0.1] * 12, 0.9 - 0.01 * T12), 1e-5,
+                 id="sgd_function_per_batch"),
     pytest.param(lambda: keras.optimizers.Adam(0.1), {"beta_1": lrdecay.Linear(0.5, 0.9, 12)},
-                 ["beta_1"], [lrdecay.Linear(0.5, 0.9, 12)(T12)],
+                 (3, 4), ["beta_1"], [lrdecay.Linear(0.5, 0.9, 12)(T12)],
                  lambda: adam_replay(0.1, lrdecay.Linear(0.5, 0.9, 12)(T12)), 2e-6,
                  id="adam_beta_1"),
     pytest.param(lambda: keras.optimizers.AdamW(0.1, weight_decay=0.004),
                  {"per": "epoch", "weight_decay": lambda epoch: 0.01 * (epoch + 1),
                   "beta_2": lrdecay.Constant(0.99)},
-                 ["weight_decay", "beta_2"], [np.repeat([0.01, 0.02, 0.03], 4), 0.99], None,
-                 None, id="adamw_weight_decay_per_epoch"),
+                 (3, 4), ["weight_decay", "beta_2"], [np.repeat([0.01, 0.02, 0.03], 4), 0.99],
+                 None, None, id="adamw_weight_decay_per_epoch"),
 ]
 
 
-@pytest.mark.parametrize(("optimizer", "hparams", "names", "values", "replay", "rtol"),
+@pytest.mark.parametrize(("optimizer", "hparams", "shape", "names", "values", "replay", "rtol"),
                          VALUES_USED)
-def test_values_used(optimizer, hparams, names, values, replay, rtol):
+def test_values_used(optimizer, hparams, shape, names, values, replay, rtol):
+    """The values read back after each update are the schedule's; the weights are a NumPy
+    replay of Keras's update rule with them (what was *used*)."""
     CALLS.clear()
-    model, got = read_back(optimizer(), names, hparams)
+    model, got = read_back(optimizer(), names, hparams, *shape)
+    if hparams.get("momentum") is tabulated:
+        # Called on whole vectors (the table, the host look-ups), never once per update.
+        assert len(CALLS) < 12 and max(CALLS) >= 12
     for i, (name, want) in enumerate(zip(names, values), start=1):
         np.testing.assert_allclose(got[:, i], want, rtol=1e-6, err_msg=name)
     if replay is not None:
         np.testing.assert_allclose(got[:, 0], replay(), rtol=rtol)
-    if hparams.get("momentum") is tabulated:
-        # Called on whole vectors (the table, the host look-ups), never once per update.
-        assert len(CALLS) < 12 and max(CALLS) >= 12
+    # After training: a plain float, the last value used.
+    assert type(getattr(model.optimizer, names[0])) is float
     assert getattr(model.optimizer, names[0]) == pytest.approx(got[-1, 1], rel=1e-6)
 
 
@@ -273,18 +271,25 @@ def test_mid_fit_the_optimizer_config_holds_floats():
     assert "apply" not in vars(model.optimizer) and "get_config" not in vars(model.optimizer)
 
 
-@pytest.mark.parametrize(("optimizer", "name", "message"), [
-    (lambda: keras.optimizers.SGD(0.1, momentum=0.9), "beta_1",
-     r"`beta_1` is not a hyperparameter of SGD; it has: .*momentum.*weight_decay"),
-    (lambda: keras.optimizers.SGD(0.1), "momentum",
+def broken(t):
+    raise RuntimeError("my momentum broke")
+
+
+@pytest.mark.parametrize(("optimizer", "hparams", "exc", "message"), [
+    (lambda: keras.optimizers.SGD(0.1, momentum=0.9), {"beta_1": lrdecay.Constant(0.5)},
+     ValueError, r"`beta_1` is not a hyperparameter of SGD; it has: .*momentum.*weight_decay"),
+    (lambda: keras.optimizers.SGD(0.1), {"momentum": lrdecay.Constant(0.5)}, ValueError,
      r"SGD was made with momentum=0, for which Keras keeps no momentum"),
-    (lambda: keras.optimizers.SGD(0.1, momentum=0.9), "nesterov",
-     r"`nesterov` is not a hyperparameter of SGD"),
+    (lambda: keras.optimizers.SGD(0.1, momentum=0.9), {"nesterov": lrdecay.Constant(0.5)},
+     ValueError, r"`nesterov` is not a hyperparameter of SGD"),
+    # the user's own error, unchanged
+    (lambda: keras.optimizers.SGD(0.1, momentum=0.9), {"per": "epoch", "momentum": broken},
+     RuntimeError, "my momentum broke"),
 ])
-def test_hparam_scheduler_errors_when_training_begins(optimizer, name, message):
+def test_hparam_scheduler_errors_when_training_begins(optimizer, hparams, exc, message):
     model = kit.one_weight_model(optimizer())
-    with pytest.raises(ValueError, match=message):
-        fit(model, [HParamScheduler(**{name: lrdecay.Constant(0.5)})], epochs=1)
+    with pytest.raises(exc, match=message):
+        fit(model, [HParamScheduler(**hparams)], epochs=1)
     assert not any(k in vars(model.optimizer) for k in ("apply", "get_config"))
 
 
@@ -327,15 +332,6 @@ def test_function_per_batch_needs_known_steps():
         model.fit(data, epochs=1, verbose=0, callbacks=[HParamScheduler(momentum=lambda t: 0.9)])
     model.fit(data, epochs=1, verbose=0, steps_per_epoch=4,
               callbacks=[HParamScheduler(momentum=lambda t: 0.9 - 0 * np.asarray(t))])
-
-
-def test_user_function_error_propagates():
-    def bad(t):
-        raise RuntimeError("my momentum broke")
-
-    model = kit.one_weight_model(keras.optimizers.SGD(0.1, momentum=0.9))
-    with pytest.raises(RuntimeError, match="my momentum broke"):
-        fit(model, [HParamScheduler(per="epoch", momentum=bad)], epochs=1)
 
 
 # ---------------------------------------------------------------------------
