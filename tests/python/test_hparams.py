@@ -205,6 +205,10 @@ VALUES_USED = [
                   "beta_2": lrdecay.Constant(0.99)},
                  (3, 4), ["weight_decay", "beta_2"], [np.repeat([0.01, 0.02, 0.03], 4), 0.99],
                  None, None, id="adamw_weight_decay_per_epoch"),
+    # a weight decay SGD was made without
+    pytest.param(lambda: keras.optimizers.SGD(0.1, momentum=0.5),
+                 {"weight_decay": lrdecay.Step(0.01, 0.5, 4)}, (3, 4), ["weight_decay"],
+                 [lrdecay.Step(0.01, 0.5, 4)(T12)], None, None, id="sgd_weight_decay_unset"),
 ]
 
 
@@ -225,18 +229,6 @@ def test_values_used(optimizer, hparams, shape, names, values, replay, rtol):
     # After training: a plain float, the last value used.
     assert type(getattr(model.optimizer, names[0])) is float
     assert getattr(model.optimizer, names[0]) == pytest.approx(got[-1, 1], rel=1e-6)
-
-
-def test_resumed_fit_and_weight_decay_none():
-    """Iterations go on across fit() calls: t continues; an unset weight decay can be
-    scheduled (SGD made without one)."""
-    sched = lrdecay.Step(0.01, 0.5, 4)
-    model = kit.one_weight_model(keras.optimizers.SGD(0.1, momentum=0.5))
-    probe = ReadBack("weight_decay")
-    cb = HParamScheduler(weight_decay=sched)
-    fit(model, [cb, probe], epochs=1)
-    fit(model, [cb, probe], epochs=1)
-    np.testing.assert_allclose(probe.array()[:, 1], sched(np.arange(8)), rtol=1e-6)
 
 
 def test_without_the_scheduler_the_next_fit_uses_a_constant():
@@ -453,6 +445,7 @@ class StepSeen(keras.callbacks.Callback):
 
 
 def test_a_second_fit_reuses_the_compiled_step_until_something_changes():
+    """The step is reused, and t goes on across fit() calls."""
     sched = lrdecay.Linear(0.5, 0.9, 11)
     model = kit.one_weight_model(keras.optimizers.SGD(0.1, momentum=0.9))
     cb, seen, probe = HParamScheduler(momentum=sched), StepSeen(), ReadBack("momentum")
