@@ -268,24 +268,36 @@ def logged(*rates: str, first: int = 1) -> str:
     return "".join(f"Epoch {first + i:02d}: learning rate = {r}\n" for i, r in enumerate(rates))
 
 
+STEP = lrdecay.Step(0.08, drop=0.5, every=1)
 # Two updates per epoch, and in-graph a drop every two updates: epoch e runs at 0.1 * 0.5^e.
+# (learning rate, callbacks, fit()'s arguments, the lines printed, the rates, rel)
 LOGGER_CASES = [
-    pytest.param(lambda: 0.1, {}, {}, logged("0.1", "0.1", "0.1"), [f32(0.1)] * 3, 0,
-                 id="constant"),
-    pytest.param(lambda: 0.1, {"verbose": 0}, {"epochs": 2}, "", [f32(0.1)] * 2, 0, id="quiet"),
-    pytest.param(lambda: 0.1, {}, {"epochs": 4, "initial_epoch": 2},
+    pytest.param(lambda: 0.1, lambda: [LRLogger()], {}, logged("0.1", "0.1", "0.1"),
+                 [f32(0.1)] * 3, 0, id="constant"),
+    pytest.param(lambda: 0.1, lambda: [LRLogger(verbose=0)], {"epochs": 2}, "", [f32(0.1)] * 2,
+                 0, id="quiet"),
+    pytest.param(lambda: 0.1, lambda: [LRLogger()], {"epochs": 4, "initial_epoch": 2},
                  logged("0.1", "0.1", first=3), [f32(0.1)] * 2, 0, id="initial_epoch"),
-    pytest.param(lambda: lrdecay.Exponential(0.1, 2, 0.5, staircase=True).to_keras(), {}, {},
-                 logged("0.1", "0.05", "0.025"), [0.1, 0.05, 0.025], 1e-6, id="in_graph_lrdecay"),
+    pytest.param(lambda: lrdecay.Exponential(0.1, 2, 0.5, staircase=True).to_keras(),
+                 lambda: [LRLogger()], {}, logged("0.1", "0.05", "0.025"), [0.1, 0.05, 0.025],
+                 1e-6, id="in_graph_lrdecay"),
     pytest.param(lambda: keras.optimizers.schedules.ExponentialDecay(0.1, 2, 0.5, staircase=True),
-                 {}, {}, logged("0.1", "0.05", "0.025"), [0.1, 0.05, 0.025], 1e-6,
-                 id="in_graph_keras"),
+                 lambda: [LRLogger()], {}, logged("0.1", "0.05", "0.025"), [0.1, 0.05, 0.025],
+                 1e-6, id="in_graph_keras"),
+    pytest.param(lambda: 0.5, lambda: [LRLogger(), LRScheduler(STEP)], {},
+                 logged("0.08", "0.04", "0.02"), [f32(0.08), f32(0.04), f32(0.02)], 0,
+                 id="logger_before_scheduler"),
+    pytest.param(lambda: 0.5, lambda: [LRScheduler(STEP), LRLogger()], {},
+                 logged("0.08", "0.04", "0.02"), [f32(0.08), f32(0.04), f32(0.02)], 0,
+                 id="scheduler_before_logger"),
 ]
 
 
-@pytest.mark.parametrize(("rate", "logger", "fit_args", "printed", "want", "rel"), LOGGER_CASES)
-def test_logger_prints_and_records_the_rate(capsys, rate, logger, fit_args, printed, want, rel):
-    history, probe = fit(keras_model(rate()), [LRLogger(**logger)], **{"epochs": 3, **fit_args})
+@pytest.mark.parametrize(("rate", "callbacks", "fit_args", "printed", "want", "rel"),
+                         LOGGER_CASES)
+def test_logger_prints_and_records_the_rate(capsys, rate, callbacks, fit_args, printed, want,
+                                            rel):
+    history, probe = fit(keras_model(rate()), callbacks(), **{"epochs": 3, **fit_args})
     assert capsys.readouterr().out == printed
     assert history.history["learning_rate"] == pytest.approx(want, rel=rel, abs=0)
     assert history.history["learning_rate"] == probe.epoch_lrs()
@@ -299,20 +311,6 @@ def test_logger_in_graph_within_epoch_decay():
     firsts = [v[0] for _, v in sorted(probe.per_epoch().items())]
     assert firsts == pytest.approx([0.1, 0.08, 0.06], rel=1e-6)
     assert history.history["learning_rate"] == firsts
-
-
-def test_logger_with_scheduler_in_either_order(capsys):
-    for order in ("logger first", "scheduler first"):
-        logger = LRLogger()
-        sched = LRScheduler(lrdecay.Step(0.08, drop=0.5, every=1))
-        callbacks = [logger, sched] if order == "logger first" else [sched, logger]
-        history, probe = fit(keras_model(0.5), callbacks, epochs=3)
-        assert capsys.readouterr().out == (
-            "Epoch 01: learning rate = 0.08\n"
-            "Epoch 02: learning rate = 0.04\n"
-            "Epoch 03: learning rate = 0.02\n"), order
-        assert history.history["learning_rate"] == probe.epoch_lrs() == [
-            f32(0.08), f32(0.04), f32(0.02)], order
 
 
 def test_logger_does_not_clobber_a_logged_rate():
@@ -331,34 +329,6 @@ def test_logger_does_not_clobber_a_logged_rate():
 # ---------------------------------------------------------------------------
 # LRCustom
 # ---------------------------------------------------------------------------
-
-
-def test_custom_epoch_hook():
-    calls = []
-
-    def hook(epoch, lr, logs):
-        calls.append((epoch, lr, type(logs)))
-        return None if epoch == 0 else lr * 0.5
-
-    history, probe = fit(keras_model(0.1), [LRCustom(on_epoch_begin=hook)], epochs=3)
-    assert [c[0] for c in calls] == [0, 1, 2]
-    assert all(isinstance(c[1], float) and c[2] is dict for c in calls)
-    expected = [f32(0.1), f32(f32(0.1) * 0.5), f32(f32(f32(0.1) * 0.5) * 0.5)]
-    assert probe.epoch_lrs() == expected
-    assert history.history["learning_rate"] == expected
-
-
-def test_custom_batch_hook():
-    calls = []
-
-    def hook(batch, lr, logs):
-        calls.append(batch)
-        return 0.1 / (1 + batch)
-
-    history, probe = fit(keras_model(0.5), [LRCustom(on_batch_begin=hook)], epochs=2)
-    assert calls == [0, 1, 0, 1]
-    assert [b[3] for b in probe.rows] == [f32(0.1), f32(0.05)] * 2
-    assert history.history["learning_rate"] == [f32(0.1)] * 2
 
 
 def test_custom_batch_hook_returning_the_stored_rate_skips_the_assignment(monkeypatch):
@@ -382,18 +352,42 @@ def test_custom_batch_hook_returning_the_stored_rate_skips_the_assignment(monkey
     assert writes == [0.05]  # only the third call changed the stored rate
 
 
-def test_custom_both_hooks_and_cosine_example():
-    # The Keras 2 tutorials' "custom callback for cosine decay", done with LRCustom.
-    def cosine(epoch, lr, logs):
-        return 0.01 * 0.5 * (1 + math.cos(math.pi * epoch / 4))
+def cosine(epoch, lr, logs):
+    """The Keras 2 tutorials' "custom callback for cosine decay", done with LRCustom."""
+    return 0.01 * 0.5 * (1 + math.cos(math.pi * epoch / 4))
 
-    def keep(batch, lr, logs):
-        return None
 
-    _, probe = fit(keras_model(), [LRCustom(on_epoch_begin=cosine, on_batch_begin=keep)],
-                   epochs=3)
-    ref = lrdecay.Cosine(0.01, decay_steps=4)
-    assert probe.epoch_lrs() == [f32(ref(e)) for e in range(3)]
+HALF = f32(0.1) / 2  # halving a float32 is exact
+#: (learning rate, the hooks, epochs, the rate of each update, the indices each hook got)
+CUSTOM = [
+    pytest.param(0.1, {"on_epoch_begin": lambda e, lr, logs: None if e == 0 else lr * 0.5}, 3,
+                 [f32(0.1)] * 2 + [HALF] * 2 + [HALF / 2] * 2, {"on_epoch_begin": [0, 1, 2]},
+                 id="epoch_hook"),
+    pytest.param(0.5, {"on_batch_begin": lambda b, lr, logs: 0.1 / (1 + b)}, 2,
+                 [f32(0.1), f32(0.05)] * 2, {"on_batch_begin": [0, 1, 0, 1]}, id="batch_hook"),
+    pytest.param(0.1, {"on_epoch_begin": cosine, "on_batch_begin": lambda b, lr, logs: None}, 3,
+                 [f32(lrdecay.Cosine(0.01, decay_steps=4)(e)) for e in (0, 0, 1, 1, 2, 2)],
+                 {"on_epoch_begin": [0, 1, 2], "on_batch_begin": [0, 1] * 3},
+                 id="both_hooks_cosine"),
+]
+
+
+@pytest.mark.parametrize(("rate", "hooks", "epochs", "want", "indices"), CUSTOM)
+def test_custom_hooks_set_the_rate(rate, hooks, epochs, want, indices):
+    calls = {name: [] for name in hooks}
+
+    def recorded(name):
+        def hook(i, lr, logs):
+            calls[name].append((i, type(lr), type(logs)))
+            return hooks[name](i, lr, logs)
+        return hook
+
+    history, probe = fit(keras_model(rate), [LRCustom(**{n: recorded(n) for n in hooks})],
+                         epochs=epochs)
+    assert {n: [c[0] for c in calls[n]] for n in hooks} == indices
+    assert all(c[1:] == (float, dict) for n in hooks for c in calls[n])
+    assert [r[3] for r in probe.rows] == want
+    assert history.history["learning_rate"] == want[::2]  # the rate of each epoch's start
 
 
 CUSTOM_BAD = [b for b in BAD_VALUES[:7] if b[0] is not None]  # None: keep the rate
@@ -468,8 +462,6 @@ def test_in_graph_get_and_set_refused():
                                         r"schedule \(KerasSchedule\).*compile with a number"):
         set_learning_rate(model, 0.01)
     assert get_learning_rate(model) == pytest.approx(sched(2500), rel=1e-6)
-
-
 
 
 # ---------------------------------------------------------------------------

@@ -36,11 +36,6 @@ def fit(model: keras.Model, epochs: int, callbacks: list | None = None,
     return [w for w in caught if issubclass(w.category, ScheduleWarning)]
 
 
-def test_schedule_warning_is_a_user_warning() -> None:
-    assert issubclass(lrdecay.ScheduleWarning, UserWarning)
-    assert "ScheduleWarning" in lrdecay.__all__
-
-
 # ---------------------------------------------------------------------------
 # LRScheduler: t counts epochs
 # ---------------------------------------------------------------------------
@@ -51,7 +46,7 @@ def test_lr_scheduler_warns_once_for_a_step_count_used_as_epochs() -> None:
     sched = Cosine(0.1, 1000)
     model, cb = keras_model(), lrdecay.LRScheduler(sched)
     found = fit(model, 15, [cb])
-    assert len(found) == 1
+    assert len(found) == 1 and issubclass(found[0].category, UserWarning)
     assert len(fit(model, 15, [cb])) == 1  # and again at the next fit()
     text = str(found[0].message)
     expected = lrdecay.check_schedule(sched, 15, 4)
@@ -85,11 +80,6 @@ def test_the_warning_comes_before_the_first_update(rate: Any, callbacks: Any,
 
 SOUND = [(Cosine(0.1, 15), 15), (Warmup(Cosine(0.1, 13), 2, start_lr=0.02), 15),
          (Step(0.1, 0.5, 5), 15), (Constant(0.05), 3)]
-
-
-def test_sound_plans_have_no_findings() -> None:
-    for schedule, epochs in SOUND:
-        assert lrdecay.check_schedule(schedule, epochs) == [], schedule
 
 
 @pytest.mark.parametrize(("rate", "callbacks", "epochs"), [
@@ -245,25 +235,35 @@ def test_a_warn_hook_is_not_called_from_another_thread() -> None:
     assert [w.category for w in caught] == [ScheduleWarning]
 
 
-def test_the_in_graph_schedule_uses_a_callbacks_hook_when_it_has_none() -> None:
-    """The callback's hook goes with the callback's words (a schedule loaded from a file
-    has Python's)."""
+#: (the schedule has its own words and hook, a Keras callback reads the rate first, the
+#: header heard): the findings reach one hook, once.
+HOOK_ROUTES = [
+    # The callback's hook, with the callback's words (a schedule loaded from a file has
+    # Python's).
+    pytest.param(False, False, "in_graph(): ", id="the_callbacks_hook"),
+    pytest.param(True, False, "own(): ", id="the_schedules_own_hook_and_words"),
+    # The reader evaluates the schedule inside fit(): the callback's hook still reports.
+    pytest.param(False, True, "in_graph(): ", id="a_reader_before_the_callback"),
+]
+
+
+@pytest.mark.parametrize(("own", "reader", "header"), HOOK_ROUTES)
+def test_the_in_graph_schedule_reports_through_one_hook(own: bool, reader: bool,
+                                                        header: str) -> None:
     calls: list[tuple[str, str]] = []
+    ks = Cosine(0.1, 15).to_keras()
+    if own:
+        ks = _made_in({"KerasSchedule": "own()"}, lambda: Cosine(0.1, 15).to_keras())
+        ks._warn_hook = lambda header, findings, hint: calls.append((header, hint))
     logger = _made_in(OTHER_WORDS, lambda: lrdecay.LRLogger(verbose=0))
     logger._warn_hook = lambda header, findings, hint: calls.append((header, hint))
-    assert fit(keras_model(Cosine(0.1, 15).to_keras()), 15, [logger]) == []
-    assert len(calls) == 1 and calls[0][0].startswith("in_graph(): ")
-    assert calls[0][1].endswith("to turn this check off: in_graph(check = no).")
-
-
-def test_the_in_graph_schedule_reports_in_its_own_words_through_its_own_hook() -> None:
-    calls: list[str] = []
-    ks = _made_in({"KerasSchedule": "own()"}, lambda: Cosine(0.1, 15).to_keras())
-    ks._warn_hook = lambda header, findings, hint: calls.append(header)
-    logger = _made_in(OTHER_WORDS, lambda: lrdecay.LRLogger(verbose=0))
-    logger._warn_hook = lambda header, findings, hint: calls.append("logger's hook")
-    assert fit(keras_model(ks), 15, [logger]) == []
-    assert len(calls) == 1 and calls[0].startswith("own(): ")
+    model = keras_model(ks)
+    callbacks = [keras.callbacks.LambdaCallback(
+        on_train_begin=lambda logs: float(model.optimizer.learning_rate))] if reader else []
+    assert fit(model, 15, [*callbacks, logger]) == []
+    assert len(calls) == 1 and calls[0][0].startswith(header)
+    if not own:
+        assert calls[0][1].endswith("to turn this check off: in_graph(check = no).")
 
 
 def test_a_schedule_without_a_hook_reports_through_the_hosts_reporter(tmp_path: Path) -> None:
@@ -311,20 +311,6 @@ def test_check_round_trips_and_older_configs_load(tmp_path: Path) -> None:
         model.save(path)
         back = keras.saving.load_model(path)
         assert back.optimizer._learning_rate.check is ks.check
-
-
-def test_a_callbacks_hook_is_used_when_another_callback_reads_the_rate_first() -> None:
-    """A Keras callback that reads the learning rate before lrdecay's runs evaluates the
-    schedule inside fit(): the check then still reports through the lrdecay callback's
-    hook (R's warning), once."""
-    calls: list[str] = []
-    logger = _made_in(OTHER_WORDS, lambda: lrdecay.LRLogger(verbose=0))
-    logger._warn_hook = lambda header, findings, hint: calls.append(header)
-    model = keras_model(Cosine(0.1, 15).to_keras())
-    reader = keras.callbacks.LambdaCallback(
-        on_train_begin=lambda logs: float(model.optimizer.learning_rate))
-    assert fit(model, 15, [reader, logger]) == []
-    assert len(calls) == 1 and calls[0].startswith("in_graph(): ")
 
 
 def test_a_schedule_holding_a_user_function_is_not_called_by_the_check() -> None:

@@ -8,7 +8,7 @@
 - ``LRLogger(per="batch")``: one record per update, equal to the in-graph schedule;
   the batch logs reach TensorBoard's event file.
 
-Each backend (TensorFlow, JAX, PyTorch) runs in a fresh process for the fit checks.
+The same on JAX and PyTorch, in fresh processes: ``test_backends.py``.
 """
 
 from __future__ import annotations
@@ -143,23 +143,29 @@ def sgd_replay(lrs, moms) -> np.ndarray:
     return np.array(out)
 
 
-def test_one_cycle_momentum_in_fit_equals_pytorch_at_every_update():
-    """The full one-cycle policy, rate in-graph and momentum by HParamScheduler: the
-    momentum Keras used at each update is PyTorch OneCycleLR's (cycle_momentum)."""
-    n = 24
-    rate = OneCycle(0.1, total_steps=n, three_phase=True)
-    model = kit.one_weight_model(keras.optimizers.SGD(rate.to_keras(), momentum=0.9))
-    probe = ReadBack("momentum")
-    fit(model, [HParamScheduler(momentum=rate.momentum()), probe], epochs=4, steps=6)
-    ref = torch_momenta(lambda opt: torch.optim.lr_scheduler.OneCycleLR(
-        opt, max_lr=0.1, total_steps=n, three_phase=True, cycle_momentum=True,
-        base_momentum=0.85, max_momentum=0.95), n)
-    got = probe.array()
-    np.testing.assert_allclose(got[:, 1], ref, rtol=1e-6)  # read back after each update
-    np.testing.assert_allclose(got[:, 0], sgd_replay(rate(np.arange(n)), ref), rtol=1e-5)
-    # After training: a plain float, the last value used.
-    assert type(model.optimizer.momentum) is float
-    assert model.optimizer.momentum == pytest.approx(ref[-1], rel=1e-6)
+def read_back(optimizer, names, hparams, epochs=3, steps=4, **kwargs):
+    """fit() the one-weight model with ``HParamScheduler(**hparams)``; the model and, per
+    update, the weight then the hyperparameters ``names`` read from the optimizer."""
+    model = kit.one_weight_model(optimizer)
+    probe = ReadBack(*names)
+    fit(model, [HParamScheduler(**hparams), probe], epochs, steps, **kwargs)
+    return model, probe.array()
+
+
+def adam_replay(lr, beta_1) -> list:
+    """Keras's Adam with gradient 1, in float32 as Keras computes it (1 - beta_2 is taken
+    in float64 for v, beta_2 ** step in float32 for alpha)."""
+    f = np.float32
+    w = m = v = f(0.0)
+    out = []
+    for i, b1 in enumerate(map(f, beta_1)):
+        b2, step = f(0.999), f(i + 1)
+        m = m + (f(1.0) - m) * (f(1.0) - b1)
+        v = v + (f(1.0) - v) * f(1.0 - 0.999)
+        alpha = f(lr) * np.sqrt(f(1.0) - b2**step) / (f(1.0) - b1**step)
+        w = w - alpha * m / (np.sqrt(v) + f(1e-7))
+        out.append(w)
+    return out
 
 
 CALLS: list[int] = []
@@ -171,67 +177,58 @@ def tabulated(t):
     return 0.9 - 0.01 * np.asarray(t)
 
 
-@pytest.mark.parametrize(("per", "momentum", "t"), [
-    ("batch", lrdecay.Linear(0.5, 0.9, 11), np.arange(12)),
-    ("epoch", lrdecay.Linear(0.5, 0.9, 11), np.repeat(np.arange(3), 4)),
-    ("batch", tabulated, np.arange(12)),
-], ids=["batch", "epoch", "function_per_batch"])
-def test_sgd_momentum_values_used(per, momentum, t):
+T12 = np.arange(12)
+#: The full one-cycle policy, rate in-graph (24 updates) and momentum by HParamScheduler,
+#: and PyTorch OneCycleLR's momentum (cycle_momentum) at each update.
+ONE = OneCycle(0.1, total_steps=24, three_phase=True)
+TORCH_ONE = torch_momenta(lambda opt: torch.optim.lr_scheduler.OneCycleLR(
+    opt, max_lr=0.1, total_steps=24, three_phase=True, cycle_momentum=True,
+    base_momentum=0.85, max_momentum=0.95), 24)
+#: (optimizer, HParamScheduler's arguments, (epochs, steps), the names read back, their
+#: values at each update, the weights' replay, rtol of the replay). A schedule per batch or
+#: per epoch on SGD also: ``test_backends.py::test_scheduled_momentum_is_used``.
+VALUES_USED = [
+    pytest.param(lambda: keras.optimizers.SGD(ONE.to_keras(), momentum=0.9),
+                 {"momentum": ONE.momentum()}, (4, 6), ["momentum"], [TORCH_ONE],
+                 lambda: sgd_replay(ONE(np.arange(24)), TORCH_ONE), 1e-5,
+                 id="one_cycle_equals_pytorch"),
+    pytest.param(lambda: keras.optimizers.SGD(0.1, momentum=0.9), {"momentum": tabulated},
+                 (3, 4), ["momentum"], [0.9 - 0.01 * T12],
+                 lambda: sgd_replay([0.1] * 12, 0.9 - 0.01 * T12), 1e-5,
+                 id="sgd_function_per_batch"),
+    pytest.param(lambda: keras.optimizers.Adam(0.1), {"beta_1": lrdecay.Linear(0.5, 0.9, 12)},
+                 (3, 4), ["beta_1"], [lrdecay.Linear(0.5, 0.9, 12)(T12)],
+                 lambda: adam_replay(0.1, lrdecay.Linear(0.5, 0.9, 12)(T12)), 2e-6,
+                 id="adam_beta_1"),
+    pytest.param(lambda: keras.optimizers.AdamW(0.1, weight_decay=0.004),
+                 {"per": "epoch", "weight_decay": lambda epoch: 0.01 * (epoch + 1),
+                  "beta_2": lrdecay.Constant(0.99)},
+                 (3, 4), ["weight_decay", "beta_2"], [np.repeat([0.01, 0.02, 0.03], 4), 0.99],
+                 None, None, id="adamw_weight_decay_per_epoch"),
+    # a weight decay SGD was made without
+    pytest.param(lambda: keras.optimizers.SGD(0.1, momentum=0.5),
+                 {"weight_decay": lrdecay.Step(0.01, 0.5, 4)}, (3, 4), ["weight_decay"],
+                 [lrdecay.Step(0.01, 0.5, 4)(T12)], None, None, id="sgd_weight_decay_unset"),
+]
+
+
+@pytest.mark.parametrize(("optimizer", "hparams", "shape", "names", "values", "replay", "rtol"),
+                         VALUES_USED)
+def test_values_used(optimizer, hparams, shape, names, values, replay, rtol):
+    """The values read back after each update are the schedule's; the weights are a NumPy
+    replay of Keras's update rule with them (what was *used*)."""
     CALLS.clear()
-    model = kit.one_weight_model(keras.optimizers.SGD(0.1, momentum=0.9))
-    probe = ReadBack("momentum")
-    fit(model, [HParamScheduler(per=per, momentum=momentum), probe])
-    if momentum is tabulated:
+    model, got = read_back(optimizer(), names, hparams, *shape)
+    if hparams.get("momentum") is tabulated:
         # Called on whole vectors (the table, the host look-ups), never once per update.
         assert len(CALLS) < 12 and max(CALLS) >= 12
-    got = probe.array()
-    np.testing.assert_allclose(got[:, 1], momentum(t), rtol=1e-6)
-    np.testing.assert_allclose(got[:, 0], sgd_replay([0.1] * 12, momentum(t)), rtol=1e-5)
-
-
-def test_adam_beta_1_values_used():
-    sched = lrdecay.Linear(0.5, 0.9, 12)
-    model = kit.one_weight_model(keras.optimizers.Adam(0.1))
-    probe = ReadBack("beta_1")
-    fit(model, [HParamScheduler(beta_1=sched), probe])
-    got = probe.array()
-    np.testing.assert_allclose(got[:, 1], sched(np.arange(12)), rtol=1e-6)
-    # Keras's Adam with gradient 1, in float32 as Keras computes it (1 - beta_2 is taken
-    # in float64 for v, beta_2 ** step in float32 for alpha).
-    f = np.float32
-    w = m = v = f(0.0)
-    replay = []
-    for i in range(12):
-        b1, b2, step = f(sched(i)), f(0.999), f(i + 1)
-        m = m + (f(1.0) - m) * (f(1.0) - b1)
-        v = v + (f(1.0) - v) * f(1.0 - 0.999)
-        alpha = f(0.1) * np.sqrt(f(1.0) - b2**step) / (f(1.0) - b1**step)
-        w = w - alpha * m / (np.sqrt(v) + f(1e-7))
-        replay.append(w)
-    np.testing.assert_allclose(got[:, 0], replay, rtol=2e-6)
-
-
-def test_adamw_weight_decay_per_epoch_and_function_values():
-    model = kit.one_weight_model(keras.optimizers.AdamW(0.1, weight_decay=0.004))
-    probe = ReadBack("weight_decay", "beta_2")
-    fit(model, [HParamScheduler(per="epoch", weight_decay=lambda epoch: 0.01 * (epoch + 1),
-                                beta_2=lrdecay.Constant(0.99)), probe])
-    got = probe.array()
-    np.testing.assert_allclose(got[:, 1], np.repeat([0.01, 0.02, 0.03], 4), rtol=1e-6)
-    np.testing.assert_allclose(got[:, 2], 0.99, rtol=1e-6)
-    assert model.optimizer.weight_decay == pytest.approx(0.03)
-
-
-def test_resumed_fit_and_weight_decay_none():
-    """Iterations go on across fit() calls: t continues; an unset weight decay can be
-    scheduled (SGD made without one)."""
-    sched = lrdecay.Step(0.01, 0.5, 4)
-    model = kit.one_weight_model(keras.optimizers.SGD(0.1, momentum=0.5))
-    probe = ReadBack("weight_decay")
-    cb = HParamScheduler(weight_decay=sched)
-    fit(model, [cb, probe], epochs=1)
-    fit(model, [cb, probe], epochs=1)
-    np.testing.assert_allclose(probe.array()[:, 1], sched(np.arange(8)), rtol=1e-6)
+    for i, (name, want) in enumerate(zip(names, values), start=1):
+        np.testing.assert_allclose(got[:, i], want, rtol=1e-6, err_msg=name)
+    if replay is not None:
+        np.testing.assert_allclose(got[:, 0], replay(), rtol=rtol)
+    # After training: a plain float, the last value used.
+    assert type(getattr(model.optimizer, names[0])) is float
+    assert getattr(model.optimizer, names[0]) == pytest.approx(got[-1, 1], rel=1e-6)
 
 
 def test_without_the_scheduler_the_next_fit_uses_a_constant():
@@ -246,22 +243,6 @@ def test_without_the_scheduler_the_next_fit_uses_a_constant():
     # (momentum 0), so w moves by -0.15, -0.175, -0.1875, -0.19375.
     steps = np.diff(np.concatenate([[w0], probe.array()[:, 0]]))
     np.testing.assert_allclose(steps, [-0.15, -0.175, -0.1875, -0.19375], rtol=1e-5)
-
-
-def test_saves_and_loads_during_and_after_training(tmp_path):
-    sched = OneCycle(0.1, 12).momentum()
-    model = kit.one_weight_model(keras.optimizers.SGD(0.1, momentum=0.9))
-    ckpt = keras.callbacks.ModelCheckpoint(str(tmp_path / "e{epoch}.keras"))
-    fit(model, [HParamScheduler(momentum=sched), ckpt])
-    for e in (1, 2, 3):
-        loaded = keras.saving.load_model(tmp_path / f"e{e}.keras",
-                                         custom_objects={"mean_prediction": kit.mean_prediction})
-        assert loaded.optimizer.momentum == pytest.approx(sched(4 * e - 1), rel=1e-6)
-    model.save(tmp_path / "after.keras")
-    loaded = keras.saving.load_model(tmp_path / "after.keras",
-                                     custom_objects={"mean_prediction": kit.mean_prediction})
-    assert loaded.optimizer.momentum == pytest.approx(sched(11), rel=1e-6)
-    assert len(loaded.optimizer.variables) == len(model.optimizer.variables)
 
 
 def test_mid_fit_the_optimizer_config_holds_floats():
@@ -282,18 +263,25 @@ def test_mid_fit_the_optimizer_config_holds_floats():
     assert "apply" not in vars(model.optimizer) and "get_config" not in vars(model.optimizer)
 
 
-@pytest.mark.parametrize(("optimizer", "name", "message"), [
-    (lambda: keras.optimizers.SGD(0.1, momentum=0.9), "beta_1",
-     r"`beta_1` is not a hyperparameter of SGD; it has: .*momentum.*weight_decay"),
-    (lambda: keras.optimizers.SGD(0.1), "momentum",
+def broken(t):
+    raise RuntimeError("my momentum broke")
+
+
+@pytest.mark.parametrize(("optimizer", "hparams", "exc", "message"), [
+    (lambda: keras.optimizers.SGD(0.1, momentum=0.9), {"beta_1": lrdecay.Constant(0.5)},
+     ValueError, r"`beta_1` is not a hyperparameter of SGD; it has: .*momentum.*weight_decay"),
+    (lambda: keras.optimizers.SGD(0.1), {"momentum": lrdecay.Constant(0.5)}, ValueError,
      r"SGD was made with momentum=0, for which Keras keeps no momentum"),
-    (lambda: keras.optimizers.SGD(0.1, momentum=0.9), "nesterov",
-     r"`nesterov` is not a hyperparameter of SGD"),
+    (lambda: keras.optimizers.SGD(0.1, momentum=0.9), {"nesterov": lrdecay.Constant(0.5)},
+     ValueError, r"`nesterov` is not a hyperparameter of SGD"),
+    # the user's own error, unchanged
+    (lambda: keras.optimizers.SGD(0.1, momentum=0.9), {"per": "epoch", "momentum": broken},
+     RuntimeError, "my momentum broke"),
 ])
-def test_hparam_scheduler_errors_when_training_begins(optimizer, name, message):
+def test_hparam_scheduler_errors_when_training_begins(optimizer, hparams, exc, message):
     model = kit.one_weight_model(optimizer())
-    with pytest.raises(ValueError, match=message):
-        fit(model, [HParamScheduler(**{name: lrdecay.Constant(0.5)})], epochs=1)
+    with pytest.raises(exc, match=message):
+        fit(model, [HParamScheduler(**hparams)], epochs=1)
     assert not any(k in vars(model.optimizer) for k in ("apply", "get_config"))
 
 
@@ -336,18 +324,6 @@ def test_function_per_batch_needs_known_steps():
         model.fit(data, epochs=1, verbose=0, callbacks=[HParamScheduler(momentum=lambda t: 0.9)])
     model.fit(data, epochs=1, verbose=0, steps_per_epoch=4,
               callbacks=[HParamScheduler(momentum=lambda t: 0.9 - 0 * np.asarray(t))])
-
-
-def test_user_function_error_propagates():
-    def bad(t):
-        raise RuntimeError("my momentum broke")
-
-    model = kit.one_weight_model(keras.optimizers.SGD(0.1, momentum=0.9))
-    with pytest.raises(RuntimeError, match="my momentum broke"):
-        fit(model, [HParamScheduler(per="epoch", momentum=bad)], epochs=1)
-
-
-# ---------------------------------------------------------------------------
 
 
 # ---------------------------------------------------------------------------
@@ -469,6 +445,7 @@ class StepSeen(keras.callbacks.Callback):
 
 
 def test_a_second_fit_reuses_the_compiled_step_until_something_changes():
+    """The step is reused, and t goes on across fit() calls."""
     sched = lrdecay.Linear(0.5, 0.9, 11)
     model = kit.one_weight_model(keras.optimizers.SGD(0.1, momentum=0.9))
     cb, seen, probe = HParamScheduler(momentum=sched), StepSeen(), ReadBack("momentum")
