@@ -19,7 +19,7 @@ import pytest  # noqa: E402
 keras = pytest.importorskip("keras")
 
 import lrdecay  # noqa: E402
-from kit import keras_model  # noqa: E402
+from kit import keras_model, model_state, same_state  # noqa: E402
 from lrdecay.lr_range_test import suggest_lr  # noqa: E402
 
 pytestmark = pytest.mark.keras
@@ -47,19 +47,6 @@ def make_model(optimizer: str = "sgd", *, train: bool = True, seed: int = 1,
     if train:  # non-zero momentum slots and iterations, to restore
         model.fit(X, Y, epochs=1, batch_size=64, verbose=0)
     return model
-
-
-def state(model: keras.Model) -> list[np.ndarray]:
-    """Every variable that makes the model's training state, as NumPy copies."""
-    return [np.array(v, copy=True) for v in
-            [*model.variables, *model.optimizer.variables, *model.metrics_variables]]
-
-
-def assert_same_state(before: list[np.ndarray], model: keras.Model) -> None:
-    after = state(model)
-    assert len(after) == len(before)
-    for i, (a, b) in enumerate(zip(before, after)):
-        assert a.dtype == b.dtype and np.array_equal(a, b), f"variable {i} changed"
 
 
 @pytest.fixture(scope="module")
@@ -178,12 +165,12 @@ def test_training_at_the_suggestion_reduces_the_loss(diverging) -> None:
 @pytest.mark.parametrize("optimizer", ["sgd", "adam"])
 def test_model_is_restored_bit_for_bit(optimizer: str) -> None:
     model = make_model(optimizer, metrics=["mae"])
-    before, lr = state(model), float(np.array(model.optimizer.learning_rate))
+    before, lr = model_state(model), float(np.array(model.optimizer.learning_rate))
     iterations = int(np.array(model.optimizer.iterations))
     assert iterations > 0
     r = lrdecay.lr_find(model, X, Y, max_lr=1e3, steps=60)
     assert r.stop_reason != "completed"  # restored after an early stop too
-    assert_same_state(before, model)
+    assert same_state(before, model)
     assert float(np.array(model.optimizer.learning_rate)) == lr
     assert int(np.array(model.optimizer.iterations)) == iterations
     assert not model.stop_training
@@ -201,10 +188,10 @@ def test_restored_after_an_error_in_a_callback() -> None:
                 raise RuntimeError("boom in a callback")
 
     model = make_model()
-    before = state(model)
+    before = model_state(model)
     with pytest.raises(RuntimeError, match="boom in a callback"):
         lrdecay.lr_find(model, X, Y, callbacks=[Boom()])
-    assert_same_state(before, model)
+    assert same_state(before, model)
 
 
 def test_restored_after_an_error_in_the_data() -> None:
@@ -214,10 +201,10 @@ def test_restored_after_an_error_in_the_data() -> None:
         raise RuntimeError("boom in the data")
 
     model = make_model()
-    before = state(model)
+    before = model_state(model)
     with pytest.raises(Exception, match="boom in the data"):
         lrdecay.lr_find(model, batches())
-    assert_same_state(before, model)
+    assert same_state(before, model)
 
 
 def test_fresh_model_stays_fresh() -> None:
@@ -247,10 +234,10 @@ def test_tf_dataset_is_cycled_through() -> None:
     tf = pytest.importorskip("tensorflow")
     ds = tf.data.Dataset.from_tensor_slices((X[:128], Y[:128])).batch(32)  # 4 batches
     model = make_model()
-    before = state(model)
+    before = model_state(model)
     r = lrdecay.lr_find(model, ds, max_lr=1e-2, steps=12)
     assert r.stop_reason == "completed" and len(r) == 12
-    assert_same_state(before, model)
+    assert same_state(before, model)
 
 
 def test_generator_that_runs_out_stops_the_sweep() -> None:
@@ -277,30 +264,32 @@ Y_INF = Y.copy()
 Y_INF[[5, 9]] = np.inf
 
 
-BAD_ARGUMENTS = [
-    ({"min_lr": 0}, ValueError, "`min_lr` must be a positive number, not 0."),
-    ({"min_lr": -1e-3}, ValueError, "`min_lr` must be a positive number, not -0.001."),
-    ({"max_lr": float("nan")}, ValueError, "`max_lr` must be a positive number, not NaN."),
-    ({"min_lr": 0.1, "max_lr": 0.1}, ValueError,
-     "`max_lr` must be a number greater than `min_lr` (0.1), not 0.1."),
-    ({"min_lr": 1.0, "max_lr": 0.01}, ValueError,
-     "`max_lr` must be a number greater than `min_lr` (1), not 0.01."),
-    ({"steps": 4}, ValueError, "`steps` must be a whole number >= 5, not 4."),
-    ({"steps": 10.5}, ValueError, "`steps` must be a whole number >= 5, not 10.5."),
-    ({"batch_size": 0}, ValueError, "`batch_size` must be a positive whole number, not 0."),
-    ({"smoothing": 1}, ValueError, "`smoothing` must be a number in [0, 1), not 1."),
-    ({"smoothing": -0.1}, ValueError, "`smoothing` must be a number in [0, 1), not -0.1."),
-    ({"stop_factor": 1}, ValueError, "`stop_factor` must be a number > 1, not 1."),
-    ({"stop_factor": "4"}, TypeError, "`stop_factor` must be a number > 1, not \"4\"."),
-    ({"epochs": 3}, TypeError, "do not pass `epochs`"),
-    ({"validation_split": 0.2}, TypeError, "do not pass `validation_split`"),
+V, T, NAN, INF = ValueError, TypeError, float("nan"), float("inf")
+#: {argument: (what it must be, [(value, exception, how the message shows it)])}
+RULES = {
+    "min_lr": ("a positive number", [(0, V, "0"), (-1e-3, V, "-0.001"), (INF, V, "Inf"),
+                                     (None, T, "None")]),
+    "max_lr": ("a positive number", [(NAN, V, "NaN"), (None, T, "None")]),
+    "steps": ("a whole number >= 5", [(4, V, "4"), (10.5, V, "10.5"), (NAN, V, "NaN"),
+                                      (None, T, "None")]),
+    "batch_size": ("a positive whole number", [(0, V, "0"), (-1, V, "-1"), (2.5, V, "2.5")]),
+    "smoothing": ("a number in [0, 1)", [(1, V, "1"), (-0.1, V, "-0.1"), (NAN, V, "NaN"),
+                                         (None, T, "None")]),
+    "stop_factor": ("a number > 1", [(1, V, "1"), ("4", T, '"4"'), (INF, V, "Inf"),
+                                     (None, T, "None")]),
     # fit() arguments lr_find() passes on: checked before training, as R's were.
-    ({"verbose": -1}, ValueError, "`verbose` must be a whole number >= 0, not -1."),
-    ({"verbose": 1.5}, ValueError, "`verbose` must be a whole number >= 0, not 1.5."),
-    ({"shuffle": "yes"}, TypeError, "`shuffle` must be TRUE/True or FALSE/False, not \"yes\"."),
-    ({"shuffle": None}, TypeError, "`shuffle` must be TRUE/True or FALSE/False, not None."),
-    ({"callbacks": "x"}, TypeError, "`callbacks` must be a list of Keras callbacks, not \"x\"."),
-    ({"callbacks": [3]}, TypeError, "`callbacks` must be a list of Keras callbacks, not [3]."),
+    "verbose": ("a whole number >= 0", [(-1, V, "-1"), (1.5, V, "1.5")]),
+    "shuffle": ("TRUE/True or FALSE/False", [("yes", T, '"yes"'), (None, T, "None")]),
+    "callbacks": ("a list of Keras callbacks", [("x", T, '"x"'), ([3], T, "[3]")]),
+}
+BAD_ARGUMENTS = [({arg: value}, exc, f"`{arg}` must be {must}, not {shown}.")
+                 for arg, (must, rows) in RULES.items() for value, exc, shown in rows] + [
+    ({"min_lr": 0.1, "max_lr": 0.1}, V,
+     "`max_lr` must be a number greater than `min_lr` (0.1), not 0.1."),
+    ({"min_lr": 1.0, "max_lr": 0.01}, V,
+     "`max_lr` must be a number greater than `min_lr` (1), not 0.01."),
+    ({"epochs": 3}, T, "do not pass `epochs`"),
+    ({"validation_split": 0.2}, T, "do not pass `validation_split`"),
 ]
 UNUSABLE_DATA = [
     ((X_NAN, Y), "`x` must hold finite numbers only, not 1 NaN or infinite value"),
@@ -316,11 +305,11 @@ UNUSABLE_DATA = [
                          [((X, Y), *row) for row in BAD_ARGUMENTS]
                          + [(data, {}, ValueError, message) for data, message in UNUSABLE_DATA])
 def test_bad_input_fails_before_training(trained, data, args, exc, message) -> None:
-    before = state(trained)
+    before = model_state(trained)
     with pytest.raises(exc) as err:
         lrdecay.lr_find(trained, *data, **args)
     assert message in str(err.value)
-    assert_same_state(before, trained)
+    assert same_state(before, trained)
 
 
 def test_plot_range_leaves_out_the_divergent_tail() -> None:

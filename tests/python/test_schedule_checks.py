@@ -61,10 +61,10 @@ NUMERIC = {
                "final_div_factor": (POS, [-1e4])},
     Warmup: {"warmup_steps": (POS, [0]), "start_lr": (NON_NEG, [-0.1])},
     WSD: {"peak_lr": (POS, [0.0]), "warmup_steps": (NON_NEG, [-1]),
-          "stable_steps": (NON_NEG, []), "decay_steps": (POS, [-5]),
+          "stable_steps": (NON_NEG, [-1]), "decay_steps": (POS, [-5]),
           "min_lr_ratio": (FRACTION, [1.5, -0.1])},
-    InverseSqrt: {"peak_lr": (POS, []), "warmup_steps": (NON_NEG, [])},
-    Rex: {"initial_lr": (POS, []), "total_steps": (POS, [0]),
+    InverseSqrt: {"peak_lr": (POS, [-1]), "warmup_steps": (NON_NEG, [-1])},
+    Rex: {"initial_lr": (POS, [-1]), "total_steps": (POS, [0]),
           "min_lr": ("a number in [0, `initial_lr`] ([0, 0.1])", [0.2, -0.01])},  # 0.2 > 0.1
 }
 # (class, argument, what it must be): the form test_r_parity.py reads
