@@ -227,11 +227,10 @@ PLANS = [
     plan("-flat", Exponential(0.1, 1000, 0.96), 20, start=5000),  # t = 0..5019 so far
     plan("-flat", WSD(0.1, 0, 900, 100), 10),  # a stable stage: its horizon is finite
     plan("-flat", Step(0.1, 0.5, 1000), 1),  # one update: nothing moves
-    # a training that continues a model (t = start..start+T-1); fit() twice, 8 updates
-    # then 4 steps (t = 8..11), in test-check-at-fit.R
-    plan([], Cosine(0.1, 12), 4, start=8),
+    # a training that continues a model (t = start..start+T-1): fit() twice, 8 updates
+    # then 4 steps (t = 8..11), in test-check-at-fit.R; a warmup from 0 resumed after its
+    # first update (no zero_start) and fit(initial_epoch=) in test_fit_check.py
     plan("-jump", Piecewise([10], [0.1, 0.0099]), 10, start=11),
-    plan([], Warmup(Cosine(0.1, 45), 5), 45, start=5),  # zero_start: its first update
     # unit_mismatch counts the epochs trained so far: 400 <= 20 * 20
     plan("-unit_mismatch", Cosine(0.1, 400), 5, start=15),
     plan("+unit_mismatch", Cosine(0.1, 401), 5, start=15),
