@@ -548,3 +548,20 @@ def check_process(proc: subprocess.CompletedProcess, what: str) -> str:
                     f"{proc.stdout[-4000:]}\n--- stderr\n{proc.stderr[-6000:]}")
     return proc.stdout
 
+
+
+# --- s5-g ---
+
+
+def model_state(model: Any) -> list[np.ndarray]:
+    """Copies of every variable of a model's training state: weights, the optimizer's
+    variables (its learning rate among them) and the metrics'."""
+    return [np.array(v, copy=True) for v in
+            [*model.variables, *model.optimizer.variables, *model.metrics_variables]]
+
+
+def same_state(before: list[np.ndarray], model: Any) -> bool:
+    """Whether ``model`` is still, bit for bit, in the state ``model_state`` recorded."""
+    after = model_state(model)
+    return len(after) == len(before) and all(
+        a.dtype == b.dtype and np.array_equal(a, b) for a, b in zip(before, after))

@@ -1,19 +1,12 @@
-"""Hostile input from R: a table of bad inputs, each of which must fail cleanly.
+"""Hostile input from R and Python: each bad input must fail cleanly.
 
-Every case must raise an R error condition with a message that names the argument, the
-clock value or the epoch (batch) at fault. None may crash R, change the optimizer's
-learning rate, or change a saved model file (its SHA-256 / MD5 is compared before and
-after). Covered: ``lr_at``, ``as_keras_schedule``, the callbacks' constructors, user
-functions that return nonsense during keras3's ``fit()``, ``get/set_learning_rate`` and a
-tampered ``.keras`` file. A user function's own exception is not lrdecay's to reword: it
-propagates unchanged. The cases run in one ``Rscript`` that prints one line per case.
+Every case raises an error (in R a condition) whose message names the argument, the clock
+value or the epoch (batch) at fault; none may crash R, change the optimizer's learning
+rate or weights, or change a saved model file. The R cases run in one ``Rscript``.
 
-The same inputs from Python, each asserted once: constructors in
-test_schedule_checks.py (R's agreement in test_r_parity.py, R's own checks in
-tests/testthat/test-checks.R); the clock and user functions in test_schedules.py;
-``to_keras`` and ``KerasSchedule.from_config`` in test_keras_schedule.py; the callbacks,
-their bad return values during ``fit`` and ``get/set_learning_rate`` in test_callbacks.py;
-tampered and unsaveable ``.keras`` files in test_reliability_saving.py.
+The same inputs asserted with their exact messages live in test_schedule_checks.py
+(constructors), test_keras_schedule.py, test_callbacks.py, test_lr_find.py,
+test_saving.py and tests/testthat/*.R; only what those do not try is tried here.
 """
 
 from __future__ import annotations
@@ -26,10 +19,8 @@ import kit
 import lrdecay
 import numpy as np
 import pytest
-from kit import keras_model, lr_of, r_string, run_r, sha256
+from kit import keras_model, model_state, r_string, run_r, same_state, sha256
 from lrdecay import *  # noqa: F403 - the schedules API, lrdecay.__all__
-from lrdecay.schedules import FAMILIES
-from test_schedule_checks import VALID as CHECKS_VALID
 
 keras = pytest.importorskip("keras")
 
@@ -55,77 +46,31 @@ def _r_fit(callback: str, model: str = "model", epochs: Any = 3) -> str:
 # R: one Rscript, one line per case
 # ---------------------------------------------------------------------------
 
+#: (Asked of R in tests/testthat too, so not here: a bad ``t``, a schedule
+#: function's bad value or own error in lr_at() and fit(), callbacks' and
+#: as_keras_schedule()'s arguments, NULL for a required argument.)
 R_CASES: list[tuple[str, str, str]] = [
-    *[(f"lr_at t = {t}", f"lr_at(s, {t})", "`t`")
-      for t in ("-1", "NA", '"a"', "Inf", "c(1, NaN)")],
     ("lr_at not a schedule", 'lr_at("s", 1)', "`schedule`"),
-    ("lr_at function returns NA",
-     "lr_at(schedule_function(function(t) rep(NA_real_, length(t))), 1)", "t = 1"),
-    # The user's own R error reaches the user with its own message (not reworded).
-    ("lr_at function stops", 'lr_at(schedule_function(function(t) stop("boom")), 2)',
-     "ERROR simpleError boom"),
-    ("as_keras_schedule function", "as_keras_schedule(schedule_function(function(t) t))",
-     "schedule_function"),
-    *[(f"set_learning_rate {v}", f"set_learning_rate(model, {v})", "`value`")
-      for v in ("-1", "NA", '"a"', "c(0.1, 0.2)")],
-    *[(f"fit: scheduler {what}", _r_fit(f"callback_lr_scheduler({fn})"), at) for what, fn, at in [
-        ("NA at epoch 1", "function(epoch) if (epoch < 1) 0.1 else NA", "epoch 1"),
-        ("string at epoch 0", 'function(epoch) "fast"', "epoch 0"),
-        ("negative at epoch 2", "function(epoch, lr) if (epoch < 2) lr else -lr", "epoch 2"),
-        ("pair at epoch 1", "function(epoch) if (epoch < 1) 0.1 else c(0.1, 0.2)", "epoch 1"),
-        # the user's own message (keras3's fit() reports it)
-        ("stops at epoch 1", 'function(epoch) if (epoch < 1) 0.1 else stop("no rate for epoch 1")',
-         "no rate for epoch 1")]],
+    ("fit: scheduler negative at epoch 2",
+     _r_fit("callback_lr_scheduler(function(epoch, lr) if (epoch < 2) lr else -lr)"), "epoch 2"),
     ("fit: custom batch NaN at batch 1", _r_fit(
         "callback_lr_custom(on_batch_begin = function(batch, lr, logs) "
         "if (batch < 1) NULL else NaN)", epochs="1, batch_size = 2"), "batch 1"),
     ("fit: scheduler on in-graph", _r_fit("callback_lr_scheduler(s)", "in_graph", 1), "in-graph"),
     # the call is the case's name
     *[(call, call, fragment) for call, fragment in [
-        ("as_keras_schedule(s, steps_per_epoch = 0)", "`steps_per_epoch`"),
         ("as_keras_schedule(1)", "`schedule`"),
-        ("callback_lr_scheduler(1)", "`schedule`"),
-        ("callback_lr_scheduler(s, verbose = 2)", "`verbose`"),
         ("callback_lr_logger(verbose = -1)", "`verbose`"),
-        ("callback_lr_custom()", "on_epoch_begin"),
-        ("callback_lr_custom(on_epoch_begin = 1)", "`on_epoch_begin`"),
         ("set_learning_rate(1, 0.1)", "`model`"),
-        ('get_learning_rate("m")', "`model`"),
-        ("set_learning_rate(in_graph, 0.2)", "in-graph"),
         ("load_model(tampered)", "`decay_steps`"),
-        ("schedule_cosine(NULL, 10)", "not NULL."),
-        ("schedule_wsd(0.1, NULL, 3, 2)", "`warmup_steps` must be"),
-        ("schedule_wsd(NaN, 1, 3, 2)", "`peak_lr`"),
-        ("schedule_wsd(0.1, 1, 3, 2, min_lr_ratio = 2)", "`min_lr_ratio`"),
-        ("schedule_inverse_sqrt(0.1, Inf)", "`warmup_steps`"),
-        ("schedule_inverse_sqrt(0.1, 4, timescale = -1)", "`timescale`"),
-        ("schedule_rex(NULL, 10)", "not NULL."),
-        ("schedule_rex(0.1, 10, min_lr = -1)", "`min_lr`"),
-        ("schedule_cooldown(s, 5, NaN)", "`length`"),
         ("schedule_cooldown(as_keras_schedule(s), 5, 5)", "`schedule`"),
-        ("as_keras_schedule(as_keras_schedule(s), steps_per_epoch = 0)", "`steps_per_epoch`"),
-        ("as_keras_schedule(learning_rate_schedule_cosine_decay(0.1, 10))", "Keras's CosineDecay"),
-        ("lr_at(learning_rate_schedule_cosine_decay(0.1, 10), 1:3)", "Keras's CosineDecay"),
-        ("plot(callback_lr_logger())", "no records yet"),
-        ("plot(s, t = numeric(0))", "`t`"),
-        ("plot(as_keras_schedule(s), t = numeric(0))", "`t`"),
-        ("start_cooldown(model, 0)", "`length`"),
         ("start_cooldown(model, NULL)", "not NULL."),
         ('start_cooldown(model, 5, shape = "cubic")', "`shape`"),
         ("start_cooldown(model, 5, final_lr = -1)", "`final_lr`"),
-        ("lr_find(model, x, y, steps = 2)", "`steps`"),
-        ("lr_find(model, x, y, smoothing = 1)", "`smoothing`"),
-        ("lr_find(model, x, y, stop_factor = 1)", "`stop_factor`"),
-        ("lr_find(model, x, y, min_lr = 0.1, max_lr = 0.01)", "`max_lr`"),
-        ("lr_find(model, x)", "`y`"),
-        ("lr_find(model, replace(x, 3, NA), y, batch_size = 2)", "`x`"),
-        ("lr_find(model, x, replace(y, 1, Inf), batch_size = 2)", "`y`"),
-        ("lr_find(model, x, y)", "`batch_size`"),
     ]],
     *[(f"hparam {arg} {bad}", _r_fit(f"callback_hparam_scheduler({arg} = {bad})", model, 1),
        f"`{arg}`") for model, arg, bad in [
         ("model_m", "momentum", "schedule_constant(1.5)"),
-        ("model_adam", "beta_1", "schedule_constant(1)"),
         ("model_adam", "beta_2", "function(t) 2"),
         ("model_adam", "epsilon", "function(t) -1")]],
 ]
@@ -210,7 +155,7 @@ def test_r_table(saved: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> 
 
 # ---------------------------------------------------------------------------
 # Python: the newer features (modern families, cooldowns, in-graph schedules given where an
-# lrdecay schedule is wanted, plots, lr_find, HParamScheduler's ranges per optimizer)
+# lrdecay schedule is wanted, plots, HParamScheduler's ranges per optimizer)
 # ---------------------------------------------------------------------------
 
 NAN, INF = float("nan"), float("inf")
@@ -229,50 +174,21 @@ def _check(case: str, call: Callable[[], Any], fragment: str, failures: list[str
     else:
         failures.append(f"{case}: no error")
 
-#: Valid arguments of every family (test_schedule_checks.py's, and Cooldown's); each
-#: required one is then given as None.
-VALID = {**CHECKS_VALID, Cooldown: {"schedule": S, "start": 5, "length": 5}}
-
-#: Numeric arguments of the newer families, each given NaN, Inf and -1.
-NEWER_NUMBERS = {"WSD": ["peak_lr", "warmup_steps", "stable_steps", "decay_steps", "min_lr_ratio"],
-                 "InverseSqrt": ["peak_lr", "warmup_steps", "timescale"],
-                 "Rex": ["initial_lr", "total_steps", "min_lr"],
-                 "Cooldown": ["start", "length", "final_lr"]}
-
-
-def _family_cases() -> list[tuple[str, Callable[[], Any], str]]:
-    import inspect
-
-    cases: list[tuple[str, Callable[[], Any], str]] = []
-    for cls, valid in VALID.items():
-        required = [p.name for p in inspect.signature(cls.__init__).parameters.values()
-                    if p.name != "self" and p.default is inspect.Parameter.empty]
-        assert set(required) <= set(valid), cls
-        cases += [(f"{cls.__name__} {arg} None", lambda cls=cls, kw={**valid, arg: None}:
-                   cls(**kw), f"`{arg}`") for arg in required]
-    for family, args in NEWER_NUMBERS.items():
-        cls = FAMILIES[family]
-        cases += [(f"{family} {arg} {bad}", lambda cls=cls, kw={**VALID[cls], arg: bad}:
-                   cls(**kw), f"`{arg}`") for arg in args for bad in (NAN, INF, -1.0)]
-    return cases
-
-
 def _keras_cosine() -> Any:
     return keras.optimizers.schedules.CosineDecay(0.1, 10)
 
 
+#: (Every family's required arguments given None, and the newer families' numbers given
+#: NaN, Inf and -1: tests/testthat/test-errors.R, and test_schedule_checks.py's tables.)
 NEWER_CASES: list[tuple[str, Callable[[], Any], str]] = [
+    ("FromFunction fn None", lambda: FromFunction(None), "`fn`"),  # no R twin
     # an in-graph schedule made again (as_keras_schedule(as_keras_schedule(s)))
-    ("to_keras twice spe 0", lambda: S.to_keras().to_keras(steps_per_epoch=0),
-     "`steps_per_epoch`"),
     ("to_keras twice spe NaN", lambda: S.to_keras().to_keras(steps_per_epoch=NAN),
      "`steps_per_epoch`"),
     ("to_keras twice spe str", lambda: S.to_keras(steps_per_epoch=2).to_keras(
         steps_per_epoch="2"), "`steps_per_epoch`"),
     ("to_keras twice check str", lambda: S.to_keras().to_keras(check="no"), "`check`"),
     # a Keras schedule where an lrdecay schedule is wanted (R's lr_at(), plot(), ...)
-    ("schedule_of Keras CosineDecay",
-     lambda: lrdecay.schedules.schedule_of(_keras_cosine()), "Keras's CosineDecay"),
     ("schedule_of Keras names the family",
      lambda: lrdecay.schedules.schedule_of(_keras_cosine()), "schedule_cosine() / Cosine()"),
     ("schedule_of number", lambda: lrdecay.schedules.schedule_of(0.1), "`schedule`"),
@@ -286,16 +202,8 @@ NEWER_CASES: list[tuple[str, Callable[[], Any], str]] = [
     # plots that could draw nothing
     ("plot t empty", lambda: S.plot(t=[]), "`t`"),
     ("plot t empty array", lambda: S.plot(t=np.array([])), "`t`"),
-    ("plot t negative", lambda: S.plot(t=[-1, 2]), "`t`"),
     ("plot t NaN", lambda: S.plot(t=[NAN]), "`t`"),
 ]
-
-
-def _state(model: Any) -> list[np.ndarray]:
-    """Weights, optimizer variables and the learning rate: what a refused call must leave."""
-    return ([np.array(v) for v in model.weights]
-            + [np.array(v) for v in model.optimizer.variables]
-            + [np.array(lr_of(model))])
 
 
 IN_0_1 = " must be in [0, 1)"
@@ -303,11 +211,8 @@ IN_0_1 = " must be in [0, 1)"
 #: per, hyperparameter, its schedule, what the message says after the name).
 RANGE_CASES: list[tuple[str, dict[str, float], str, str, Any, str]] = [
     ("SGD", {"momentum": 0.9}, "batch", "momentum", Constant(1.0), IN_0_1),
-    ("SGD", {"momentum": 0.9}, "epoch", "momentum", Linear(0.9, 1.5, 2), IN_0_1),
     ("SGD", {"momentum": 0.9}, "batch", "momentum", lambda t: -0.1, ""),
     ("SGD", {"weight_decay": 0.01}, "batch", "weight_decay", lambda t: -1.0, ""),
-    ("Adam", {}, "batch", "beta_1", Constant(1.5), IN_0_1),
-    ("Adam", {}, "batch", "beta_2", Constant(1.0), IN_0_1),
     ("Adam", {}, "batch", "epsilon", lambda t: -1e-7, ""),
     ("Adam", {}, "batch", "beta_1", lambda t: NAN, ""),
     ("AdamW", {}, "batch", "weight_decay", lambda t: -0.01, ""),
@@ -318,36 +223,13 @@ RANGE_CASES: list[tuple[str, dict[str, float], str, str, Any, str]] = [
     ("RMSprop", {}, "batch", "rho", Constant(1.5), IN_0_1),
 ]
 
-#: lr_find()'s arguments and data: (case, kwargs, fragment); x, y are the valid data.
-FIND_CASES: list[tuple[str, dict[str, Any], str]] = [
-    ("min_lr None", {"min_lr": None}, "`min_lr`"),
-    ("min_lr Inf", {"min_lr": INF}, "`min_lr`"),
-    ("max_lr None", {"max_lr": None}, "`max_lr`"),
-    ("max_lr below min_lr", {"min_lr": 0.1, "max_lr": 0.01}, "`max_lr`"),
-    ("steps None", {"steps": None}, "`steps`"),
-    ("steps NaN", {"steps": NAN}, "`steps`"),
-    ("batch_size -1", {"batch_size": -1}, "`batch_size`"),
-    ("batch_size 2.5", {"batch_size": 2.5}, "`batch_size`"),
-    ("smoothing NaN", {"smoothing": NAN}, "`smoothing`"),
-    ("smoothing None", {"smoothing": None}, "`smoothing`"),
-    ("stop_factor Inf", {"stop_factor": INF}, "`stop_factor`"),
-    ("stop_factor None", {"stop_factor": None}, "`stop_factor`"),
-    ("x NaN", {"x": "nan"}, "`x` must hold finite numbers only"),
-    ("y Inf", {"y": "inf"}, "`y` must hold finite numbers only"),
-    ("y missing", {"y": None}, "`y` must be given"),
-    ("smaller than a batch", {"batch_size": 64}, "`batch_size` must be at most"),
-    ("model not a model", {"model": "m"}, "`model`"),
-]
-
 #: start_cooldown()'s arguments: (case, kwargs, fragment), on a model trained at rate 0.1.
 COOLDOWN_CASES: list[tuple[str, dict[str, Any], str]] = [
     ("length 0", {"length": 0}, "`length`"),
-    ("length -1", {"length": -1}, "`length`"),
     ("length NaN", {"length": NAN}, "`length`"),
     ("length Inf", {"length": INF}, "`length`"),
     ("length None", {"length": None}, "`length`"),
     ("length str", {"length": "10"}, "`length`"),
-    ("shape cubic", {"length": 5, "shape": "cubic"}, "`shape`"),
     ("shape None", {"length": 5, "shape": None}, "`shape`"),
     ("final_lr -1", {"length": 5, "final_lr": -1}, "`final_lr`"),
     ("final_lr NaN", {"length": 5, "final_lr": NAN}, "`final_lr`"),
@@ -360,14 +242,14 @@ def test_python_newer_features_table(capsys: pytest.CaptureFixture) -> None:
     """Each case fails cleanly, naming the argument, before anything changes: the model's
     weights, optimizer variables and learning rate are as before."""
     failures: list[str] = []
-    cases = _family_cases() + NEWER_CASES
+    cases = NEWER_CASES
     for case, call, fragment in cases:
         _check(case, call, fragment, failures)
 
     def refused(case: str, model: Any, call: Callable[[], Any], fragment: str) -> None:
-        before = _state(model)
+        before = model_state(model)
         _check(case, call, fragment, failures)
-        if any(not np.array_equal(a, b) for a, b in zip(before, _state(model))):
+        if not same_state(before, model):
             failures.append(f"{case}: the model changed")
 
     x = np.linspace(0, 1, 64, dtype="float32").reshape(32, 2)
@@ -384,37 +266,29 @@ def test_python_newer_features_table(capsys: pytest.CaptureFixture) -> None:
             failures.append(f"{opt} {name} {schedule}: the hyperparameter changed")
 
     model = keras_model(inputs=2, seed=0)
-    data = {"x": x, "y": y, "nan": np.where(x == x[3, 1], np.nan, x), "inf": np.full_like(y, INF)}
-    for case, kwargs, fragment in FIND_CASES:
-        kw = {"model": model, "x": x, "y": y, "steps": 5, "batch_size": 8, **kwargs}
-        kw = {k: data[v] if isinstance(v, str) and v in data else v for k, v in kw.items()}
-        refused(f"lr_find {case}", model, lambda kw=kw: lrdecay.lr_find(**kw), fragment)
-
-    model = keras_model(inputs=2, seed=0)
     model.fit(x, y, batch_size=8, epochs=1, verbose=0)
     for case, kwargs, fragment in COOLDOWN_CASES:
         refused(f"start_cooldown {case}", model,
                 lambda kw={"model": model, **kwargs}: lrdecay.start_cooldown(**kw), fragment)
         if not isinstance(model.optimizer._learning_rate, keras.Variable):
             failures.append(f"start_cooldown {case}: the rate became a schedule")
-    n = len(cases) + len(RANGE_CASES) + len(FIND_CASES) + len(COOLDOWN_CASES)
+    n = len(cases) + len(RANGE_CASES) + len(COOLDOWN_CASES)
     with capsys.disabled():
         print(f"\nhostile inputs tried (Python, newer features): {n}")
     assert not failures, "\n".join(failures)
-    assert n >= 130
+    assert n >= 36
 
 
 def test_an_in_graph_schedule_made_again_is_the_same_schedule() -> None:
     """``to_keras()`` of an in-graph schedule (R: ``as_keras_schedule()`` twice) wraps the
-    same lrdecay schedule again; its ``steps_per_epoch`` is kept unless another is given."""
+    same lrdecay schedule again (its ``steps_per_epoch`` kept unless another is given, and
+    ``check``: tests/testthat/test-errors.R)."""
     once = S.to_keras(steps_per_epoch=4)
     twice = once.to_keras()
-    assert isinstance(twice, lrdecay.KerasSchedule) and twice is not once
-    assert twice.schedule == S and twice.steps_per_epoch == 4 and twice.check
+    assert isinstance(twice, lrdecay.KerasSchedule) and twice is not once and twice.check
     steps = keras.ops.convert_to_tensor(np.arange(0, 40, 3, dtype="float32"))
     np.testing.assert_array_equal(np.asarray(twice(steps)), np.asarray(once(steps)))
     other = once.to_keras(steps_per_epoch=2, check=False)
-    assert (other.steps_per_epoch, other.check) == (2, False)
     assert float(other(8)) == pytest.approx(S(4))
     assert lrdecay.schedules.schedule_of(once) is once.schedule
     assert lrdecay.schedules.schedule_of(S) is S
