@@ -139,8 +139,10 @@ def test_stops_early_when_the_loss_diverges(diverging) -> None:
 
 
 def test_suggestion_lies_inside_the_sweep_and_below_divergence(diverging) -> None:
-    """(The valley rule's suggestion, below divergence: test-lr-find.R.)"""
     _, r = diverging
+    assert r.suggestion_rule == "valley" and r.suggestion == r.suggestions["valley"]
+    assert set(r.suggestions) == {"steepest", "minimum", "valley"}
+    assert r.suggestion < critical_lr()
     for rule, lr in r.suggestions.items():
         assert lr is not None, rule
         assert r.lrs[0] / 10 <= lr <= r.lrs[-1], rule
@@ -183,6 +185,18 @@ def test_restored_after_an_error_in_the_data() -> None:
     before = model_state(model)
     with pytest.raises(Exception, match="boom in the data"):
         lrdecay.lr_find(model, batches())
+    assert same_state(before, model)
+
+
+def test_restored_after_an_error_in_a_callback() -> None:
+    class Boom(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            raise RuntimeError("boom in a callback")
+
+    model = make_model()
+    before = model_state(model)
+    with pytest.raises(RuntimeError, match="boom in a callback"):
+        lrdecay.lr_find(model, X, Y, callbacks=[Boom()])
     assert same_state(before, model)
 
 
@@ -270,12 +284,12 @@ BAD_ARGUMENTS = [({arg: value}, exc, f"`{arg}` must be {must}, not {shown}.")
     ({"epochs": 3}, T, "do not pass `epochs`"),
     ({"validation_split": 0.2}, T, "do not pass `validation_split`"),
 ]
-#: (An error in a callback, y not given, fewer samples than a batch, an uncompiled model and
-#: one with an in-graph lrdecay schedule: tests/testthat/test-lr-find.R, with the same words.)
 UNUSABLE_DATA = [
     ((X_NAN, Y), "`x` must hold finite numbers only, not 1 NaN or infinite value"),
     ((X, Y_INF), "`y` must hold finite numbers only, not 2 NaN or infinite values"),
     (([X, X_NAN], Y), "`x` must hold finite numbers only"),
+    ((X, None), "`y` must be given (the targets of `x`)"),
+    ((X[:20], Y[:20]), "`batch_size` must be at most the number of samples in `x` (20), not 32"),
 ]
 
 
@@ -323,6 +337,11 @@ def sgd_model(learning_rate: object = 0.1, **compile_args: object) -> keras.Mode
                  r"\"a model\"\.$", id="not_a_model"),
     pytest.param(lambda: sgd_model(keras.optimizers.schedules.ExponentialDecay(0.1, 10, 0.9)),
                  ValueError, r"in-graph schedule \(ExponentialDecay\)", id="keras_schedule"),
+    pytest.param(lambda: keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)]),
+                 ValueError, r"`model` must be compiled .* an uncompiled Sequential",
+                 id="uncompiled"),
+    pytest.param(lambda: sgd_model(lrdecay.Step(0.1).to_keras()), ValueError,
+                 r"in-graph schedule \(KerasSchedule\)", id="lrdecay_schedule"),
     pytest.param(lambda: sgd_model(steps_per_execution=4), ValueError,
                  r"`steps_per_execution = 1`.*not 4", id="steps_per_execution"),
 ])
