@@ -550,7 +550,7 @@ def check_process(proc: subprocess.CompletedProcess, what: str) -> str:
 
 
 
-# --- s5-g ---
+# -- a model's training state, to show that nothing changed --
 
 
 def model_state(model: Any) -> list[np.ndarray]:
