@@ -273,31 +273,43 @@ def run_python(code: str, *, backend: str | None = None, timeout: float = 300,
     return proc.stdout
 
 
+def run_processes(jobs: list[dict[str, Any]], *, workers: int = 2,
+                  timeout: float = 400) -> list[subprocess.CompletedProcess]:
+    """Run fresh processes, ``workers`` at a time (``jobs``: keyword arguments ``argv``
+    and, optionally, ``cwd`` and ``env``, variables to set in ``subprocess_env()``); each
+    one's ``CompletedProcess``, in order, whatever its exit status (``check_process``)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(job: dict[str, Any]) -> subprocess.CompletedProcess:
+        return subprocess.run(job["argv"], capture_output=True, text=True, timeout=timeout,
+                              env=subprocess_env(**job.get("env", {})), cwd=job.get("cwd"))
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(one, jobs))
+
+
+def check_process(proc: subprocess.CompletedProcess, what: str) -> str:
+    """``proc``'s stdout; fails the test, showing stderr, if it exited with an error."""
+    if proc.returncode != 0:
+        pytest.fail(f"{what} failed with code {proc.returncode}:\n--- stdout\n"
+                    f"{proc.stdout[-4000:]}\n--- stderr\n{proc.stderr[-6000:]}")
+    return proc.stdout
+
+
 def run_python_parallel(jobs: list[dict[str, Any]], *, timeout: float = 400) -> list[str]:
-    """Run several fresh Pythons at once (``jobs``: keyword arguments ``code``, ``backend``);
-    their stdouts, in order. Fails the test, showing stderr, if any child fails."""
-    procs = []
-    for job in jobs:
-        env = subprocess_env(job.get("backend"))
-        procs.append(subprocess.Popen([sys.executable, "-c", textwrap.dedent(job["code"])],
-                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                      text=True, env=env))
-    outs = []
-    failures = []
-    for job, proc in zip(jobs, procs):
-        try:
-            stdout, stderr = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            stdout, stderr = proc.communicate()
-        if proc.returncode != 0:
-            failures.append(f"child Python ({job.get('name', job.get('backend'))}) failed with "
-                            f"code {proc.returncode}:\n--- stdout\n{stdout[-3000:]}\n"
-                            f"--- stderr\n{stderr[-5000:]}")
-        outs.append(stdout)
+    """Run several fresh Pythons at once, all of them (``jobs``: keyword arguments ``code``,
+    ``backend``, optionally ``name``); their stdouts, in order. Fails the test, showing
+    stderr, if any child fails."""
+    procs = run_processes([{"argv": [sys.executable, "-c", textwrap.dedent(job["code"])],
+                            "env": {"backend": job.get("backend")}} for job in jobs],
+                          workers=len(jobs), timeout=timeout)
+    failures = [f"child Python ({job.get('name', job.get('backend'))}) failed with code "
+                f"{proc.returncode}:\n--- stdout\n{proc.stdout[-3000:]}\n"
+                f"--- stderr\n{proc.stderr[-5000:]}"
+                for job, proc in zip(jobs, procs) if proc.returncode != 0]
     if failures:
         pytest.fail("\n\n".join(failures))
-    return outs
+    return [proc.stdout for proc in procs]
 
 
 def last_json(stdout: str) -> Any:
@@ -521,33 +533,6 @@ def torch_lrs(make_scheduler: Any, n: int, lr: float = 1.0) -> np.ndarray:
         sched.step()
         out.append(sched.get_last_lr()[0])
     return np.array(out)
-
-
-# -- fresh processes, several at once --
-
-
-def run_processes(jobs: list[dict[str, Any]], *, workers: int = 2,
-                  timeout: float = 400) -> list[subprocess.CompletedProcess]:
-    """Run fresh processes, ``workers`` at a time (``jobs``: keyword arguments ``argv``
-    and, optionally, ``cwd`` and ``env``, variables to set in ``subprocess_env()``); each
-    one's ``CompletedProcess``, in order, whatever its exit status (``check_process``)."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    def one(job: dict[str, Any]) -> subprocess.CompletedProcess:
-        return subprocess.run(job["argv"], capture_output=True, text=True, timeout=timeout,
-                              env=subprocess_env(**job.get("env", {})), cwd=job.get("cwd"))
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(one, jobs))
-
-
-def check_process(proc: subprocess.CompletedProcess, what: str) -> str:
-    """``proc``'s stdout; fails the test, showing stderr, if it exited with an error."""
-    if proc.returncode != 0:
-        pytest.fail(f"{what} failed with code {proc.returncode}:\n--- stdout\n"
-                    f"{proc.stdout[-4000:]}\n--- stderr\n{proc.stderr[-6000:]}")
-    return proc.stdout
-
 
 
 # -- a model's training state, to show that nothing changed --
