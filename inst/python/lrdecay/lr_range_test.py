@@ -22,7 +22,7 @@ Keras's compiled step runs back to back as in plain training. For the sweep, and
 for it:
 
 - the optimizer's learning rate is an in-graph schedule that reads the chunk's rates from
-  a table (``rates[iteration - start]``): the rate applied to batch ``i`` is ``lr_i``
+  a table (``rates[iteration % 100]``): the rate applied to batch ``i`` is ``lr_i``
   rounded to the rate's dtype, exactly what assigning ``lr_i`` would apply;
 - the model's loss tracker is one that also stores each batch's own loss in a table (in
   Keras 3, ``logs["loss"]`` is the running mean over an epoch, not the batch's loss).
@@ -455,20 +455,20 @@ def _value(x: Any) -> Any:
 
 
 class _SweepRate(keras.optimizers.schedules.LearningRateSchedule):
-    """The sweep's learning rate in the compiled step: ``rates[iteration - start]``.
+    """The sweep's learning rate in the compiled step: ``rates[iteration % CHUNK]``.
 
-    ``rates`` and ``start`` are variables the sweep tracks as the optimizer's own while
-    it runs, so every backend reads their current values (JAX's compiled step takes the
-    optimizer's variables as its input).
+    ``rates`` is a variable the sweep tracks as the optimizer's own while it runs, so
+    every backend reads its current value (JAX's compiled step takes the optimizer's
+    variables as its input). Each chunk's rates are written where its iterations fall
+    (``_Sweep.on_epoch_begin``), so no start iteration has to be kept beside them.
     """
 
-    def __init__(self, rates: Any, start: Any) -> None:
+    def __init__(self, rates: Any) -> None:
         self.rates = rates
-        self.start = start
 
     def __call__(self, step: Any) -> Any:
-        i = keras.ops.cast(keras.ops.subtract(_value(step), self.start.value), "int32")
-        return keras.ops.take(self.rates.value, keras.ops.clip(i, 0, CHUNK - 1))
+        i = keras.ops.cast(keras.ops.mod(_value(step), CHUNK), "int32")
+        return keras.ops.take(self.rates.value, i)
 
     def get_config(self) -> dict[str, Any]:
         return {}
@@ -476,40 +476,45 @@ class _SweepRate(keras.optimizers.schedules.LearningRateSchedule):
 
 class _BatchLosses(keras.metrics.Mean):
     """Keras's loss tracker (the running mean, as ``logs["loss"]``) that also stores each
-    batch's own loss, in order, in ``batch_losses`` (reset with the metric at every epoch
-    begin; ``batches`` counts the epoch's batches)."""
+    batch's own loss, in order, in ``batch_losses[:CHUNK]``, and the number of batches so
+    far in its last slot (one variable: JAX's trainer walks its state variables at every
+    step). Reset with the metric at every epoch begin."""
 
     def __init__(self) -> None:
         super().__init__(name="loss")
-        self.batch_losses = self.add_variable(shape=(CHUNK,), initializer="zeros",
+        self.batch_losses = self.add_variable(shape=(CHUNK + 1,), initializer="zeros",
                                               name="batch_losses")
-        self.batches = self.add_variable(shape=(), initializer="zeros", dtype="int32",
-                                         name="batches")
 
     def update_state(self, values: Any, sample_weight: Any = None) -> None:
         super().update_state(values, sample_weight=sample_weight)
-        loss = keras.ops.cast(keras.ops.mean(values), self.batch_losses.dtype)
-        batches = self.batches.value
-        here = keras.ops.equal(keras.ops.arange(CHUNK, dtype="int32"), batches)
-        self.batch_losses.assign(keras.ops.where(here, loss, self.batch_losses.value))
+        table = self.batch_losses.value
+        loss = keras.ops.cast(keras.ops.mean(values), table.dtype)
+        slots = keras.ops.arange(CHUNK + 1, dtype="int32")
+        batches = keras.ops.cast(table[CHUNK], "int32")
         # 1, computed from the loss: a step whose data ran out does not count (TensorFlow
         # may run the ops that do not need the data).
         one = keras.ops.cast(keras.ops.logical_or(keras.ops.isnan(loss),
                                                   keras.ops.logical_not(keras.ops.isnan(loss))),
-                             "int32")
-        self.batches.assign(keras.ops.add(batches, one))
+                             table.dtype)
+        table = keras.ops.where(keras.ops.equal(slots, batches), loss, table)
+        count = keras.ops.add(keras.ops.cast(batches, table.dtype), one)
+        self.batch_losses.assign(keras.ops.where(keras.ops.equal(slots, CHUNK), count, table))
 
     def reset_state(self) -> None:
         super().reset_state()
-        self.batch_losses.assign(keras.ops.zeros((CHUNK,), dtype=self.batch_losses.dtype))
-        self.batches.assign(0)
+        self.batch_losses.assign(keras.ops.zeros((CHUNK + 1,), dtype=self.batch_losses.dtype))
+
+    def read(self) -> np.ndarray:
+        """This epoch's batch losses so far, in order (float64)."""
+        table = np.asarray(keras.ops.convert_to_numpy(self.batch_losses), dtype=np.float64)
+        return table[:min(int(table[CHUNK]), CHUNK)]
 
 
 class _SweepStep:
     """What the sweep puts into a model while it runs, kept with the model
     (``model._lrdecay_sweep``) so that the sweep's compiled step is traced once per
-    compiled model: the rate table, its start iteration, the loss tracker and the
-    compiled step. A plain object, so Keras's saving does not walk into it."""
+    compiled model: the rate table, the loss tracker and the compiled step. A plain
+    object, so Keras's saving does not walk into it."""
 
     def __init__(self, model: Any) -> None:
         opt = innermost_optimizer(model.optimizer)
@@ -517,9 +522,7 @@ class _SweepStep:
         with keras.name_scope("lrdecay_sweep"):
             self.rates = keras.Variable(np.zeros(CHUNK), dtype=opt._learning_rate.dtype,
                                         trainable=False, name="rates")
-            self.start = keras.Variable(0, dtype=opt._iterations.dtype, trainable=False,
-                                        name="start")
-        self.schedule = _SweepRate(self.rates, self.start)
+        self.schedule = _SweepRate(self.rates)
         self.tracker = _BatchLosses()
         self.train_function: Any = None
 
@@ -547,8 +550,7 @@ class _SweepStep:
         own_function = model.train_function
         locked = opt._tracker.locked
         opt._tracker.unlock()
-        for v in (self.rates, self.start):
-            opt._track_variable(v)
+        opt._track_variable(self.rates)
         if locked:
             opt._tracker.lock()
         object.__setattr__(opt, "_learning_rate", self.schedule)
@@ -564,8 +566,7 @@ class _SweepStep:
             model.train_function = own_function
             object.__setattr__(model, "_loss_tracker", own_tracker)
             object.__setattr__(opt, "_learning_rate", own_rate)
-            for v in (self.rates, self.start):
-                opt._untrack_variable(v)
+            opt._untrack_variable(self.rates)
 
 
 class _Sweep(keras.callbacks.Callback):
@@ -590,14 +591,15 @@ class _Sweep(keras.callbacks.Callback):
     def on_epoch_begin(self, epoch: int, logs: Any = None) -> None:
         table = self.planned[len(self.losses):len(self.losses) + CHUNK]
         table = np.pad(table, (0, CHUNK - table.size), mode="edge")
-        self.step.rates.assign(table.astype(self.step.rates.dtype))
-        iterations = innermost_optimizer(self.model.optimizer)._iterations
-        self.step.start.assign(keras.ops.convert_to_numpy(iterations))
+        # rate j of the chunk goes where iteration (first + j) reads it: slot (first + j) % CHUNK
+        first = int(keras.ops.convert_to_numpy(innermost_optimizer(self.model.optimizer)
+                                               ._iterations))
+        self.step.rates.assign(np.roll(table, first % CHUNK).astype(self.step.rates.dtype))
 
     def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
-        n = min(int(keras.ops.convert_to_numpy(self.step.tracker.batches)), CHUNK)
-        losses = np.asarray(keras.ops.convert_to_numpy(self.step.tracker.batch_losses))
-        for loss in losses[:n].astype(np.float64):
+        losses = self.step.tracker.read()
+        n = losses.size
+        for loss in losses:
             if self.done or len(self.losses) >= self.planned.size:
                 break  # batches past the stop or past `steps` only ran out a chunk
             self._record(float(loss))
