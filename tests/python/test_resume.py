@@ -22,6 +22,9 @@ one Rscript trains with keras3 and saves, a fresh one loads and resumes (keras3'
 from __future__ import annotations
 
 import json
+import shutil
+import sys
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -30,12 +33,13 @@ import numpy as np
 import pytest
 from kit import (
     assert_float32_agrees,
+    check_process,
     f32,
     keras_model,
     last_json,
     r_string,
-    run_python_parallel,
-    run_r,
+    require_r,
+    run_processes,
     schedule_cases,
 )
 from lrdecay import Cosine, Warmup
@@ -279,30 +283,71 @@ def test_load_in_same_process(saved: dict[str, dict[str, Any]]) -> None:
 # ---------------------------------------------------------------------------
 
 
-def _jobs(code: str, work: Path, manifest: dict[str, str]) -> list[dict[str, str]]:
+def _jobs(code: str, work: Path, manifest: dict[str, str]) -> list[dict[str, Any]]:
     jobs = []
     for i, group in enumerate(GROUPS):
         argv = [str(work), json.dumps({c: CONFIGS[c] for c in group}),
                 json.dumps(manifest if i == 0 else {}), json.dumps(ITERS)]
-        jobs.append({"name": f"{group}", "backend": "tensorflow",
-                     "code": f"import sys; sys.argv = ['x', *{argv!r}]\n{code}"})
+        code_i = f"import sys; sys.argv = ['x', *{argv!r}]\n{textwrap.dedent(code)}"
+        jobs.append({"argv": [sys.executable, "-c", code_i], "env": {"backend": "tensorflow"},
+                     "what": f"child Python {group}"})
     return jobs
 
 
+def _r_ready() -> bool:
+    """Whether R and the installed lrdecay R package are there (else R's tests skip)."""
+    try:
+        require_r()
+    except pytest.skip.Exception:
+        return False
+    return True
+
+
+def _r_job(code: str, script: Path) -> dict[str, Any]:
+    script.write_text(code)
+    return {"argv": [shutil.which("Rscript"), str(script)], "cwd": str(script.parent),
+            "what": f"Rscript {script.name}"}
+
+
 @pytest.fixture(scope="module")
-def runs(saved: dict[str, dict[str, Any]], tmp_path_factory: pytest.TempPathFactory
-         ) -> dict[str, Any]:
-    work = tmp_path_factory.mktemp("resume")
+def children(saved: dict[str, dict[str, Any]], tmp_path_factory: pytest.TempPathFactory
+             ) -> dict[str, Any]:
+    """Two phases of fresh processes, all of a phase at once: the Python SAVE children with
+    R's save script, then the LOAD children with R's load script (R's only when R is there).
+    Each Python child's last JSON document by phase, and R's stdouts."""
+    work, r_work = tmp_path_factory.mktemp("resume"), tmp_path_factory.mktemp("r")
     manifest = {k: r["path"] for k, r in saved.items()}
+    keys = list(saved)
+    r_load = R_LOAD.replace("WORK", r_string(str(r_work)))
+    for name, values in [("PATHS", [r_string(saved[k]["path"]) for k in keys]),
+                         ("KEYS", [r_string(k) for k in keys]), ("ITERS", map(str, ITERS))]:
+        r_load = r_load.replace(name, f"c({', '.join(values)})")
+    r_codes = {"SAVE": R_SAVE.replace("WORK", r_string(str(r_work))), "LOAD": r_load}
+    with_r = _r_ready()
+    out: dict[str, Any] = {"r_work": r_work}
+    for phase, code in (("SAVE", SAVE), ("LOAD", LOAD)):
+        jobs = _jobs(code, work, manifest)
+        if with_r:
+            jobs.append(_r_job(r_codes[phase], r_work / f"{phase.lower()}.R"))
+        procs = run_processes(jobs, workers=len(jobs), timeout=900)
+        stdouts = [check_process(proc, job["what"]) for job, proc in zip(jobs, procs)]
+        out[phase] = [last_json(stdout) for stdout in stdouts[:len(GROUPS)]]
+        if with_r:
+            out[f"R_{phase}"] = stdouts[-1]
+    return out
+
+
+@pytest.fixture(scope="module")
+def runs(children: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for stdout in run_python_parallel(_jobs(SAVE, work, manifest), timeout=600):
-        out.update({name: {"full": full} for name, full in last_json(stdout).items()})
-    for i, stdout in enumerate(run_python_parallel(_jobs(LOAD, work, manifest), timeout=900)):
-        for name, got in last_json(stdout).items():
+    for got in children["SAVE"]:
+        out.update({name: {"full": full} for name, full in got.items()})
+    for i, got in enumerate(children["LOAD"]):
+        for name, value in got.items():
             if name in CONFIGS:
-                out[name].update(got)
+                out[name].update(value)
             elif i == 0:  # the child that loaded the schedules saved here
-                out[name] = got
+                out[name] = value
     return out
 
 
@@ -470,19 +515,14 @@ cat(jsonlite::toJSON(out, digits = NA), "\n")
 
 
 @pytest.fixture(scope="module")
-def r_runs(saved: dict[str, dict[str, Any]], tmp_path_factory: pytest.TempPathFactory
+def r_runs(children: dict[str, Any], saved: dict[str, dict[str, Any]]
            ) -> tuple[dict[str, Any], dict[str, Any], dict[str, list[str]], Path]:
-    work = tmp_path_factory.mktemp("r")
-    keys = list(saved)
-    r_saved = last_json(run_r(R_SAVE.replace("WORK", r_string(str(work))), cwd=work))
-    code = R_LOAD.replace("WORK", r_string(str(work)))
-    for name, values in [("PATHS", [r_string(saved[k]["path"]) for k in keys]),
-                         ("KEYS", [r_string(k) for k in keys]), ("ITERS", map(str, ITERS))]:
-        code = code.replace(name, f"c({', '.join(values)})")
-    stdout = run_r(code, cwd=work)
+    if "R_LOAD" not in children:
+        require_r()  # skips, saying what is missing
+    stdout = children["R_LOAD"]
     rows = {p[0]: p for p in (line.rstrip("\t").split("\t") for line in stdout.splitlines())
             if p[0] in saved}
-    return r_saved, last_json(stdout), rows, work
+    return last_json(children["R_SAVE"]), last_json(stdout), rows, children["r_work"]
 
 
 @pytest.mark.r_parity
