@@ -68,7 +68,7 @@ docs: setup
 	Rscript -e 'roxygen2::roxygenise()'
 
 test: setup test-python test-r lint
-	$(MAKE) check CHECK_ARGS="--no-tests --no-build-vignettes"
+	$(MAKE) check CHECK_ARGS="--no-tests --ignore-vignettes"
 
 # The inner loop: no training, no Keras model, no R (well under 2 minutes); `make test` runs all.
 test-fast: lint
@@ -84,9 +84,9 @@ test-r: setup
 	Rscript -e 'testthat::test_dir("tests/testthat", package = "lrdecay", load_package = "installed", reporter = testthat::ProgressReporter$$new(show_praise = FALSE), stop_on_failure = TRUE)'
 
 # Checks the tarball that setup built (vignettes included). `make test` has just run testthat
-# on the installed package and R CMD build has just knitted the vignettes, so its check runs
-# neither again (it still runs the vignettes' R code and the examples); `make check` alone
-# runs everything.
+# on the installed package, and R CMD build has knitted the vignettes (running all their R
+# code) from the same sources, so its check runs neither again (it still runs the examples);
+# `make check` alone runs everything.
 CHECK_ARGS ?=
 check: setup
 	@test -f $(STAMPS)/build/$(TARBALL) || { rm -f $(STAMPS)/rpkg; $(MAKE) $(STAMPS)/rpkg; }
