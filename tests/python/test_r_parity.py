@@ -1,19 +1,13 @@
 """R and Python agree: the R constructors give the very schedules Python builds.
 
-For every schedule of the one table (``kit.schedule_cases``; R doubles or R integers,
-arguments equal to their defaults left out), through R embedded with rpy2
-(``conftest.py``):
-
-* ``lr_at()`` in R equals the Python schedule's float64 values exactly;
-* the object R builds is equal to the one Python builds (same class and config);
-* ``as_keras_schedule()`` from R, evaluated in-graph (float32), matches the
-  NumPy values under the one float32 rule (``kit.assert_float32_agrees``);
-* bad arguments (test_schedule_checks.py's table) fail in R with the same words as in
-  Python.
-
-Under rpy2 R and pytest share one ``lrdecay`` module, which proves the R layer
-(coercion, defaults, errors). ``test_rscript_on_installed_package_agrees`` runs
-R as its own process on the installed package and compares exactly as well.
+For every schedule of the one table (``kit.schedule_cases``), through R embedded with rpy2
+(``conftest.py``, one ``lrdecay`` module shared by R and Python, which proves the R layer:
+coercion, defaults, errors): ``lr_at()`` in R equals Python's float64 values exactly; R
+builds an equal object (from R doubles or integers, arguments equal to their defaults left
+out, or from the text R prints); ``as_keras_schedule()`` from R matches NumPy in-graph
+(``kit.assert_float32_agrees``); bad arguments (test_schedule_checks.py's table) fail in R
+with Python's words. ``test_rscript_on_installed_package_agrees`` runs R as its own process
+on the installed package and compares exactly as well.
 """
 
 from __future__ import annotations
