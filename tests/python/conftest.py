@@ -171,26 +171,12 @@ def _to_r(value: Any) -> Any:
 
     if value is None:
         return ro.NULL
-    if isinstance(value, (bool, np.bool_)):
-        return ro.BoolVector([bool(value)])
-    if isinstance(value, (int, np.integer)):
-        return ro.IntVector([int(value)])
-    if isinstance(value, (float, np.floating)):
-        return ro.FloatVector([float(value)])
-    if isinstance(value, str):
-        return ro.StrVector([value])
-    if isinstance(value, np.ndarray):
-        flat = value.ravel().tolist()
-        kind = value.dtype.kind
-        if kind == "f":
-            return ro.FloatVector(flat)
-        if kind in "iu":
-            return ro.IntVector(flat)
-        if kind == "b":
-            return ro.BoolVector(flat)
-        if kind == "U":
-            return ro.StrVector(flat)
-    raise TypeError(f"cannot pass {value!r} to R")
+    array = np.asarray(value)  # a scalar as a vector of one
+    vector = {"f": ro.FloatVector, "i": ro.IntVector, "u": ro.IntVector, "b": ro.BoolVector,
+              "U": ro.StrVector}.get(array.dtype.kind)
+    if vector is None:
+        raise TypeError(f"cannot pass {value!r} to R")
+    return vector(array.ravel().tolist())
 
 
 def _code_each(calls: list[RCall], each: str) -> tuple[str, dict[str, Any]]:
