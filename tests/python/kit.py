@@ -304,14 +304,6 @@ def last_json(stdout: str) -> Any:
     raise AssertionError(f"no JSON result in the child's output:\n{stdout[-3000:]}")
 
 
-def backend_available(backend: str) -> bool:
-    """Whether the package behind a Keras backend is installed."""
-    module = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}[backend]
-    import importlib.util
-
-    return importlib.util.find_spec(module) is not None
-
-
 _R_READY: bool | None = None
 
 

@@ -153,10 +153,12 @@ def test_training_at_the_suggestion_reduces_the_loss(diverging) -> None:
 
 
 # -- restoration -------------------------------------------------------------------------
-def _failing_batches():
-    for k in range(5):
+def _batches(n: int, error: str = ""):
+    """A generator of ``n`` batches of 32 that then raises ``error`` (if any) or ends."""
+    for k in range(n):
         yield X[32 * k: 32 * (k + 1)], Y[32 * k: 32 * (k + 1)]
-    raise RuntimeError("boom in the data")
+    if error:
+        raise RuntimeError(error)
 
 
 class _Boom(keras.callbacks.Callback):
@@ -165,7 +167,8 @@ class _Boom(keras.callbacks.Callback):
 
 
 @pytest.mark.parametrize(("args", "kwargs", "exc", "message"), [
-    pytest.param(lambda: (_failing_batches(),), {}, Exception, "boom in the data", id="data"),
+    pytest.param(lambda: (_batches(5, "boom in the data"),), {}, Exception, "boom in the data",
+                 id="data"),
     pytest.param(lambda: (X, Y), {"callbacks": [_Boom()]}, RuntimeError, "boom in a callback",
                  id="callback"),
 ])
@@ -200,25 +203,22 @@ def test_unbuilt_model_is_built_first() -> None:
 
 
 # -- data --------------------------------------------------------------------------------
-def test_tf_dataset_is_cycled_through() -> None:
+def _tf_dataset():
     tf = pytest.importorskip("tensorflow")
-    ds = tf.data.Dataset.from_tensor_slices((X[:128], Y[:128])).batch(32)  # 4 batches
+    return tf.data.Dataset.from_tensor_slices((X[:128], Y[:128])).batch(32)  # 4 batches
+
+
+@pytest.mark.parametrize(("data", "steps", "stop_reason", "n"), [
+    pytest.param(_tf_dataset, 12, "completed", 12, id="tf_dataset_is_cycled_through"),
+    pytest.param(lambda: _batches(8), 20, "out of data", 8, id="generator_runs_out"),
+])
+def test_data_that_is_not_an_array(data, steps, stop_reason, n) -> None:
     model = make_model()
     before = model_state(model)
-    r = lrdecay.lr_find(model, ds, max_lr=1e-2, steps=12)
-    assert r.stop_reason == "completed" and len(r) == 12
+    r = lrdecay.lr_find(model, data(), max_lr=1e-2, steps=steps)
+    assert r.stop_reason == stop_reason
+    assert len(r.lrs) == len(r.losses) == len(r) == n
     assert same_state(before, model)
-
-
-def test_generator_that_runs_out_stops_the_sweep() -> None:
-    def batches():
-        for k in range(8):
-            yield X[32 * k: 32 * (k + 1)], Y[32 * k: 32 * (k + 1)]
-
-    model = make_model()
-    r = lrdecay.lr_find(model, batches(), max_lr=1e-2, steps=20)
-    assert r.stop_reason == "out of data"
-    assert len(r.lrs) == len(r.losses) == 8
 
 
 # -- bad input, before any training --------------------------------------------------------
