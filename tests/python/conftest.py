@@ -1,23 +1,16 @@
 """Fixtures for the R/Python agreement suite (``-m r_parity``): R embedded with rpy2.
 
-One embedded R session per test session (``r_session``), started only when a test
-asks for it, with ``library(lrdecay)`` loaded from the installed R package: the
-library paths are R's own plus those in ``R_LIBS`` (``make setup`` installs the
-package into the default library; a private library is found through ``R_LIBS``).
+One embedded R session per test session (``r_session``), started on first use, with
+``library(lrdecay)`` from the installed R package (R's library paths plus ``R_LIBS``).
+Under rpy2, reticulate attaches to this very Python process: R and pytest share one
+``lrdecay`` module (imported here first, from this checkout) and one Keras.
 
-Under rpy2, reticulate attaches to this very Python process, so R and pytest
-share one ``lrdecay`` module (imported here first, from this checkout) and one Keras:
-with reticulate 1.46 (1.28 aborted), R code run here can train Keras models (keras3's
-``fit()`` with lrdecay's callbacks), see ``test_training_parity.py``.
-
-rpy2 releases the GIL while R runs, and some reticulate versions do not take it back
-in the finalizer that drops R's reference to a Python object. ``RSession`` therefore
-runs every piece of R code inside a Python -> R callback, where this thread holds the
-GIL, and collects R's garbage there before it returns; at the end of the session it
-leaves no R reference to a Python object behind. Values cross with converter contexts
-(numpy), never with a global ``activate()``. Once R has run, the process leaves through
-``os._exit`` with pytest's exit status (see the end of this file and
-``test_r_harness.py``).
+rpy2 releases the GIL while R runs, and some reticulate versions do not take it back in
+the finalizer that drops R's reference to a Python object. ``RSession`` therefore runs
+every piece of R code inside a Python -> R callback, where this thread holds the GIL, and
+collects R's garbage there; values cross with converter contexts (numpy), never with a
+global ``activate()``. Once R has run, the process leaves through ``os._exit`` with
+pytest's exit status (the end of this file; ``test_r_harness.py``).
 """
 
 from __future__ import annotations
@@ -26,7 +19,6 @@ import os
 import sys
 import types
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -84,7 +76,6 @@ class RError(Exception):
         self.classes = classes
 
 
-@dataclass
 class RCall:
     """An R call built from Python values (passed to R as binary doubles, not as text).
 
@@ -93,10 +84,6 @@ class RCall:
     ``NULL``), NumPy arrays (R vectors), nested ``RCall`` objects, or lists of
     ``RCall`` objects (R lists).
     """
-
-    fn: str
-    args: tuple[Any, ...] = ()
-    kwargs: dict[str, Any] = field(default_factory=dict)
 
     def __init__(self, fn: str, *args: Any, **kwargs: Any) -> None:
         self.fn = fn
@@ -184,26 +171,12 @@ def _to_r(value: Any) -> Any:
 
     if value is None:
         return ro.NULL
-    if isinstance(value, (bool, np.bool_)):
-        return ro.BoolVector([bool(value)])
-    if isinstance(value, (int, np.integer)):
-        return ro.IntVector([int(value)])
-    if isinstance(value, (float, np.floating)):
-        return ro.FloatVector([float(value)])
-    if isinstance(value, str):
-        return ro.StrVector([value])
-    if isinstance(value, np.ndarray):
-        flat = value.ravel().tolist()
-        kind = value.dtype.kind
-        if kind == "f":
-            return ro.FloatVector(flat)
-        if kind in "iu":
-            return ro.IntVector(flat)
-        if kind == "b":
-            return ro.BoolVector(flat)
-        if kind == "U":
-            return ro.StrVector(flat)
-    raise TypeError(f"cannot pass {value!r} to R")
+    array = np.asarray(value)  # a scalar as a vector of one
+    vector = {"f": ro.FloatVector, "i": ro.IntVector, "u": ro.IntVector, "b": ro.BoolVector,
+              "U": ro.StrVector}.get(array.dtype.kind)
+    if vector is None:
+        raise TypeError(f"cannot pass {value!r} to R")
+    return vector(array.ravel().tolist())
 
 
 def _code_each(calls: list[RCall], each: str) -> tuple[str, dict[str, Any]]:
@@ -229,23 +202,15 @@ def _code(call: RCall, values: dict[str, Any], prefix: str) -> tuple[str, dict[s
     return f"{call.fn}({', '.join(parts)})", values
 
 
-def _r_available() -> str | None:
-    """Why the embedded R session cannot start, or None."""
-    try:
-        import rpy2.robjects  # noqa: F401
-    except Exception as err:  # noqa: BLE001 - any failure to embed R means: skip
-        return f"rpy2 cannot embed R: {err}"
-    return None
-
-
 @pytest.fixture(scope="session")
 def r_session() -> Iterator[RSession]:
     """The embedded R session with ``library(lrdecay)`` (started once)."""
     import lrdecay  # noqa: F401 - this checkout's module first: R then shares it
 
-    reason = _r_available()
-    if reason:
-        pytest.skip(reason)
+    try:
+        import rpy2.robjects  # noqa: F401
+    except Exception as err:  # noqa: BLE001 - any failure to embed R means: skip
+        pytest.skip(f"rpy2 cannot embed R: {err}")
     try:
         session = RSession()
     except Exception as err:  # noqa: BLE001
@@ -256,13 +221,10 @@ def r_session() -> Iterator[RSession]:
 
 
 # -- leaving the process -------------------------------------------------------
-# Embedded R cannot be shut down cleanly once reticulate has run in this process:
-# rpy2's exit handler (and R's finalizers of Python objects) may hang, abort or segfault
-# *after* every test has passed. So once the session has finished and every report is
-# written (terminal summary, --junitxml, the cache: all in pytest_sessionfinish), leave
-# with pytest's own exit status, skipping those handlers. The status is read from the
-# session at the very end, so that a plugin that changes it in its own
-# pytest_sessionfinish is honoured.
+# Embedded R cannot be shut down cleanly once reticulate has run here: rpy2's exit handler
+# (and R's finalizers of Python objects) may hang, abort or segfault *after* every test has
+# passed. So once every report is written (all in pytest_sessionfinish), leave with
+# pytest's own exit status, read at the very end (a plugin may change it), skipping them.
 _SESSION: list[pytest.Session] = []
 
 
@@ -270,17 +232,12 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     _SESSION.append(session)
 
 
-def exit_status(session: pytest.Session) -> int:
-    """The exit status pytest itself would return for ``session`` (0 = all passed)."""
-    return int(session.exitstatus)
-
-
 @pytest.hookimpl(trylast=True)
 def pytest_unconfigure(config: pytest.Config) -> None:
     if _SESSION and "rpy2.rinterface" in sys.modules:
         sys.stdout.flush()
         sys.stderr.flush()
-        os._exit(exit_status(_SESSION[-1]))
+        os._exit(int(_SESSION[-1].exitstatus))
 
 
 # Property tests search the same examples on every run (a failure is reproducible, and

@@ -6,10 +6,9 @@
   tolerance, ``RTOL`` / ``ATOL_SCALE``);
 - a small Keras model, its data and ``fit()`` (``keras_model()``, ``one_weight_model()``,
   ``X``/``Y``, ``rate_probe()``, ``fit()``), Keras imported only when one is called;
-- fresh processes: ``run_python()`` (a chosen Keras backend) and ``run_r()`` (``Rscript``
-  on the installed R package), for what needs a process of its own (import side effects,
-  loading a saved file, R's own session). Values from R in this process come from the
-  ``r_session`` fixture (rpy2, ``conftest.py``).
+- fresh processes: ``run_processes()``, ``run_python_parallel()`` (a chosen Keras backend)
+  and ``run_r()`` (``Rscript`` on the installed R package), for what needs a process of its
+  own. Values from R in this process come from the ``r_session`` fixture (``conftest.py``).
 
 Not a test module; pytest.ini puts this folder on ``sys.path`` (``pythonpath``).
 """
@@ -258,21 +257,6 @@ def subprocess_env(backend: str | None = None, **extra: str) -> dict[str, str]:
     return env
 
 
-def run_python(code: str, *, backend: str | None = None, timeout: float = 300,
-               cwd: Path | None = None, **extra_env: str) -> str:
-    """Run ``code`` in a fresh Python (this interpreter) and return its stdout.
-
-    Fails the test, showing stderr, if the child exits with an error.
-    """
-    proc = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
-                          text=True, timeout=timeout, env=subprocess_env(backend, **extra_env),
-                          cwd=cwd)
-    if proc.returncode != 0:
-        pytest.fail(f"child Python (backend={backend}) failed with code {proc.returncode}:\n"
-                    f"--- stdout\n{proc.stdout[-4000:]}\n--- stderr\n{proc.stderr[-6000:]}")
-    return proc.stdout
-
-
 def run_processes(jobs: list[dict[str, Any]], *, workers: int = 2,
                   timeout: float = 400) -> list[subprocess.CompletedProcess]:
     """Run fresh processes, ``workers`` at a time (``jobs``: keyword arguments ``argv``
@@ -320,14 +304,6 @@ def last_json(stdout: str) -> Any:
     raise AssertionError(f"no JSON result in the child's output:\n{stdout[-3000:]}")
 
 
-def backend_available(backend: str) -> bool:
-    """Whether the package behind a Keras backend is installed."""
-    module = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}[backend]
-    import importlib.util
-
-    return importlib.util.find_spec(module) is not None
-
-
 _R_READY: bool | None = None
 
 
@@ -360,10 +336,7 @@ def run_r(code: str, *, timeout: float = 300, cwd: Path | None = None) -> str:
                               timeout=timeout, env=subprocess_env(), cwd=cwd)
     finally:
         script.unlink(missing_ok=True)
-    if proc.returncode != 0:
-        pytest.fail(f"Rscript failed with code {proc.returncode}:\n--- stdout\n"
-                    f"{proc.stdout[-4000:]}\n--- stderr\n{proc.stderr[-6000:]}")
-    return proc.stdout
+    return check_process(proc, "Rscript")
 
 
 def tampered(src: Path, dst: Path, edit: Any) -> Path:

@@ -1,30 +1,20 @@
 """Training on Keras's TensorFlow, JAX and PyTorch backends, in fresh Pythons.
 
-``KERAS_BACKEND`` is read once, at import: each backend gets two fresh Pythons, all run
-at once; each makes its checks and prints one JSON document, whose parts the tests read.
-A backend whose package is not installed is skipped (``make setup`` installs all three).
-
-- In-graph values: every ``kit.schedule_cases()`` schedule, with and without
-  ``steps_per_epoch``, on a vector of iterations and through the backend's compiler
-  (``tf.function``, ``jax.jit``; PyTorch is eager), equals NumPy (``kit.graph_mismatches``).
-- The rate *applied*: with SGD on ``kit.one_weight_model`` every gradient is 1, so each
-  update moves the weight by exactly its rate. In-graph schedules, ``LRScheduler``, and
-  ``LRPlateau`` scaling either or a constant, the scale carried into a second ``fit()``.
-- ``HParamScheduler``'s momentum per update or epoch (weights equal a NumPy SGD replay);
-  on JAX a per-epoch value recompiles the step, which it says once.
-- JAX and PyTorch: a bare in-graph schedule's plan check; run-sized schedules.
-- Two devices (TensorFlow ``MirroredStrategy`` over two logical CPUs; JAX ``DataParallel``
-  over two host devices), the CPU split at each child's start (single-device results are
-  the same without it): every feature at once (the rate in-graph, by epochs or by
-  ``LRScheduler``, ``LRPlateau``, the momentum scheduled, ``LRLogger(per="batch")``) gives
-  the rates, momenta and (to float32 tolerance) weights of one device.
-- ``start_cooldown()``: the first child saves a model after 20 updates at a constant rate
-  and runs the planned ``Cooldown`` from step 0; the second loads the file and branches:
-  the same rates and bit-identical weights.
+``KERAS_BACKEND`` is read once, at import: each installed backend gets two fresh Pythons,
+all run at once, each printing one JSON document that the tests read (``make setup``
+installs all three). Checked on each backend: every ``kit.schedule_cases()`` schedule
+in-graph and through the backend's compiler equals NumPy; the rate *applied* (SGD on
+``kit.one_weight_model``: each update moves the weight by exactly its rate) by in-graph
+schedules, ``LRScheduler`` and ``LRPlateau``; ``HParamScheduler``'s momentum; JAX and
+PyTorch's plan check and run-sized schedules; two devices (TensorFlow
+``MirroredStrategy``, JAX ``DataParallel``, over two logical CPUs) train as one; and a
+``start_cooldown()`` branched in the second child from the first child's saved model
+equals the planned ``Cooldown``.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import math
 import time
@@ -35,7 +25,19 @@ from typing import Any
 import lrdecay
 import numpy as np
 import pytest
-from kit import backend_available, graph_mismatches, last_json, run_python_parallel
+from kit import (
+    X,
+    Y,
+    graph_mismatches,
+    keras_model,
+    last_json,
+    one_weight_model,
+    rate_probe,
+    run_python_parallel,
+    schedule_cases,
+    script_callback,
+    weight,
+)
 from lrdecay import Constant, Cosine, Exponential, Linear, OneCycle, Warmup
 
 pytestmark = [pytest.mark.keras, pytest.mark.slow]
@@ -135,8 +137,6 @@ def child(phase: str, workdir: str) -> None:
 
 def _in_graph_values(backend: str) -> tuple[dict, dict]:
     from keras import ops
-    from kit import schedule_cases
-
     compile_fn, dtype = (lambda f: f), "int64"
     if backend == "tensorflow":
         import tensorflow as tf
@@ -161,8 +161,6 @@ def _in_graph_values(backend: str) -> tuple[dict, dict]:
 def _unit_fit(model: Any, callbacks: list, epochs: int = EPOCHS) -> tuple[list, list, Any]:
     """fit() the one-weight model: its weight and momentum after every update, the history."""
     import keras
-    from kit import weight
-
     w, momentum = [weight(model)], []
 
     def record(batch: int, logs: Any) -> None:
@@ -180,8 +178,6 @@ def _unit_fit(model: Any, callbacks: list, epochs: int = EPOCHS) -> tuple[list, 
 
 def _unit_run(s: lrdecay.Schedule, spe: int | None, how: str, extra: str | None) -> dict:
     import keras
-    from kit import one_weight_model, script_callback
-
     model = one_weight_model(keras.optimizers.SGD(keras_rate(s, spe, how),
                                                   momentum=0.9 if extra in PERS else 0.0))
     cbs = [lrdecay.LRScheduler(s)] if how == "callback" else []
@@ -205,8 +201,6 @@ def _unit_run(s: lrdecay.Schedule, spe: int | None, how: str, extra: str | None)
 def _dense_fit(lr: Any, epochs: int, rows: int, fits: int = 1) -> tuple[list[int], list]:
     """kit's Dense(1) fitted ``fits`` times on ``rows`` rows, 8 a batch: the ScheduleWarnings
     of each fit() and the weights."""
-    from kit import keras_model
-
     x = np.linspace(0, 1, rows * 4, dtype="float32").reshape(rows, 4)
     model, counts = keras_model(lr, seed=1), []
     for _ in range(fits):
@@ -241,8 +235,6 @@ def _two_device_runs(backend: str) -> dict:
     import contextlib
 
     import keras
-    from kit import rate_probe, script_callback
-
     if backend == "tensorflow":
         import tensorflow as tf
 
@@ -290,8 +282,6 @@ def _two_device_runs(backend: str) -> dict:
 
 def _cooldown_run(model: Any, epochs: int) -> dict:
     """fit() Adam on kit's data, 4 updates an epoch: the rate of every update, the weights."""
-    from kit import X, Y
-
     logger = lrdecay.LRLogger(verbose=0, per="batch")
     model.fit(X, Y, batch_size=16, epochs=epochs, shuffle=False, verbose=0, callbacks=[logger])
     return {"rates": [lr for _, _, lr in logger.records],
@@ -301,8 +291,6 @@ def _cooldown_run(model: Any, epochs: int) -> dict:
 def _planned_cooldown(workdir: Path) -> dict:
     """Save after N = 20 updates at 0.01; the planned Cooldown(Constant(0.01), 20, 12)."""
     import keras
-    from kit import keras_model
-
     m = keras_model(optimizer=keras.optimizers.Adam(0.01), seed=1)
     _cooldown_run(m, 5)
     m.save(workdir / "saving.keras")
@@ -334,7 +322,8 @@ def _branch_cooldown(workdir: Path) -> dict:
 @pytest.fixture(scope="module")
 def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     """Both children of every installed backend, all at once: {backend: {phase: JSON}}."""
-    dirs = {b: str(tmp_path_factory.mktemp(b)) for b in BACKENDS if backend_available(b)}
+    dirs = {b: str(tmp_path_factory.mktemp(b)) for b in BACKENDS
+            if importlib.util.find_spec(b) is not None}  # the backend's package is installed
     jobs = [{"backend": b, "phase": phase,
              "code": CHILD.replace("PHASE", repr(phase)).replace("WORKDIR", repr(d))}
             for b, d in dirs.items() for phase in ("first", "second")]
@@ -353,8 +342,6 @@ def got(request: pytest.FixtureRequest, results: dict[str, dict]) -> dict:
 
 
 def test_in_graph_values_equal_numpy(got: dict) -> None:
-    from kit import schedule_cases
-
     problems = []
     for name, s in schedule_cases():
         for spe in SPES:

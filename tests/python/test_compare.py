@@ -32,8 +32,11 @@ RUN_SIZED = ["step", "exponential", "inverse time", "polynomial", "cosine", "war
              "one-cycle", "wsd", "linear to zero (D2Z)"]
 
 
-@pytest.mark.parametrize("epochs", [1, 2, 3, 15, 40])
-def test_default_schedules_are_sized_to_the_run(epochs: int) -> None:
+@pytest.mark.parametrize("epochs", [1, 2, 3, 4, 5, 15, 40, 50])
+def test_default_schedules_are_sized_to_the_run_and_not_degenerate(epochs: int) -> None:
+    """From 3 epochs on, the shapes span the whole run: a warmup + cosine does not end at
+    its peak, one-cycle reaches its final rate at the last epoch, no decay runs an epoch at
+    0, and each warmup starts above 0."""
     schedules = default_schedules(epochs)
     assert list(schedules) == NAMES
     assert [n for n, s in schedules.items() if not s.is_sized()] == (
@@ -47,22 +50,9 @@ def test_default_schedules_are_sized_to_the_run(epochs: int) -> None:
     assert schedules["inverse time"] == InverseTime(0.1, of_run(1), 7.0)
     assert schedules["exponential"].sized(epochs)(epochs) == pytest.approx(0.1 / 20, rel=1e-12)
     assert schedules["inverse time"].sized(epochs)(epochs) == pytest.approx(0.1 / 8, rel=1e-12)
-
-
-def test_default_schedules_give_no_finding_for_2_to_60_epochs() -> None:
-    """Every default schedule is a sound plan for the epochs it is sized to."""
-    bad = [(e, name, [f.code for f in check_schedule(s, e)])
-           for e in range(2, 61) for name, s in default_schedules(e).items()
-           if check_schedule(s, e)]
-    assert bad == []
-
-
-@pytest.mark.parametrize("epochs", [3, 4, 5, 15, 50])
-def test_default_schedules_are_not_degenerate(epochs: int) -> None:
-    """The shapes span the whole run: a warmup + cosine does not end at its peak,
-    one-cycle reaches its final rate at the last epoch, no decay runs an epoch at 0,
-    and each warmup starts above 0."""
-    s = {n: v.sized(epochs) for n, v in default_schedules(epochs).items()}
+    if epochs < 3:
+        return
+    s = {n: v.sized(epochs) for n, v in schedules.items()}
     t = np.arange(epochs, dtype=np.float64)
     last = epochs - 1
     warm = s["warmup + cosine"]
@@ -80,6 +70,14 @@ def test_default_schedules_are_not_degenerate(epochs: int) -> None:
     assert s["wsd"].horizon() == epochs
     assert s["linear to zero (D2Z)"].horizon() == epochs
     assert s["cosine"].horizon() == epochs
+
+
+def test_default_schedules_give_no_finding_for_2_to_60_epochs() -> None:
+    """Every default schedule is a sound plan for the epochs it is sized to."""
+    bad = [(e, name, [f.code for f in check_schedule(s, e)])
+           for e in range(2, 61) for name, s in default_schedules(e).items()
+           if check_schedule(s, e)]
+    assert bad == []
 
 
 def test_default_schedules_at_15_epochs() -> None:

@@ -56,9 +56,9 @@ def diverging() -> tuple[keras.Model, lrdecay.LRFindResult]:
 
 
 # -- the sweep -------------------------------------------------------------------------
-def test_sweep_is_geometric_and_losses_line_up() -> None:
+def test_sweep_is_geometric_and_smoothed_is_the_bias_corrected_moving_average() -> None:
     model = make_model()
-    r = lrdecay.lr_find(model, X, Y, min_lr=1e-6, max_lr=1e-2, steps=40)
+    r = lrdecay.lr_find(model, X, Y, min_lr=1e-6, max_lr=1e-2, steps=40, smoothing=0.9)
     assert r.stop_reason == "completed"
     assert len(r.lrs) == len(r.losses) == len(r.smoothed) == len(r) == 40
     i = np.arange(40)
@@ -67,26 +67,18 @@ def test_sweep_is_geometric_and_losses_line_up() -> None:
     np.testing.assert_allclose(ratios, ratios[0], rtol=1e-12)
     assert r.lrs[0] == 1e-6 and math.isclose(r.lrs[-1], 1e-2, rel_tol=1e-14)
     assert np.isfinite(r.losses).all() and np.isfinite(r.smoothed).all()
-
-
-def test_raw_loss_is_each_batchs_own_loss_not_the_running_mean() -> None:
-    # Batches with very different losses; tiny learning rates, so the model stays put
-    # and each recorded loss must equal the MSE of its own batch.
-    y = Y.copy()
-    y[32:64] += 10.0  # batch 1 much worse than batches 0 and 2
-    model = make_model(train=False)
-    r = lrdecay.lr_find(model, X, y, min_lr=1e-12, max_lr=1e-11, steps=6, smoothing=0,
-                        shuffle=False, stop_factor=1e6)
-    pred = model.predict(X, verbose=0)
-    per_batch = [float(np.mean((pred[k:k + 32] - y[k:k + 32]) ** 2)) for k in range(0, 192, 32)]
-    np.testing.assert_allclose(r.losses, per_batch, rtol=1e-5)
-    np.testing.assert_array_equal(r.smoothed, r.losses)  # smoothing = 0
+    avg, expected = 0.0, []
+    for i, loss in enumerate(r.losses):
+        avg = 0.9 * avg + 0.1 * loss
+        expected.append(avg / (1 - 0.9 ** (i + 1)))
+    np.testing.assert_allclose(r.smoothed, expected, rtol=1e-12)
+    assert math.isclose(r.smoothed[0], r.losses[0], rel_tol=1e-15)
 
 
 def test_each_batch_trains_at_its_own_rate() -> None:
     """The sweep's losses are those of training batch by batch with the rate set before
-    each batch: across chunk ends and the ends of passes over the data (50 batches a
-    pass, 90 batches in chunks of 30)."""
+    each batch (each batch's own loss, not a running mean): across chunk ends and the ends
+    of passes over the data (50 batches a pass, 90 batches in chunks of 30)."""
     x, y = np.tile(X, (5, 1))[:1600], np.tile(Y, (5, 1))[:1600]
     model, reference = make_model(), make_model()
     r = lrdecay.lr_find(model, x, y, min_lr=1e-4, max_lr=0.5, steps=90, smoothing=0,
@@ -98,13 +90,24 @@ def test_each_batch_trains_at_its_own_rate() -> None:
         k = i % 50
         losses.append(reference.train_on_batch(x[32 * k: 32 * (k + 1)], y[32 * k: 32 * (k + 1)]))
     np.testing.assert_allclose(r.losses, losses, rtol=1e-6)
+    np.testing.assert_array_equal(r.smoothed, r.losses)  # smoothing = 0
     assert losses[-1] < losses[0] / 2  # it trained
 
 
-def test_a_second_sweep_repeats_the_first_and_leaves_the_model_as_it_was() -> None:
-    model = make_model(metrics=["mae"])
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_model_is_restored_bit_for_bit_and_a_second_sweep_repeats_the_first(
+        optimizer: str) -> None:
+    model = make_model(optimizer, metrics=["mae"])
     own = (model.train_function, model._loss_tracker, model.optimizer.variables)
+    before, lr = model_state(model), float(np.array(model.optimizer.learning_rate))
+    iterations = int(np.array(model.optimizer.iterations))
+    assert iterations > 0
     first = lrdecay.lr_find(model, X, Y, max_lr=1e3, steps=60, shuffle=False)
+    assert first.stop_reason != "completed"  # restored after an early stop too
+    assert same_state(before, model)
+    assert float(np.array(model.optimizer.learning_rate)) == lr
+    assert int(np.array(model.optimizer.iterations)) == iterations
+    assert not model.stop_training
     second = lrdecay.lr_find(model, X, Y, max_lr=1e3, steps=60, shuffle=False)
     np.testing.assert_array_equal(first.losses, second.losses)
     assert first.suggestions == second.suggestions
@@ -113,17 +116,6 @@ def test_a_second_sweep_repeats_the_first_and_leaves_the_model_as_it_was() -> No
     assert isinstance(model.optimizer.learning_rate, keras.Variable)
     history = model.fit(X, Y, epochs=1, batch_size=32, verbose=0).history
     assert set(history) == {"loss", "mae"}
-
-
-def test_smoothed_is_the_bias_corrected_moving_average() -> None:
-    model = make_model()
-    r = lrdecay.lr_find(model, X, Y, max_lr=1e-1, steps=30, smoothing=0.9)
-    avg, expected = 0.0, []
-    for i, loss in enumerate(r.losses):
-        avg = 0.9 * avg + 0.1 * loss
-        expected.append(avg / (1 - 0.9 ** (i + 1)))
-    np.testing.assert_allclose(r.smoothed, expected, rtol=1e-12)
-    assert math.isclose(r.smoothed[0], r.losses[0], rel_tol=1e-15)
 
 
 def test_stops_early_when_the_loss_diverges(diverging) -> None:
@@ -161,42 +153,30 @@ def test_training_at_the_suggestion_reduces_the_loss(diverging) -> None:
 
 
 # -- restoration -------------------------------------------------------------------------
-@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
-def test_model_is_restored_bit_for_bit(optimizer: str) -> None:
-    model = make_model(optimizer, metrics=["mae"])
-    before, lr = model_state(model), float(np.array(model.optimizer.learning_rate))
-    iterations = int(np.array(model.optimizer.iterations))
-    assert iterations > 0
-    r = lrdecay.lr_find(model, X, Y, max_lr=1e3, steps=60)
-    assert r.stop_reason != "completed"  # restored after an early stop too
-    assert same_state(before, model)
-    assert float(np.array(model.optimizer.learning_rate)) == lr
-    assert int(np.array(model.optimizer.iterations)) == iterations
-    assert not model.stop_training
+def _batches(n: int, error: str = ""):
+    """A generator of ``n`` batches of 32 that then raises ``error`` (if any) or ends."""
+    for k in range(n):
+        yield X[32 * k: 32 * (k + 1)], Y[32 * k: 32 * (k + 1)]
+    if error:
+        raise RuntimeError(error)
 
 
-def test_restored_after_an_error_in_the_data() -> None:
-    def batches():
-        for k in range(5):
-            yield X[32 * k: 32 * (k + 1)], Y[32 * k: 32 * (k + 1)]
-        raise RuntimeError("boom in the data")
+class _Boom(keras.callbacks.Callback):
+    def on_epoch_end(self, epoch, logs=None):
+        raise RuntimeError("boom in a callback")
 
+
+@pytest.mark.parametrize(("args", "kwargs", "exc", "message"), [
+    pytest.param(lambda: (_batches(5, "boom in the data"),), {}, Exception, "boom in the data",
+                 id="data"),
+    pytest.param(lambda: (X, Y), {"callbacks": [_Boom()]}, RuntimeError, "boom in a callback",
+                 id="callback"),
+])
+def test_restored_after_an_error(args, kwargs, exc, message) -> None:
     model = make_model()
     before = model_state(model)
-    with pytest.raises(Exception, match="boom in the data"):
-        lrdecay.lr_find(model, batches())
-    assert same_state(before, model)
-
-
-def test_restored_after_an_error_in_a_callback() -> None:
-    class Boom(keras.callbacks.Callback):
-        def on_epoch_end(self, epoch, logs=None):
-            raise RuntimeError("boom in a callback")
-
-    model = make_model()
-    before = model_state(model)
-    with pytest.raises(RuntimeError, match="boom in a callback"):
-        lrdecay.lr_find(model, X, Y, callbacks=[Boom()])
+    with pytest.raises(exc, match=message):
+        lrdecay.lr_find(model, *args(), **kwargs)
     assert same_state(before, model)
 
 
@@ -223,25 +203,22 @@ def test_unbuilt_model_is_built_first() -> None:
 
 
 # -- data --------------------------------------------------------------------------------
-def test_tf_dataset_is_cycled_through() -> None:
+def _tf_dataset():
     tf = pytest.importorskip("tensorflow")
-    ds = tf.data.Dataset.from_tensor_slices((X[:128], Y[:128])).batch(32)  # 4 batches
+    return tf.data.Dataset.from_tensor_slices((X[:128], Y[:128])).batch(32)  # 4 batches
+
+
+@pytest.mark.parametrize(("data", "steps", "stop_reason", "n"), [
+    pytest.param(_tf_dataset, 12, "completed", 12, id="tf_dataset_is_cycled_through"),
+    pytest.param(lambda: _batches(8), 20, "out of data", 8, id="generator_runs_out"),
+])
+def test_data_that_is_not_an_array(data, steps, stop_reason, n) -> None:
     model = make_model()
     before = model_state(model)
-    r = lrdecay.lr_find(model, ds, max_lr=1e-2, steps=12)
-    assert r.stop_reason == "completed" and len(r) == 12
+    r = lrdecay.lr_find(model, data(), max_lr=1e-2, steps=steps)
+    assert r.stop_reason == stop_reason
+    assert len(r.lrs) == len(r.losses) == len(r) == n
     assert same_state(before, model)
-
-
-def test_generator_that_runs_out_stops_the_sweep() -> None:
-    def batches():
-        for k in range(8):
-            yield X[32 * k: 32 * (k + 1)], Y[32 * k: 32 * (k + 1)]
-
-    model = make_model()
-    r = lrdecay.lr_find(model, batches(), max_lr=1e-2, steps=20)
-    assert r.stop_reason == "out of data"
-    assert len(r.lrs) == len(r.losses) == 8
 
 
 # -- bad input, before any training --------------------------------------------------------

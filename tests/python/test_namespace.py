@@ -3,7 +3,7 @@ argument docs of every public class and function, the registration of the Keras 
 (``.keras`` files load after ``import lrdecay`` alone, in either import order), and the
 error that says what to install when Keras is missing.
 
-Import side effects need a fresh interpreter: those tests run one (``kit.run_python``).
+Import side effects need a fresh interpreter: those tests run one (``kit.run_processes``).
 """
 
 from __future__ import annotations
@@ -109,32 +109,24 @@ def documented_names(doc: str | None, section: str) -> set[str] | None:
     return names
 
 
-def public_callables() -> list[tuple[str, object, list[str], set[str] | None]]:
-    """(name, object, its parameters, the names its docstring documents) for every public
-    class (its constructor) and function."""
-    rows = []
+@pytest.mark.keras
+def test_every_public_class_and_function_documents_each_argument():
+    """Every parameter of every public function and class constructor has an ``Args:``
+    (dataclasses: ``Attributes:``) entry, on the class or on its ``__init__``."""
+    missing = {}
     for name in sorted(PUBLIC):
         obj = getattr(lrdecay, name)
+        section = "Attributes" if dataclasses.is_dataclass(obj) else "Args"
+        documented = documented_names(obj.__doc__, section)
         if inspect.isclass(obj):
             if not inspect.isfunction(obj.__init__):
                 continue  # a constructor not written here (Schedule, ScheduleWarning)
-            params = list(inspect.signature(obj).parameters)
-            section = "Attributes" if dataclasses.is_dataclass(obj) else "Args"
-            documented = documented_names(obj.__doc__, section)
             if documented is None:  # documented on __init__ instead
                 documented = documented_names(obj.__init__.__doc__, section)
-        else:
-            params = list(inspect.signature(obj).parameters)
-            documented = documented_names(obj.__doc__, "Args")
-        rows.append((name, obj, params, documented))
-    return rows
-
-
-@pytest.mark.keras
-def test_every_public_class_and_function_documents_each_argument():
-    missing = {name: [p for p in params if documented is None or p not in documented]
-               for name, _, params, documented in public_callables()}
-    missing = {name: params for name, params in missing.items() if params}
+        params = [p for p in inspect.signature(obj).parameters
+                  if documented is None or p not in documented]
+        if params:
+            missing[name] = params
     assert not missing, f"arguments without an Args: entry: {missing}"
 
 

@@ -1,19 +1,13 @@
 """R and Python agree: the R constructors give the very schedules Python builds.
 
-For every schedule of the one table (``kit.schedule_cases``; R doubles or R integers,
-arguments equal to their defaults left out), through R embedded with rpy2
-(``conftest.py``):
-
-* ``lr_at()`` in R equals the Python schedule's float64 values exactly;
-* the object R builds is equal to the one Python builds (same class and config);
-* ``as_keras_schedule()`` from R, evaluated in-graph (float32), matches the
-  NumPy values under the one float32 rule (``kit.assert_float32_agrees``);
-* bad arguments (test_schedule_checks.py's table) fail in R with the same words as in
-  Python.
-
-Under rpy2 R and pytest share one ``lrdecay`` module, which proves the R layer
-(coercion, defaults, errors). ``test_rscript_on_installed_package_agrees`` runs
-R as its own process on the installed package and compares exactly as well.
+For every schedule of the one table (``kit.schedule_cases``), through R embedded with rpy2
+(``conftest.py``, one ``lrdecay`` module shared by R and Python, which proves the R layer:
+coercion, defaults, errors): ``lr_at()`` in R equals Python's float64 values exactly; R
+builds an equal object (from R doubles or integers, arguments equal to their defaults left
+out, or from the text R prints); ``as_keras_schedule()`` from R matches NumPy in-graph
+(``kit.assert_float32_agrees``); bad arguments (test_schedule_checks.py's table) fail in R
+with Python's words. ``test_rscript_on_installed_package_agrees`` runs R as its own process
+on the installed package and compares exactly as well.
 """
 
 from __future__ import annotations
@@ -102,14 +96,15 @@ SPE = {"iterations": None, "spe=4": 4.0, "spe=7": 7}
 
 
 @pytest.fixture(scope="module")
-def r_values(r_session: RSession) -> list[np.ndarray]:
-    return r_session.eval_each([r_of(c) for c in GRID], each="lr_at({x}, clock)", clock=CLOCK)
-
-
-@pytest.fixture(scope="module")
-def r_objects(r_session: RSession) -> dict[bool, list[Any]]:
-    return {integers: r_session.each_to_python([r_of(c, integers) for c in GRID])
-            for integers in (False, True)}
+def r_built(r_session: RSession) -> dict[str, list[Any]]:
+    """Every case from R: its ``lr_at()`` values, the object R builds from R doubles and
+    from R integers, and the object R builds from the text of ``describe()$r_call``."""
+    r_call = "list(\n" + ",\n".join(c.describe()["r_call"] for c in GRID) + "\n)"
+    return {"values": r_session.eval_each([r_of(c) for c in GRID], each="lr_at({x}, clock)",
+                                           clock=CLOCK),
+            "doubles": r_session.each_to_python([r_of(c) for c in GRID]),
+            "integers": r_session.each_to_python([r_of(c, True) for c in GRID]),
+            "r_call": list(r_session.to_python(r_call))}
 
 
 @pytest.fixture(scope="module")
@@ -128,26 +123,23 @@ def r_in_graph(r_session: RSession) -> dict[str, list[np.ndarray]]:
 
 
 @pytest.mark.parametrize("i", range(len(GRID)), ids=GRID_IDS)
-def test_r_values_equal_python_values_exactly(r_values: list[np.ndarray], i: int) -> None:
-    case = GRID[i]
+def test_r_gives_the_python_schedule_and_its_values_exactly(r_built: dict[str, list[Any]],
+                                                            i: int) -> None:
+    """``lr_at()`` in R equals Python's float64 values exactly; R builds the same class and
+    config from R doubles and from R integers (coerced where Python wants integers; R's
+    defaults equal to Python's where arguments are left out); ``describe()$r_call`` (what R
+    prints) is valid R that builds the same schedule."""
+    case, r_values = GRID[i], r_built["values"][i]
     py_values = case(CLOCK)
-    assert isinstance(r_values[i], np.ndarray) and r_values[i].dtype == np.float64
+    assert isinstance(r_values, np.ndarray) and r_values.dtype == np.float64
     assert py_values.dtype == np.float64
-    np.testing.assert_array_equal(r_values[i], py_values,
-                                  err_msg=f"R and Python differ: {case!r}")
-
-
-@pytest.mark.parametrize("integers", [False, True], ids=["R doubles", "R integers"])
-@pytest.mark.parametrize("i", range(len(GRID)), ids=GRID_IDS)
-def test_r_builds_the_python_schedule(r_objects: dict[bool, list[Any]], i: int,
-                                      integers: bool) -> None:
-    """Same class, same config (R doubles coerced where Python wants integers; R
-    defaults equal to Python's where arguments are left out)."""
-    from_r = r_objects[integers][i]
-    expected = GRID[i]
-    assert type(from_r) is type(expected)
-    assert from_r == expected, f"{from_r!r} != {expected!r}"
-    assert from_r.get_config() == expected.get_config()
+    np.testing.assert_array_equal(r_values, py_values, err_msg=f"R and Python differ: {case!r}")
+    for kind in ("doubles", "integers", "r_call"):
+        from_r = r_built[kind][i]
+        assert type(from_r) is type(case), kind
+        assert from_r == case, f"{kind}: {from_r!r} != {case!r} ({case.describe()['r_call']})"
+        assert from_r.get_config() == case.get_config(), kind
+    np.testing.assert_array_equal(r_built["r_call"][i](CLOCK), py_values)
 
 
 @pytest.mark.keras
@@ -162,23 +154,6 @@ def test_in_graph_from_r_matches_numpy(r_in_graph: dict[str, list[np.ndarray]], 
     # in Keras); compare the formulas at the clock value the graph actually uses.
     clock = (STEPS.astype(np.float32) / np.float32(steps_per_epoch or 1)).astype(np.float64)
     assert_float32_agrees(case, clock, got)
-
-
-@pytest.fixture(scope="module")
-def r_from_r_call(r_session: RSession) -> list[Any]:
-    """Each GRID schedule rebuilt by R from the text of its ``describe()$r_call``."""
-    code = "list(\n" + ",\n".join(c.describe()["r_call"] for c in GRID) + "\n)"
-    return list(r_session.to_python(code))
-
-
-@pytest.mark.parametrize("i", range(len(GRID)), ids=GRID_IDS)
-def test_r_call_is_the_r_code_that_rebuilds_the_schedule(r_from_r_call: list[Any],
-                                                         i: int) -> None:
-    """``describe()$r_call`` (what R prints) is valid R that builds the same schedule."""
-    expected = GRID[i]
-    rebuilt = r_from_r_call[i]
-    assert rebuilt == expected, f"{expected.describe()['r_call']} gave {rebuilt!r}"
-    np.testing.assert_array_equal(rebuilt(CLOCK), expected(CLOCK))
 
 
 def test_r_function_schedule_agrees(r_session: RSession) -> None:
@@ -260,36 +235,16 @@ def test_bad_arguments_fail_alike(r_errors: list[np.ndarray], i: int) -> None:
 # R as its own process, on the installed package
 # ---------------------------------------------------------------------------
 
-def _r_source(v: Any) -> str:
-    """R source for a value; numbers as hexadecimal literals, so that R reads the very
-    double Python has (no decimal rounding on the way)."""
-    if isinstance(v, dict):
-        v = lrdecay.from_config(v)
-    if isinstance(v, lrdecay.Schedule):
-        args = ", ".join(f"{k} = {_r_source(x)}" for k, x in v.get_config()["config"].items())
-        return f"{r_function(v)}({args})"
-    if v is None:
-        return "NULL"
-    if isinstance(v, bool):
-        return "TRUE" if v else "FALSE"
-    if isinstance(v, str):
-        return '"' + v + '"'
-    if isinstance(v, list):
-        if v and all(isinstance(x, dict) for x in v):
-            return "list(" + ", ".join(_r_source(x) for x in v) + ")"
-        return "c(" + ", ".join(_r_source(x) for x in v) + ")" if v else "numeric(0)"
-    return float(v).hex()
-
-
 def test_rscript_on_installed_package_agrees(tmp_path: Path) -> None:
-    """A separate R process (no shared module), with the Python this one runs: values
-    printed with 17 digits equal Python's exactly."""
+    """A separate R process (no shared module), with the Python this one runs: each case
+    built from its ``describe()$r_call`` text, values printed with 17 digits equal
+    Python's exactly."""
     lines = [
         "suppressPackageStartupMessages(library(lrdecay))",
         f"t <- c({', '.join(float(x).hex() for x in CLOCK)})",
         "cat('python', reticulate::py_config()$python, '\\n')",
         "cat('module', lrdecay:::py_lrdecay()$`__file__`, '\\n')",
-        *[f"cat('{i}', sprintf('%.17g', lr_at({_r_source(case)}, t)), '\\n')"
+        *[f"cat('{i}', sprintf('%.17g', lr_at({case.describe()['r_call']}, t)), '\\n')"
           for i, case in enumerate(GRID)],
     ]
     out = dict(line.split(" ", 1) for line in run_r("\n".join(lines) + "\n", cwd=tmp_path)

@@ -1,16 +1,12 @@
 """R and Python train the same model with the same schedule and agree exactly.
 
 R users train with keras3's own idiom (``keras_model_sequential() |> layer_dense()``,
-``compile()``, ``model |> fit(..., callbacks = list(callback_lr_scheduler(...)))``);
-Python users with ``keras.Sequential`` and ``lrdecay.LRScheduler``. From the same seed
-both start from the same weights, apply the same learning rate at every epoch (the
-history's ``learning_rate``: the schedule's value in float32) and end with bit-identical
-weights.
-
-Every case runs in one ``Rscript`` on the installed package (R as its own process: no
-shared module, so the installed R package and its Python are checked end to end), one
-JSON line per case. Resuming with keras3's 1-based ``initial_epoch`` runs in this process
-through rpy2 (``conftest.r_session``), which shares the very ``lrdecay`` module R calls.
+``compile()``, ``fit(..., callbacks = list(callback_lr_scheduler(...)))``), Python users with
+``keras.Sequential`` and ``lrdecay.LRScheduler``: from the same seed, the same initial
+weights, the same rate at every epoch (float32) and bit-identical final weights. Every case
+runs in one ``Rscript`` on the installed package (no shared module: end to end), one JSON
+line per case; resuming with keras3's 1-based ``initial_epoch`` runs through rpy2
+(``conftest.r_session``).
 """
 
 from __future__ import annotations
