@@ -259,6 +259,12 @@ HAND = [
      [1.0, 1.0, 0.5, 0.5, 0.1, 0.1]),
     (Linear(0.0, 0.1, 10), [0, 5, 10, 20], [0, 0.05, 0.1, 0.1]),
     (InverseTime(1.0, 2, 1.0), [0, 2, 6], [1, 0.5, 0.25]),
+    # Keras's positional order (initial_lr, decay_steps, decay_rate), and decay_steps 1 unless
+    # given (Exponential: exactly one of decay_rate and k, test_schedule_checks.py's EXACT)
+    (Exponential(0.1, 1000, 0.96), [2000], [0.1 * 0.96**2]),
+    (InverseTime(0.1, 10, 0.5), [20], [0.05]),
+    (Exponential(0.1, decay_rate=0.5), [3], [0.0125]),
+    (InverseTime(0.1, decay_rate=0.5), [2], [0.05]),
     (Polynomial(1.0, 10, end_lr=0, cycle=True), [0, 5, 10, 15, 20], [1, 0.5, 0, 0.25, 0]),
     (Cyclic(1.0, 3.0, 2), [0, 0.5, 1, 2, 2.5, 3, 4, 6], [1, 1.5, 2, 3, 2.5, 2, 1, 3]),
     (Cyclic(0.0, 4.0, 2, mode="triangular2"), [2, 6, 10], [4, 2, 1]),
@@ -501,10 +507,6 @@ def test_describe_formulas_follow_the_arguments():
     # print() shows it: tests/testthat/_snaps/schedules.md.
     assert "floor" not in Exponential(0.1, 1, 0.9).describe()["formula"]
     assert "(target / start_lr)^" in Warmup(Constant(0.1), 3, 0.01, "exponential").formula
-    # every family describes itself under its own name (the momentum twins share
-    # "momentum"; FromFunction adds "function")
-    families = {s.describe()["family"] for s in ALL_SCHEDULES}
-    assert len(families) == len(lrdecay.schedules.FAMILIES)
 
 
 #: describe()["family"]: the class name in lower case, but for these

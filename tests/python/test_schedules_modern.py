@@ -1,19 +1,12 @@
-"""WSD, InverseSqrt and Rex, and two compositions that Hugging Face names, against their sources.
+"""WSD, InverseSqrt and two compositions Hugging Face names, against transformers; Rex
+against its paper.
 
-- ``WSD`` and ``InverseSqrt`` against Hugging Face transformers' ``get_wsd_schedule`` and
-  ``get_inverse_sqrt_schedule`` at every whole step (the rate a torch SGD optimizer gets from
-  ``LambdaLR`` after ``t`` scheduler steps), to 1e-9 in float64: against the values kept
-  below (``REFERENCE``, made once from transformers, so the check holds without it), and
-  live when transformers is importable.
-- Linear decay to zero after a warmup (D2Z), ``Warmup(Linear(peak, 0, n - w), w)``, against
-  ``get_linear_schedule_with_warmup``; Hugging Face's cosine with a minimum rate,
-  ``Warmup(Cosine(peak, n - w, alpha=r), w)``, against
-  ``get_cosine_with_min_lr_schedule_with_warmup(min_lr_rate=r)``.
-- ``Rex`` against the paper's formula (Chen et al. 2022), written independently in exact
-  rational arithmetic.
-- The horizon (test_check_schedule.py), describe(), plot(), the config round trip and
-  in-graph values run over kit's schedule table (test_schedules.py, test_keras_schedule.py),
-  bad arguments over test_schedule_checks.py's table.
+- transformers' ``get_wsd_schedule``, ``get_inverse_sqrt_schedule``,
+  ``get_linear_schedule_with_warmup`` (D2Z: ``Warmup(Linear(peak, 0, n - w), w)``) and
+  ``get_cosine_with_min_lr_schedule_with_warmup`` (``Warmup(Cosine(peak, n - w, alpha=r), w)``)
+  at every whole step, to 1e-9: against values kept from transformers (``REFERENCE``),
+  and live when transformers is importable;
+- ``Rex`` against the formula of Chen et al. (2022), in exact rational arithmetic.
 """
 
 from __future__ import annotations
