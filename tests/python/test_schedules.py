@@ -260,6 +260,10 @@ HAND = [
     (_JUMP, [0, 4.999, 5, 7.499, 7.5, 8.5], [1.0, 1.0, 0.5, 0.5, 0.25, 0.125]),
     (CosineRestarts(1.0, 10, t_mul=2, m_mul=0.5), [0, 5, 10, 20, 30, 70],
      [1, 0.5, 0.5, 0.25, 0.25, 0.125]),
+    # FromFunction inside a Warmup (its target: the function at t = 0) and a Sequence
+    (Warmup(FromFunction(lambda t: 0.1 / (1 + t)), 4), [0, 2, 4, 5], [0, 0.05, 0.1, 0.05]),
+    (Sequence([Constant(0.3), FromFunction(lambda t: 0.1 / (1 + t))], [2]), [0, 2, 3],
+     [0.3, 0.1, 0.05]),
     # WSD: warmup from 0.25 * 0.2 = 0.05 to 0.2, stable, linear decay back to 0.05, then 0.05
     (WSD(0.2, 4, 3, 4, decay="linear", min_lr_ratio=0.25), [*range(13), 1e9],
      [0.05, 0.0875, 0.125, 0.1625, 0.2, 0.2, 0.2, 0.2, 0.1625, 0.125, 0.0875, 0.05, 0.05, 0.05]),
@@ -387,14 +391,6 @@ def test_from_function_user_exception_propagates_unchanged():
     assert str(err.value) == "no rate for t = 0.0"
 
 
-def test_from_function_inside_warmup_and_sequence():
-    fn = FromFunction(lambda t: 0.1 / (1 + t))
-    w = Warmup(fn, 4)
-    assert w([0, 2, 4, 5]).tolist() == pytest.approx([0, 0.05, 0.1, 0.05])
-    seq = Sequence([Constant(0.3), fn], [2])
-    assert seq([0, 2, 3]).tolist() == pytest.approx([0.3, 0.1, 0.05])
-
-
 # ---------------------------------------------------------------------------
 # Vectorisation and the clock
 # ---------------------------------------------------------------------------
@@ -504,6 +500,7 @@ PRESENTED_IDS = ALL_IDS + ["inverse_sqrt-0"]
 
 @pytest.mark.parametrize("schedule", PRESENTED, ids=PRESENTED_IDS)
 def test_describe_names_the_family_the_formula_and_the_calls(schedule):
+    """describe() names the family, formula and calls; plot() previews its horizon."""
     d = schedule.describe()
     assert set(d) >= {"family", "class_name", "call", "r_call", "formula"}
     name = type(schedule).__name__
@@ -518,10 +515,6 @@ def test_describe_names_the_family_the_formula_and_the_calls(schedule):
     for python_only in PYTHON_ONLY:
         assert python_only not in r_call
     assert schedule.default_horizon() > 0
-
-
-@pytest.mark.parametrize("schedule", PRESENTED, ids=PRESENTED_IDS)
-def test_default_plot_previews_t_0_to_default_horizon(schedule):
     plt = pytest.importorskip("matplotlib.pyplot")
     ax = schedule.plot()
     try:
