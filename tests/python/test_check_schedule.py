@@ -166,8 +166,9 @@ PLANS = [
     plan("-unit_mismatch", Cosine(0.1, 1500), 15, 100, "step"),
     # without steps_per_epoch there is nothing to compare with
     plan("-unit_mismatch", Cosine(0.1, 15), 15, None, "step"),
-    # the epoch-clock rule does not apply to the step clock, nor the reverse
-    plan("-unit_mismatch", Cosine(0.1, 15), 15, 100),
+    # the epoch-clock rule does not apply to the step clock, nor the reverse (a sound plan:
+    # in-graph with steps_per_epoch, t in epochs)
+    plan([], Cosine(0.1, 15), 15, 100),
     # not_finished: T < 0.9 H: 89 < 90 raised (MESSAGES), 90 < 90 not
     plan("-not_finished", Cosine(0.1, 100), 90),
     plan("-not_finished", Cosine(0.1, 100), 100),
@@ -190,7 +191,7 @@ PLANS = [
     plan("-ends_early", Step(0.1, 0.5, 1), 1000),  # never settles
     # jump: exactly 10x is not "more than 10x"; up as well as down
     plan("-jump", Piecewise([10], [0.1, 0.01]), 20),
-    plan("-jump", MultiStep(0.1, [30, 80], 0.1), 100),
+    plan([], MultiStep(0.1, [30, 80], 0.1), 100),  # a sound plan
     plan("+jump", Piecewise([4], [0.001, 0.1]), 10),
     plan("-jump", BELOW_FLOOR, 202),  # AT_FLOOR: raised (MESSAGES)
     # the peak is the largest rate of the updates, not of the whole schedule:
@@ -236,7 +237,6 @@ PLANS = [
     plan("-unit_mismatch", Cosine(0.1, 400), 5, start=15),
     plan("+unit_mismatch", Cosine(0.1, 401), 5, start=15),
     # sound plans
-    plan([], Cosine(0.1, 15), 15, 100),  # in-graph with steps_per_epoch: t in epochs
     plan([], Warmup(Cosine(0.1, 45), 5, start_lr=0.01), 50),
     plan([], WSD(0.1, 50, 800, 150, min_lr_ratio=0.01), 10, 100, "step"),
     plan([], WSD(0.1, 0, 10, 5, decay="linear", min_lr_ratio=0.1), 15),
@@ -248,7 +248,6 @@ PLANS = [
     plan([], InverseSqrt(0.1, 0), 100, 100, "step"),  # timescale 10000: in steps
     plan([], Exponential(0.1, 1000, 0.96), 20, 100, "step"),
     plan([], Step(0.1, 0.5, 10), 30),
-    plan([], MultiStep(0.1, [30, 80], 0.1), 100),
     plan([], Constant(0.01), 1),
     plan([], Cyclic(0.001, 0.006, 5), 40),
     plan([], CosineRestarts(0.1, 10, alpha=0.1), 70),
