@@ -74,13 +74,15 @@ def test_keras_positional_arguments_mean_the_same(keras_name, cls, args, points)
     ts = steps_grid(points, last=max(400, int(max(points) * 1.5) + 10))
     assert_float32_agrees(ours, ts, keras_values(theirs, ts))
     assert_float32_agrees(ours, ts, keras_values(ours.to_keras(), ts))
-    # At the boundaries themselves, one by one, as a training loop asks.
-    for p in points:
-        for t in (p - 1, p, p + 1):
-            want = float(keras.ops.convert_to_numpy(theirs(np.float32(t))))
-            assert ours(float(t)) == pytest.approx(want, rel=1e-6, abs=1e-7 * args[0]
-                                                   if not isinstance(ours, Piecewise) else 0), (
-                keras_name, args, t)
+    # At the boundaries themselves (a restart: initial_lr * m_mul^i), one by one, as a
+    # training loop asks; to_keras() there too.
+    near = [t for p in points for t in (p - 1, p, p + 1)]
+    in_graph = keras_values(ours.to_keras(), near)
+    tol = dict(rel=1e-6, abs=0 if isinstance(ours, Piecewise) else 1e-7 * args[0])
+    for t, graph in zip(near, in_graph):
+        want = float(keras.ops.convert_to_numpy(theirs(np.float32(t))))
+        assert ours(float(t)) == pytest.approx(want, **tol), (keras_name, args, t)
+        assert float(graph) == pytest.approx(want, **tol), (keras_name, args, t)
 
 
 def test_smooth_and_staircase_differ():
