@@ -523,3 +523,57 @@ def same_state(before: list[np.ndarray], model: Any) -> bool:
     after = model_state(model)
     return len(after) == len(before) and all(
         a.dtype == b.dtype and np.array_equal(a, b) for a, b in zip(before, after))
+
+
+# --- s6-a ---
+
+
+def restarts(first: float, t_mul: float, n: int = 8) -> list[float]:
+    """The first n restarts of SGDR after t = 0, where the rate is back at initial_lr * m_mul^i."""
+    return np.cumsum(first * float(t_mul) ** np.arange(n)).tolist()
+
+
+#: lrdecay's twins of Keras's schedules, each (id, class, its positional arguments in
+#: Keras's order, the clock values where it changes regime): the one table that
+#: test_schedules.py checks against plain-Python formulas and test_keras_schedule.py against
+#: Keras's own class (``KERAS_TWIN``) and ``to_keras()``. A row with the required arguments
+#: only (for each class) shows that the defaults are Keras's (Polynomial's end 1e-4,
+#: restarts' t_mul 2, ...). Keras computes the period of a restart with a float32
+#: logarithm, yet lands on the right period at every whole step of these grids.
+TWIN_CASES = [
+    ("exponential-100", Exponential, (0.1, 100, 0.96), [100, 200]),
+    ("exponential", Exponential, (0.1, 1000, 0.96), [1000, 2000, 10_000, 28_000, 28_125]),
+    ("exponential-staircase", Exponential, (0.1, 1000, 0.96, True),
+     [1000, 2000, 10_000, 28_000, 28_125]),
+    ("exponential-staircase-7", Exponential, (0.3, 7, 0.5, True), [7, 14, 21, 70]),
+    ("inverse-time", InverseTime, (0.1, 10, 0.5), [10, 20, 100]),
+    # the tutorials' lr / (1 + rate * epoch)
+    ("inverse-time-per-epoch", InverseTime, (0.1, 1, 0.5), [1, 2, 49]),
+    ("inverse-time-1000", InverseTime, (0.1, 1000, 0.5), [1000]),
+    ("inverse-staircase", InverseTime, (0.1, 7, 2.0, True), [7, 14, 21]),
+    ("polynomial", Polynomial, (0.1, 100), [100]),
+    ("polynomial-1000", Polynomial, (0.1, 1000), [1000]),
+    ("polynomial-to-zero", Polynomial, (0.1, 100, 0.0), [100]),
+    ("polynomial-power-end", Polynomial, (0.1, 100, 0.001, 2.0), [100]),
+    ("polynomial-cycle", Polynomial, (0.1, 30, 0.01, 0.5, True), [30, 60, 90]),
+    ("polynomial-cycle-3", Polynomial, (0.1, 25, 1e-4, 3.0, True), [25, 50]),
+    ("cosine", Cosine, (0.1, 100), [100]),
+    ("cosine-1000", Cosine, (0.1, 1000), [1000]),
+    ("cosine-alpha", Cosine, (0.1, 150, 0.2), [150]),
+    ("cosine-tutorial", Cosine, (0.01, 50), [25, 50]),
+    ("restarts-t1", CosineRestarts, (0.1, 20, 1.0), [20, 40, 60]),
+    ("restarts-t1-m-alpha", CosineRestarts, (0.1, 10, 1.0, 0.8, 0.05), restarts(10, 1)),
+    ("restarts-t2", CosineRestarts, (0.1, 10), [10, 30, 70, 150, 310]),
+    ("restarts-100", CosineRestarts, (0.1, 100), [100, 300, 700]),
+    ("restarts-t2-m-alpha", CosineRestarts, (0.1, 10, 2.0, 0.5, 0.1), restarts(10, 2)),
+    # t_mul = 3: the restart at t = 1210 is where log(243) / log(3) rounds to 4.999...
+    ("restarts-t3", CosineRestarts, (0.1, 10, 3.0, 0.9), restarts(10, 3)),
+    ("restarts-t4", CosineRestarts, (1.0, 10, 4.0, 0.9), restarts(10, 4)),
+    ("restarts-t1.5", CosineRestarts, (1.0, 8, 1.5, 1.0, 0.01), [8, 20, 38, 65]),
+    ("piecewise", Piecewise, ([10, 20, 50], [0.1, 0.05, 0.01, 0.001]), [10, 20, 50]),
+    ("piecewise-2", Piecewise, ([100, 500], [0.1, 0.01, 0.001]), [100, 500]),
+    ("piecewise-one-boundary", Piecewise, ([3], [1.0, 0.5]), [3]),
+]
+KERAS_TWIN = {Exponential: "ExponentialDecay", InverseTime: "InverseTimeDecay",
+              Polynomial: "PolynomialDecay", Cosine: "CosineDecay",
+              CosineRestarts: "CosineDecayRestarts", Piecewise: "PiecewiseConstantDecay"}

@@ -20,7 +20,7 @@ import pytest  # noqa: E402
 keras = pytest.importorskip("keras")
 
 import lrdecay  # noqa: E402
-from kit import assert_float32_agrees, case_params  # noqa: E402
+from kit import KERAS_TWIN, TWIN_CASES, assert_float32_agrees, case_params  # noqa: E402
 from lrdecay import *  # noqa: E402, F403 - the schedules API, lrdecay.__all__
 
 pytestmark = pytest.mark.keras
@@ -47,52 +47,9 @@ def keras_values(schedule, ts):
 # ---------------------------------------------------------------------------
 
 # Keras's own class and lrdecay's twin, both built from the SAME positional arguments
-# (Keras's order), with the clock values where the schedule changes regime. A row with
-# the required arguments only (for each class) shows that the defaults are Keras's
-# (Polynomial's end 1e-4, restarts' t_mul 2, ...). Restart points (10, 30, 70, ...) are
-# included: Keras computes the period index with a float32 logarithm, yet lands on the
-# right period at every whole step of these grids.
-TWINS = [pytest.param(*row[:4], id=row[4]) for row in [
-    ("ExponentialDecay", Exponential, (0.1, 100, 0.96), [100, 200], "exponential-100"),
-    ("ExponentialDecay", Exponential, (0.1, 1000, 0.96), [1000, 2000, 10_000, 28_000, 28_125],
-     "exponential"),
-    ("ExponentialDecay", Exponential, (0.1, 1000, 0.96, True),
-     [1000, 2000, 10_000, 28_000, 28_125], "exponential-staircase"),
-    ("ExponentialDecay", Exponential, (0.3, 7, 0.5, True), [7, 14, 21, 70],
-     "exponential-staircase-7"),
-    ("InverseTimeDecay", InverseTime, (0.1, 10, 0.5), [10, 20, 100], "inverse-time"),
-    # the tutorials' lr / (1 + rate * epoch)
-    ("InverseTimeDecay", InverseTime, (0.1, 1, 0.5), [1, 2, 49], "inverse-time-per-epoch"),
-    ("InverseTimeDecay", InverseTime, (0.1, 1000, 0.5), [1000], "inverse-time-1000"),
-    ("InverseTimeDecay", InverseTime, (0.1, 7, 2.0, True), [7, 14, 21], "inverse-staircase"),
-    ("PolynomialDecay", Polynomial, (0.1, 100), [100], "polynomial"),
-    ("PolynomialDecay", Polynomial, (0.1, 1000), [1000], "polynomial-1000"),
-    ("PolynomialDecay", Polynomial, (0.1, 100, 0.0), [100], "polynomial-to-zero"),
-    ("PolynomialDecay", Polynomial, (0.1, 100, 0.001, 2.0), [100], "polynomial-power-end"),
-    ("PolynomialDecay", Polynomial, (0.1, 30, 0.01, 0.5, True), [30, 60, 90],
-     "polynomial-cycle"),
-    ("PolynomialDecay", Polynomial, (0.1, 25, 1e-4, 3.0, True), [25, 50], "polynomial-cycle-3"),
-    ("CosineDecay", Cosine, (0.1, 100), [100], "cosine"),
-    ("CosineDecay", Cosine, (0.1, 1000), [1000], "cosine-1000"),
-    ("CosineDecay", Cosine, (0.1, 150, 0.2), [150], "cosine-alpha"),
-    ("CosineDecay", Cosine, (0.01, 50), [25, 50], "cosine-tutorial"),
-    ("CosineDecayRestarts", CosineRestarts, (0.1, 20, 1.0), [20, 40, 60], "restarts-t1"),
-    ("CosineDecayRestarts", CosineRestarts, (0.1, 10, 1.0, 0.8, 0.05), [10, 20],
-     "restarts-t1-m-alpha"),
-    ("CosineDecayRestarts", CosineRestarts, (0.1, 10), [10, 30, 70, 150, 310], "restarts-t2"),
-    ("CosineDecayRestarts", CosineRestarts, (0.1, 100), [100, 300, 700], "restarts-100"),
-    ("CosineDecayRestarts", CosineRestarts, (0.1, 10, 2.0, 0.5, 0.1), [10, 30, 70, 150, 310],
-     "restarts-t2-m-alpha"),
-    ("CosineDecayRestarts", CosineRestarts, (0.1, 10, 3.0, 0.9), [10, 40, 130, 400, 1210],
-     "restarts-t3"),
-    ("CosineDecayRestarts", CosineRestarts, (1.0, 8, 1.5, 1.0, 0.01), [8, 20, 38, 65],
-     "restarts-t1.5"),
-    ("PiecewiseConstantDecay", Piecewise, ([10, 20, 50], [0.1, 0.05, 0.01, 0.001]),
-     [10, 20, 50], "piecewise"),
-    ("PiecewiseConstantDecay", Piecewise, ([100, 500], [0.1, 0.01, 0.001]), [100, 500],
-     "piecewise-2"),
-    ("PiecewiseConstantDecay", Piecewise, ([3], [1.0, 0.5]), [3], "piecewise-one-boundary"),
-]]
+# (Keras's order): kit's table of twins.
+TWINS = [pytest.param(KERAS_TWIN[cls], cls, args, points, id=id_)
+         for id_, cls, args, points in TWIN_CASES]
 
 
 def test_twins_cover_every_keras_twin_with_only_its_required_arguments():
@@ -117,13 +74,15 @@ def test_keras_positional_arguments_mean_the_same(keras_name, cls, args, points)
     ts = steps_grid(points, last=max(400, int(max(points) * 1.5) + 10))
     assert_float32_agrees(ours, ts, keras_values(theirs, ts))
     assert_float32_agrees(ours, ts, keras_values(ours.to_keras(), ts))
-    # At the boundaries themselves, one by one, as a training loop asks.
-    for p in points:
-        for t in (p - 1, p, p + 1):
-            want = float(keras.ops.convert_to_numpy(theirs(np.float32(t))))
-            assert ours(float(t)) == pytest.approx(want, rel=1e-6, abs=1e-7 * args[0]
-                                                   if not isinstance(ours, Piecewise) else 0), (
-                keras_name, args, t)
+    # At the boundaries themselves (a restart: initial_lr * m_mul^i), one by one, as a
+    # training loop asks; to_keras() there too.
+    near = [t for p in points for t in (p - 1, p, p + 1)]
+    in_graph = keras_values(ours.to_keras(), near)
+    tol = dict(rel=1e-6, abs=0 if isinstance(ours, Piecewise) else 1e-7 * args[0])
+    for t, graph in zip(near, in_graph):
+        want = float(keras.ops.convert_to_numpy(theirs(np.float32(t))))
+        assert ours(float(t)) == pytest.approx(want, **tol), (keras_name, args, t)
+        assert float(graph) == pytest.approx(want, **tol), (keras_name, args, t)
 
 
 def test_smooth_and_staircase_differ():
@@ -148,17 +107,6 @@ def test_a_schedule_given_as_a_keras_learning_rate_names_to_keras():
         model.fit(np.zeros((4, 2)), np.zeros((4, 1)), verbose=0)
     with pytest.raises(TypeError, match="called without `t`"):
         Cosine(0.1, 1000)()
-
-
-def test_cosine_restarts_at_restarts_like_keras():
-    """Every restart of a long SGDR run starts at initial_lr * m_mul^i, as in Keras."""
-    ours = CosineRestarts(1.0, 5, t_mul=2.0, m_mul=0.9)
-    theirs = KS.CosineDecayRestarts(1.0, 5, t_mul=2.0, m_mul=0.9)
-    restarts = np.array([5.0 * (2**i - 1) for i in range(13)])  # 0, 5, 15, ... 20475
-    expected = 0.9 ** np.arange(13)
-    np.testing.assert_allclose(ours(restarts), expected, rtol=1e-12)
-    np.testing.assert_allclose(keras_values(theirs, restarts), expected, rtol=1e-6)
-    np.testing.assert_allclose(keras_values(ours.to_keras(), restarts), expected, rtol=1e-6)
 
 
 # ---------------------------------------------------------------------------

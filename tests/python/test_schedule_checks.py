@@ -320,23 +320,6 @@ def test_r_style_values_are_accepted():
     assert Sequence([Constant(0.1), Step(0.1)], 5.0) == Sequence([Constant(0.1), Step(0.1)], [5])
 
 
-def test_keras_positional_order():
-    """Exponential(initial_lr, decay_steps, decay_rate) and InverseTime(initial_lr,
-    decay_steps, decay_rate), as Keras's ExponentialDecay and InverseTimeDecay."""
-    e = Exponential(0.1, 1000, 0.96, True)
-    assert (e.initial_lr, e.decay_steps, e.decay_rate, e.staircase, e.k) == (
-        0.1, 1000, 0.96, True, None)
-    assert Exponential(0.1, 1000, 0.96)(2000.0) == pytest.approx(0.1 * 0.96**2, rel=1e-15)
-    i = InverseTime(0.1, 10, 0.5, True)
-    assert (i.initial_lr, i.decay_steps, i.decay_rate, i.staircase) == (0.1, 10, 0.5, True)
-    assert InverseTime(0.1, 10, 0.5)(20.0) == pytest.approx(0.05, rel=1e-15)
-    # InverseTime: decay_steps defaults to 1, as Exponential's (decay_rate is required: EXACT;
-    # 0.1 / (1 + 0.5 t) per epoch, and Polynomial's end_lr 1e-4: test-keras-twins.R).
-    assert InverseTime(0.1, decay_rate=0.5) == InverseTime(0.1, 1, 0.5)
-    # Exponential: decay_steps defaults to 1 (exactly one of decay_rate and k: EXACT).
-    assert Exponential(0.1, decay_rate=0.5)(3.0) == pytest.approx(0.0125, rel=1e-15)
-
-
 def test_from_config_runs_the_constructor_checks():
     """from_config runs the same checks as the constructors."""
     for cls, arg, value, shown, must in OUT_OF_RANGE[:10]:
