@@ -28,6 +28,7 @@ import pytest
 from kit import (
     X,
     Y,
+    f32,
     graph_mismatches,
     keras_model,
     last_json,
@@ -132,6 +133,7 @@ def child(phase: str, workdir: str) -> None:
         if backend != "torch":
             out["devices"] = _two_device_runs(backend)
         out["branched"] = _branch_cooldown(work)
+        out["lr_find"] = _lr_find_runs()
     print(json.dumps(out))
 
 
@@ -210,6 +212,24 @@ def _dense_fit(lr: Any, epochs: int, rows: int, fits: int = 1) -> tuple[list[int
                       batch_size=8, verbose=0, shuffle=False)
         counts.append(sum(issubclass(w.category, lrdecay.ScheduleWarning) for w in caught))
     return counts, [w.tolist() for w in model.get_weights()]
+
+
+def _lr_find_runs() -> list[dict]:
+    """Two ``lr_find()`` sweeps of the one-weight model after 13 updates (130 batches of a
+    13-row pass: chunk ends, pass ends, a table that starts mid-way), and its state after."""
+    import keras
+    model = one_weight_model(keras.optimizers.SGD(0.001))
+    x = np.ones((13, 1), "float32")
+    model.fit(x, x, batch_size=1, epochs=1, verbose=0)
+    runs = []
+    for _ in range(2):
+        r = lrdecay.lr_find(model, x, x, batch_size=1, steps=130, min_lr=1e-4, max_lr=0.1,
+                            shuffle=False)
+        runs.append({"lrs": r.lrs.tolist(), "losses": r.losses.tolist(), "stop": r.stop_reason,
+                     "w": weight(model), "lr": float(keras.ops.convert_to_numpy(
+                         model.optimizer.learning_rate)),
+                     "iterations": int(keras.ops.convert_to_numpy(model.optimizer.iterations))})
+    return runs
 
 
 def _plan_check_counts() -> dict:
@@ -442,3 +462,22 @@ def test_branched_cooldown_equals_planned_cooldown(got: dict) -> None:
     assert branched["rates"][0] == pytest.approx(0.01, rel=1e-7)
     assert branched["rates"][-1] == pytest.approx(0.01 * (1 - math.sqrt(11 / 12)), rel=1e-6)
     assert branched["weights"] == planned["weights"]  # bit for bit
+
+
+def test_lr_find_trains_each_batch_at_its_rate_and_restores(got: dict) -> None:
+    """On every backend: the loss of the one-weight model is its weight, so the sweep's
+    losses show every rate applied (float32 SGD, exactly); the model is as before."""
+    first, second = got["lr_find"]
+    assert first["stop"] == "completed" and len(first["losses"]) == 130
+
+    def weights(w: np.float32, lrs: list[float]) -> list[np.float32]:
+        out = [w]
+        for lr in lrs:
+            out.append(np.float32(out[-1] - np.float32(lr)))
+        return out
+
+    w0 = weights(np.float32(0), [0.001] * 13)[-1]  # 13 updates at 0.001 before the sweep
+    assert first["losses"] == [float(w) for w in weights(w0, first["lrs"])[:-1]]
+    for run in (first, second):
+        assert (run["w"], run["lr"], run["iterations"]) == (float(w0), f32(0.001), 13)
+    assert second["losses"] == first["losses"]
