@@ -1,17 +1,7 @@
-"""LRPlateau: Keras's ReduceLROnPlateau decisions, applied as a scale on what sets the rate.
-
-- Decisions: LRPlateau and Keras's ``ReduceLROnPlateau`` are driven with the same scripted
-  metric sequences (``on_epoch_end`` with a logs dict), over many cases (modes min / max /
-  auto, min_delta, patience, cooldown, min_lr, NaN and missing values): the rates and the
-  state (best, wait, cooldown_counter) must be equal after every epoch, whatever sets the
-  rate (a constant, ``LRScheduler``, an in-graph lrdecay schedule).
-- Scaled rates: in ``fit()``, the rate read back from the optimizer at every update equals
-  ``max(schedule * scale, min(schedule, min_lr))`` for ``LRScheduler`` in both callback
-  orders, an in-graph schedule (with and without ``steps_per_epoch``) and a schedule of
-  (epoch, lr); beside Keras's own ``LearningRateScheduler`` the reduction is undone.
-- State: saved in weights files and ``.keras`` files (loaded in a fresh process with its
-  reduced rate and resumed at every epoch: ``test_resume.py``).
-- On JAX, PyTorch and two devices (the applied rate, from the weights): ``test_backends.py``.
+"""LRPlateau: Keras's ReduceLROnPlateau decisions (the same rates and state as Keras's on
+the same scripted metrics, whatever sets the rate), applied as a scale on what sets the rate:
+the rate read back at every update is ``max(schedule * scale, min(schedule, min_lr))``; the
+state is saved with the model. Resumed: ``test_resume.py``; other backends: ``test_backends.py``.
 """
 
 from __future__ import annotations
@@ -353,21 +343,19 @@ def test_schedule_object_compiled_again_is_not_reduced():
     model, _, _ = run(ks, [LRPlateau("score", **KW)])
     assert lr_of(model) == f32(0.1 * 0.25)
     assert model.optimizer.learning_rate is not None and ks.plateau.values() == (1.0, 0.0)
-    fresh, _, probe = run(ks, [], epochs=2)
+    _, _, probe = run(ks, [], epochs=2)
     assert {lr for *_, lr in probe.rows} == {f32(0.1)}
 
 
 def test_a_new_fit_resets_the_state_a_continued_fit_continues_it():
     plateau = LRPlateau("score", **KW)
-    model = make_model(0.1)
-    model.fit(X, Y, batch_size=32, epochs=3, verbose=0, callbacks=[Script(SCORE), plateau])
+    model, _, _ = run(0.1, [plateau], epochs=3)
     assert (plateau.best, plateau.wait, plateau.scale) == (0.9, 1, 1.0)
     # continued (initial_epoch = 3): the state goes on, as in one fit of 6 epochs
     model.fit(X, Y, batch_size=32, epochs=6, initial_epoch=3, verbose=0,
               callbacks=[Script(SCORE), plateau])
     whole = LRPlateau("score", **KW)
-    one = make_model(0.1)
-    one.fit(X, Y, batch_size=32, epochs=6, verbose=0, callbacks=[Script(SCORE), whole])
+    one, _, _ = run(0.1, [whole], epochs=6)
     assert (plateau.best, plateau.wait, plateau.cooldown_counter, lr_of(model)) == \
         (whole.best, whole.wait, whole.cooldown_counter, lr_of(one))
     # started over (epoch 0), reset as Keras does: test_keras_twin_callbacks.py
