@@ -33,28 +33,6 @@ pytestmark = pytest.mark.keras
 # ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("function", "epochs", "initial_epoch"),
-                         [(False, 5, 0), (True, 4, 0), (True, 6, 3)],
-                         ids=["step_schedule", "function", "function_resumed_at_initial_epoch"])
-def test_one_argument_schedule_sets_every_epoch(function, epochs, initial_epoch):
-    seen = []
-
-    def step_decay(epoch):
-        seen.append(epoch)
-        return 0.01 * 0.5 ** math.floor(epoch / 2)
-
-    model = keras_model(0.5)
-    schedule = step_decay if function else lrdecay.Step(0.01, drop=0.5, every=2)
-    history, probe = fit(model, [LRScheduler(schedule)], epochs=epochs,
-                         initial_epoch=initial_epoch)
-    trained = list(range(initial_epoch, epochs))
-    assert sorted(probe.per_epoch()) == trained
-    assert seen == (trained if function else [])
-    assert probe.epoch_lrs() == [f32(0.01 * 0.5 ** (e // 2)) for e in trained]
-    assert history.history["learning_rate"] == probe.epoch_lrs()
-    assert get_learning_rate(model) == probe.epoch_lrs()[-1]
-
-
 def test_lambda_and_varargs_arity_detection():
     assert LRScheduler(lambda epoch: 0.1).arity == 1
     assert LRScheduler(lambda epoch, lr: lr).arity == 2
@@ -85,9 +63,20 @@ def returning(value):
 HALF = f32(0.1) / 2  # halving a float32 is exact
 LOSS_SCALE = lambda: keras.optimizers.LossScaleOptimizer(  # noqa: E731
     keras.optimizers.SGD(learning_rate=0.1))
+def step_decay(epoch):
+    return 0.01 * 0.5 ** math.floor(epoch / 2)
+
+
 #: (the model's optimizer or rate, LRScheduler's arguments but the function, the function
-#: (recorded), epochs, the rate of each epoch, the arguments of each call or None)
+#: (recorded), epochs or (initial_epoch, epochs), the rate of each epoch trained, the
+#: arguments of each call or None)
 RATES = [
+    pytest.param(0.5, {}, lrdecay.Step(0.01, drop=0.5, every=2), 5,
+                 [step_decay(e) for e in range(5)], None, id="step_schedule"),
+    pytest.param(0.5, {}, step_decay, 4, [step_decay(e) for e in range(4)],
+                 [(e,) for e in range(4)], id="function"),
+    pytest.param(0.5, {}, step_decay, (3, 6), [step_decay(e) for e in range(3, 6)],
+                 [(e,) for e in range(3, 6)], id="function_resumed_at_initial_epoch"),
     pytest.param(0.1, {}, lambda epoch, lr: lr if epoch == 0 else lr * 0.5, 4,
                  [f32(0.1), HALF, HALF / 2, HALF / 4],
                  [(0, f32(0.1)), (1, f32(0.1)), (2, HALF), (3, HALF / 2)],
@@ -118,8 +107,10 @@ def test_the_function_sets_the_rate(rate, kwargs, fn, epochs, want, calls):
     if not isinstance(fn, lrdecay.Schedule):  # recorded, with the arity of fn
         fn, kwargs = recorded(fn, seen), {"arity": kwargs.get("arity") or LRScheduler(fn).arity}
     model = keras_model(optimizer=rate()) if callable(rate) else keras_model(rate)
-    _, probe = fit(model, [LRScheduler(fn, **kwargs)], epochs=epochs)
-    assert probe.epoch_lrs() == [f32(w) for w in want]
+    first, epochs = epochs if isinstance(epochs, tuple) else (0, epochs)
+    history, probe = fit(model, [LRScheduler(fn, **kwargs)], epochs=epochs, initial_epoch=first)
+    assert sorted(probe.per_epoch()) == list(range(first, epochs))
+    assert probe.epoch_lrs() == history.history["learning_rate"] == [f32(w) for w in want]
     assert get_learning_rate(model) == f32(want[-1])
     if calls is not None:
         assert seen == calls
