@@ -496,6 +496,33 @@ ERRORS = [
                  r"^`model` must be a Keras model \(or optimizer\), not \{\}\.$", id="get_dict"),
     pytest.param(lambda: set_learning_rate(None, 0.1), TypeError, r"not None\.$",
                  id="set_none"),
+    pytest.param(lambda: lrdecay.schedules.cycle_momentum(lrdecay.Cosine(0.1, 10)), TypeError,
+                 r"`schedule` must be a one-cycle or cyclic schedule", id="cycle_momentum"),
+    pytest.param(lambda: lrdecay.OneCycleMomentum(lrdecay.Cyclic(0.01, 0.1, 4)), TypeError,
+                 r"`schedule` must be a one-cycle schedule", id="one_cycle_momentum"),
+    pytest.param(lambda: lrdecay.OneCycle(0.1, 10).momentum(0.9, 0.8), ValueError,
+                 r"`max_momentum` must be a number in \[`base_momentum`, 1\] \(\[0.9, 1\]\), "
+                 r"not 0.8", id="max_momentum"),
+    pytest.param(lambda: lrdecay.Cyclic(0.01, 0.1, 4).momentum(-0.1), ValueError,
+                 r"`base_momentum` must be", id="base_momentum"),
+    pytest.param(lambda: lrdecay.HParamScheduler(), TypeError, "Give at least one hyperparameter",
+                 id="no_hyperparameter"),
+    pytest.param(lambda: lrdecay.HParamScheduler(per="step", momentum=lrdecay.Constant(0.9)),
+                 ValueError, r"`per` must be one of", id="hparam_per"),
+    pytest.param(lambda: lrdecay.HParamScheduler(momentum=0.9), TypeError,
+                 r"`momentum` must be an lrdecay schedule or a function of t, not 0.9\.",
+                 id="hparam_number"),
+    pytest.param(lambda: lrdecay.HParamScheduler(learning_rate=lrdecay.Constant(0.1)), ValueError,
+                 r"`learning_rate`: the learning rate is scheduled by", id="hparam_rate"),
+    pytest.param(lambda: LRLogger(per="update"), ValueError, r"`per` must be one of",
+                 id="logger_per"),
+    pytest.param(lambda: LRLogger(batch_logs="yes"), TypeError, "`batch_logs`",
+                 id="logger_batch_logs"),
+    *[pytest.param(lambda b=b, make=make: make(b), TypeError,
+                   r"^`check` must be TRUE/True or FALSE/False", id=f"check={b!r}-{i}")
+      for i, make in enumerate([lambda b: LRScheduler(lrdecay.Cosine(0.1, 10), check=b),
+                                lambda b: lrdecay.Cosine(0.1, 10).to_keras(check=b)])
+      for b in (None, "yes", 1, [True, False])],
 ]
 
 

@@ -140,14 +140,6 @@ def test_lr_scheduler_check_false_is_silent_and_applies_the_same_rates() -> None
         [float(np.float32(sched(e))) for e in range(3)], rel=1e-7)
 
 
-@pytest.mark.parametrize("bad", [None, "yes", 1, [True, False]])
-def test_check_must_be_a_flag(bad: Any) -> None:
-    with pytest.raises(TypeError, match=r"^`check` must be TRUE/True or FALSE/False"):
-        lrdecay.LRScheduler(Cosine(0.1, 10), check=bad)
-    with pytest.raises(TypeError, match=r"^`check` must be TRUE/True or FALSE/False"):
-        Cosine(0.1, 10).to_keras(check=bad)
-
-
 def test_in_graph_schedule_outside_fit_does_not_check() -> None:
     ks = Cosine(0.1, 15).to_keras()
     with warnings.catch_warnings():

@@ -518,32 +518,3 @@ def test_batch_logs_argument():
     on = LRLogger(verbose=0, per="batch", batch_logs=True)
     assert "on_train_batch_end" in vars(on)  # Keras sees the hook when fit() begins
     assert repr(on) == "LRLogger(verbose=0, per='batch', batch_logs=True)"
-
-
-@pytest.mark.parametrize(("call", "exc", "message"), [
-    pytest.param(lambda: lrdecay.schedules.cycle_momentum(lrdecay.Cosine(0.1, 10)), TypeError,
-                 r"`schedule` must be a one-cycle or cyclic schedule", id="cycle_momentum"),
-    pytest.param(lambda: OneCycleMomentum(Cyclic(0.01, 0.1, 4)), TypeError,
-                 r"`schedule` must be a one-cycle schedule", id="one_cycle_momentum"),
-    pytest.param(lambda: OneCycle(0.1, 10).momentum(0.9, 0.8), ValueError,
-                 r"`max_momentum` must be a number in \[`base_momentum`, 1\] \(\[0.9, 1\]\), "
-                 r"not 0.8", id="max_momentum"),
-    pytest.param(lambda: Cyclic(0.01, 0.1, 4).momentum(-0.1), ValueError,
-                 r"`base_momentum` must be", id="base_momentum"),
-    pytest.param(lambda: HParamScheduler(), TypeError, "Give at least one hyperparameter",
-                 id="no_hyperparameter"),
-    pytest.param(lambda: HParamScheduler(per="step", momentum=lrdecay.Constant(0.9)),
-                 ValueError, r"`per` must be one of", id="hparam_per"),
-    pytest.param(lambda: HParamScheduler(momentum=0.9), TypeError,
-                 r"`momentum` must be an lrdecay schedule or a function of t, not 0.9\.",
-                 id="hparam_number"),
-    pytest.param(lambda: HParamScheduler(learning_rate=lrdecay.Constant(0.1)), ValueError,
-                 r"`learning_rate`: the learning rate is scheduled by", id="hparam_rate"),
-    pytest.param(lambda: LRLogger(per="update"), ValueError, r"`per` must be one of",
-                 id="logger_per"),
-    pytest.param(lambda: LRLogger(batch_logs="yes"), TypeError, "`batch_logs`",
-                 id="logger_batch_logs"),
-])
-def test_bad_arguments(call, exc, message):
-    with pytest.raises(exc, match=message):
-        call()
