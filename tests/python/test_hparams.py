@@ -348,11 +348,9 @@ def test_per_update_records_with_steps_per_execution_and_hyperparameters():
     logger = LRLogger(verbose=0, per="batch")
     batch_logs = []
 
-    class Logs(keras.callbacks.Callback):
-        def on_train_batch_end(self, batch, logs=None):
-            batch_logs.append(dict(logs))
-
-    kit.fit(model, [HParamScheduler(momentum=rate.momentum()), logger, Logs()], 4,
+    logs = keras.callbacks.LambdaCallback(
+        on_train_batch_end=lambda batch, logs: batch_logs.append(dict(logs)))
+    kit.fit(model, [HParamScheduler(momentum=rate.momentum()), logger, logs], 4,
             x=kit.X[:48], y=kit.Y[:48], batch_size=8)
     assert len(logger.records) == 24  # every update, though callbacks ran every 3rd
     table = logger.records_table()
@@ -477,13 +475,11 @@ def test_per_update_records_computed_when_each_epoch_ends_equal_the_per_batch_re
         logger = LRLogger(verbose=0, per="batch")
         hooks = []
 
-        class Hook(keras.callbacks.Callback):
-            def on_epoch_end(self, epoch, logs=None):
-                hooks.append(is_default(logger.on_train_batch_end))
-
+        hook = keras.callbacks.LambdaCallback(
+            on_epoch_end=lambda epoch, logs: hooks.append(is_default(logger.on_train_batch_end)))
         cbs = [lrdecay.LRScheduler(lrdecay.Step(0.1, 0.5, 1)),
                lrdecay.LRPlateau(monitor="loss", factor=0.5, patience=0, min_delta=10.0),
-               HParamScheduler(momentum=lrdecay.Linear(0.95, 0.85, 12)), logger, Hook()]
+               HParamScheduler(momentum=lrdecay.Linear(0.95, 0.85, 12)), logger, hook]
         # model.fit, not kit.fit: kit's rate probe has a batch hook
         kit.keras_model(0.1, momentum=0.9).fit(kit.X, kit.Y, batch_size=16, epochs=3, verbose=0,
                                                callbacks=cbs + ([reader] if reader else []))
@@ -491,13 +487,10 @@ def test_per_update_records_computed_when_each_epoch_ends_equal_the_per_batch_re
 
     batch_logs = []
 
-    class Reader(keras.callbacks.Callback):
-        def on_train_batch_end(self, batch, logs=None):
-            batch_logs.append(logs["learning_rate"])
-
     quiet, hooks = run(None)
     assert hooks == [True] * 3  # no batch hook in that fit()
-    read, hooks = run(Reader())
+    read, hooks = run(keras.callbacks.LambdaCallback(
+        on_train_batch_end=lambda batch, logs: batch_logs.append(logs["learning_rate"])))
     assert hooks == [False] * 3
     assert quiet.records == read.records and quiet.records_table() == read.records_table()
     lrs = [r[2] for r in quiet.records]
@@ -508,12 +501,10 @@ def test_per_update_records_computed_when_each_epoch_ends_equal_the_per_batch_re
 def test_batch_logs_argument():
     seen = []
 
-    class Reader(keras.callbacks.Callback):
-        def on_train_batch_end(self, batch, logs=None):
-            seen.append("learning_rate" in logs)
-
     off = LRLogger(verbose=0, per="batch", batch_logs=False)
-    logged_fit(0.1, [off, Reader()], epochs=1)
+    reader = keras.callbacks.LambdaCallback(
+        on_train_batch_end=lambda batch, logs: seen.append("learning_rate" in logs))
+    logged_fit(0.1, [off, reader], epochs=1)
     assert seen == [False] * 4 and len(off.records) == 4
     on = LRLogger(verbose=0, per="batch", batch_logs=True)
     assert "on_train_batch_end" in vars(on)  # Keras sees the hook when fit() begins
