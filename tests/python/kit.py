@@ -550,3 +550,15 @@ def same_state(before: list[np.ndarray], model: Any) -> bool:
     after = model_state(model)
     return len(after) == len(before) and all(
         a.dtype == b.dtype and np.array_equal(a, b) for a, b in zip(before, after))
+
+
+# --- s6-b ---
+
+
+def at_rate(model: Any, learning_rate: float) -> Any:
+    """``model`` (compiled with a number) with its rate set to ``learning_rate`` and its step
+    count to 0: one compiled model (its training step traced once) for tests that read only
+    the rates a fit() applies."""
+    model.optimizer.learning_rate.assign(learning_rate)
+    model.optimizer.iterations.assign(0)
+    return model

@@ -17,7 +17,7 @@ import pytest  # noqa: E402
 keras = pytest.importorskip("keras")
 
 import lrdecay  # noqa: E402
-from kit import X, Y, f32, fit, keras_model, rate_probe  # noqa: E402
+from kit import X, Y, at_rate, f32, fit, keras_model, rate_probe  # noqa: E402
 from lrdecay import (  # noqa: E402
     LRCustom,
     LRLogger,
@@ -27,6 +27,13 @@ from lrdecay import (  # noqa: E402
 )
 
 pytestmark = pytest.mark.keras
+
+
+@pytest.fixture(scope="module")
+def model_at():
+    """``model_at(rate)``: the module's one model, at ``rate`` and step 0 (``kit.at_rate``)."""
+    model = keras_model(0.1)
+    return lambda rate: at_rate(model, rate)
 
 # ---------------------------------------------------------------------------
 # LRScheduler
@@ -102,11 +109,11 @@ RATES = [
 
 
 @pytest.mark.parametrize(("rate", "kwargs", "fn", "epochs", "want", "calls"), RATES)
-def test_the_function_sets_the_rate(rate, kwargs, fn, epochs, want, calls):
+def test_the_function_sets_the_rate(model_at, rate, kwargs, fn, epochs, want, calls):
     seen = []
     if not isinstance(fn, lrdecay.Schedule):  # recorded, with the arity of fn
         fn, kwargs = recorded(fn, seen), {"arity": kwargs.get("arity") or LRScheduler(fn).arity}
-    model = keras_model(optimizer=rate()) if callable(rate) else keras_model(rate)
+    model = keras_model(optimizer=rate()) if callable(rate) else model_at(rate)
     first, epochs = epochs if isinstance(epochs, tuple) else (0, epochs)
     history, probe = fit(model, [LRScheduler(fn, **kwargs)], epochs=epochs, initial_epoch=first)
     assert sorted(probe.per_epoch()) == list(range(first, epochs))
@@ -164,9 +171,9 @@ CUSTOM_BAD = [b for b in BAD_VALUES[:7] if b[0] is not None]
 @pytest.mark.parametrize(("where", "bad", "shown", "exc"), [
     pytest.param(where, *b, id=f"{where}-{b[1]}-{type(b[0]).__name__}")
     for where in RETURNED_BY for b in (BAD_VALUES if where == "schedule" else CUSTOM_BAD)])
-def test_a_bad_value_stops_training_and_keeps_the_rate(where, bad, shown, exc):
+def test_a_bad_value_stops_training_and_keeps_the_rate(model_at, where, bad, shown, exc):
     make, start = RETURNED_BY[where]
-    model = keras_model(0.5)
+    model = model_at(0.5)
     probe = rate_probe()
     message = start.format(shown) + "; it must return one non-negative finite number."
     with pytest.raises(exc, match="^" + re.escape(message) + "$"):
@@ -209,10 +216,11 @@ BATCH_NOTE = "(raised by the `on_batch_begin` function at batch 1 of epoch 0 (bo
     pytest.param(lambda: LRCustom(on_epoch_begin=lambda e, lr, logs: 1 / 0), ZeroDivisionError,
                  None, 0.5, id="custom_epoch_hook"),
 ])
-def test_a_users_error_propagates_unchanged_and_keeps_the_rate(callback, exc, notes, rate):
+def test_a_users_error_propagates_unchanged_and_keeps_the_rate(model_at, callback, exc, notes,
+                                                               rate):
     """The user's own exception reaches fit()'s caller as raised: same class, same
     message (lrdecay only adds a note naming where); the rate stays as it was."""
-    model = keras_model(0.5)
+    model = model_at(0.5)
     with pytest.raises(Exception) as err:
         fit(model, [callback()], epochs=4)
     assert type(err.value) is exc
@@ -359,7 +367,7 @@ CUSTOM = [
 
 
 @pytest.mark.parametrize(("rate", "hooks", "epochs", "want", "indices"), CUSTOM)
-def test_custom_hooks_set_the_rate(rate, hooks, epochs, want, indices):
+def test_custom_hooks_set_the_rate(model_at, rate, hooks, epochs, want, indices):
     calls = {name: [] for name in hooks}
 
     def recorded(name):
@@ -368,7 +376,7 @@ def test_custom_hooks_set_the_rate(rate, hooks, epochs, want, indices):
             return hooks[name](i, lr, logs)
         return hook
 
-    history, probe = fit(keras_model(rate), [LRCustom(**{n: recorded(n) for n in hooks})],
+    history, probe = fit(model_at(rate), [LRCustom(**{n: recorded(n) for n in hooks})],
                          epochs=epochs)
     assert {n: [c[0] for c in calls[n]] for n in hooks} == indices
     assert all(c[1:] == (float, dict) for n in hooks for c in calls[n])
