@@ -418,8 +418,8 @@ def test_get_and_set():
 
 
 @pytest.mark.parametrize(("bad", "shown", "exc"), BAD_VALUES, ids=[b[1] for b in BAD_VALUES])
-def test_set_bad_values(bad, shown, exc):
-    model = keras_model(0.1)
+def test_set_bad_values(model_at, bad, shown, exc):
+    model = model_at(0.1)
     with pytest.raises(exc, match=r"^`value` must be a non-negative finite number"
                                   r"( \(one value\))?, not " + re.escape(shown) + r"\.$"):
         set_learning_rate(model, bad)
