@@ -243,29 +243,38 @@ def test_scales_are_reductions():
 EXP = lrdecay.Exponential(0.1, 3, 0.5)
 #: check=False: a warmup from 0 and a cosine cut short, on purpose (plan check off)
 WARM = lrdecay.Warmup(lrdecay.Cosine(0.1, 20), warmup_steps=3)
+EXP2, EXP4 = lrdecay.Exponential(0.1, 2, 0.5), lrdecay.Exponential(0.1, 4, 0.5)
 #: (learning rate, the callbacks around the plateau, the unreduced rate at (epoch,
-#: iteration), rtol: 0 is exact float32 equality)
+#: iteration), rtol: 0 is exact float32 equality, min_lr)
 SCALED = [
-    pytest.param(lambda: 0.5, lambda p: [LRScheduler(EXP), p], lambda e, it: EXP(e), 0,
+    pytest.param(lambda: 0.5, lambda p: [LRScheduler(EXP), p], lambda e, it: EXP(e), 0, 0,
                  id="scheduler_first"),
-    pytest.param(lambda: 0.5, lambda p: [p, LRScheduler(EXP)], lambda e, it: EXP(e), 0,
+    pytest.param(lambda: 0.5, lambda p: [p, LRScheduler(EXP)], lambda e, it: EXP(e), 0, 0,
                  id="plateau_first"),
     pytest.param(lambda: WARM.to_keras(check=False), lambda p: [p], lambda e, it: WARM(it),
-                 1e-6, id="in_graph_iterations"),
+                 1e-6, 0, id="in_graph_iterations"),
     pytest.param(lambda: WARM.to_keras(steps_per_epoch=2, check=False), lambda p: [p],
-                 lambda e, it: WARM(it / 2), 1e-6, id="in_graph_steps_per_epoch"),
+                 lambda e, it: WARM(it / 2), 1e-6, 0, id="in_graph_steps_per_epoch"),
     # a schedule of (epoch, lr) does not compound the reduction
     pytest.param(lambda: 0.5, lambda p: [LRScheduler(lambda epoch, lr: 0.1 if epoch == 0
                                                      else lr * 0.9), p],
-                 lambda e, it: 0.1 * 0.9**e, 1e-6, id="epoch_and_lr"),
+                 lambda e, it: 0.1 * 0.9**e, 1e-6, 0, id="epoch_and_lr"),
+    # min_lr: the schedule decays below it on its own (that stays); a reduction stops at it
+    pytest.param(lambda: 0.5, lambda p: [LRScheduler(EXP2), p], lambda e, it: EXP2(e), 0, 0.02,
+                 id="min_lr"),
+    pytest.param(lambda: EXP4.to_keras(check=False), lambda p: [p], lambda e, it: EXP4(it),
+                 1e-6, 0.02, id="min_lr_in_graph"),
 ]
 
 
-@pytest.mark.parametrize(("rate", "callbacks", "unreduced", "rtol"), SCALED)
-def test_the_rate_applied_is_scaled(rate, callbacks, unreduced, rtol):
-    model, history, probe = run(rate(), callbacks(LRPlateau("score", **KW)))
+@pytest.mark.parametrize(("rate", "callbacks", "unreduced", "rtol", "min_lr"), SCALED)
+def test_the_rate_applied_is_scaled(rate, callbacks, unreduced, rtol, min_lr):
+    """``max(schedule * scale, min(schedule, min_lr))`` at every update."""
+    model, history, probe = run(rate(), callbacks(LRPlateau("score", min_lr=min_lr, **KW)))
     scales = plateau_scales(SCORE, **KW)
-    want = [unreduced(e, it) * scales[e] for e, _, it, _ in probe.rows]
+    want = [effective_rate(unreduced(e, it), scales[e], min_lr) for e, _, it, _ in probe.rows]
+    if min_lr:
+        assert min_lr in want and min(want) < min_lr  # bounded, and below only on its own
     if rtol == 0:
         want = [f32(w) for w in want]
     assert [e for e, *_ in probe.rows] == [e for e in range(EPOCHS) for _ in range(STEPS)]
@@ -288,25 +297,6 @@ def test_keras_plateau_refuses_an_in_graph_schedule():
     with pytest.raises(TypeError, match="This optimizer was created with a `LearningRateSchedule`"):
         run(lrdecay.Cosine(0.1, 20).to_keras(),
             [keras.callbacks.ReduceLROnPlateau("score", **KW)])
-
-
-def test_min_lr_bounds_the_effective_rate():
-    # The schedule decays below min_lr on its own: that stays; a reduction stops at min_lr.
-    sched = lrdecay.Exponential(0.1, 2, 0.5)
-    min_lr = 0.02
-    kw = dict(KW, min_lr=min_lr)
-    _, history, probe = run(0.5, [LRScheduler(sched), LRPlateau("score", **kw)])
-    got = history.history["learning_rate"]
-    scales = plateau_scales(SCORE, **KW)
-    want = [f32(effective_rate(sched(e), scales[e], min_lr)) for e in range(EPOCHS)]
-    assert got == want
-    assert f32(min_lr) in got and min(got) < min_lr  # bounded, and below only on its own
-    for e in range(EPOCHS):
-        if sched(e) >= min_lr:
-            assert got[e] >= f32(min_lr)
-    # in-graph, the same bound
-    _, history, _ = run(lrdecay.Exponential(0.1, 4, 0.5).to_keras(), [LRPlateau("score", **kw)])
-    assert min(history.history["learning_rate"]) < min_lr
 
 
 def test_foreign_in_graph_schedule_gets_a_type_error():
