@@ -239,15 +239,15 @@ def test_without_the_scheduler_the_next_fit_uses_a_constant():
 def test_mid_fit_the_optimizer_config_holds_floats():
     seen = {}
 
-    class Peek(keras.callbacks.Callback):
-        def on_train_batch_end(self, batch, logs=None):
-            opt = self.model.optimizer
-            seen["type"] = type(opt.momentum).__name__
-            seen["config"] = opt.get_config()["momentum"]
-            seen["variables"] = len(opt.variables)
+    def peek(batch, logs):
+        opt = model.optimizer
+        seen["type"] = type(opt.momentum).__name__
+        seen["config"] = opt.get_config()["momentum"]
+        seen["variables"] = len(opt.variables)
 
     model = kit.one_weight_model(keras.optimizers.SGD(0.1, momentum=0.9))
-    fit(model, [HParamScheduler(momentum=lrdecay.Linear(0.9, 0.5, 11)), Peek()])
+    fit(model, [HParamScheduler(momentum=lrdecay.Linear(0.9, 0.5, 11)),
+                keras.callbacks.LambdaCallback(on_train_batch_end=peek)])
     assert seen["type"] == "ScheduledHyperparameter"
     assert isinstance(seen["config"], float) and seen["config"] == pytest.approx(0.5)
     assert seen["variables"] == 3  # iteration, learning rate, one momentum slot: nothing added
@@ -295,19 +295,15 @@ def test_hparam_scheduler_errors_before_training(optimizer, hparams, exc, messag
 
 
 def test_function_per_batch_needs_known_steps():
-    import tensorflow as tf
-
     def gen():
         for _ in range(4):
             yield np.ones((1, 1), "float32"), np.ones((1, 1), "float32")
 
-    data = tf.data.Dataset.from_generator(gen, output_signature=(
-        tf.TensorSpec((None, 1), tf.float32), tf.TensorSpec((None, 1), tf.float32)))
     model = kit.one_weight_model(keras.optimizers.SGD(0.1, momentum=0.9))
     with pytest.raises(ValueError, match=r"tabulates it over the updates of fit\(\), which "
                                          r"needs a known number of steps per epoch"):
-        model.fit(data, epochs=1, verbose=0, callbacks=[HParamScheduler(momentum=lambda t: 0.9)])
-    model.fit(data, epochs=1, verbose=0, steps_per_epoch=4,
+        model.fit(gen(), epochs=1, verbose=0, callbacks=[HParamScheduler(momentum=lambda t: 0.9)])
+    model.fit(gen(), epochs=1, verbose=0, steps_per_epoch=4,
               callbacks=[HParamScheduler(momentum=lambda t: 0.9 - 0 * np.asarray(t))])
 
 
