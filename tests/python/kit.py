@@ -577,3 +577,15 @@ TWIN_CASES = [
 KERAS_TWIN = {Exponential: "ExponentialDecay", InverseTime: "InverseTimeDecay",
               Polynomial: "PolynomialDecay", Cosine: "CosineDecay",
               CosineRestarts: "CosineDecayRestarts", Piecewise: "PiecewiseConstantDecay"}
+
+
+# --- s6-b ---
+
+
+def at_rate(model: Any, learning_rate: float) -> Any:
+    """``model`` (compiled with a number) with its rate set to ``learning_rate`` and its step
+    count to 0: one compiled model (its training step traced once) for tests that read only
+    the rates a fit() applies."""
+    model.optimizer.learning_rate.assign(learning_rate)
+    model.optimizer.iterations.assign(0)
+    return model

@@ -71,26 +71,20 @@ def test_cooldown_argument_errors(kwargs: dict, message: str) -> None:
 def test_start_cooldown_on_an_in_graph_schedule_keeps_its_clock() -> None:
     """A WSD in its stable phase, counted in epochs (steps_per_epoch): the cooldown starts at
     the fractional epoch of the optimizer's iteration and keeps the clock and the check."""
-    import keras
+    from kit import X, Y, fit, keras_model
 
-    rng = np.random.default_rng(0)
-    x = rng.normal(size=(40, 4)).astype("float32")
-    y = rng.normal(size=(40, 1)).astype("float32")
     wsd = WSD(0.05, 1, 100, 10)
-    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
-    model.compile(keras.optimizers.SGD(learning_rate=wsd.to_keras(steps_per_epoch=5,
-                                                                  check=False)), loss="mse")
-    model.fit(x, y, batch_size=8, epochs=3, shuffle=False, verbose=0)  # 15 updates: t = 3
+    model = keras_model(wsd.to_keras(steps_per_epoch=5, check=False))
+    data = {"x": X[:40], "y": Y[:40], "batch_size": 8, "shuffle": False}
+    fit(model, epochs=3, **data)  # 15 updates: t = 3
     before = [v.path for v in model.optimizer.variables]
     s = lrdecay.start_cooldown(model, 2, shape="linear", final_lr=0.001)
     assert model.optimizer._learning_rate is s
     assert (s.steps_per_epoch, s.check) == (5, False)
     assert s.schedule == Cooldown(wsd, 3, 2, shape="linear", final_lr=0.001)
     assert [v.path for v in model.optimizer.variables] == before
-    seen: list[float] = []
-    cb = keras.callbacks.LambdaCallback(
-        on_train_batch_begin=lambda b, logs: seen.append(lrdecay.get_learning_rate(model)))
-    model.fit(x, y, batch_size=8, epochs=3, shuffle=False, verbose=0, callbacks=[cb])
+    _, probe = fit(model, epochs=3, **data)
+    seen = [lr for *_, lr in probe.rows]
     want = s.schedule(np.arange(15, 30) / 5)  # 0.05 at t = 3, linear to 0.001 at t = 5
     np.testing.assert_allclose(seen, want, rtol=1e-6)
     assert seen[0] == pytest.approx(0.05) and seen[-1] == pytest.approx(0.001)
@@ -99,15 +93,15 @@ def test_start_cooldown_on_an_in_graph_schedule_keeps_its_clock() -> None:
 @pytest.mark.keras
 def test_start_cooldown_errors() -> None:
     import keras
+    from kit import keras_model
 
     model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
     with pytest.raises(ValueError, match=r"start_cooldown\(\): the model has no optimizer"):
         lrdecay.start_cooldown(model, 10)
-    model.compile(keras.optimizers.SGD(
-        learning_rate=keras.optimizers.schedules.ExponentialDecay(0.1, 10, 0.9)), loss="mse")
+    model = keras_model(keras.optimizers.schedules.ExponentialDecay(0.1, 10, 0.9))
     with pytest.raises(TypeError, match="must be a number or an in-graph lrdecay schedule"):
         lrdecay.start_cooldown(model, 10)
-    model.compile(keras.optimizers.SGD(learning_rate=0.1), loss="mse")
+    model = keras_model(0.1)
     with pytest.raises(ValueError, match="`length` must be a positive number, not -3."):
         lrdecay.start_cooldown(model, -3)
     assert lrdecay.get_learning_rate(model) == pytest.approx(0.1)  # unchanged

@@ -15,48 +15,81 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+import kit
 import lrdecay
 import numpy as np
 import pytest
 from kit import X, Y, keras_model
-from kit import fit as kit_fit
 from lrdecay import Constant, Cosine, Linear, ScheduleWarning, Step, Warmup
 
 keras = pytest.importorskip("keras")
 
 pytestmark = pytest.mark.keras
 
+
 def fit(model: keras.Model, epochs: int, callbacks: list | None = None,
-        batch_size: int = 16) -> list[warnings.WarningMessage]:
-    """Train on kit's data and return the ScheduleWarnings raised (64 rows: 4 steps per
-    epoch)."""
+        batch_size: int = 16, **kwargs: Any) -> list[str]:
+    """Train on kit's data (64 rows: 4 steps per epoch in batches of 16) and return the
+    messages of the ScheduleWarnings raised."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        kit_fit(model, callbacks or [], epochs, batch_size=batch_size)
-    return [w for w in caught if issubclass(w.category, ScheduleWarning)]
+        kit.fit(model, callbacks or [], epochs, batch_size=batch_size, **kwargs)
+    return [str(w.message) for w in caught if issubclass(w.category, ScheduleWarning)]
 
 
 # ---------------------------------------------------------------------------
-# LRScheduler: t counts epochs
+# One warning per fit(), in check_schedule's words, with the fit()'s clock
 # ---------------------------------------------------------------------------
 
-def test_lr_scheduler_warns_once_for_a_step_count_used_as_epochs() -> None:
-    """A cosine sized in steps (1000) run for 15 epochs: one warning at every fit(),
-    listing the findings check_schedule reports for that plan, in its words."""
-    sched = Cosine(0.1, 1000)
-    model, cb = keras_model(), lrdecay.LRScheduler(sched)
-    found = fit(model, 15, [cb])
-    assert len(found) == 1 and issubclass(found[0].category, UserWarning)
-    assert len(fit(model, 15, [cb])) == 1  # and again at the next fit()
-    text = str(found[0].message)
-    expected = lrdecay.check_schedule(sched, 15, 4)
-    assert [f.code for f in expected] == ["unit_mismatch", "not_finished"]
+TO_KERAS = "to_keras() (KerasSchedule): the learning-rate schedule has 2 problems for this "
+#: (the schedule, to_keras()'s arguments or None for LRScheduler, more lrdecay callbacks,
+#: check_schedule's clock, the findings' codes, the warning's start and end)
+WARNS = [
+    pytest.param(Cosine(0.1, 1000), None, [], "epoch", ["unit_mismatch", "not_finished"],
+                 "LRScheduler: the learning-rate schedule has 2 problems for this training "
+                 "(15 epochs of 4 steps; t counts epochs): "
+                 "Cosine(initial_lr=0.1, decay_steps=1000, alpha=0)",
+                 "to turn this check off: LRScheduler(..., check=False).",
+                 id="lr_scheduler_steps_used_as_epochs"),
+    # No lrdecay callback: the schedule finds the running fit() itself.
+    pytest.param(Cosine(0.1, 15), {}, [], "step", ["unit_mismatch", "ends_early"],
+                 TO_KERAS + "training (15 epochs of 4 steps; t counts optimizer steps)",
+                 "to turn this check off: to_keras(..., check=False).",
+                 id="in_graph_alone_epochs_used_as_steps"),
+    pytest.param(Cosine(0.1, 1000), {"steps_per_epoch": 4}, [], "epoch",
+                 ["unit_mismatch", "not_finished"],
+                 TO_KERAS + "training (15 epochs of 4 steps; t counts epochs (iterations / 4))",
+                 "", id="in_graph_steps_per_epoch_counts_epochs"),
+    # With lrdecay callbacks in the fit() (two here): still one warning.
+    pytest.param(Cosine(0.1, 15), {}, [lambda: lrdecay.LRLogger(verbose=0),
+                                       lambda: lrdecay.LRCustom(on_epoch_begin=lambda e, lr,
+                                                                logs: None)],
+                 "step", ["unit_mismatch", "ends_early"],
+                 TO_KERAS + "training (15 epochs of 4 steps; t counts optimizer steps)", "",
+                 id="in_graph_with_two_lrdecay_callbacks"),
+]
+
+
+@pytest.mark.parametrize(("sched", "to_keras", "more", "clock", "codes", "start", "end"), WARNS)
+def test_a_bad_plan_warns_once_at_every_fit(sched: lrdecay.Schedule, to_keras: Any, more: list,
+                                            clock: str, codes: list[str], start: str,
+                                            end: str) -> None:
+    """15 epochs of 4 steps: one warning listing the findings check_schedule reports for
+    that plan, in its words; and again at the next fit() of the same model."""
+    assert issubclass(ScheduleWarning, UserWarning)
+    callbacks = [make() for make in more]
+    if to_keras is None:
+        model, callbacks = keras_model(), [lrdecay.LRScheduler(sched), *callbacks]
+    else:
+        model = keras_model(sched.to_keras(**to_keras))
+    found = fit(model, 15, callbacks)
+    assert len(found) == 1
+    expected = lrdecay.check_schedule(sched, 15, 4, clock=clock)
+    assert [f.code for f in expected] == codes
     for f in expected:
-        assert f"* {f}" in text
-    assert text.startswith("LRScheduler: the learning-rate schedule has 2 problems for this "
-                           "training (15 epochs of 4 steps; t counts epochs): "
-                           "Cosine(initial_lr=0.1, decay_steps=1000, alpha=0)")
-    assert text.endswith("to turn this check off: LRScheduler(..., check=False).")
+        assert f"* {f}" in found[0]
+    assert found[0].startswith(start) and found[0].endswith(end)
+    assert len(fit(model, 15, callbacks)) == 1
 
 
 @pytest.mark.parametrize(("rate", "callbacks", "code"), [
@@ -68,14 +101,13 @@ def test_the_warning_comes_before_the_first_update(rate: Any, callbacks: Any,
                                                    code: str) -> None:
     """As an error (a warnings filter), the warning stops fit() before any update."""
     model = keras_model(rate())
-    before = [w.copy() for w in model.get_weights()]
+    before = kit.model_state(model)
     with warnings.catch_warnings():
         warnings.simplefilter("error", ScheduleWarning)
         with pytest.raises(ScheduleWarning, match=code):
             model.fit(X, Y, epochs=2, batch_size=16, verbose=0, callbacks=callbacks())
     assert int(model.optimizer.iterations) == 0
-    for a, b in zip(before, model.get_weights()):
-        np.testing.assert_array_equal(a, b)
+    assert kit.same_state(before, model)
 
 
 SOUND = [(Cosine(0.1, 15), 15), (Warmup(Cosine(0.1, 13), 2, start_lr=0.02), 15),
@@ -106,55 +138,6 @@ def test_lr_scheduler_check_false_is_silent_and_applies_the_same_rates() -> None
     assert fit(model, 3, [cb]) == []
     assert model.history.history["learning_rate"] == pytest.approx(
         [float(np.float32(sched(e))) for e in range(3)], rel=1e-7)
-
-
-@pytest.mark.parametrize("bad", [None, "yes", 1, [True, False]])
-def test_check_must_be_a_flag(bad: Any) -> None:
-    with pytest.raises(TypeError, match=r"^`check` must be TRUE/True or FALSE/False"):
-        lrdecay.LRScheduler(Cosine(0.1, 10), check=bad)
-    with pytest.raises(TypeError, match=r"^`check` must be TRUE/True or FALSE/False"):
-        Cosine(0.1, 10).to_keras(check=bad)
-
-
-# ---------------------------------------------------------------------------
-# In-graph: t counts steps, or epochs with steps_per_epoch
-# ---------------------------------------------------------------------------
-
-def test_in_graph_schedule_alone_warns_once_with_the_step_clock() -> None:
-    """A cosine sized in epochs (15) run per step: 15 epochs of 4 steps are 60 updates.
-    No lrdecay callback: the schedule finds the running fit() itself."""
-    sched = Cosine(0.1, 15)
-    found = fit(keras_model(sched.to_keras()), 15)
-    assert len(found) == 1
-    text = str(found[0].message)
-    expected = lrdecay.check_schedule(sched, 15, 4, clock="step")
-    assert "unit_mismatch" in [f.code for f in expected]
-    for f in expected:
-        assert f"* {f}" in text
-    assert text.startswith("to_keras() (KerasSchedule): the learning-rate schedule has "
-                           f"{len(expected)} problems for this training (15 epochs of 4 steps; "
-                           "t counts optimizer steps)")
-    assert text.endswith("to turn this check off: to_keras(..., check=False).")
-
-
-def test_in_graph_schedule_with_steps_per_epoch_counts_epochs() -> None:
-    """t = iterations / steps_per_epoch: the schedule's horizon is compared with epochs."""
-    sched = Cosine(0.1, 1000)
-    found = fit(keras_model(sched.to_keras(steps_per_epoch=4)), 15)
-    assert len(found) == 1
-    expected = lrdecay.check_schedule(sched, 15, 4, clock="epoch")
-    assert [f.code for f in expected] == ["unit_mismatch", "not_finished"]
-    assert "(15 epochs of 4 steps; t counts epochs (iterations / 4))" in str(found[0].message)
-
-
-def test_in_graph_schedule_is_checked_once_per_fit_by_lrdecay_callbacks() -> None:
-    """With lrdecay callbacks in the fit() (two here), one warning at train begin; a
-    second fit() of the same model warns again."""
-    model = keras_model(Cosine(0.1, 15).to_keras())
-    callbacks = [lrdecay.LRLogger(verbose=0),
-                 lrdecay.LRCustom(on_epoch_begin=lambda epoch, lr, logs: None)]
-    assert len(fit(model, 15, callbacks)) == 1
-    assert len(fit(model, 15, callbacks)) == 1
 
 
 def test_in_graph_schedule_outside_fit_does_not_check() -> None:
@@ -334,50 +317,50 @@ def test_a_schedule_holding_a_user_function_is_not_called_by_the_check() -> None
 # A fit() that continues a model is judged at the updates it runs
 # ---------------------------------------------------------------------------
 
-def _fit_rows(model: keras.Model, rows: int, callbacks: list, **kwargs: Any) -> list[str]:
-    """Train on the first ``rows`` rows in batches of 8 and return the ScheduleWarnings."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        model.fit(X[:rows], Y[:rows], batch_size=8, verbose=0, callbacks=callbacks, **kwargs)
-    return [str(w.message) for w in caught if issubclass(w.category, ScheduleWarning)]
-
-
-def test_a_second_fit_of_an_in_graph_schedule_is_judged_from_its_iterations() -> None:
-    """Cosine(0.1, 12) per step, fit() twice: 8 updates (t = 0..7: not finished), then 4
-    (t = 8..11, the end of the schedule: sound)."""
-    model = keras_model(Cosine(0.1, 12).to_keras())
-    first = _fit_rows(model, 64, [lrdecay.LRLogger(verbose=0)], epochs=1)
-    assert len(first) == 1 and "not_finished" in first[0] and "t = 0..7" in first[0]
-    assert int(model.optimizer.iterations) == 8
-    assert _fit_rows(model, 32, [lrdecay.LRLogger(verbose=0)], epochs=1) == []
-    # and the rates it ran end at the schedule's end: lr(11), not lr(3)
-    assert float(model.optimizer.learning_rate) == pytest.approx(Cosine(0.1, 12)(12.0), abs=1e-7)
-    # a third fit runs after the end: judged at t = 12..19
-    third = _fit_rows(model, 64, [lrdecay.LRLogger(verbose=0)], epochs=1)
-    assert len(third) == 1 and "ends_early" in third[0] and "(t = 12..19)" in third[0]
-    assert "(1 epoch of 8 steps from t = 12; t counts optimizer steps)" in third[0]
-
-
-def test_an_in_graph_schedule_resumed_with_initial_epoch() -> None:
-    """2 epochs of 4 updates, then fit(epochs = 3, initial_epoch = 2): t = 8..11."""
-    model = keras_model(Cosine(0.1, 12).to_keras())
-    assert len(_fit_rows(model, 32, [lrdecay.LRLogger(verbose=0)], epochs=2)) == 1
-    assert _fit_rows(model, 32, [lrdecay.LRLogger(verbose=0)], epochs=3, initial_epoch=2) == []
-    # the same with t in epochs (iterations / 4): t = 2
-    model = keras_model(Cosine(0.1, 3).to_keras(steps_per_epoch=4))
-    assert len(_fit_rows(model, 32, [lrdecay.LRLogger(verbose=0)], epochs=2)) == 1
-    assert _fit_rows(model, 32, [lrdecay.LRLogger(verbose=0)], epochs=3, initial_epoch=2) == []
-
-
-def test_lr_scheduler_is_judged_from_initial_epoch() -> None:
+LOGGER = [lambda: lrdecay.LRLogger(verbose=0)]
+#: (the rate compiled, the callbacks, fit() after fit() of one model: its arguments and
+#: the words of its one warning, or None when it must be silent)
+CONTINUED = [
+    # Cosine(0.1, 12) per step: 8 updates (t = 0..7: not finished), then 4 (t = 8..11, the
+    # end of the schedule: sound), then 8 after the end (t = 12..19).
+    pytest.param(lambda: Cosine(0.1, 12).to_keras(), LOGGER, [
+        ({"epochs": 1, "batch_size": 8}, ["not_finished", "t = 0..7"]),
+        ({"epochs": 1}, None),
+        ({"epochs": 1, "batch_size": 8}, [
+            "ends_early", "(t = 12..19)",
+            "(1 epoch of 8 steps from t = 12; t counts optimizer steps)"]),
+    ], id="in_graph_fit_again"),
+    # 2 epochs of 4 updates, then fit(epochs = 3, initial_epoch = 2): t = 8..11 ...
+    pytest.param(lambda: Cosine(0.1, 12).to_keras(), LOGGER, [
+        ({"epochs": 2}, []), ({"epochs": 3, "initial_epoch": 2}, None)],
+        id="in_graph_initial_epoch"),
+    # ... and with t in epochs (iterations / 4): t = 2
+    pytest.param(lambda: Cosine(0.1, 3).to_keras(steps_per_epoch=4), LOGGER, [
+        ({"epochs": 2}, []), ({"epochs": 3, "initial_epoch": 2}, None)],
+        id="in_graph_epochs_initial_epoch"),
     # A warmup from 0: zero_start from scratch, none when resumed at epoch 5.
-    sched = Warmup(Cosine(0.1, 10), 5)
-    assert "zero_start" in fit(keras_model(), 15, [lrdecay.LRScheduler(sched)])[0].message.args[0]
-    assert _fit_rows(keras_model(), 32, [lrdecay.LRScheduler(sched)], epochs=15,
-                     initial_epoch=5) == []
+    pytest.param(lambda: 0.1, [lambda: lrdecay.LRScheduler(Warmup(Cosine(0.1, 10), 5))], [
+        ({"epochs": 15}, ["zero_start"]), ({"epochs": 15, "initial_epoch": 5}, None)],
+        id="lr_scheduler_warmup_resumed"),
     # After the schedule's end: epochs 10..19 all at its final rate.
-    found = _fit_rows(keras_model(), 32, [lrdecay.LRScheduler(Cosine(0.1, 10))], epochs=20,
-                      initial_epoch=10)
-    assert len(found) == 1 and "ends_early" in found[0]
-    assert "(10 epochs of 4 steps from t = 10; t counts epochs)" in found[0]
-    assert "(t = 10..19)" in found[0]
+    pytest.param(lambda: 0.1, [lambda: lrdecay.LRScheduler(Cosine(0.1, 10))], [
+        ({"epochs": 20, "initial_epoch": 10}, [
+            "ends_early", "(10 epochs of 4 steps from t = 10; t counts epochs)",
+            "(t = 10..19)"])], id="lr_scheduler_after_the_end"),
+]
+
+
+@pytest.mark.parametrize(("rate", "callbacks", "fits"), CONTINUED)
+def test_a_continued_fit_is_judged_at_the_updates_it_runs(rate: Any, callbacks: list,
+                                                          fits: list) -> None:
+    model = keras_model(rate())
+    for kwargs, words in fits:
+        found = fit(model, callbacks=[make() for make in callbacks], **kwargs)
+        if words is None:
+            assert found == []
+        else:
+            assert len(found) == 1 and all(w in found[0] for w in words)
+    if fits[0][1] and "t = 0..7" in fits[0][1]:
+        # the rates it ran end at the schedule's end: lr(11), then lr(19), not lr(3)
+        assert float(model.optimizer.learning_rate) == pytest.approx(Cosine(0.1, 12)(20.0),
+                                                                     abs=1e-7)

@@ -1,25 +1,12 @@
 """Drop-in: Keras's own tests of its callbacks, with lrdecay's twins swapped in.
 
-The two classes below are Keras's tests (keras/src/callbacks/reduce_lr_on_plateau_test.py
-and learning_rate_scheduler_test.py, Keras 3.15, Apache License 2.0), copied with the
-callback class swapped: ``callbacks.ReduceLROnPlateau`` -> ``lrdecay.LRPlateau`` and
-``callbacks.LearningRateScheduler`` -> ``lrdecay.LRScheduler``, formatted to this project's
-line length, with each class's ``self.model.fit(...)`` call written once (``self.fit``).
-Everything else (data, models, arguments, assertions) is Keras's,
-the verbose tests included: lrdecay's callbacks print through Keras's ``print_msg``, so
-after ``keras.config.disable_interactive_logging()`` their lines reach the ``logging``
-module (knitr and log files need that), as Keras's do.
-
-Where lrdecay deliberately does more, the test is kept with a ``DIFFERENCE`` comment and
-the assertion says what lrdecay does instead:
-
-- ``LRPlateau`` scales an lrdecay in-graph schedule (``schedule.to_keras()``) where Keras's
-  callback raises a TypeError;
-- a schedule from outside lrdecay (Keras's ``PolynomialDecay`` here) still gets a TypeError,
-  raised when training begins, whose message says what to use instead;
-- ``LRScheduler`` refuses an in-graph schedule when training begins, with its own message
-  (Keras's raises at the first epoch: "This optimizer was created with a
-  `LearningRateSchedule` ...").
+Keras's keras/src/callbacks/reduce_lr_on_plateau_test.py and learning_rate_scheduler_test.py
+(Keras 3.15, Apache License 2.0) with ``callbacks.ReduceLROnPlateau`` -> ``lrdecay.LRPlateau``
+and ``callbacks.LearningRateScheduler`` -> ``lrdecay.LRScheduler``, each class's
+``self.model.fit(...)`` written once (``self.fit``); data, models, arguments and assertions
+are Keras's, the verbose tests included (lrdecay's callbacks print through Keras's
+``print_msg``, so with interactive logging off their lines reach ``logging``). Where lrdecay
+deliberately does more, a ``DIFFERENCE`` comment says what it does instead.
 """
 
 from __future__ import annotations

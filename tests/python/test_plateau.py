@@ -1,17 +1,7 @@
-"""LRPlateau: Keras's ReduceLROnPlateau decisions, applied as a scale on what sets the rate.
-
-- Decisions: LRPlateau and Keras's ``ReduceLROnPlateau`` are driven with the same scripted
-  metric sequences (``on_epoch_end`` with a logs dict), over many cases (modes min / max /
-  auto, min_delta, patience, cooldown, min_lr, NaN and missing values): the rates and the
-  state (best, wait, cooldown_counter) must be equal after every epoch, whatever sets the
-  rate (a constant, ``LRScheduler``, an in-graph lrdecay schedule).
-- Scaled rates: in ``fit()``, the rate read back from the optimizer at every update equals
-  ``max(schedule * scale, min(schedule, min_lr))`` for ``LRScheduler`` in both callback
-  orders, an in-graph schedule (with and without ``steps_per_epoch``) and a schedule of
-  (epoch, lr); beside Keras's own ``LearningRateScheduler`` the reduction is undone.
-- State: saved in weights files and ``.keras`` files (loaded in a fresh process with its
-  reduced rate and resumed at every epoch: ``test_resume.py``).
-- On JAX, PyTorch and two devices (the applied rate, from the weights): ``test_backends.py``.
+"""LRPlateau: Keras's ReduceLROnPlateau decisions (the same rates and state as Keras's on
+the same scripted metrics, whatever sets the rate), applied as a scale on what sets the rate:
+the rate read back at every update is ``max(schedule * scale, min(schedule, min_lr))``; the
+state is saved with the model. Resumed: ``test_resume.py``; other backends: ``test_backends.py``.
 """
 
 from __future__ import annotations
@@ -170,13 +160,26 @@ def same_state(ours: list[tuple], theirs: list[tuple]) -> bool:
     return [(norm(b), w, c) for _, b, w, c in ours] == [(norm(b), w, c) for _, b, w, c in theirs]
 
 
-@pytest.mark.parametrize("case", CASES, ids=[f"case{i}" for i in range(len(CASES))])
-def test_decisions_equal_keras_on_a_constant_rate(case):
+#: The driver of the rate: "constant" (every case: the very float32 values), else LRScheduler
+#: before or after the plateau or an in-graph lrdecay schedule (every 4th case, rtol 1e-6).
+DRIVERS = ["constant", "plateau_first", "scheduler_first", "in_graph"]
+
+
+@pytest.mark.parametrize(("case", "driver"), [
+    pytest.param(case, driver, id=f"case{i}-{driver}") for i, case in enumerate(CASES)
+    for driver in DRIVERS if driver == "constant" or i % 4 == 0])
+def test_decisions_equal_keras_whatever_sets_the_rate(case, driver):
     theirs = keras_reference(case)
-    ours = drive([LRPlateau(**{k: case[k] for k in PARAMS})], make_model(0.1, metrics=True),
-                 case)
+    plateau = LRPlateau(**{k: case[k] for k in PARAMS})
+    sched = LRScheduler(lrdecay.Constant(0.1))
+    rate, callbacks = {"constant": (0.1, [plateau]),
+                       "in_graph": (lrdecay.Constant(0.1).to_keras(), [plateau]),
+                       "plateau_first": (0.5, [plateau, sched]),
+                       "scheduler_first": (0.5, [sched, plateau])}[driver]
+    ours = drive(callbacks, make_model(rate, metrics=True), case)
     assert same_state(ours, theirs)
-    assert [r for r, *_ in ours] == [r for r, *_ in theirs]  # the very float32 values
+    np.testing.assert_allclose([r for r, *_ in ours], [r for r, *_ in theirs],
+                               rtol=0 if driver == "constant" else 1e-6, atol=0)
 
 
 def test_cases_reduce_and_cool_down():
@@ -190,44 +193,22 @@ def test_cases_reduce_and_cool_down():
     assert reductions > 100 and floors >= 3 and cooldowns >= 5
 
 
-@pytest.mark.parametrize("driver", ["plateau_first", "scheduler_first", "in_graph"])
-@pytest.mark.parametrize("case", CASES[::4], ids=[f"case{i}" for i in range(0, 48, 4)])
-def test_decisions_equal_keras_whatever_sets_the_rate(case, driver):
-    theirs = keras_reference(case)
-    plateau = LRPlateau(**{k: case[k] for k in PARAMS})
-    if driver == "in_graph":
-        model, callbacks = make_model(lrdecay.Constant(0.1).to_keras(), metrics=True), [plateau]
-    else:
-        model = make_model(0.5, metrics=True)
-        sched = LRScheduler(lrdecay.Constant(0.1))
-        callbacks = [plateau, sched] if driver == "plateau_first" else [sched, plateau]
-    ours = drive(callbacks, model, case)
-    assert same_state(ours, theirs)
-    np.testing.assert_allclose([r for r, *_ in ours], [r for r, *_ in theirs], rtol=1e-6)
-
-
-def test_auto_mode_needs_a_known_direction():
-    model = make_model(0.1)
-    for cb in (keras.callbacks.ReduceLROnPlateau(monitor="val_custom"),
-               LRPlateau(monitor="val_custom")):
-        cb.set_model(model)
+@pytest.mark.parametrize(("monitor", "logs", "expect"), [
+    ("val_custom", {"val_custom": 1.0}, lambda: pytest.raises(ValueError, match="mode")),
+    ("val_loss", {"loss": 1.0}, lambda: pytest.warns(
+        UserWarning, match="Learning rate reduction is conditioned on metric `val_loss` which "
+                           "is not available. Available metrics are: loss,learning_rate.")),
+], ids=["auto_mode_needs_a_known_direction", "missing_metric_warns"])
+def test_ours_reacts_to_the_metric_as_keras_does(monitor, logs, expect):
+    for cb in (keras.callbacks.ReduceLROnPlateau(monitor=monitor), LRPlateau(monitor=monitor)):
+        cb.set_model(make_model(0.1))
         cb.on_train_begin()
-        with pytest.raises(ValueError, match="mode"):
-            cb.on_epoch_end(0, {"val_custom": 1.0})
-    with pytest.raises(ValueError, match=r"^LRPlateau: cannot tell whether `monitor` = "
-                                         r"'val_custom' should be minimized"):
-        cb.on_epoch_end(0, {"val_custom": 1.0})
-
-
-def test_missing_metric_warns_as_keras_does():
-    model = make_model(0.1)
-    for cb in (keras.callbacks.ReduceLROnPlateau(), LRPlateau()):
-        cb.set_model(model)
-        cb.on_train_begin()
-        with pytest.warns(UserWarning, match="Learning rate reduction is conditioned on metric "
-                                             "`val_loss` which is not available. Available "
-                                             "metrics are: loss,learning_rate."):
-            cb.on_epoch_end(0, {"loss": 1.0})
+        with expect():
+            cb.on_epoch_end(0, logs)
+    if monitor == "val_custom":
+        with pytest.raises(ValueError, match=r"^LRPlateau: cannot tell whether `monitor` = "
+                                             r"'val_custom' should be minimized"):
+            cb.on_epoch_end(0, logs)
 
 
 # ---------------------------------------------------------------------------
@@ -262,29 +243,38 @@ def test_scales_are_reductions():
 EXP = lrdecay.Exponential(0.1, 3, 0.5)
 #: check=False: a warmup from 0 and a cosine cut short, on purpose (plan check off)
 WARM = lrdecay.Warmup(lrdecay.Cosine(0.1, 20), warmup_steps=3)
+EXP2, EXP4 = lrdecay.Exponential(0.1, 2, 0.5), lrdecay.Exponential(0.1, 4, 0.5)
 #: (learning rate, the callbacks around the plateau, the unreduced rate at (epoch,
-#: iteration), rtol: 0 is exact float32 equality)
+#: iteration), rtol: 0 is exact float32 equality, min_lr)
 SCALED = [
-    pytest.param(lambda: 0.5, lambda p: [LRScheduler(EXP), p], lambda e, it: EXP(e), 0,
+    pytest.param(lambda: 0.5, lambda p: [LRScheduler(EXP), p], lambda e, it: EXP(e), 0, 0,
                  id="scheduler_first"),
-    pytest.param(lambda: 0.5, lambda p: [p, LRScheduler(EXP)], lambda e, it: EXP(e), 0,
+    pytest.param(lambda: 0.5, lambda p: [p, LRScheduler(EXP)], lambda e, it: EXP(e), 0, 0,
                  id="plateau_first"),
     pytest.param(lambda: WARM.to_keras(check=False), lambda p: [p], lambda e, it: WARM(it),
-                 1e-6, id="in_graph_iterations"),
+                 1e-6, 0, id="in_graph_iterations"),
     pytest.param(lambda: WARM.to_keras(steps_per_epoch=2, check=False), lambda p: [p],
-                 lambda e, it: WARM(it / 2), 1e-6, id="in_graph_steps_per_epoch"),
+                 lambda e, it: WARM(it / 2), 1e-6, 0, id="in_graph_steps_per_epoch"),
     # a schedule of (epoch, lr) does not compound the reduction
     pytest.param(lambda: 0.5, lambda p: [LRScheduler(lambda epoch, lr: 0.1 if epoch == 0
                                                      else lr * 0.9), p],
-                 lambda e, it: 0.1 * 0.9**e, 1e-6, id="epoch_and_lr"),
+                 lambda e, it: 0.1 * 0.9**e, 1e-6, 0, id="epoch_and_lr"),
+    # min_lr: the schedule decays below it on its own (that stays); a reduction stops at it
+    pytest.param(lambda: 0.5, lambda p: [LRScheduler(EXP2), p], lambda e, it: EXP2(e), 0, 0.02,
+                 id="min_lr"),
+    pytest.param(lambda: EXP4.to_keras(check=False), lambda p: [p], lambda e, it: EXP4(it),
+                 1e-6, 0.02, id="min_lr_in_graph"),
 ]
 
 
-@pytest.mark.parametrize(("rate", "callbacks", "unreduced", "rtol"), SCALED)
-def test_the_rate_applied_is_scaled(rate, callbacks, unreduced, rtol):
-    model, history, probe = run(rate(), callbacks(LRPlateau("score", **KW)))
+@pytest.mark.parametrize(("rate", "callbacks", "unreduced", "rtol", "min_lr"), SCALED)
+def test_the_rate_applied_is_scaled(rate, callbacks, unreduced, rtol, min_lr):
+    """``max(schedule * scale, min(schedule, min_lr))`` at every update."""
+    model, history, probe = run(rate(), callbacks(LRPlateau("score", min_lr=min_lr, **KW)))
     scales = plateau_scales(SCORE, **KW)
-    want = [unreduced(e, it) * scales[e] for e, _, it, _ in probe.rows]
+    want = [effective_rate(unreduced(e, it), scales[e], min_lr) for e, _, it, _ in probe.rows]
+    if min_lr:
+        assert min_lr in want and min(want) < min_lr  # bounded, and below only on its own
     if rtol == 0:
         want = [f32(w) for w in want]
     assert [e for e, *_ in probe.rows] == [e for e in range(EPOCHS) for _ in range(STEPS)]
@@ -307,25 +297,6 @@ def test_keras_plateau_refuses_an_in_graph_schedule():
     with pytest.raises(TypeError, match="This optimizer was created with a `LearningRateSchedule`"):
         run(lrdecay.Cosine(0.1, 20).to_keras(),
             [keras.callbacks.ReduceLROnPlateau("score", **KW)])
-
-
-def test_min_lr_bounds_the_effective_rate():
-    # The schedule decays below min_lr on its own: that stays; a reduction stops at min_lr.
-    sched = lrdecay.Exponential(0.1, 2, 0.5)
-    min_lr = 0.02
-    kw = dict(KW, min_lr=min_lr)
-    _, history, probe = run(0.5, [LRScheduler(sched), LRPlateau("score", **kw)])
-    got = history.history["learning_rate"]
-    scales = plateau_scales(SCORE, **KW)
-    want = [f32(effective_rate(sched(e), scales[e], min_lr)) for e in range(EPOCHS)]
-    assert got == want
-    assert f32(min_lr) in got and min(got) < min_lr  # bounded, and below only on its own
-    for e in range(EPOCHS):
-        if sched(e) >= min_lr:
-            assert got[e] >= f32(min_lr)
-    # in-graph, the same bound
-    _, history, _ = run(lrdecay.Exponential(0.1, 4, 0.5).to_keras(), [LRPlateau("score", **kw)])
-    assert min(history.history["learning_rate"]) < min_lr
 
 
 def test_foreign_in_graph_schedule_gets_a_type_error():
@@ -353,21 +324,19 @@ def test_schedule_object_compiled_again_is_not_reduced():
     model, _, _ = run(ks, [LRPlateau("score", **KW)])
     assert lr_of(model) == f32(0.1 * 0.25)
     assert model.optimizer.learning_rate is not None and ks.plateau.values() == (1.0, 0.0)
-    fresh, _, probe = run(ks, [], epochs=2)
+    _, _, probe = run(ks, [], epochs=2)
     assert {lr for *_, lr in probe.rows} == {f32(0.1)}
 
 
 def test_a_new_fit_resets_the_state_a_continued_fit_continues_it():
     plateau = LRPlateau("score", **KW)
-    model = make_model(0.1)
-    model.fit(X, Y, batch_size=32, epochs=3, verbose=0, callbacks=[Script(SCORE), plateau])
+    model, _, _ = run(0.1, [plateau], epochs=3)
     assert (plateau.best, plateau.wait, plateau.scale) == (0.9, 1, 1.0)
     # continued (initial_epoch = 3): the state goes on, as in one fit of 6 epochs
     model.fit(X, Y, batch_size=32, epochs=6, initial_epoch=3, verbose=0,
               callbacks=[Script(SCORE), plateau])
     whole = LRPlateau("score", **KW)
-    one = make_model(0.1)
-    one.fit(X, Y, batch_size=32, epochs=6, verbose=0, callbacks=[Script(SCORE), whole])
+    one, _, _ = run(0.1, [whole], epochs=6)
     assert (plateau.best, plateau.wait, plateau.cooldown_counter, lr_of(model)) == \
         (whole.best, whole.wait, whole.cooldown_counter, lr_of(one))
     # started over (epoch 0), reset as Keras does: test_keras_twin_callbacks.py
