@@ -55,6 +55,7 @@ decreases.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import math
 import numbers
@@ -220,12 +221,18 @@ def _steepest(lrs: np.ndarray, losses: np.ndarray) -> float:
 
 
 def _valley(lrs: np.ndarray, losses: np.ndarray) -> float | None:
+    # lds[i]: the longest strictly decreasing run of losses (a subsequence) ending at i,
+    # by patience sorting on the negated losses (O(n log n)).
     n = losses.size
-    lds = np.ones(n, dtype=np.int64)  # longest decreasing subsequence ending at i
-    for i in range(1, n):
-        longer = lds[:i][losses[:i] > losses[i]]
-        if longer.size:
-            lds[i] = longer.max() + 1
+    tails: list[float] = []  # tails[k]: the smallest end (negated) of a run of k + 1
+    lds = np.empty(n, dtype=np.int64)
+    for i, value in enumerate((-losses).tolist()):
+        k = bisect.bisect_left(tails, value)
+        if k == len(tails):
+            tails.append(value)
+        else:
+            tails[k] = value
+        lds[i] = k + 1
     end = int(np.argmax(lds))  # the first index with the longest run, as fastai
     length = int(lds[end])
     if length < 2:
@@ -410,6 +417,7 @@ def _state_variables(model: Any) -> list[Any]:
 
 
 def _snapshot(model: Any) -> list[tuple[Any, np.ndarray]]:
+    # a copy the backend cannot write to (NumPy may share a CPU tensor's memory)
     return [(v, np.array(keras.ops.convert_to_numpy(v), copy=True))
             for v in _state_variables(model)]
 
@@ -489,16 +497,16 @@ class _BatchLosses(keras.metrics.Mean):
         super().update_state(values, sample_weight=sample_weight)
         table = self.batch_losses.value
         loss = keras.ops.cast(keras.ops.mean(values), table.dtype)
-        slots = keras.ops.arange(CHUNK + 1, dtype="int32")
-        batches = keras.ops.cast(table[CHUNK], "int32")
+        count = table[CHUNK]
         # 1, computed from the loss: a step whose data ran out does not count (TensorFlow
         # may run the ops that do not need the data).
         one = keras.ops.cast(keras.ops.logical_or(keras.ops.isnan(loss),
                                                   keras.ops.logical_not(keras.ops.isnan(loss))),
                              table.dtype)
-        table = keras.ops.where(keras.ops.equal(slots, batches), loss, table)
-        count = keras.ops.add(keras.ops.cast(batches, table.dtype), one)
-        self.batch_losses.assign(keras.ops.where(keras.ops.equal(slots, CHUNK), count, table))
+        slots = keras.ops.stack([keras.ops.cast(count, "int32"),
+                                 keras.ops.convert_to_tensor(CHUNK, "int32")])
+        self.batch_losses.assign(keras.ops.scatter_update(
+            table, keras.ops.expand_dims(slots, 1), keras.ops.stack([loss, count + one])))
 
     def reset_state(self) -> None:
         super().reset_state()
