@@ -525,7 +525,9 @@ def same_state(before: list[np.ndarray], model: Any) -> bool:
         a.dtype == b.dtype and np.array_equal(a, b) for a, b in zip(before, after))
 
 
-# --- s6-a ---
+# ---------------------------------------------------------------------------
+# Keras's twins: one table for the reference formulas and the Keras tests
+# ---------------------------------------------------------------------------
 
 
 def restarts(first: float, t_mul: float, n: int = 8) -> list[float]:
@@ -579,7 +581,9 @@ KERAS_TWIN = {Exponential: "ExponentialDecay", InverseTime: "InverseTimeDecay",
               CosineRestarts: "CosineDecayRestarts", Piecewise: "PiecewiseConstantDecay"}
 
 
-# --- s6-b ---
+# ---------------------------------------------------------------------------
+# One compiled model for tests that read only the rates applied
+# ---------------------------------------------------------------------------
 
 
 def at_rate(model: Any, learning_rate: float) -> Any:
