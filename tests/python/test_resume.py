@@ -22,7 +22,6 @@ one Rscript trains with keras3 and saves, a fresh one loads and resumes (keras3'
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 import textwrap
 from pathlib import Path
@@ -294,19 +293,12 @@ def _jobs(code: str, work: Path, manifest: dict[str, str]) -> list[dict[str, Any
     return jobs
 
 
-def _r_ready() -> bool:
-    """Whether R and the installed lrdecay R package are there (else R's tests skip)."""
+def _rscript() -> str | None:
+    """``Rscript`` when R and the installed lrdecay R package are there (else R's tests skip)."""
     try:
-        require_r()
+        return require_r()
     except pytest.skip.Exception:
-        return False
-    return True
-
-
-def _r_job(code: str, script: Path) -> dict[str, Any]:
-    script.write_text(code)
-    return {"argv": [shutil.which("Rscript"), str(script)], "cwd": str(script.parent),
-            "what": f"Rscript {script.name}"}
+        return None
 
 
 @pytest.fixture(scope="module")
@@ -323,16 +315,19 @@ def children(saved: dict[str, dict[str, Any]], tmp_path_factory: pytest.TempPath
                          ("KEYS", [r_string(k) for k in keys]), ("ITERS", map(str, ITERS))]:
         r_load = r_load.replace(name, f"c({', '.join(values)})")
     r_codes = {"SAVE": R_SAVE.replace("WORK", r_string(str(r_work))), "LOAD": r_load}
-    with_r = _r_ready()
+    rscript = _rscript()
     out: dict[str, Any] = {"r_work": r_work}
     for phase, code in (("SAVE", SAVE), ("LOAD", LOAD)):
         jobs = _jobs(code, work, manifest)
-        if with_r:
-            jobs.append(_r_job(r_codes[phase], r_work / f"{phase.lower()}.R"))
+        if rscript:
+            script = r_work / f"{phase.lower()}.R"
+            script.write_text(r_codes[phase])
+            jobs.append({"argv": [rscript, str(script)], "cwd": str(r_work),
+                         "what": f"Rscript {script.name}"})
         procs = run_processes(jobs, workers=len(jobs), timeout=900)
         stdouts = [check_process(proc, job["what"]) for job, proc in zip(jobs, procs)]
         out[phase] = [last_json(stdout) for stdout in stdouts[:len(GROUPS)]]
-        if with_r:
+        if rscript:
             out[f"R_{phase}"] = stdouts[-1]
     return out
 
