@@ -48,16 +48,20 @@ apt:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q \
 	    --no-install-recommends $(APT_PACKAGES); }
 
-# uv installs the pinned requirements (the same versions pip resolves) in seconds where pip
-# takes a minute and a half; it is given pip's find-links, where a machine's pip has them.
+# uv installs the pinned requirements (the same versions pip resolves) in under a minute where
+# pip takes a minute and a half, given pip's find-links where a machine's pip has them. It
+# lives outside .venv/bin: reticulate puts that folder on R's PATH, and on finding a uv there
+# it checks keras3's optional Python packages over the network at every start of Python.
+# Bytecode is compiled at install, as pip does: Python writes none (PYTHONDONTWRITEBYTECODE).
 UV_VERSION := 0.13.9
-UV := $(VENV)/bin/uv
+UV := $(STAMPS)/uv/bin/uv
 FIND_LINKS = $(or $(PIP_FIND_LINKS),$(shell python3 -m pip config get global.find-links 2>/dev/null))
-UV_INSTALL = $(UV) pip install -q --native-tls --python $(PY) \
+UV_INSTALL = $(UV) pip install -q --native-tls --compile-bytecode --python $(PY) \
   $(foreach d,$(FIND_LINKS),--find-links $(d))
 $(VENV)/.installed: requirements.txt pyproject.toml | apt
 	test -x $(PY) || python3 -m venv $(VENV)
-	test -x $(UV) || $(PY) -m pip install -q --disable-pip-version-check uv==$(UV_VERSION)
+	test -x $(UV) || $(PY) -m pip install -q --disable-pip-version-check --target $(STAMPS)/uv \
+	  uv==$(UV_VERSION)
 	$(UV_INSTALL) -r requirements.txt
 	$(UV_INSTALL) --no-deps --no-build-isolation -e .
 	touch $@
