@@ -214,7 +214,7 @@ def overhead_rows(per_step: dict[str, list[float]], base_name: str,
     return rows
 
 
-def interleaved(names: list[str], rounds: int, run_one: Callable[[str], None]) -> None:
+def interleaved(names: list[Any], rounds: int, run_one: Callable[[Any], None]) -> None:
     """``run_one(name)`` for every name in each of ``rounds`` rounds, in a new random order
     each round, with the garbage collector off (a collection inside one variant's epoch is
     noise, not its cost) and a collection between rounds."""
@@ -234,26 +234,21 @@ def interleaved(names: list[str], rounds: int, run_one: Callable[[str], None]) -
 def pooled_rounds(jobs: dict[tuple[str, int], Callable[[], None]],
                   rounds: int) -> dict[str, dict[str, list[list[float]]]]:
     """Every job ``(variant, model)`` once per round, all of them in a new random order
-    each round (the garbage collector as in ``interleaved()``). Per variant, clock and
-    model, the seconds of each round: wall-clock (``"wall"``) and the process's CPU time
-    (``"cpu"``, which leaves out the time the VM gives to other work)."""
+    each round (``interleaved()``). Per variant, clock and model, the seconds of each
+    round: wall-clock (``"wall"``) and the process's CPU time (``"cpu"``, which leaves out
+    the time the VM gives to other work)."""
     n_models = {name: 1 + max(k for n, k in jobs if n == name) for name, _ in jobs}
-    out = {name: {c: [[0.0] * rounds for _ in range(n)] for c in ("wall", "cpu")}
-           for name, n in n_models.items()}
-    order = list(jobs)
-    gc.collect()
-    gc.disable()
-    try:
-        for r in range(rounds):
-            random.shuffle(order)
-            for name, k in order:
-                c0, t0 = time.process_time(), time.perf_counter()
-                jobs[name, k]()
-                out[name]["wall"][k][r] = time.perf_counter() - t0
-                out[name]["cpu"][k][r] = time.process_time() - c0
-            gc.collect()
-    finally:
-        gc.enable()
+    out: dict[str, dict[str, list[list[float]]]] = {
+        name: {c: [[] for _ in range(n)] for c in ("wall", "cpu")}
+        for name, n in n_models.items()}
+
+    def run_one(key: tuple[str, int]) -> None:
+        c0, t0 = time.process_time(), time.perf_counter()
+        jobs[key]()
+        out[key[0]]["wall"][key[1]].append(time.perf_counter() - t0)
+        out[key[0]]["cpu"][key[1]].append(time.process_time() - c0)
+
+    interleaved(list(jobs), rounds, run_one)
     return out
 
 
