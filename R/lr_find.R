@@ -26,8 +26,7 @@
 #' the loss never decreases). Use it as the peak of a one-cycle or warmup +
 #' cosine schedule, e.g. `schedule_one_cycle(max_lr = result$suggestion, ...)`.
 #'
-#' The sweep is one Keras `fit()` in epochs of at most 40 batches (100 with
-#' the JAX backend, where each epoch's end stalls the queued steps); the
+#' The sweep is one Keras `fit()` in epochs of at most 100 batches; the
 #' learning rate of each batch and each batch's own loss are computed inside
 #' the compiled training step (no R or Python call between batches), so the
 #' sweep takes about the time of as many plain training steps. The first

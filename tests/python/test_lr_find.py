@@ -78,12 +78,12 @@ def test_sweep_is_geometric_and_smoothed_is_the_bias_corrected_moving_average() 
 def test_each_batch_trains_at_its_own_rate() -> None:
     """The sweep's losses are those of training batch by batch with the rate set before
     each batch (each batch's own loss, not a running mean): across chunk ends and the ends
-    of passes over the data (50 batches a pass, 90 batches in chunks of 30)."""
+    of passes over the data (50 batches a pass, 150 batches in chunks of 75)."""
     x, y = np.tile(X, (5, 1))[:1600], np.tile(Y, (5, 1))[:1600]
     model, reference = make_model(), make_model()
-    r = lrdecay.lr_find(model, x, y, min_lr=1e-4, max_lr=0.5, steps=90, smoothing=0,
+    r = lrdecay.lr_find(model, x, y, min_lr=1e-4, max_lr=0.5, steps=150, smoothing=0,
                         stop_factor=1e9, shuffle=False)
-    assert r.stop_reason == "completed" and len(r) == 90
+    assert r.stop_reason == "completed" and len(r) == 150
     losses = []
     for i, lr in enumerate(r.lrs):
         reference.optimizer.learning_rate = lr
