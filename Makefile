@@ -83,7 +83,10 @@ $(STAMPS)/rpkg: $(PKG_FILES) $(STAMPS)/rdeps $(VENV)/.installed | apt
 docs: setup
 	Rscript -e 'roxygen2::roxygenise()'
 
-test: setup test-python test-r lint
+# pytest and testthat run side by side (each mostly keeps one core busy; this machine has two);
+# each one's output is printed whole when it ends.
+test: setup
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-python test-r lint
 	$(MAKE) check CHECK_ARGS="--no-tests --ignore-vignettes"
 
 # The inner loop: no training, no Keras model, no R (well under 2 minutes); `make test` runs all.
