@@ -74,7 +74,6 @@ NUMBERS = [(cls, arg, must) for cls, args in NUMERIC.items() for arg, (must, _) 
 NOT_A_NUMBER = [
     (None, TypeError, "None"),
     (float("nan"), ValueError, "NaN"),
-    (np.nan, ValueError, "NaN"),
     (float("inf"), ValueError, "Inf"),
     (-math.inf, ValueError, "-Inf"),
     ("0.5", TypeError, '"0.5"'),
@@ -207,12 +206,10 @@ def test_the_valid_calls_are_valid():
         assert isinstance(cls(**kwargs), lrdecay.Schedule)
 
 
-NOT_A_NUMBER_IDS = ["None", "nan", "np.nan", "inf", "-inf", "str", "bool", "length2", "empty",
-                    "dict", "complex", "array"]
 NUMBER_ROWS = [
-    pytest.param(cls, arg, must, value, exc, shown, id=f"{cls.__name__}-{arg}-{vid}")
+    pytest.param(cls, arg, must, value, exc, shown, id=f"{cls.__name__}-{arg}-{shown}")
     for cls, arg, must in NUMBERS
-    for (value, exc, shown), vid in zip(NOT_A_NUMBER, NOT_A_NUMBER_IDS)
+    for value, exc, shown in NOT_A_NUMBER
     # decay_rate=None means "not given" (use `k`): see the exactly-one-of test; an omitted
     # horizon (RUN_LENGTHS) is the whole run, and WSD's decay_steps, which must be given,
     # says so in its own words (test_run_sized.py)

@@ -412,24 +412,18 @@ def test_array_call_equals_elementwise_calls_and_keeps_the_shape(schedule):
     assert out.flags.writeable  # the caller's own array, not a read-only broadcast view
 
 
-@pytest.mark.parametrize("schedule", ALL_SCHEDULES, ids=ALL_IDS)
-@pytest.mark.parametrize(("bad", "shown"), [
-    (-1, "-1"), (-0.5, "-0.5"), (float("nan"), "NaN"), (float("inf"), "Inf"),
-    ([0.0, 1.0, -2.0], "[-2]"), (np.array([1.0, np.nan]), "NaN"), (-np.inf, "-Inf"),
+@pytest.mark.parametrize(("bad", "exc", "shown"), [
+    (-1, ValueError, "-1"), (-0.5, ValueError, "-0.5"), (float("nan"), ValueError, "NaN"),
+    (float("inf"), ValueError, "Inf"), ([0.0, 1.0, -2.0], ValueError, "[-2]"),
+    (np.array([1.0, np.nan]), ValueError, "NaN"), (-np.inf, ValueError, "-Inf"),
+    *[(bad, TypeError, "") for bad in ["3", "abc", [1, "2"], True, np.array([True, False]),
+                                       None, {"t": 1}, b"1"]],
 ])
-def test_bad_clock_values_raise_value_error_naming_t(schedule, bad, shown):
-    with pytest.raises(ValueError, match="`t` must be") as err:
-        schedule(bad)
-    assert shown in str(err.value)
-    assert "non-negative finite" in str(err.value)
-
-
-@pytest.mark.parametrize("bad", ["3", "abc", [1, "2"], True, np.array([True, False]), None,
-                                 {"t": 1}, b"1"])
-def test_non_numeric_clock_raises_type_error(bad):
-    for schedule in (Step(0.01), Cosine(0.1, 10), Warmup(Constant(0.1), 2)):
-        with pytest.raises(TypeError, match="`t` must be a vector of non-negative finite"):
+def test_bad_clock_values_raise_an_error_naming_t(bad, exc, shown):
+    for schedule in ALL_SCHEDULES:
+        with pytest.raises(exc, match="`t` must be a vector of non-negative finite") as err:
             schedule(bad)
+        assert shown in str(err.value), schedule
 
 
 # ---------------------------------------------------------------------------
