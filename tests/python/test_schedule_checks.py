@@ -321,14 +321,11 @@ def test_from_config_runs_the_constructor_checks():
         _check_message(err, arg, must, shown)
 
 
+#: The values no message of the tables above shows (those check the other rules).
 @pytest.mark.parametrize(("value", "shown"), [
-    (2.0, "2"), (0.5, "0.5"), (1e-05, "1e-05"), (-10000.0, "-10000"), (np.float64(2.5), "2.5"),
-    (np.float32(0.5), "0.5"), (3, "3"), (np.int64(7), "7"), (float("nan"), "NaN"),
-    (float("inf"), "Inf"), (-math.inf, "-Inf"), ("exp", '"exp"'), ('say "hi"', r'"say \"hi\""'),
-    ([30.0, 20.0], "[30, 20]"), ((0.1,), "[0.1]"), (np.array([1.0, np.nan]), "[1, NaN]"),
-    (list(range(8)), "[0, 1, 2, 3, 4, 5, ...]"), ({"a": 1.0}, '{"a": 1}'), (None, "None"),
-    (True, "True"), (math.sqrt, "a function"), ((x for x in []), "a generator"),
-    (Constant(0.1), "an object of class Constant"),
+    (1e-05, "1e-05"), (np.float64(2.5), "2.5"), (np.float32(0.5), "0.5"),
+    ('say "hi"', r'"say \"hi\""'), ((0.1,), "[0.1]"), (list(range(8)), "[0, 1, 2, 3, 4, 5, ...]"),
+    ({"a": 1.0}, '{"a": 1}'), ((x for x in []), "a generator"),
 ])
 def test_values_show_in_words_both_languages_read(value, shown):
     """One formatter for every message: numbers without a trailing ".0", strings in

@@ -37,35 +37,25 @@ def ref_step(initial_lr, drop, every):
 
 
 def ref_piecewise(boundaries, values):
-    def f(t):
-        for b, v in zip(boundaries, values):
-            if t <= b:
-                return v
-        return values[-1]
+    """values[i] up to and including boundaries[i] (Keras's rule), then values[-1]."""
+    return lambda t: next((v for b, v in zip(boundaries, values) if t <= b), values[-1])
 
-    return f
+
+def _periods(t, decay_steps, staircase):
+    """t / decay_steps, floored with staircase."""
+    return math.floor(t / decay_steps) if staircase else t / decay_steps
 
 
 def ref_exponential(initial_lr, decay_steps=1, decay_rate=None, staircase=False, k=None):
     def f(t):
-        p = t / decay_steps
-        if staircase:
-            p = math.floor(p)
-        if k is not None:
-            return initial_lr * math.exp(-k * p)
-        return initial_lr * decay_rate**p
+        p = _periods(t, decay_steps, staircase)
+        return initial_lr * (math.exp(-k * p) if k is not None else decay_rate**p)
 
     return f
 
 
 def ref_inverse_time(initial_lr, decay_steps, decay_rate, staircase=False):
-    def f(t):
-        p = t / decay_steps
-        if staircase:
-            p = math.floor(p)
-        return initial_lr / (1 + decay_rate * p)
-
-    return f
+    return lambda t: initial_lr / (1 + decay_rate * _periods(t, decay_steps, staircase))
 
 
 def ref_polynomial(initial_lr, decay_steps, end_lr=1e-4, power=1.0, cycle=False):  # Keras's end
