@@ -126,15 +126,15 @@ except ImportError:  # the tests above need no Keras
     keras = None
 
 
-
 def keras_only(test: Any) -> Any:
     """Marked ``keras`` and skipped without Keras (the tests above need no Keras)."""
     return pytest.mark.keras(pytest.mark.skipif(keras is None, reason="Keras is not installed")(
         test))
-#: kit's 64 rows: batch 40 makes 2 updates per epoch, batch 7 makes 10 (nine of 7, one of 1).
 
 
 def make_model(lr: Any, **sgd: Any) -> Any:
+    """kit's model, seeded. On kit's 64 rows batch 40 makes 2 updates per epoch, batch 7
+    makes 10 (nine of 7, one of 1)."""
     return keras_model(lr, seed=1, **sgd)
 
 
