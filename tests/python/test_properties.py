@@ -6,7 +6,6 @@ largest rate the parameters allow (``CEILING``); monotone where the family promi
 
 from __future__ import annotations
 
-import math
 from typing import Any, Callable
 
 import lrdecay
@@ -237,9 +236,3 @@ def test_in_graph_equals_numpy(family: str) -> None:
 
     check()
 
-
-def test_ceiling_is_reached_or_approached() -> None:
-    """The bound used above is tight for simple cases (it is not vacuous)."""
-    assert _ceiling(Cosine(0.1, 9)) == Cosine(0.1, 9)(0)
-    assert max(OneCycle(0.1, 20)(np.arange(20.0))) == pytest.approx(0.1)
-    assert math.isclose(max(Cyclic(0.0, 0.2, 3)(np.arange(20.0))), 0.2)

@@ -74,7 +74,6 @@ NUMBERS = [(cls, arg, must) for cls, args in NUMERIC.items() for arg, (must, _) 
 NOT_A_NUMBER = [
     (None, TypeError, "None"),
     (float("nan"), ValueError, "NaN"),
-    (np.nan, ValueError, "NaN"),
     (float("inf"), ValueError, "Inf"),
     (-math.inf, ValueError, "-Inf"),
     ("0.5", TypeError, '"0.5"'),
@@ -207,12 +206,10 @@ def test_the_valid_calls_are_valid():
         assert isinstance(cls(**kwargs), lrdecay.Schedule)
 
 
-NOT_A_NUMBER_IDS = ["None", "nan", "np.nan", "inf", "-inf", "str", "bool", "length2", "empty",
-                    "dict", "complex", "array"]
 NUMBER_ROWS = [
-    pytest.param(cls, arg, must, value, exc, shown, id=f"{cls.__name__}-{arg}-{vid}")
+    pytest.param(cls, arg, must, value, exc, shown, id=f"{cls.__name__}-{arg}-{shown}")
     for cls, arg, must in NUMBERS
-    for (value, exc, shown), vid in zip(NOT_A_NUMBER, NOT_A_NUMBER_IDS)
+    for value, exc, shown in NOT_A_NUMBER
     # decay_rate=None means "not given" (use `k`): see the exactly-one-of test; an omitted
     # horizon (RUN_LENGTHS) is the whole run, and WSD's decay_steps, which must be given,
     # says so in its own words (test_run_sized.py)
@@ -259,8 +256,6 @@ EXACT = [
      "Exactly one of `decay_rate` and `k` must be given, not neither."),
     (lambda: Exponential(0.1, k=-0.1), ValueError, ("k", "a non-negative number", "-0.1")),
     (lambda: Exponential(0.1, k="0.1"), TypeError, ("k", "a non-negative number", '"0.1"')),
-    # InverseTime: decay_rate is required
-    (lambda: InverseTime(0.1, 10), TypeError, ("decay_rate", "a non-negative number", "None")),
     # an exponential warmup needs a positive start and target
     (lambda: Warmup(Constant(0.1), 5, start_lr=0, shape="exponential"), ValueError,
      ("start_lr", 'a positive number (shape "exponential")', "0")),
@@ -291,11 +286,8 @@ def test_exact_messages(call, exc, message):
         assert str(err.value) == message
 
 
-def test_allowed_edge_values():
-    assert Exponential(0.1, k=0.0)(100.0) == 0.1  # k = 0: no decay, allowed
-    # the linear shape may start at 0 and warm up to a schedule starting at 0
+def test_a_linear_warmup_may_start_at_0_and_reach_a_schedule_starting_at_0():
     assert Warmup(Linear(0.0, 0.1, 5), 5)(0) == 0.0
-    assert Sequence([Constant(0.1)], [])(5.0) == 0.1  # one schedule needs no boundaries
 
 
 def test_r_style_values_are_accepted():
@@ -329,14 +321,11 @@ def test_from_config_runs_the_constructor_checks():
         _check_message(err, arg, must, shown)
 
 
+#: The values no message of the tables above shows (those check the other rules).
 @pytest.mark.parametrize(("value", "shown"), [
-    (2.0, "2"), (0.5, "0.5"), (1e-05, "1e-05"), (-10000.0, "-10000"), (np.float64(2.5), "2.5"),
-    (np.float32(0.5), "0.5"), (3, "3"), (np.int64(7), "7"), (float("nan"), "NaN"),
-    (float("inf"), "Inf"), (-math.inf, "-Inf"), ("exp", '"exp"'), ('say "hi"', r'"say \"hi\""'),
-    ([30.0, 20.0], "[30, 20]"), ((0.1,), "[0.1]"), (np.array([1.0, np.nan]), "[1, NaN]"),
-    (list(range(8)), "[0, 1, 2, 3, 4, 5, ...]"), ({"a": 1.0}, '{"a": 1}'), (None, "None"),
-    (True, "True"), (math.sqrt, "a function"), ((x for x in []), "a generator"),
-    (Constant(0.1), "an object of class Constant"),
+    (1e-05, "1e-05"), (np.float64(2.5), "2.5"), (np.float32(0.5), "0.5"),
+    ('say "hi"', r'"say \"hi\""'), ((0.1,), "[0.1]"), (list(range(8)), "[0, 1, 2, 3, 4, 5, ...]"),
+    ({"a": 1.0}, '{"a": 1}'), ((x for x in []), "a generator"),
 ])
 def test_values_show_in_words_both_languages_read(value, shown):
     """One formatter for every message: numbers without a trailing ".0", strings in

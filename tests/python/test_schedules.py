@@ -37,35 +37,25 @@ def ref_step(initial_lr, drop, every):
 
 
 def ref_piecewise(boundaries, values):
-    def f(t):
-        for b, v in zip(boundaries, values):
-            if t <= b:
-                return v
-        return values[-1]
+    """values[i] up to and including boundaries[i] (Keras's rule), then values[-1]."""
+    return lambda t: next((v for b, v in zip(boundaries, values) if t <= b), values[-1])
 
-    return f
+
+def _periods(t, decay_steps, staircase):
+    """t / decay_steps, floored with staircase."""
+    return math.floor(t / decay_steps) if staircase else t / decay_steps
 
 
 def ref_exponential(initial_lr, decay_steps=1, decay_rate=None, staircase=False, k=None):
     def f(t):
-        p = t / decay_steps
-        if staircase:
-            p = math.floor(p)
-        if k is not None:
-            return initial_lr * math.exp(-k * p)
-        return initial_lr * decay_rate**p
+        p = _periods(t, decay_steps, staircase)
+        return initial_lr * (math.exp(-k * p) if k is not None else decay_rate**p)
 
     return f
 
 
 def ref_inverse_time(initial_lr, decay_steps, decay_rate, staircase=False):
-    def f(t):
-        p = t / decay_steps
-        if staircase:
-            p = math.floor(p)
-        return initial_lr / (1 + decay_rate * p)
-
-    return f
+    return lambda t: initial_lr / (1 + decay_rate * _periods(t, decay_steps, staircase))
 
 
 def ref_polynomial(initial_lr, decay_steps, end_lr=1e-4, power=1.0, cycle=False):  # Keras's end
@@ -225,41 +215,19 @@ def test_values_match_reference_formula(schedule, reference, points):
                                err_msg=f"{schedule!r} at t = {ts.tolist()}")
 
 
-_JUMP = Sequence([Constant(1.0), Constant(0.5), Step(0.25, 0.5, 1)], [5, 7.5])
-_STAIRS = Exponential(0.1, 1000, 0.96, staircase=True)  # Keras's positional order
-
-#: Values worked out by hand, independent of any formula code: (schedule, t, values).
+#: Values worked out by hand, independent of any formula code, where the reference formulas
+#: above do not reach: PyTorch's families at fractional t, the defaults of decay_steps,
+#: FromFunction, WSD and InverseSqrt. (schedule, t, values)
 HAND = [
-    (_STAIRS, [27999, 28000, 28125, 28999], [0.1 * 0.96**27] + [0.1 * 0.96**28] * 3),
-    (Cosine(0.01, 50), [0, 25, 50, 75], [0.01, 0.005, 0, 0]),  # stays at the end value
     (MultiStep(1.0, [3, 7], 0.1), [0, 2.9, 3, 6.5, 7, 100], [1, 1, 0.1, 0.1, 0.01, 0.01]),
     (MultiStep(1.0, [0, 2.5], 0.1), [0, 2.4, 2.5, 3], [0.1, 0.1, 0.01, 0.01]),
-    # Piecewise (Keras): values[i] up to and including boundaries[i]
-    (Piecewise([5, 10], [1.0, 0.5, 0.1]), [0, 5, 5.001, 10, 10.001, 1e6],
-     [1.0, 1.0, 0.5, 0.5, 0.1, 0.1]),
-    (Linear(0.0, 0.1, 10), [0, 5, 10, 20], [0, 0.05, 0.1, 0.1]),
-    (InverseTime(1.0, 2, 1.0), [0, 2, 6], [1, 0.5, 0.25]),
-    # Keras's positional order (initial_lr, decay_steps, decay_rate), and decay_steps 1 unless
-    # given (Exponential: exactly one of decay_rate and k, test_schedule_checks.py's EXACT)
-    (Exponential(0.1, 1000, 0.96), [2000], [0.1 * 0.96**2]),
-    (InverseTime(0.1, 10, 0.5), [20], [0.05]),
+    # decay_steps 1 unless given (Exponential: exactly one of decay_rate and k,
+    # test_schedule_checks.py's EXACT)
     (Exponential(0.1, decay_rate=0.5), [3], [0.0125]),
     (InverseTime(0.1, decay_rate=0.5), [2], [0.05]),
-    (Polynomial(1.0, 10, end_lr=0, cycle=True), [0, 5, 10, 15, 20], [1, 0.5, 0, 0.25, 0]),
     (Cyclic(1.0, 3.0, 2), [0, 0.5, 1, 2, 2.5, 3, 4, 6], [1, 1.5, 2, 3, 2.5, 2, 1, 3]),
-    (Cyclic(0.0, 4.0, 2, mode="triangular2"), [2, 6, 10], [4, 2, 1]),
     (Cyclic(0.0, 1.0, 2, mode="exp_range", gamma=0.5), [0.5, 1, 3],
      [0.25 * 0.5**0.5, 0.25, 0.0625]),  # (1 - x) * gamma^t
-    (Warmup(Constant(0.1), 4, start_lr=0.001, shape="exponential"), [0, 1, 2, 4, 9],
-     [0.001, 0.001 * 10**0.5, 0.01, 0.1, 0.1]),
-    (Warmup(Constant(0.1), 5), [0, 2.5, 4.999, 5], [0, 0.05, 0.09998, 0.1]),
-    (Sequence([Constant(1.0), Linear(1.0, 0.0, 10)], [5]), [4.999, 5, 10, 15, 100],
-     [1, 1, 0.5, 0, 0]),
-    # Sequence, the other way round: the next schedule owns its boundary,
-    # [boundaries[i-1], boundaries[i])
-    (_JUMP, [0, 4.999, 5, 7.499, 7.5, 8.5], [1.0, 1.0, 0.5, 0.5, 0.25, 0.125]),
-    (CosineRestarts(1.0, 10, t_mul=2, m_mul=0.5), [0, 5, 10, 20, 30, 70],
-     [1, 0.5, 0.5, 0.25, 0.25, 0.125]),
     # FromFunction inside a Warmup (its target: the function at t = 0) and a Sequence
     (Warmup(FromFunction(lambda t: 0.1 / (1 + t)), 4), [0, 2, 4, 5], [0, 0.05, 0.1, 0.05]),
     (Sequence([Constant(0.3), FromFunction(lambda t: 0.1 / (1 + t))], [2]), [0, 2, 3],
@@ -325,8 +293,6 @@ def test_one_cycle_matches_torch_then_holds(kw):
     np.testing.assert_allclose(s(np.arange(total)), expected, rtol=1e-12, atol=1e-18)
     final = max_lr / kw.get("div_factor", 25.0) / kw.get("final_div_factor", 1e4)
     assert expected[-1] == pytest.approx(final, rel=1e-12)
-    after = s(total - 1 + np.array([0.0, 0.5, 1.0, 2.0, 1e3, 1e6]))
-    np.testing.assert_array_equal(after, np.full(6, s(total - 1)))
     # and between the integer steps, the reference formula
     ts = np.arange(0, total + 3, 0.25)
     ref = ref_one_cycle(max_lr, **kw)
@@ -436,24 +402,18 @@ def test_array_call_equals_elementwise_calls_and_keeps_the_shape(schedule):
     assert out.flags.writeable  # the caller's own array, not a read-only broadcast view
 
 
-@pytest.mark.parametrize("schedule", ALL_SCHEDULES, ids=ALL_IDS)
-@pytest.mark.parametrize(("bad", "shown"), [
-    (-1, "-1"), (-0.5, "-0.5"), (float("nan"), "NaN"), (float("inf"), "Inf"),
-    ([0.0, 1.0, -2.0], "[-2]"), (np.array([1.0, np.nan]), "NaN"), (-np.inf, "-Inf"),
+@pytest.mark.parametrize(("bad", "exc", "shown"), [
+    (-1, ValueError, "-1"), (-0.5, ValueError, "-0.5"), (float("nan"), ValueError, "NaN"),
+    (float("inf"), ValueError, "Inf"), ([0.0, 1.0, -2.0], ValueError, "[-2]"),
+    (np.array([1.0, np.nan]), ValueError, "NaN"), (-np.inf, ValueError, "-Inf"),
+    *[(bad, TypeError, "") for bad in ["3", "abc", [1, "2"], True, np.array([True, False]),
+                                       None, {"t": 1}, b"1"]],
 ])
-def test_bad_clock_values_raise_value_error_naming_t(schedule, bad, shown):
-    with pytest.raises(ValueError, match="`t` must be") as err:
-        schedule(bad)
-    assert shown in str(err.value)
-    assert "non-negative finite" in str(err.value)
-
-
-@pytest.mark.parametrize("bad", ["3", "abc", [1, "2"], True, np.array([True, False]), None,
-                                 {"t": 1}, b"1"])
-def test_non_numeric_clock_raises_type_error(bad):
-    for schedule in (Step(0.01), Cosine(0.1, 10), Warmup(Constant(0.1), 2)):
-        with pytest.raises(TypeError, match="`t` must be a vector of non-negative finite"):
+def test_bad_clock_values_raise_an_error_naming_t(bad, exc, shown):
+    for schedule in ALL_SCHEDULES:
+        with pytest.raises(exc, match="`t` must be a vector of non-negative finite") as err:
             schedule(bad)
+        assert shown in str(err.value), schedule
 
 
 # ---------------------------------------------------------------------------
