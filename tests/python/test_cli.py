@@ -1,6 +1,7 @@
 """The command line (``python -m lrdecay compare``, the console script ``lrdecay``): its
-parsing, its errors and its install hints. Nothing here trains (test_compare.py has the
-one end-to-end run)."""
+parsing, its errors and its install hints (the hint of this checkout, and the command line
+without Keras: test_namespace.py). Nothing here trains (test_compare.py has the one
+end-to-end run)."""
 
 from __future__ import annotations
 
@@ -111,13 +112,3 @@ def test_the_install_hint_follows_how_lrdecay_was_installed(tmp_path: Path) -> N
     # Not installed, nor in a checkout (R's copy): both ways.
     assert hint(installed_here=False) == \
         'pip install "lrdecay[keras]", or from a source checkout pip install ".[keras]"'
-
-
-def test_the_hint_of_this_checkout_names_it() -> None:
-    """The tests import lrdecay from this checkout's inst/python (pytest.ini)."""
-    repo = Path(lrdecay.__file__).resolve().parents[2]
-    text = lrdecay._keras_missing("lrdecay.LRScheduler", "keras")
-    assert text.startswith("lrdecay.LRScheduler needs Keras 3 and a backend, and keras is "
-                           "not installed: pip install ")
-    assert (f'"{repo}[keras]" tensorflow' in text) or ('".[keras]" tensorflow' in text), text
-    assert text.endswith("(or jax, or torch, in place of tensorflow).")
