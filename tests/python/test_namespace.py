@@ -150,13 +150,8 @@ except ImportError:
 import lrdecay
 from lrdecay import *
 assert "Any" not in dir() and "LRScheduler" not in dir(), sorted(dir())
-families = [Constant(0.1), Step(0.1), MultiStep(0.1, [2]), Piecewise([2], [0.1, 0.01]),
-            Exponential(0.1, 1, 0.9), InverseTime(0.1, 1, 0.5), Polynomial(0.1, 10, cycle=True),
-            Cosine(0.1, 10), CosineRestarts(0.1, 10), Linear(0, 0.1, 5), Cyclic(0.01, 0.1, 4),
-            OneCycle(0.1, 20), WSD(0.1, 2, 3, 4), InverseSqrt(0.1, 4), Rex(0.1, 10),
-            Cooldown(Constant(0.1), 3, 5), FromFunction(lambda t: 0.1 + 0 * t)]
-families += [Warmup(families[1], 3), Sequence(families[:3], [5, 10])]
-for s in families:
+from kit import schedule_cases
+for s in [s for _, s in schedule_cases()] + [FromFunction(lambda t: 0.1 + 0 * t)]:
     s(3.5); s([0, 1, 2]); repr(s); s.describe()
     if matplotlib is not None:
         s.plot()
@@ -199,12 +194,12 @@ print(json.dumps(out))
 
 
 def test_import_side_effects_in_a_fresh_python(tmp_path):
-    """``import lrdecay``, ``from lrdecay import *``, every family evaluated, described,
-    plotted (where matplotlib is installed) and rebuilt from its config, and the plan check
-    load no Keras, no TensorFlow. Without Keras, what needs it raises an ImportError that
-    says what to install, and ``python -m lrdecay compare`` prints that in one line. A Keras
-    that fails to import raises its own error and leaves the registration waiting (first
-    on ``sys.meta_path``, once) for the next attempt."""
+    """``import lrdecay``, ``from lrdecay import *``, every family (``kit.schedule_cases``)
+    evaluated, described, plotted and rebuilt from its config, and the plan check load no
+    Keras, no TensorFlow. Without Keras, what needs it raises an ImportError that says what
+    to install, and ``python -m lrdecay compare`` prints that in one line. A Keras that
+    fails to import raises its own error and leaves the registration waiting (first on
+    ``sys.meta_path``, once) for the next attempt."""
     broken = tmp_path / "broken" / "keras"
     broken.mkdir(parents=True)
     (broken / "__init__.py").write_text('raise ImportError("this Keras is broken")\n')
