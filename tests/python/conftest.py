@@ -66,7 +66,6 @@ class RError(Exception):
 
     def __init__(self, message: str, classes: list[str]) -> None:
         super().__init__(message)
-        self.message = message
         self.classes = classes
 
 
@@ -76,9 +75,7 @@ class RCall:
     objects, or lists of them (R lists)."""
 
     def __init__(self, fn: str, *args: Any, **kwargs: Any) -> None:
-        self.fn = fn
-        self.args = args
-        self.kwargs = kwargs
+        self.fn, self.args, self.kwargs = fn, args, kwargs
 
 
 class RSession:

@@ -51,14 +51,6 @@ def test_bad_arguments_print_the_subcommand_usage_and_the_error(
     assert f"python -m lrdecay compare: error: {message}" in " ".join(err.split())
 
 
-def test_a_missing_subcommand_prints_the_top_level_usage(
-        capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit):
-        main([], prog="python -m lrdecay")
-    err = capsys.readouterr().err
-    assert err.startswith("usage: python -m lrdecay [-h] {compare}")
-
-
 @pytest.mark.parametrize(("argv0", "prog"), [
     ("/home/me/.venv/bin/lrdecay", "lrdecay"),
     ("C:\\venv\\Scripts\\lrdecay.exe".replace("\\", "/"), "lrdecay"),
@@ -74,7 +66,7 @@ def test_the_program_is_named_as_it_was_started(
     assert capsys.readouterr().err.startswith(f"usage: {prog} compare [-h]")
 
 
-def test_help_lists_the_schedules_and_the_loose_matching(
+def test_help_lists_the_schedules_and_a_missing_subcommand_the_usage(
         capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_:
         main(["compare", "--help"], prog="lrdecay")
@@ -82,6 +74,9 @@ def test_help_lists_the_schedules_and_the_loose_matching(
     out = " ".join(capsys.readouterr().out.split())
     assert out.startswith("usage: lrdecay compare [-h]")
     assert "from: constant, step," in out and "d2z for linear to zero" in out
+    with pytest.raises(SystemExit):
+        main([], prog="python -m lrdecay")
+    assert capsys.readouterr().err.startswith("usage: python -m lrdecay [-h] {compare}")
 
 
 # -- What to install ----------------------------------------------------------------------

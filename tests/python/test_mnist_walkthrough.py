@@ -1,11 +1,6 @@
-"""The Keras MNIST walkthrough (SGD with in-graph exponential decay, PrintLR), on small data.
-
-The walkthrough trains on MNIST with
-``SGD(learning_rate=ExponentialDecay(0.1, decay_steps=1000, decay_rate=0.96, staircase=True))``,
-prints the learning rate at every epoch with a ``PrintLR`` callback, and reads the
-current learning rate after 15 epochs of 1875 steps (28125 updates):
-0.031885575503110886. Here the same model runs on a few hundred random 28x28
-images (no download), with lrdecay's schedule and ``LRLogger``.
+"""The Keras MNIST walkthrough (SGD with ``ExponentialDecay(0.1, 1000, 0.96, staircase=True)``,
+a ``PrintLR`` callback, the current rate read after 15 epochs of 1875 updates), with
+lrdecay's schedule and ``LRLogger``, on a few hundred random 28x28 images (no download).
 """
 
 from __future__ import annotations

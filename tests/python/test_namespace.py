@@ -15,7 +15,7 @@ import sys
 
 import lrdecay
 import pytest
-from kit import REPO, check_process, last_json, run_processes
+from kit import REPO, check_process, keras_model, last_json, run_processes
 
 #: The Keras-backed public names, loaded on first use.
 KERAS_BACKED = {"KerasSchedule", "LRScheduler", "LRLogger", "LRCustom", "LRPlateau",
@@ -117,19 +117,15 @@ ORDERS = ("import lrdecay\nimport keras", "import keras\nimport lrdecay",
 @pytest.mark.keras
 def test_keras_files_load_after_import_lrdecay_in_any_order(tmp_path):
     """Saved here; loaded in a fresh Python per import order, two at a time."""
-    import keras
-
-    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
     schedule = lrdecay.Warmup(lrdecay.Cosine(0.1, 10), 3)
-    model.compile(keras.optimizers.SGD(schedule.to_keras(steps_per_epoch=2)), loss="mse")
+    model = keras_model(schedule.to_keras(steps_per_epoch=2), inputs=2)
     model.optimizer.build(model.trainable_variables)
     model.optimizer.iterations.assign(7)
     model.save(tmp_path / "model.keras")
     procs = run_processes([{"argv": [sys.executable, "-c", first + LOAD], "cwd": tmp_path}
                            for first in ORDERS])
     for first, proc in zip(ORDERS, procs):
-        assert proc.returncode == 0, f"{first!r}:\n{proc.stderr}"
-        assert proc.stdout.strip().endswith("loaded")
+        assert check_process(proc, repr(first)).strip().endswith("loaded")
 
 
 # -- Import side effects, in one fresh Python ------------------------------------------------

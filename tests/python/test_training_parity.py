@@ -134,7 +134,6 @@ def test_keras3_resume_with_one_based_initial_epoch(r_session: RSession) -> None
     x, y = _data()
     code = """
 library(keras3)
-library(lrdecay)
 x <- matrix(x, ncol = 6, byrow = TRUE)
 y <- matrix(y, ncol = 1)
 seen <- integer()
