@@ -94,7 +94,6 @@ class RSession:
         with self._conv.context():
             ro.r(_R_SETUP)
 
-    # -- running R code -----------------------------------------------------
     def eval(self, code: str, **values: Any) -> Any:
         """R ``code``'s value, ``values`` bound as R variables: numeric vectors as float64
         arrays, R lists as Python lists. An R error raises ``RError`` (message, classes)."""

@@ -32,9 +32,8 @@ def test_schedule_names_match_loosely(typed: str, chosen: list[str], unknown: li
 
 
 @pytest.mark.parametrize(("argv", "message"), [
-    (["compare", "--seeds", "0"], "--seeds must be a whole number >= 1, not 0"),
-    (["compare", "--workers", "0"], "--workers must be a whole number >= 1, not 0"),
-    (["compare", "--epochs", "0"], "--epochs must be a whole number >= 1, not 0"),
+    *[(["compare", f"--{flag}", "0"], f"--{flag} must be a whole number >= 1, not 0")
+      for flag in ("seeds", "workers", "epochs")],
     (["compare", "--schedules", "cosine,nope"], "--schedules must be names from: constant, "
      "step, exponential, inverse time, polynomial, cosine, warmup + cosine, one-cycle, "
      "cyclic, wsd, linear to zero (D2Z); unknown: nope"),
@@ -81,10 +80,8 @@ def test_help_lists_the_schedules_and_a_missing_subcommand_the_usage(
 
 # -- What to install ----------------------------------------------------------------------
 def hint(extra: str = "keras", **kwargs: object) -> str:
-    given = {"direct_url": None, "installed_here": True, "source_root": None,
-             "cwd": "/home/me", "also": ""}
-    given.update(kwargs)
-    return lrdecay._install_command(extra, **given)  # type: ignore[arg-type]
+    given = {"direct_url": None, "installed_here": True, "source_root": None, "cwd": "/home/me"}
+    return lrdecay._install_command(extra, **{**given, **kwargs})  # type: ignore[arg-type]
 
 
 def test_the_install_hint_follows_how_lrdecay_was_installed(tmp_path: Path) -> None:

@@ -7,7 +7,6 @@ and reports Python's message.
 from __future__ import annotations
 
 import math
-import warnings
 from pathlib import Path
 
 import lrdecay
@@ -198,17 +197,16 @@ def test_seeds_give_means_and_spreads_the_same_weights_per_seed_and_workers_agre
 
 
 @pytest.mark.keras
+@pytest.mark.filterwarnings("error::lrdecay.ScheduleWarning")
 def test_a_schedule_that_does_not_fit_warns_before_training() -> None:
     """Checked once per schedule before any fit (as an error here, so nothing trains)."""
     pytest.importorskip("sklearn")
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", lrdecay.ScheduleWarning)
-        with pytest.raises(lrdecay.ScheduleWarning,
-                           match=r'(?s)^compare_schedules\(\) \("long"\): .*unit_mismatch.*'
-                                 r"to turn this check off: warnings\.filterwarnings\('ignore', "
-                                 r"category=lrdecay\.ScheduleWarning\)\.$"):
-            compare_schedules({"fine": Cosine(0.1, 2), "long": Cosine(0.1, 1000)}, epochs=2,
-                              output=None, workers=1)
+    with pytest.raises(lrdecay.ScheduleWarning,
+                       match=r'(?s)^compare_schedules\(\) \("long"\): .*unit_mismatch.*'
+                             r"to turn this check off: warnings\.filterwarnings\('ignore', "
+                             r"category=lrdecay\.ScheduleWarning\)\.$"):
+        compare_schedules({"fine": Cosine(0.1, 2), "long": Cosine(0.1, 1000)}, epochs=2,
+                          output=None, workers=1)
 
 
 @pytest.mark.keras

@@ -45,9 +45,7 @@ def test_mnist_walkthrough(capsys):
                         validation_data=(x_test, y_test), callbacks=[lrdecay.LRLogger()],
                         verbose=2)
     lines = [ln for ln in capsys.readouterr().out.splitlines() if "learning rate" in ln]
-    assert lines == ["Epoch 01: learning rate = 0.1",
-                     "Epoch 02: learning rate = 0.1",
-                     "Epoch 03: learning rate = 0.1"]
+    assert lines == [f"Epoch 0{epoch}: learning rate = 0.1" for epoch in (1, 2, 3)]
     assert history.history["learning_rate"] == pytest.approx([0.1] * 3, rel=1e-7)
     assert int(keras.ops.convert_to_numpy(model.optimizer.iterations)) == 24
 

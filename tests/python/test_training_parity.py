@@ -20,25 +20,20 @@ pytestmark = pytest.mark.r_parity
 keras = pytest.importorskip("keras")
 
 EPOCHS = 5
-
-
-def _data() -> tuple[np.ndarray, np.ndarray]:
-    """96 samples of 6 features (float32) and a linear target."""
-    rng = np.random.default_rng(11)
-    x = rng.normal(size=(96, 6)).astype("float32")
-    y = (x @ rng.normal(size=(6, 1))).astype("float32")
-    return x, y
+_RNG = np.random.default_rng(11)
+#: 96 samples of 6 features (float32) and a linear target.
+X = _RNG.normal(size=(96, 6)).astype("float32")
+Y = (X @ _RNG.normal(size=(6, 1))).astype("float32")
 
 
 def _python_run(callback: Any, epochs: int = EPOCHS) -> dict[str, Any]:
     """The training in Python: the rate of every epoch, the initial and final weights."""
-    x, y = _data()
     keras.utils.set_random_seed(5)
     model = keras.Sequential([keras.Input(shape=(6,)), keras.layers.Dense(8, activation="tanh"),
                               keras.layers.Dense(1)])
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05, momentum=0.9), loss="mse")
     initial = [w.ravel() for w in model.get_weights()]
-    history = model.fit(x, y, epochs=epochs, batch_size=16, shuffle=False, verbose=0,
+    history = model.fit(X, Y, epochs=epochs, batch_size=16, shuffle=False, verbose=0,
                         callbacks=[callback])
     return {"lr": [float(v) for v in history.history["learning_rate"]], "initial": initial,
             "final": [w.ravel() for w in model.get_weights()]}
@@ -92,9 +87,8 @@ CASES = [
 def rscript_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
     """Every case trained in one ``Rscript``, one after another: a JSON line per case."""
     tmp = tmp_path_factory.mktemp("rscript_training")
-    x, y = _data()
-    np.save(tmp / "x.npy", x)
-    np.save(tmp / "y.npy", y)
+    np.save(tmp / "x.npy", X)
+    np.save(tmp / "y.npy", Y)
     cases = ", ".join(f"{r_string(name)} = {code}" for name, code, _ in CASES)
     script = (R_SCRIPT.replace("MODEL", R_MODEL).replace("EPOCHS", str(EPOCHS))
               .replace("CASES", cases))
@@ -131,7 +125,6 @@ def test_rscript_training_agrees(rscript_runs: dict[str, dict[str, Any]], name: 
 def test_keras3_resume_with_one_based_initial_epoch(r_session: RSession) -> None:
     """keras3's initial_epoch counts from 1: resuming after k = 3 epochs is
     ``initial_epoch = 4``, and the schedule then sees the 0-based epochs 3, 4, 5."""
-    x, y = _data()
     code = """
 library(keras3)
 x <- matrix(x, ncol = 6, byrow = TRUE)
@@ -148,7 +141,7 @@ list(seen = as.numeric(seen), lr = as.numeric(c(h1$metrics$learning_rate,
                                                 h2$metrics$learning_rate)),
      final = lapply(get_weights(model), function(w) as.vector(t(w))))
 """.replace("MODEL", R_MODEL)
-    out = r_session.eval(code, x=x.astype("float64"), y=y.astype("float64"))
+    out = r_session.eval(code, x=X.astype("float64"), y=Y.astype("float64"))
     assert [int(v) for v in np.asarray(out[0])] == [0, 1, 2, 3, 4, 5]
     py = _python_run(lrdecay.LRScheduler(lrdecay.Step(0.05, 0.5, 2)), epochs=6)
     assert [float(v) for v in np.asarray(out[1])] == py["lr"]  # the uninterrupted run's rates
