@@ -1,16 +1,10 @@
 """Fixtures for the R/Python agreement suite (``-m r_parity``): R embedded with rpy2.
 
-One embedded R session per test session (``r_session``), started on first use, with
-``library(lrdecay)`` from the installed R package (R's library paths plus ``R_LIBS``).
-Under rpy2, reticulate attaches to this very Python process: R and pytest share one
-``lrdecay`` module (imported here first, from this checkout) and one Keras.
-
-rpy2 releases the GIL while R runs, and some reticulate versions do not take it back in
-the finalizer that drops R's reference to a Python object. ``RSession`` therefore runs
-every piece of R code inside a Python -> R callback, where this thread holds the GIL, and
-collects R's garbage there; values cross with converter contexts (numpy), never with a
-global ``activate()``. Once R has run, the process leaves through ``os._exit`` with
-pytest's exit status (the end of this file; ``test_r_harness.py``).
+``r_session``: one embedded R session with the installed ``library(lrdecay)``, started on
+first use. Under rpy2, reticulate attaches to this very Python process: R and pytest share
+one ``lrdecay`` module (this checkout's) and one Keras. rpy2 releases the GIL while R runs,
+so every piece of R code runs inside a Python -> R callback (the GIL held), R's garbage is
+collected there, and values cross with converter contexts, never a global ``activate()``.
 """
 
 from __future__ import annotations
@@ -72,23 +66,16 @@ class RError(Exception):
 
     def __init__(self, message: str, classes: list[str]) -> None:
         super().__init__(message)
-        self.message = message
         self.classes = classes
 
 
 class RCall:
-    """An R call built from Python values (passed to R as binary doubles, not as text).
-
-    ``RCall("schedule_cosine", 0.01, decay_steps=50.0)`` is ``schedule_cosine(0.01,
-    decay_steps = 50)``. Arguments may be numbers, bools, strings, ``None`` (R's
-    ``NULL``), NumPy arrays (R vectors), nested ``RCall`` objects, or lists of
-    ``RCall`` objects (R lists).
-    """
+    """An R call built from Python values, passed to R as binary values, not as text:
+    numbers, bools, strings, ``None`` (``NULL``), NumPy arrays (R vectors), nested ``RCall``
+    objects, or lists of them (R lists)."""
 
     def __init__(self, fn: str, *args: Any, **kwargs: Any) -> None:
-        self.fn = fn
-        self.args = args
-        self.kwargs = kwargs
+        self.fn, self.args, self.kwargs = fn, args, kwargs
 
 
 class RSession:
@@ -107,14 +94,9 @@ class RSession:
         with self._conv.context():
             ro.r(_R_SETUP)
 
-    # -- running R code -----------------------------------------------------
     def eval(self, code: str, **values: Any) -> Any:
-        """Evaluate R ``code`` with ``values`` bound as R variables; return its value.
-
-        R numeric vectors come back as float64 NumPy arrays, strings as arrays of
-        str, an R list as a Python list of its elements (nested lists too). An R error raises
-        ``RError`` with R's message and classes.
-        """
+        """R ``code``'s value, ``values`` bound as R variables: numeric vectors as float64
+        arrays, R lists as Python lists. An R error raises ``RError`` (message, classes)."""
         ro = self._ro
         with self._conv.context():
             env = ro.r(".parity$env")
@@ -137,11 +119,8 @@ class RSession:
         return ro.r(path)
 
     def eval_each(self, calls: list[RCall], each: str = "{x}", **values: Any) -> list[Any]:
-        """Evaluate ``each`` (R code around ``{x}``) for every call, in one R evaluation.
-
-        Returns the values in order, as ``eval`` does. One R evaluation for many
-        cases keeps the suite fast (each ends with a full garbage collection).
-        """
+        """The values of ``each`` (R code around ``{x}``) for every call, in one R evaluation
+        (each evaluation ends with a full garbage collection)."""
         code, bound = _code_each(calls, each)
         bound.update(values)
         return self.eval(code, **bound)
@@ -220,11 +199,10 @@ def r_session() -> Iterator[RSession]:
     session.close()
 
 
-# -- leaving the process -------------------------------------------------------
-# Embedded R cannot be shut down cleanly once reticulate has run here: rpy2's exit handler
-# (and R's finalizers of Python objects) may hang, abort or segfault *after* every test has
-# passed. So once every report is written (all in pytest_sessionfinish), leave with
-# pytest's own exit status, read at the very end (a plugin may change it), skipping them.
+# -- leaving the process (test_r_harness.py) -----------------------------------------
+# Once reticulate has run here, rpy2's exit handler and R's finalizers may hang or crash
+# after every test has passed: once every report is written, leave with pytest's own exit
+# status (read at the very end: a plugin may change it), skipping them.
 _SESSION: list[pytest.Session] = []
 
 

@@ -1,16 +1,7 @@
-"""The test kit of tests/python: what several test files share, stated once.
-
-- the schedule cases (``schedule_cases()``: every serializable family, nested ones
-  included) and the names of every family (``ALL_FAMILIES``);
-- the float32 agreement rule for in-graph values (``graph_mismatches()``, with its one
-  tolerance, ``RTOL`` / ``ATOL_SCALE``);
-- a small Keras model, its data and ``fit()`` (``keras_model()``, ``one_weight_model()``,
-  ``X``/``Y``, ``rate_probe()``, ``fit()``), Keras imported only when one is called;
-- fresh processes: ``run_processes()``, ``run_python_parallel()`` (a chosen Keras backend)
-  and ``run_r()`` (``Rscript`` on the installed R package), for what needs a process of its
-  own. Values from R in this process come from the ``r_session`` fixture (``conftest.py``).
-
-Not a test module; pytest.ini puts this folder on ``sys.path`` (``pythonpath``).
+"""The test kit of tests/python (on ``sys.path`` by pytest.ini): what several test files
+share, stated once. The schedule cases and families, the float32 agreement rule for in-graph
+values, a small Keras model with its data and ``fit()`` (Keras imported on first use), fresh
+processes (Python, ``Rscript``; R in this process: ``conftest.r_session``), Keras's twins.
 """
 
 from __future__ import annotations
@@ -35,27 +26,20 @@ from lrdecay.schedules import FAMILIES
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 
-#: In-graph values are float32: they must agree with NumPy's float64 to 1e-6 relative.
-#: Values far below the schedule's peak that float32 computes as a difference of
-#: peak-sized numbers (the end of a cosine or of a linear anneal, cos(pi) + 1 in Cosine
-#: with alpha = 0) carry a few float32 ulps *of the peak*: ATOL_SCALE * peak, 4 ulps.
+#: In-graph (float32) values agree with NumPy's float64 to RTOL relative, plus 4 float32
+#: ulps of the peak (ATOL_SCALE * peak) for small values float32 computes as a difference
+#: of peak-sized numbers (the end of a cosine or a linear anneal).
 RTOL = 1e-6
 ATOL_SCALE = 2.0**-21
-#: float32 also rounds the clock: ``iterations / steps_per_epoch``, ``t / every``,
-#: ``t - boundary`` each carry a relative error of a few units of float32's roundoff
-#: (2^-24). Where the schedule is steep (a jump, a restart, many periods of a cycle)
-#: that moves the value more than 1e-6; the rule then accepts the float64 value at a
-#: clock within CLOCK_ULPS roundoffs of ``t``.
+#: float32 also rounds the clock (``iterations / steps_per_epoch``, ``t / every``): where the
+#: schedule is steep, the float64 value at a clock within CLOCK_ULPS roundoffs of ``t`` counts.
 CLOCK_ULPS = 16
 U32 = 2.0**-24
 
 
 def schedule_cases() -> list[tuple[str, lrdecay.Schedule]]:
-    """One or more schedules of every serializable family, nested ones included.
-
-    Parameters are chosen so that every branch of every formula is reached within
-    ``t`` in ``[0, 40]`` (iterations) or ``[0, 10]`` (epochs, with steps_per_epoch).
-    """
+    """One or more schedules of every serializable family, nested ones included, reaching
+    every branch of every formula within ``t`` in ``[0, 40]`` (or ``[0, 10]`` epochs)."""
     return [
         ("constant", Constant(0.01)),
         ("step", Step(0.1, drop=0.5, every=3)),
@@ -154,8 +138,7 @@ LR_PARAMETERS = {"lr", "initial_lr", "end_lr", "start_lr", "max_lr", "base_lr", 
 
 def peak(s: lrdecay.Schedule) -> float:
     """The schedule's scale, for ATOL: its largest value over a long clock range, or its
-    largest learning-rate parameter (what float32 maths works with) if that is larger,
-    e.g. a OneCycle cut short by a Sequence boundary."""
+    largest learning-rate parameter if larger (a OneCycle cut short by a Sequence)."""
     ts = np.linspace(0.0, 4.0 * s.default_horizon() + 50.0, 4001)
     largest = float(np.max(s(ts)))
 
@@ -176,8 +159,7 @@ def peak(s: lrdecay.Schedule) -> float:
 
 def float32_parameters(s: lrdecay.Schedule) -> lrdecay.Schedule:
     """``s`` with every real parameter rounded to float32, as the in-graph formula sees it
-    (Keras's own schedules do the same): the reference for in-graph values when a
-    parameter's rounding matters, e.g. ``decay_rate = 0.99999`` raised to a large power."""
+    (the reference when that rounding matters: ``decay_rate = 0.99999`` to a large power)."""
 
     def r(v: Any) -> Any:
         if isinstance(v, dict):
@@ -209,15 +191,10 @@ def _graph_ok(s: lrdecay.Schedule, t: np.ndarray, got: np.ndarray) -> np.ndarray
 
 def graph_mismatches(s: lrdecay.Schedule, t: np.ndarray, got: np.ndarray,
                      alternative: lrdecay.Schedule | None = None) -> list[str]:
-    """Where float32 in-graph values ``got`` at float64 clock values ``t`` disagree with NumPy.
-
-    The rule: ``|got - lr(t)| <= RTOL * |lr(t)| + ATOL_SCALE * peak``, or, failing that,
-    ``got`` lies within the range of ``lr`` over ``[t - d, t + d]`` (widened by that range
-    and the tolerance), ``d = CLOCK_ULPS * 2^-24 * max(t, 1)``: the value of the
-    schedule at a clock that float32 cannot tell from ``t``. A wrong formula, an
-    off-by-one iteration or a wrong ``steps_per_epoch`` are far outside either.
-    With ``alternative`` (``float32_parameters(s)``), agreeing with it also counts.
-    """
+    """Where float32 in-graph values ``got`` at float64 clock values ``t`` disagree with NumPy:
+    ``|got - lr(t)| <= RTOL * |lr(t)| + ATOL_SCALE * peak``, or ``got`` within the range of
+    ``lr`` over ``t +- CLOCK_ULPS * 2^-24 * max(t, 1)`` (widened by that range and the
+    tolerance). Agreeing with ``alternative`` (``float32_parameters(s)``) also counts."""
     t = np.asarray(t, dtype=np.float64)
     got = np.asarray(got, dtype=np.float64).reshape(t.shape)
     ok = _graph_ok(s, t, got)
@@ -235,9 +212,7 @@ def assert_float32_agrees(s: lrdecay.Schedule, t: Any, got: Any) -> None:
     assert not problems, f"{s!r}: {len(problems)} value(s) differ:\n" + "\n".join(problems[:5])
 
 
-# ---------------------------------------------------------------------------
-# Fresh processes
-# ---------------------------------------------------------------------------
+# -- Fresh processes -------------------------------------------------------------------------
 
 
 def subprocess_env(backend: str | None = None, **extra: str) -> dict[str, str]:
@@ -363,9 +338,7 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-# ---------------------------------------------------------------------------
-# A small Keras model, its data and fit() (Keras is imported on first use)
-# ---------------------------------------------------------------------------
+# -- A small Keras model, its data and fit() (Keras is imported on first use) -----------------
 
 _RNG = np.random.default_rng(7)
 #: 64 rows of 4 features and a 0/1 target: batch 32 makes two updates per epoch.
@@ -525,9 +498,7 @@ def same_state(before: list[np.ndarray], model: Any) -> bool:
         a.dtype == b.dtype and np.array_equal(a, b) for a, b in zip(before, after))
 
 
-# ---------------------------------------------------------------------------
-# Keras's twins: one table for the reference formulas and the Keras tests
-# ---------------------------------------------------------------------------
+# -- Keras's twins: one table for the reference formulas and the Keras tests -----------------
 
 
 def restarts(first: float, t_mul: float, n: int = 8) -> list[float]:
@@ -535,13 +506,10 @@ def restarts(first: float, t_mul: float, n: int = 8) -> list[float]:
     return np.cumsum(first * float(t_mul) ** np.arange(n)).tolist()
 
 
-#: lrdecay's twins of Keras's schedules, each (id, class, its positional arguments in
-#: Keras's order, the clock values where it changes regime): the one table that
-#: test_schedules.py checks against plain-Python formulas and test_keras_schedule.py against
-#: Keras's own class (``KERAS_TWIN``) and ``to_keras()``. A row with the required arguments
-#: only (for each class) shows that the defaults are Keras's (Polynomial's end 1e-4,
-#: restarts' t_mul 2, ...). Keras computes the period of a restart with a float32
-#: logarithm, yet lands on the right period at every whole step of these grids.
+#: lrdecay's twins of Keras's schedules: (id, class, positional arguments in Keras's order,
+#: the clock values where it changes regime), checked against plain-Python formulas
+#: (test_schedules.py) and Keras's own class (``KERAS_TWIN``, test_keras_schedule.py). Rows
+#: with the required arguments only show that the defaults are Keras's.
 TWIN_CASES = [
     ("exponential-100", Exponential, (0.1, 100, 0.96), [100, 200]),
     ("exponential", Exponential, (0.1, 1000, 0.96), [1000, 2000, 10_000, 28_000, 28_125]),
@@ -581,9 +549,7 @@ KERAS_TWIN = {Exponential: "ExponentialDecay", InverseTime: "InverseTimeDecay",
               CosineRestarts: "CosineDecayRestarts", Piecewise: "PiecewiseConstantDecay"}
 
 
-# ---------------------------------------------------------------------------
-# One compiled model for tests that read only the rates applied
-# ---------------------------------------------------------------------------
+# -- One compiled model for tests that read only the rates applied ---------------------------
 
 
 def at_rate(model: Any, learning_rate: float) -> Any:

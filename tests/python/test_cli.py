@@ -1,6 +1,7 @@
 """The command line (``python -m lrdecay compare``, the console script ``lrdecay``): its
-parsing, its errors and its install hints. Nothing here trains (test_compare.py has the
-one end-to-end run)."""
+parsing, its errors and its install hints (the hint of this checkout, and the command line
+without Keras: test_namespace.py). Nothing here trains (test_compare.py has the one
+end-to-end run)."""
 
 from __future__ import annotations
 
@@ -31,9 +32,8 @@ def test_schedule_names_match_loosely(typed: str, chosen: list[str], unknown: li
 
 
 @pytest.mark.parametrize(("argv", "message"), [
-    (["compare", "--seeds", "0"], "--seeds must be a whole number >= 1, not 0"),
-    (["compare", "--workers", "0"], "--workers must be a whole number >= 1, not 0"),
-    (["compare", "--epochs", "0"], "--epochs must be a whole number >= 1, not 0"),
+    *[(["compare", f"--{flag}", "0"], f"--{flag} must be a whole number >= 1, not 0")
+      for flag in ("seeds", "workers", "epochs")],
     (["compare", "--schedules", "cosine,nope"], "--schedules must be names from: constant, "
      "step, exponential, inverse time, polynomial, cosine, warmup + cosine, one-cycle, "
      "cyclic, wsd, linear to zero (D2Z); unknown: nope"),
@@ -48,14 +48,6 @@ def test_bad_arguments_print_the_subcommand_usage_and_the_error(
     err = capsys.readouterr().err
     assert err.startswith("usage: python -m lrdecay compare [-h] [--epochs EPOCHS]"), err
     assert f"python -m lrdecay compare: error: {message}" in " ".join(err.split())
-
-
-def test_a_missing_subcommand_prints_the_top_level_usage(
-        capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit):
-        main([], prog="python -m lrdecay")
-    err = capsys.readouterr().err
-    assert err.startswith("usage: python -m lrdecay [-h] {compare}")
 
 
 @pytest.mark.parametrize(("argv0", "prog"), [
@@ -73,7 +65,7 @@ def test_the_program_is_named_as_it_was_started(
     assert capsys.readouterr().err.startswith(f"usage: {prog} compare [-h]")
 
 
-def test_help_lists_the_schedules_and_the_loose_matching(
+def test_help_lists_the_schedules_and_a_missing_subcommand_the_usage(
         capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_:
         main(["compare", "--help"], prog="lrdecay")
@@ -81,14 +73,15 @@ def test_help_lists_the_schedules_and_the_loose_matching(
     out = " ".join(capsys.readouterr().out.split())
     assert out.startswith("usage: lrdecay compare [-h]")
     assert "from: constant, step," in out and "d2z for linear to zero" in out
+    with pytest.raises(SystemExit):
+        main([], prog="python -m lrdecay")
+    assert capsys.readouterr().err.startswith("usage: python -m lrdecay [-h] {compare}")
 
 
 # -- What to install ----------------------------------------------------------------------
 def hint(extra: str = "keras", **kwargs: object) -> str:
-    given = {"direct_url": None, "installed_here": True, "source_root": None,
-             "cwd": "/home/me", "also": ""}
-    given.update(kwargs)
-    return lrdecay._install_command(extra, **given)  # type: ignore[arg-type]
+    given = {"direct_url": None, "installed_here": True, "source_root": None, "cwd": "/home/me"}
+    return lrdecay._install_command(extra, **{**given, **kwargs})  # type: ignore[arg-type]
 
 
 def test_the_install_hint_follows_how_lrdecay_was_installed(tmp_path: Path) -> None:
@@ -111,13 +104,3 @@ def test_the_install_hint_follows_how_lrdecay_was_installed(tmp_path: Path) -> N
     # Not installed, nor in a checkout (R's copy): both ways.
     assert hint(installed_here=False) == \
         'pip install "lrdecay[keras]", or from a source checkout pip install ".[keras]"'
-
-
-def test_the_hint_of_this_checkout_names_it() -> None:
-    """The tests import lrdecay from this checkout's inst/python (pytest.ini)."""
-    repo = Path(lrdecay.__file__).resolve().parents[2]
-    text = lrdecay._keras_missing("lrdecay.LRScheduler", "keras")
-    assert text.startswith("lrdecay.LRScheduler needs Keras 3 and a backend, and keras is "
-                           "not installed: pip install ")
-    assert (f'"{repo}[keras]" tensorflow' in text) or ('".[keras]" tensorflow' in text), text
-    assert text.endswith("(or jax, or torch, in place of tensorflow).")

@@ -10,18 +10,19 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
-import os
 import re
-import subprocess
 import sys
-from pathlib import Path
 
 import lrdecay
 import pytest
-from kit import REPO, run_processes, subprocess_env
+from kit import REPO, check_process, keras_model, last_json, run_processes
 
+#: The Keras-backed public names, loaded on first use.
+KERAS_BACKED = {"KerasSchedule", "LRScheduler", "LRLogger", "LRCustom", "LRPlateau",
+                "HParamScheduler", "get_learning_rate", "set_learning_rate", "lr_find",
+                "LRFindResult", "start_cooldown"}
 #: The public API: the names ``dir(lrdecay)`` lists, and nothing else.
-PUBLIC = {
+PUBLIC = KERAS_BACKED | {
     # schedules and the plan check (NumPy only)
     "Schedule", "Constant", "Step", "MultiStep", "Piecewise", "Exponential", "InverseTime",
     "Polynomial", "Cosine", "CosineRestarts", "Linear", "Cyclic", "OneCycle", "Warmup",
@@ -32,65 +33,13 @@ PUBLIC = {
     "of_run", "OfRun", "UnsizedScheduleError",
     # the digits demo (Keras only when it trains)
     "compare_schedules", "default_schedules",
-    # Keras-backed, loaded on first use
-    "KerasSchedule", "LRScheduler", "LRLogger", "LRCustom", "LRPlateau", "HParamScheduler",
-    "get_learning_rate", "set_learning_rate", "lr_find", "LRFindResult", "start_cooldown",
 }
-KERAS_BACKED = {"KerasSchedule", "LRScheduler", "LRLogger", "LRCustom", "LRPlateau",
-                "HParamScheduler", "get_learning_rate", "set_learning_rate", "lr_find",
-                "LRFindResult", "start_cooldown"}
 HEAVY = ("keras", "tensorflow", "tf_keras", "jax", "torch", "transformers")
-
-
-def run(code: str, *, extra_path: Path | None = None, args: list[str] | None = None,
-        cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """Run Python ``code`` (or ``-m`` ``args``) in a fresh interpreter; the result, whatever
-    its exit status. ``extra_path`` goes first on ``PYTHONPATH``."""
-    env = {"PYTHONPATH": f"{extra_path}{os.pathsep}{subprocess_env()['PYTHONPATH']}"
-           } if extra_path is not None else {}
-    argv = [sys.executable, *(args if args is not None else ["-c", code])]
-    return run_processes([{"argv": argv, "cwd": cwd, "env": env}])[0]
 
 
 def test_dir_lists_the_public_api_and_nothing_else():
     assert set(dir(lrdecay)) == PUBLIC | {"__version__"}
     assert set(lrdecay.__all__) == PUBLIC - KERAS_BACKED
-
-
-def test_import_and_star_import_stay_free_of_keras():
-    """``import lrdecay``, ``from lrdecay import *``, every family evaluated, described,
-    plotted (where matplotlib is installed) and rebuilt from its config, and the plan
-    check: no Keras, no TensorFlow."""
-    code = f"""
-import sys
-try:
-    import matplotlib
-    matplotlib.use("Agg")
-except ImportError:
-    matplotlib = None
-import lrdecay
-from lrdecay import *
-assert "Any" not in dir() and "LRScheduler" not in dir(), sorted(dir())
-families = [Constant(0.1), Step(0.1), MultiStep(0.1, [2]), Piecewise([2], [0.1, 0.01]),
-            Exponential(0.1, 1, 0.9), InverseTime(0.1, 1, 0.5), Polynomial(0.1, 10, cycle=True),
-            Cosine(0.1, 10), CosineRestarts(0.1, 10), Linear(0, 0.1, 5), Cyclic(0.01, 0.1, 4),
-            OneCycle(0.1, 20), WSD(0.1, 2, 3, 4), InverseSqrt(0.1, 4), Rex(0.1, 10),
-            Cooldown(Constant(0.1), 3, 5), FromFunction(lambda t: 0.1 + 0 * t)]
-families += [Warmup(families[1], 3), Sequence(families[:3], [5, 10])]
-for s in families:
-    s(3.5); s([0, 1, 2]); repr(s); s.describe()
-    if matplotlib is not None:
-        s.plot()
-    if not isinstance(s, FromFunction):
-        assert from_config(s.get_config()) == s
-check_schedule(WSD(0.1, 2, 3, 4), 9)
-default_schedules(15)
-loaded = sorted(m for m in sys.modules if m.split(".")[0] in {HEAVY!r})
-print("LOADED:" + ",".join(loaded))
-"""
-    proc = run(code)
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip().splitlines()[-1] == "LOADED:"
 
 
 # -- argument docs ---------------------------------------------------------------------------
@@ -168,100 +117,102 @@ ORDERS = ("import lrdecay\nimport keras", "import keras\nimport lrdecay",
 @pytest.mark.keras
 def test_keras_files_load_after_import_lrdecay_in_any_order(tmp_path):
     """Saved here; loaded in a fresh Python per import order, two at a time."""
-    import keras
-
-    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
     schedule = lrdecay.Warmup(lrdecay.Cosine(0.1, 10), 3)
-    model.compile(keras.optimizers.SGD(schedule.to_keras(steps_per_epoch=2)), loss="mse")
+    model = keras_model(schedule.to_keras(steps_per_epoch=2), inputs=2)
     model.optimizer.build(model.trainable_variables)
     model.optimizer.iterations.assign(7)
     model.save(tmp_path / "model.keras")
     procs = run_processes([{"argv": [sys.executable, "-c", first + LOAD], "cwd": tmp_path}
                            for first in ORDERS])
     for first, proc in zip(ORDERS, procs):
-        assert proc.returncode == 0, f"{first!r}:\n{proc.stderr}"
-        assert proc.stdout.strip().endswith("loaded")
+        assert check_process(proc, repr(first)).strip().endswith("loaded")
 
 
-def test_a_keras_that_fails_to_import_leaves_the_registration_waiting(tmp_path):
-    """When ``import keras`` fails, the error is Keras's own, the registration finder is
-    back in place for the next attempt, and nothing of the wrapper remains."""
-    broken = tmp_path / "broken" / "keras"
-    broken.mkdir(parents=True)
-    (broken / "__init__.py").write_text('raise ImportError("this Keras is broken")\n')
-    code = """
-import sys
+# -- Import side effects, in one fresh Python ------------------------------------------------
+#: What needs Keras, and what it says without Keras.
+NEEDS_KERAS = ["Step.to_keras()", "compare_schedules()",
+               *[f"lrdecay.{name}" for name in sorted(KERAS_BACKED)]]
+#: The hint names the checkout the tests import lrdecay from (the child runs in another
+#: folder; test_cli.py tests the other ways lrdecay can be installed).
+MISSING = (f' needs Keras 3 and a backend, and keras is not installed: pip install "{REPO}[keras]" '
+           "tensorflow (or jax, or torch, in place of tensorflow).")
+CHILD = f"""
+import contextlib, io, json, runpy, sys
+try:
+    import matplotlib
+    matplotlib.use("Agg")
+except ImportError:
+    matplotlib = None
 import lrdecay
+from lrdecay import *
+assert "Any" not in dir() and "LRScheduler" not in dir(), sorted(dir())
+from kit import schedule_cases
+for s in [s for _, s in schedule_cases()] + [FromFunction(lambda t: 0.1 + 0 * t)]:
+    s(3.5); s([0, 1, 2]); repr(s); s.describe()
+    if matplotlib is not None:
+        s.plot()
+    if not isinstance(s, FromFunction):
+        assert from_config(s.get_config()) == s
+check_schedule(WSD(0.1, 2, 3, 4), 9)
+default_schedules(15)
+out = {{"loaded": sorted(m for m in sys.modules if m.split(".")[0] in {HEAVY!r})}}
+
+sys.modules["keras"] = None  # as if not installed
+assert Step(0.1)(10) == 0.05  # the schedules work without Keras
+uses = {{"Step.to_keras()": Step(0.1).to_keras,
+         "compare_schedules()": lambda: compare_schedules(epochs=1, output=None, verbose=0)}}
+for name in {sorted(KERAS_BACKED)!r}:
+    uses["lrdecay." + name] = lambda name=name: getattr(lrdecay, name)
+out["missing"] = {{}}
+for what, use in uses.items():
+    try:
+        use()
+    except ImportError as err:
+        out["missing"][what] = str(err)
+sys.argv = ["-m", "compare", "--epochs", "1", "--schedules", "constant"]
+with contextlib.redirect_stderr(io.StringIO()) as err:
+    try:
+        runpy.run_module("lrdecay", run_name="__main__")  # python -m lrdecay
+    except SystemExit as exit_:
+        out["cli"] = [exit_.code, err.getvalue()]
+
+del sys.modules["keras"]
+sys.path.insert(0, "BROKEN")  # a Keras that fails to import
+out["broken"] = []
 for attempt in range(2):
     try:
         import keras
     except ImportError as err:
-        assert str(err) == "this Keras is broken", err
-    else:
-        raise AssertionError("the broken keras imported")
-    assert "keras" not in sys.modules
-    assert type(sys.meta_path[0]).__name__ == "_RegisterWhenKerasLoads", sys.meta_path
-    assert sum(type(f).__name__ == "_RegisterWhenKerasLoads" for f in sys.meta_path) == 1
-print("ok")
+        out["broken"].append([str(err), "keras" in sys.modules,
+                              [type(f).__name__ for f in sys.meta_path]])
+print(json.dumps(out))
 """
-    proc = run(code, extra_path=tmp_path / "broken")
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == "ok"
 
 
-# -- Without Keras: an ImportError that says what to install ----------------------------------
-#: The hint names the checkout the tests import lrdecay from, "." from inside it (test_cli.py
-#: tests the other ways lrdecay can be installed).
-INSTALLS = (f'pip install "{REPO}[keras]" tensorflow', 'pip install ".[keras]" tensorflow')
-
-
-@pytest.fixture
-def without_keras(tmp_path: Path) -> Path:
-    """A folder whose ``sitecustomize`` makes ``import keras`` fail, as when it is not
-    installed (put it first on ``PYTHONPATH``)."""
-    folder = tmp_path / "no_keras"
-    folder.mkdir()
-    (folder / "sitecustomize.py").write_text('import sys\nsys.modules["keras"] = None\n')
-    return folder
-
-
-def test_without_keras_what_needs_it_says_what_to_install(without_keras):
-    code = f"""
-import lrdecay
-schedule = lrdecay.Step(0.1)
-assert schedule(10) == 0.05  # the schedules work without Keras
-uses = {{
-    "to_keras": lambda: schedule.to_keras(),
-    "compare_schedules": lambda: lrdecay.compare_schedules(epochs=1, output=None, verbose=0),
-}}
-for name in {sorted(KERAS_BACKED)!r}:
-    uses[name] = lambda name=name: getattr(lrdecay, name)
-for name, use in uses.items():
-    try:
-        use()
-    except ImportError as err:
-        text = str(err)
-        assert any(i in text for i in {INSTALLS!r}), (name, text)
-        assert "backend" in text and "\\n" not in text, (name, text)
-    else:
-        raise AssertionError(name + " worked without Keras")
-print("ok")
-"""
-    proc = run(code, extra_path=without_keras)
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == "ok"
-
-
-def test_without_keras_the_command_line_prints_one_line(without_keras, tmp_path):
-    proc = run("", extra_path=without_keras, cwd=tmp_path,
-               args=["-m", "lrdecay", "compare", "--epochs", "1", "--schedules", "constant"])
-    assert proc.returncode != 0
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1, proc.stderr
-    assert lines[0].startswith("python -m lrdecay compare: error: compare_schedules() needs "
-                               "Keras 3")
-    assert INSTALLS[0] in lines[0]  # run from another folder
+def test_import_side_effects_in_a_fresh_python(tmp_path):
+    """``import lrdecay``, ``from lrdecay import *``, every family (``kit.schedule_cases``)
+    evaluated, described, plotted and rebuilt from its config, and the plan check load no
+    Keras, no TensorFlow. Without Keras, what needs it raises an ImportError that says what
+    to install, and ``python -m lrdecay compare`` prints that in one line. A Keras that
+    fails to import raises its own error and leaves the registration waiting (first on
+    ``sys.meta_path``, once) for the next attempt."""
+    broken = tmp_path / "broken" / "keras"
+    broken.mkdir(parents=True)
+    (broken / "__init__.py").write_text('raise ImportError("this Keras is broken")\n')
+    child = CHILD.replace("BROKEN", str(broken.parent))
+    out = last_json(check_process(run_processes([{"argv": [sys.executable, "-c", child],
+                                                  "cwd": tmp_path}])[0], "the child Python"))
+    assert out["loaded"] == []
+    assert out["missing"] == {what: what + MISSING for what in NEEDS_KERAS}
+    code, stderr = out["cli"]
+    assert code not in (0, None)
+    assert stderr == f"python -m lrdecay compare: error: compare_schedules(){MISSING}\n"
     assert not (tmp_path / "lrdecay-demo.png").exists()
+    for message, keras_imported, finders in out["broken"]:
+        assert message == "this Keras is broken"
+        assert not keras_imported
+        assert finders[0] == "_RegisterWhenKerasLoads" and finders.count(finders[0]) == 1
+    assert len(out["broken"]) == 2
 
 
 def test_the_extras_say_what_each_use_needs():

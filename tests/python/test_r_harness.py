@@ -1,11 +1,7 @@
-"""The rpy2 harness (``conftest.py``) leaves the process with pytest's own exit status.
-
-Once R has run with reticulate inside a test process, interpreter teardown can hang or
-crash, so ``conftest.pytest_unconfigure`` ends the process with ``os._exit`` after every
-report is written. These tests run pytest in a child process on a small test file that
-uses the ``r_session`` fixture and check what a CI job sees: the exit code (0 when all
-pass, 1 when a test fails), the terminal summary and the JUnit report, and that the
-teardown really was skipped (an ``atexit`` handler of the child never runs).
+"""The rpy2 harness (``conftest.py``) ends the process with ``os._exit`` and pytest's own exit
+status once every report is written. pytest in a child process on a small test file using
+``r_session``: what a CI job sees (exit code, summary, JUnit report), and that the teardown
+really was skipped (the child's ``atexit`` handler never runs).
 """
 
 from __future__ import annotations
@@ -23,12 +19,7 @@ pytestmark = [pytest.mark.r_parity, pytest.mark.slow]
 CHILD = """
 import atexit
 
-
-def _teardown_ran():
-    print("ATEXIT HANDLER RAN", flush=True)
-
-
-atexit.register(_teardown_ran)
+atexit.register(lambda: print("ATEXIT HANDLER RAN", flush=True))
 
 
 def test_r_adds(r_session):

@@ -1,13 +1,6 @@
-"""R and Python agree: the R constructors give the very schedules Python builds.
-
-For every schedule of the one table (``kit.schedule_cases``), through R embedded with rpy2
-(``conftest.py``, one ``lrdecay`` module shared by R and Python, which proves the R layer:
-coercion, defaults, errors): ``lr_at()`` in R equals Python's float64 values exactly; R
-builds an equal object (from R doubles or integers, arguments equal to their defaults left
-out, or from the text R prints); ``as_keras_schedule()`` from R matches NumPy in-graph
-(``kit.assert_float32_agrees``); bad arguments (test_schedule_checks.py's table) fail in R
-with Python's words. ``test_rscript_on_installed_package_agrees`` runs R as its own process
-on the installed package and compares exactly as well.
+"""R and Python agree: the R constructors give the very schedules Python builds, for every
+case of ``kit.schedule_cases``, through R embedded with rpy2 (``conftest.py``: the R layer's
+coercion, defaults and errors) and once through ``Rscript`` on the installed package.
 """
 
 from __future__ import annotations
@@ -34,10 +27,9 @@ def r_function(s: lrdecay.Schedule) -> str:
 
 
 def r_of(s: lrdecay.Schedule, integers: bool = False, **change: Any) -> RCall:
-    """``s`` as an R call built from its config, passed as binary values: every number an
-    R double (as R users type them), or, with ``integers``, whole numbers as R integers;
-    nested schedules as calls. Arguments equal to the constructor's default are left out,
-    so R's defaults must be Python's. ``change``: arguments replaced (bad ones)."""
+    """``s`` as an R call from its config: numbers as R doubles (with ``integers``, whole
+    ones as R integers), nested schedules as calls, arguments equal to their default left
+    out (R's defaults must be Python's); ``change``: arguments replaced."""
     defaults = {k: p.default for k, p in inspect.signature(type(s).__init__).parameters.items()}
     config = {**s.get_config()["config"], **change}
     kwargs = {k: _r(v, integers) for k, v in config.items()
@@ -82,16 +74,14 @@ STEPS = np.concatenate([np.arange(0.0, 301.0), [1000.0, 28125.0]])
 
 
 def test_reticulate_runs_in_this_python(r_session: RSession) -> None:
-    """Under rpy2, reticulate attaches to this process's Python and its lrdecay module."""
-    pid = r_session.eval("reticulate::py_eval('__import__(\"os\").getpid()')")
-    assert int(np.asarray(pid).ravel()[0]) == os.getpid()
+    """Under rpy2, reticulate attaches to this process's Python and its lrdecay module (the
+    very object: only possible in this process)."""
     exe = r_session.eval("reticulate::py_config()$python")
     assert os.path.realpath(str(np.asarray(exe).ravel()[0])) == os.path.realpath(sys.executable)
     assert r_session.to_python("lrdecay:::py_lrdecay()") is sys.modules["lrdecay"]
 
 
-# Each fixture below evaluates all cases in one R evaluation (fast); the tests
-# then compare case by case.
+# Each fixture evaluates all cases in one R evaluation; the tests compare case by case.
 SPE = {"iterations": None, "spe=4": 4.0, "spe=7": 7}
 
 
@@ -125,10 +115,8 @@ def r_in_graph(r_session: RSession) -> dict[str, list[np.ndarray]]:
 @pytest.mark.parametrize("i", range(len(GRID)), ids=GRID_IDS)
 def test_r_gives_the_python_schedule_and_its_values_exactly(r_built: dict[str, list[Any]],
                                                             i: int) -> None:
-    """``lr_at()`` in R equals Python's float64 values exactly; R builds the same class and
-    config from R doubles and from R integers (coerced where Python wants integers; R's
-    defaults equal to Python's where arguments are left out); ``describe()$r_call`` (what R
-    prints) is valid R that builds the same schedule."""
+    """``lr_at()`` in R equals Python's float64 values exactly; R builds the same schedule
+    from R doubles, from R integers and from ``describe()$r_call`` (the text R prints)."""
     case, r_values = GRID[i], r_built["values"][i]
     py_values = case(CLOCK)
     assert isinstance(r_values, np.ndarray) and r_values.dtype == np.float64
@@ -136,10 +124,8 @@ def test_r_gives_the_python_schedule_and_its_values_exactly(r_built: dict[str, l
     np.testing.assert_array_equal(r_values, py_values, err_msg=f"R and Python differ: {case!r}")
     for kind in ("doubles", "integers", "r_call"):
         from_r = r_built[kind][i]
-        assert type(from_r) is type(case), kind
-        assert from_r == case, f"{kind}: {from_r!r} != {case!r} ({case.describe()['r_call']})"
-        assert from_r.get_config() == case.get_config(), kind
-    np.testing.assert_array_equal(r_built["r_call"][i](CLOCK), py_values)
+        assert (type(from_r), from_r.get_config()) == (type(case), case.get_config()), \
+            f"{kind}: {from_r!r} != {case!r} ({case.describe()['r_call']})"
 
 
 @pytest.mark.keras
@@ -150,8 +136,7 @@ def test_in_graph_from_r_matches_numpy(r_in_graph: dict[str, list[np.ndarray]], 
     case = GRID[i]
     steps_per_epoch = SPE[spe]
     got = np.asarray(r_in_graph[spe][i])
-    # The graph's clock is float32 (iterations / steps_per_epoch rounded to float32, as
-    # in Keras); compare the formulas at the clock value the graph actually uses.
+    # The graph's clock is float32 (iterations / steps_per_epoch, as in Keras).
     clock = (STEPS.astype(np.float32) / np.float32(steps_per_epoch or 1)).astype(np.float64)
     assert_float32_agrees(case, clock, got)
 
@@ -171,9 +156,7 @@ def test_r_function_schedule_agrees(r_session: RSession) -> None:
     assert "lrdecay_error_argument" in err.value.classes
 
 
-# ---------------------------------------------------------------------------
-# Errors: the same words in both languages
-# ---------------------------------------------------------------------------
+# -- Errors: the same words in both languages ---------------------------------------------
 
 NAN, INF = float("nan"), float("inf")
 C01 = lrdecay.Constant(0.1)
@@ -231,9 +214,7 @@ def test_bad_arguments_fail_alike(r_errors: list[np.ndarray], i: int) -> None:
     assert _requirement(message) == _requirement(str(py_err.value))
 
 
-# ---------------------------------------------------------------------------
-# R as its own process, on the installed package
-# ---------------------------------------------------------------------------
+# -- R as its own process, on the installed package ---------------------------------------
 
 def test_rscript_on_installed_package_agrees(tmp_path: Path) -> None:
     """A separate R process (no shared module), with the Python this one runs: each case

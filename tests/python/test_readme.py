@@ -1,9 +1,6 @@
-"""README.md's snippets run as pasted: every ```python block in a fresh Python (this
-interpreter), every ```r block in a fresh ``Rscript`` on the installed R package, each in
-a folder of its own; the selected ones two at a time (``kit.run_processes``), one test
-per snippet.
-
-They train small models, hence ``slow``.
+"""README.md's snippets run as pasted (they train small models, hence ``slow``): every
+```python block in a fresh Python, every ```r block in a fresh ``Rscript`` on the installed
+R package, each in a folder of its own, two at a time; one test per snippet.
 """
 
 from __future__ import annotations

@@ -1,12 +1,7 @@
-"""R and Python train the same model with the same schedule and agree exactly.
-
-R users train with keras3's own idiom (``keras_model_sequential() |> layer_dense()``,
-``compile()``, ``fit(..., callbacks = list(callback_lr_scheduler(...)))``), Python users with
-``keras.Sequential`` and ``lrdecay.LRScheduler``: from the same seed, the same initial
-weights, the same rate at every epoch (float32) and bit-identical final weights. Every case
-runs in one ``Rscript`` on the installed package (no shared module: end to end), one JSON
-line per case; resuming with keras3's 1-based ``initial_epoch`` runs through rpy2
-(``conftest.r_session``).
+"""R (keras3's idiom, ``callback_lr_scheduler()``) and Python (``keras.Sequential``,
+``LRScheduler``) train the same model from the same seed: the same initial weights, the same
+rate at every epoch (float32), bit-identical final weights. The cases run in one ``Rscript``
+on the installed package; resuming with keras3's 1-based ``initial_epoch`` runs through rpy2.
 """
 
 from __future__ import annotations
@@ -25,26 +20,20 @@ pytestmark = pytest.mark.r_parity
 keras = pytest.importorskip("keras")
 
 EPOCHS = 5
-
-
-def _data() -> tuple[np.ndarray, np.ndarray]:
-    """96 samples of 6 features (float32) and a linear target."""
-    rng = np.random.default_rng(11)
-    x = rng.normal(size=(96, 6)).astype("float32")
-    y = (x @ rng.normal(size=(6, 1))).astype("float32")
-    return x, y
+_RNG = np.random.default_rng(11)
+#: 96 samples of 6 features (float32) and a linear target.
+X = _RNG.normal(size=(96, 6)).astype("float32")
+Y = (X @ _RNG.normal(size=(6, 1))).astype("float32")
 
 
 def _python_run(callback: Any, epochs: int = EPOCHS) -> dict[str, Any]:
-    """The training in Python: the rates of every epoch, the initial and final weights
-    (flattened row by row)."""
-    x, y = _data()
+    """The training in Python: the rate of every epoch, the initial and final weights."""
     keras.utils.set_random_seed(5)
     model = keras.Sequential([keras.Input(shape=(6,)), keras.layers.Dense(8, activation="tanh"),
                               keras.layers.Dense(1)])
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05, momentum=0.9), loss="mse")
     initial = [w.ravel() for w in model.get_weights()]
-    history = model.fit(x, y, epochs=epochs, batch_size=16, shuffle=False, verbose=0,
+    history = model.fit(X, Y, epochs=epochs, batch_size=16, shuffle=False, verbose=0,
                         callbacks=[callback])
     return {"lr": [float(v) for v in history.history["learning_rate"]], "initial": initial,
             "final": [w.ravel() for w in model.get_weights()]}
@@ -82,18 +71,15 @@ for (id in names(cases)) {
 
 # (id, the R schedule, the same schedule for lrdecay.LRScheduler in Python)
 CASES = [
-    ("step", "schedule_step(0.05, drop = 0.5, every = 2)",
-     lambda: lrdecay.Step(0.05, drop=0.5, every=2)),
+    ("step", "schedule_step(0.05, drop = 0.5, every = 2)", lrdecay.Step(0.05, drop=0.5, every=2)),
     ("exponential-keras-order", "schedule_exponential(0.05, 2, 0.7, staircase = TRUE)",
-     lambda: lrdecay.Exponential(0.05, 2, 0.7, staircase=True)),
+     lrdecay.Exponential(0.05, 2, 0.7, staircase=True)),
     ("inverse-time-keras-order", "schedule_inverse_time(0.05, 1, 0.5)",
-     lambda: lrdecay.InverseTime(0.05, 1, 0.5)),
-    ("cosine", "schedule_cosine(0.05, decay_steps = 4)",
-     lambda: lrdecay.Cosine(0.05, decay_steps=4)),
-    ("r-function-1-arg", "function(epoch) 0.05 * 0.8^epoch",
-     lambda: lambda epoch: 0.05 * 0.8**epoch),
+     lrdecay.InverseTime(0.05, 1, 0.5)),
+    ("cosine", "schedule_cosine(0.05, decay_steps = 4)", lrdecay.Cosine(0.05, decay_steps=4)),
+    ("r-function-1-arg", "function(epoch) 0.05 * 0.8^epoch", lambda epoch: 0.05 * 0.8**epoch),
     ("r-function-2-args", "function(epoch, lr) if (epoch < 3) lr else lr * 0.5",
-     lambda: lambda epoch, lr: lr if epoch < 3 else lr * 0.5),
+     lambda epoch, lr: lr if epoch < 3 else lr * 0.5),
 ]
 
 
@@ -101,9 +87,8 @@ CASES = [
 def rscript_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
     """Every case trained in one ``Rscript``, one after another: a JSON line per case."""
     tmp = tmp_path_factory.mktemp("rscript_training")
-    x, y = _data()
-    np.save(tmp / "x.npy", x)
-    np.save(tmp / "y.npy", y)
+    np.save(tmp / "x.npy", X)
+    np.save(tmp / "y.npy", Y)
     cases = ", ".join(f"{r_string(name)} = {code}" for name, code, _ in CASES)
     script = (R_SCRIPT.replace("MODEL", R_MODEL).replace("EPOCHS", str(EPOCHS))
               .replace("CASES", cases))
@@ -124,16 +109,15 @@ def _assert_same_weights(r_weights: list[Any], py_weights: list[np.ndarray]) -> 
                          ids=[n for n, _, _ in CASES])
 def test_rscript_training_agrees(rscript_runs: dict[str, dict[str, Any]], name: str,
                                  py_schedule: Any) -> None:
-    py = _python_run(lrdecay.LRScheduler(py_schedule()))
+    py = _python_run(lrdecay.LRScheduler(py_schedule))
     r = rscript_runs[name]
     # keras3's set_random_seed() seeds the very generators Python's set_random_seed() does.
     _assert_same_weights(r["initial"], py["initial"])
     # The rate applied at every epoch (0-based epochs in both), as Keras stores it (float32).
     assert len(r["lr"]) == EPOCHS
     assert r["lr"] == py["lr"]
-    sched = py_schedule()
-    if isinstance(sched, lrdecay.Schedule):
-        assert r["lr"] == [float(np.float32(sched(e))) for e in range(EPOCHS)]
+    if isinstance(py_schedule, lrdecay.Schedule):
+        assert r["lr"] == [float(np.float32(py_schedule(e))) for e in range(EPOCHS)]
     _assert_same_weights(r["final"], py["final"])
 
 
@@ -141,10 +125,8 @@ def test_rscript_training_agrees(rscript_runs: dict[str, dict[str, Any]], name: 
 def test_keras3_resume_with_one_based_initial_epoch(r_session: RSession) -> None:
     """keras3's initial_epoch counts from 1: resuming after k = 3 epochs is
     ``initial_epoch = 4``, and the schedule then sees the 0-based epochs 3, 4, 5."""
-    x, y = _data()
     code = """
 library(keras3)
-library(lrdecay)
 x <- matrix(x, ncol = 6, byrow = TRUE)
 y <- matrix(y, ncol = 1)
 seen <- integer()
@@ -159,7 +141,7 @@ list(seen = as.numeric(seen), lr = as.numeric(c(h1$metrics$learning_rate,
                                                 h2$metrics$learning_rate)),
      final = lapply(get_weights(model), function(w) as.vector(t(w))))
 """.replace("MODEL", R_MODEL)
-    out = r_session.eval(code, x=x.astype("float64"), y=y.astype("float64"))
+    out = r_session.eval(code, x=X.astype("float64"), y=Y.astype("float64"))
     assert [int(v) for v in np.asarray(out[0])] == [0, 1, 2, 3, 4, 5]
     py = _python_run(lrdecay.LRScheduler(lrdecay.Step(0.05, 0.5, 2)), epochs=6)
     assert [float(v) for v in np.asarray(out[1])] == py["lr"]  # the uninterrupted run's rates
