@@ -222,65 +222,65 @@ def test_values_used(optimizer, hparams, shape, names, values, replay, rtol):
     assert getattr(model.optimizer, names[0]) == pytest.approx(got[-1, 1], rel=1e-6)
 
 
-def test_without_the_scheduler_the_next_fit_uses_a_constant():
-    model = kit.one_weight_model(keras.optimizers.SGD(0.1, momentum=0.9))
-    fit(model, [HParamScheduler(momentum=lrdecay.Constant(0.0))], epochs=1)
-    assert model.optimizer.momentum == 0.0
-    probe = ReadBack("momentum")
-    model.optimizer.momentum = 0.5
-    w0 = kit.weight(model)
-    fit(model, [probe], epochs=1)
-    # Momentum 0.5 from a zero velocity? No: the velocity of the last update was -0.1
-    # (momentum 0), so w moves by -0.15, -0.175, -0.1875, -0.19375.
-    steps = np.diff(np.concatenate([[w0], probe.array()[:, 0]]))
-    np.testing.assert_allclose(steps, [-0.15, -0.175, -0.1875, -0.19375], rtol=1e-5)
-
-
-def test_mid_fit_the_optimizer_config_holds_floats():
-    seen = {}
-
-    def peek(batch, logs):
-        opt = model.optimizer
-        seen["type"] = type(opt.momentum).__name__
-        seen["config"] = opt.get_config()["momentum"]
-        seen["variables"] = len(opt.variables)
-
-    model = kit.one_weight_model(keras.optimizers.SGD(0.1, momentum=0.9))
-    fit(model, [HParamScheduler(momentum=lrdecay.Linear(0.9, 0.5, 11)),
-                keras.callbacks.LambdaCallback(on_train_batch_end=peek)])
-    assert seen["type"] == "ScheduledHyperparameter"
-    assert isinstance(seen["config"], float) and seen["config"] == pytest.approx(0.5)
-    assert seen["variables"] == 3  # iteration, learning rate, one momentum slot: nothing added
-    assert "apply" not in vars(model.optimizer) and "get_config" not in vars(model.optimizer)
-
-
 def broken(t):
     raise RuntimeError("my momentum broke")
 
 
-SGD9 = lambda: keras.optimizers.SGD(0.1, momentum=0.9)  # noqa: E731
-ADAM = lambda: keras.optimizers.Adam(0.1)  # noqa: E731
+def opt(name: str, **kwargs):
+    """A maker of Keras's optimizer ``name`` at rate 0.1."""
+    return lambda: getattr(keras.optimizers, name)(0.1, **kwargs)
 
 
-@pytest.mark.parametrize(("optimizer", "hparams", "exc", "message"), [
+SGD9, ADAM = opt("SGD", momentum=0.9), opt("Adam")
+
+
+def in_0_1(name: str, shown: str, at: str = "update 0") -> str:
+    """The words of a value outside [0, 1) at ``at`` ("update 2", "epoch 1")."""
+    return (rf"`{name}` must be in \[0, 1\) at every {at.split()[0]} of this fit\(\), "
+            rf"not {shown} \({at}")
+
+
+def negative(name: str, shown: str) -> str:
+    """The words of a schedule function's negative (or NaN) value at t = 0."""
+    return (rf"`{name}`: The schedule function returned {shown} at t = 0; it must return one "
+            "non-negative finite number")
+
+
+#: (optimizer, HParamScheduler's arguments, exception, message): refused when training
+#: begins, checked over every update (or epoch) of the fit(), for each optimizer's ranges.
+ERRORS = [
     (SGD9, {"beta_1": lrdecay.Constant(0.5)},
      ValueError, r"`beta_1` is not a hyperparameter of SGD; it has: .*momentum.*weight_decay"),
-    (lambda: keras.optimizers.SGD(0.1), {"momentum": lrdecay.Constant(0.5)}, ValueError,
+    (opt("SGD"), {"momentum": lrdecay.Constant(0.5)}, ValueError,
      r"SGD was made with momentum=0, for which Keras keeps no momentum"),
     (SGD9, {"nesterov": lrdecay.Constant(0.5)}, ValueError,
      r"`nesterov` is not a hyperparameter of SGD"),
     # the user's own error, unchanged
     (SGD9, {"per": "epoch", "momentum": broken}, RuntimeError, "my momentum broke"),
-    # values outside the range, checked over every update (or epoch) of the fit()
-    (ADAM, {"beta_1": lrdecay.Constant(1.5)}, ValueError,
-     r"`beta_1` must be in \[0, 1\) at every update of this fit\(\), not 1.5 \(update 0"),
-    (ADAM, {"beta_2": lrdecay.Linear(0.9, 1.3, 8)}, ValueError,
-     r"`beta_2` must be in \[0, 1\) at every update of this fit\(\), not 1 \(update 2"),
+    (ADAM, {"beta_1": lrdecay.Constant(1.5)}, ValueError, in_0_1("beta_1", "1.5")),
+    (ADAM, {"beta_2": lrdecay.Linear(0.9, 1.3, 8)}, ValueError, in_0_1("beta_2", "1", "update 2")),
     (SGD9, {"per": "epoch", "momentum": lrdecay.Linear(0.5, 1.5, 2)}, ValueError,
-     r"`momentum` must be in \[0, 1\) at every epoch of this fit\(\), not 1 \(epoch 1"),
-    (SGD9, {"momentum": lambda t: 0.9 + 0.05 * t}, ValueError,
-     r"`momentum` must be in \[0, 1\) at every update of this fit\(\), not 1 \(update 2"),
-])
+     in_0_1("momentum", "1", "epoch 1")),
+    (SGD9, {"momentum": lambda t: 0.9 + 0.05 * t}, ValueError, in_0_1("momentum", "1", "update 2")),
+    (SGD9, {"momentum": lrdecay.Constant(1.0)}, ValueError, in_0_1("momentum", "1")),
+    (SGD9, {"momentum": lambda t: -0.1}, ValueError, negative("momentum", "-0.1")),
+    (opt("SGD", weight_decay=0.01), {"weight_decay": lambda t: -1.0}, ValueError,
+     negative("weight_decay", "-1")),
+    (ADAM, {"epsilon": lambda t: -1e-7}, ValueError, negative("epsilon", "-1e-07")),
+    (ADAM, {"beta_1": lambda t: float("nan")}, ValueError, negative("beta_1", "NaN")),
+    (opt("AdamW"), {"weight_decay": lambda t: -0.01}, ValueError,
+     negative("weight_decay", "-0.01")),
+    (opt("AdamW"), {"per": "epoch", "beta_2": lrdecay.Constant(1.2)}, ValueError,
+     in_0_1("beta_2", "1.2", "epoch 0")),
+    (opt("Nadam"), {"beta_1": lrdecay.Constant(1.0)}, ValueError, in_0_1("beta_1", "1")),
+    (opt("Adamax"), {"beta_2": lrdecay.Constant(2.0)}, ValueError, in_0_1("beta_2", "2")),
+    (opt("RMSprop", momentum=0.5), {"momentum": lrdecay.Constant(1.0)}, ValueError,
+     in_0_1("momentum", "1")),
+    (opt("RMSprop"), {"rho": lrdecay.Constant(1.5)}, ValueError, in_0_1("rho", "1.5")),
+]
+
+
+@pytest.mark.parametrize(("optimizer", "hparams", "exc", "message"), ERRORS)
 def test_hparam_scheduler_errors_before_training(optimizer, hparams, exc, message):
     """When training begins, before anything changes."""
     model = kit.one_weight_model(optimizer())
@@ -424,11 +424,25 @@ class StepSeen(keras.callbacks.Callback):
 
 
 def test_a_second_fit_reuses_the_compiled_step_until_something_changes():
-    """The step is reused, and t goes on across fit() calls."""
+    """The step is reused, and t goes on across fit() calls. Mid-fit the optimizer's config
+    holds floats, and nothing is added to it; after a fit() its momentum is the float last
+    used, which a fit() without the scheduler keeps using, its velocity carried on."""
     sched = lrdecay.Linear(0.5, 0.9, 11)
     model = kit.one_weight_model(keras.optimizers.SGD(0.1, momentum=0.9))
+    mid = {}
+
+    def peek(batch, logs):
+        opt = model.optimizer
+        mid.update(type=type(opt.momentum).__name__, config=opt.get_config()["momentum"],
+                   variables=len(opt.variables))
+
     cb, seen, probe = HParamScheduler(momentum=sched), StepSeen(), ReadBack("momentum")
-    fit(model, [cb, seen, probe], epochs=1)
+    fit(model, [cb, seen, probe, keras.callbacks.LambdaCallback(on_train_batch_end=peek)],
+        epochs=1)
+    assert mid["type"] == "ScheduledHyperparameter"
+    assert isinstance(mid["config"], float) and mid["config"] == pytest.approx(sched(3))
+    assert mid["variables"] == 3  # iteration, learning rate, one momentum slot: nothing added
+    assert "apply" not in vars(model.optimizer) and "get_config" not in vars(model.optimizer)
     fit(model, [cb, seen, probe], epochs=1)  # the same callback, optimizer, schedule
     assert seen.steps[1] is seen.steps[0]
     assert type(model.optimizer.momentum) is float
@@ -441,9 +455,9 @@ def test_a_second_fit_reuses_the_compiled_step_until_something_changes():
     fit(model, [cb, seen, probe], epochs=1)
     assert seen.steps[4] is not seen.steps[0]
     t = np.concatenate([np.arange(8), np.full(4, 7), np.arange(12, 20)])
-    got = probe.array()[:, 1]
-    np.testing.assert_allclose(got, np.where(np.arange(20) // 4 == 2, sched(7), sched(t)),
-                               rtol=1e-6)
+    momenta = np.where(np.arange(20) // 4 == 2, sched(7), sched(t))
+    np.testing.assert_allclose(probe.array()[:, 1], momenta, rtol=1e-6)
+    np.testing.assert_allclose(probe.array()[:, 0], sgd_replay([0.1] * 20, momenta), rtol=1e-5)
 
 
 def test_a_changed_setting_or_a_function_builds_the_step_anew():
