@@ -1,6 +1,6 @@
 """Training on Keras's TensorFlow, JAX and PyTorch backends, in fresh Pythons.
 
-``KERAS_BACKEND`` is read once, at import: each installed backend gets two fresh Pythons,
+``KERAS_BACKEND`` is read once, at import: each installed backend gets one fresh Python,
 all run at once, each printing one JSON document that the tests read (``make setup``
 installs all three). Checked on each backend: every ``kit.schedule_cases()`` schedule
 in-graph and through the backend's compiler equals NumPy; the rate *applied* (SGD on
@@ -8,8 +8,7 @@ in-graph and through the backend's compiler equals NumPy; the rate *applied* (SG
 schedules, ``LRScheduler`` and ``LRPlateau``; ``HParamScheduler``'s momentum; JAX and
 PyTorch's plan check and run-sized schedules; two devices (TensorFlow
 ``MirroredStrategy``, JAX ``DataParallel``, over two logical CPUs) train as one; and a
-``start_cooldown()`` branched in the second child from the first child's saved model
-equals the planned ``Cooldown``.
+``start_cooldown()`` branched from a saved model, loaded, equals the planned ``Cooldown``.
 """
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import math
-import time
 import warnings
 from pathlib import Path
 from typing import Any
@@ -96,7 +94,7 @@ if os.environ["KERAS_BACKEND"] == "tensorflow":
     tf.config.set_logical_device_configuration(tf.config.list_physical_devices("CPU")[0],
         [tf.config.LogicalDeviceConfiguration(), tf.config.LogicalDeviceConfiguration()])
 import test_backends
-test_backends.child(PHASE, WORKDIR)
+test_backends.child(WORKDIR)
 """
 
 
@@ -116,24 +114,21 @@ def rates(s: lrdecay.Schedule, spe: int | None, how: str, it: np.ndarray) -> np.
 # --- the children (fresh Pythons; Keras is imported there) ------------------------------
 
 
-def child(phase: str, workdir: str) -> None:
-    """Run one child's checks ("first" or "second") and print their JSON document."""
+def child(workdir: str) -> None:
+    """Run one backend's checks and print their JSON document."""
     import keras
 
     backend, work = keras.backend.backend(), Path(workdir)
     warnings.simplefilter("ignore", lrdecay.ScheduleWarning)
-    out: dict[str, Any] = {"backend": backend}
-    if phase == "first":
-        out["cooldown"] = _planned_cooldown(work)  # first: the second child waits for it
-        out["values"], out["scalar"] = _in_graph_values(backend)
-        out["unit"] = {key: _unit_run(*run) for key, run in UNIT_RUNS.items()}
-        if backend != "tensorflow":  # TensorFlow's are tested in-process
-            out["plan_check"], out["sized"] = _plan_check_counts(), _sized_runs()
-    else:
-        if backend != "torch":
-            out["devices"] = _two_device_runs(backend)
-        out["branched"] = _branch_cooldown(work)
-        out["lr_find"] = _lr_find_runs()
+    out: dict[str, Any] = {"backend": backend, "cooldown": _planned_cooldown(work)}
+    out["branched"] = _branch_cooldown(work)
+    out["values"], out["scalar"] = _in_graph_values(backend)
+    out["unit"] = {key: _unit_run(*run) for key, run in UNIT_RUNS.items()}
+    if backend != "tensorflow":  # TensorFlow's are tested in-process
+        out["plan_check"], out["sized"] = _plan_check_counts(), _sized_runs()
+    out["lr_find"] = _lr_find_runs()
+    if backend != "torch":
+        out["devices"] = _two_device_runs(backend)
     print(json.dumps(out))
 
 
@@ -313,8 +308,7 @@ def _planned_cooldown(workdir: Path) -> dict:
     import keras
     m = keras_model(optimizer=keras.optimizers.Adam(0.01), seed=1)
     _cooldown_run(m, 5)
-    m.save(workdir / "saving.keras")
-    (workdir / "saving.keras").rename(workdir / "run.keras")  # whole, for the second child
+    m.save(workdir / "run.keras")
     planned = lrdecay.Cooldown(Constant(0.01), 20, 12).to_keras()
     return _cooldown_run(keras_model(optimizer=keras.optimizers.Adam(planned), seed=1), 8)
 
@@ -322,10 +316,6 @@ def _planned_cooldown(workdir: Path) -> dict:
 def _branch_cooldown(workdir: Path) -> dict:
     import keras
 
-    for _ in range(6000):  # the first child writes it first
-        if (workdir / "run.keras").exists():
-            break
-        time.sleep(0.1)
     m = keras.models.load_model(workdir / "run.keras")
     out = {"schedule": repr(lrdecay.start_cooldown(m, 12)), **_cooldown_run(m, 3)}
     m.save(workdir / "cooled.keras")
@@ -341,16 +331,12 @@ def _branch_cooldown(workdir: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
-    """Both children of every installed backend, all at once: {backend: {phase: JSON}}."""
-    dirs = {b: str(tmp_path_factory.mktemp(b)) for b in BACKENDS
-            if importlib.util.find_spec(b) is not None}  # the backend's package is installed
-    jobs = [{"backend": b, "phase": phase,
-             "code": CHILD.replace("PHASE", repr(phase)).replace("WORKDIR", repr(d))}
-            for b, d in dirs.items() for phase in ("first", "second")]
-    out: dict[str, dict] = {}
-    for job, stdout in zip(jobs, run_python_parallel(jobs)):
-        out.setdefault(job["backend"], {})[job["phase"]] = last_json(stdout)
-        assert out[job["backend"]][job["phase"]]["backend"] == job["backend"]
+    """The child of every installed backend, all at once: {backend: JSON}."""
+    jobs = [{"backend": b, "code": CHILD.replace("WORKDIR", repr(str(tmp_path_factory.mktemp(b))))}
+            for b in BACKENDS if importlib.util.find_spec(b) is not None]  # package installed
+    stdouts = run_python_parallel(jobs)
+    out = {job["backend"]: last_json(stdout) for job, stdout in zip(jobs, stdouts)}
+    assert all(got["backend"] == backend for backend, got in out.items())
     return out
 
 
@@ -358,7 +344,7 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
 def got(request: pytest.FixtureRequest, results: dict[str, dict]) -> dict:
     if request.param not in results:
         pytest.skip(f"the {request.param} package is not installed (make setup installs it)")
-    return {**results[request.param]["first"], **results[request.param]["second"]}
+    return results[request.param]
 
 
 def test_in_graph_values_equal_numpy(got: dict) -> None:
@@ -453,8 +439,8 @@ def test_two_devices_train_as_one(got: dict, mode: str) -> None:
 
 
 def test_branched_cooldown_equals_planned_cooldown(got: dict) -> None:
-    """Saved after N updates at a constant rate; a fresh process loads, start_cooldown(),
-    fit(): the rates and bit-identical weights of Cooldown(Constant(r), N, L) from step 0."""
+    """Saved after N updates at a constant rate; loaded, start_cooldown(), fit(): the rates
+    and bit-identical weights of Cooldown(Constant(r), N, L) from step 0."""
     branched, planned = got["branched"], got["cooldown"]
     assert branched["schedule"] == branched["loaded"] == COOLDOWN_SCHEDULE
     assert branched["iterations"] == 32 and branched["same"]

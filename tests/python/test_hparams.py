@@ -357,13 +357,22 @@ def test_per_update_records_with_steps_per_execution_and_hyperparameters():
     assert batch_logs[0]["momentum"] == pytest.approx(rate.momentum()(2), rel=1e-6)
 
 
-def test_per_update_records_of_a_rate_changed_per_batch():
-    logger = LRLogger(verbose=0, per="batch")
+def test_per_update_records_of_a_rate_changed_per_batch_and_batch_logs_off():
+    """The records follow a rate changed per batch; ``batch_logs=False`` keeps the values
+    out of the batch logs that a callback after the logger reads."""
+    seen = []
+    logger = LRLogger(verbose=0, per="batch", batch_logs=False)
     custom = lrdecay.LRCustom(on_batch_begin=lambda batch, lr, logs: 0.01 * (batch + 1))
-    history, _ = logged_fit(0.1, [custom, logger], epochs=2)
+    reader = keras.callbacks.LambdaCallback(
+        on_train_batch_end=lambda batch, logs: seen.append("learning_rate" in logs))
+    history, _ = logged_fit(0.1, [custom, logger, reader], epochs=2)
     lrs = [r[2] for r in logger.records]
     np.testing.assert_allclose(lrs, [0.01, 0.02, 0.03, 0.04] * 2, rtol=1e-6)
     assert history.history["learning_rate"] == pytest.approx([0.01, 0.01], rel=1e-6)
+    assert seen == [False] * 8
+    on = LRLogger(verbose=0, per="batch", batch_logs=True)
+    assert "on_train_batch_end" in vars(on)  # Keras sees the hook when fit() begins
+    assert repr(on) == "LRLogger(verbose=0, per='batch', batch_logs=True)"
 
 
 def test_per_epoch_records_and_significant_digits(capsys):
@@ -506,16 +515,3 @@ def test_per_update_records_computed_when_each_epoch_ends_equal_the_per_batch_re
     lrs = [r[2] for r in quiet.records]
     np.testing.assert_allclose(lrs, np.repeat([0.1, 0.05, 0.0125], 4), rtol=1e-6)
     assert batch_logs == pytest.approx(lrs, rel=1e-6)
-
-
-def test_batch_logs_argument():
-    seen = []
-
-    off = LRLogger(verbose=0, per="batch", batch_logs=False)
-    reader = keras.callbacks.LambdaCallback(
-        on_train_batch_end=lambda batch, logs: seen.append("learning_rate" in logs))
-    logged_fit(0.1, [off, reader], epochs=1)
-    assert seen == [False] * 4 and len(off.records) == 4
-    on = LRLogger(verbose=0, per="batch", batch_logs=True)
-    assert "on_train_batch_end" in vars(on)  # Keras sees the hook when fit() begins
-    assert repr(on) == "LRLogger(verbose=0, per='batch', batch_logs=True)"
