@@ -28,13 +28,16 @@ from kit import (
     Y,
     f32,
     graph_mismatches,
+    hparam_probe,
     keras_model,
     last_json,
+    lr_of,
     one_weight_model,
     rate_probe,
     run_python_parallel,
     schedule_cases,
     script_callback,
+    sgd_replay,
     weight,
 )
 from lrdecay import Constant, Cosine, Exponential, Linear, OneCycle, Warmup
@@ -156,21 +159,12 @@ def _in_graph_values(backend: str) -> tuple[dict, dict]:
 
 
 def _unit_fit(model: Any, callbacks: list, epochs: int = EPOCHS) -> tuple[list, list, Any]:
-    """fit() the one-weight model: its weight and momentum after every update, the history."""
-    import keras
-    w, momentum = [weight(model)], []
-
-    def record(batch: int, logs: Any) -> None:
-        if hasattr(model, "jax_state_sync"):  # JAX's step holds the variables within an epoch
-            model.jax_state_sync()
-        w.append(weight(model))
-        momentum.append(float(model.optimizer.momentum))
-
-    x = np.ones((STEPS, 1), "float32")
+    """fit() the one-weight model: its weight first and after every update, the momentum
+    after every update, the history."""
+    x, w0, probe = np.ones((STEPS, 1), "float32"), weight(model), hparam_probe("momentum")
     hist = model.fit(x, x, batch_size=1, epochs=epochs, shuffle=False, verbose=0,
-                     callbacks=[*callbacks, keras.callbacks.LambdaCallback(
-                         on_train_batch_end=record)])
-    return w, momentum, hist
+                     callbacks=[*callbacks, probe])
+    return [w0, *probe.array()[:, 0].tolist()], probe.array()[:, 1].tolist(), hist
 
 
 def _unit_run(s: lrdecay.Schedule, spe: int | None, how: str, extra: str | None) -> dict:
@@ -221,8 +215,7 @@ def _lr_find_runs() -> list[dict]:
         r = lrdecay.lr_find(model, x, x, batch_size=1, steps=130, min_lr=1e-4, max_lr=0.1,
                             shuffle=False)
         runs.append({"lrs": r.lrs.tolist(), "losses": r.losses.tolist(), "stop": r.stop_reason,
-                     "w": weight(model), "lr": float(keras.ops.convert_to_numpy(
-                         model.optimizer.learning_rate)),
+                     "w": weight(model), "lr": lr_of(model),
                      "iterations": int(keras.ops.convert_to_numpy(model.optimizer.iterations))})
     return runs
 
@@ -379,12 +372,7 @@ def test_scheduled_momentum_is_used(got: dict, per: str) -> None:
     run = got["unit"][f"momentum_{per}"]
     t = np.arange(12) if per == "batch" else np.repeat(np.arange(EPOCHS), STEPS)
     np.testing.assert_allclose(run["momentum"], MOMENTUM(t), rtol=1e-6, err_msg=per)
-    w, v = 0.0, 0.0  # Keras's SGD with momentum, gradient 1: v = m v - lr g; w += v
-    replay = []
-    for m in MOMENTUM(t):
-        v = np.float32(m) * v - np.float32(0.1)
-        w += v
-        replay.append(w)
+    replay = sgd_replay([0.1] * len(t), MOMENTUM(t))  # Keras's SGD with momentum
     np.testing.assert_allclose(run["w"][1:], replay, rtol=1e-5, err_msg=per)
     assert run["momentum_after"][0] == "float"
     assert run["momentum_after"][1] == pytest.approx(MOMENTUM(t[-1]), rel=1e-6)

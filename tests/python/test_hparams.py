@@ -101,44 +101,17 @@ def test_momentum_defaults_and_inverse_to_the_rate():
 # ---------------------------------------------------------------------------
 
 
-class ReadBack(keras.callbacks.Callback):
-    """After each update: the weight and the hyperparameters read from the optimizer."""
-
-    def __init__(self, *names: str) -> None:
-        super().__init__()
-        self.names = names
-        self.rows: list[list[float]] = []
-
-    def on_train_batch_end(self, batch, logs=None):
-        opt = self.model.optimizer
-        self.rows.append([kit.weight(self.model), *(float(getattr(opt, n)) for n in self.names)])
-
-    def array(self) -> np.ndarray:
-        return np.array(self.rows)
-
-
 def fit(model, callbacks, epochs=3, steps=4, **kwargs):
     ones = np.ones((steps, 1), "float32")
     return kit.fit(model, callbacks, epochs, x=ones, y=ones, batch_size=1, shuffle=False,
                    **kwargs)[0]
 
 
-def sgd_replay(lrs, moms) -> np.ndarray:
-    """Keras's SGD with momentum, gradient 1: v = m v - lr g; w += v."""
-    w = v = 0.0
-    out = []
-    for lr, m in zip(lrs, moms):
-        v = np.float32(m) * v - np.float32(lr)
-        w += v
-        out.append(w)
-    return np.array(out)
-
-
 def read_back(optimizer, names, hparams, epochs=3, steps=4, **kwargs):
     """fit() the one-weight model with ``HParamScheduler(**hparams)``; the model and, per
     update, the weight then the hyperparameters ``names`` read from the optimizer."""
     model = kit.one_weight_model(optimizer)
-    probe = ReadBack(*names)
+    probe = kit.hparam_probe(*names)
     fit(model, [HParamScheduler(**hparams), probe], epochs, steps, **kwargs)
     return model, probe.array()
 
@@ -181,11 +154,11 @@ TORCH_ONE = torch_momenta(lambda opt: torch.optim.lr_scheduler.OneCycleLR(
 VALUES_USED = [
     pytest.param(lambda: keras.optimizers.SGD(ONE.to_keras(), momentum=0.9),
                  {"momentum": ONE.momentum()}, (4, 6), ["momentum"], [TORCH_ONE],
-                 lambda: sgd_replay(ONE(np.arange(24)), TORCH_ONE), 1e-5,
+                 lambda: kit.sgd_replay(ONE(np.arange(24)), TORCH_ONE), 1e-5,
                  id="one_cycle_equals_pytorch"),
     pytest.param(lambda: keras.optimizers.SGD(0.1, momentum=0.9), {"momentum": tabulated},
                  (3, 4), ["momentum"], [0.9 - 0.01 * T12],
-                 lambda: sgd_replay([0.1] * 12, 0.9 - 0.01 * T12), 1e-5,
+                 lambda: kit.sgd_replay([0.1] * 12, 0.9 - 0.01 * T12), 1e-5,
                  id="sgd_function_per_batch"),
     pytest.param(lambda: keras.optimizers.Adam(0.1), {"beta_1": lrdecay.Linear(0.5, 0.9, 12)},
                  (3, 4), ["beta_1"], [lrdecay.Linear(0.5, 0.9, 12)(T12)],
@@ -445,7 +418,7 @@ def test_a_second_fit_reuses_the_compiled_step_until_something_changes():
         mid.update(type=type(opt.momentum).__name__, config=opt.get_config()["momentum"],
                    variables=len(opt.variables))
 
-    cb, seen, probe = HParamScheduler(momentum=sched), StepSeen(), ReadBack("momentum")
+    cb, seen, probe = HParamScheduler(momentum=sched), StepSeen(), kit.hparam_probe("momentum")
     fit(model, [cb, seen, probe, keras.callbacks.LambdaCallback(on_train_batch_end=peek)],
         epochs=1)
     assert mid["type"] == "ScheduledHyperparameter"
@@ -466,7 +439,7 @@ def test_a_second_fit_reuses_the_compiled_step_until_something_changes():
     t = np.concatenate([np.arange(8), np.full(4, 7), np.arange(12, 20)])
     momenta = np.where(np.arange(20) // 4 == 2, sched(7), sched(t))
     np.testing.assert_allclose(probe.array()[:, 1], momenta, rtol=1e-6)
-    np.testing.assert_allclose(probe.array()[:, 0], sgd_replay([0.1] * 20, momenta), rtol=1e-5)
+    np.testing.assert_allclose(probe.array()[:, 0], kit.sgd_replay([0.1] * 20, momenta), rtol=1e-5)
 
 
 def test_a_changed_setting_or_a_function_builds_the_step_anew():
@@ -477,7 +450,7 @@ def test_a_changed_setting_or_a_function_builds_the_step_anew():
     fit(model, [cb, seen], epochs=1)
     assert seen.steps[1] is not seen.steps[0]
     fn = HParamScheduler(momentum=lambda t: 0.9 - 0.01 * np.asarray(t))  # a table per fit()
-    probe = ReadBack("momentum")
+    probe = kit.hparam_probe("momentum")
     fit(model, [fn, seen], epochs=1)
     fit(model, [fn, seen, probe], epochs=1)
     assert seen.steps[3] is not seen.steps[2]
