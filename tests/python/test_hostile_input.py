@@ -149,8 +149,6 @@ def test_r_table(saved: Path, tmp_path: Path) -> None:
 
 NAN, INF = float("nan"), float("inf")
 CLEAN = (TypeError, ValueError, RuntimeError)
-XS = np.linspace(0, 1, 64, dtype="float32").reshape(32, 2)
-YS = XS.sum(axis=1, keepdims=True)
 S = Step(0.1, 0.5, 2)
 
 
@@ -211,8 +209,8 @@ def test_newer_features_fail_cleanly(call: Callable[[], Any], fragment: str) -> 
 
 @pytest.fixture(scope="module")
 def trained() -> Any:
-    model = keras_model(inputs=2, seed=0)
-    model.fit(XS, YS, batch_size=8, epochs=1, verbose=0)
+    model = keras_model(seed=0)
+    model.fit(kit.X, kit.Y, batch_size=8, epochs=1, verbose=0)
     return model
 
 
