@@ -384,16 +384,13 @@ def test_scheduled_momentum_is_used(got: dict, per: str) -> None:
 
 
 @pytest.mark.parametrize("got", ["jax", "torch"], indirect=True)
-def test_in_graph_schedule_alone_warns_once_per_fit(got: dict) -> None:
-    """JAX (compiled step): once, in the first fit(). PyTorch evaluates the schedule at every
-    step: its second fit() is checked too. A sound plan and check=False are silent."""
+def test_in_graph_plan_check_and_sizing(got: dict) -> None:
+    """Alone, an in-graph schedule warns once per fit(): JAX (compiled step) in the first
+    fit(); PyTorch evaluates it at every step: its second fit() is checked too. A sound
+    plan and check=False are silent. Run-sized schedules equal those sized by hand."""
     counts = got["plan_check"]
     assert counts["bad"] == [1, 1 if got["backend"] == "torch" else 0]
     assert counts["sound"] == [0] and counts["off"] == [0]
-
-
-@pytest.mark.parametrize("got", ["jax", "torch"], indirect=True)
-def test_in_graph_sizing(got: dict) -> None:
     assert got["sized"] == {"cosine": [True, repr(Cosine(0.1, 30))],
                             "wsd": [True, repr(lrdecay.WSD(0.1, 3, 21, 6))],
                             "epoch": [True, repr(Cosine(0.1, 3))]}

@@ -8,7 +8,6 @@ from __future__ import annotations
 import glob
 import os
 import textwrap
-import warnings
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -141,6 +140,11 @@ def tabulated(t):
     return 0.9 - 0.01 * np.asarray(t)
 
 
+def opt(name: str, **kwargs):
+    """A maker of Keras's optimizer ``name`` at rate 0.1."""
+    return lambda: getattr(keras.optimizers, name)(0.1, **kwargs)
+
+
 T12 = np.arange(12)
 #: The full one-cycle policy, rate in-graph (24 updates) and momentum by HParamScheduler,
 #: and PyTorch OneCycleLR's momentum (cycle_momentum) at each update.
@@ -156,23 +160,22 @@ VALUES_USED = [
                  {"momentum": ONE.momentum()}, (4, 6), ["momentum"], [TORCH_ONE],
                  lambda: kit.sgd_replay(ONE(np.arange(24)), TORCH_ONE), 1e-5,
                  id="one_cycle_equals_pytorch"),
-    pytest.param(lambda: keras.optimizers.SGD(0.1, momentum=0.9), {"momentum": tabulated},
-                 (3, 4), ["momentum"], [0.9 - 0.01 * T12],
-                 lambda: kit.sgd_replay([0.1] * 12, 0.9 - 0.01 * T12), 1e-5,
-                 id="sgd_function_per_batch"),
-    pytest.param(lambda: keras.optimizers.Adam(0.1), {"beta_1": lrdecay.Linear(0.5, 0.9, 12)},
+    pytest.param(opt("SGD", momentum=0.9), {"momentum": tabulated}, (3, 4), ["momentum"],
+                 [0.9 - 0.01 * T12], lambda: kit.sgd_replay([0.1] * 12, 0.9 - 0.01 * T12),
+                 1e-5, id="sgd_function_per_batch"),
+    pytest.param(opt("Adam"), {"beta_1": lrdecay.Linear(0.5, 0.9, 12)},
                  (3, 4), ["beta_1"], [lrdecay.Linear(0.5, 0.9, 12)(T12)],
                  lambda: adam_replay(0.1, lrdecay.Linear(0.5, 0.9, 12)(T12)), 2e-6,
                  id="adam_beta_1"),
-    pytest.param(lambda: keras.optimizers.AdamW(0.1, weight_decay=0.004),
+    pytest.param(opt("AdamW", weight_decay=0.004),
                  {"per": "epoch", "weight_decay": lambda epoch: 0.01 * (epoch + 1),
                   "beta_2": lrdecay.Constant(0.99)},
                  (3, 4), ["weight_decay", "beta_2"], [np.repeat([0.01, 0.02, 0.03], 4), 0.99],
                  None, None, id="adamw_weight_decay_per_epoch"),
     # a weight decay SGD was made without
-    pytest.param(lambda: keras.optimizers.SGD(0.1, momentum=0.5),
-                 {"weight_decay": lrdecay.Step(0.01, 0.5, 4)}, (3, 4), ["weight_decay"],
-                 [lrdecay.Step(0.01, 0.5, 4)(T12)], None, None, id="sgd_weight_decay_unset"),
+    pytest.param(opt("SGD", momentum=0.5), {"weight_decay": lrdecay.Step(0.01, 0.5, 4)},
+                 (3, 4), ["weight_decay"], [lrdecay.Step(0.01, 0.5, 4)(T12)], None, None,
+                 id="sgd_weight_decay_unset"),
 ]
 
 
@@ -197,11 +200,6 @@ def test_values_used(optimizer, hparams, shape, names, values, replay, rtol):
 
 def broken(t):
     raise RuntimeError("my momentum broke")
-
-
-def opt(name: str, **kwargs):
-    """A maker of Keras's optimizer ``name`` at rate 0.1."""
-    return lambda: getattr(keras.optimizers, name)(0.1, **kwargs)
 
 
 SGD9, ADAM = opt("SGD", momentum=0.9), opt("Adam")
@@ -293,10 +291,16 @@ def logged_fit(learning_rate, callbacks, epochs=3, **kwargs):
 
 
 @pytest.mark.parametrize("spe", [None, 4])
-def test_per_update_records_equal_the_in_graph_schedule(spe, capsys):
-    rate = lrdecay.Warmup(lrdecay.Cosine(0.1, 20), 5)
+def test_per_update_records_equal_the_in_graph_schedule(spe, capsys, tmp_path):
+    """The records equal the rates Keras applied, the schedule's; with a momentum scheduled
+    too (spe None), TensorBoard's per-batch event file holds both at every update."""
+    import tensorflow as tf
+
+    rate, momentum = lrdecay.Warmup(lrdecay.Cosine(0.1, 20), 5), lrdecay.Linear(0.95, 0.85, 12)
     logger = LRLogger(per="batch")
-    _, probe = logged_fit(rate.to_keras(steps_per_epoch=spe), [logger])
+    more = [] if spe else [HParamScheduler(momentum=momentum),
+                           keras.callbacks.TensorBoard(str(tmp_path), update_freq="batch")]
+    _, probe = logged_fit(rate.to_keras(steps_per_epoch=spe), [logger, *more])
     seen = [lr for *_, lr in probe.rows]  # the rate of each update, from Keras
     assert len(logger.records) == 12
     assert [r[:2] for r in logger.records] == [(e, b) for e in range(3) for b in range(4)]
@@ -305,9 +309,22 @@ def test_per_update_records_equal_the_in_graph_schedule(spe, capsys):
     t = np.arange(12) / (spe or 1)
     np.testing.assert_allclose(lrs, rate(t), rtol=1e-12)
     table = logger.records_table()
-    assert list(table) == ["epoch", "batch", "learning_rate"]
+    assert list(table) == ["epoch", "batch", "learning_rate", *(["momentum"] if more else [])]
     assert table["learning_rate"] == lrs.tolist()
     assert "Epoch 01: learning rate = 0\n" in capsys.readouterr().out
+    if not more:
+        return
+    tags: dict[str, dict[int, float]] = {}
+    for path in glob.glob(str(tmp_path / "train" / "events.out.tfevents.*")):
+        for record in tf.data.TFRecordDataset(path):
+            event = tf.compat.v1.Event.FromString(record.numpy())
+            for value in event.summary.value:
+                if value.tag.startswith("batch_"):  # not the model's config, epoch summaries
+                    tags.setdefault(value.tag, {})[event.step] = float(
+                        tf.make_ndarray(value.tensor))
+    for tag, want in {"batch_learning_rate": rate(t), "batch_momentum": momentum(t)}.items():
+        assert sorted(tags[tag]) == list(range(1, 13)), tag  # TensorBoard counts from 1
+        np.testing.assert_allclose([tags[tag][s] for s in range(1, 13)], want, rtol=1e-6)
 
 
 def test_per_update_records_with_steps_per_execution_and_hyperparameters():
@@ -356,33 +373,6 @@ def test_per_epoch_records_and_significant_digits(capsys):
     assert [r[:2] for r in logger.records] == [(0, 0), (1, 0)]
     assert logger.records[0][2] == pytest.approx(3e-6, rel=1e-6)
     assert repr(logger) == "LRLogger(verbose=1, per='epoch')"
-
-
-def test_tensorboard_event_file_holds_the_per_update_rate(tmp_path):
-    import tensorflow as tf
-
-    rate = lrdecay.Warmup(lrdecay.Cosine(0.1, 20), 5)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        logged_fit(rate.to_keras(), [HParamScheduler(momentum=lrdecay.Linear(0.95, 0.85, 12)),
-                                     LRLogger(verbose=0, per="batch"),
-                                     keras.callbacks.TensorBoard(str(tmp_path),
-                                                                 update_freq="batch")])
-    tags: dict[str, dict[int, float]] = {}
-    for path in glob.glob(str(tmp_path / "train" / "events.out.tfevents.*")):
-        for record in tf.data.TFRecordDataset(path):
-            event = tf.compat.v1.Event.FromString(record.numpy())
-            for value in event.summary.value:
-                if not value.tag.startswith("batch_"):
-                    continue  # the model's config, epoch summaries
-                tags.setdefault(value.tag, {})[event.step] = float(
-                    tf.make_ndarray(value.tensor))
-    lr = tags["batch_learning_rate"]
-    assert sorted(lr) == list(range(1, 13))  # TensorBoard counts batches from 1
-    np.testing.assert_allclose([lr[s] for s in range(1, 13)], rate(np.arange(12)), rtol=1e-6)
-    mom = tags["batch_momentum"]
-    np.testing.assert_allclose([mom[s] for s in range(1, 13)],
-                               lrdecay.Linear(0.95, 0.85, 12)(np.arange(12)), rtol=1e-6)
 
 
 def test_docs_example_runs():
