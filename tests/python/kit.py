@@ -559,3 +559,40 @@ def at_rate(model: Any, learning_rate: float) -> Any:
     model.optimizer.learning_rate.assign(learning_rate)
     model.optimizer.iterations.assign(0)
     return model
+
+
+# --- t-train ---
+
+
+def sgd_replay(lrs: Any, moms: Any) -> np.ndarray:
+    """``one_weight_model``'s weight after each update of Keras's SGD with momentum, by
+    NumPy: gradient 1, so ``v = m v - lr; w += v`` at each update's rate and momentum."""
+    w = v = 0.0
+    out = []
+    for lr, m in zip(lrs, moms):
+        v = np.float32(m) * v - np.float32(lr)
+        w += v
+        out.append(w)
+    return np.array(out)
+
+
+def hparam_probe(*names: str) -> Any:
+    """A Keras callback that records, after every update, the first weight and then the
+    optimizer's hyperparameters ``names`` (``array()``: one row an update)."""
+    import keras
+
+    class ReadBack(keras.callbacks.Callback):
+        def __init__(self) -> None:
+            super().__init__()
+            self.rows: list[list[float]] = []
+
+        def on_train_batch_end(self, batch: int, logs: Any = None) -> None:
+            if hasattr(self.model, "jax_state_sync"):  # JAX's step holds them within an epoch
+                self.model.jax_state_sync()
+            opt = self.model.optimizer
+            self.rows.append([weight(self.model), *(float(getattr(opt, n)) for n in names)])
+
+        def array(self) -> np.ndarray:
+            return np.array(self.rows)
+
+    return ReadBack()

@@ -1,6 +1,6 @@
 """Training on Keras's TensorFlow, JAX and PyTorch backends, in fresh Pythons.
 
-``KERAS_BACKEND`` is read once, at import: each installed backend gets two fresh Pythons,
+``KERAS_BACKEND`` is read once, at import: each installed backend gets one fresh Python,
 all run at once, each printing one JSON document that the tests read (``make setup``
 installs all three). Checked on each backend: every ``kit.schedule_cases()`` schedule
 in-graph and through the backend's compiler equals NumPy; the rate *applied* (SGD on
@@ -8,8 +8,7 @@ in-graph and through the backend's compiler equals NumPy; the rate *applied* (SG
 schedules, ``LRScheduler`` and ``LRPlateau``; ``HParamScheduler``'s momentum; JAX and
 PyTorch's plan check and run-sized schedules; two devices (TensorFlow
 ``MirroredStrategy``, JAX ``DataParallel``, over two logical CPUs) train as one; and a
-``start_cooldown()`` branched in the second child from the first child's saved model
-equals the planned ``Cooldown``.
+``start_cooldown()`` branched from a saved model, loaded, equals the planned ``Cooldown``.
 """
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import math
-import time
 import warnings
 from pathlib import Path
 from typing import Any
@@ -30,13 +28,16 @@ from kit import (
     Y,
     f32,
     graph_mismatches,
+    hparam_probe,
     keras_model,
     last_json,
+    lr_of,
     one_weight_model,
     rate_probe,
     run_python_parallel,
     schedule_cases,
     script_callback,
+    sgd_replay,
     weight,
 )
 from lrdecay import Constant, Cosine, Exponential, Linear, OneCycle, Warmup
@@ -96,7 +97,7 @@ if os.environ["KERAS_BACKEND"] == "tensorflow":
     tf.config.set_logical_device_configuration(tf.config.list_physical_devices("CPU")[0],
         [tf.config.LogicalDeviceConfiguration(), tf.config.LogicalDeviceConfiguration()])
 import test_backends
-test_backends.child(PHASE, WORKDIR)
+test_backends.child(WORKDIR)
 """
 
 
@@ -116,24 +117,21 @@ def rates(s: lrdecay.Schedule, spe: int | None, how: str, it: np.ndarray) -> np.
 # --- the children (fresh Pythons; Keras is imported there) ------------------------------
 
 
-def child(phase: str, workdir: str) -> None:
-    """Run one child's checks ("first" or "second") and print their JSON document."""
+def child(workdir: str) -> None:
+    """Run one backend's checks and print their JSON document."""
     import keras
 
     backend, work = keras.backend.backend(), Path(workdir)
     warnings.simplefilter("ignore", lrdecay.ScheduleWarning)
-    out: dict[str, Any] = {"backend": backend}
-    if phase == "first":
-        out["cooldown"] = _planned_cooldown(work)  # first: the second child waits for it
-        out["values"], out["scalar"] = _in_graph_values(backend)
-        out["unit"] = {key: _unit_run(*run) for key, run in UNIT_RUNS.items()}
-        if backend != "tensorflow":  # TensorFlow's are tested in-process
-            out["plan_check"], out["sized"] = _plan_check_counts(), _sized_runs()
-    else:
-        if backend != "torch":
-            out["devices"] = _two_device_runs(backend)
-        out["branched"] = _branch_cooldown(work)
-        out["lr_find"] = _lr_find_runs()
+    out: dict[str, Any] = {"backend": backend, "cooldown": _planned_cooldown(work)}
+    out["branched"] = _branch_cooldown(work)
+    out["values"], out["scalar"] = _in_graph_values(backend)
+    out["unit"] = {key: _unit_run(*run) for key, run in UNIT_RUNS.items()}
+    if backend != "tensorflow":  # TensorFlow's are tested in-process
+        out["plan_check"], out["sized"] = _plan_check_counts(), _sized_runs()
+    out["lr_find"] = _lr_find_runs()
+    if backend != "torch":
+        out["devices"] = _two_device_runs(backend)
     print(json.dumps(out))
 
 
@@ -161,21 +159,12 @@ def _in_graph_values(backend: str) -> tuple[dict, dict]:
 
 
 def _unit_fit(model: Any, callbacks: list, epochs: int = EPOCHS) -> tuple[list, list, Any]:
-    """fit() the one-weight model: its weight and momentum after every update, the history."""
-    import keras
-    w, momentum = [weight(model)], []
-
-    def record(batch: int, logs: Any) -> None:
-        if hasattr(model, "jax_state_sync"):  # JAX's step holds the variables within an epoch
-            model.jax_state_sync()
-        w.append(weight(model))
-        momentum.append(float(model.optimizer.momentum))
-
-    x = np.ones((STEPS, 1), "float32")
+    """fit() the one-weight model: its weight first and after every update, the momentum
+    after every update, the history."""
+    x, w0, probe = np.ones((STEPS, 1), "float32"), weight(model), hparam_probe("momentum")
     hist = model.fit(x, x, batch_size=1, epochs=epochs, shuffle=False, verbose=0,
-                     callbacks=[*callbacks, keras.callbacks.LambdaCallback(
-                         on_train_batch_end=record)])
-    return w, momentum, hist
+                     callbacks=[*callbacks, probe])
+    return [w0, *probe.array()[:, 0].tolist()], probe.array()[:, 1].tolist(), hist
 
 
 def _unit_run(s: lrdecay.Schedule, spe: int | None, how: str, extra: str | None) -> dict:
@@ -226,8 +215,7 @@ def _lr_find_runs() -> list[dict]:
         r = lrdecay.lr_find(model, x, x, batch_size=1, steps=130, min_lr=1e-4, max_lr=0.1,
                             shuffle=False)
         runs.append({"lrs": r.lrs.tolist(), "losses": r.losses.tolist(), "stop": r.stop_reason,
-                     "w": weight(model), "lr": float(keras.ops.convert_to_numpy(
-                         model.optimizer.learning_rate)),
+                     "w": weight(model), "lr": lr_of(model),
                      "iterations": int(keras.ops.convert_to_numpy(model.optimizer.iterations))})
     return runs
 
@@ -313,8 +301,7 @@ def _planned_cooldown(workdir: Path) -> dict:
     import keras
     m = keras_model(optimizer=keras.optimizers.Adam(0.01), seed=1)
     _cooldown_run(m, 5)
-    m.save(workdir / "saving.keras")
-    (workdir / "saving.keras").rename(workdir / "run.keras")  # whole, for the second child
+    m.save(workdir / "run.keras")
     planned = lrdecay.Cooldown(Constant(0.01), 20, 12).to_keras()
     return _cooldown_run(keras_model(optimizer=keras.optimizers.Adam(planned), seed=1), 8)
 
@@ -322,10 +309,6 @@ def _planned_cooldown(workdir: Path) -> dict:
 def _branch_cooldown(workdir: Path) -> dict:
     import keras
 
-    for _ in range(6000):  # the first child writes it first
-        if (workdir / "run.keras").exists():
-            break
-        time.sleep(0.1)
     m = keras.models.load_model(workdir / "run.keras")
     out = {"schedule": repr(lrdecay.start_cooldown(m, 12)), **_cooldown_run(m, 3)}
     m.save(workdir / "cooled.keras")
@@ -341,16 +324,12 @@ def _branch_cooldown(workdir: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
-    """Both children of every installed backend, all at once: {backend: {phase: JSON}}."""
-    dirs = {b: str(tmp_path_factory.mktemp(b)) for b in BACKENDS
-            if importlib.util.find_spec(b) is not None}  # the backend's package is installed
-    jobs = [{"backend": b, "phase": phase,
-             "code": CHILD.replace("PHASE", repr(phase)).replace("WORKDIR", repr(d))}
-            for b, d in dirs.items() for phase in ("first", "second")]
-    out: dict[str, dict] = {}
-    for job, stdout in zip(jobs, run_python_parallel(jobs)):
-        out.setdefault(job["backend"], {})[job["phase"]] = last_json(stdout)
-        assert out[job["backend"]][job["phase"]]["backend"] == job["backend"]
+    """The child of every installed backend, all at once: {backend: JSON}."""
+    jobs = [{"backend": b, "code": CHILD.replace("WORKDIR", repr(str(tmp_path_factory.mktemp(b))))}
+            for b in BACKENDS if importlib.util.find_spec(b) is not None]  # package installed
+    stdouts = run_python_parallel(jobs)
+    out = {job["backend"]: last_json(stdout) for job, stdout in zip(jobs, stdouts)}
+    assert all(got["backend"] == backend for backend, got in out.items())
     return out
 
 
@@ -358,7 +337,7 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
 def got(request: pytest.FixtureRequest, results: dict[str, dict]) -> dict:
     if request.param not in results:
         pytest.skip(f"the {request.param} package is not installed (make setup installs it)")
-    return {**results[request.param]["first"], **results[request.param]["second"]}
+    return results[request.param]
 
 
 def test_in_graph_values_equal_numpy(got: dict) -> None:
@@ -393,12 +372,7 @@ def test_scheduled_momentum_is_used(got: dict, per: str) -> None:
     run = got["unit"][f"momentum_{per}"]
     t = np.arange(12) if per == "batch" else np.repeat(np.arange(EPOCHS), STEPS)
     np.testing.assert_allclose(run["momentum"], MOMENTUM(t), rtol=1e-6, err_msg=per)
-    w, v = 0.0, 0.0  # Keras's SGD with momentum, gradient 1: v = m v - lr g; w += v
-    replay = []
-    for m in MOMENTUM(t):
-        v = np.float32(m) * v - np.float32(0.1)
-        w += v
-        replay.append(w)
+    replay = sgd_replay([0.1] * len(t), MOMENTUM(t))  # Keras's SGD with momentum
     np.testing.assert_allclose(run["w"][1:], replay, rtol=1e-5, err_msg=per)
     assert run["momentum_after"][0] == "float"
     assert run["momentum_after"][1] == pytest.approx(MOMENTUM(t[-1]), rel=1e-6)
@@ -410,16 +384,13 @@ def test_scheduled_momentum_is_used(got: dict, per: str) -> None:
 
 
 @pytest.mark.parametrize("got", ["jax", "torch"], indirect=True)
-def test_in_graph_schedule_alone_warns_once_per_fit(got: dict) -> None:
-    """JAX (compiled step): once, in the first fit(). PyTorch evaluates the schedule at every
-    step: its second fit() is checked too. A sound plan and check=False are silent."""
+def test_in_graph_plan_check_and_sizing(got: dict) -> None:
+    """Alone, an in-graph schedule warns once per fit(): JAX (compiled step) in the first
+    fit(); PyTorch evaluates it at every step: its second fit() is checked too. A sound
+    plan and check=False are silent. Run-sized schedules equal those sized by hand."""
     counts = got["plan_check"]
     assert counts["bad"] == [1, 1 if got["backend"] == "torch" else 0]
     assert counts["sound"] == [0] and counts["off"] == [0]
-
-
-@pytest.mark.parametrize("got", ["jax", "torch"], indirect=True)
-def test_in_graph_sizing(got: dict) -> None:
     assert got["sized"] == {"cosine": [True, repr(Cosine(0.1, 30))],
                             "wsd": [True, repr(lrdecay.WSD(0.1, 3, 21, 6))],
                             "epoch": [True, repr(Cosine(0.1, 3))]}
@@ -453,8 +424,8 @@ def test_two_devices_train_as_one(got: dict, mode: str) -> None:
 
 
 def test_branched_cooldown_equals_planned_cooldown(got: dict) -> None:
-    """Saved after N updates at a constant rate; a fresh process loads, start_cooldown(),
-    fit(): the rates and bit-identical weights of Cooldown(Constant(r), N, L) from step 0."""
+    """Saved after N updates at a constant rate; loaded, start_cooldown(), fit(): the rates
+    and bit-identical weights of Cooldown(Constant(r), N, L) from step 0."""
     branched, planned = got["branched"], got["cooldown"]
     assert branched["schedule"] == branched["loaded"] == COOLDOWN_SCHEDULE
     assert branched["iterations"] == 32 and branched["same"]

@@ -17,7 +17,6 @@ from typing import Any
 
 import kit
 import lrdecay
-import numpy as np
 import pytest
 from kit import X, Y, keras_model
 from lrdecay import Constant, Cosine, Linear, ScheduleWarning, Step, Warmup
@@ -119,6 +118,8 @@ SOUND = [(Cosine(0.1, 15), 15), (Warmup(Cosine(0.1, 13), 2, start_lr=0.02), 15),
       for s, e in SOUND],
     pytest.param(lambda: 0.01, lambda: [lrdecay.LRScheduler(lambda epoch: 0.0)], 15,
                  id="user_function_not_checked"),
+    pytest.param(lambda: 0.01, lambda: [lrdecay.LRScheduler(Cosine(0.1, 1000), check=False)], 3,
+                 id="lr_scheduler_check_false"),
     pytest.param(lambda: Cosine(0.1, 60).to_keras(), list, 15, id="in_graph_sound"),
     pytest.param(lambda: Cosine(0.1, 15).to_keras(steps_per_epoch=4), list, 15,
                  id="in_graph_sized_in_epochs"),
@@ -126,18 +127,13 @@ SOUND = [(Cosine(0.1, 15), 15), (Warmup(Cosine(0.1, 13), 2, start_lr=0.02), 15),
                  lambda: [lrdecay.LRLogger(verbose=0)], 15, id="in_graph_check_false"),
 ])
 def test_sound_plans_and_check_false_are_silent(rate: Any, callbacks: Any, epochs: int) -> None:
-    assert fit(keras_model(rate()), epochs, callbacks()) == []
-
-
-def test_lr_scheduler_check_false_is_silent_and_applies_the_same_rates() -> None:
-    sched = Cosine(0.1, 1000)
-    cb = lrdecay.LRScheduler(sched, check=False)
-    assert cb.check is False
-    assert "check=False" in repr(cb)
-    model = keras_model()
-    assert fit(model, 3, [cb]) == []
-    assert model.history.history["learning_rate"] == pytest.approx(
-        [float(np.float32(sched(e))) for e in range(3)], rel=1e-7)
+    """Silent, and an LRScheduler's rates are applied all the same."""
+    model, made = keras_model(rate()), callbacks()
+    assert fit(model, epochs, made) == []
+    for cb in made:
+        if isinstance(cb, lrdecay.LRScheduler):
+            assert model.history.history["learning_rate"] == pytest.approx(
+                [kit.f32(cb.schedule(e)) for e in range(epochs)], rel=1e-7)
 
 
 def test_in_graph_schedule_outside_fit_does_not_check() -> None:
@@ -286,6 +282,8 @@ def test_check_round_trips_and_older_configs_load(tmp_path: Path) -> None:
     assert cls.from_config(on.get_config()).check is True  # a config saved before `check`
     assert cls.from_config(off.get_config()).check is False
     assert repr(off).endswith("steps_per_epoch=3, check=False)")
+    cb = lrdecay.LRScheduler(Step(0.1), check=False)
+    assert cb.check is False and "check=False" in repr(cb)
     with pytest.raises(TypeError, match="`check`"):
         cls.from_config({**on.get_config(), "check": "no"})
     for ks in (on, off):

@@ -144,13 +144,11 @@ def test_r_table(saved: Path, tmp_path: Path) -> None:
 
 # ---------------------------------------------------------------------------
 # Python: the newer features (modern families, cooldowns, in-graph schedules given where an
-# lrdecay schedule is wanted, plots, HParamScheduler's ranges per optimizer)
+# lrdecay schedule is wanted, plots; HParamScheduler's ranges per optimizer: test_hparams.py)
 # ---------------------------------------------------------------------------
 
 NAN, INF = float("nan"), float("inf")
 CLEAN = (TypeError, ValueError, RuntimeError)
-XS = np.linspace(0, 1, 64, dtype="float32").reshape(32, 2)
-YS = XS.sum(axis=1, keepdims=True)
 S = Step(0.1, 0.5, 2)
 
 
@@ -186,23 +184,6 @@ NEWER_CASES: list[tuple[str, Callable[[], Any], str]] = [
 ]
 
 
-IN_0_1 = " must be in [0, 1)"
-#: HParamScheduler's ranges, per optimizer: (optimizer, its arguments besides the rate 0.1,
-#: per, hyperparameter, its schedule, what the message says after the name).
-RANGE_CASES: list[tuple[str, dict[str, float], str, str, Any, str]] = [
-    ("SGD", {"momentum": 0.9}, "batch", "momentum", Constant(1.0), IN_0_1),
-    ("SGD", {"momentum": 0.9}, "batch", "momentum", lambda t: -0.1, ""),
-    ("SGD", {"weight_decay": 0.01}, "batch", "weight_decay", lambda t: -1.0, ""),
-    ("Adam", {}, "batch", "epsilon", lambda t: -1e-7, ""),
-    ("Adam", {}, "batch", "beta_1", lambda t: NAN, ""),
-    ("AdamW", {}, "batch", "weight_decay", lambda t: -0.01, ""),
-    ("AdamW", {}, "epoch", "beta_2", Constant(1.2), IN_0_1),
-    ("Nadam", {}, "batch", "beta_1", Constant(1.0), IN_0_1),
-    ("Adamax", {}, "batch", "beta_2", Constant(2.0), IN_0_1),
-    ("RMSprop", {"momentum": 0.5}, "batch", "momentum", Constant(1.0), IN_0_1),
-    ("RMSprop", {}, "batch", "rho", Constant(1.5), IN_0_1),
-]
-
 #: start_cooldown()'s arguments: (case, kwargs, fragment), on a model trained at rate 0.1.
 COOLDOWN_CASES: list[tuple[str, dict[str, Any], str]] = [
     ("length 0", {"length": 0}, "`length`"),
@@ -226,27 +207,10 @@ def test_newer_features_fail_cleanly(call: Callable[[], Any], fragment: str) -> 
     assert fragment in str(err.value)
 
 
-@pytest.mark.parametrize(("opt", "kwargs", "per", "name", "schedule", "says"), RANGE_CASES,
-                         ids=[f"{c[0]}-{c[3]}-{i}" for i, c in enumerate(RANGE_CASES)])
-def test_hyperparameters_out_of_range_are_refused_before_training(
-        opt: str, kwargs: dict[str, float], per: str, name: str, schedule: Any,
-        says: str) -> None:
-    """The model's weights, optimizer variables, learning rate and hyperparameter are as
-    before."""
-    model = keras_model(inputs=2, seed=0, optimizer=getattr(keras.optimizers, opt)(0.1, **kwargs))
-    original, before = getattr(model.optimizer, name), model_state(model)
-    with pytest.raises(CLEAN) as err:
-        model.fit(XS, YS, batch_size=8, epochs=2, verbose=0,
-                  callbacks=[lrdecay.HParamScheduler(per=per, **{name: schedule})])
-    assert f"`{name}`{says}" in str(err.value)
-    assert same_state(before, model)
-    assert getattr(model.optimizer, name) == original
-
-
 @pytest.fixture(scope="module")
 def trained() -> Any:
-    model = keras_model(inputs=2, seed=0)
-    model.fit(XS, YS, batch_size=8, epochs=1, verbose=0)
+    model = keras_model(seed=0)
+    model.fit(kit.X, kit.Y, batch_size=8, epochs=1, verbose=0)
     return model
 
 

@@ -166,20 +166,6 @@ class _Boom(keras.callbacks.Callback):
         raise RuntimeError("boom in a callback")
 
 
-@pytest.mark.parametrize(("args", "kwargs", "exc", "message"), [
-    pytest.param(lambda: (_batches(5, "boom in the data"),), {}, Exception, "boom in the data",
-                 id="data"),
-    pytest.param(lambda: (X, Y), {"callbacks": [_Boom()]}, RuntimeError, "boom in a callback",
-                 id="callback"),
-])
-def test_restored_after_an_error(args, kwargs, exc, message) -> None:
-    model = make_model()
-    before = model_state(model)
-    with pytest.raises(exc, match=message):
-        lrdecay.lr_find(model, *args(), **kwargs)
-    assert same_state(before, model)
-
-
 def test_fresh_model_stays_fresh() -> None:
     model = make_model(train=False)
     weights = [np.array(w, copy=True) for w in model.weights]
@@ -208,23 +194,38 @@ def _tf_dataset():
     return tf.data.Dataset.from_tensor_slices((X[:128], Y[:128])).batch(32)  # 4 batches
 
 
-@pytest.mark.parametrize(("data", "steps", "stop_reason", "n"), [
-    pytest.param(_tf_dataset, 12, "completed", 12, id="tf_dataset_is_cycled_through"),
-    pytest.param(lambda: _batches(8), 20, "out of data", 8, id="generator_runs_out"),
-])
-def test_data_that_is_not_an_array(data, steps, stop_reason, n) -> None:
-    model = make_model()
-    before = model_state(model)
-    r = lrdecay.lr_find(model, data(), max_lr=1e-2, steps=steps)
-    assert r.stop_reason == stop_reason
-    assert len(r.lrs) == len(r.losses) == len(r) == n
-    assert same_state(before, model)
+#: (lr_find()'s arguments, the error it raises or its stop reason and length); either way
+#: the model is as before.
+SWEEPS = [
+    pytest.param(lambda: (_batches(5, "boom in the data"),), {},
+                 (Exception, "boom in the data"), id="error_in_the_data"),
+    pytest.param(lambda: (X, Y), {"callbacks": [_Boom()]}, (RuntimeError, "boom in a callback"),
+                 id="error_in_a_callback"),
+    pytest.param(lambda: (_tf_dataset(),), {"max_lr": 1e-2, "steps": 12}, ("completed", 12),
+                 id="tf_dataset_is_cycled_through"),
+    pytest.param(lambda: (_batches(8),), {"max_lr": 1e-2, "steps": 20}, ("out of data", 8),
+                 id="generator_runs_out"),
+]
+
+
+@pytest.mark.parametrize(("args", "kwargs", "outcome"), SWEEPS)
+def test_restored_after_an_error_or_data_that_is_not_an_array(trained, args, kwargs,
+                                                               outcome) -> None:
+    before = model_state(trained)
+    if isinstance(outcome[0], str):
+        r = lrdecay.lr_find(trained, *args(), **kwargs)
+        assert r.stop_reason == outcome[0]
+        assert len(r.lrs) == len(r.losses) == len(r) == outcome[1]
+    else:
+        with pytest.raises(outcome[0], match=outcome[1]):
+            lrdecay.lr_find(trained, *args(), **kwargs)
+    assert same_state(before, trained)
 
 
 # -- bad input, before any training --------------------------------------------------------
 @pytest.fixture(scope="module")
 def trained() -> keras.Model:
-    """One trained model for the checks that must fail before any training."""
+    """One trained model for the tests that must leave it as it was (each checks it is)."""
     return make_model()
 
 
@@ -294,10 +295,9 @@ def test_plot_range_leaves_out_the_divergent_tail() -> None:
     assert plot_ylim([float("nan")]) == (None, None)
 
 
-def test_r_values_for_fit_arguments_are_accepted() -> None:
+def test_r_values_for_fit_arguments_are_accepted(trained) -> None:
     """R hands over doubles for whole numbers and may wrap one value in a list."""
-    model = make_model()
-    result = lrdecay.lr_find(model, X, Y, steps=6.0, verbose=0.0, shuffle=[False],
+    result = lrdecay.lr_find(trained, X, Y, steps=6.0, verbose=0.0, shuffle=[False],
                              callbacks=keras.callbacks.Callback())
     assert len(result.lrs) == 6
 
