@@ -398,7 +398,8 @@ class StepSeen(keras.callbacks.Callback):
 def test_a_second_fit_reuses_the_compiled_step_until_something_changes():
     """The step is reused, and t goes on across fit() calls. Mid-fit the optimizer's config
     holds floats, and nothing is added to it; after a fit() its momentum is the float last
-    used, which a fit() without the scheduler keeps using, its velocity carried on."""
+    used, which a fit() without the scheduler keeps using (or the float the user sets), its
+    velocity carried on."""
     sched = lrdecay.Linear(0.5, 0.9, 11)
     model = kit.one_weight_model(keras.optimizers.SGD(0.1, momentum=0.9))
     mid = {}
@@ -419,7 +420,8 @@ def test_a_second_fit_reuses_the_compiled_step_until_something_changes():
     assert seen.steps[1] is seen.steps[0]
     assert type(model.optimizer.momentum) is float
     assert model.optimizer.momentum == pytest.approx(sched(7), rel=1e-6)
-    fit(model, [seen, probe], epochs=1)  # without it: a step with the float, momentum 0.8
+    model.optimizer.momentum = 0.6  # set by hand after it: a plain fit() uses that float
+    fit(model, [seen, probe], epochs=1)  # without it: a new step, with the float
     assert seen.steps[2] is not seen.steps[1]
     fit(model, [cb, seen, probe], epochs=1)  # the plain fit changed nothing it depends on
     assert seen.steps[3] is seen.steps[0]
@@ -427,7 +429,7 @@ def test_a_second_fit_reuses_the_compiled_step_until_something_changes():
     fit(model, [cb, seen, probe], epochs=1)
     assert seen.steps[4] is not seen.steps[0]
     t = np.concatenate([np.arange(8), np.full(4, 7), np.arange(12, 20)])
-    momenta = np.where(np.arange(20) // 4 == 2, sched(7), sched(t))
+    momenta = np.where(np.arange(20) // 4 == 2, 0.6, sched(t))
     np.testing.assert_allclose(probe.array()[:, 1], momenta, rtol=1e-6)
     np.testing.assert_allclose(probe.array()[:, 0], kit.sgd_replay([0.1] * 20, momenta), rtol=1e-5)
 
