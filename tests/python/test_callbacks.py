@@ -230,16 +230,18 @@ def test_a_users_error_propagates_unchanged_and_keeps_the_rate(model_at, callbac
     assert get_learning_rate(model) == f32(rate)
 
 
-@pytest.mark.parametrize("in_graph", [
-    lambda: lrdecay.Exponential(0.1, 1000, 0.96).to_keras(),
-    lambda: keras.optimizers.schedules.ExponentialDecay(0.1, 1000, 0.96),
+@pytest.mark.parametrize(("in_graph", "name"), [
+    (lambda: lrdecay.Exponential(0.1, 1000, 0.96).to_keras(), "KerasSchedule"),
+    (lambda: keras.optimizers.schedules.ExponentialDecay(0.1, 1000, 0.96), "ExponentialDecay"),
 ], ids=["lrdecay", "keras"])
-def test_in_graph_optimizer_refused(in_graph):
+def test_in_graph_optimizer_refused(in_graph, name):
+    """Before any epoch, naming the schedule's class."""
     model = keras_model(in_graph())
     called = []
     with pytest.raises(TypeError, match=r"^LRScheduler: cannot set the learning rate: the "
-                                        r"optimizer's `learning_rate` is an in-graph schedule"
-                                        r".* e\.g\. keras\.optimizers\.SGD\(learning_rate=0\.1\), "
+                                        r"optimizer's `learning_rate` is an in-graph schedule "
+                                        rf"\({name}\).* e\.g\. keras\.optimizers\.SGD\("
+                                        r"learning_rate=0\.1\), "
                                         r"and drive it with LRScheduler or set_learning_rate\(\);"):
         fit(model, [LRScheduler(lambda epoch: called.append(epoch) or 0.1)], epochs=2)
     assert called == []

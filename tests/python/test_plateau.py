@@ -311,14 +311,6 @@ def test_foreign_in_graph_schedule_gets_a_type_error():
         "with LRScheduler.")
 
 
-def test_verbose_prints_keras_message(capsys):
-    run(0.1, [LRPlateau("score", verbose=1, **KW)], epochs=5)
-    ours = capsys.readouterr().out
-    run(0.1, [keras.callbacks.ReduceLROnPlateau("score", verbose=1, **KW)], epochs=5)
-    assert ours == capsys.readouterr().out == (
-        "\nEpoch 4: ReduceLROnPlateau reducing learning rate to 0.05000000074505806.\n")
-
-
 def test_schedule_object_compiled_again_is_not_reduced():
     ks = lrdecay.Constant(0.1).to_keras()
     model, _, _ = run(ks, [LRPlateau("score", **KW)])
@@ -328,17 +320,20 @@ def test_schedule_object_compiled_again_is_not_reduced():
     assert {lr for *_, lr in probe.rows} == {f32(0.1)}
 
 
-def test_a_new_fit_resets_the_state_a_continued_fit_continues_it():
-    plateau = LRPlateau("score", **KW)
+def test_a_continued_fit_continues_the_state_and_prints_keras_words(capsys):
+    plateau = LRPlateau("score", verbose=1, **KW)
     model, _, _ = run(0.1, [plateau], epochs=3)
     assert (plateau.best, plateau.wait, plateau.scale) == (0.9, 1, 1.0)
-    # continued (initial_epoch = 3): the state goes on, as in one fit of 6 epochs
+    # continued (initial_epoch = 3): the state goes on, as Keras's in one fit of 6 epochs
     model.fit(X, Y, batch_size=32, epochs=6, initial_epoch=3, verbose=0,
               callbacks=[Script(SCORE), plateau])
-    whole = LRPlateau("score", **KW)
+    ours = capsys.readouterr().out
+    whole = keras.callbacks.ReduceLROnPlateau("score", verbose=1, **KW)
     one, _, _ = run(0.1, [whole], epochs=6)
     assert (plateau.best, plateau.wait, plateau.cooldown_counter, lr_of(model)) == \
         (whole.best, whole.wait, whole.cooldown_counter, lr_of(one))
+    assert ours == capsys.readouterr().out == (
+        "\nEpoch 4: ReduceLROnPlateau reducing learning rate to 0.05000000074505806.\n")
     # started over (epoch 0), reset as Keras does: test_keras_twin_callbacks.py
 
 

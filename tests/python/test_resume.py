@@ -65,6 +65,7 @@ KERAS_BEFORE = "keras" in sys.modules or "lrdecay.keras_schedule" in sys.modules
 import numpy as np
 import tensorflow as tf
 import keras
+from kit import rate_probe  # every update: its epoch, batch, iteration and rate
 
 tf.config.experimental.enable_op_determinism()
 work, table = Path(sys.argv[1]), json.loads(sys.argv[2])
@@ -117,27 +118,12 @@ def new_model(name):
     return model
 
 
-class Steps(keras.callbacks.Callback):
-    # Every update: its epoch, batch, optimizer iteration and rate.
-    def __init__(self):
-        super().__init__()
-        self.rows, self.epoch = [], None
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self.epoch = int(epoch)
-
-    def on_train_batch_begin(self, batch, logs=None):
-        opt = self.model.optimizer
-        self.rows.append([self.epoch, int(batch), int(opt.iterations.numpy()),
-                          float(opt.learning_rate.numpy())])
-
-
 def hexes(variables):
     return [np.asarray(v).tobytes().hex() for v in variables]
 
 
 def run(name, model, cbs, extra=(), initial_epoch=0):
-    steps, logger = Steps(), lrdecay.LRLogger(verbose=0, per="batch")
+    steps, logger = rate_probe(), lrdecay.LRLogger(verbose=0, per="batch")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("error", UserWarning)  # e.g. "Skipping variable loading"
         warnings.simplefilter("always", lrdecay.ScheduleWarning)  # recorded
@@ -258,25 +244,6 @@ def saved(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]
     return out
 
 
-def test_saved_lr_is_the_schedule(saved: dict[str, dict[str, Any]]) -> None:
-    """What was saved is the schedule itself (sanity check of the fixture)."""
-    for key, rec in saved.items():
-        t = np.asarray(ITERS, dtype=np.float64) / (rec["spe"] or 1)
-        np.testing.assert_allclose(rec["values"], rec["schedule"](t), rtol=2e-5, atol=1e-8,
-                                   err_msg=key)
-
-
-def test_load_in_same_process(saved: dict[str, dict[str, Any]]) -> None:
-    for key, rec in saved.items():
-        opt = keras.saving.load_model(rec["path"]).optimizer
-        assert type(opt._learning_rate).__name__ == "KerasSchedule", key
-        assert opt._learning_rate.schedule == rec["schedule"], key
-        assert opt._learning_rate.steps_per_epoch == rec["spe"], key
-        assert int(keras.ops.convert_to_numpy(opt.iterations)) == rec["iterations"], key
-        assert float(keras.ops.convert_to_numpy(opt.learning_rate)) == rec["lr"], key
-        assert _lr_values(opt) == rec["values"], key
-
-
 # ---------------------------------------------------------------------------
 # The Python children: SAVE, then LOAD
 # ---------------------------------------------------------------------------
@@ -346,16 +313,23 @@ def runs(children: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def test_load_in_fresh_python(runs: dict[str, Any], saved: dict[str, dict[str, Any]]) -> None:
-    """The LOAD child only imports lrdecay (which must not import Keras) and Keras:
-    ``keras.saving.load_model`` finds the class with nothing else registering it."""
+def test_load_here_and_in_fresh_python(runs: dict[str, Any],
+                                       saved: dict[str, dict[str, Any]]) -> None:
+    """Every saved model loads here and in the LOAD child, which only imports lrdecay (which
+    must not import Keras) and Keras: ``keras.saving.load_model`` finds the class with
+    nothing else registering it. The same schedule, iteration, rate and in-graph values."""
     assert runs["keras_imported_by_lrdecay"] is False
     assert set(runs["saved"]) == set(saved)
     for key, rec in saved.items():
-        got = runs["saved"][key]
-        assert got["class"] == "KerasSchedule", key
-        assert (got["config"], got["iterations"], got["lr"], got["values"]) == \
-            (rec["config"], rec["iterations"], rec["lr"], rec["values"]), key
+        opt = keras.saving.load_model(rec["path"]).optimizer
+        ks = opt._learning_rate
+        assert (ks.schedule, ks.steps_per_epoch) == (rec["schedule"], rec["spe"]), key
+        here = {"class": type(ks).__name__, "config": ks.get_config(),
+                "iterations": int(keras.ops.convert_to_numpy(opt.iterations)),
+                "lr": float(keras.ops.convert_to_numpy(opt.learning_rate)),
+                "values": _lr_values(opt)}
+        assert here == runs["saved"][key] == {"class": "KerasSchedule", **{
+            k: rec[k] for k in ("config", "iterations", "lr", "values")}}, key
 
 
 @pytest.mark.parametrize("config", list(CONFIGS))
@@ -524,24 +498,18 @@ def r_runs(children: dict[str, Any], saved: dict[str, dict[str, Any]]
 def test_r_resumes_with_keras3_1_based_initial_epoch(r_runs: Any) -> None:
     """keras3: 6 epochs, versus 3 epochs + save_model() + load_model() in a fresh R session +
     ``fit(initial_epoch = 4)`` (the schedule still gets 0-based epochs 3, 4, 5), with
-    callback_lr_scheduler() and with as_keras_schedule(steps_per_epoch)."""
+    callback_lr_scheduler() and with as_keras_schedule(steps_per_epoch); and the plateau's
+    10 epochs, versus 6 + ``initial_epoch = 7``: the same rates and weights."""
     saved, loaded, _, _ = r_runs
     by_epoch = Warmup(Cosine(0.05, decay_steps=4, alpha=0.1), warmup_steps=2, start_lr=0.005)
-    for mode in ("callback", "graph_spe"):
+    for mode in ("callback", "graph_spe", "plateau"):
         full, got = saved[mode], loaded[mode]
-        assert full["lr"] == pytest.approx(list(by_epoch(list(range(6)))), rel=1e-6), mode
-        assert (full["first"], got["lr"]) == (full["lr"][:3], full["lr"][3:]), mode
-        assert got["iterations"] == [24], mode
+        assert full["first"] + got["lr"] == full["lr"], mode
         assert got["weights"] == full["weights"], mode
-
-
-@pytest.mark.r_parity
-def test_r_save_model_load_model_resumes_the_plateau(r_runs: Any) -> None:
-    saved, loaded, _, _ = r_runs
-    full = saved["plateau"]["lr"]
-    assert full[-1] <= 0.1 / 4 + 1e-9, full  # reduced twice or more
-    assert saved["plateau"]["first"] + loaded["plateau"]["lr"] == full
-    assert loaded["plateau"]["weights"] == saved["plateau"]["weights"]
+        if mode != "plateau":
+            assert full["lr"] == pytest.approx(list(by_epoch(list(range(6)))), rel=1e-6), mode
+            assert (len(full["first"]), got["iterations"]) == (3, [24]), mode
+    assert saved["plateau"]["lr"][-1] <= 0.1 / 4 + 1e-9, saved["plateau"]  # reduced twice+
 
 
 @pytest.mark.r_parity
