@@ -124,15 +124,15 @@ def test_the_function_sets_the_rate(model_at, rate, kwargs, fn, epochs, want, ca
         assert all(type(c[1]) is float for c in seen if len(c) == 2)
 
 
-def test_verbose_prints_keras_message(capsys):
-    fit(keras_model(), [LRScheduler(lrdecay.Step(0.01, drop=0.5, every=1), verbose=1)], epochs=2)
+def test_verbose_prints_keras_message(model_at, capsys):
+    fit(model_at(0.1), [LRScheduler(lrdecay.Step(0.01, drop=0.5, every=1), verbose=1)], epochs=2)
     out = capsys.readouterr().out
     assert out == ("\nEpoch 1: LearningRateScheduler setting learning rate to 0.01.\n"
                    "\nEpoch 2: LearningRateScheduler setting learning rate to 0.005.\n")
-    fit(keras_model(), [keras.callbacks.LearningRateScheduler(lrdecay.Step(0.01, 0.5, 1),
+    fit(model_at(0.1), [keras.callbacks.LearningRateScheduler(lrdecay.Step(0.01, 0.5, 1),
                                                               verbose=1)], epochs=2)
     assert capsys.readouterr().out == out  # Keras's own words
-    fit(keras_model(), [LRScheduler(lrdecay.Step(0.01))], epochs=2)
+    fit(model_at(0.1), [LRScheduler(lrdecay.Step(0.01))], epochs=2)
     assert capsys.readouterr().out == ""
 
 
@@ -301,9 +301,10 @@ LOGGER_CASES = [
 
 @pytest.mark.parametrize(("rate", "callbacks", "fit_args", "printed", "want", "rel"),
                          LOGGER_CASES)
-def test_logger_prints_and_records_the_rate(capsys, rate, callbacks, fit_args, printed, want,
-                                            rel):
-    history, probe = fit(keras_model(rate()), callbacks(), **{"epochs": 3, **fit_args})
+def test_logger_prints_and_records_the_rate(model_at, capsys, rate, callbacks, fit_args, printed,
+                                            want, rel):
+    model = model_at(rate()) if isinstance(rate(), float) else keras_model(rate())
+    history, probe = fit(model, callbacks(), **{"epochs": 3, **fit_args})
     assert capsys.readouterr().out == printed
     assert history.history["learning_rate"] == pytest.approx(want, rel=rel, abs=0)
     assert history.history["learning_rate"] == [v[0] for _, v in sorted(probe.per_epoch().items())]
@@ -328,7 +329,7 @@ def test_logger_does_not_clobber_a_logged_rate():
 # ---------------------------------------------------------------------------
 
 
-def test_custom_batch_hook_returning_the_stored_rate_skips_the_assignment(monkeypatch):
+def test_custom_batch_hook_returning_the_stored_rate_skips_the_assignment(model_at, monkeypatch):
     # A per-batch step schedule returns the same rate for most batches; values equal to
     # the stored float32 (0.1 and float32(0.1) as a float64) need no assignment, a new one does.
     import lrdecay.callbacks as cbmod
@@ -344,7 +345,7 @@ def test_custom_batch_hook_returning_the_stored_rate_skips_the_assignment(monkey
         calls.append(batch)
         return [0.1, f32(0.1), 0.05, 0.05][len(calls) - 1]
 
-    _, probe = fit(keras_model(0.1), [LRCustom(on_batch_begin=hook)], epochs=2)
+    _, probe = fit(model_at(0.1), [LRCustom(on_batch_begin=hook)], epochs=2)
     assert [b[3] for b in probe.rows] == [f32(0.1), f32(0.1), f32(0.05), f32(0.05)]
     assert writes == [0.05]  # only the third call changed the stored rate
 
@@ -390,13 +391,13 @@ def test_custom_in_graph():
     sched = lrdecay.Exponential(0.1, 2, 0.5, staircase=True).to_keras()
     seen = []
     # An observer (returns None) works with an in-graph schedule...
-    history, _ = fit(keras_model(sched), [LRCustom(lambda e, lr, logs: seen.append(lr))],
-                     epochs=2)
+    model = keras_model(sched)
+    history, _ = fit(model, [LRCustom(lambda e, lr, logs: seen.append(lr))], epochs=2)
     assert seen == pytest.approx([0.1, 0.05], rel=1e-6)
     assert history.history["learning_rate"] == pytest.approx([0.1, 0.05], rel=1e-6)
     # ... but setting a value is refused clearly.
     with pytest.raises(TypeError, match=r"^LRCustom: cannot set the learning rate"):
-        fit(keras_model(sched), [LRCustom(lambda e, lr, logs: 0.1)], epochs=2)
+        fit(model, [LRCustom(lambda e, lr, logs: 0.1)], epochs=2)
 
 
 # ---------------------------------------------------------------------------
@@ -404,8 +405,8 @@ def test_custom_in_graph():
 # ---------------------------------------------------------------------------
 
 
-def test_get_and_set():
-    model = keras_model(0.1)
+def test_get_and_set(model_at):
+    model = model_at(0.1)
     assert get_learning_rate(model) == f32(0.1)
     assert set_learning_rate(model, 0.05) == f32(0.05)
     assert get_learning_rate(model) == f32(0.05)

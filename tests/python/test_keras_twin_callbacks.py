@@ -8,7 +8,8 @@ are Keras's, the verbose tests included (lrdecay's callbacks print through Keras
 ``print_msg``, so with interactive logging off their lines reach ``logging``). Where lrdecay
 deliberately does more, a ``DIFFERENCE`` comment says what it does instead. Keras's tests of
 one setting share one fit; its tests that a foreign in-graph schedule is refused are asserted,
-with the whole message, in test_plateau.py and test_callbacks.py.
+with the whole message, in test_plateau.py and test_callbacks.py (and an lrdecay in-graph
+schedule scaled at every update, in test_plateau.py).
 """
 
 from __future__ import annotations
