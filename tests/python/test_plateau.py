@@ -343,8 +343,16 @@ def test_a_continued_fit_continues_the_state_and_prints_keras_words(capsys):
 
 
 def test_state_round_trips_through_a_weights_file(tmp_path):
-    model, _, _ = run(lrdecay.Cosine(0.1, 30).to_keras(check=False), [LRPlateau("score", **KW)],
-                      epochs=8)
+    """The plan check, on, warns once through the plateau's scheduled copy."""
+    from lrdecay.plan import ScheduleWarning
+
+    heard = []
+    ks = lrdecay.Cosine(0.1, 30).to_keras()  # 16 updates of a 30-step cosine: not finished
+    ks._warn_hook = lambda *args: heard.append(args)  # how R hears it
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ScheduleWarning)
+        model, _, _ = run(ks, [LRPlateau("score", **KW)], epochs=8)
+    assert len(heard) == 1 and "not_finished" in str(heard[0])
     state = model.optimizer._lrdecay_plateau
     saved = state.fields()
     assert saved["scale"] == 0.5 and saved["epoch"] == 7
@@ -398,15 +406,3 @@ def test_checkpoint_written_before_the_decision_warns(tmp_path):
     with pytest.warns(UserWarning, match=r"the plateau state restored is that of the end of "
                                          r"epoch 3 \(1-based\), but training resumes at epoch 5"):
         run(0.1, [keras.callbacks.BackupAndRestore(backup), LRPlateau("score", **KW)])
-
-
-def test_the_plan_check_warns_once_through_the_scheduled_copy():
-    from lrdecay.plan import ScheduleWarning
-
-    heard = []
-    ks = lrdecay.Cosine(0.1, 40).to_keras()  # 24 updates of a 40-step cosine: not finished
-    ks._warn_hook = lambda *args: heard.append(args)  # how R hears it
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", ScheduleWarning)
-        run(ks, [LRPlateau("score", **KW)])
-    assert len(heard) == 1 and "not_finished" in str(heard[0])
