@@ -1,22 +1,14 @@
 """Save, load and resume: an interrupted run, resumed, is the uninterrupted run.
 
-One harness for every way of driving the rate (``RATES`` in the children): ``LRScheduler``,
-in-graph schedules on iterations and on fractional epochs, run-sized schedules (``of_run``)
-by callback and in-graph, ``LRPlateau`` on a constant rate, an in-graph schedule, after and
-before ``LRScheduler``, and with ``HParamScheduler(momentum=...)``. A SAVE child trains each
-uninterrupted run (fixed seeds, ``shuffle=False``, deterministic ops), leaving after each
-epoch k a ``.keras`` file and a copy of ``BackupAndRestore``'s folder; a fresh LOAD child
-resumes at every k: *keras* (``load_model()``, callbacks made before it for odd k, after it
-for even k, ``fit(initial_epoch=k)``), *backup* (a new model, ``BackupAndRestore``) and
-*interrupted* (an exception after epoch k, then ``BackupAndRestore``). Each resumed run must
-apply the reference's rate at every update left (same iteration), log the same history and
-per-update records, keep the plateau's scale and the run's sizes, and end with bit-identical
-weights and optimizer variables.
-
-Every serializable schedule saved here as ``.keras`` loads here, in the LOAD child (which
-imports only lrdecay, which must not import Keras, and Keras) and in a fresh R session. R:
-one Rscript trains with keras3 and saves, a fresh one loads and resumes (keras3's 1-based
-``initial_epoch = k + 1``; the plateau through ``save_model()``/``load_model()``).
+For every way of driving the rate (``RATES`` in the children: ``LRScheduler``, in-graph
+schedules on iterations and on epochs, run-sized ones, ``LRPlateau`` in every arrangement,
+``HParamScheduler``), a SAVE child trains the uninterrupted run, saving after every epoch k;
+a fresh LOAD child resumes at every k from the ``.keras`` file (callbacks made before or
+after the load), from ``BackupAndRestore``'s folder, and after a real interruption: the same
+rate at every update left, history, records, plateau scale and run sizes, and bit-identical
+weights and optimizer variables. Every serializable schedule saved here loads here, in the
+LOAD child (lrdecay must not import Keras) and in a fresh R session; R resumes too, with
+keras3's 1-based ``initial_epoch = k + 1`` (the plateau through ``save_model()``).
 """
 
 from __future__ import annotations
@@ -260,14 +252,6 @@ def _jobs(code: str, work: Path, manifest: dict[str, str]) -> list[dict[str, Any
     return jobs
 
 
-def _rscript() -> str | None:
-    """``Rscript`` when R and the installed lrdecay R package are there (else R's tests skip)."""
-    try:
-        return require_r()
-    except pytest.skip.Exception:
-        return None
-
-
 @pytest.fixture(scope="module")
 def children(saved: dict[str, dict[str, Any]], tmp_path_factory: pytest.TempPathFactory
              ) -> dict[str, Any]:
@@ -282,7 +266,10 @@ def children(saved: dict[str, dict[str, Any]], tmp_path_factory: pytest.TempPath
                          ("KEYS", [r_string(k) for k in keys]), ("ITERS", map(str, ITERS))]:
         r_load = r_load.replace(name, f"c({', '.join(values)})")
     r_codes = {"SAVE": R_SAVE.replace("WORK", r_string(str(r_work))), "LOAD": r_load}
-    rscript = _rscript()
+    try:  # Rscript when R and the installed lrdecay R package are there (else R's tests skip)
+        rscript: str | None = require_r()
+    except pytest.skip.Exception:
+        rscript = None
     out: dict[str, Any] = {"r_work": r_work}
     for phase, code in (("SAVE", SAVE), ("LOAD", LOAD)):
         jobs = _jobs(code, work, manifest)
