@@ -235,11 +235,6 @@ def run(learning_rate, callbacks, epochs=EPOCHS, score=SCORE):
 KW = {"factor": 0.5, "patience": 2, "mode": "min", "cooldown": 1}
 
 
-def test_scales_are_reductions():
-    scales = plateau_scales(SCORE, **KW)
-    assert scales == [1] * 4 + [0.5] * 6 + [0.25] * 2
-
-
 EXP = lrdecay.Exponential(0.1, 3, 0.5)
 #: check=False: a warmup from 0 and a cosine cut short, on purpose (plan check off)
 WARM = lrdecay.Warmup(lrdecay.Cosine(0.1, 20), warmup_steps=3)
@@ -272,6 +267,7 @@ def test_the_rate_applied_is_scaled(rate, callbacks, unreduced, rtol, min_lr):
     """``max(schedule * scale, min(schedule, min_lr))`` at every update."""
     model, history, probe = run(rate(), callbacks(LRPlateau("score", min_lr=min_lr, **KW)))
     scales = plateau_scales(SCORE, **KW)
+    assert scales == [1] * 4 + [0.5] * 6 + [0.25] * 2  # two reductions
     want = [effective_rate(unreduced(e, it), scales[e], min_lr) for e, _, it, _ in probe.rows]
     if min_lr:
         assert min_lr in want and min(want) < min_lr  # bounded, and below only on its own
