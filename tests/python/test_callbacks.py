@@ -109,7 +109,7 @@ RATES = [
 
 
 @pytest.mark.parametrize(("rate", "kwargs", "fn", "epochs", "want", "calls"), RATES)
-def test_the_function_sets_the_rate(model_at, rate, kwargs, fn, epochs, want, calls):
+def test_the_function_sets_the_rate(model_at, capsys, rate, kwargs, fn, epochs, want, calls):
     seen = []
     if not isinstance(fn, lrdecay.Schedule):  # recorded, with the arity of fn
         fn, kwargs = recorded(fn, seen), {"arity": kwargs.get("arity") or LRScheduler(fn).arity}
@@ -119,21 +119,20 @@ def test_the_function_sets_the_rate(model_at, rate, kwargs, fn, epochs, want, ca
     assert sorted(probe.per_epoch()) == list(range(first, epochs))
     assert probe.epoch_lrs() == history.history["learning_rate"] == [f32(w) for w in want]
     assert get_learning_rate(model) == f32(want[-1])
+    assert capsys.readouterr().out == ""  # verbose = 0 by default
     if calls is not None:
         assert seen == calls
         assert all(type(c[1]) is float for c in seen if len(c) == 2)
 
 
-def test_verbose_prints_keras_message(capsys):
-    fit(keras_model(), [LRScheduler(lrdecay.Step(0.01, drop=0.5, every=1), verbose=1)], epochs=2)
+def test_verbose_prints_keras_message(model_at, capsys):
+    fit(model_at(0.1), [LRScheduler(lrdecay.Step(0.01, drop=0.5, every=1), verbose=1)], epochs=2)
     out = capsys.readouterr().out
     assert out == ("\nEpoch 1: LearningRateScheduler setting learning rate to 0.01.\n"
                    "\nEpoch 2: LearningRateScheduler setting learning rate to 0.005.\n")
-    fit(keras_model(), [keras.callbacks.LearningRateScheduler(lrdecay.Step(0.01, 0.5, 1),
+    fit(model_at(0.1), [keras.callbacks.LearningRateScheduler(lrdecay.Step(0.01, 0.5, 1),
                                                               verbose=1)], epochs=2)
     assert capsys.readouterr().out == out  # Keras's own words
-    fit(keras_model(), [LRScheduler(lrdecay.Step(0.01))], epochs=2)
-    assert capsys.readouterr().out == ""
 
 
 BAD_VALUES = [
@@ -230,16 +229,18 @@ def test_a_users_error_propagates_unchanged_and_keeps_the_rate(model_at, callbac
     assert get_learning_rate(model) == f32(rate)
 
 
-@pytest.mark.parametrize("in_graph", [
-    lambda: lrdecay.Exponential(0.1, 1000, 0.96).to_keras(),
-    lambda: keras.optimizers.schedules.ExponentialDecay(0.1, 1000, 0.96),
+@pytest.mark.parametrize(("in_graph", "name"), [
+    (lambda: lrdecay.Exponential(0.1, 1000, 0.96).to_keras(), "KerasSchedule"),
+    (lambda: keras.optimizers.schedules.ExponentialDecay(0.1, 1000, 0.96), "ExponentialDecay"),
 ], ids=["lrdecay", "keras"])
-def test_in_graph_optimizer_refused(in_graph):
+def test_in_graph_optimizer_refused(in_graph, name):
+    """Before any epoch, naming the schedule's class."""
     model = keras_model(in_graph())
     called = []
     with pytest.raises(TypeError, match=r"^LRScheduler: cannot set the learning rate: the "
-                                        r"optimizer's `learning_rate` is an in-graph schedule"
-                                        r".* e\.g\. keras\.optimizers\.SGD\(learning_rate=0\.1\), "
+                                        r"optimizer's `learning_rate` is an in-graph schedule "
+                                        rf"\({name}\).* e\.g\. keras\.optimizers\.SGD\("
+                                        r"learning_rate=0\.1\), "
                                         r"and drive it with LRScheduler or set_learning_rate\(\);"):
         fit(model, [LRScheduler(lambda epoch: called.append(epoch) or 0.1)], epochs=2)
     assert called == []
@@ -299,9 +300,10 @@ LOGGER_CASES = [
 
 @pytest.mark.parametrize(("rate", "callbacks", "fit_args", "printed", "want", "rel"),
                          LOGGER_CASES)
-def test_logger_prints_and_records_the_rate(capsys, rate, callbacks, fit_args, printed, want,
-                                            rel):
-    history, probe = fit(keras_model(rate()), callbacks(), **{"epochs": 3, **fit_args})
+def test_logger_prints_and_records_the_rate(model_at, capsys, rate, callbacks, fit_args, printed,
+                                            want, rel):
+    model = model_at(rate()) if isinstance(rate(), float) else keras_model(rate())
+    history, probe = fit(model, callbacks(), **{"epochs": 3, **fit_args})
     assert capsys.readouterr().out == printed
     assert history.history["learning_rate"] == pytest.approx(want, rel=rel, abs=0)
     assert history.history["learning_rate"] == [v[0] for _, v in sorted(probe.per_epoch().items())]
@@ -326,7 +328,7 @@ def test_logger_does_not_clobber_a_logged_rate():
 # ---------------------------------------------------------------------------
 
 
-def test_custom_batch_hook_returning_the_stored_rate_skips_the_assignment(monkeypatch):
+def test_custom_batch_hook_returning_the_stored_rate_skips_the_assignment(model_at, monkeypatch):
     # A per-batch step schedule returns the same rate for most batches; values equal to
     # the stored float32 (0.1 and float32(0.1) as a float64) need no assignment, a new one does.
     import lrdecay.callbacks as cbmod
@@ -342,7 +344,7 @@ def test_custom_batch_hook_returning_the_stored_rate_skips_the_assignment(monkey
         calls.append(batch)
         return [0.1, f32(0.1), 0.05, 0.05][len(calls) - 1]
 
-    _, probe = fit(keras_model(0.1), [LRCustom(on_batch_begin=hook)], epochs=2)
+    _, probe = fit(model_at(0.1), [LRCustom(on_batch_begin=hook)], epochs=2)
     assert [b[3] for b in probe.rows] == [f32(0.1), f32(0.1), f32(0.05), f32(0.05)]
     assert writes == [0.05]  # only the third call changed the stored rate
 
@@ -384,17 +386,23 @@ def test_custom_hooks_set_the_rate(model_at, rate, hooks, epochs, want, indices)
     assert history.history["learning_rate"] == want[::2]  # the rate of each epoch's start
 
 
-def test_custom_in_graph():
-    sched = lrdecay.Exponential(0.1, 2, 0.5, staircase=True).to_keras()
+def test_in_graph_observed_and_read_never_set():
+    """LRCustom observes an in-graph schedule and get_learning_rate() reads it at the
+    optimizer's step; LRCustom setting a value and set_learning_rate() are refused clearly."""
+    sched = lrdecay.Exponential(0.1, 2, 0.5, staircase=True)
+    model = keras_model(sched.to_keras())
     seen = []
-    # An observer (returns None) works with an in-graph schedule...
-    history, _ = fit(keras_model(sched), [LRCustom(lambda e, lr, logs: seen.append(lr))],
-                     epochs=2)
+    history, _ = fit(model, [LRCustom(lambda e, lr, logs: seen.append(lr))], epochs=2)
     assert seen == pytest.approx([0.1, 0.05], rel=1e-6)
     assert history.history["learning_rate"] == pytest.approx([0.1, 0.05], rel=1e-6)
-    # ... but setting a value is refused clearly.
+    assert get_learning_rate(model) == pytest.approx(sched(4), rel=1e-6)  # 4 updates made
     with pytest.raises(TypeError, match=r"^LRCustom: cannot set the learning rate"):
-        fit(keras_model(sched), [LRCustom(lambda e, lr, logs: 0.1)], epochs=2)
+        fit(model, [LRCustom(lambda e, lr, logs: 0.1)], epochs=2)
+    with pytest.raises(TypeError, match=r"^set_learning_rate\(\): cannot set the learning "
+                                        r"rate: the optimizer's `learning_rate` is an in-graph "
+                                        r"schedule \(KerasSchedule\).*compile with a number"):
+        set_learning_rate(model, 0.01)
+    assert get_learning_rate(model) == pytest.approx(sched(4), rel=1e-6)
 
 
 # ---------------------------------------------------------------------------
@@ -402,8 +410,8 @@ def test_custom_in_graph():
 # ---------------------------------------------------------------------------
 
 
-def test_get_and_set():
-    model = keras_model(0.1)
+def test_get_and_set(model_at):
+    model = model_at(0.1)
     assert get_learning_rate(model) == f32(0.1)
     assert set_learning_rate(model, 0.05) == f32(0.05)
     assert get_learning_rate(model) == f32(0.05)
@@ -424,19 +432,6 @@ def test_set_bad_values(model_at, bad, shown, exc):
                                   r"( \(one value\))?, not " + re.escape(shown) + r"\.$"):
         set_learning_rate(model, bad)
     assert get_learning_rate(model) == f32(0.1)
-
-
-def test_in_graph_get_and_set_refused():
-    sched = lrdecay.Exponential(0.1, 1000, 0.96, staircase=True)
-    model = keras_model(sched.to_keras())
-    assert get_learning_rate(model) == pytest.approx(0.1, rel=1e-7)
-    model.optimizer.iterations.assign(2500)
-    assert get_learning_rate(model) == pytest.approx(sched(2500), rel=1e-6)
-    with pytest.raises(TypeError, match=r"^set_learning_rate\(\): cannot set the learning "
-                                        r"rate: the optimizer's `learning_rate` is an in-graph "
-                                        r"schedule \(KerasSchedule\).*compile with a number"):
-        set_learning_rate(model, 0.01)
-    assert get_learning_rate(model) == pytest.approx(sched(2500), rel=1e-6)
 
 
 # ---------------------------------------------------------------------------

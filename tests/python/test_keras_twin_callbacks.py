@@ -6,7 +6,10 @@ and ``callbacks.LearningRateScheduler`` -> ``lrdecay.LRScheduler``, each class's
 ``self.model.fit(...)`` written once (``self.fit``); data, models, arguments and assertions
 are Keras's, the verbose tests included (lrdecay's callbacks print through Keras's
 ``print_msg``, so with interactive logging off their lines reach ``logging``). Where lrdecay
-deliberately does more, a ``DIFFERENCE`` comment says what it does instead.
+deliberately does more, a ``DIFFERENCE`` comment says what it does instead. Keras's tests of
+one setting share one fit; its tests that a foreign in-graph schedule is refused are asserted,
+with the whole message, in test_plateau.py and test_callbacks.py (and an lrdecay in-graph
+schedule scaled at every update, in test_plateau.py).
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 keras = pytest.importorskip("keras")
@@ -49,44 +51,25 @@ class ReduceLROnPlateauTest(_RestoresLogging):
         self.model.compile(loss="mse", optimizer=optimizers.Adam(0.1))
         self.x_train, self.x_test = x_train, x_test
 
-    def fit(self, callback, epochs, **kwargs):
+    def fit(self, callback, epochs, *more):
         """Keras's ``self.model.fit(...)`` call of these tests, written once."""
         self.model.fit(self.x_train, self.y_train, validation_data=(self.x_test, self.y_test),
-                       callbacks=[callback], epochs=epochs, **kwargs)
+                       callbacks=[callback, *more], epochs=epochs)
 
-    def test_reduces_lr_with_model_fit(self):
-        reduce_lr = lrdecay.LRPlateau(patience=1, factor=0.1, monitor="val_loss", min_delta=100)
-        self.fit(reduce_lr, epochs=2)
-        self.assertEqual(self.model.optimizer.learning_rate.value, 0.01)
-
-    def test_throws_when_optimizer_has_schedule(self):
-        reduce_lr = lrdecay.LRPlateau(patience=1, factor=0.1, monitor="val_loss", min_delta=100)
-        self.model.compile(loss="mse", optimizer=optimizers.Adam(
-            optimizers.schedules.PolynomialDecay(initial_learning_rate=0.1, decay_steps=10)))
-        # DIFFERENCE: the TypeError names what to use instead of a foreign schedule.
-        with self.assertRaisesRegex(
-                TypeError, r"\(PolynomialDecay\) that is not an lrdecay schedule. Use the lrdecay "
-                           r"schedule of the same family in-graph"):
-            self.fit(reduce_lr, epochs=2)
-
-    def test_scales_an_lrdecay_schedule(self):
-        # DIFFERENCE (added): an lrdecay in-graph schedule is scaled, not refused.
-        reduce_lr = lrdecay.LRPlateau(patience=1, factor=0.1, monitor="val_loss", min_delta=100)
-        schedule = lrdecay.Polynomial(0.1, decay_steps=10)
-        self.model.compile(loss="mse", optimizer=optimizers.Adam(schedule.to_keras(check=False)))
-        self.fit(reduce_lr, epochs=2, batch_size=5)
-        # 4 updates, then the reduction at the end of epoch 2: schedule(4) x 0.1
-        self.assertAllClose(self.model.optimizer.learning_rate, schedule(4) * 0.1)
-
-    def test_verbose_logging(self):
+    def test_reduces_lr_with_model_fit_and_verbose_logging(self):
+        # Keras's test_reduces_lr_with_model_fit and test_verbose_logging, one fit; with
+        # interactive logging off, LRLogger's line goes to ``logging`` too.
         reduce_lr = lrdecay.LRPlateau(patience=1, factor=0.1, monitor="val_loss", min_delta=100,
                                       verbose=1)
         io_utils.disable_interactive_logging()
         io_utils.set_logging_verbosity("INFO")
         with self.assertLogs() as logs:
-            self.fit(reduce_lr, epochs=2)
+            self.fit(reduce_lr, 2, lrdecay.LRLogger(verbose=1))
             expected_log = "ReduceLROnPlateau reducing learning rate to 0.01"
             self.assertTrue(any(expected_log in log for log in logs.output))
+        self.assertEqual(self.model.optimizer.learning_rate.value, 0.01)
+        self.assertTrue(any(log.endswith(":Epoch 01: learning rate = 0.1")
+                            for log in logs.output))
 
     def test_honors_min_lr(self):
         reduce_lr = lrdecay.LRPlateau(patience=1, factor=0.1, monitor="val_loss", min_delta=10,
@@ -134,19 +117,20 @@ class LearningRateSchedulerTest(_RestoresLogging):
         """Keras's ``self.model.fit(...)`` call of these tests, written once."""
         return self.model.fit(self.x_train, self.y_train, callbacks=[callback], epochs=epochs)
 
-    def test_updates_learning_rate(self):
+    def test_updates_learning_rate_verbose_logging_and_history(self):
+        # Keras's test_updates_learning_rate, test_verbose_logging and
+        # test_learning_rate_in_history, one fit
         lr_scheduler = lrdecay.LRScheduler(lambda step: 1.0 / (2.0 + step), verbose=1)
-        self.fit(lr_scheduler, epochs=1)
-        self.assertEqual(self.model.optimizer.learning_rate.value, 0.5)
-
-    def test_verbose_logging(self):
-        lr_scheduler = lrdecay.LRScheduler(lambda step: 1.0 / (1.0 + step), verbose=1)
         io_utils.disable_interactive_logging()
         io_utils.set_logging_verbosity("INFO")
         with self.assertLogs() as logs:
-            self.fit(lr_scheduler, epochs=1)
-            expected_log = "LearningRateScheduler setting learning rate to 1.0"
+            history = self.fit(lr_scheduler, epochs=1)
+            expected_log = "LearningRateScheduler setting learning rate to 0.5"
             self.assertTrue(any(expected_log in log for log in logs.output))
+        self.assertEqual(self.model.optimizer.learning_rate.value, 0.5)
+        self.assertTrue("learning_rate" in history.history)
+        self.assertEqual(type(history.history["learning_rate"][0]), float)
+        self.assertEqual(history.history["learning_rate"][0], 0.5)
 
     def test_schedule_dependent_on_previous_learning_rate(self):
         lr_scheduler = lrdecay.LRScheduler(lambda step, lr: lr / 2)
@@ -154,36 +138,3 @@ class LearningRateSchedulerTest(_RestoresLogging):
         self.model.compile(loss="mse", optimizer=optimizers.Adam(initial_lr))
         self.fit(lr_scheduler, epochs=2)
         self.assertEqual(self.model.optimizer.learning_rate.value, initial_lr / 4.0)
-
-    def test_throws_when_optimizer_has_schedule(self):
-        lr_scheduler = lrdecay.LRScheduler(lambda step, lr: lr / 2)
-        self.model.compile(loss="mse", optimizer=optimizers.Adam(
-            optimizers.schedules.PolynomialDecay(initial_learning_rate=0.1, decay_steps=10)))
-        # DIFFERENCE: the TypeError comes when training begins, before any epoch, and says
-        # what to do (Keras's: "This optimizer was created with a `LearningRateSchedule`").
-        with self.assertRaisesRegex(
-                TypeError, r"cannot set the learning rate: the optimizer's `learning_rate` is an "
-                           r"in-graph schedule \(PolynomialDecay\)"):
-            self.fit(lr_scheduler, epochs=2)
-
-    def test_learning_rate_in_history(self):
-        lr_scheduler = lrdecay.LRScheduler(lambda step, lr: 0.5)
-        history = self.fit(lr_scheduler, epochs=1)
-        self.assertTrue("learning_rate" in history.history)
-        self.assertEqual(type(history.history["learning_rate"][0]), float)
-        self.assertEqual(history.history["learning_rate"][0], 0.5)
-
-
-def test_every_lrdecay_callback_logs_through_keras(caplog):
-    """LRLogger too: with interactive logging off, its line goes to ``logging``."""
-    model = Sequential([layers.Dense(1)])
-    model.compile(loss="mse", optimizer=optimizers.SGD(0.1))
-    io_utils.disable_interactive_logging()
-    io_utils.set_logging_verbosity("INFO")
-    try:
-        with caplog.at_level("INFO"):
-            model.fit(np.ones((4, 3)), np.zeros((4, 1)), epochs=1, verbose=0,
-                      callbacks=[lrdecay.LRLogger(verbose=1)])
-    finally:
-        io_utils.enable_interactive_logging()
-    assert "Epoch 01: learning rate = 0.1\n" in caplog.text + "\n"

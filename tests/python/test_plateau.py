@@ -235,11 +235,6 @@ def run(learning_rate, callbacks, epochs=EPOCHS, score=SCORE):
 KW = {"factor": 0.5, "patience": 2, "mode": "min", "cooldown": 1}
 
 
-def test_scales_are_reductions():
-    scales = plateau_scales(SCORE, **KW)
-    assert scales == [1] * 4 + [0.5] * 6 + [0.25] * 2
-
-
 EXP = lrdecay.Exponential(0.1, 3, 0.5)
 #: check=False: a warmup from 0 and a cosine cut short, on purpose (plan check off)
 WARM = lrdecay.Warmup(lrdecay.Cosine(0.1, 20), warmup_steps=3)
@@ -272,6 +267,7 @@ def test_the_rate_applied_is_scaled(rate, callbacks, unreduced, rtol, min_lr):
     """``max(schedule * scale, min(schedule, min_lr))`` at every update."""
     model, history, probe = run(rate(), callbacks(LRPlateau("score", min_lr=min_lr, **KW)))
     scales = plateau_scales(SCORE, **KW)
+    assert scales == [1] * 4 + [0.5] * 6 + [0.25] * 2  # two reductions
     want = [effective_rate(unreduced(e, it), scales[e], min_lr) for e, _, it, _ in probe.rows]
     if min_lr:
         assert min_lr in want and min(want) < min_lr  # bounded, and below only on its own
@@ -311,14 +307,6 @@ def test_foreign_in_graph_schedule_gets_a_type_error():
         "with LRScheduler.")
 
 
-def test_verbose_prints_keras_message(capsys):
-    run(0.1, [LRPlateau("score", verbose=1, **KW)], epochs=5)
-    ours = capsys.readouterr().out
-    run(0.1, [keras.callbacks.ReduceLROnPlateau("score", verbose=1, **KW)], epochs=5)
-    assert ours == capsys.readouterr().out == (
-        "\nEpoch 4: ReduceLROnPlateau reducing learning rate to 0.05000000074505806.\n")
-
-
 def test_schedule_object_compiled_again_is_not_reduced():
     ks = lrdecay.Constant(0.1).to_keras()
     model, _, _ = run(ks, [LRPlateau("score", **KW)])
@@ -328,17 +316,20 @@ def test_schedule_object_compiled_again_is_not_reduced():
     assert {lr for *_, lr in probe.rows} == {f32(0.1)}
 
 
-def test_a_new_fit_resets_the_state_a_continued_fit_continues_it():
-    plateau = LRPlateau("score", **KW)
+def test_a_continued_fit_continues_the_state_and_prints_keras_words(capsys):
+    plateau = LRPlateau("score", verbose=1, **KW)
     model, _, _ = run(0.1, [plateau], epochs=3)
     assert (plateau.best, plateau.wait, plateau.scale) == (0.9, 1, 1.0)
-    # continued (initial_epoch = 3): the state goes on, as in one fit of 6 epochs
+    # continued (initial_epoch = 3): the state goes on, as Keras's in one fit of 6 epochs
     model.fit(X, Y, batch_size=32, epochs=6, initial_epoch=3, verbose=0,
               callbacks=[Script(SCORE), plateau])
-    whole = LRPlateau("score", **KW)
+    ours = capsys.readouterr().out
+    whole = keras.callbacks.ReduceLROnPlateau("score", verbose=1, **KW)
     one, _, _ = run(0.1, [whole], epochs=6)
     assert (plateau.best, plateau.wait, plateau.cooldown_counter, lr_of(model)) == \
         (whole.best, whole.wait, whole.cooldown_counter, lr_of(one))
+    assert ours == capsys.readouterr().out == (
+        "\nEpoch 4: ReduceLROnPlateau reducing learning rate to 0.05000000074505806.\n")
     # started over (epoch 0), reset as Keras does: test_keras_twin_callbacks.py
 
 
@@ -348,8 +339,16 @@ def test_a_new_fit_resets_the_state_a_continued_fit_continues_it():
 
 
 def test_state_round_trips_through_a_weights_file(tmp_path):
-    model, _, _ = run(lrdecay.Cosine(0.1, 30).to_keras(check=False), [LRPlateau("score", **KW)],
-                      epochs=8)
+    """The plan check, on, warns once through the plateau's scheduled copy."""
+    from lrdecay.plan import ScheduleWarning
+
+    heard = []
+    ks = lrdecay.Cosine(0.1, 30).to_keras()  # 16 updates of a 30-step cosine: not finished
+    ks._warn_hook = lambda *args: heard.append(args)  # how R hears it
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ScheduleWarning)
+        model, _, _ = run(ks, [LRPlateau("score", **KW)], epochs=8)
+    assert len(heard) == 1 and "not_finished" in str(heard[0])
     state = model.optimizer._lrdecay_plateau
     saved = state.fields()
     assert saved["scale"] == 0.5 and saved["epoch"] == 7
@@ -403,15 +402,3 @@ def test_checkpoint_written_before_the_decision_warns(tmp_path):
     with pytest.warns(UserWarning, match=r"the plateau state restored is that of the end of "
                                          r"epoch 3 \(1-based\), but training resumes at epoch 5"):
         run(0.1, [keras.callbacks.BackupAndRestore(backup), LRPlateau("score", **KW)])
-
-
-def test_the_plan_check_warns_once_through_the_scheduled_copy():
-    from lrdecay.plan import ScheduleWarning
-
-    heard = []
-    ks = lrdecay.Cosine(0.1, 40).to_keras()  # 24 updates of a 40-step cosine: not finished
-    ks._warn_hook = lambda *args: heard.append(args)  # how R hears it
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", ScheduleWarning)
-        run(ks, [LRPlateau("score", **KW)])
-    assert len(heard) == 1 and "not_finished" in str(heard[0])

@@ -1,22 +1,14 @@
 """Save, load and resume: an interrupted run, resumed, is the uninterrupted run.
 
-One harness for every way of driving the rate (``RATES`` in the children): ``LRScheduler``,
-in-graph schedules on iterations and on fractional epochs, run-sized schedules (``of_run``)
-by callback and in-graph, ``LRPlateau`` on a constant rate, an in-graph schedule, after and
-before ``LRScheduler``, and with ``HParamScheduler(momentum=...)``. A SAVE child trains each
-uninterrupted run (fixed seeds, ``shuffle=False``, deterministic ops), leaving after each
-epoch k a ``.keras`` file and a copy of ``BackupAndRestore``'s folder; a fresh LOAD child
-resumes at every k: *keras* (``load_model()``, callbacks made before it for odd k, after it
-for even k, ``fit(initial_epoch=k)``), *backup* (a new model, ``BackupAndRestore``) and
-*interrupted* (an exception after epoch k, then ``BackupAndRestore``). Each resumed run must
-apply the reference's rate at every update left (same iteration), log the same history and
-per-update records, keep the plateau's scale and the run's sizes, and end with bit-identical
-weights and optimizer variables.
-
-Every serializable schedule saved here as ``.keras`` loads here, in the LOAD child (which
-imports only lrdecay, which must not import Keras, and Keras) and in a fresh R session. R:
-one Rscript trains with keras3 and saves, a fresh one loads and resumes (keras3's 1-based
-``initial_epoch = k + 1``; the plateau through ``save_model()``/``load_model()``).
+For every way of driving the rate (``RATES`` in the children: ``LRScheduler``, in-graph
+schedules on iterations and on epochs, run-sized ones, ``LRPlateau`` in every arrangement,
+``HParamScheduler``), a SAVE child trains the uninterrupted run, saving after every epoch k;
+a fresh LOAD child resumes at every k from the ``.keras`` file (callbacks made before or
+after the load), from ``BackupAndRestore``'s folder, and after a real interruption: the same
+rate at every update left, history, records, plateau scale and run sizes, and bit-identical
+weights and optimizer variables. Every serializable schedule saved here loads here, in the
+LOAD child (lrdecay must not import Keras) and in a fresh R session; R resumes too, with
+keras3's 1-based ``initial_epoch = k + 1`` (the plateau through ``save_model()``).
 """
 
 from __future__ import annotations
@@ -65,6 +57,7 @@ KERAS_BEFORE = "keras" in sys.modules or "lrdecay.keras_schedule" in sys.modules
 import numpy as np
 import tensorflow as tf
 import keras
+from kit import rate_probe  # every update: its epoch, batch, iteration and rate
 
 tf.config.experimental.enable_op_determinism()
 work, table = Path(sys.argv[1]), json.loads(sys.argv[2])
@@ -117,27 +110,12 @@ def new_model(name):
     return model
 
 
-class Steps(keras.callbacks.Callback):
-    # Every update: its epoch, batch, optimizer iteration and rate.
-    def __init__(self):
-        super().__init__()
-        self.rows, self.epoch = [], None
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self.epoch = int(epoch)
-
-    def on_train_batch_begin(self, batch, logs=None):
-        opt = self.model.optimizer
-        self.rows.append([self.epoch, int(batch), int(opt.iterations.numpy()),
-                          float(opt.learning_rate.numpy())])
-
-
 def hexes(variables):
     return [np.asarray(v).tobytes().hex() for v in variables]
 
 
 def run(name, model, cbs, extra=(), initial_epoch=0):
-    steps, logger = Steps(), lrdecay.LRLogger(verbose=0, per="batch")
+    steps, logger = rate_probe(), lrdecay.LRLogger(verbose=0, per="batch")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("error", UserWarning)  # e.g. "Skipping variable loading"
         warnings.simplefilter("always", lrdecay.ScheduleWarning)  # recorded
@@ -258,25 +236,6 @@ def saved(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]
     return out
 
 
-def test_saved_lr_is_the_schedule(saved: dict[str, dict[str, Any]]) -> None:
-    """What was saved is the schedule itself (sanity check of the fixture)."""
-    for key, rec in saved.items():
-        t = np.asarray(ITERS, dtype=np.float64) / (rec["spe"] or 1)
-        np.testing.assert_allclose(rec["values"], rec["schedule"](t), rtol=2e-5, atol=1e-8,
-                                   err_msg=key)
-
-
-def test_load_in_same_process(saved: dict[str, dict[str, Any]]) -> None:
-    for key, rec in saved.items():
-        opt = keras.saving.load_model(rec["path"]).optimizer
-        assert type(opt._learning_rate).__name__ == "KerasSchedule", key
-        assert opt._learning_rate.schedule == rec["schedule"], key
-        assert opt._learning_rate.steps_per_epoch == rec["spe"], key
-        assert int(keras.ops.convert_to_numpy(opt.iterations)) == rec["iterations"], key
-        assert float(keras.ops.convert_to_numpy(opt.learning_rate)) == rec["lr"], key
-        assert _lr_values(opt) == rec["values"], key
-
-
 # ---------------------------------------------------------------------------
 # The Python children: SAVE, then LOAD
 # ---------------------------------------------------------------------------
@@ -293,14 +252,6 @@ def _jobs(code: str, work: Path, manifest: dict[str, str]) -> list[dict[str, Any
     return jobs
 
 
-def _rscript() -> str | None:
-    """``Rscript`` when R and the installed lrdecay R package are there (else R's tests skip)."""
-    try:
-        return require_r()
-    except pytest.skip.Exception:
-        return None
-
-
 @pytest.fixture(scope="module")
 def children(saved: dict[str, dict[str, Any]], tmp_path_factory: pytest.TempPathFactory
              ) -> dict[str, Any]:
@@ -315,7 +266,10 @@ def children(saved: dict[str, dict[str, Any]], tmp_path_factory: pytest.TempPath
                          ("KEYS", [r_string(k) for k in keys]), ("ITERS", map(str, ITERS))]:
         r_load = r_load.replace(name, f"c({', '.join(values)})")
     r_codes = {"SAVE": R_SAVE.replace("WORK", r_string(str(r_work))), "LOAD": r_load}
-    rscript = _rscript()
+    try:  # Rscript when R and the installed lrdecay R package are there (else R's tests skip)
+        rscript: str | None = require_r()
+    except pytest.skip.Exception:
+        rscript = None
     out: dict[str, Any] = {"r_work": r_work}
     for phase, code in (("SAVE", SAVE), ("LOAD", LOAD)):
         jobs = _jobs(code, work, manifest)
@@ -346,16 +300,23 @@ def runs(children: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def test_load_in_fresh_python(runs: dict[str, Any], saved: dict[str, dict[str, Any]]) -> None:
-    """The LOAD child only imports lrdecay (which must not import Keras) and Keras:
-    ``keras.saving.load_model`` finds the class with nothing else registering it."""
+def test_load_here_and_in_fresh_python(runs: dict[str, Any],
+                                       saved: dict[str, dict[str, Any]]) -> None:
+    """Every saved model loads here and in the LOAD child, which only imports lrdecay (which
+    must not import Keras) and Keras: ``keras.saving.load_model`` finds the class with
+    nothing else registering it. The same schedule, iteration, rate and in-graph values."""
     assert runs["keras_imported_by_lrdecay"] is False
     assert set(runs["saved"]) == set(saved)
     for key, rec in saved.items():
-        got = runs["saved"][key]
-        assert got["class"] == "KerasSchedule", key
-        assert (got["config"], got["iterations"], got["lr"], got["values"]) == \
-            (rec["config"], rec["iterations"], rec["lr"], rec["values"]), key
+        opt = keras.saving.load_model(rec["path"]).optimizer
+        ks = opt._learning_rate
+        assert (ks.schedule, ks.steps_per_epoch) == (rec["schedule"], rec["spe"]), key
+        here = {"class": type(ks).__name__, "config": ks.get_config(),
+                "iterations": int(keras.ops.convert_to_numpy(opt.iterations)),
+                "lr": float(keras.ops.convert_to_numpy(opt.learning_rate)),
+                "values": _lr_values(opt)}
+        assert here == runs["saved"][key] == {"class": "KerasSchedule", **{
+            k: rec[k] for k in ("config", "iterations", "lr", "values")}}, key
 
 
 @pytest.mark.parametrize("config", list(CONFIGS))
@@ -524,24 +485,18 @@ def r_runs(children: dict[str, Any], saved: dict[str, dict[str, Any]]
 def test_r_resumes_with_keras3_1_based_initial_epoch(r_runs: Any) -> None:
     """keras3: 6 epochs, versus 3 epochs + save_model() + load_model() in a fresh R session +
     ``fit(initial_epoch = 4)`` (the schedule still gets 0-based epochs 3, 4, 5), with
-    callback_lr_scheduler() and with as_keras_schedule(steps_per_epoch)."""
+    callback_lr_scheduler() and with as_keras_schedule(steps_per_epoch); and the plateau's
+    10 epochs, versus 6 + ``initial_epoch = 7``: the same rates and weights."""
     saved, loaded, _, _ = r_runs
     by_epoch = Warmup(Cosine(0.05, decay_steps=4, alpha=0.1), warmup_steps=2, start_lr=0.005)
-    for mode in ("callback", "graph_spe"):
+    for mode in ("callback", "graph_spe", "plateau"):
         full, got = saved[mode], loaded[mode]
-        assert full["lr"] == pytest.approx(list(by_epoch(list(range(6)))), rel=1e-6), mode
-        assert (full["first"], got["lr"]) == (full["lr"][:3], full["lr"][3:]), mode
-        assert got["iterations"] == [24], mode
+        assert full["first"] + got["lr"] == full["lr"], mode
         assert got["weights"] == full["weights"], mode
-
-
-@pytest.mark.r_parity
-def test_r_save_model_load_model_resumes_the_plateau(r_runs: Any) -> None:
-    saved, loaded, _, _ = r_runs
-    full = saved["plateau"]["lr"]
-    assert full[-1] <= 0.1 / 4 + 1e-9, full  # reduced twice or more
-    assert saved["plateau"]["first"] + loaded["plateau"]["lr"] == full
-    assert loaded["plateau"]["weights"] == saved["plateau"]["weights"]
+        if mode != "plateau":
+            assert full["lr"] == pytest.approx(list(by_epoch(list(range(6)))), rel=1e-6), mode
+            assert (len(full["first"]), got["iterations"]) == (3, [24]), mode
+    assert saved["plateau"]["lr"][-1] <= 0.1 / 4 + 1e-9, saved["plateau"]  # reduced twice+
 
 
 @pytest.mark.r_parity

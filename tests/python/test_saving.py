@@ -1,13 +1,6 @@
-"""Saving what cannot be saved, loading what was tampered with.
-
-(That every family saves and loads, here, in a fresh Python and in a fresh R session:
-``test_resume.py``.)
-
-- A ``FromFunction`` schedule cannot be saved: a clear ``TypeError``, and a file already
-  at the target path is left as it was.
-- Safe loading: loading never runs code from a config, and a tampered ``config.json``
-  (unknown family, wrong types, missing or extra keys, values out of range) fails with
-  the constructors' own messages, naming the argument.
+"""Saving what cannot be saved (a file already there is left as it was), loading what was
+tampered with (the constructors' own messages; no code from a config ever runs). That every
+family saves and loads, here, in a fresh Python and in a fresh R session: ``test_resume.py``.
 """
 
 from __future__ import annotations
