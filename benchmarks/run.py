@@ -1108,6 +1108,8 @@ def verdicts(res: dict[str, list[dict[str, Any]]]) -> list[str]:
         if slope and copies and check and call and total:
             # ms per 1e6 values = ns per value
             rest = total["ms"] - call["ms"] - copies["ms"] - check["ms"]
+            # MISSED whatever the slope: the two copies are a cost per value of their own
+            # (timed apart); the slope, a difference of two timings, moves by a few ns.
             out.append(
                 f"- MISSED (reticulate): R lr_at adds {slope['ms']:.1f} ns per value over "
                 f"Python (target: nothing per value). Of that, reticulate's two copies "
@@ -1116,7 +1118,7 @@ def verdicts(res: dict[str, list[dict[str, Any]]]) -> list[str]:
                 + (f"lr_at minus these and the Python call made from R leaves {rest:.1f} ns "
                    "(R-side glue, and R's garbage collections). " if rest > 0 else
                    "together they account for all of it (medians of separate timings). ")
-                + "reticulate 1.28 has no zero-copy path from NumPy to R.")
+                + "reticulate has no zero-copy path from NumPy to R.")
     if "3" in res:
         py = row("3", "py_import")
         out.append(f"- {'met' if py['beyond_interpreter_ms'] < 1000 else 'MISSED'}: "
