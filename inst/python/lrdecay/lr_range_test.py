@@ -17,9 +17,8 @@ variable (weights, non-trainable state, seeds), every optimizer variable
 restored bit for bit, also when the sweep stops early or an error interrupts it.
 
 How the sweep runs: in one ``fit()`` whose epochs are chunks of at most 100 batches
-(``steps`` split evenly), with no per-batch Python hook, so
-Keras's compiled step runs back to back as in plain training. For the sweep, and only
-for it:
+(``steps`` split evenly), with no per-batch Python hook, so Keras's compiled step runs
+back to back as in plain training. For the sweep, and only for it:
 
 - the optimizer's learning rate is an in-graph schedule that reads the chunk's rates from
   a table (``rates[iteration % 100]``): the rate applied to batch ``i`` is ``lr_i``
