@@ -144,6 +144,28 @@ def rscript(code: str) -> str:
     return proc.stdout
 
 
+def batches(x: np.ndarray, y: np.ndarray, batch_size: int) -> Any:
+    """``x`` and ``y`` in batches of ``batch_size``, in order, as a ``tf.data`` pipeline
+    with autotuning off: what the timed ``fit()`` calls train on.
+
+    ``fit(x, y)`` on arrays builds a pipeline that autotunes. On this VM that paused one
+    1,000-update ``fit()`` in three to five for 0.3-0.6 s, off the CPU, where an epoch's
+    iterator starts or ends, whichever callbacks ran (8 of 36 fits; 0 of 36 with
+    autotuning off). A pause lands on one variant or another at random and is a third of
+    a fit's time, so wall-clock ratios of a few percent could not be read through it.
+
+    Args:
+        x: the inputs.
+        y: the targets.
+        batch_size: the batch size.
+    """
+    import tensorflow as tf
+
+    options = tf.data.Options()
+    options.autotune.enabled = False
+    return tf.data.Dataset.from_tensor_slices((x, y)).batch(batch_size).with_options(options)
+
+
 # -- 1. training-step overhead ------------------------------------------------
 
 def make_model(lr: Any) -> Any:
@@ -376,16 +398,16 @@ def bench_overhead(rounds: int, steps: int, epochs: int, r: bool) -> list[dict[s
     models = {}
     for name, (lr, cbs) in variants.items():  # build and trace once
         models[name] = (make_model(lr), cbs)
-        models[name][0].fit(x, y, batch_size=32, epochs=1, verbose=0, callbacks=cbs)
+        models[name][0].fit(batches(x, y, 32), epochs=1, verbose=0, shuffle=False, callbacks=cbs)
 
     per_step: dict[str, list[float]] = {k: [] for k in variants}
     cpu: dict[str, list[float]] = {k: [] for k in variants}
+    data = batches(x, y, 32)
 
     def run_one(name: str) -> None:
         model, cbs = models[name]
         timer = epoch_timer(steps)
-        model.fit(x, y, batch_size=32, epochs=epochs, verbose=0, shuffle=False,
-                  callbacks=[*cbs, timer])
+        model.fit(data, epochs=epochs, verbose=0, shuffle=False, callbacks=[*cbs, timer])
         per_step[name].append(statistics.median(timer.us))
         cpu[name].append(statistics.median(timer.cpu_us))
 
@@ -571,13 +593,14 @@ def bench_scale(sizes: list[int], quick: bool) -> list[dict[str, Any]]:
             keras.utils.set_random_seed(0)
             model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])
             model.compile(optimizer=keras.optimizers.SGD(learning_rate=lr), loss="mse")
-            model.fit(x[:10], y[:10], batch_size=1, epochs=2, verbose=0, callbacks=cbs)
+            model.fit(batches(x[:10], y[:10], 1), epochs=2, verbose=0, shuffle=False, callbacks=cbs)
             built[mode] = (model, cbs, lr)
         us: dict[str, list[float]] = {m: [] for m in modes}
         cpu: dict[str, list[float]] = {m: [] for m in modes}
         blocks: dict[str, list[int]] = {m: [] for m in modes}
         rss: dict[str, list[float]] = {m: [] for m in modes}
         order = list(modes)
+        data = batches(x, y, 1)
         for _ in range(rounds):
             random.shuffle(order)
             for mode in order:
@@ -585,7 +608,7 @@ def bench_scale(sizes: list[int], quick: bool) -> list[dict[str, Any]]:
                 timer = epoch_timer(steps)
                 gc.collect()
                 b0, r0 = sys.getallocatedblocks(), rss_mb()
-                model.fit(x, y, batch_size=1, epochs=epochs, verbose=0, callbacks=[*cbs, timer])
+                model.fit(data, epochs=epochs, verbose=0, shuffle=False, callbacks=[*cbs, timer])
                 us[mode].append(statistics.median(timer.us))
                 cpu[mode].append(statistics.median(timer.cpu_us))
                 del timer
@@ -725,15 +748,16 @@ def bench_hparams(rounds: int, steps: int, epochs: int, r: bool) -> list[dict[st
     models = {}
     for name, (lr, cbs) in variants.items():
         models[name] = (build(lr), cbs)
-        models[name][0].fit(x, y, batch_size=32, epochs=1, verbose=0, callbacks=cbs)
+        models[name][0].fit(batches(x, y, 32), epochs=1, verbose=0, shuffle=False, callbacks=cbs)
     per_step: dict[str, list[float]] = {k: [] for k in variants}
     cpu: dict[str, list[float]] = {k: [] for k in variants}
     first_extra: dict[str, list[float]] = {k: [] for k in variants}
+    data = batches(x, y, 32)
 
     def run_one(name: str) -> None:
         model, cbs = models[name]
         timer = epoch_timer(steps)
-        model.fit(x, y, batch_size=32, epochs=epochs + 1, verbose=0, shuffle=False,
+        model.fit(data, epochs=epochs + 1, verbose=0, shuffle=False,
                   callbacks=[*cbs, timer])
         steady = statistics.median(timer.us[1:])
         per_step[name].append(steady)
@@ -821,11 +845,13 @@ def bench_per_update(rounds: int, updates: int = 1000,
     }
     for pairs in setups.values():  # build and trace once
         for model, cbs in pairs:
-            model.fit(x[:64], y[:64], batch_size=32, epochs=1, verbose=0,
+            model.fit(batches(x[:64], y[:64], 32), epochs=1, verbose=0, shuffle=False,
                       callbacks=cbs() if callable(cbs) else cbs)
 
+    data = batches(x, y, 32)
+
     def job(model: Any, cbs: Any) -> Callable[[], None]:
-        return lambda: model.fit(x, y, batch_size=32, epochs=epochs, verbose=0, shuffle=False,
+        return lambda: model.fit(data, epochs=epochs, verbose=0, shuffle=False,
                                  callbacks=cbs() if callable(cbs) else cbs)
 
     jobs = {(name, k): job(model, cbs)
@@ -1188,7 +1214,7 @@ def main() -> int:
                     lambda: bench_hparams(rounds, steps, epochs, r)),
         "per_update": ("6. Per-update features: a whole fit() of 1,000 updates (MLP "
                        "64-256-256-10, SGD momentum, batch 32; microseconds per update)",
-                       lambda: bench_per_update(max(4, rounds // 2))),
+                       lambda: bench_per_update(rounds)),
         "lrfind": ("7. The LR range test against plain training (MLP 64-256-256-10, Adam, "
                    "batch 32, 200 steps; milliseconds per call)",
                    lambda: bench_lrfind(rounds, args.threads)),
@@ -1224,4 +1250,9 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Leave without the interpreter's teardown: after R (rpy2) and tf.data pipelines have
+    # run in this process, it can wait forever on a lock.
+    os._exit(status)
