@@ -395,14 +395,14 @@ def bench_overhead(rounds: int, steps: int, epochs: int, r: bool) -> list[dict[s
 
     x = np.random.default_rng(0).normal(size=(steps * 32, 16)).astype("float32")
     y = x[:, :1] * 2.0
+    data = batches(x, y, 32)
     models = {}
     for name, (lr, cbs) in variants.items():  # build and trace once
         models[name] = (make_model(lr), cbs)
-        models[name][0].fit(batches(x, y, 32), epochs=1, verbose=0, shuffle=False, callbacks=cbs)
+        models[name][0].fit(data, epochs=1, verbose=0, shuffle=False, callbacks=cbs)
 
     per_step: dict[str, list[float]] = {k: [] for k in variants}
     cpu: dict[str, list[float]] = {k: [] for k in variants}
-    data = batches(x, y, 32)
 
     def run_one(name: str) -> None:
         model, cbs = models[name]
@@ -745,14 +745,14 @@ def bench_hparams(rounds: int, steps: int, epochs: int, r: bool) -> list[dict[st
 
     x = np.random.default_rng(0).normal(size=(steps * 32, 16)).astype("float32")
     y = x[:, :1] * 2.0
+    data = batches(x, y, 32)
     models = {}
     for name, (lr, cbs) in variants.items():
         models[name] = (build(lr), cbs)
-        models[name][0].fit(batches(x, y, 32), epochs=1, verbose=0, shuffle=False, callbacks=cbs)
+        models[name][0].fit(data, epochs=1, verbose=0, shuffle=False, callbacks=cbs)
     per_step: dict[str, list[float]] = {k: [] for k in variants}
     cpu: dict[str, list[float]] = {k: [] for k in variants}
     first_extra: dict[str, list[float]] = {k: [] for k in variants}
-    data = batches(x, y, 32)
 
     def run_one(name: str) -> None:
         model, cbs = models[name]
