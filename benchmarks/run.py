@@ -108,7 +108,6 @@ LABELS = {
     # per_update: per-update features, whole fit() of 1,000 updates against a constant rate
     "pu_constant": "constant rate (baseline)",
     "pu_control": "constant rate, the same models again (A/A control)",
-    "pu_control_other": "constant rate, models of its own (A/A control, rows on own models)",
     "pu_logger_batch": "LRLogger(per=\"batch\")",
     "pu_hparams": "HParamScheduler(momentum=OneCycle momentum), the same callback each fit()",
     "pu_plateau": "LRPlateau + LRScheduler",
@@ -261,12 +260,14 @@ def interleaved(names: list[Any], rounds: int, run_one: Callable[[Any], None]) -
         gc.enable()
 
 
-def pooled_rounds(jobs: dict[tuple[str, int], Callable[[], None]],
-                  rounds: int) -> dict[str, dict[str, list[list[float]]]]:
+def pooled_rounds(jobs: dict[tuple[str, int], Callable[[], None]], rounds: int,
+                  by_model: bool = False) -> dict[str, dict[str, list[list[float]]]]:
     """Every job ``(variant, model)`` once per round, all of them in a new random order
-    each round (``interleaved()``). Per variant, clock and model, the seconds of each
-    round: wall-clock (``"wall"``) and the process's CPU time (``"cpu"``, which leaves out
-    the time the VM gives to other work)."""
+    each round (``interleaved()``), or, ``by_model``, the models in a new random order and
+    each model's jobs together, in a new random order (a variant runs seconds from the
+    baseline it is divided by). Per variant, clock and model, the seconds of each round:
+    wall-clock (``"wall"``) and the process's CPU time (``"cpu"``, which leaves out the
+    time the VM gives to other work)."""
     n_models = {name: 1 + max(k for n, k in jobs if n == name) for name, _ in jobs}
     out: dict[str, dict[str, list[list[float]]]] = {
         name: {c: [[] for _ in range(n)] for c in ("wall", "cpu")}
@@ -278,7 +279,18 @@ def pooled_rounds(jobs: dict[tuple[str, int], Callable[[], None]],
         out[key[0]]["wall"][key[1]].append(time.perf_counter() - t0)
         out[key[0]]["cpu"][key[1]].append(time.process_time() - c0)
 
-    interleaved(list(jobs), rounds, run_one)
+    if not by_model:
+        interleaved(list(jobs), rounds, run_one)
+        return out
+    groups: dict[int, list[tuple[str, int]]] = {}
+    for key in jobs:
+        groups.setdefault(key[1], []).append(key)
+
+    def run_model(k: int) -> None:
+        for key in random.sample(groups[k], len(groups[k])):
+            run_one(key)
+
+    interleaved(list(groups), rounds, run_model)
     return out
 
 
@@ -795,20 +807,23 @@ def bench_per_update(rounds: int, updates: int = 1000,
     ``fit()`` (a rebuilt compiled step) counts, against a constant rate.
 
     Two identical models run at different speeds (by up to 5% here), so every variant runs
-    on ``n_models`` models and each round's times are summed over them. The callbacks that
-    leave the compiled step alone (the logger, the plateau) run on the constant rate's own
-    models, so they are compared model for model; ``HParamScheduler`` compiles its own
-    step, so it has models of its own, as has a second constant rate (the A/A control for
-    rows on other models). The same constant-rate call timed twice is the A/A control of
-    the rows on the same models. ``HParamScheduler`` runs twice: the same callback in every
-    round (its compiled step is kept between fits), and a new one in each ``fit()`` (the
-    step compiled anew: the one-time cost, reported). Ratios as ``pooled_columns()``
-    gives them.
+    on the same ``n_models`` models and is compared model for model: each round takes the
+    models in a new random order and runs every variant on one model, in a new random
+    order, before the next model (``pooled_rounds(by_model=True)``), so that a variant and
+    the baseline it is divided by run seconds apart. The same constant-rate call timed
+    twice is the A/A control. ``HParamScheduler`` compiles its own training step and, when
+    it ends, leaves the model a new plain step that its next ``fit()`` recognises (and
+    replaces by the step it kept). So a call without it swaps in the model's own plain
+    step, traced once before timing, and puts back the step it found: every variant runs
+    its compiled step as it would in a row of its own fits. ``HParamScheduler`` runs twice:
+    the same callback in every round (its compiled step kept between fits), and a new one in
+    each ``fit()`` (the step compiled anew: the one-time cost, reported). Ratios as
+    ``pooled_columns()`` gives them.
     """
     import keras
 
     steps, epochs = updates // 2, 2
-    rate = lrdecay.OneCycle(0.01, total_steps=updates * (rounds + 2) * n_models)
+    rate = lrdecay.OneCycle(0.01, total_steps=updates * (rounds + 4) * 6)  # every fit of a model
     rng = np.random.default_rng(0)
     x = rng.normal(size=(steps * 32, 64)).astype("float32")
     y = rng.integers(0, 10, size=steps * 32)
@@ -829,37 +844,40 @@ def bench_per_update(rounds: int, updates: int = 1000,
     logger = [lrdecay.LRLogger(verbose=0, per="batch")]
     plateau = [lrdecay.LRPlateau(monitor="loss", patience=1),
                lrdecay.LRScheduler(lrdecay.Step(0.01, 0.5, 1))]
-    shared = [build() for _ in range(n_models)]
-    own = {name: [build() for _ in range(n_models)]
-           for name in ("pu_control_other", "pu_hparams", "pu_hparams_new")}
-    kept = [hparams() for _ in range(n_models)]
-    # (model, callbacks, or a function giving new ones for each fit())
-    setups: dict[str, list[tuple[Any, Any]]] = {
-        "pu_constant": [(m, []) for m in shared],
-        "pu_control": [(m, []) for m in shared],
-        "pu_control_other": [(m, []) for m in own["pu_control_other"]],
-        "pu_logger_batch": [(m, logger) for m in shared],
-        "pu_hparams": list(zip(own["pu_hparams"], kept)),
-        "pu_plateau": [(m, plateau) for m in shared],
-        "pu_hparams_new": [(m, hparams) for m in own["pu_hparams_new"]],
-    }
-    for pairs in setups.values():  # build and trace once
-        for model, cbs in pairs:
-            model.fit(batches(x[:64], y[:64], 32), epochs=1, verbose=0, shuffle=False,
-                      callbacks=cbs() if callable(cbs) else cbs)
+    callbacks: dict[str, list[Any]] = {"pu_constant": [], "pu_control": [],
+                                       "pu_logger_batch": logger, "pu_plateau": plateau}
+    names = [*callbacks, "pu_hparams", "pu_hparams_new"]
 
+    class Trained:
+        """A model, its own traced plain step and its kept ``HParamScheduler``."""
+
+        def __init__(self, warm: Any) -> None:
+            self.model, self.kept = build(), hparams()
+            self.model.fit(warm, epochs=1, verbose=0, shuffle=False)  # traces the plain step
+            self.plain = self.model.train_function
+            for name in names:  # and every variant once
+                self.fit(name, warm, 1)
+
+        def fit(self, name: str, data: Any, n_epochs: int) -> None:
+            model = self.model
+            if name == "pu_hparams":  # its own step, kept from its last fit()
+                model.fit(data, epochs=n_epochs, verbose=0, shuffle=False, callbacks=self.kept)
+                return
+            found = model.train_function
+            if name != "pu_hparams_new":
+                model.train_function = self.plain
+            try:
+                model.fit(data, epochs=n_epochs, verbose=0, shuffle=False,
+                          callbacks=hparams() if name == "pu_hparams_new" else callbacks[name])
+            finally:
+                model.train_function = found
+
+    warm = batches(x[:64], y[:64], 32)
+    trained = [Trained(warm) for _ in range(n_models)]
     data = batches(x, y, 32)
-
-    def job(model: Any, cbs: Any) -> Callable[[], None]:
-        return lambda: model.fit(data, epochs=epochs, verbose=0, shuffle=False,
-                                 callbacks=cbs() if callable(cbs) else cbs)
-
-    jobs = {(name, k): job(model, cbs)
-            for name, pairs in setups.items() for k, (model, cbs) in enumerate(pairs)}
-    timed = pooled_rounds(jobs, rounds)
-    first = {name: pairs[0] for name, pairs in setups.items()}  # for the own costs below
-    models = {name: model for name, (model, _) in first.items()}
-    variants = {name: cbs for name, (_, cbs) in first.items() if not callable(cbs)}
+    jobs = {(name, k): (lambda name=name, t=t: t.fit(name, data, epochs))
+            for name in names for k, t in enumerate(trained)}
+    timed = pooled_rounds(jobs, rounds, by_model=True)
 
     # Own costs, where noise cannot hide them. Callbacks: their hooks called as fit()
     # calls them, from inside a fit() (the logger looks at that fit()'s callbacks).
@@ -867,32 +885,33 @@ def bench_per_update(rounds: int, updates: int = 1000,
     # per-update cost inside the step (a compiled loop of optimizer.apply).
     own: dict[str, float] = {}
     for name in ("pu_logger_batch", "pu_plateau"):
-        own[name] = hooks_cost_us(variants[name], build(), steps, epochs, x[:64], y[:64])
+        own[name] = hooks_cost_us(callbacks[name], build(), steps, epochs, x[:64], y[:64])
+    # The per-fit() cost: one-update fits, each variant on one more model as above.
     short: dict[str, list[float]] = {k: [] for k in ("pu_constant", "pu_hparams",
                                                      "pu_hparams_new")}
+    one, probe = batches(x[:32], y[:32], 32), Trained(warm)
 
     def short_one(name: str) -> None:
-        cbs = hparams() if name == "pu_hparams_new" else variants[name]
         t0 = time.perf_counter()
-        models[name].fit(x[:32], y[:32], batch_size=32, epochs=1, verbose=0, callbacks=cbs)
+        probe.fit(name, one, 1)
         short[name].append((time.perf_counter() - t0) * 1e6)
 
     interleaved(list(short), max(5, rounds // 2), short_one)
     in_step = installed_cost_us({"pu_constant": (build(), []),
-                                 "pu_hparams": (build(), variants["pu_hparams"])},
+                                 "pu_hparams": (build(), hparams())},
                                 x, y, steps, n=2_000)["pu_hparams"]
     base_short = statistics.median(short["pu_constant"])
     # The kept step: the hooks of a second fit() with the same callback (the first
     # compiles its step), timed alone; a step compiled anew: the extra time of a
     # one-update fit(), which that dominates.
-    probe, model = [lrdecay.HParamScheduler(momentum=rate.momentum())], build()
-    hooks_cost_us(probe, model, steps, epochs, x[:64], y[:64])
-    own["pu_hparams"] = hooks_cost_us(probe, model, steps, epochs, x[:64], y[:64]) + in_step
+    kept_cb, model = hparams(), build()
+    hooks_cost_us(kept_cb, model, steps, epochs, x[:64], y[:64])
+    own["pu_hparams"] = hooks_cost_us(kept_cb, model, steps, epochs, x[:64], y[:64]) + in_step
     per_fit = statistics.median(short["pu_hparams_new"]) - base_short
     own["pu_hparams_new"] = max(per_fit, 0.0) / updates + in_step
     base_best = statistics.mean(min(m) for m in timed["pu_constant"]["cpu"]) / updates * 1e6
     rows = []
-    for name in timed:
+    for name in names:
         cost = own.get(name, 0.0)
         cols = pooled_columns(timed, name, "pu_constant", "us_per_update", 1e6 / updates)
         cols = {("vs_constant" if k == "ratio" else k): v for k, v in cols.items()}
@@ -1092,11 +1111,9 @@ def verdicts(res: dict[str, list[dict[str, Any]]]) -> list[str]:
                        f"{control['end_to_end_vs_constant']}).")
     if "per_update" in res:
         for r in res["per_update"]:
-            if r["id"] in ("pu_constant", "pu_control", "pu_control_other"):
+            if r["id"] in ("pu_constant", "pu_control"):
                 continue
-            # The A/A control of the same kind: the same models timed twice, or other models.
-            aa = "pu_control_other" if r["id"].startswith("pu_hparams") else "pu_control"
-            control = num(row("per_update", aa)["vs_constant"])
+            control = num(row("per_update", "pu_control")["vs_constant"])
             band = max(1.02, 1 + abs(control - 1))
             x, own = num(r["vs_constant"]), num(r["own_cost_vs_update"])
             target = r["id"] not in ("pu_plateau", "pu_hparams_new")
