@@ -434,6 +434,37 @@ def test_a_second_fit_reuses_the_compiled_step_until_something_changes():
     np.testing.assert_allclose(probe.array()[:, 0], kit.sgd_replay([0.1] * 20, momenta), rtol=1e-5)
 
 
+def test_the_values_of_fits_of_any_length_are_the_ones_applied(monkeypatch):
+    """On TensorFlow a step looks up its fit()'s values, computed when it begins: a second
+    fit() of the same length fills them again and keeps its step, one of another length
+    builds a step of its own, and a fit() of unknown length (or one longer than the most
+    it looks up) computes the schedule in the step. Every update uses the schedule's value
+    at its own t (the weights, replayed)."""
+    tf = pytest.importorskip("tensorflow")
+    if keras.backend.backend() != "tensorflow":
+        pytest.skip("the TensorFlow step")
+    sched = lrdecay.Linear(0.5, 0.9, 40)
+    model = kit.one_weight_model(keras.optimizers.SGD(0.1, momentum=0.9))
+    cb, seen, probe = HParamScheduler(momentum=sched), StepSeen(), kit.hparam_probe("momentum")
+    fit(model, [cb, seen, probe], epochs=1)  # updates 0-3
+    fit(model, [cb, seen, probe], epochs=1)  # 4-7: the same length, the step kept
+    assert seen.steps[1] is seen.steps[0]
+    fit(model, [cb, seen, probe], epochs=2)  # 8-15: another length, a step of its own
+    assert seen.steps[2] is not seen.steps[1]
+    with monkeypatch.context() as patch:
+        patch.setattr(lrdecay.hparams, "_LOOKUP_MAX", 3)
+        fit(model, [cb, seen, probe], epochs=1)  # 16-19: longer than it looks up
+    assert seen.steps[3] is not seen.steps[2]
+    ones = np.ones((4, 1), "float32")
+    unknown = tf.data.Dataset.from_tensor_slices((ones, ones)).batch(1).filter(
+        lambda x, y: True)  # no known number of steps
+    model.fit(unknown, epochs=1, verbose=0, callbacks=[cb, seen, probe])  # 20-23
+    momenta = sched(np.arange(24))
+    np.testing.assert_allclose(probe.array()[:, 1], momenta, rtol=1e-6)
+    np.testing.assert_allclose(probe.array()[:, 0], kit.sgd_replay([0.1] * 24, momenta),
+                               rtol=1e-5)
+
+
 def test_a_changed_setting_or_a_function_builds_the_step_anew():
     model = kit.one_weight_model(keras.optimizers.SGD(0.1, momentum=0.9))
     cb, seen = HParamScheduler(momentum=lrdecay.Constant(0.8)), StepSeen()

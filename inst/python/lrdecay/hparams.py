@@ -5,11 +5,16 @@
 a Keras 3 optimizer by name, with an lrdecay schedule or a function of ``t``:
 
 - ``per="batch"``: ``t`` is the optimizer's iteration count, the clock of an in-graph
-  rate schedule (first update: 0). The value is computed inside the training step,
-  from ``optimizer.iterations``, as Keras computes an in-graph learning rate: no
-  per-batch callback runs. A function (or a schedule holding ``FromFunction``) cannot
-  run in the graph: it is tabulated over the updates of ``fit()`` when training begins
-  and the step looks its value up.
+  rate schedule (first update: 0). The value is found inside the training step, from
+  ``optimizer.iterations``: no per-batch callback runs. On TensorFlow, when ``fit()``
+  knows its number of updates, the values of all its updates are computed when training
+  begins (float64, then float32) and the step looks its own up: TensorFlow runs each
+  small operation of a formula on its own, so one lookup costs less than the schedule's
+  formula. Otherwise (JAX, which compiles the formula into one kernel; an unknown
+  number of steps) the step computes the schedule, as Keras computes an in-graph
+  learning rate. A function (or a schedule holding ``FromFunction``) cannot run in the
+  graph: it is tabulated over the updates of ``fit()`` when training begins and the
+  step looks its value up.
 - ``per="epoch"``: ``t`` is the 0-based epoch; the value is set when each epoch begins.
 
 After update ``i`` the attribute holds the value update ``i`` used; when training ends
@@ -50,6 +55,8 @@ _RANGES: dict[str, tuple[float, float | None, str]] = {
     **{name: (0.0, 1.0, "in [0, 1)") for name in ("momentum", "beta_1", "beta_2", "rho")},
     **{name: (0.0, None, "a finite number >= 0") for name in ("weight_decay", "epsilon")},
 }
+#: The most values a TensorFlow step looks up (16 MB); a longer fit() computes the formula.
+_LOOKUP_MAX = 1 << 22
 #: An attribute the optimizer does not have.
 _MISSING = object()
 
@@ -115,6 +122,9 @@ class ScheduledHyperparameter(keras.Variable):
         self._chunk = np.zeros(0, dtype=np.float32)
         self._table: Any = None  # (start, values): a user function tabulated over fit()
         self._graph_table: Any = None  # the same values as a backend tensor
+        # TensorFlow: (values of the fit's updates, the first update) as variables that
+        # the step reads, filled again at each fit() that reuses the step
+        self._lookup: tuple[Any, Any] | None = None
         self._owner: Any = None
 
     # -- values --------------------------------------------------------------
@@ -175,7 +185,14 @@ class ScheduledHyperparameter(keras.Variable):
         if self._step_value is not None and self._step_value[0] == key:
             return self._step_value[1]
         ops = keras.ops
-        if self._graph_table is not None:
+        if self._lookup is not None:
+            import tensorflow as tf
+
+            table, first = self._lookup
+            i = tf.clip_by_value(self._optimizer._iterations.value - first, 0,
+                                 int(table.shape[0]) - 1)
+            value = table.sparse_read(i)
+        elif self._graph_table is not None:
             start, values = self._graph_table
             i = ops.cast(self._optimizer._iterations, "int32") - start
             i = ops.clip(i, 0, int(values.shape[0]) - 1)
@@ -185,6 +202,23 @@ class ScheduledHyperparameter(keras.Variable):
             value = ops.cast(self._schedule._compute(t, keras_ops()), "float32")
         self._step_value = (key, value)
         return value
+
+    def _set_lookup(self, start: int, values: np.ndarray) -> None:
+        """TensorFlow: the values of this ``fit()``'s updates, for the step to look up.
+
+        Args:
+            start: the optimizer's iteration count when the ``fit()`` begins.
+            values: the value of each update from ``start`` on (float32).
+        """
+        import tensorflow as tf
+
+        if self._lookup is not None and int(self._lookup[0].shape[0]) == values.size:
+            self._lookup[0].assign(values)  # a kept step reads these variables
+            self._lookup[1].assign(np.int64(start))
+            return
+        name = f"lrdecay_{self._hp_name}"
+        self._lookup = (tf.Variable(values, trainable=False, name=f"{name}_values"),
+                        tf.Variable(np.int64(start), trainable=False, name=f"{name}_first"))
 
     def _step_done(self) -> None:
         self._step_value = None
@@ -359,7 +393,8 @@ class HParamScheduler(keras.callbacks.Callback):
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         optimizer = optimizer_of(self.model, self._who)
         backend = keras.backend.backend()
-        specs: dict[str, tuple[Any, float | None, Any]] = {}  # name: (owner, original, table)
+        # name: (owner, original, a function's table, the values for the step to look up)
+        specs: dict[str, tuple[Any, float | None, Any, Any]] = {}
         # Sized to the run once, by the first fit(): the run in the clock's unit.
         self.schedules = {name: size_for_fit(schedule, self.params,
                                              "step" if self.per == "batch" else "epoch",
@@ -387,11 +422,13 @@ class HParamScheduler(keras.callbacks.Callback):
                     f"{self._who}: {type(owner).__name__} was made with momentum=0, for which "
                     "Keras keeps no momentum: give the optimizer a non-zero momentum (e.g. "
                     f"{self._words['sgd_momentum']}) to schedule it.")
-            table = None
+            table = lookup = None
             try:
                 if self.per == "batch" and not schedule.graphable():
                     table = self._tabulate(name, schedule, owner)
-                self._check_range(name, schedule, owner, table)
+                elif self._looks_up():
+                    lookup = self._tabulate(name, schedule, owner)
+                self._check_range(name, schedule, owner, table or lookup)
             except (ValueError, RuntimeError) as err:
                 # lrdecay's check of what the function returned (Python's, or R's passed
                 # through reticulate): name the hyperparameter. The user's own errors pass.
@@ -400,7 +437,7 @@ class HParamScheduler(keras.callbacks.Callback):
                 message = getattr(err, "message", None)
                 raise ValueError(f"{self._who}: `{name}`: "
                                  f"{message if isinstance(message, str) else err}") from None
-            specs[name] = (owner, original, table)
+            specs[name] = (owner, original, table, lookup)
         if self.per == "epoch" and backend == "jax":
             warnings.warn(
                 f"{self._who} with per=\"epoch\" on the JAX backend: JAX compiles the value into "
@@ -409,12 +446,13 @@ class HParamScheduler(keras.callbacks.Callback):
                 "step without recompiling (use a schedule of t / steps_per_epoch for epochs).",
                 UserWarning, stacklevel=2)
         kept, self._kept = self._kept, None
-        key = self._step_key({name: spec[:2] for name, spec in specs.items()},
+        key = self._step_key({name: (owner, original, None if lookup is None else lookup[1].size)
+                              for name, (owner, original, _, lookup) in specs.items()},
                              any(spec[2] is not None for spec in specs.values()))
         reuse = (key is not None and kept is not None and kept[0] == key
                  and kept[1] is self.model and self.model.train_function is kept[2])
         made: dict[str, tuple[Any, ScheduledHyperparameter]] = {}
-        for name, (owner, original, table) in specs.items():
+        for name, (owner, original, table, lookup) in specs.items():
             if reuse:  # the step compiled for these hyperparameters: the same variables
                 hp = kept[4][name]
                 hp._original, hp._counter, hp._step_value = original, None, None
@@ -427,6 +465,8 @@ class HParamScheduler(keras.callbacks.Callback):
                 hp._table = (start, values)
                 if backend != "torch":  # TensorFlow, JAX: looked up in the compiled step
                     hp._graph_table = (start, keras.ops.convert_to_tensor(values))
+            if lookup is not None:
+                hp._set_lookup(*lookup)
             made[name] = (owner, hp)
         for name, (owner, hp) in made.items():
             _wrap(owner)
@@ -438,17 +478,27 @@ class HParamScheduler(keras.callbacks.Callback):
         else:
             self.model.make_train_function(force=True)  # the step reads the new attributes
 
-    def _step_key(self, entries: dict[str, tuple[Any, float | None]],
+    def _looks_up(self) -> bool:
+        """Whether this ``fit()``'s step looks its values up (TensorFlow, ``per="batch"``,
+        a known number of updates, at most ``_LOOKUP_MAX``) instead of computing them."""
+        params = self.params or {}
+        steps, epochs = params.get("steps"), params.get("epochs")
+        return (self.per == "batch" and keras.backend.backend() == "tensorflow"
+                and bool(steps) and bool(epochs) and int(steps) * int(epochs) <= _LOOKUP_MAX)
+
+    def _step_key(self, entries: dict[str, tuple[Any, float | None, int | None]],
                   tabulated: bool) -> tuple[Any, ...] | None:
         """What a compiled training step with these hyperparameters installed depends on
         beyond the variables it reads: the model, the backend, ``per``, each name's
         optimizer and schedule, whether its original value is None, zero, positive or
-        negative (the optimizer's update rules branch on it when the step is traced), and
-        the optimizer's other settings. ``None`` when the step cannot be kept: a user
-        function's table is compiled into it, and JAX compiles ``per="epoch"`` values.
+        negative (the optimizer's update rules branch on it when the step is traced), the
+        length of the values it looks up, and the optimizer's other settings. ``None`` when
+        the step cannot be kept: a user function's table is compiled into it, and JAX
+        compiles ``per="epoch"`` values.
 
         Args:
-            entries: name = (the optimizer holding it, its original value).
+            entries: name = (the optimizer holding it, its original value, the number of
+                values the step looks up or ``None``).
             tabulated: whether a user function was tabulated for this ``fit()``.
         """
         backend = keras.backend.backend()
@@ -456,7 +506,7 @@ class HParamScheduler(keras.callbacks.Callback):
             return None
         names = set(entries)
         parts = []
-        for name, (owner, original) in sorted(entries.items()):
+        for name, (owner, original, looked_up) in sorted(entries.items()):
             sign = None if original is None else (original > 0) - (original < 0)
             try:
                 config = owner.get_config()
@@ -464,7 +514,8 @@ class HParamScheduler(keras.callbacks.Callback):
                 return None
             settings = tuple(sorted((k, repr(v)) for k, v in config.items()
                                     if k not in names and k != "learning_rate"))
-            parts.append((name, id(owner), id(self.schedules[name]), sign, settings))
+            parts.append((name, id(owner), id(self.schedules[name]), sign, looked_up,
+                          settings))
         return (id(self.model), backend, self.per, tuple(parts))
 
     def _check_range(self, name: str, schedule: Schedule, optimizer: Any,
@@ -476,7 +527,8 @@ class HParamScheduler(keras.callbacks.Callback):
             name: the hyperparameter.
             schedule: its schedule.
             optimizer: the optimizer holding it.
-            table: a user function's values over the fit's updates, if tabulated.
+            table: ``(start, values)`` over the fit's updates, if tabulated (a user
+                function's, or the values the step looks up).
         """
         rule = _RANGES.get(name)
         if rule is None:
@@ -539,13 +591,14 @@ class HParamScheduler(keras.callbacks.Callback):
         if not self._installed:
             return
         owners = []
-        entries: dict[str, tuple[Any, float | None]] = {}
+        entries: dict[str, tuple[Any, float | None, int | None]] = {}
         installed = dict(self._installed)
         for name, hp in installed.items():
             owner = hp._optimizer
             if vars(owner).get(name) is hp:
                 object.__setattr__(owner, name, float(hp))
-            entries[name] = (owner, vars(owner).get(name))
+            entries[name] = (owner, vars(owner).get(name),
+                             None if hp._lookup is None else int(hp._lookup[0].shape[0]))
             owners.append(owner)
         self._installed = {}
         for owner in owners:
@@ -554,7 +607,7 @@ class HParamScheduler(keras.callbacks.Callback):
             used = getattr(self.model, "train_function", None)
             self.model.make_train_function(force=True)  # compiled when a fit() calls it
             key = None
-            if all(isinstance(v, float) for _, v in entries.values()):
+            if all(isinstance(v, float) for _, v, _ in entries.values()):
                 key = self._step_key(entries, any(hp._table is not None
                                                   for hp in installed.values()))
             if key is not None and used is not None:
