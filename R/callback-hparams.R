@@ -10,9 +10,13 @@
 #' momentum of [schedule_momentum()]) or an R function of `t`.
 #'
 #' With `per = "batch"`, `t` is the optimizer's iteration count (0 at the first
-#' update, the clock of an [as_keras_schedule()] rate), and the value is
-#' computed inside the training step, as an in-graph learning rate is: no R or
-#' Python code runs per batch. An R function cannot run inside the step: it is
+#' update, the clock of an [as_keras_schedule()] rate), and the training step
+#' finds each update's value itself: no R or Python code runs per batch. On the
+#' TensorFlow backend, when `fit()` knows its number of steps, the values of all
+#' its updates are computed as training begins and the step looks its own up
+#' (cheaper than running the schedule's formula there); otherwise the step
+#' computes the schedule, as an in-graph learning rate is. An R function cannot
+#' run inside the step: it is
 #' called once, on the vector of every update of `fit()`, when training begins
 #' (so `fit()` must know its number of steps per epoch). With `per = "epoch"`,
 #' `t` is the 0-based epoch and the value is set as each epoch begins.

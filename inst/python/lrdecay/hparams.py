@@ -340,8 +340,9 @@ class HParamScheduler(keras.callbacks.Callback):
     of an in-graph rate schedule) or the 0-based epoch (``per="epoch"``). After update
     ``i`` the optimizer's attribute holds the value update ``i`` used; when training
     ends it is a plain float again (the last value used), so the optimizer saves and
-    loads as usual. ``per="batch"`` values are computed inside the training step (no
-    per-batch callback runs); see the module's documentation for how, and for JAX.
+    loads as usual. ``per="batch"`` values are found inside the training step (no
+    per-batch callback runs): on TensorFlow looked up in the values of the fit's updates,
+    computed when it begins; see the module's documentation for how, and for JAX.
 
     Args:
         per: ``"batch"`` (``t`` = update) or ``"epoch"`` (``t`` = epoch).
